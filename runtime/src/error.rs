@@ -1,0 +1,280 @@
+//! Error metadata and the failure type shared by every operation error.
+
+use std::fmt;
+
+use crate::http::HttpResponse;
+
+/// A boxed error usable as a `source()`.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+/// What a service said about an error: its code, message and request id.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ErrorMetadata {
+    /// The error code, such as `ResourceNotFoundException` (no namespace, no suffix).
+    pub code: Option<String>,
+    /// The human-readable message.
+    pub message: Option<String>,
+    /// The request id (`x-amzn-RequestId`).
+    pub request_id: Option<String>,
+    /// The HTTP status code of the response, when there was one.
+    pub status: Option<u16>,
+}
+
+impl ErrorMetadata {
+    /// Metadata with just a code and a message.
+    pub fn new(code: impl Into<String>, message: Option<String>) -> Self {
+        Self {
+            code: Some(code.into()),
+            message,
+            ..Self::default()
+        }
+    }
+}
+
+/// Strips what AWS adds around an error code: a `:http://...` suffix and a `namespace#`
+/// prefix (`aws.protocoltests.restjson#FooError:http://internal.amazon.com/...` -> `FooError`).
+pub fn sanitize_error_code(raw: &str) -> &str {
+    let code = raw.split(':').next().unwrap_or(raw);
+    let code = code.rsplit('#').next().unwrap_or(code);
+    code.trim()
+}
+
+/// Reads the code, message and request id of an error response of the restJson1 protocol.
+///
+/// The code comes from the `x-amzn-ErrorType` header, else the body's `code`, else its
+/// `__type`; the message from the body's `message`, `Message` or `errorMessage`. A body that
+/// is not JSON leaves those unset; this never fails.
+pub fn parse_error_metadata(response: &HttpResponse) -> ErrorMetadata {
+    let headers = response.headers();
+    let header = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    let body: Option<serde_json::Map<String, serde_json::Value>> =
+        serde_json::from_slice(response.body()).ok();
+    let body_str = |key: &str| {
+        body.as_ref()
+            .and_then(|b| b.get(key))
+            .and_then(|v| v.as_str())
+            .map(str::to_owned)
+    };
+    let code = header("x-amzn-errortype")
+        .or_else(|| body_str("code"))
+        .or_else(|| body_str("__type"))
+        .map(|c| sanitize_error_code(&c).to_owned())
+        .filter(|c| !c.is_empty());
+    let message = body_str("message")
+        .or_else(|| body_str("Message"))
+        .or_else(|| body_str("errorMessage"));
+    let request_id = header("x-amzn-requestid").or_else(|| header("x-amz-request-id"));
+    ErrorMetadata {
+        code,
+        message,
+        request_id,
+        status: Some(response.status().as_u16()),
+    }
+}
+
+/// The kind of a [`Failure`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// The service answered with an error the model does not describe.
+    Service,
+    /// The request could not be sent or the response not read (connection, TLS, I/O).
+    Transport,
+    /// A timeout (connect, attempt or operation) passed.
+    Timeout,
+    /// The response could not be parsed as the model says it should be.
+    ResponseParse,
+    /// The request could not be built (a required member missing, a bad label value).
+    Construction,
+    /// No credentials could be loaded.
+    Credentials,
+    /// No endpoint could be resolved for the configuration.
+    Endpoint,
+}
+
+impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ErrorKind::Service => "service error",
+            ErrorKind::Transport => "transport error",
+            ErrorKind::Timeout => "timeout",
+            ErrorKind::ResponseParse => "response parse error",
+            ErrorKind::Construction => "request construction error",
+            ErrorKind::Credentials => "credentials error",
+            ErrorKind::Endpoint => "endpoint resolution error",
+        })
+    }
+}
+
+/// Every failure that is not a modeled service error: the opaque variant of each operation's
+/// error enum carries one.
+#[derive(Debug)]
+pub struct Failure {
+    kind: ErrorKind,
+    meta: ErrorMetadata,
+    description: String,
+    source: Option<BoxError>,
+}
+
+impl Failure {
+    /// A failure of `kind` described by `description`.
+    pub fn new(kind: ErrorKind, description: impl Into<String>) -> Self {
+        Self {
+            kind,
+            meta: ErrorMetadata::default(),
+            description: description.into(),
+            source: None,
+        }
+    }
+
+    /// An error response the model does not describe.
+    pub fn unmodeled(meta: ErrorMetadata) -> Self {
+        Self {
+            kind: ErrorKind::Service,
+            meta,
+            description: String::new(),
+            source: None,
+        }
+    }
+
+    /// Attach the error that caused this one.
+    pub fn with_source(mut self, source: impl Into<BoxError>) -> Self {
+        self.source = Some(source.into());
+        self
+    }
+
+    /// Attach what the service said (code, message, request id).
+    pub fn with_meta(mut self, meta: ErrorMetadata) -> Self {
+        self.meta = meta;
+        self
+    }
+
+    /// The kind of failure.
+    pub fn kind(&self) -> ErrorKind {
+        self.kind
+    }
+
+    /// What the service said, if anything.
+    pub fn meta(&self) -> &ErrorMetadata {
+        &self.meta
+    }
+
+    /// The error code, for a service error.
+    pub fn code(&self) -> Option<&str> {
+        self.meta.code.as_deref()
+    }
+
+    /// The message: the service's, else our own description.
+    pub fn message(&self) -> Option<&str> {
+        self.meta
+            .message
+            .as_deref()
+            .or(Some(self.description.as_str()).filter(|d| !d.is_empty()))
+    }
+
+    /// The request id, when a response carried one.
+    pub fn request_id(&self) -> Option<&str> {
+        self.meta.request_id.as_deref()
+    }
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.kind {
+            ErrorKind::Service => {
+                write!(f, "{}", self.meta.code.as_deref().unwrap_or("unknown error"))?;
+                if let Some(status) = self.meta.status {
+                    write!(f, " (HTTP {status})")?;
+                }
+                if let Some(m) = &self.meta.message {
+                    write!(f, ": {m}")?;
+                }
+            }
+            kind => {
+                write!(f, "{kind}: {}", self.description)?;
+                if let Some(source) = &self.source {
+                    write!(f, ": {source}")?;
+                }
+            }
+        }
+        if let Some(id) = &self.meta.request_id {
+            write!(f, " (request id: {id})")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Failure {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_deref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn response(headers: &[(&str, &str)], body: &str) -> HttpResponse {
+        let mut b = ::http::Response::builder().status(404);
+        for (k, v) in headers {
+            b = b.header(*k, *v);
+        }
+        b.body(bytes::Bytes::copy_from_slice(body.as_bytes())).unwrap()
+    }
+
+    #[test]
+    fn code_from_header_wins_and_is_sanitized() {
+        let r = response(
+            &[
+                (
+                    "x-amzn-ErrorType",
+                    "ResourceNotFoundException:http://internal.amazon.com/coral/com.amazonaws.ivs/",
+                ),
+                ("x-amzn-RequestId", "abc-123"),
+            ],
+            r#"{"__type": "Other", "exceptionMessage": "no such channel"}"#,
+        );
+        let m = parse_error_metadata(&r);
+        assert_eq!(m.code.as_deref(), Some("ResourceNotFoundException"));
+        assert_eq!(m.request_id.as_deref(), Some("abc-123"));
+        assert_eq!(m.message, None);
+        assert_eq!(m.status, Some(404));
+    }
+
+    #[test]
+    fn code_from_body_code_then_type() {
+        let m = parse_error_metadata(&response(&[], r#"{"code": "A", "__type": "B"}"#));
+        assert_eq!(m.code.as_deref(), Some("A"));
+        let m = parse_error_metadata(&response(
+            &[],
+            r#"{"__type": "aws.ns#B:http://x", "Message": "m"}"#,
+        ));
+        assert_eq!(m.code.as_deref(), Some("B"));
+        assert_eq!(m.message.as_deref(), Some("m"));
+    }
+
+    #[test]
+    fn non_json_body_is_not_an_error() {
+        let m = parse_error_metadata(&response(&[], "<html>"));
+        assert_eq!(m.code, None);
+    }
+
+    #[test]
+    fn display_names_code_message_and_request_id() {
+        let f = Failure::unmodeled(ErrorMetadata {
+            code: Some("Boom".into()),
+            message: Some("it broke".into()),
+            request_id: Some("r1".into()),
+            status: Some(500),
+        });
+        assert_eq!(f.to_string(), "Boom (HTTP 500): it broke (request id: r1)");
+    }
+}

@@ -1,0 +1,219 @@
+//! The HTTP currency between generated code, the orchestrator and transports.
+//!
+//! Requests and responses are `http` crate types with fully buffered bodies: restJson1
+//! payloads of the services we target are small, and a buffered body can be signed, retried
+//! and replayed.
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
+
+pub use bytes::Bytes;
+
+/// A request as built by a generated serializer (URI holds path and query only; the
+/// orchestrator puts the endpoint in front) or as sent to a transport (absolute URI).
+pub type HttpRequest = ::http::Request<Bytes>;
+/// A fully read response.
+pub type HttpResponse = ::http::Response<Bytes>;
+
+/// A boxed, sendable future, the return type of [`HttpClient::call`].
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// Why a transport could not produce a response.
+#[derive(Debug)]
+pub struct ConnectorError {
+    kind: ConnectorErrorKind,
+    source: Box<dyn std::error::Error + Send + Sync>,
+}
+
+/// The kind of a [`ConnectorError`]: decides whether a retry may help.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ConnectorErrorKind {
+    /// Connecting, or the connection broke before a response was read. Retryable.
+    Io,
+    /// A time limit of the transport itself passed. Retryable.
+    Timeout,
+    /// The response was malformed or too large. Not retried.
+    Protocol,
+    /// Anything else (a bad request the transport refused to send). Not retried.
+    Other,
+}
+
+impl ConnectorError {
+    /// A new error of `kind` caused by `source`.
+    pub fn new(
+        kind: ConnectorErrorKind,
+        source: impl Into<Box<dyn std::error::Error + Send + Sync>>,
+    ) -> Self {
+        Self {
+            kind,
+            source: source.into(),
+        }
+    }
+
+    /// What went wrong, broadly.
+    pub fn kind(&self) -> ConnectorErrorKind {
+        self.kind
+    }
+}
+
+impl fmt::Display for ConnectorError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let what = match self.kind {
+            ConnectorErrorKind::Io => "connection error",
+            ConnectorErrorKind::Timeout => "transport timeout",
+            ConnectorErrorKind::Protocol => "HTTP protocol error",
+            ConnectorErrorKind::Other => "transport error",
+        };
+        write!(f, "{what}: {}", self.source)
+    }
+}
+
+impl std::error::Error for ConnectorError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&*self.source)
+    }
+}
+
+/// Sends one HTTP request and reads the whole response. Implement it to plug in another HTTP
+/// stack, or use [`ReplayClient`] / [`CaptureClient`] in tests.
+pub trait HttpClient: Send + Sync + fmt::Debug + 'static {
+    /// Send `request` (absolute URI, signed) and return the response.
+    fn call(&self, request: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, ConnectorError>>;
+}
+
+impl<T: HttpClient + ?Sized> HttpClient for Arc<T> {
+    fn call(&self, request: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, ConnectorError>> {
+        (**self).call(request)
+    }
+}
+
+/// One canned answer of a [`ReplayClient`].
+#[derive(Debug)]
+pub enum Replay {
+    /// Answer with this response.
+    Response(HttpResponse),
+    /// Fail with a transport error of this kind.
+    Error(ConnectorErrorKind, String),
+    /// Never answer (until a timeout of the caller fires).
+    Hang,
+}
+
+/// A transport that answers from a queue of canned responses, in order, and records every
+/// request it was given. For tests, yours and ours.
+///
+/// ```
+/// use ivs_runtime::http::{CaptureClient, HttpClient, ReplayClient};
+/// let client = ReplayClient::new();
+/// client.push_json(200, r#"{"channels": []}"#);
+/// # let _ = CaptureClient::new();
+/// assert_eq!(client.requests().len(), 0);
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct ReplayClient {
+    inner: Arc<Mutex<ReplayState>>,
+}
+
+#[derive(Debug, Default)]
+struct ReplayState {
+    queue: std::collections::VecDeque<Replay>,
+    requests: Vec<HttpRequest>,
+}
+
+impl ReplayClient {
+    /// An empty replay client: every request fails until answers are pushed.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Queue an answer.
+    pub fn push(&self, replay: Replay) -> &Self {
+        self.lock().queue.push_back(replay);
+        self
+    }
+
+    /// Queue a response with `status`, a JSON content type and `body`.
+    pub fn push_json(&self, status: u16, body: &str) -> &Self {
+        let response = ::http::Response::builder()
+            .status(status)
+            .header("content-type", "application/json")
+            .body(Bytes::copy_from_slice(body.as_bytes()))
+            .expect("a status code and a static header always make a valid response");
+        self.push(Replay::Response(response))
+    }
+
+    /// Every request received so far, oldest first.
+    pub fn requests(&self) -> Vec<HttpRequest> {
+        self.lock().requests.clone()
+    }
+
+    /// How many queued answers are left.
+    pub fn remaining(&self) -> usize {
+        self.lock().queue.len()
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, ReplayState> {
+        // A panic elsewhere while holding the lock leaves plain data behind; keep using it.
+        self.inner.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+impl HttpClient for ReplayClient {
+    fn call(&self, request: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, ConnectorError>> {
+        let next = {
+            let mut state = self.lock();
+            state.requests.push(request);
+            state.queue.pop_front()
+        };
+        Box::pin(async move {
+            match next {
+                Some(Replay::Response(r)) => Ok(r),
+                Some(Replay::Error(kind, msg)) => Err(ConnectorError::new(kind, msg)),
+                Some(Replay::Hang) => std::future::pending().await,
+                None => Err(ConnectorError::new(
+                    ConnectorErrorKind::Other,
+                    "ReplayClient has no response left for this request",
+                )),
+            }
+        })
+    }
+}
+
+/// A transport that records requests and answers each with `200 {}`: for looking at what a
+/// client sends.
+#[derive(Debug, Clone, Default)]
+pub struct CaptureClient {
+    requests: Arc<Mutex<Vec<HttpRequest>>>,
+}
+
+impl CaptureClient {
+    /// A new, empty capture.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Every request received so far, oldest first.
+    pub fn requests(&self) -> Vec<HttpRequest> {
+        self.requests
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+}
+
+impl HttpClient for CaptureClient {
+    fn call(&self, request: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, ConnectorError>> {
+        self.requests
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(request);
+        Box::pin(async {
+            Ok(::http::Response::builder()
+                .status(200)
+                .body(Bytes::from_static(b"{}"))
+                .expect("static response is valid"))
+        })
+    }
+}
