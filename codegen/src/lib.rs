@@ -1,1 +1,6 @@
-//! Smithy to Rust generator.
+//! Smithy JSON AST to Rust client generator.
+//!
+//! `model` reads the JSON AST, `ir` resolves it into what the emitters need, `emit` turns the
+//! IR into token streams and `render` prints them.
+
+pub mod model;
