@@ -1,0 +1,306 @@
+//! The default HTTP transport: hyper 1 over tokio, HTTPS through rustls.
+//!
+//! HTTP/1.1 only: the control-plane calls of the services we target are small request/response
+//! exchanges, and leaving HTTP/2 out keeps the dependency graph small. With the `rustls` feature
+//! (on by default) `https` endpoints use rustls with the `ring` provider and the webpki (Mozilla)
+//! root certificates; without it only plain `http` endpoints work, which is enough for local
+//! test servers.
+//!
+//! Time limits: the transport enforces the connect timeout only. The whole exchange (TLS
+//! handshake, sending, reading the body) is bounded by the orchestrator's attempt timeout.
+
+use std::error::Error as StdError;
+use std::fmt;
+use std::time::Duration;
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full, Limited};
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::client::legacy::Client;
+use hyper_util::rt::{TokioExecutor, TokioTimer};
+
+use crate::http::{
+    BoxFuture, ConnectorError, ConnectorErrorKind, HttpClient, HttpRequest, HttpResponse,
+};
+
+/// The default limit on the size of a response body: 16 MiB.
+///
+/// IVS answers are a few kilobytes; the limit only stops a broken or hostile peer from making
+/// the client buffer without bound. Change it with
+/// [`HyperClientBuilder::max_response_body_size`].
+pub const DEFAULT_MAX_RESPONSE_BODY_SIZE: usize = 16 * 1024 * 1024;
+
+/// The default connect timeout: 3.1 s, as the official AWS SDK for Rust uses (a little over
+/// the 3 s TCP SYN retransmission interval, so one lost SYN does not fail the connect).
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_millis(3100);
+
+/// How long an idle pooled connection is kept. Below the idle timeouts of AWS front ends, so a
+/// request rarely lands on a connection the server is about to close.
+const POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(20);
+
+#[cfg(feature = "rustls")]
+type Connector = hyper_rustls::HttpsConnector<HttpConnector>;
+#[cfg(not(feature = "rustls"))]
+type Connector = HttpConnector;
+
+/// An [`HttpClient`] on hyper 1 and tokio, with a connection pool. Cheap to clone (clones share
+/// the pool). Must be called from within a tokio runtime.
+///
+/// ```
+/// use std::time::Duration;
+/// use ivs_runtime::transport::HyperClient;
+/// let client = HyperClient::builder()
+///     .connect_timeout(Duration::from_secs(1))
+///     .max_response_body_size(1024 * 1024)
+///     .build();
+/// # let _ = client;
+/// ```
+#[derive(Clone)]
+pub struct HyperClient {
+    /// `Err` only when TLS could not be set up; every call then fails with that message
+    /// instead of the constructor panicking.
+    client: Result<Client<Connector, Full<Bytes>>, String>,
+    max_body: usize,
+    connect_timeout: Duration,
+}
+
+impl fmt::Debug for HyperClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HyperClient")
+            .field("connect_timeout", &self.connect_timeout)
+            .field("max_response_body_size", &self.max_body)
+            .field("https", &cfg!(feature = "rustls"))
+            .finish()
+    }
+}
+
+impl Default for HyperClient {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl HyperClient {
+    /// A client with the default connect timeout ([`DEFAULT_CONNECT_TIMEOUT`]) and body limit
+    /// ([`DEFAULT_MAX_RESPONSE_BODY_SIZE`]).
+    pub fn new() -> Self {
+        Self::builder().build()
+    }
+
+    /// A builder to set the connect timeout and the body size limit.
+    pub fn builder() -> HyperClientBuilder {
+        HyperClientBuilder::default()
+    }
+
+    /// The limit on the size of a response body, in bytes.
+    pub fn max_response_body_size(&self) -> usize {
+        self.max_body
+    }
+
+    /// The connect timeout.
+    pub fn connect_timeout(&self) -> Duration {
+        self.connect_timeout
+    }
+}
+
+/// Builds a [`HyperClient`].
+#[derive(Debug, Clone)]
+pub struct HyperClientBuilder {
+    connect_timeout: Duration,
+    max_body: usize,
+}
+
+impl Default for HyperClientBuilder {
+    fn default() -> Self {
+        Self {
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            max_body: DEFAULT_MAX_RESPONSE_BODY_SIZE,
+        }
+    }
+}
+
+impl HyperClientBuilder {
+    /// How long establishing a TCP connection may take (per resolved address).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// The largest response body accepted, in bytes; a larger one fails the request with a
+    /// [`ConnectorErrorKind::Protocol`] error.
+    pub fn max_response_body_size(mut self, bytes: usize) -> Self {
+        self.max_body = bytes;
+        self
+    }
+
+    /// Builds the client. Does not connect anywhere yet.
+    pub fn build(self) -> HyperClient {
+        let mut http = HttpConnector::new();
+        http.set_connect_timeout(Some(self.connect_timeout));
+        http.set_nodelay(true);
+        let client = connector(http).map(|connector| {
+            Client::builder(TokioExecutor::new())
+                .pool_idle_timeout(POOL_IDLE_TIMEOUT)
+                .pool_timer(TokioTimer::new())
+                .build(connector)
+        });
+        HyperClient {
+            client,
+            max_body: self.max_body,
+            connect_timeout: self.connect_timeout,
+        }
+    }
+}
+
+#[cfg(feature = "rustls")]
+fn connector(mut http: HttpConnector) -> Result<Connector, String> {
+    use hyper_rustls::ConfigBuilderExt;
+    // The TLS layer decides the scheme; the TCP connector must accept `https` URIs too.
+    http.enforce_http(false);
+    // An explicit provider, not the process default: another crate enabling aws-lc-rs as well
+    // would otherwise make rustls refuse to pick one at run time.
+    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| format!("cannot set up TLS: {e}"))?
+        .with_webpki_roots()
+        .with_no_client_auth();
+    Ok(hyper_rustls::HttpsConnectorBuilder::new()
+        .with_tls_config(config)
+        // Plain http stays allowed for local endpoints (test servers, moto on loopback).
+        .https_or_http()
+        .enable_http1()
+        .wrap_connector(http))
+}
+
+#[cfg(not(feature = "rustls"))]
+fn connector(http: HttpConnector) -> Result<Connector, String> {
+    Ok(http)
+}
+
+impl HttpClient for HyperClient {
+    fn call(&self, request: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, ConnectorError>> {
+        Box::pin(async move {
+            check_scheme(&request)?;
+            let client = self
+                .client
+                .as_ref()
+                .map_err(|e| ConnectorError::new(ConnectorErrorKind::Other, e.clone()))?;
+            let response = client
+                .request(request.map(Full::new))
+                .await
+                .map_err(|e| classify_error(&e))?;
+            let (parts, body) = response.into_parts();
+            // Refuse early when the peer announces a body over the limit.
+            let announced = parts
+                .headers
+                .get(::http::header::CONTENT_LENGTH)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.trim().parse::<u64>().ok());
+            if announced.is_some_and(|len| len > self.max_body as u64) {
+                return Err(too_large(self.max_body));
+            }
+            let body = Limited::new(body, self.max_body)
+                .collect()
+                .await
+                .map_err(|e| {
+                    if e.is::<http_body_util::LengthLimitError>() {
+                        too_large(self.max_body)
+                    } else {
+                        classify_error(&*e)
+                    }
+                })?
+                .to_bytes();
+            Ok(HttpResponse::from_parts(parts, body))
+        })
+    }
+}
+
+fn check_scheme(request: &HttpRequest) -> Result<(), ConnectorError> {
+    match request.uri().scheme_str() {
+        Some("http") => Ok(()),
+        #[cfg(feature = "rustls")]
+        Some("https") => Ok(()),
+        #[cfg(not(feature = "rustls"))]
+        Some("https") => Err(ConnectorError::new(
+            ConnectorErrorKind::Other,
+            "https endpoints need the `rustls` feature of ivs-runtime, which is disabled",
+        )),
+        Some(other) => Err(ConnectorError::new(
+            ConnectorErrorKind::Other,
+            format!("unsupported URI scheme `{other}`"),
+        )),
+        None => Err(ConnectorError::new(
+            ConnectorErrorKind::Other,
+            "the request URI is not absolute (no scheme)",
+        )),
+    }
+}
+
+fn too_large(limit: usize) -> ConnectorError {
+    ConnectorError::new(
+        ConnectorErrorKind::Protocol,
+        format!(
+            "response body exceeds the limit of {limit} bytes \
+             (HyperClientBuilder::max_response_body_size)"
+        ),
+    )
+}
+
+/// Maps an error of hyper, hyper-util or the TLS layer to a kind, and flattens its chain into
+/// one message: hyper's top-level messages ("client error (Connect)") say little alone.
+fn classify_error(error: &(dyn StdError + 'static)) -> ConnectorError {
+    let mut kind = None;
+    let mut saw_io = false;
+    let mut current: Option<&(dyn StdError + 'static)> = Some(error);
+    while let Some(e) = current {
+        #[cfg(feature = "rustls")]
+        if e.is::<rustls::Error>() {
+            // A certificate or handshake failure does not get better by retrying.
+            kind = Some(ConnectorErrorKind::Other);
+            break;
+        }
+        if let Some(h) = e.downcast_ref::<hyper::Error>() {
+            if h.is_timeout() {
+                kind = Some(ConnectorErrorKind::Timeout);
+            } else if h.is_parse() || h.is_parse_status() {
+                kind = Some(ConnectorErrorKind::Protocol);
+            } else if h.is_user() {
+                kind = Some(ConnectorErrorKind::Other);
+            } else if h.is_incomplete_message() || h.is_canceled() || h.is_closed() {
+                kind.get_or_insert(ConnectorErrorKind::Io);
+            }
+        }
+        if let Some(io) = e.downcast_ref::<std::io::Error>() {
+            saw_io = true;
+            if io.kind() == std::io::ErrorKind::TimedOut {
+                kind.get_or_insert(ConnectorErrorKind::Timeout);
+            }
+        }
+        current = e.source();
+    }
+    let connect = error
+        .downcast_ref::<hyper_util::client::legacy::Error>()
+        .is_some_and(|e| e.is_connect());
+    let kind = kind.unwrap_or(if saw_io || connect {
+        ConnectorErrorKind::Io
+    } else {
+        ConnectorErrorKind::Other
+    });
+    ConnectorError::new(kind, flatten(error))
+}
+
+fn flatten(error: &(dyn StdError + 'static)) -> String {
+    let mut text = error.to_string();
+    let mut current = error.source();
+    while let Some(e) = current {
+        let part = e.to_string();
+        // Some layers repeat their cause in their own message; do not say it twice.
+        if !text.contains(&part) {
+            text.push_str(": ");
+            text.push_str(&part);
+        }
+        current = e.source();
+    }
+    text
+}
