@@ -4,3 +4,5 @@
 //! IR into token streams and `render` prints them.
 
 pub mod model;
+pub mod names;
+pub mod docs;

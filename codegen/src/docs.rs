@@ -1,0 +1,387 @@
+//! Model documentation (HTML, as AWS writes it) to rustdoc Markdown.
+//!
+//! The output is plain text with Markdown markup: paragraphs, lists, inline code, bold,
+//! italic and links. Whatever could mislead rustdoc is escaped: stray `<`/`>` (HTML tags),
+//! `[`/`]` (intra-doc links), backticks and fences (code that swallows the rest), bare URLs.
+//! Since each line is emitted as a `#[doc = "..."]` string literal, no text can close a
+//! comment or inject tokens.
+
+/// Converts model documentation to Markdown lines (without the leading space rustdoc wants).
+pub fn to_markdown(html: &str) -> Vec<String> {
+    let mut c = Converter::default();
+    c.run(html);
+    c.finish()
+}
+
+/// Doc lines ready for `#[doc = ...]`: each starts with a space so prettyplease prints
+/// `/// text`.
+pub fn doc_lines(html: &str) -> Vec<String> {
+    to_markdown(html)
+        .into_iter()
+        .map(|l| if l.is_empty() { l } else { format!(" {l}") })
+        .collect()
+}
+
+#[derive(Default)]
+struct Converter {
+    lines: Vec<String>,
+    current: String,
+    /// Open lists: `None` for bullets, `Some(n)` for numbered lists at item n.
+    lists: Vec<Option<u32>>,
+    in_code: bool,
+    in_pre: bool,
+    link: Option<String>,
+    link_text: String,
+}
+
+impl Converter {
+    fn run(&mut self, html: &str) {
+        let mut rest = html;
+        while !rest.is_empty() {
+            if let Some(tag_end) = rest.strip_prefix('<').and_then(|r| tag_len(r)) {
+                let tag = &rest[1..tag_end + 1];
+                self.tag(tag);
+                rest = &rest[tag_end + 2..];
+            } else {
+                let next = rest[1..].find('<').map_or(rest.len(), |i| i + 1);
+                let text = decode_entities(&rest[..next]);
+                self.text(&text);
+                rest = &rest[next..];
+            }
+        }
+    }
+
+    fn tag(&mut self, tag: &str) {
+        let closing = tag.starts_with('/');
+        let name: String = tag
+            .trim_start_matches('/')
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        match (name.as_str(), closing) {
+            ("p" | "div" | "note" | "important" | "br" | "dl" | "dt" | "dd", _) => {
+                if name == "br" {
+                    self.break_line();
+                } else {
+                    self.paragraph();
+                }
+            }
+            ("ul", false) => {
+                self.paragraph();
+                self.lists.push(None);
+            }
+            ("ol", false) => {
+                self.paragraph();
+                self.lists.push(Some(0));
+            }
+            ("ul" | "ol", true) => {
+                self.break_line();
+                self.lists.pop();
+                if self.lists.is_empty() {
+                    self.paragraph();
+                }
+            }
+            ("li", false) => {
+                self.break_line();
+                self.current.clear();
+                let depth = self.lists.len().saturating_sub(1);
+                let marker = match self.lists.last_mut() {
+                    Some(Some(n)) => {
+                        *n += 1;
+                        format!("{n}. ")
+                    }
+                    _ => "- ".to_owned(),
+                };
+                self.current = format!("{}{marker}", "  ".repeat(depth));
+            }
+            ("li", true) => self.break_line(),
+            ("code" | "tt", false) if !self.in_pre => {
+                self.in_code = true;
+                self.current.push('`');
+            }
+            ("code" | "tt", true) if !self.in_pre => {
+                self.in_code = false;
+                if self.current.ends_with('`') {
+                    self.current.pop();
+                } else {
+                    self.current.push('`');
+                }
+            }
+            ("pre", false) => {
+                self.paragraph();
+                self.in_pre = true;
+                self.lines.push("```text".to_owned());
+            }
+            ("pre", true) => {
+                self.flush_pre();
+                self.in_pre = false;
+                self.lines.push("```".to_owned());
+                self.lines.push(String::new());
+            }
+            ("b" | "strong", _) if !self.in_code => self.current.push_str("**"),
+            ("i" | "em", _) if !self.in_code => self.current.push('*'),
+            ("a", false) => {
+                self.link = Some(attr(tag, "href").unwrap_or_default());
+                self.link_text.clear();
+            }
+            ("a", true) => {
+                if let Some(href) = self.link.take() {
+                    let text = std::mem::take(&mut self.link_text);
+                    let text = text.trim();
+                    if href.starts_with("http://") || href.starts_with("https://") {
+                        let label = if text.is_empty() { &href } else { text };
+                        let label = escape_text(label);
+                        self.current.push_str(&format!("[{label}]({})", href.replace(' ', "%20").replace(')', "%29")));
+                    } else {
+                        self.current.push_str(&escape_text(text));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn text(&mut self, text: &str) {
+        if self.link.is_some() {
+            self.link_text.push_str(text);
+            return;
+        }
+        if self.in_pre {
+            self.current.push_str(&text.replace("```", "` ` `"));
+            return;
+        }
+        // HTML whitespace folds.
+        let mut folded = String::with_capacity(text.len());
+        let mut space = false;
+        for ch in text.chars() {
+            if ch.is_whitespace() {
+                space = true;
+            } else {
+                if space && !(folded.is_empty() && (self.current.is_empty() || self.current.ends_with(' '))) {
+                    folded.push(' ');
+                }
+                space = false;
+                folded.push(ch);
+            }
+        }
+        if space && !folded.is_empty() {
+            folded.push(' ');
+        } else if space && folded.is_empty() && !self.current.is_empty() && !self.current.ends_with(' ') {
+            folded.push(' ');
+        }
+        if self.in_code {
+            self.current.push_str(&folded.replace('`', "'"));
+        } else {
+            self.current.push_str(&escape_text(&folded));
+        }
+    }
+
+    fn flush_pre(&mut self) {
+        let text = std::mem::take(&mut self.current);
+        for l in text.trim_matches('\n').lines() {
+            self.lines.push(l.trim_end().to_owned());
+        }
+    }
+
+    fn break_line(&mut self) {
+        let t = self.current.trim();
+        // A list marker waiting for its item's text (`<li><p>...`) stays where it is.
+        if !t.is_empty() && t.trim_end_matches(['-', '.']).chars().all(|c| c.is_ascii_digit()) {
+            return;
+        }
+        let line = std::mem::take(&mut self.current);
+        let line = line.trim_end();
+        if !line.trim().is_empty() {
+            self.lines.push(line.to_owned());
+        }
+    }
+
+    fn paragraph(&mut self) {
+        self.break_line();
+        if self.lists.is_empty() && self.lines.last().is_some_and(|l| !l.is_empty()) {
+            self.lines.push(String::new());
+        }
+    }
+
+    fn finish(mut self) -> Vec<String> {
+        if self.in_code {
+            self.current.push('`');
+        }
+        if self.in_pre {
+            self.flush_pre();
+            self.lines.push("```".to_owned());
+        }
+        self.break_line();
+        while self.lines.last().is_some_and(|l| l.is_empty()) {
+            self.lines.pop();
+        }
+        // Unbalanced markup from the model must not leak into the next item: drop a lone
+        // trailing `**`/`*` imbalance by closing it on the last line.
+        let stars: usize = self
+            .lines
+            .iter()
+            .filter(|l| !l.starts_with("```"))
+            .map(|l| l.matches("**").count())
+            .sum();
+        if stars % 2 == 1 {
+            if let Some(last) = self.lines.last_mut() {
+                last.push_str("**");
+            }
+        }
+        self.lines
+            .into_iter()
+            .map(|l| l.trim_start_matches(['#', '=']).to_owned())
+            .collect()
+    }
+}
+
+/// The length of a tag's inside (up to `>`), if `rest` (after `<`) starts a real tag.
+fn tag_len(rest: &str) -> Option<usize> {
+    let first = rest.chars().next()?;
+    if !(first.is_ascii_alphabetic() || first == '/' || first == '!') {
+        return None;
+    }
+    let end = rest.find('>')?;
+    if rest[..end].contains('<') {
+        return None;
+    }
+    Some(end)
+}
+
+fn attr(tag: &str, name: &str) -> Option<String> {
+    let pos = tag.find(&format!("{name}="))?;
+    let rest = &tag[pos + name.len() + 1..];
+    let quote = rest.chars().next()?;
+    if quote == '"' || quote == '\'' {
+        let end = rest[1..].find(quote)?;
+        Some(decode_entities(&rest[1..end + 1]))
+    } else {
+        Some(rest.split_whitespace().next()?.to_owned())
+    }
+}
+
+fn decode_entities(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_owned();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(pos) = rest.find('&') {
+        out.push_str(&rest[..pos]);
+        rest = &rest[pos..];
+        let end = rest.find(';').filter(|&e| e <= 10);
+        let decoded = end.and_then(|e| {
+            let ent = &rest[1..e];
+            let ch = match ent {
+                "amp" => Some('&'),
+                "lt" => Some('<'),
+                "gt" => Some('>'),
+                "quot" => Some('"'),
+                "apos" => Some('\''),
+                "nbsp" => Some(' '),
+                _ if ent.starts_with("#x") || ent.starts_with("#X") => {
+                    u32::from_str_radix(&ent[2..], 16).ok().and_then(char::from_u32)
+                }
+                _ if ent.starts_with('#') => ent[1..].parse().ok().and_then(char::from_u32),
+                _ => None,
+            };
+            ch.map(|c| (c, e))
+        });
+        match decoded {
+            Some((c, e)) => {
+                out.push(c);
+                rest = &rest[e + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Escapes text so rustdoc shows it as written.
+fn escape_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for ch in s.chars() {
+        match ch {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '[' | ']' | '*' | '_' | '`' | '\\' | '|' => {
+                out.push('\\');
+                out.push(ch);
+            }
+            '\0' => out.push_str("\\u{0}"),
+            c if c.is_control() => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    // A bare URL would draw a rustdoc warning; angle brackets make it a link.
+    wrap_bare_urls(&out)
+}
+
+fn wrap_bare_urls(s: &str) -> String {
+    if !s.contains("http://") && !s.contains("https://") {
+        return s.to_owned();
+    }
+    s.split(' ')
+        .map(|w| {
+            if (w.starts_with("http://") || w.starts_with("https://")) && !w.contains("&lt;") {
+                let trimmed = w.trim_end_matches(['.', ',', ')', ';', ':']);
+                format!("<{}>{}", trimmed.replace('\\', ""), &w[trimmed.len()..])
+            } else {
+                w.to_owned()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paragraphs_lists_and_inline_markup() {
+        let md = to_markdown(
+            "<p>Gets the <code>channel</code> <b>now</b>.</p> <ul><li><p>One</p></li><li>Two <i>x</i></li></ul><p>End</p>",
+        );
+        assert_eq!(
+            md,
+            ["Gets the `channel` **now**.", "", "- One", "- Two *x*", "", "End"]
+        );
+    }
+
+    #[test]
+    fn links_and_bare_urls() {
+        let md = to_markdown(r#"<p>See <a href="https://docs.aws.amazon.com/ivs/x.html">the guide</a> and https://example.com.</p>"#);
+        assert_eq!(
+            md,
+            ["See [the guide](https://docs.aws.amazon.com/ivs/x.html) and <https://example.com>."]
+        );
+    }
+
+    #[test]
+    fn hostile_text_is_escaped() {
+        let md = to_markdown("a */ b [link] <script>x</script> ``` `tick` \\ \u{0}").join("\n");
+        assert!(!md.contains("<script>"));
+        assert!(md.contains("\\[link\\]"));
+        assert!(!md.contains("```"));
+        assert!(!md.contains('\0'));
+    }
+
+    #[test]
+    fn entities_and_unclosed_tags() {
+        assert_eq!(to_markdown("a &amp; b &lt;c&gt; &#65;"), ["a & b &lt;c&gt; A"]);
+        assert_eq!(to_markdown("<p>open <code>code"), ["open `code`"]);
+        assert_eq!(to_markdown("<b>bold"), ["**bold**"]);
+    }
+
+    #[test]
+    fn numbered_lists() {
+        assert_eq!(to_markdown("<ol><li>a</li><li>b</li></ol>"), ["1. a", "2. b"]);
+    }
+}
