@@ -5,4 +5,7 @@
 
 pub mod error;
 pub mod http;
+pub mod time;
 pub mod transport;
+
+pub use time::DateTime;
