@@ -3,6 +3,7 @@
 //! Generated crates spell every path into this crate absolutely (`::ivs_runtime::...`); the
 //! code here is written once instead of being repeated in every generated file.
 
+pub mod encoding;
 pub mod error;
 pub mod http;
 pub mod time;
