@@ -3,10 +3,14 @@
 //! Generated crates spell every path into this crate absolutely (`::ivs_runtime::...`); the
 //! code here is written once instead of being repeated in every generated file.
 
+pub mod blob;
+pub mod document;
 pub mod encoding;
 pub mod error;
 pub mod http;
 pub mod time;
 pub mod transport;
 
+pub use blob::Blob;
+pub use document::{Document, Number};
 pub use time::DateTime;

@@ -1,0 +1,326 @@
+//! Smithy's `document` type: untyped, JSON-like data carried as-is.
+
+use std::collections::BTreeMap;
+
+/// Untyped data (Smithy `document`), the JSON data model with integers kept apart from
+/// floats. Objects are `BTreeMap`s so that output is deterministic.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Document {
+    /// `null`.
+    Null,
+    /// `true` or `false`.
+    Bool(bool),
+    /// A number.
+    Number(Number),
+    /// A string.
+    String(String),
+    /// An ordered list.
+    Array(Vec<Document>),
+    /// String keys to values, sorted by key.
+    Object(BTreeMap<String, Document>),
+}
+
+/// A number in a [`Document`]: integers stay exact, everything else is an `f64`.
+///
+/// Non-negative integers are always `PosInt` when this crate builds them, negative ones
+/// `NegInt`, so each integer has one representation; a hand-built `NegInt(5)` still works
+/// but compares unequal to `PosInt(5)`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Number {
+    /// A non-negative integer.
+    PosInt(u64),
+    /// A negative integer.
+    NegInt(i64),
+    /// A floating-point number; may be NaN or infinite, which JSON writes as the strings
+    /// `"NaN"`, `"Infinity"` and `"-Infinity"`, as restJson1 does for floats.
+    Float(f64),
+}
+
+impl Number {
+    /// The value as an `f64`, rounding integers beyond 2^53.
+    pub fn to_f64_lossy(self) -> f64 {
+        match self {
+            Number::PosInt(v) => v as f64,
+            Number::NegInt(v) => v as f64,
+            Number::Float(v) => v,
+        }
+    }
+
+    /// The value as an `i64` if it is an integer in range (floats are never converted).
+    pub fn as_i64(self) -> Option<i64> {
+        match self {
+            Number::PosInt(v) => i64::try_from(v).ok(),
+            Number::NegInt(v) => Some(v),
+            Number::Float(_) => None,
+        }
+    }
+
+    /// The value as a `u64` if it is a non-negative integer (floats are never converted).
+    pub fn as_u64(self) -> Option<u64> {
+        match self {
+            Number::PosInt(v) => Some(v),
+            Number::NegInt(v) => u64::try_from(v).ok(),
+            Number::Float(_) => None,
+        }
+    }
+}
+
+impl From<i64> for Number {
+    fn from(v: i64) -> Self {
+        match u64::try_from(v) {
+            Ok(u) => Number::PosInt(u),
+            Err(_) => Number::NegInt(v),
+        }
+    }
+}
+
+impl From<u64> for Number {
+    fn from(v: u64) -> Self {
+        Number::PosInt(v)
+    }
+}
+
+impl From<f64> for Number {
+    fn from(v: f64) -> Self {
+        Number::Float(v)
+    }
+}
+
+impl Document {
+    /// Whether this is [`Document::Null`].
+    pub fn is_null(&self) -> bool {
+        matches!(self, Document::Null)
+    }
+
+    /// The boolean, if this is one.
+    pub fn as_bool(&self) -> Option<bool> {
+        match self {
+            Document::Bool(b) => Some(*b),
+            _ => None,
+        }
+    }
+
+    /// The number, if this is one.
+    pub fn as_number(&self) -> Option<Number> {
+        match self {
+            Document::Number(n) => Some(*n),
+            _ => None,
+        }
+    }
+
+    /// The string, if this is one.
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Document::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The elements, if this is an array.
+    pub fn as_array(&self) -> Option<&Vec<Document>> {
+        match self {
+            Document::Array(a) => Some(a),
+            _ => None,
+        }
+    }
+
+    /// The members, if this is an object.
+    pub fn as_object(&self) -> Option<&BTreeMap<String, Document>> {
+        match self {
+            Document::Object(o) => Some(o),
+            _ => None,
+        }
+    }
+}
+
+impl From<serde_json::Value> for Document {
+    fn from(v: serde_json::Value) -> Self {
+        use serde_json::Value;
+        match v {
+            Value::Null => Document::Null,
+            Value::Bool(b) => Document::Bool(b),
+            Value::Number(n) => Document::Number(number_from_json(&n)),
+            Value::String(s) => Document::String(s),
+            Value::Array(a) => Document::Array(a.into_iter().map(Document::from).collect()),
+            Value::Object(o) => {
+                Document::Object(o.into_iter().map(|(k, v)| (k, v.into())).collect())
+            }
+        }
+    }
+}
+
+fn number_from_json(n: &serde_json::Number) -> Number {
+    if let Some(u) = n.as_u64() {
+        Number::PosInt(u)
+    } else if let Some(i) = n.as_i64() {
+        Number::NegInt(i)
+    } else {
+        // Without serde_json's arbitrary_precision every number is one of the three, so
+        // this is only reached for floats.
+        Number::Float(n.as_f64().unwrap_or(f64::NAN))
+    }
+}
+
+impl From<&Document> for serde_json::Value {
+    /// Non-finite floats, which JSON numbers cannot hold, become the strings `"NaN"`,
+    /// `"Infinity"` and `"-Infinity"`, as restJson1 writes them.
+    fn from(d: &Document) -> Self {
+        use serde_json::Value;
+        match d {
+            Document::Null => Value::Null,
+            Document::Bool(b) => Value::Bool(*b),
+            Document::Number(Number::PosInt(u)) => Value::from(*u),
+            Document::Number(Number::NegInt(i)) => Value::from(*i),
+            Document::Number(Number::Float(f)) => match serde_json::Number::from_f64(*f) {
+                Some(n) => Value::Number(n),
+                None => Value::String(crate::encoding::fmt_f64(*f)),
+            },
+            Document::String(s) => Value::String(s.clone()),
+            Document::Array(a) => Value::Array(a.iter().map(Value::from).collect()),
+            Document::Object(o) => {
+                Value::Object(o.iter().map(|(k, v)| (k.clone(), Value::from(v))).collect())
+            }
+        }
+    }
+}
+
+impl From<Document> for serde_json::Value {
+    fn from(d: Document) -> Self {
+        serde_json::Value::from(&d)
+    }
+}
+
+impl From<bool> for Document {
+    fn from(v: bool) -> Self {
+        Document::Bool(v)
+    }
+}
+
+impl From<String> for Document {
+    fn from(v: String) -> Self {
+        Document::String(v)
+    }
+}
+
+impl From<&str> for Document {
+    fn from(v: &str) -> Self {
+        Document::String(v.to_owned())
+    }
+}
+
+impl From<Number> for Document {
+    fn from(v: Number) -> Self {
+        Document::Number(v)
+    }
+}
+
+impl From<i64> for Document {
+    fn from(v: i64) -> Self {
+        Document::Number(v.into())
+    }
+}
+
+/// So that integer literals (`i32` by default) convert without a suffix.
+impl From<i32> for Document {
+    fn from(v: i32) -> Self {
+        Document::Number(i64::from(v).into())
+    }
+}
+
+impl From<u64> for Document {
+    fn from(v: u64) -> Self {
+        Document::Number(v.into())
+    }
+}
+
+impl From<f64> for Document {
+    fn from(v: f64) -> Self {
+        Document::Number(Number::Float(v))
+    }
+}
+
+impl<T: Into<Document>> From<Vec<T>> for Document {
+    fn from(v: Vec<T>) -> Self {
+        Document::Array(v.into_iter().map(Into::into).collect())
+    }
+}
+
+impl<T: Into<Document>> From<BTreeMap<String, T>> for Document {
+    fn from(v: BTreeMap<String, T>) -> Self {
+        Document::Object(v.into_iter().map(|(k, v)| (k, v.into())).collect())
+    }
+}
+
+impl<T: Into<Document>> From<Option<T>> for Document {
+    /// `None` is [`Document::Null`].
+    fn from(v: Option<T>) -> Self {
+        v.map_or(Document::Null, Into::into)
+    }
+}
+
+#[cfg(feature = "serde")]
+mod serde_impl {
+    use super::{Document, Number};
+    use serde::ser::{SerializeMap, SerializeSeq};
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    impl Serialize for Number {
+        /// Integers as integers, floats as floats; the serializer decides what a non-finite
+        /// float becomes (`serde_json` writes `null`), so [`Document`] handles those itself.
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            match *self {
+                Number::PosInt(u) => serializer.serialize_u64(u),
+                Number::NegInt(i) => serializer.serialize_i64(i),
+                Number::Float(f) => serializer.serialize_f64(f),
+            }
+        }
+    }
+
+    impl Serialize for Document {
+        /// The JSON data model; non-finite floats as the strings `"NaN"`, `"Infinity"`,
+        /// `"-Infinity"`, as restJson1 writes them.
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            match self {
+                Document::Null => serializer.serialize_unit(),
+                Document::Bool(b) => serializer.serialize_bool(*b),
+                Document::Number(Number::Float(f)) if !f.is_finite() => {
+                    serializer.serialize_str(&crate::encoding::fmt_f64(*f))
+                }
+                Document::Number(n) => n.serialize(serializer),
+                Document::String(s) => serializer.serialize_str(s),
+                Document::Array(a) => {
+                    let mut seq = serializer.serialize_seq(Some(a.len()))?;
+                    for item in a {
+                        seq.serialize_element(item)?;
+                    }
+                    seq.end()
+                }
+                Document::Object(o) => {
+                    let mut map = serializer.serialize_map(Some(o.len()))?;
+                    for (k, v) in o {
+                        map.serialize_entry(k, v)?;
+                    }
+                    map.end()
+                }
+            }
+        }
+    }
+
+    impl<'de> Deserialize<'de> for Number {
+        /// Any number; a self-describing format is needed (JSON is one).
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            match Document::deserialize(deserializer)? {
+                Document::Number(n) => Ok(n),
+                _ => Err(serde::de::Error::custom("expected a number")),
+            }
+        }
+    }
+
+    impl<'de> Deserialize<'de> for Document {
+        /// Any value of a self-describing format (JSON is one); read through
+        /// `serde_json::Value`, which has exactly this data model.
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            serde_json::Value::deserialize(deserializer).map(Document::from)
+        }
+    }
+}
