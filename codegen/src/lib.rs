@@ -6,3 +6,4 @@
 pub mod model;
 pub mod names;
 pub mod docs;
+pub mod ir;
