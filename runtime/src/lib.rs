@@ -4,10 +4,14 @@
 //! code here is written once instead of being repeated in every generated file.
 
 pub mod blob;
+pub mod credentials;
 pub mod document;
 pub mod encoding;
 pub mod error;
 pub mod http;
+pub mod json;
+pub mod region;
+pub mod sigv4;
 pub mod time;
 pub mod transport;
 

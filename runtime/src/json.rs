@@ -1,0 +1,299 @@
+//! JSON helpers for generated serializers and deserializers.
+//!
+//! Generated code builds a `serde_json::Value` per request and walks one per response. The
+//! helpers here are written once, non-generic, so per-shape code stays a short list of calls.
+//! Deserializers accumulate the path of a failure (`channels[2].name`) only when one happens.
+
+use std::fmt;
+
+pub use serde_json::{Map, Value};
+
+use crate::time::Format;
+use crate::{Blob, DateTime, Document};
+
+/// Why a JSON document does not match the shape it should have.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeError {
+    /// Path segments, innermost first (reversed on display).
+    path: Vec<String>,
+    message: String,
+}
+
+impl DeError {
+    /// A failure described by `message` at the current position.
+    pub fn new(message: impl Into<String>) -> Self {
+        Self {
+            path: Vec::new(),
+            message: message.into(),
+        }
+    }
+
+    /// Prefixes the path with a member name.
+    pub fn at(mut self, member: &str) -> Self {
+        self.path.push(format!(".{member}"));
+        self
+    }
+
+    /// Prefixes the path with a list index.
+    pub fn at_index(mut self, index: usize) -> Self {
+        self.path.push(format!("[{index}]"));
+        self
+    }
+
+    /// Prefixes the path with a map key.
+    pub fn at_key(mut self, key: &str) -> Self {
+        self.path.push(format!("[{key:?}]"));
+        self
+    }
+
+    /// The path of the failure, like `channels[2].name`.
+    pub fn path(&self) -> String {
+        let p: String = self.path.iter().rev().map(String::as_str).collect();
+        p.trim_start_matches('.').to_owned()
+    }
+}
+
+impl fmt::Display for DeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let path = self.path();
+        if path.is_empty() {
+            write!(f, "{}", self.message)
+        } else {
+            write!(f, "at `{path}`: {}", self.message)
+        }
+    }
+}
+
+impl std::error::Error for DeError {}
+
+fn kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+fn expected(what: &str, v: &Value) -> DeError {
+    DeError::new(format!("expected {what}, found {}", kind(v)))
+}
+
+/// Parses a response body; an empty body is an empty object (operations with no output
+/// members answer with nothing at all).
+pub fn parse_body(body: &[u8]) -> Result<Value, DeError> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(Value::Object(Map::new()));
+    }
+    serde_json::from_slice(body).map_err(|e| {
+        DeError::new(format!(
+            "response body is not valid JSON (line {}, column {}): {e}",
+            e.line(),
+            e.column()
+        ))
+    })
+}
+
+/// The object a structure is read from.
+pub fn object(v: &Value) -> Result<&Map<String, Value>, DeError> {
+    v.as_object().ok_or_else(|| expected("an object", v))
+}
+
+/// The elements of a list.
+pub fn array(v: &Value) -> Result<&Vec<Value>, DeError> {
+    v.as_array().ok_or_else(|| expected("an array", v))
+}
+
+/// A member of `obj`, with `null` read as absent.
+pub fn member<'a>(obj: &'a Map<String, Value>, key: &str) -> Option<&'a Value> {
+    obj.get(key).filter(|v| !v.is_null())
+}
+
+/// A string.
+pub fn string(v: &Value) -> Result<String, DeError> {
+    v.as_str()
+        .map(str::to_owned)
+        .ok_or_else(|| expected("a string", v))
+}
+
+/// A boolean.
+pub fn boolean(v: &Value) -> Result<bool, DeError> {
+    v.as_bool().ok_or_else(|| expected("a boolean", v))
+}
+
+/// An integer of any width, range-checked.
+pub fn integer<T: TryFrom<i64>>(v: &Value) -> Result<T, DeError> {
+    let n = v
+        .as_i64()
+        .ok_or_else(|| match v {
+            Value::Number(n) => DeError::new(format!("expected an integer, found {n}")),
+            _ => expected("an integer", v),
+        })?;
+    T::try_from(n).map_err(|_| DeError::new(format!("integer {n} is out of range")))
+}
+
+/// A float; `"NaN"`, `"Infinity"` and `"-Infinity"` strings are how JSON carries those.
+pub fn double(v: &Value) -> Result<f64, DeError> {
+    match v {
+        Value::Number(n) => n.as_f64().ok_or_else(|| expected("a number", v)),
+        Value::String(s) => match s.as_str() {
+            "NaN" => Ok(f64::NAN),
+            "Infinity" => Ok(f64::INFINITY),
+            "-Infinity" => Ok(f64::NEG_INFINITY),
+            _ => Err(DeError::new(format!("expected a number, found string {s:?}"))),
+        },
+        _ => Err(expected("a number", v)),
+    }
+}
+
+/// A 32-bit float (see [`double`]).
+pub fn float(v: &Value) -> Result<f32, DeError> {
+    // Narrowing is what the type asks for.
+    double(v).map(|d| d as f32)
+}
+
+/// A big number, kept as its decimal text.
+pub fn big_number(v: &Value) -> Result<String, DeError> {
+    match v {
+        Value::Number(n) => Ok(n.to_string()),
+        Value::String(s) => Ok(s.clone()),
+        _ => Err(expected("a number", v)),
+    }
+}
+
+/// A timestamp: a number is epoch seconds; a string is read in `format`, then in the other
+/// formats (services are not always consistent).
+pub fn timestamp(v: &Value, format: Format) -> Result<DateTime, DeError> {
+    match v {
+        Value::Number(n) => n
+            .as_f64()
+            .map(DateTime::from_secs_f64)
+            .ok_or_else(|| expected("a timestamp", v)),
+        Value::String(s) => {
+            let mut formats = vec![format];
+            formats.extend(
+                [Format::DateTime, Format::EpochSeconds, Format::HttpDate]
+                    .into_iter()
+                    .filter(|f| *f != format),
+            );
+            let mut first_err = None;
+            for f in formats {
+                match DateTime::from_str(s, f) {
+                    Ok(t) => return Ok(t),
+                    Err(e) => {
+                        first_err.get_or_insert(e);
+                    }
+                }
+            }
+            Err(DeError::new(match first_err {
+                Some(e) => e.to_string(),
+                None => format!("invalid timestamp {s:?}"),
+            }))
+        }
+        _ => Err(expected("a timestamp", v)),
+    }
+}
+
+/// A blob, base64 in JSON.
+pub fn blob(v: &Value) -> Result<Blob, DeError> {
+    let s = v.as_str().ok_or_else(|| expected("a base64 string", v))?;
+    Blob::from_base64(s).map_err(|e| DeError::new(e.to_string()))
+}
+
+/// A document: any JSON value.
+pub fn document(v: &Value) -> Document {
+    Document::from(v.clone())
+}
+
+/// JSON text of a float: `NaN` and infinities as strings, as restJson1 requires.
+pub fn double_value(v: f64) -> Value {
+    if v.is_nan() {
+        Value::String("NaN".into())
+    } else if v.is_infinite() {
+        Value::String(if v > 0.0 { "Infinity" } else { "-Infinity" }.into())
+    } else {
+        serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number)
+    }
+}
+
+/// A timestamp in `format` (epoch seconds are a number, the others strings).
+pub fn timestamp_value(t: &DateTime, format: Format) -> Value {
+    match format {
+        Format::EpochSeconds => {
+            if t.subsec_nanos() == 0 {
+                Value::from(t.secs())
+            } else {
+                double_value(t.as_secs_f64())
+            }
+        }
+        other => Value::String(t.fmt(other).unwrap_or_else(|_| t.to_string())),
+    }
+}
+
+/// A blob as base64.
+pub fn blob_value(b: &Blob) -> Value {
+    Value::String(b.to_base64())
+}
+
+/// A document as JSON.
+pub fn document_value(d: &Document) -> Value {
+    Value::from(d)
+}
+
+/// A big number from its decimal text (a string if it is not a number).
+pub fn big_number_value(s: &str) -> Value {
+    serde_json::from_str::<serde_json::Number>(s)
+        .map(Value::Number)
+        .unwrap_or_else(|_| Value::String(s.to_owned()))
+}
+
+/// Serializes a request body.
+pub fn to_body(v: &Value) -> bytes::Bytes {
+    bytes::Bytes::from(v.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_name_where_it_failed() {
+        let e = DeError::new("expected a string, found a number")
+            .at("name")
+            .at_index(2)
+            .at("channels");
+        assert_eq!(e.to_string(), "at `channels[2].name`: expected a string, found a number");
+    }
+
+    #[test]
+    fn numbers_and_specials() {
+        assert!(double(&Value::String("NaN".into())).unwrap().is_nan());
+        assert_eq!(double_value(f64::NEG_INFINITY), Value::String("-Infinity".into()));
+        assert_eq!(integer::<i32>(&Value::from(5)).unwrap(), 5);
+        assert!(integer::<i8>(&Value::from(500)).is_err());
+        assert!(integer::<i32>(&Value::from(1.5)).is_err());
+    }
+
+    #[test]
+    fn timestamps_in_every_form() {
+        let want = DateTime::from_secs(1576540098);
+        for v in [
+            Value::from(1576540098),
+            Value::from(1576540098.0),
+            Value::String("2019-12-16T23:48:18Z".into()),
+            Value::String("Mon, 16 Dec 2019 23:48:18 GMT".into()),
+        ] {
+            assert_eq!(timestamp(&v, Format::EpochSeconds).unwrap(), want, "{v}");
+        }
+        assert_eq!(timestamp_value(&want, Format::EpochSeconds), Value::from(1576540098));
+    }
+
+    #[test]
+    fn empty_body_is_an_empty_object_and_garbage_is_an_error() {
+        assert_eq!(parse_body(b"").unwrap(), Value::Object(Map::new()));
+        let e = parse_body(b"{\"a\":").unwrap_err();
+        assert!(e.to_string().contains("not valid JSON"), "{e}");
+    }
+}
