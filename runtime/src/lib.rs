@@ -7,6 +7,7 @@ pub mod blob;
 pub mod credentials;
 pub mod document;
 pub mod encoding;
+pub mod endpoint;
 pub mod error;
 pub mod http;
 pub mod json;
