@@ -4,6 +4,7 @@
 //! code here is written once instead of being repeated in every generated file.
 
 pub mod blob;
+pub mod config;
 pub mod credentials;
 pub mod document;
 pub mod encoding;
@@ -12,6 +13,7 @@ pub mod error;
 pub mod http;
 pub mod json;
 pub mod region;
+pub mod retry;
 pub mod sigv4;
 pub mod time;
 pub mod transport;

@@ -1,0 +1,509 @@
+//! Client configuration: region, credentials, endpoint, retries, timeouts and transport.
+//!
+//! ```no_run
+//! # async fn demo() {
+//! use std::time::Duration;
+//! use ivs_runtime::config::{ClientConfig, RetryConfig, TimeoutConfig};
+//! // From the environment (AWS_REGION, AWS_ACCESS_KEY_ID, ~/.aws/credentials, ...):
+//! let config = ClientConfig::from_env().await;
+//! // Or spelled out, starting from that:
+//! let config = config
+//!     .to_builder()
+//!     .region("us-west-2")
+//!     .retry(RetryConfig::standard().with_max_attempts(5))
+//!     .timeouts(TimeoutConfig::default().with_attempt(Some(Duration::from_secs(10))))
+//!     .build();
+//! # let _ = config;
+//! # }
+//! ```
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::credentials::{Credentials, ProvideCredentials, SharedCredentialsProvider};
+use crate::http::HttpClient;
+use crate::transport::{HyperClient, DEFAULT_CONNECT_TIMEOUT};
+
+/// A transport shared between clients and clones of a configuration.
+pub type SharedHttpClient = Arc<dyn HttpClient>;
+
+/// Everything a client needs besides the service description. Cheap to clone (the transport
+/// and the credentials provider are shared).
+///
+/// Its `Debug` output never shows credentials, and leaves out the transport (a test transport
+/// may hold signed requests).
+#[derive(Clone)]
+pub struct ClientConfig {
+    region: Option<String>,
+    credentials: Option<SharedCredentialsProvider>,
+    endpoint_url: Option<String>,
+    use_fips: bool,
+    use_dual_stack: bool,
+    retry: RetryConfig,
+    timeouts: TimeoutConfig,
+    http_client: SharedHttpClient,
+    custom_http_client: bool,
+    app_name: Option<String>,
+}
+
+impl fmt::Debug for ClientConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientConfig")
+            .field("region", &self.region)
+            .field(
+                "credentials_provider",
+                &self.credentials.as_ref().map(|_| "<set>"),
+            )
+            .field(
+                "endpoint_url",
+                &self.endpoint_url.as_deref().map(redact_userinfo),
+            )
+            .field("use_fips", &self.use_fips)
+            .field("use_dual_stack", &self.use_dual_stack)
+            .field("retry", &self.retry)
+            .field("timeouts", &self.timeouts)
+            .field(
+                "http_client",
+                &if self.custom_http_client {
+                    "<custom>"
+                } else {
+                    "HyperClient"
+                },
+            )
+            .field("app_name", &self.app_name)
+            .finish()
+    }
+}
+
+/// `scheme://user:password@host/...` -> `scheme://***@host/...`: an endpoint URL is not meant
+/// to carry credentials, but if one does, Debug must not show them.
+fn redact_userinfo(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => format!("{scheme}://***{}", &rest[at..]),
+        None => url.to_owned(),
+    }
+}
+
+impl ClientConfig {
+    /// A builder with nothing set: no region, no credentials, default retries and timeouts.
+    pub fn builder() -> ClientConfigBuilder {
+        ClientConfigBuilder::default()
+    }
+
+    /// A builder holding this configuration, to change parts of it.
+    pub fn to_builder(&self) -> ClientConfigBuilder {
+        ClientConfigBuilder {
+            region: self.region.clone(),
+            credentials: self.credentials.clone(),
+            endpoint_url: self.endpoint_url.clone(),
+            use_fips: self.use_fips,
+            use_dual_stack: self.use_dual_stack,
+            retry: self.retry.clone(),
+            timeouts: self.timeouts.clone(),
+            // A default transport is rebuilt so a changed connect timeout takes effect.
+            http_client: self.custom_http_client.then(|| self.http_client.clone()),
+            app_name: self.app_name.clone(),
+        }
+    }
+
+    /// The configuration the environment describes:
+    /// - region from `AWS_REGION` / `AWS_DEFAULT_REGION` / the profile
+    ///   ([`crate::region::region_from_env`]);
+    /// - credentials from the default chain (environment, then profile), cached;
+    /// - `AWS_ENDPOINT_URL` (an endpoint for every service), `AWS_USE_FIPS_ENDPOINT`,
+    ///   `AWS_USE_DUALSTACK_ENDPOINT` (`true`/`false`) and `AWS_MAX_ATTEMPTS`; a value that
+    ///   does not parse is ignored.
+    ///
+    /// Never fails: a missing region or missing credentials surface when a request is sent.
+    pub async fn from_env() -> ClientConfig {
+        ClientConfigBuilder::from_env().build()
+    }
+
+    /// The region requests go to and are signed for.
+    pub fn region(&self) -> Option<&str> {
+        self.region.as_deref()
+    }
+
+    /// The credentials provider, if one is set.
+    pub fn credentials_provider(&self) -> Option<&SharedCredentialsProvider> {
+        self.credentials.as_ref()
+    }
+
+    /// The endpoint URL that replaces the resolved one, if set.
+    pub fn endpoint_url(&self) -> Option<&str> {
+        self.endpoint_url.as_deref()
+    }
+
+    /// Whether FIPS endpoints are used.
+    pub fn use_fips(&self) -> bool {
+        self.use_fips
+    }
+
+    /// Whether dual-stack (IPv4 and IPv6) endpoints are used.
+    pub fn use_dual_stack(&self) -> bool {
+        self.use_dual_stack
+    }
+
+    /// The retry settings.
+    pub fn retry(&self) -> &RetryConfig {
+        &self.retry
+    }
+
+    /// The timeouts.
+    pub fn timeouts(&self) -> &TimeoutConfig {
+        &self.timeouts
+    }
+
+    /// The transport.
+    pub fn http_client(&self) -> &SharedHttpClient {
+        &self.http_client
+    }
+
+    /// The application name sent in the user agent, if set.
+    pub fn app_name(&self) -> Option<&str> {
+        self.app_name.as_deref()
+    }
+}
+
+/// Builds a [`ClientConfig`]. Every setting is optional.
+#[derive(Clone, Default)]
+pub struct ClientConfigBuilder {
+    region: Option<String>,
+    credentials: Option<SharedCredentialsProvider>,
+    endpoint_url: Option<String>,
+    use_fips: bool,
+    use_dual_stack: bool,
+    retry: RetryConfig,
+    timeouts: TimeoutConfig,
+    http_client: Option<SharedHttpClient>,
+    app_name: Option<String>,
+}
+
+impl fmt::Debug for ClientConfigBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientConfigBuilder")
+            .field("region", &self.region)
+            .field(
+                "credentials_provider",
+                &self.credentials.as_ref().map(|_| "<set>"),
+            )
+            .field(
+                "endpoint_url",
+                &self.endpoint_url.as_deref().map(redact_userinfo),
+            )
+            .field("use_fips", &self.use_fips)
+            .field("use_dual_stack", &self.use_dual_stack)
+            .field("retry", &self.retry)
+            .field("timeouts", &self.timeouts)
+            .field(
+                "http_client",
+                &self.http_client.as_ref().map(|_| "<custom>"),
+            )
+            .field("app_name", &self.app_name)
+            .finish()
+    }
+}
+
+impl ClientConfigBuilder {
+    /// A builder preset from the environment; see [`ClientConfig::from_env`].
+    pub fn from_env() -> Self {
+        let mut builder = ClientConfig::builder();
+        builder.credentials = Some(crate::credentials::default_provider());
+        builder.region = crate::region::region_from_env();
+        builder.endpoint_url = env_var("AWS_ENDPOINT_URL");
+        if let Some(fips) = env_var("AWS_USE_FIPS_ENDPOINT").and_then(|v| parse_bool(&v)) {
+            builder.use_fips = fips;
+        }
+        if let Some(dual) = env_var("AWS_USE_DUALSTACK_ENDPOINT").and_then(|v| parse_bool(&v)) {
+            builder.use_dual_stack = dual;
+        }
+        if let Some(n) = env_var("AWS_MAX_ATTEMPTS").and_then(|v| v.trim().parse::<u32>().ok()) {
+            builder.retry = builder.retry.with_max_attempts(n);
+        }
+        builder
+    }
+
+    /// The region requests go to and are signed for, such as `us-west-2`.
+    pub fn region(mut self, region: impl Into<String>) -> Self {
+        self.region = Some(region.into());
+        self
+    }
+
+    /// Where credentials come from. Wrap a provider that is slow to ask (one that reads files
+    /// or makes a network call) in [`crate::credentials::CachedProvider`].
+    pub fn credentials_provider(mut self, provider: impl ProvideCredentials + 'static) -> Self {
+        self.credentials = Some(Arc::new(provider));
+        self
+    }
+
+    /// Fixed credentials, used as they are for every request.
+    pub fn credentials(self, credentials: Credentials) -> Self {
+        self.credentials_provider(credentials)
+    }
+
+    /// An endpoint URL that replaces the resolved one (a local test server, a VPC endpoint).
+    /// Its path, if any, is put in front of every request path.
+    pub fn endpoint_url(mut self, url: impl Into<String>) -> Self {
+        self.endpoint_url = Some(url.into());
+        self
+    }
+
+    /// Use FIPS endpoints (default `false`).
+    pub fn use_fips(mut self, use_fips: bool) -> Self {
+        self.use_fips = use_fips;
+        self
+    }
+
+    /// Use dual-stack (IPv4 and IPv6) endpoints (default `false`).
+    pub fn use_dual_stack(mut self, use_dual_stack: bool) -> Self {
+        self.use_dual_stack = use_dual_stack;
+        self
+    }
+
+    /// Retry settings (default [`RetryConfig::standard`]).
+    pub fn retry(mut self, retry: RetryConfig) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    /// Timeouts (default [`TimeoutConfig::default`]).
+    pub fn timeouts(mut self, timeouts: TimeoutConfig) -> Self {
+        self.timeouts = timeouts;
+        self
+    }
+
+    /// The transport (default: a [`HyperClient`] with the configured connect timeout). The
+    /// connect timeout of [`TimeoutConfig`] only applies to the default transport.
+    pub fn http_client(mut self, client: impl HttpClient) -> Self {
+        self.http_client = Some(Arc::new(client));
+        self
+    }
+
+    /// A name for your application, added to the user agent as `app/<name>`. Characters
+    /// other than letters, digits and ``!#$%&'*+-.^_`|~`` are replaced by `_`, so the header
+    /// is always valid; an empty name is ignored.
+    pub fn app_name(mut self, name: impl Into<String>) -> Self {
+        let name: String = name
+            .into()
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c) {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        self.app_name = (!name.is_empty()).then_some(name);
+        self
+    }
+
+    /// The configuration.
+    pub fn build(self) -> ClientConfig {
+        let custom_http_client = self.http_client.is_some();
+        let http_client = self.http_client.unwrap_or_else(|| {
+            Arc::new(
+                HyperClient::builder()
+                    .connect_timeout(self.timeouts.connect)
+                    .build(),
+            )
+        });
+        ClientConfig {
+            region: self.region,
+            credentials: self.credentials,
+            endpoint_url: self.endpoint_url,
+            use_fips: self.use_fips,
+            use_dual_stack: self.use_dual_stack,
+            retry: self.retry,
+            timeouts: self.timeouts,
+            http_client,
+            custom_http_client,
+            app_name: self.app_name,
+        }
+    }
+}
+
+fn env_var(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+fn parse_bool(value: &str) -> Option<bool> {
+    match value.trim().to_ascii_lowercase().as_str() {
+        "true" => Some(true),
+        "false" => Some(false),
+        _ => None,
+    }
+}
+
+/// How failed attempts are retried: the AWS SDKs' "standard" mode (see [`crate::retry`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RetryConfig {
+    max_attempts: u32,
+    initial_backoff: Duration,
+    max_backoff: Duration,
+}
+
+impl Default for RetryConfig {
+    fn default() -> Self {
+        Self::standard()
+    }
+}
+
+impl RetryConfig {
+    /// Standard mode as in the AWS SDKs: 3 attempts in all, backoff base 1 s with full jitter,
+    /// at most 20 s between attempts.
+    pub fn standard() -> Self {
+        Self {
+            max_attempts: 3,
+            initial_backoff: Duration::from_secs(1),
+            max_backoff: Duration::from_secs(20),
+        }
+    }
+
+    /// No retries: one attempt only.
+    pub fn disabled() -> Self {
+        Self::standard().with_max_attempts(1)
+    }
+
+    /// Attempts in all, the first included; 0 counts as 1.
+    pub fn with_max_attempts(mut self, max_attempts: u32) -> Self {
+        self.max_attempts = max_attempts.max(1);
+        self
+    }
+
+    /// The base of the exponential backoff (the largest delay before the first retry).
+    pub fn with_initial_backoff(mut self, initial_backoff: Duration) -> Self {
+        self.initial_backoff = initial_backoff;
+        self
+    }
+
+    /// The longest delay between two attempts.
+    pub fn with_max_backoff(mut self, max_backoff: Duration) -> Self {
+        self.max_backoff = max_backoff;
+        self
+    }
+
+    /// Attempts in all, the first included (at least 1).
+    pub fn max_attempts(&self) -> u32 {
+        self.max_attempts
+    }
+
+    /// The base of the exponential backoff.
+    pub fn initial_backoff(&self) -> Duration {
+        self.initial_backoff
+    }
+
+    /// The longest delay between two attempts.
+    pub fn max_backoff(&self) -> Duration {
+        self.max_backoff
+    }
+}
+
+/// Time limits of a request. Every limit has a finite default, so nothing waits forever
+/// unless you ask for it by passing `None`.
+///
+/// | limit | default | covers |
+/// | --- | --- | --- |
+/// | connect | 3.1 s | establishing one TCP connection (default transport only) |
+/// | attempt | 30 s | one attempt: connect, TLS, send, read the whole response |
+/// | operation | 120 s | the whole call: credentials, every attempt, every backoff |
+///
+/// 120 s leaves room for the default 3 attempts to each use their full 30 s, plus backoff.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TimeoutConfig {
+    connect: Duration,
+    attempt: Option<Duration>,
+    operation: Option<Duration>,
+}
+
+/// The default attempt timeout.
+pub const DEFAULT_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(30);
+/// The default operation timeout.
+pub const DEFAULT_OPERATION_TIMEOUT: Duration = Duration::from_secs(120);
+
+impl Default for TimeoutConfig {
+    fn default() -> Self {
+        Self {
+            connect: DEFAULT_CONNECT_TIMEOUT,
+            attempt: Some(DEFAULT_ATTEMPT_TIMEOUT),
+            operation: Some(DEFAULT_OPERATION_TIMEOUT),
+        }
+    }
+}
+
+impl TimeoutConfig {
+    /// The connect timeout of the default transport.
+    pub fn with_connect(mut self, timeout: Duration) -> Self {
+        self.connect = timeout;
+        self
+    }
+
+    /// The limit on one attempt; `None` for no limit.
+    pub fn with_attempt(mut self, timeout: Option<Duration>) -> Self {
+        self.attempt = timeout;
+        self
+    }
+
+    /// The limit on a whole operation, retries included; `None` for no limit.
+    pub fn with_operation(mut self, timeout: Option<Duration>) -> Self {
+        self.operation = timeout;
+        self
+    }
+
+    /// The connect timeout of the default transport.
+    pub fn connect(&self) -> Duration {
+        self.connect
+    }
+
+    /// The limit on one attempt.
+    pub fn attempt(&self) -> Option<Duration> {
+        self.attempt
+    }
+
+    /// The limit on a whole operation.
+    pub fn operation(&self) -> Option<Duration> {
+        self.operation
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn userinfo_is_redacted() {
+        assert_eq!(
+            redact_userinfo("http://u:p@localhost:5000/x?a=b@c"),
+            "http://***@localhost:5000/x?a=b@c"
+        );
+        assert_eq!(
+            redact_userinfo("http://localhost:5000/a@b"),
+            "http://localhost:5000/a@b"
+        );
+        assert_eq!(redact_userinfo("not a url"), "not a url");
+    }
+
+    #[test]
+    fn app_name_is_made_header_safe() {
+        let b = ClientConfig::builder().app_name("my app/1\n");
+        assert_eq!(b.app_name.as_deref(), Some("my_app_1_"));
+        assert_eq!(ClientConfig::builder().app_name("").app_name, None);
+    }
+
+    #[test]
+    fn defaults() {
+        let t = TimeoutConfig::default();
+        assert_eq!(t.connect(), Duration::from_millis(3100));
+        assert_eq!(t.attempt(), Some(Duration::from_secs(30)));
+        assert_eq!(t.operation(), Some(Duration::from_secs(120)));
+        let r = RetryConfig::default();
+        assert_eq!(r.max_attempts(), 3);
+        assert_eq!(RetryConfig::disabled().max_attempts(), 1);
+        assert_eq!(r.with_max_attempts(0).max_attempts(), 1);
+    }
+}
