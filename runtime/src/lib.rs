@@ -12,6 +12,7 @@ pub mod endpoint;
 pub mod error;
 pub mod http;
 pub mod json;
+pub mod orchestrator;
 pub mod region;
 pub mod retry;
 pub mod sigv4;

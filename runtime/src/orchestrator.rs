@@ -1,0 +1,549 @@
+//! Sends one operation: endpoint, user agent, credentials, signing, attempts, retries and
+//! timeouts. Generated operation code serializes a request, calls [`Handle::send`], and maps
+//! the response it gets back.
+//!
+//! Logging: one `tracing` span per operation (`service`, `operation`) and one per attempt
+//! (`attempt`). Events carry status codes, error codes and delays, never header values,
+//! credentials or bodies.
+
+// `Failure` is large (three optional strings of metadata, a description, a source), and the
+// public API returns it by value; boxing it on these cold error paths would buy nothing.
+#![allow(clippy::result_large_err)]
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, SystemTime};
+
+use ::http::header::{HeaderName, HeaderValue, USER_AGENT};
+use ::http::Uri;
+use tracing::Instrument;
+
+use crate::config::ClientConfig;
+use crate::credentials::Credentials;
+use crate::endpoint::{self, Endpoint, ParamValue, Params, Partitions, RuleSet};
+use crate::error::{parse_error_metadata, ErrorKind, Failure};
+use crate::http::{HttpRequest, HttpResponse};
+use crate::retry::{self, RetryReason, TokenBucket};
+use crate::sigv4::{self, SigningParams};
+
+/// What the orchestrator needs to know about a service; generated once per service crate as a
+/// `static`.
+pub struct ServiceSpec {
+    /// The SigV4 signing name (`ivs`), used unless the endpoint names another.
+    pub signing_name: &'static str,
+    /// Name and version of the generated crate (`ivs/0.1.0`), first in the user agent.
+    pub user_agent: &'static str,
+    /// The endpoint rule set, as JSON (`smithy.rules#endpointRuleSet`).
+    pub endpoint_rules: &'static str,
+    /// The partition table the rules' `aws.partition` function reads, as JSON.
+    pub partitions: &'static str,
+}
+
+impl fmt::Debug for ServiceSpec {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The two JSON documents are long and say nothing useful in a log.
+        f.debug_struct("ServiceSpec")
+            .field("signing_name", &self.signing_name)
+            .field("user_agent", &self.user_agent)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What the orchestrator needs to know about one operation.
+#[derive(Debug, Clone, Copy)]
+pub struct OperationSpec {
+    /// The operation name (`CreateChannel`), for logs and error messages.
+    pub name: &'static str,
+    /// Codes of the operation's errors marked `@retryable` in the model.
+    pub retryable_errors: &'static [&'static str],
+}
+
+/// A client's shared state: configuration, parsed endpoint rules and the retry token bucket.
+/// Cheap to clone; clones share the token bucket.
+#[derive(Clone)]
+pub struct Handle {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    config: ClientConfig,
+    service: &'static ServiceSpec,
+    /// Parsed on first use: a client that is built but never used pays nothing, and a broken
+    /// rule set fails requests instead of the constructor.
+    rules: OnceLock<Result<Rules, String>>,
+    bucket: TokenBucket,
+    user_agent: HeaderValue,
+}
+
+struct Rules {
+    rule_set: RuleSet,
+    partitions: Partitions,
+    /// The rule set's parameters bound to built-in values, by parameter name.
+    built_ins: Vec<(String, BuiltIn)>,
+}
+
+/// The built-in endpoint parameters an SDK fills from its configuration.
+#[derive(Debug, Clone, Copy)]
+enum BuiltIn {
+    Region,
+    UseFips,
+    UseDualStack,
+    Endpoint,
+}
+
+impl Rules {
+    fn parse(service: &ServiceSpec) -> Result<Rules, String> {
+        let rule_set = RuleSet::from_json(service.endpoint_rules)
+            .map_err(|e| format!("the endpoint rule set is invalid: {e}"))?;
+        let partitions = Partitions::from_json(service.partitions)
+            .map_err(|e| format!("the partition table is invalid: {e}"))?;
+        // Parameters are bound by their `builtIn` tag, not their name, as the rules
+        // specification says; and the resolver rejects parameters a rule set does not declare,
+        // so only declared ones may be passed.
+        let json: serde_json::Value = serde_json::from_str(service.endpoint_rules)
+            .map_err(|e| format!("the endpoint rule set is invalid: {e}"))?;
+        let built_ins = json
+            .get("parameters")
+            .and_then(|p| p.as_object())
+            .into_iter()
+            .flatten()
+            .filter_map(|(name, param)| {
+                let built_in = match param.get("builtIn")?.as_str()? {
+                    "AWS::Region" => BuiltIn::Region,
+                    "AWS::UseFIPS" => BuiltIn::UseFips,
+                    "AWS::UseDualStack" => BuiltIn::UseDualStack,
+                    "SDK::Endpoint" => BuiltIn::Endpoint,
+                    _ => return None,
+                };
+                Some((name.clone(), built_in))
+            })
+            .collect();
+        Ok(Rules {
+            rule_set,
+            partitions,
+            built_ins,
+        })
+    }
+}
+
+impl fmt::Debug for Handle {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Handle")
+            .field("service", &self.inner.service)
+            .field("config", &self.inner.config)
+            .field("retry_tokens", &self.inner.bucket.available())
+            .finish()
+    }
+}
+
+impl Handle {
+    /// A handle for `service` configured by `config`. Never fails: problems (no region, no
+    /// credentials, a bad rule set) surface as failures of [`Handle::send`].
+    pub fn new(config: ClientConfig, service: &'static ServiceSpec) -> Handle {
+        let user_agent = user_agent(service, config.app_name());
+        Handle {
+            inner: Arc::new(Inner {
+                config,
+                service,
+                rules: OnceLock::new(),
+                bucket: TokenBucket::default(),
+                user_agent,
+            }),
+        }
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &ClientConfig {
+        &self.inner.config
+    }
+
+    /// The service description.
+    pub fn service(&self) -> &'static ServiceSpec {
+        self.inner.service
+    }
+
+    /// Sends `request` for operation `op` and returns the response.
+    ///
+    /// `request` comes from a generated serializer: its URI holds the path and query only
+    /// (`/CreateChannel`, `/tags/arn%3A...?tagKeys=a`); the resolved endpoint goes in front.
+    ///
+    /// An error response is returned as `Ok` once it is not retryable or attempts run out, so
+    /// generated code can map it to the operation's error type. `Err` means no usable response:
+    /// endpoint, credentials, signing, transport or timeout failures.
+    pub async fn send(
+        &self,
+        op: &'static OperationSpec,
+        request: HttpRequest,
+    ) -> Result<HttpResponse, Failure> {
+        let span = tracing::info_span!(
+            "operation",
+            service = self.inner.service.signing_name,
+            operation = op.name
+        );
+        let timeout = self.inner.config.timeouts().operation();
+        async move {
+            match timeout {
+                Some(limit) => tokio::time::timeout(limit, self.send_inner(op, request))
+                    .await
+                    .unwrap_or_else(|_| {
+                        tracing::debug!(?limit, "operation timeout elapsed");
+                        Err(Failure::new(
+                            ErrorKind::Timeout,
+                            format!("{}: operation timeout of {limit:?} elapsed", op.name),
+                        ))
+                    }),
+                None => self.send_inner(op, request).await,
+            }
+        }
+        .instrument(span)
+        .await
+    }
+
+    async fn send_inner(
+        &self,
+        op: &'static OperationSpec,
+        request: HttpRequest,
+    ) -> Result<HttpResponse, Failure> {
+        let config = &self.inner.config;
+        let endpoint = self.resolve_endpoint()?;
+        let mut request = self.prepare(request, &endpoint)?;
+        let (signing_region, signing_name) = self.signing_scope(&endpoint)?;
+        request
+            .headers_mut()
+            .insert(USER_AGENT, self.inner.user_agent.clone());
+        request.headers_mut().insert(
+            HeaderName::from_static("x-amz-user-agent"),
+            self.inner.user_agent.clone(),
+        );
+        let credentials = self.load_credentials().await?;
+
+        let max_attempts = config.retry().max_attempts().max(1);
+        let attempt_timeout = config.timeouts().attempt();
+        let bucket = &self.inner.bucket;
+        // Tokens taken for the retry in flight, given back if it succeeds.
+        let mut retry_cost: Option<u32> = None;
+        let mut attempt: u32 = 1;
+        loop {
+            let mut attempt_request = clone_request(&request);
+            let signing = SigningParams {
+                credentials: &credentials,
+                region: &signing_region,
+                service: &signing_name,
+                time: SystemTime::now(),
+            };
+            sigv4::sign_request(&mut attempt_request, &signing).map_err(|e| {
+                Failure::new(ErrorKind::Construction, "could not sign the request").with_source(e)
+            })?;
+
+            let span = tracing::debug_span!("attempt", attempt);
+            let outcome = self
+                .attempt(attempt_request, attempt_timeout)
+                .instrument(span.clone())
+                .await;
+            let last = attempt >= max_attempts;
+            let (reason, result) = match outcome {
+                Ok(response) if !is_error(&response) => {
+                    tracing::debug!(parent: &span, status = response.status().as_u16(), "success");
+                    bucket.on_success(retry_cost);
+                    return Ok(response);
+                }
+                Ok(response) => {
+                    let meta = parse_error_metadata(&response);
+                    let reason = retry::classify_response(
+                        response.status().as_u16(),
+                        meta.code.as_deref(),
+                        op.retryable_errors,
+                    );
+                    tracing::debug!(parent: &span,
+                        status = response.status().as_u16(),
+                        code = meta.code.as_deref().unwrap_or(""),
+                        retryable = reason.is_some(),
+                        "error response"
+                    );
+                    (reason, Ok(response))
+                }
+                Err(AttemptError::Transport(e)) => {
+                    let reason = retry::classify_connector_error(e.kind());
+                    tracing::debug!(parent: &span, error = %e, retryable = reason.is_some(), "transport error");
+                    let kind = match e.kind() {
+                        crate::http::ConnectorErrorKind::Timeout => ErrorKind::Timeout,
+                        _ => ErrorKind::Transport,
+                    };
+                    let failure = Failure::new(
+                        kind,
+                        format!("{}: attempt {attempt} of {max_attempts} failed", op.name),
+                    )
+                    .with_source(e);
+                    (reason, Err(failure))
+                }
+                Err(AttemptError::Timeout(limit)) => {
+                    tracing::debug!(parent: &span, ?limit, "attempt timeout elapsed");
+                    let failure = Failure::new(
+                        ErrorKind::Timeout,
+                        format!(
+                            "{}: attempt timeout of {limit:?} elapsed \
+                             (attempt {attempt} of {max_attempts})",
+                            op.name
+                        ),
+                    );
+                    (Some(RetryReason::Timeout), Err(failure))
+                }
+            };
+            let Some(reason) = reason else {
+                return result;
+            };
+            if last {
+                tracing::debug!(parent: &span, max_attempts, "no attempts left");
+                return result;
+            }
+            let Some(cost) = bucket.try_acquire(reason) else {
+                tracing::debug!(parent: &span, "retry quota exhausted; not retrying");
+                return result;
+            };
+            retry_cost = Some(cost);
+            let delay = retry::backoff(config.retry(), attempt - 1, fastrand::f64());
+            tracing::debug!(parent: &span, ?reason, ?delay, "retrying");
+            tokio::time::sleep(delay).await;
+            attempt += 1;
+        }
+    }
+
+    /// One attempt, under the attempt timeout.
+    async fn attempt(
+        &self,
+        request: HttpRequest,
+        limit: Option<Duration>,
+    ) -> Result<HttpResponse, AttemptError> {
+        let call = self.inner.config.http_client().call(request);
+        match limit {
+            Some(limit) => match tokio::time::timeout(limit, call).await {
+                Ok(result) => result.map_err(AttemptError::Transport),
+                Err(_) => Err(AttemptError::Timeout(limit)),
+            },
+            None => call.await.map_err(AttemptError::Transport),
+        }
+    }
+
+    fn resolve_endpoint(&self) -> Result<Endpoint, Failure> {
+        let rules = self
+            .inner
+            .rules
+            .get_or_init(|| Rules::parse(self.inner.service))
+            .as_ref()
+            .map_err(|e| Failure::new(ErrorKind::Endpoint, e.clone()))?;
+
+        let config = &self.inner.config;
+        let mut params = BTreeMap::new();
+        for (name, built_in) in &rules.built_ins {
+            let value = match built_in {
+                BuiltIn::Region => config.region().map(|r| ParamValue::String(r.to_owned())),
+                BuiltIn::UseFips => Some(ParamValue::Bool(config.use_fips())),
+                BuiltIn::UseDualStack => Some(ParamValue::Bool(config.use_dual_stack())),
+                BuiltIn::Endpoint => config
+                    .endpoint_url()
+                    .map(|u| ParamValue::String(u.to_owned())),
+            };
+            if let Some(value) = value {
+                params.insert(name.clone(), value);
+            }
+        }
+        endpoint::resolve(&rules.rule_set, &rules.partitions, &Params(params)).map_err(|e| {
+            let description = if config.region().is_none() {
+                format!(
+                    "no region is configured (set one with ClientConfigBuilder::region or the \
+                     AWS_REGION environment variable): {e}"
+                )
+            } else {
+                format!("could not resolve an endpoint: {e}")
+            };
+            Failure::new(ErrorKind::Endpoint, description)
+        })
+    }
+
+    /// Puts the endpoint in front of the request's path and query, and adds its headers.
+    fn prepare(
+        &self,
+        mut request: HttpRequest,
+        endpoint: &Endpoint,
+    ) -> Result<HttpRequest, Failure> {
+        let uri = join_uri(&endpoint.url, request.uri())
+            .map_err(|e| Failure::new(ErrorKind::Endpoint, e))?;
+        *request.uri_mut() = uri;
+        for (name, values) in &endpoint.headers {
+            let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
+                Failure::new(
+                    ErrorKind::Endpoint,
+                    format!("the endpoint names an invalid header `{name}`"),
+                )
+            })?;
+            for value in values {
+                let value = HeaderValue::from_str(value).map_err(|_| {
+                    Failure::new(
+                        ErrorKind::Endpoint,
+                        format!("the endpoint gives header `{name}` an invalid value"),
+                    )
+                })?;
+                request.headers_mut().append(name.clone(), value);
+            }
+        }
+        Ok(request)
+    }
+
+    /// The region and service name to sign for: the endpoint's `sigv4` auth scheme when it has
+    /// one, else the configured region and the service's signing name.
+    fn signing_scope(&self, endpoint: &Endpoint) -> Result<(String, String), Failure> {
+        let mut region = self.inner.config.region().map(str::to_owned);
+        let mut name = self.inner.service.signing_name.to_owned();
+        if let Some(schemes) = endpoint
+            .properties
+            .get("authSchemes")
+            .and_then(|s| s.as_array())
+            .filter(|s| !s.is_empty())
+        {
+            let scheme_name = |s: &serde_json::Value| {
+                s.get("name")
+                    .and_then(|n| n.as_str())
+                    .unwrap_or("")
+                    .to_owned()
+            };
+            let sigv4 = schemes
+                .iter()
+                .find(|s| scheme_name(s) == "sigv4")
+                .ok_or_else(|| {
+                    let names: Vec<String> = schemes.iter().map(scheme_name).collect();
+                    Failure::new(
+                        ErrorKind::Endpoint,
+                        format!(
+                            "the endpoint requires an unsupported auth scheme ({}); only sigv4 \
+                             is supported",
+                            names.join(", ")
+                        ),
+                    )
+                })?;
+            if let Some(r) = sigv4.get("signingRegion").and_then(|v| v.as_str()) {
+                region = Some(r.to_owned());
+            }
+            if let Some(n) = sigv4.get("signingName").and_then(|v| v.as_str()) {
+                name = n.to_owned();
+            }
+        }
+        let region = region.ok_or_else(|| {
+            Failure::new(
+                ErrorKind::Endpoint,
+                "no region is configured to sign the request for (set one with \
+                 ClientConfigBuilder::region or the AWS_REGION environment variable)",
+            )
+        })?;
+        Ok((region, name))
+    }
+
+    async fn load_credentials(&self) -> Result<Credentials, Failure> {
+        let provider = self.inner.config.credentials_provider().ok_or_else(|| {
+            Failure::new(
+                ErrorKind::Credentials,
+                "no credentials provider is configured (use ClientConfig::from_env or \
+                 ClientConfigBuilder::credentials)",
+            )
+        })?;
+        provider.provide_credentials().await.map_err(|e| {
+            Failure::new(ErrorKind::Credentials, "could not load credentials").with_source(e)
+        })
+    }
+}
+
+enum AttemptError {
+    Transport(crate::http::ConnectorError),
+    Timeout(Duration),
+}
+
+/// 4xx and 5xx are errors; 1xx never reach us and 3xx are handed to generated code as they are.
+fn is_error(response: &HttpResponse) -> bool {
+    response.status().is_client_error() || response.status().is_server_error()
+}
+
+/// `ivs/0.1.0 ivs-runtime/0.1.0 os/linux lang/rust [app/NAME]`.
+fn user_agent(service: &ServiceSpec, app_name: Option<&str>) -> HeaderValue {
+    let mut ua = format!(
+        "{} ivs-runtime/{} os/{} lang/rust",
+        service.user_agent,
+        env!("CARGO_PKG_VERSION"),
+        std::env::consts::OS
+    );
+    if let Some(app) = app_name {
+        ua.push_str(" app/");
+        ua.push_str(app);
+    }
+    // Generated specs and sanitized app names are always valid; keep a fallback anyway.
+    HeaderValue::from_str(&ua).unwrap_or_else(|_| {
+        HeaderValue::from_static(concat!("ivs-runtime/", env!("CARGO_PKG_VERSION")))
+    })
+}
+
+/// `https://host/base` + `/Op?x=1` -> `https://host/base/Op?x=1`.
+fn join_uri(endpoint: &str, request: &Uri) -> Result<Uri, String> {
+    let base: Uri = endpoint
+        .parse()
+        .map_err(|e| format!("the endpoint URL `{endpoint}` is invalid: {e}"))?;
+    let (Some(scheme), Some(authority)) = (base.scheme_str(), base.authority()) else {
+        return Err(format!(
+            "the endpoint URL `{endpoint}` is not absolute (it needs a scheme and a host)"
+        ));
+    };
+    let base_path = base.path().trim_end_matches('/');
+    let path = request.path();
+    let slash = if path.starts_with('/') { "" } else { "/" };
+    let mut joined = format!("{scheme}://{authority}{base_path}{slash}{path}");
+    let queries: Vec<&str> = [base.query(), request.query()]
+        .into_iter()
+        .flatten()
+        .filter(|q| !q.is_empty())
+        .collect();
+    if !queries.is_empty() {
+        joined.push('?');
+        joined.push_str(&queries.join("&"));
+    }
+    joined
+        .parse()
+        .map_err(|e| format!("the request URI `{joined}` is invalid: {e}"))
+}
+
+/// Every attempt is signed afresh (new date) from an unsigned copy.
+fn clone_request(request: &HttpRequest) -> HttpRequest {
+    let mut copy = HttpRequest::new(request.body().clone());
+    *copy.method_mut() = request.method().clone();
+    *copy.uri_mut() = request.uri().clone();
+    *copy.version_mut() = request.version();
+    *copy.headers_mut() = request.headers().clone();
+    copy
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn join(endpoint: &str, request: &str) -> String {
+        join_uri(endpoint, &request.parse().unwrap())
+            .unwrap()
+            .to_string()
+    }
+
+    #[test]
+    fn joins_endpoint_and_request() {
+        assert_eq!(
+            join("https://ivs.us-west-2.amazonaws.com", "/CreateChannel"),
+            "https://ivs.us-west-2.amazonaws.com/CreateChannel"
+        );
+        assert_eq!(
+            join("http://localhost:5000/", "/tags/arn%3Aa?tagKeys=a"),
+            "http://localhost:5000/tags/arn%3Aa?tagKeys=a"
+        );
+        assert_eq!(
+            join("http://localhost:5000/prefix/", "/CreateChannel"),
+            "http://localhost:5000/prefix/CreateChannel"
+        );
+        assert_eq!(join("http://h/p?k=v", "/Op?x=1"), "http://h/p/Op?k=v&x=1");
+        assert!(join_uri("localhost", &"/x".parse().unwrap()).is_err());
+        assert!(join_uri("", &"/x".parse().unwrap()).is_err());
+    }
+}
