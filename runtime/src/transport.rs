@@ -277,7 +277,7 @@ fn classify_error(error: &(dyn StdError + 'static)) -> ConnectorError {
                 kind.get_or_insert(ConnectorErrorKind::Timeout);
             }
         }
-        current = e.source();
+        current = next_cause(e);
     }
     let connect = error
         .downcast_ref::<hyper_util::client::legacy::Error>()
@@ -290,9 +290,22 @@ fn classify_error(error: &(dyn StdError + 'static)) -> ConnectorError {
     ConnectorError::new(kind, flatten(error))
 }
 
+/// The next error down the chain. An `io::Error` wrapping another error reports that error's
+/// *source* as its own, skipping the wrapped error itself (where rustls' errors sit); look
+/// inside it instead.
+fn next_cause<'a>(error: &'a (dyn StdError + 'static)) -> Option<&'a (dyn StdError + 'static)> {
+    match error
+        .downcast_ref::<std::io::Error>()
+        .and_then(|io| io.get_ref())
+    {
+        Some(inner) => Some(inner as &(dyn StdError + 'static)),
+        None => error.source(),
+    }
+}
+
 fn flatten(error: &(dyn StdError + 'static)) -> String {
     let mut text = error.to_string();
-    let mut current = error.source();
+    let mut current = next_cause(error);
     while let Some(e) = current {
         let part = e.to_string();
         // Some layers repeat their cause in their own message; do not say it twice.
@@ -300,7 +313,7 @@ fn flatten(error: &(dyn StdError + 'static)) -> String {
             text.push_str(": ");
             text.push_str(&part);
         }
-        current = e.source();
+        current = next_cause(e);
     }
     text
 }
