@@ -34,8 +34,9 @@ pub const DEFAULT_MAX_RESPONSE_BODY_SIZE: usize = 16 * 1024 * 1024;
 /// the 3 s TCP SYN retransmission interval, so one lost SYN does not fail the connect).
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_millis(3100);
 
-/// How long an idle pooled connection is kept. Below the idle timeouts of AWS front ends, so a
-/// request rarely lands on a connection the server is about to close.
+/// How long an idle pooled connection is kept. Short, because servers and load balancers drop
+/// idle connections after some tens of seconds, and a request sent on a connection the peer
+/// is closing fails.
 const POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(20);
 
 #[cfg(feature = "rustls")]
