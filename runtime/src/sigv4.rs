@@ -204,22 +204,19 @@ pub fn sign_request_with(
             "the region and the service name must not be empty",
         ));
     }
+    // Everything that can fail is checked before the request is touched, so a failed
+    // signing leaves it as it was.
     let amz_date = amz_date(params.time)?;
-
-    let host = host_header_value(request.uri());
-    let headers = request.headers_mut();
-    if !headers.contains_key(HOST) {
-        let host = host.ok_or_else(|| {
-            SigningError::new("the request URI has no host and there is no host header")
-        })?;
-        headers.insert(HOST, header_value("host", &host)?);
-    }
-    headers.remove(AUTHORIZATION);
-    headers.insert(
-        HeaderName::from_static(X_AMZ_DATE),
-        header_value(X_AMZ_DATE, &amz_date)?,
-    );
-    headers.remove(X_AMZ_SECURITY_TOKEN);
+    let date_value = header_value(X_AMZ_DATE, &amz_date)?;
+    let host = match request.headers().contains_key(HOST) {
+        true => None,
+        false => {
+            let host = host_header_value(request.uri()).ok_or_else(|| {
+                SigningError::new("the request URI has no host and there is no host header")
+            })?;
+            Some(header_value("host", &host)?)
+        }
+    };
     let token = match params.credentials.session_token() {
         Some(token) => {
             let mut value = header_value(X_AMZ_SECURITY_TOKEN, token)?;
@@ -228,14 +225,35 @@ pub fn sign_request_with(
         }
         None => None,
     };
+    // These end up in the Authorization header.
+    header_value("access key id", params.credentials.access_key_id())?;
+    header_value("region", params.region)?;
+    header_value("service", params.service)?;
+    if let Some((name, _)) = request
+        .headers()
+        .iter()
+        .find(|(_, value)| std::str::from_utf8(value.as_bytes()).is_err())
+    {
+        return Err(SigningError::new(format!(
+            "the value of header `{name}` is not UTF-8"
+        )));
+    }
+    let payload_hash = sha256_hex(request.body());
+
+    let headers = request.headers_mut();
+    if let Some(host) = host {
+        headers.insert(HOST, host);
+    }
+    headers.remove(AUTHORIZATION);
+    headers.insert(HeaderName::from_static(X_AMZ_DATE), date_value);
+    headers.remove(X_AMZ_SECURITY_TOKEN);
     if settings.sign_session_token {
         if let Some(token) = &token {
             headers.insert(HeaderName::from_static(X_AMZ_SECURITY_TOKEN), token.clone());
         }
     }
-    let payload_hash = sha256_hex(request.body());
     if settings.content_sha256_header {
-        request.headers_mut().insert(
+        headers.insert(
             HeaderName::from_static(X_AMZ_CONTENT_SHA256),
             header_value(X_AMZ_CONTENT_SHA256, &payload_hash)?,
         );
@@ -243,8 +261,8 @@ pub fn sign_request_with(
 
     let mut header_list = Vec::with_capacity(request.headers().len());
     for (name, value) in request.headers() {
-        let value = std::str::from_utf8(value.as_bytes())
-            .map_err(|_| SigningError::new(format!("the value of header `{name}` is not UTF-8")))?;
+        // Checked above; what was added since is ASCII.
+        let value = std::str::from_utf8(value.as_bytes()).unwrap_or_default();
         header_list.push((name.as_str(), value));
     }
     let uri = request.uri();
@@ -655,6 +673,170 @@ mod tests {
         assert_eq!(canonical_query("arn=a:b/c"), "arn=a%3Ab%2Fc");
         // A malformed escape is kept literally, then its `%` encoded.
         assert_eq!(canonical_query("k=%zz"), "k=%25zz");
+    }
+
+    fn request(uri: &str) -> HttpRequest {
+        http::Request::builder()
+            .method("POST")
+            .uri(uri)
+            .header("content-type", "application/json")
+            .header("user-agent", "ivs/0.1")
+            .header("x-amzn-trace-id", "Root=1-abc")
+            .body(crate::http::Bytes::from_static(b"{}"))
+            .unwrap()
+    }
+
+    fn sign(
+        req: &mut HttpRequest,
+        token: Option<&str>,
+        settings: SigningSettings,
+    ) -> SigningOutput {
+        let credentials = Credentials::new(
+            "AKIDEXAMPLE",
+            "secret",
+            token.map(str::to_owned),
+            None,
+            "test",
+        );
+        let params = SigningParams {
+            credentials: &credentials,
+            region: "us-west-2",
+            service: "ivs",
+            time: at(1_440_938_160),
+        };
+        sign_request_with(req, &params, &settings).unwrap()
+    }
+
+    fn header<'a>(req: &'a HttpRequest, name: &str) -> Vec<&'a str> {
+        req.headers()
+            .get_all(name)
+            .iter()
+            .map(|v| v.to_str().unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn sign_request_adds_host_date_token_and_authorization() {
+        let mut req = request("https://ivs.us-west-2.amazonaws.com/CreateChannel");
+        let out = sign(&mut req, Some("tok"), SigningSettings::default());
+        assert_eq!(header(&req, "host"), ["ivs.us-west-2.amazonaws.com"]);
+        assert_eq!(header(&req, "x-amz-date"), ["20150830T123600Z"]);
+        assert_eq!(header(&req, "x-amz-security-token"), ["tok"]);
+        assert!(header(&req, "x-amz-content-sha256").is_empty());
+        assert_eq!(header(&req, "authorization"), [out.authorization()]);
+        assert!(out.authorization().starts_with(
+            "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-west-2/ivs/aws4_request, \
+             SignedHeaders=content-type;host;x-amz-date;x-amz-security-token, Signature="
+        ));
+        // The body is hashed into the canonical request.
+        assert!(out
+            .canonical_request()
+            .as_str()
+            .ends_with(&sha256_hex(b"{}")));
+        assert!(req.headers().get("authorization").unwrap().is_sensitive());
+        assert!(req
+            .headers()
+            .get("x-amz-security-token")
+            .unwrap()
+            .is_sensitive());
+    }
+
+    #[test]
+    fn signing_again_replaces_instead_of_adding() {
+        let mut req = request("https://ivs.us-west-2.amazonaws.com/CreateChannel");
+        let first = sign(&mut req, Some("tok"), SigningSettings::default());
+        let second = sign(&mut req, Some("tok"), SigningSettings::default());
+        assert_eq!(first.authorization(), second.authorization());
+        for name in [
+            "host",
+            "x-amz-date",
+            "x-amz-security-token",
+            "authorization",
+        ] {
+            assert_eq!(header(&req, name).len(), 1, "{name}");
+        }
+        // Credentials without a token remove a stale one.
+        sign(&mut req, None, SigningSettings::default());
+        assert!(header(&req, "x-amz-security-token").is_empty());
+    }
+
+    #[test]
+    fn host_keeps_a_non_default_port_and_an_existing_host_header() {
+        let mut req = request("http://127.0.0.1:5000/ListChannels");
+        sign(&mut req, None, SigningSettings::default());
+        assert_eq!(header(&req, "host"), ["127.0.0.1:5000"]);
+        let mut req = request("https://example.com:443/");
+        sign(&mut req, None, SigningSettings::default());
+        assert_eq!(header(&req, "host"), ["example.com"]);
+        let mut req = request("https://[::1]:8443/");
+        sign(&mut req, None, SigningSettings::default());
+        assert_eq!(header(&req, "host"), ["[::1]:8443"]);
+        let mut req = request("https://example.com/");
+        req.headers_mut()
+            .insert(HOST, HeaderValue::from_static("proxy.example"));
+        sign(&mut req, None, SigningSettings::default());
+        assert_eq!(header(&req, "host"), ["proxy.example"]);
+    }
+
+    #[test]
+    fn settings_move_the_token_and_add_the_body_hash() {
+        let settings = SigningSettings {
+            sign_session_token: false,
+            content_sha256_header: true,
+            ..SigningSettings::default()
+        };
+        let mut req = request("https://example.com/");
+        let out = sign(&mut req, Some("tok"), settings);
+        assert_eq!(header(&req, "x-amz-security-token"), ["tok"]);
+        assert_eq!(
+            header(&req, "x-amz-content-sha256"),
+            [sha256_hex(b"{}").as_str()]
+        );
+        assert_eq!(
+            out.canonical_request().signed_headers(),
+            "content-type;host;x-amz-content-sha256;x-amz-date"
+        );
+    }
+
+    #[test]
+    fn unsignable_requests_are_errors_not_panics() {
+        let credentials = Credentials::new("AKID", "secret", None, None, "test");
+        let params = |region| SigningParams {
+            credentials: &credentials,
+            region,
+            service: "ivs",
+            time: at(0),
+        };
+        let mut relative = request("/ListChannels");
+        let e = sign_request(&mut relative, &params("us-west-2")).unwrap_err();
+        assert!(e.to_string().contains("no host"), "{e}");
+
+        let mut bad_header = request("https://example.com/");
+        bad_header
+            .headers_mut()
+            .insert("x-custom", HeaderValue::from_bytes(b"caf\xe9").unwrap());
+        let before = bad_header.headers().clone();
+        let e = sign_request(&mut bad_header, &params("us-west-2")).unwrap_err();
+        assert!(e.to_string().contains("x-custom"), "{e}");
+        assert_eq!(
+            bad_header.headers(),
+            &before,
+            "a failed signing changes nothing"
+        );
+
+        let e = sign_request(&mut request("https://example.com/"), &params("")).unwrap_err();
+        assert!(e.to_string().contains("region"), "{e}");
+
+        let token = Credentials::new("AKID", "secret", Some("bad\ntoken".into()), None, "t");
+        let e = sign_request(
+            &mut request("https://example.com/"),
+            &SigningParams {
+                credentials: &token,
+                ..params("us-west-2")
+            },
+        )
+        .unwrap_err();
+        assert!(!e.to_string().contains("bad"), "{e}");
     }
 
     #[test]

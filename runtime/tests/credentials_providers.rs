@@ -1,0 +1,501 @@
+//! Credentials providers, the region lookup, and that no secret reaches `Debug` or an error.
+//!
+//! Nothing here touches the process environment: every provider reads an injected `Env`, and
+//! the shared files are written to unique temporary directories.
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use ivs_runtime::credentials::{
+    CachedProvider, Credentials, CredentialsError, CredentialsErrorKind, DefaultCredentialsChain,
+    Env, EnvironmentProvider, ProfileProvider, ProvideCredentials, SharedCredentialsProvider,
+};
+use ivs_runtime::http::BoxFuture;
+use ivs_runtime::region::region_from;
+
+const SECRET: &str = "s3cr3t-wJalrXUtnFEMI";
+const TOKEN: &str = "t0k3n-FwoGZXIvYXdzE";
+
+/// A fresh directory under the system temp dir, removed on drop.
+struct TempHome {
+    dir: PathBuf,
+}
+
+impl TempHome {
+    fn new(name: &str) -> Self {
+        static COUNTER: AtomicUsize = AtomicUsize::new(0);
+        let dir = std::env::temp_dir().join(format!(
+            "ivs-runtime-{name}-{}-{}",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::Relaxed)
+        ));
+        std::fs::create_dir_all(dir.join(".aws")).unwrap();
+        Self { dir }
+    }
+
+    fn write(&self, relative: &str, text: &str) -> PathBuf {
+        let path = self.dir.join(relative);
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    fn home(&self) -> String {
+        self.dir.to_string_lossy().into_owned()
+    }
+
+    fn env(&self, extra: &[(&str, &str)]) -> Env {
+        let mut vars = vec![("HOME".to_owned(), self.home())];
+        vars.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+        Env::from_vars(vars)
+    }
+}
+
+impl Drop for TempHome {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+async fn provide(p: &dyn ProvideCredentials) -> Result<Credentials, CredentialsError> {
+    p.provide_credentials().await
+}
+
+#[tokio::test]
+async fn environment_provider_reads_the_three_variables() {
+    let env = Env::from_vars([
+        ("AWS_ACCESS_KEY_ID", "AKIDENV"),
+        ("AWS_SECRET_ACCESS_KEY", SECRET),
+        ("AWS_SESSION_TOKEN", TOKEN),
+    ]);
+    let c = provide(&EnvironmentProvider::with_env(env)).await.unwrap();
+    assert_eq!(c.access_key_id(), "AKIDENV");
+    assert_eq!(c.secret_access_key(), SECRET);
+    assert_eq!(c.session_token(), Some(TOKEN));
+    assert_eq!(c.expiry(), None);
+    assert_eq!(c.provider_name(), "environment");
+
+    // Blank counts as unset.
+    let env = Env::from_vars([
+        ("AWS_ACCESS_KEY_ID", " "),
+        ("AWS_SECRET_ACCESS_KEY", SECRET),
+    ]);
+    let e = provide(&EnvironmentProvider::with_env(env))
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind(), CredentialsErrorKind::NotLoaded);
+
+    // A key without its secret is a configuration error, and says so without the key.
+    let env = Env::from_vars([("AWS_ACCESS_KEY_ID", "AKIDENV")]);
+    let e = provide(&EnvironmentProvider::with_env(env))
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind(), CredentialsErrorKind::InvalidConfiguration);
+    assert!(e.to_string().contains("AWS_SECRET_ACCESS_KEY"), "{e}");
+}
+
+#[tokio::test]
+async fn profile_provider_reads_default_files_in_home() {
+    let home = TempHome::new("profile-default");
+    home.write(
+        ".aws/credentials",
+        &format!(
+            "# comment\n[default]\naws_access_key_id = AKIDDEFAULT\naws_secret_access_key = {SECRET}\n\n[other]\naws_access_key_id=AKIDOTHER\naws_secret_access_key={SECRET}\naws_session_token={TOKEN}\n"
+        ),
+    );
+    let c = provide(&ProfileProvider::with_env(home.env(&[])))
+        .await
+        .unwrap();
+    assert_eq!(c.access_key_id(), "AKIDDEFAULT");
+    assert_eq!(c.secret_access_key(), SECRET);
+    assert_eq!(c.session_token(), None);
+    assert_eq!(c.provider_name(), "profile");
+
+    let c = provide(&ProfileProvider::with_env(
+        home.env(&[("AWS_PROFILE", "other")]),
+    ))
+    .await
+    .unwrap();
+    assert_eq!(c.access_key_id(), "AKIDOTHER");
+    assert_eq!(c.session_token(), Some(TOKEN));
+
+    // An explicit profile beats AWS_PROFILE.
+    let c = provide(
+        &ProfileProvider::with_env(home.env(&[("AWS_PROFILE", "other")])).profile("default"),
+    )
+    .await
+    .unwrap();
+    assert_eq!(c.access_key_id(), "AKIDDEFAULT");
+}
+
+#[tokio::test]
+async fn config_file_uses_profile_prefix_and_credentials_file_wins() {
+    let home = TempHome::new("profile-merge");
+    home.write(
+        ".aws/config",
+        "[default]\nregion = us-east-1\n\n[profile dev]   ; comment\n  aws_access_key_id = AKIDFROMCONFIG\n  aws_secret_access_key = config-secret\nregion = eu-west-1\n\n[dev]\naws_access_key_id = IGNORED\n",
+    );
+    // Only the config file has the profile: its keys are used (indented properties too).
+    let env = home.env(&[("AWS_PROFILE", "dev")]);
+    let c = provide(&ProfileProvider::with_env(env.clone()))
+        .await
+        .unwrap();
+    assert_eq!(c.access_key_id(), "AKIDFROMCONFIG");
+    assert_eq!(c.secret_access_key(), "config-secret");
+
+    // The credentials file wins for a key in both; the rest still comes from config.
+    home.write(
+        ".aws/credentials",
+        "[dev]\naws_access_key_id = AKIDFROMCREDENTIALS\n",
+    );
+    let c = provide(&ProfileProvider::with_env(env)).await.unwrap();
+    assert_eq!(c.access_key_id(), "AKIDFROMCREDENTIALS");
+    assert_eq!(c.secret_access_key(), "config-secret");
+}
+
+#[tokio::test]
+async fn file_variables_override_the_default_paths() {
+    let home = TempHome::new("profile-override");
+    home.write(
+        ".aws/credentials",
+        &format!("[default]\naws_access_key_id=AKIDHOME\naws_secret_access_key={SECRET}\n"),
+    );
+    let other = home.write(
+        "elsewhere-credentials",
+        &format!("[default]\naws_access_key_id=AKIDELSEWHERE\naws_secret_access_key={SECRET}\n"),
+    );
+    let env = home.env(&[("AWS_SHARED_CREDENTIALS_FILE", &other.to_string_lossy())]);
+    let c = provide(&ProfileProvider::with_env(env)).await.unwrap();
+    assert_eq!(c.access_key_id(), "AKIDELSEWHERE");
+
+    // `~/` in a variable is the home directory.
+    home.write(
+        "my-config",
+        &format!("[profile x]\naws_access_key_id=AKIDTILDE\naws_secret_access_key={SECRET}\n"),
+    );
+    let env = home.env(&[
+        ("AWS_CONFIG_FILE", "~/my-config"),
+        ("AWS_SHARED_CREDENTIALS_FILE", "~/none"),
+        ("AWS_PROFILE", "x"),
+    ]);
+    let c = provide(&ProfileProvider::with_env(env)).await.unwrap();
+    assert_eq!(c.access_key_id(), "AKIDTILDE");
+}
+
+#[tokio::test]
+async fn profile_provider_says_what_is_missing() {
+    let home = TempHome::new("profile-missing");
+    let e = provide(&ProfileProvider::with_env(home.env(&[])))
+        .await
+        .unwrap_err();
+    assert!(e.is_not_loaded());
+    assert!(
+        e.to_string()
+            .contains("no shared credentials or config file"),
+        "{e}"
+    );
+
+    home.write(
+        ".aws/config",
+        "[profile sso]\nsso_session = corp\nregion = us-east-1\n",
+    );
+    let e = provide(&ProfileProvider::with_env(
+        home.env(&[("AWS_PROFILE", "nope")]),
+    ))
+    .await
+    .unwrap_err();
+    assert!(e.is_not_loaded());
+    assert!(e.to_string().contains("profile `nope` not found"), "{e}");
+
+    let e = provide(&ProfileProvider::with_env(
+        home.env(&[("AWS_PROFILE", "sso")]),
+    ))
+    .await
+    .unwrap_err();
+    assert!(e.is_not_loaded());
+    assert!(e.to_string().contains("sso_session"), "{e}");
+    assert!(e.to_string().contains("aws-config"), "{e}");
+
+    home.write(
+        ".aws/credentials",
+        "[default]\naws_access_key_id = AKIDLONELY\n",
+    );
+    let e = provide(&ProfileProvider::with_env(home.env(&[])))
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind(), CredentialsErrorKind::InvalidConfiguration);
+}
+
+#[tokio::test]
+async fn malformed_file_error_names_file_and_line_but_not_the_secret() {
+    let home = TempHome::new("profile-malformed");
+    let path = home.write(
+        ".aws/credentials",
+        &format!("[default]\naws_access_key_id = AKID\naws_secret_access_key {SECRET}\n"),
+    );
+    let e = provide(&ProfileProvider::with_env(home.env(&[])))
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind(), CredentialsErrorKind::InvalidConfiguration);
+    let shown = format!("{e} {e:?}");
+    assert!(shown.contains(&format!("{}:3", path.display())), "{shown}");
+    assert!(!shown.contains(SECRET), "{shown}");
+}
+
+#[tokio::test]
+async fn default_chain_prefers_env_then_profile_and_reports_both() {
+    let home = TempHome::new("chain");
+    let env_vars = [
+        ("AWS_ACCESS_KEY_ID", "AKIDENV"),
+        ("AWS_SECRET_ACCESS_KEY", SECRET),
+    ];
+
+    // Nothing anywhere: both providers are named in the error.
+    let e = provide(&DefaultCredentialsChain::with_env(home.env(&[])))
+        .await
+        .unwrap_err();
+    assert!(e.is_not_loaded());
+    let text = e.to_string();
+    assert!(
+        text.contains("environment: AWS_ACCESS_KEY_ID is not set"),
+        "{text}"
+    );
+    assert!(text.contains("profile: no shared credentials"), "{text}");
+
+    home.write(
+        ".aws/credentials",
+        &format!("[default]\naws_access_key_id=AKIDPROFILE\naws_secret_access_key={SECRET}\n"),
+    );
+    let c = provide(&DefaultCredentialsChain::with_env(home.env(&[])))
+        .await
+        .unwrap();
+    assert_eq!(c.access_key_id(), "AKIDPROFILE");
+
+    let c = provide(&DefaultCredentialsChain::with_env(home.env(&env_vars)))
+        .await
+        .unwrap();
+    assert_eq!(c.access_key_id(), "AKIDENV");
+
+    // A broken environment stops the chain instead of falling through to the profile.
+    let e = provide(&DefaultCredentialsChain::with_env(
+        home.env(&[("AWS_ACCESS_KEY_ID", "AKIDENV")]),
+    ))
+    .await
+    .unwrap_err();
+    assert_eq!(e.kind(), CredentialsErrorKind::InvalidConfiguration);
+    assert!(e.to_string().contains("environment:"), "{e}");
+}
+
+/// Counts calls and hands out credentials expiring `valid_for` after each call.
+#[derive(Debug)]
+struct Counting {
+    calls: AtomicUsize,
+    valid_for: Option<Duration>,
+    delay: Duration,
+    fail_after: usize,
+}
+
+impl Counting {
+    fn new(valid_for: Option<Duration>) -> Self {
+        Self {
+            calls: AtomicUsize::new(0),
+            valid_for,
+            delay: Duration::ZERO,
+            fail_after: usize::MAX,
+        }
+    }
+
+    fn calls(&self) -> usize {
+        self.calls.load(Ordering::SeqCst)
+    }
+}
+
+impl ProvideCredentials for Counting {
+    fn provide_credentials(&self) -> BoxFuture<'_, Result<Credentials, CredentialsError>> {
+        Box::pin(async move {
+            let n = self.calls.fetch_add(1, Ordering::SeqCst) + 1;
+            tokio::time::sleep(self.delay).await;
+            if n > self.fail_after {
+                return Err(CredentialsError::provider_error("refresh failed"));
+            }
+            Ok(Credentials::new(
+                format!("AKID{n}"),
+                SECRET,
+                Some(TOKEN.to_owned()),
+                self.valid_for.map(|d| SystemTime::now() + d),
+                "counting",
+            ))
+        })
+    }
+}
+
+#[tokio::test]
+async fn cache_keeps_credentials_until_the_buffer_before_expiry() {
+    // No expiry: fetched once.
+    let cache = CachedProvider::new(Counting::new(None));
+    for _ in 0..3 {
+        assert_eq!(provide(&cache).await.unwrap().access_key_id(), "AKID1");
+    }
+
+    // An hour left: cached.
+    let inner = Arc::new(Counting::new(Some(Duration::from_secs(3600))));
+    let cache = CachedProvider::new(inner.clone());
+    provide(&cache).await.unwrap();
+    provide(&cache).await.unwrap();
+    assert_eq!(inner.calls(), 1);
+
+    // Four minutes left is inside the default 5-minute buffer: refreshed every time.
+    let inner = Arc::new(Counting::new(Some(Duration::from_secs(240))));
+    let cache = CachedProvider::new(inner.clone());
+    provide(&cache).await.unwrap();
+    assert_eq!(provide(&cache).await.unwrap().access_key_id(), "AKID2");
+    assert_eq!(inner.calls(), 2);
+
+    // With a one-minute buffer the same credentials are fresh enough.
+    let inner = Arc::new(Counting::new(Some(Duration::from_secs(240))));
+    let cache = CachedProvider::new(inner.clone()).with_buffer(Duration::from_secs(60));
+    provide(&cache).await.unwrap();
+    provide(&cache).await.unwrap();
+    assert_eq!(inner.calls(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cache_runs_one_refresh_for_concurrent_callers() {
+    let mut counting = Counting::new(Some(Duration::from_secs(3600)));
+    counting.delay = Duration::from_millis(50);
+    let inner = Arc::new(counting);
+    let cache: SharedCredentialsProvider = Arc::new(CachedProvider::new(inner.clone()));
+    let tasks: Vec<_> = (0..16)
+        .map(|_| {
+            let cache = cache.clone();
+            tokio::spawn(async move {
+                cache
+                    .provide_credentials()
+                    .await
+                    .map(|c| c.access_key_id().to_owned())
+            })
+        })
+        .collect();
+    for task in tasks {
+        assert_eq!(task.await.unwrap().unwrap(), "AKID1");
+    }
+    assert_eq!(inner.calls(), 1);
+}
+
+#[tokio::test]
+async fn failed_refresh_serves_unexpired_credentials_only() {
+    // Inside the buffer but not expired: a failed refresh keeps the old credentials.
+    let mut counting = Counting::new(Some(Duration::from_secs(240)));
+    counting.fail_after = 1;
+    let cache = CachedProvider::new(counting);
+    assert_eq!(provide(&cache).await.unwrap().access_key_id(), "AKID1");
+    assert_eq!(provide(&cache).await.unwrap().access_key_id(), "AKID1");
+
+    // Already expired: the error comes through.
+    let mut counting = Counting::new(Some(Duration::ZERO));
+    counting.fail_after = 1;
+    let cache = CachedProvider::new(counting);
+    provide(&cache).await.unwrap();
+    let e = provide(&cache).await.unwrap_err();
+    assert_eq!(e.to_string(), "refresh failed");
+}
+
+#[tokio::test]
+async fn nothing_prints_a_secret() {
+    let credentials = Credentials::new("AKIDSHOWN", SECRET, Some(TOKEN.to_owned()), None, "static");
+    let debug = format!("{credentials:?}");
+    assert!(
+        debug.contains("AKIDSHOWN") && debug.contains("static"),
+        "{debug}"
+    );
+    assert!(debug.contains("** redacted **"), "{debug}");
+
+    let cache = CachedProvider::new(credentials.clone());
+    provide(&cache).await.unwrap();
+    let env = Env::from_vars([
+        ("AWS_ACCESS_KEY_ID", "AKIDSHOWN"),
+        ("AWS_SECRET_ACCESS_KEY", SECRET),
+        ("AWS_SESSION_TOKEN", TOKEN),
+    ]);
+    let chain = DefaultCredentialsChain::with_env(env.clone());
+    let error = CredentialsError::invalid_configuration("broken");
+
+    let mut request = http::Request::builder()
+        .uri("https://ivs.us-west-2.amazonaws.com/ListChannels")
+        .body(ivs_runtime::http::Bytes::from_static(b"{}"))
+        .unwrap();
+    let params = ivs_runtime::sigv4::SigningParams {
+        credentials: &credentials,
+        region: "us-west-2",
+        service: "ivs",
+        time: SystemTime::now(),
+    };
+    let output = ivs_runtime::sigv4::sign_request_with(
+        &mut request,
+        &params,
+        &ivs_runtime::sigv4::SigningSettings::default(),
+    )
+    .unwrap();
+    assert!(output.canonical_request().as_str().contains(TOKEN));
+
+    for shown in [
+        debug,
+        format!("{cache:?}"),
+        format!("{env:?}"),
+        format!("{chain:?}"),
+        format!("{error:?} {error}"),
+        format!("{params:?}"),
+        format!("{output:?}"),
+        format!("{request:?}"),
+    ] {
+        assert!(!shown.contains(SECRET), "secret in {shown}");
+        assert!(!shown.contains(TOKEN), "session token in {shown}");
+    }
+}
+
+#[test]
+fn region_comes_from_env_then_the_config_file() {
+    let home = TempHome::new("region");
+    home.write(
+        ".aws/config",
+        "[default]\nregion = us-east-2\n[profile eu]\nregion = eu-central-1 # trailing comment\n",
+    );
+    home.write(".aws/credentials", "[nothere]\nregion = ap-south-1\n");
+    assert_eq!(region_from(&home.env(&[])).as_deref(), Some("us-east-2"));
+    assert_eq!(
+        region_from(&home.env(&[("AWS_PROFILE", "eu")])).as_deref(),
+        Some("eu-central-1")
+    );
+    // The credentials file is not a source of regions, as in the AWS CLI.
+    assert_eq!(region_from(&home.env(&[("AWS_PROFILE", "nothere")])), None);
+    assert_eq!(
+        region_from(&home.env(&[("AWS_DEFAULT_REGION", "sa-east-1")])).as_deref(),
+        Some("sa-east-1")
+    );
+    assert_eq!(
+        region_from(&home.env(&[
+            ("AWS_REGION", "us-west-2"),
+            ("AWS_DEFAULT_REGION", "sa-east-1")
+        ]))
+        .as_deref(),
+        Some("us-west-2")
+    );
+    let config = home.write("custom-config", "[profile c]\nregion=ca-central-1\n");
+    assert_eq!(
+        region_from(&home.env(&[
+            ("AWS_CONFIG_FILE", &config.to_string_lossy()),
+            ("AWS_PROFILE", "c")
+        ]))
+        .as_deref(),
+        Some("ca-central-1")
+    );
+    // No home, no variables: no region, and no panic.
+    assert_eq!(
+        region_from(&Env::from_vars(Vec::<(String, String)>::new())),
+        None
+    );
+    // A malformed file gives no region rather than an error.
+    home.write(".aws/config", "region = us-east-1\n");
+    assert_eq!(region_from(&home.env(&[])), None);
+}
