@@ -17,7 +17,9 @@
 //!   [`sigv4::authorization`]) fed the raw request text must give the same results;
 //! * the `query-*` files (presigned URLs, where the signature goes into the query string):
 //!   the client has no presigning, but those files pin the canonical query encoding (`/`,
-//!   `;`, `+`, `=` in values), so the step-by-step functions are checked against them too.
+//!   `;`, `+`, `=` in values), so the step-by-step functions are checked against their
+//!   canonical request, string to sign and signature (not `query-signed-request.txt`, which
+//!   is about placing a presigned URL's parameters).
 //!
 //! Where a case does not fit a client that sends real HTTP requests, the case table below
 //! says why and what is checked instead. All cases, including the path-normalization ones,
