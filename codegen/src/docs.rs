@@ -38,7 +38,7 @@ impl Converter {
     fn run(&mut self, html: &str) {
         let mut rest = html;
         while !rest.is_empty() {
-            if let Some(tag_end) = rest.strip_prefix('<').and_then(|r| tag_len(r)) {
+            if let Some(tag_end) = rest.strip_prefix('<').and_then(tag_len) {
                 let tag = &rest[1..tag_end + 1];
                 self.tag(tag);
                 rest = &rest[tag_end + 2..];
@@ -132,7 +132,10 @@ impl Converter {
                     if href.starts_with("http://") || href.starts_with("https://") {
                         let label = if text.is_empty() { &href } else { text };
                         let label = escape_text(label);
-                        self.current.push_str(&format!("[{label}]({})", href.replace(' ', "%20").replace(')', "%29")));
+                        self.current.push_str(&format!(
+                            "[{label}]({})",
+                            href.replace(' ', "%20").replace(')', "%29")
+                        ));
                     } else {
                         self.current.push_str(&escape_text(text));
                     }
@@ -158,16 +161,19 @@ impl Converter {
             if ch.is_whitespace() {
                 space = true;
             } else {
-                if space && !(folded.is_empty() && (self.current.is_empty() || self.current.ends_with(' '))) {
+                if space
+                    && !(folded.is_empty()
+                        && (self.current.is_empty() || self.current.ends_with(' ')))
+                {
                     folded.push(' ');
                 }
                 space = false;
                 folded.push(ch);
             }
         }
-        if space && !folded.is_empty() {
-            folded.push(' ');
-        } else if space && folded.is_empty() && !self.current.is_empty() && !self.current.ends_with(' ') {
+        let trailing_room =
+            !folded.is_empty() || (!self.current.is_empty() && !self.current.ends_with(' '));
+        if space && trailing_room {
             folded.push(' ');
         }
         if self.in_code {
@@ -187,7 +193,11 @@ impl Converter {
     fn break_line(&mut self) {
         let t = self.current.trim();
         // A list marker waiting for its item's text (`<li><p>...`) stays where it is.
-        if !t.is_empty() && t.trim_end_matches(['-', '.']).chars().all(|c| c.is_ascii_digit()) {
+        if !t.is_empty()
+            && t.trim_end_matches(['-', '.'])
+                .chars()
+                .all(|c| c.is_ascii_digit())
+        {
             return;
         }
         let line = std::mem::take(&mut self.current);
@@ -281,7 +291,9 @@ fn decode_entities(s: &str) -> String {
                 "apos" => Some('\''),
                 "nbsp" => Some(' '),
                 _ if ent.starts_with("#x") || ent.starts_with("#X") => {
-                    u32::from_str_radix(&ent[2..], 16).ok().and_then(char::from_u32)
+                    u32::from_str_radix(&ent[2..], 16)
+                        .ok()
+                        .and_then(char::from_u32)
                 }
                 _ if ent.starts_with('#') => ent[1..].parse().ok().and_then(char::from_u32),
                 _ => None,
@@ -351,13 +363,22 @@ mod tests {
         );
         assert_eq!(
             md,
-            ["Gets the `channel` **now**.", "", "- One", "- Two *x*", "", "End"]
+            [
+                "Gets the `channel` **now**.",
+                "",
+                "- One",
+                "- Two *x*",
+                "",
+                "End"
+            ]
         );
     }
 
     #[test]
     fn links_and_bare_urls() {
-        let md = to_markdown(r#"<p>See <a href="https://docs.aws.amazon.com/ivs/x.html">the guide</a> and https://example.com.</p>"#);
+        let md = to_markdown(
+            r#"<p>See <a href="https://docs.aws.amazon.com/ivs/x.html">the guide</a> and https://example.com.</p>"#,
+        );
         assert_eq!(
             md,
             ["See [the guide](https://docs.aws.amazon.com/ivs/x.html) and <https://example.com>."]
@@ -375,13 +396,19 @@ mod tests {
 
     #[test]
     fn entities_and_unclosed_tags() {
-        assert_eq!(to_markdown("a &amp; b &lt;c&gt; &#65;"), ["a & b &lt;c&gt; A"]);
+        assert_eq!(
+            to_markdown("a &amp; b &lt;c&gt; &#65;"),
+            ["a & b &lt;c&gt; A"]
+        );
         assert_eq!(to_markdown("<p>open <code>code"), ["open `code`"]);
         assert_eq!(to_markdown("<b>bold"), ["**bold**"]);
     }
 
     #[test]
     fn numbered_lists() {
-        assert_eq!(to_markdown("<ol><li>a</li><li>b</li></ol>"), ["1. a", "2. b"]);
+        assert_eq!(
+            to_markdown("<ol><li>a</li><li>b</li></ol>"),
+            ["1. a", "2. b"]
+        );
     }
 }

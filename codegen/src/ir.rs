@@ -40,6 +40,10 @@ pub struct Ir {
     pub unions: BTreeMap<ShapeId, UnionIr>,
     /// Operations, sorted by name.
     pub operations: Vec<OperationIr>,
+    /// Structures and unions written as JSON (reachable from operation inputs).
+    pub serialized: BTreeSet<ShapeId>,
+    /// Structures and unions read from JSON (reachable from outputs and errors).
+    pub deserialized: BTreeSet<ShapeId>,
 }
 
 /// The service shape.
@@ -183,7 +187,10 @@ pub enum Ty {
     /// A union.
     Union(ShapeId),
     /// A list or set; `sparse` lists hold `Option`s.
-    List { member: Box<Ty>, sparse: bool },
+    List {
+        member: Box<Ty>,
+        sparse: bool,
+    },
     /// A map; keys are strings or string enums.
     Map {
         key: Box<Ty>,
@@ -355,10 +362,13 @@ impl Ir {
             enums: BTreeMap::new(),
             unions: BTreeMap::new(),
             operations: Vec::new(),
+            serialized: BTreeSet::new(),
+            deserialized: BTreeSet::new(),
         };
         resolve_shapes(&model, &service, &closure, &synthetic, &mut ir)?;
         box_recursive_members(&mut ir);
         resolve_operations(&model, &service, &synthetic, &mut ir)?;
+        mark_directions(&mut ir);
         check_names(&ir)?;
         Ok(ir)
     }
@@ -767,11 +777,10 @@ fn enum_variants(shape: &Shape) -> Result<Option<Vec<VariantIr>>, ModelError> {
                     .and_then(Value::as_str)
                     .map(docs::doc_lines)
                     .unwrap_or_default();
-                let deprecated = (e.get("deprecated") == Some(&Value::Bool(true))).then(|| {
-                    Deprecated {
+                let deprecated =
+                    (e.get("deprecated") == Some(&Value::Bool(true))).then(|| Deprecated {
                         note: "deprecated".to_owned(),
-                    }
-                });
+                    });
                 out.push(VariantIr {
                     rust_name,
                     value: value.to_owned(),
@@ -835,10 +844,12 @@ fn ty_of(model: &Model, target: &str) -> Result<Ty, ModelError> {
 /// A collection member's type, with its own `@timestampFormat` applied.
 fn member_ty(model: &Model, m: &Member) -> Result<Ty, ModelError> {
     let ty = ty_of(model, &m.target)?;
-    Ok(match (ty, m.trait_value("timestampFormat").and_then(Value::as_str)) {
-        (Ty::Timestamp(_), Some(f)) => Ty::Timestamp(Some(f.to_owned())),
-        (ty, _) => ty,
-    })
+    Ok(
+        match (ty, m.trait_value("timestampFormat").and_then(Value::as_str)) {
+            (Ty::Timestamp(_), Some(f)) => Ty::Timestamp(Some(f.to_owned())),
+            (ty, _) => ty,
+        },
+    )
 }
 
 fn resolve_members(
@@ -984,7 +995,10 @@ pub fn box_recursive_members(ir: &mut Ir) {
     }
 }
 
-fn parse_uri(op: &str, uri: &str) -> Result<(Vec<UriSegment>, Vec<(String, String)>), ModelError> {
+/// A parsed `@http` URI: path segments and literal query pairs.
+type ParsedUri = (Vec<UriSegment>, Vec<(String, String)>);
+
+fn parse_uri(op: &str, uri: &str) -> Result<ParsedUri, ModelError> {
     let (path, query) = uri.split_once('?').unwrap_or((uri, ""));
     let mut segments = Vec::new();
     let mut rest = path;
@@ -1038,9 +1052,9 @@ pub fn resolve_operations(
             continue;
         };
         let name = names::type_name(&op_name(service, shape));
-        let http = shape.trait_value("http").ok_or_else(|| {
-            invalid(op_id, "has no @http trait; restJson1 operations need one")
-        })?;
+        let http = shape
+            .trait_value("http")
+            .ok_or_else(|| invalid(op_id, "has no @http trait; restJson1 operations need one"))?;
         let method = http
             .get("method")
             .and_then(Value::as_str)
@@ -1088,7 +1102,9 @@ pub fn resolve_operations(
                     let lists: Vec<&MemberIr> = output_ir
                         .members
                         .iter()
-                        .filter(|m| matches!(m.ty, Ty::List { .. }) && m.binding == HttpBinding::Body)
+                        .filter(|m| {
+                            matches!(m.ty, Ty::List { .. }) && m.binding == HttpBinding::Body
+                        })
                         .collect();
                     match lists.as_slice() {
                         [one] => Some(one.name.clone()),
@@ -1132,6 +1148,39 @@ pub fn resolve_operations(
     Ok(())
 }
 
+/// Pass: which structures and unions are written (reachable from inputs) and which are read
+/// (reachable from outputs and errors), so each gets only the JSON code it needs.
+pub fn mark_directions(ir: &mut Ir) {
+    fn walk(ir: &Ir, ty: &Ty, out: &mut BTreeSet<ShapeId>) {
+        match ty {
+            Ty::Struct(id) | Ty::Union(id) if out.insert(id.clone()) => {
+                let members = ir
+                    .structures
+                    .get(id)
+                    .map(|s| &s.members)
+                    .or_else(|| ir.unions.get(id).map(|u| &u.members));
+                for m in members.into_iter().flatten() {
+                    walk(ir, &m.ty, out);
+                }
+            }
+            Ty::List { member, .. } => walk(ir, member, out),
+            Ty::Map { value, .. } => walk(ir, value, out),
+            _ => {}
+        }
+    }
+    let mut ser = BTreeSet::new();
+    let mut de = BTreeSet::new();
+    for op in &ir.operations {
+        walk(ir, &Ty::Struct(op.input.clone()), &mut ser);
+        walk(ir, &Ty::Struct(op.output.clone()), &mut de);
+        for e in &op.errors {
+            walk(ir, &Ty::Struct(e.clone()), &mut de);
+        }
+    }
+    ir.serialized = ser;
+    ir.deserialized = de;
+}
+
 /// Pass: every name is a Rust identifier and no two things in one scope share a name.
 pub fn check_names(ir: &Ir) -> Result<(), ModelError> {
     let mut types: BTreeMap<(Placement, String), &str> = BTreeMap::new();
@@ -1151,7 +1200,10 @@ pub fn check_names(ir: &Ir) -> Result<(), ModelError> {
         );
     for (id, placement, name) in all {
         if !names::is_identifier(name) {
-            return Err(invalid(id, format!("name `{name}` is not a Rust identifier")));
+            return Err(invalid(
+                id,
+                format!("name `{name}` is not a Rust identifier"),
+            ));
         }
         // The builder of a structure takes the name `{Name}Builder` in the same module.
         for n in [name.clone(), format!("{name}Builder")] {
@@ -1176,7 +1228,10 @@ pub fn check_names(ir: &Ir) -> Result<(), ModelError> {
             if !names::is_identifier(names::unraw(&m.rust_name)) {
                 return Err(invalid(
                     &format!("{id}${}", m.name),
-                    format!("member name becomes `{}`, not a Rust identifier", m.rust_name),
+                    format!(
+                        "member name becomes `{}`, not a Rust identifier",
+                        m.rust_name
+                    ),
                 ));
             }
             if let Some(other) = seen.insert(&m.rust_name, &m.name) {
@@ -1196,7 +1251,10 @@ pub fn check_names(ir: &Ir) -> Result<(), ModelError> {
             if !names::is_identifier(&v.rust_name) {
                 return Err(invalid(
                     &e.id,
-                    format!("enum value `{}` becomes `{}`, not a Rust identifier", v.value, v.rust_name),
+                    format!(
+                        "enum value `{}` becomes `{}`, not a Rust identifier",
+                        v.value, v.rust_name
+                    ),
                 ));
             }
             if let Some(other) = seen.insert(&v.rust_name, &v.value) {
@@ -1259,13 +1317,26 @@ mod tests {
         assert!(input.members.iter().all(|m| m.optional));
         assert!(input.members[0].required);
         let rec = &ir.structures["t.s#Rec"];
-        let opt: Vec<_> = rec.members.iter().map(|m| (m.name.as_str(), m.optional)).collect();
+        let opt: Vec<_> = rec
+            .members
+            .iter()
+            .map(|m| (m.name.as_str(), m.optional))
+            .collect();
         assert_eq!(
             opt,
-            [("req", false), ("def", false), ("opt", true), ("co", true), ("next", true)]
+            [
+                ("req", false),
+                ("def", false),
+                ("opt", true),
+                ("co", true),
+                ("next", true)
+            ]
         );
         assert!(rec.members[4].boxed, "recursive member is boxed");
-        assert!(!ir.structures.contains_key("t.s#In"), "replaced by the synthetic input");
+        assert!(
+            !ir.structures.contains_key("t.s#In"),
+            "replaced by the synthetic input"
+        );
     }
 
     #[test]
@@ -1302,7 +1373,10 @@ mod tests {
                  {"value": "a-b"}, {"value": "a_b"}]}}"#,
         )
         .unwrap_err();
-        assert!(err.to_string().contains("both become the variant `AB`"), "{err}");
+        assert!(
+            err.to_string().contains("both become the variant `AB`"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -1318,18 +1392,37 @@ mod tests {
             "t.s#Count": {"type": "integer"}}}"#;
         let ir = Ir::build(&Model::from_json(text).unwrap(), &Options::default()).unwrap();
         let out = &ir.structures["smithy.synthetic#OpOutput"];
-        let opt: Vec<_> = out.members.iter().map(|m| (m.name.as_str(), m.optional)).collect();
+        let opt: Vec<_> = out
+            .members
+            .iter()
+            .map(|m| (m.name.as_str(), m.optional))
+            .collect();
         assert_eq!(opt, [("p", false), ("b", true), ("l", false)]);
     }
 
     #[test]
     fn ivs_model_resolves() {
-        let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../model/ivs.json")).unwrap();
+        let text =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../model/ivs.json"))
+                .unwrap();
         let ir = Ir::build(&Model::from_json(&text).unwrap(), &Options::default()).unwrap();
         assert_eq!(ir.operations.len(), 35);
         assert_eq!(ir.service.crate_name, "ivs");
-        assert_eq!(ir.operations.iter().filter(|o| o.paginated.is_some()).count(), 7);
-        let list = ir.operations.iter().find(|o| o.name == "ListChannels").unwrap();
-        assert_eq!(list.paginated.as_ref().unwrap().items.as_deref(), Some("channels"));
+        assert_eq!(
+            ir.operations
+                .iter()
+                .filter(|o| o.paginated.is_some())
+                .count(),
+            7
+        );
+        let list = ir
+            .operations
+            .iter()
+            .find(|o| o.name == "ListChannels")
+            .unwrap();
+        assert_eq!(
+            list.paginated.as_ref().unwrap().items.as_deref(),
+            Some("channels")
+        );
     }
 }

@@ -1,9 +1,30 @@
 //! Smithy JSON AST to Rust client generator.
 //!
-//! `model` reads the JSON AST, `ir` resolves it into what the emitters need, `emit` turns the
-//! IR into token streams and `render` prints them.
+//! [`model`] reads the JSON AST, [`ir`] resolves it in named passes, `emit` turns the IR
+//! into token streams and [`render`] prints them. [`generate`] runs the whole pipeline.
 
+pub mod docs;
+mod emit;
+pub mod ir;
 pub mod model;
 pub mod names;
-pub mod docs;
-pub mod ir;
+pub mod render;
+
+pub use emit::{EmitOptions, File};
+
+/// Everything [`generate`] needs besides the model.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Model-independent IR options (crate name, version).
+    pub ir: ir::Options,
+    /// Crate-level options (runtime dependency, partitions).
+    pub emit: EmitOptions,
+}
+
+/// Generates the crate files for the model text `model_json`. Nothing is written: the caller
+/// gets every file or an error, never half a crate.
+pub fn generate(model_json: &str, options: &Options) -> Result<Vec<File>, model::ModelError> {
+    let model = model::Model::from_json(model_json)?;
+    let ir = ir::Ir::build(&model, &options.ir)?;
+    emit::emit(&ir, &options.emit)
+}

@@ -109,7 +109,10 @@ pub enum ShapeKind {
     IntEnum(Vec<Member>),
     List(Box<Member>),
     Set(Box<Member>),
-    Map { key: Box<Member>, value: Box<Member> },
+    Map {
+        key: Box<Member>,
+        value: Box<Member>,
+    },
     Structure(Vec<Member>),
     Union(Vec<Member>),
     Service(Binding),
@@ -313,7 +316,12 @@ impl Model {
         let version = match root.get("smithy").and_then(Value::as_str) {
             Some(v) if v == "1" || v.starts_with("1.") => IdlVersion::V1,
             Some(v) if v == "2" || v.starts_with("2.") => IdlVersion::V2,
-            Some(v) => return Err(malformed("model", format!("unsupported Smithy version `{v}`"))),
+            Some(v) => {
+                return Err(malformed(
+                    "model",
+                    format!("unsupported Smithy version `{v}`"),
+                ))
+            }
             None => return Err(malformed("model", "missing the `smithy` version string")),
         };
         let metadata = match root.get("metadata") {
@@ -386,7 +394,10 @@ impl Model {
                 format!(
                     "has {} service shapes ({}); exactly one is supported",
                     many.len(),
-                    many.iter().map(|s| s.id.as_str()).collect::<Vec<_>>().join(", ")
+                    many.iter()
+                        .map(|s| s.id.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ),
             )),
         }
@@ -564,7 +575,10 @@ fn parse_shape(
         }),
         "service" | "resource" => {
             let mut b = Binding {
-                version: obj.get("version").and_then(Value::as_str).map(str::to_owned),
+                version: obj
+                    .get("version")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned),
                 operations: targets_of(id, obj.get("operations"))?,
                 resources: targets_of(id, obj.get("resources"))?,
                 errors: targets_of(id, obj.get("errors"))?,
@@ -575,9 +589,9 @@ fn parse_shape(
                     .as_object()
                     .ok_or_else(|| malformed(id, "`rename` must be an object"))?;
                 for (k, v) in rename {
-                    let v = v
-                        .as_str()
-                        .ok_or_else(|| malformed(id, format!("`rename` of `{k}` must be a string")))?;
+                    let v = v.as_str().ok_or_else(|| {
+                        malformed(id, format!("`rename` of `{k}` must be a string"))
+                    })?;
                     b.rename.insert(k.clone(), v.to_owned());
                 }
             }
@@ -591,8 +605,10 @@ fn parse_shape(
                 .extend(targets_of(id, obj.get("collectionOperations"))?);
             if let Some(Value::Object(ids)) = obj.get("identifiers") {
                 for (k, v) in ids {
-                    b.identifiers
-                        .insert(k.clone(), target_of(&format!("{id} identifier {k}"), Some(v))?);
+                    b.identifiers.insert(
+                        k.clone(),
+                        target_of(&format!("{id} identifier {k}"), Some(v))?,
+                    );
                 }
             }
             if ty == "service" {
@@ -655,7 +671,11 @@ fn prelude(version: IdlVersion) -> Vec<(ShapeId, Shape)> {
             IdlVersion::V2 => vec![("default", v)],
         }
     };
-    add("PrimitiveBoolean", ShapeKind::Boolean, &zero(Value::Bool(false)));
+    add(
+        "PrimitiveBoolean",
+        ShapeKind::Boolean,
+        &zero(Value::Bool(false)),
+    );
     add("PrimitiveByte", ShapeKind::Byte, &zero(0.into()));
     add("PrimitiveShort", ShapeKind::Short, &zero(0.into()));
     add("PrimitiveInteger", ShapeKind::Integer, &zero(0.into()));
@@ -679,11 +699,13 @@ fn apply_traits(
             Some((s, m)) => (s.to_owned(), Some(m.to_owned())),
             None => (target.clone(), None),
         };
-        let shape = raw.get_mut(&shape_id).ok_or_else(|| ModelError::MissingTarget {
-            shape: target.clone(),
-            member: None,
-            target: shape_id.clone(),
-        })?;
+        let shape = raw
+            .get_mut(&shape_id)
+            .ok_or_else(|| ModelError::MissingTarget {
+                shape: target.clone(),
+                member: None,
+                target: shape_id.clone(),
+            })?;
         let slot = match &member {
             None => &mut shape.shape.traits,
             Some(m) => {

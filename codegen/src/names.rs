@@ -30,11 +30,11 @@ const WORD_FIXES: &[(&str, &str)] = &[
 
 /// Rust keywords (strict and reserved) of the 2021 edition.
 const KEYWORDS: &[&str] = &[
-    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum",
-    "extern", "false", "fn", "for", "if", "impl", "in", "let", "loop", "match", "mod", "move",
-    "mut", "pub", "ref", "return", "self", "Self", "static", "struct", "super", "trait", "true",
-    "type", "unsafe", "use", "where", "while", "abstract", "become", "box", "do", "final",
-    "macro", "override", "priv", "typeof", "unsized", "virtual", "yield", "try", "gen",
+    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern",
+    "false", "fn", "for", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub",
+    "ref", "return", "self", "Self", "static", "struct", "super", "trait", "true", "type",
+    "unsafe", "use", "where", "while", "abstract", "become", "box", "do", "final", "macro",
+    "override", "priv", "typeof", "unsized", "virtual", "yield", "try", "gen",
 ];
 
 /// Keywords that cannot be raw identifiers.
@@ -225,7 +225,11 @@ mod tests {
             ("Error", "error", "ErrorValue"),
             ("Client", "client", "ClientValue"),
             ("nextToken", "next_token", "NextToken"),
-            ("recordingConfigurationArn", "recording_configuration_arn", "RecordingConfigurationArn"),
+            (
+                "recordingConfigurationArn",
+                "recording_configuration_arn",
+                "RecordingConfigurationArn",
+            ),
             ("HDRVideo", "hdr_video", "HdrVideo"),
         ];
         for (model, member, ty) in cases {

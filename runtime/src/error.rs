@@ -78,6 +78,47 @@ pub fn parse_error_metadata(response: &HttpResponse) -> ErrorMetadata {
     }
 }
 
+/// A builder could not build its value: a required member is missing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BuildError {
+    member: &'static str,
+    message: String,
+}
+
+impl BuildError {
+    /// `member` is required and was not set; `message` says for what.
+    pub fn missing(member: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            member,
+            message: message.into(),
+        }
+    }
+
+    /// A value is not usable where it is needed (an empty URI label, say).
+    pub fn invalid(member: &'static str, message: impl Into<String>) -> Self {
+        Self::missing(member, message)
+    }
+
+    /// The member (as the model names it) that is missing.
+    pub fn member(&self) -> &str {
+        self.member
+    }
+}
+
+impl fmt::Display for BuildError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for BuildError {}
+
+impl From<BuildError> for Failure {
+    fn from(e: BuildError) -> Self {
+        Failure::new(ErrorKind::Construction, e.to_string())
+    }
+}
+
 /// The kind of a [`Failure`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -116,6 +157,12 @@ impl fmt::Display for ErrorKind {
 /// error enum carries one.
 #[derive(Debug)]
 pub struct Failure {
+    // Boxed so `Result<_, Failure>` stays one pointer wide on the success path.
+    inner: Box<FailureInner>,
+}
+
+#[derive(Debug)]
+struct FailureInner {
     kind: ErrorKind,
     meta: ErrorMetadata,
     description: String,
@@ -126,84 +173,85 @@ impl Failure {
     /// A failure of `kind` described by `description`.
     pub fn new(kind: ErrorKind, description: impl Into<String>) -> Self {
         Self {
-            kind,
-            meta: ErrorMetadata::default(),
-            description: description.into(),
-            source: None,
+            inner: Box::new(FailureInner {
+                kind,
+                meta: ErrorMetadata::default(),
+                description: description.into(),
+                source: None,
+            }),
         }
     }
 
     /// An error response the model does not describe.
     pub fn unmodeled(meta: ErrorMetadata) -> Self {
-        Self {
-            kind: ErrorKind::Service,
-            meta,
-            description: String::new(),
-            source: None,
-        }
+        Self::new(ErrorKind::Service, String::new()).with_meta(meta)
     }
 
     /// Attach the error that caused this one.
     pub fn with_source(mut self, source: impl Into<BoxError>) -> Self {
-        self.source = Some(source.into());
+        self.inner.source = Some(source.into());
         self
     }
 
     /// Attach what the service said (code, message, request id).
     pub fn with_meta(mut self, meta: ErrorMetadata) -> Self {
-        self.meta = meta;
+        self.inner.meta = meta;
         self
     }
 
     /// The kind of failure.
     pub fn kind(&self) -> ErrorKind {
-        self.kind
+        self.inner.kind
     }
 
     /// What the service said, if anything.
     pub fn meta(&self) -> &ErrorMetadata {
-        &self.meta
+        &self.inner.meta
     }
 
     /// The error code, for a service error.
     pub fn code(&self) -> Option<&str> {
-        self.meta.code.as_deref()
+        self.inner.meta.code.as_deref()
     }
 
     /// The message: the service's, else our own description.
     pub fn message(&self) -> Option<&str> {
-        self.meta
+        self.inner.meta
             .message
             .as_deref()
-            .or(Some(self.description.as_str()).filter(|d| !d.is_empty()))
+            .or(Some(self.inner.description.as_str()).filter(|d| !d.is_empty()))
     }
 
     /// The request id, when a response carried one.
     pub fn request_id(&self) -> Option<&str> {
-        self.meta.request_id.as_deref()
+        self.inner.meta.request_id.as_deref()
     }
 }
 
 impl fmt::Display for Failure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.kind {
+        match self.inner.kind {
             ErrorKind::Service => {
-                write!(f, "{}", self.meta.code.as_deref().unwrap_or("unknown error"))?;
-                if let Some(status) = self.meta.status {
+                write!(
+                    f,
+                    "{}",
+                    self.inner.meta.code.as_deref().unwrap_or("unknown error")
+                )?;
+                if let Some(status) = self.inner.meta.status {
                     write!(f, " (HTTP {status})")?;
                 }
-                if let Some(m) = &self.meta.message {
+                if let Some(m) = &self.inner.meta.message {
                     write!(f, ": {m}")?;
                 }
             }
             kind => {
-                write!(f, "{kind}: {}", self.description)?;
-                if let Some(source) = &self.source {
+                write!(f, "{kind}: {}", self.inner.description)?;
+                if let Some(source) = &self.inner.source {
                     write!(f, ": {source}")?;
                 }
             }
         }
-        if let Some(id) = &self.meta.request_id {
+        if let Some(id) = &self.inner.meta.request_id {
             write!(f, " (request id: {id})")?;
         }
         Ok(())
@@ -212,7 +260,8 @@ impl fmt::Display for Failure {
 
 impl std::error::Error for Failure {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.source
+        self.inner
+            .source
             .as_deref()
             .map(|e| e as &(dyn std::error::Error + 'static))
     }
@@ -227,7 +276,8 @@ mod tests {
         for (k, v) in headers {
             b = b.header(*k, *v);
         }
-        b.body(bytes::Bytes::copy_from_slice(body.as_bytes())).unwrap()
+        b.body(bytes::Bytes::copy_from_slice(body.as_bytes()))
+            .unwrap()
     }
 
     #[test]

@@ -17,6 +17,39 @@ pub type HttpRequest = ::http::Request<Bytes>;
 /// A fully read response.
 pub type HttpResponse = ::http::Response<Bytes>;
 
+/// Assembles a request from the parts a generated serializer computed: `path` is already
+/// percent-encoded, query pairs are encoded here.
+pub fn build_request(
+    method: &str,
+    path: String,
+    query: &[(String, String)],
+    headers: Vec<(String, String)>,
+    body: Bytes,
+) -> Result<HttpRequest, crate::error::Failure> {
+    let mut uri = if path.is_empty() {
+        "/".to_owned()
+    } else {
+        path
+    };
+    for (i, (k, v)) in query.iter().enumerate() {
+        uri.push(if i == 0 { '?' } else { '&' });
+        uri.push_str(&crate::encoding::encode_query(k));
+        uri.push('=');
+        uri.push_str(&crate::encoding::encode_query(v));
+    }
+    let mut builder = ::http::Request::builder().method(method).uri(&uri);
+    for (k, v) in headers {
+        builder = builder.header(k, v);
+    }
+    builder.body(body).map_err(|e| {
+        crate::error::Failure::new(
+            crate::error::ErrorKind::Construction,
+            format!("cannot build the {method} request for {uri}"),
+        )
+        .with_source(e)
+    })
+}
+
 /// A boxed, sendable future, the return type of [`HttpClient::call`].
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 

@@ -125,12 +125,10 @@ pub fn boolean(v: &Value) -> Result<bool, DeError> {
 
 /// An integer of any width, range-checked.
 pub fn integer<T: TryFrom<i64>>(v: &Value) -> Result<T, DeError> {
-    let n = v
-        .as_i64()
-        .ok_or_else(|| match v {
-            Value::Number(n) => DeError::new(format!("expected an integer, found {n}")),
-            _ => expected("an integer", v),
-        })?;
+    let n = v.as_i64().ok_or_else(|| match v {
+        Value::Number(n) => DeError::new(format!("expected an integer, found {n}")),
+        _ => expected("an integer", v),
+    })?;
     T::try_from(n).map_err(|_| DeError::new(format!("integer {n} is out of range")))
 }
 
@@ -142,7 +140,9 @@ pub fn double(v: &Value) -> Result<f64, DeError> {
             "NaN" => Ok(f64::NAN),
             "Infinity" => Ok(f64::INFINITY),
             "-Infinity" => Ok(f64::NEG_INFINITY),
-            _ => Err(DeError::new(format!("expected a number, found string {s:?}"))),
+            _ => Err(DeError::new(format!(
+                "expected a number, found string {s:?}"
+            ))),
         },
         _ => Err(expected("a number", v)),
     }
@@ -218,6 +218,36 @@ pub fn double_value(v: f64) -> Value {
     }
 }
 
+/// JSON of a 32-bit float, through its shortest text so `4.1f32` is written `4.1`.
+pub fn float_value(v: f32) -> Value {
+    double_value(crate::encoding::fmt_f32(v).parse().unwrap_or(f64::from(v)))
+}
+
+/// A timestamp as text in `format`, for labels, query strings and headers.
+pub fn timestamp_text(t: &DateTime, format: Format) -> String {
+    t.fmt(format).unwrap_or_else(|_| t.to_string())
+}
+
+/// A scalar from header or query text.
+pub fn parse_text<T: std::str::FromStr>(s: &str) -> Result<T, DeError> {
+    s.trim().parse().map_err(|_| {
+        DeError::new(format!(
+            "cannot read {s:?} as {}",
+            std::any::type_name::<T>()
+        ))
+    })
+}
+
+/// A timestamp from header text in `format`.
+pub fn timestamp_from_text(s: &str, format: Format) -> Result<DateTime, DeError> {
+    DateTime::from_str(s.trim(), format).map_err(|e| DeError::new(e.to_string()))
+}
+
+/// A blob from base64 header text.
+pub fn blob_from_text(s: &str) -> Result<Blob, DeError> {
+    Blob::from_base64(s.trim()).map_err(|e| DeError::new(e.to_string()))
+}
+
 /// A timestamp in `format` (epoch seconds are a number, the others strings).
 pub fn timestamp_value(t: &DateTime, format: Format) -> Value {
     match format {
@@ -264,13 +294,19 @@ mod tests {
             .at("name")
             .at_index(2)
             .at("channels");
-        assert_eq!(e.to_string(), "at `channels[2].name`: expected a string, found a number");
+        assert_eq!(
+            e.to_string(),
+            "at `channels[2].name`: expected a string, found a number"
+        );
     }
 
     #[test]
     fn numbers_and_specials() {
         assert!(double(&Value::String("NaN".into())).unwrap().is_nan());
-        assert_eq!(double_value(f64::NEG_INFINITY), Value::String("-Infinity".into()));
+        assert_eq!(
+            double_value(f64::NEG_INFINITY),
+            Value::String("-Infinity".into())
+        );
         assert_eq!(integer::<i32>(&Value::from(5)).unwrap(), 5);
         assert!(integer::<i8>(&Value::from(500)).is_err());
         assert!(integer::<i32>(&Value::from(1.5)).is_err());
@@ -287,7 +323,10 @@ mod tests {
         ] {
             assert_eq!(timestamp(&v, Format::EpochSeconds).unwrap(), want, "{v}");
         }
-        assert_eq!(timestamp_value(&want, Format::EpochSeconds), Value::from(1576540098));
+        assert_eq!(
+            timestamp_value(&want, Format::EpochSeconds),
+            Value::from(1576540098)
+        );
     }
 
     #[test]

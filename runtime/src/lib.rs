@@ -13,6 +13,7 @@ pub mod error;
 pub mod http;
 pub mod json;
 pub mod orchestrator;
+pub mod paginate;
 pub mod region;
 pub mod retry;
 pub mod sigv4;

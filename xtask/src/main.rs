@@ -1,1 +1,22 @@
-fn main() {}
+//! Project commands: `cargo xtask codegen [--model PATH] [--out DIR] [--check]`.
+
+mod codegen_cmd;
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("codegen") => codegen_cmd::run(&args[1..]),
+        _ => Err(format!(
+            "usage: cargo xtask <command>\n\ncommands:\n  codegen [--model PATH] [--out DIR] [--crate-name NAME] [--check]\n      regenerate the client crate (default: model/ivs.json -> generated/ivs)\n"
+        )),
+    };
+    match result {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}

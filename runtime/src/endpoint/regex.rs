@@ -284,7 +284,7 @@ fn match_repeat(
     pos: usize,
     k: &dyn Fn(usize) -> bool,
 ) -> bool {
-    if piece.max.map_or(true, |max| count < max) {
+    if piece.max.is_none_or(|max| count < max) {
         // An empty occurrence past the minimum would loop forever without progress.
         let more = |next: usize| {
             (next != pos || count < piece.min)

@@ -1,0 +1,615 @@
+//! One module per operation: input, output, error enum, fluent builder, request serializer,
+//! response deserializer and, for `@paginated` operations, the paginator.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::shapes::{setters, structure};
+use super::values::{from_json, from_text, to_json, to_text};
+use super::{deprecated, docs, docs_or, ident, type_path};
+use crate::ir::{HttpBinding, Ir, MemberIr, OperationIr, StructIr, Ty, UriSegment};
+use crate::names;
+
+/// The whole operation module.
+pub(crate) fn operation(ir: &Ir, op: &OperationIr) -> TokenStream {
+    let input = &ir.structures[&op.input];
+    let output = &ir.structures[&op.output];
+    let input_struct = structure(ir, input);
+    let output_struct = structure(ir, output);
+    let error_enum = error_enum(ir, op);
+    let fluent = fluent_builder(ir, op, input);
+    let ser = serialize_request(ir, op, input);
+    let de = deserialize_response(ir, output);
+    let paginator = super::service::paginator(ir, op);
+    let name = &op.name;
+    let retryable: Vec<String> = op
+        .errors
+        .iter()
+        .filter_map(|e| match &ir.structures.get(e)?.role {
+            crate::ir::StructRole::Error(er) if er.retryable => Some(er.code.clone()),
+            _ => None,
+        })
+        .collect();
+    let in_name = ident(&input.rust_name);
+    let out_name = ident(&output.rust_name);
+    let err_name = format_ident!("{}Error", op.name);
+    let in_builder = format_ident!("{}Builder", input.rust_name);
+    let out_builder = format_ident!("{}Builder", output.rust_name);
+    let fluent_name = format_ident!("{}FluentBuilder", op.name);
+    let module_doc = format!(" Types for the `{}` operation.", op.name);
+    let paginator_reexport = if op.paginated.is_some() {
+        let p = format_ident!("{}Paginator", op.name);
+        quote! {
+            /// The paginator of this operation.
+            pub mod paginator {
+                pub use super::#p;
+            }
+        }
+    } else {
+        quote! {}
+    };
+    quote! {
+        #![doc = #module_doc]
+
+        #input_struct
+        #output_struct
+        #error_enum
+        #fluent
+        #paginator
+
+        /// Builders of this operation's input and output, and its fluent builder.
+        pub mod builders {
+            pub use super::{#in_builder, #out_builder, #fluent_name};
+        }
+        #paginator_reexport
+
+        static SPEC: ::ivs_runtime::orchestrator::OperationSpec = ::ivs_runtime::orchestrator::OperationSpec {
+            name: #name,
+            retryable_errors: &[#(#retryable),*],
+        };
+
+        /// Sends `input` and reads the answer.
+        pub(crate) async fn send(
+            handle: &::ivs_runtime::orchestrator::Handle,
+            input: #in_name,
+        ) -> ::std::result::Result<#out_name, #err_name> {
+            let request = serialize_request(&input).map_err(#err_name::Unhandled)?;
+            let response = handle.send(&SPEC, request).await.map_err(#err_name::Unhandled)?;
+            if response.status().is_success() {
+                deserialize_output(&response).map_err(|e| {
+                    #err_name::Unhandled(
+                        ::ivs_runtime::error::Failure::new(
+                            ::ivs_runtime::error::ErrorKind::ResponseParse,
+                            ::std::format!("cannot read the {} response", #name),
+                        )
+                        .with_meta(::ivs_runtime::error::parse_error_metadata(&response))
+                        .with_source(e),
+                    )
+                })
+            } else {
+                ::std::result::Result::Err(deserialize_error(&response))
+            }
+        }
+
+        #ser
+        #de
+    }
+}
+
+fn error_enum(ir: &Ir, op: &OperationIr) -> TokenStream {
+    let name = format_ident!("{}Error", op.name);
+    let errors: Vec<&StructIr> = op
+        .errors
+        .iter()
+        .filter_map(|e| ir.structures.get(e))
+        .collect();
+    let variants: Vec<_> = errors.iter().map(|e| ident(&e.rust_name)).collect();
+    let paths: Vec<_> = errors.iter().map(|e| type_path(ir, &e.id)).collect();
+    let codes: Vec<String> = errors
+        .iter()
+        .map(|e| match &e.role {
+            crate::ir::StructRole::Error(er) => er.code.clone(),
+            _ => e.rust_name.clone(),
+        })
+        .collect();
+    let is_fns = errors.iter().map(|e| {
+        let f = format_ident!("is_{}", names::snake(&e.rust_name));
+        let v = ident(&e.rust_name);
+        let d = format!(" Whether this is a `{}`.", e.rust_name);
+        quote! {
+            #[doc = #d]
+            pub fn #f(&self) -> bool { ::std::matches!(self, Self::#v(_)) }
+        }
+    });
+    let variant_docs = errors
+        .iter()
+        .map(|e| docs_or(&e.docs, &format!("A `{}` error.", e.rust_name)));
+    let deser_body = if errors.is_empty() {
+        quote! { #name::Unhandled(::ivs_runtime::error::Failure::unmodeled(::ivs_runtime::error::parse_error_metadata(response))) }
+    } else {
+        quote! {
+            let meta = ::ivs_runtime::error::parse_error_metadata(response);
+            let parsed = match meta.code.as_deref() {
+                #( ::std::option::Option::Some(#codes) => #paths::from_response(response, meta.clone()).map(#name::#variants), )*
+                _ => return #name::Unhandled(::ivs_runtime::error::Failure::unmodeled(meta)),
+            };
+            parsed.unwrap_or_else(|e| {
+                #name::Unhandled(
+                    ::ivs_runtime::error::Failure::new(
+                        ::ivs_runtime::error::ErrorKind::ResponseParse,
+                        "cannot read the error response",
+                    )
+                    .with_meta(meta)
+                    .with_source(e),
+                )
+            })
+        }
+    };
+    let doc = format!(" Errors of `{}`: one variant per modeled error, and `Unhandled` for everything else (unmodeled service errors, transport failures, timeouts, unreadable responses).", op.name);
+    quote! {
+        #[doc = #doc]
+        #[non_exhaustive]
+        #[derive(::std::fmt::Debug)]
+        pub enum #name {
+            #( #variant_docs #variants(#paths), )*
+            /// Anything the model does not describe; `kind()` says what.
+            Unhandled(::ivs_runtime::error::Failure),
+        }
+        impl #name {
+            /// The error code (`ResourceNotFoundException`), for service errors.
+            pub fn code(&self) -> ::std::option::Option<&str> {
+                match self {
+                    #( Self::#variants(e) => ::std::option::Option::Some(e.code()), )*
+                    Self::Unhandled(f) => f.code(),
+                }
+            }
+            /// The message.
+            pub fn message(&self) -> ::std::option::Option<&str> {
+                match self {
+                    #( Self::#variants(e) => e.message(), )*
+                    Self::Unhandled(f) => f.message(),
+                }
+            }
+            /// The request id, when a response was received.
+            pub fn request_id(&self) -> ::std::option::Option<&str> {
+                match self {
+                    #( Self::#variants(e) => e.request_id(), )*
+                    Self::Unhandled(f) => f.request_id(),
+                }
+            }
+            /// What kind of failure this is: `Service` for every modeled error.
+            pub fn kind(&self) -> ::ivs_runtime::error::ErrorKind {
+                match self {
+                    Self::Unhandled(f) => f.kind(),
+                    #[allow(unreachable_patterns)]
+                    _ => ::ivs_runtime::error::ErrorKind::Service,
+                }
+            }
+            #(#is_fns)*
+            /// Whether this is not a modeled error.
+            pub fn is_unhandled(&self) -> bool { ::std::matches!(self, Self::Unhandled(_)) }
+        }
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                match self {
+                    #( Self::#variants(e) => ::std::fmt::Display::fmt(e, f), )*
+                    Self::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
+                }
+            }
+        }
+        impl ::std::error::Error for #name {
+            fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+                match self {
+                    Self::Unhandled(e) => ::std::error::Error::source(e),
+                    #[allow(unreachable_patterns)]
+                    _ => ::std::option::Option::None,
+                }
+            }
+        }
+        /// Maps an error response to the modeled error its code names.
+        fn deserialize_error(response: &::ivs_runtime::http::HttpResponse) -> #name {
+            #deser_body
+        }
+    }
+}
+
+fn fluent_builder(ir: &Ir, op: &OperationIr, input: &StructIr) -> TokenStream {
+    let name = format_ident!("{}FluentBuilder", op.name);
+    let in_name = ident(&input.rust_name);
+    let in_builder = format_ident!("{}Builder", input.rust_name);
+    let out_name = ident(&ir.structures[&op.output].rust_name);
+    let err_name = format_ident!("{}Error", op.name);
+    let doc = docs(&op.docs);
+    let dep = deprecated(&op.deprecated);
+    let setters = input
+        .members
+        .iter()
+        .map(|m| setters(ir, m, quote! { self.inner }));
+    let build = if input
+        .members
+        .iter()
+        .any(|m| !m.optional && m.default.is_none())
+    {
+        quote! { self.inner.build().map_err(|e| #err_name::Unhandled(e.into()))? }
+    } else {
+        // Inputs are all optional; `required` members are checked here so no request leaves
+        // without them.
+        quote! { self.inner.build() }
+    };
+    let required_checks = input
+        .members
+        .iter()
+        .filter(|m| m.required && m.default.is_none())
+        .map(|m| {
+            let f = ident(&m.rust_name);
+            let label = &m.name;
+            let msg = format!("`{label}` is required by {} but was not set", op.name);
+            quote! {
+                if input.#f.is_none() {
+                    return ::std::result::Result::Err(#err_name::Unhandled(
+                        ::ivs_runtime::error::BuildError::missing(#label, #msg).into(),
+                    ));
+                }
+            }
+        });
+    let paginate = if op.paginated.is_some() {
+        let p = format_ident!("{}Paginator", op.name);
+        quote! {
+            /// Pages through every result: see the paginator's `send()` and `items()`.
+            pub fn into_paginator(self) -> #p {
+                #p::new(self.handle, self.inner)
+            }
+        }
+    } else {
+        quote! {}
+    };
+    let struct_doc = format!(
+        " Fluent builder of the `{}` operation: set members, then `send()`.",
+        op.name
+    );
+    quote! {
+        #[doc = #struct_doc]
+        #[doc = ""]
+        #doc
+        #[derive(::std::clone::Clone, ::std::fmt::Debug)]
+        pub struct #name {
+            handle: ::ivs_runtime::orchestrator::Handle,
+            inner: #in_builder,
+        }
+        impl #name {
+            pub(crate) fn new(handle: ::ivs_runtime::orchestrator::Handle) -> Self {
+                Self { handle, inner: ::std::default::Default::default() }
+            }
+            /// The input built so far.
+            pub fn as_input(&self) -> &#in_builder { &self.inner }
+            /// Sends the request and waits for the answer.
+            #dep
+            pub async fn send(self) -> ::std::result::Result<#out_name, #err_name> {
+                let input: #in_name = #build;
+                #(#required_checks)*
+                send(&self.handle, input).await
+            }
+            #paginate
+            #(#setters)*
+        }
+    }
+}
+
+fn scalar_or_list_text(m: &MemberIr, v: TokenStream, default_format: &str) -> (bool, TokenStream) {
+    match &m.ty {
+        Ty::List { member, .. } => {
+            let inner = to_text(
+                member,
+                quote! { item },
+                m.timestamp_format.as_deref(),
+                default_format,
+            );
+            (
+                true,
+                quote! { #v.iter().map(|item| #inner).collect::<::std::vec::Vec<_>>() },
+            )
+        }
+        ty => (
+            false,
+            to_text(ty, v, m.timestamp_format.as_deref(), default_format),
+        ),
+    }
+}
+
+fn serialize_request(ir: &Ir, op: &OperationIr, input: &StructIr) -> TokenStream {
+    let in_name = ident(&input.rust_name);
+    let method = &op.method;
+    let member = |name: &str| input.members.iter().find(|m| m.name == name);
+
+    let path = op.path.iter().map(|seg| match seg {
+        UriSegment::Literal(l) => quote! { uri.push_str(#l); },
+        UriSegment::Label { member: label, greedy } => {
+            let Some(m) = member(label) else { return quote! {} };
+            let f = ident(&m.rust_name);
+            let text = to_text(&m.ty, quote! { v }, m.timestamp_format.as_deref(), "date-time");
+            let name = &m.name;
+            let msg = format!("`{name}` is required for the URI of {} and must not be empty", op.name);
+            quote! {
+                let value = match &input.#f {
+                    ::std::option::Option::Some(v) => #text,
+                    ::std::option::Option::None => ::std::string::String::new(),
+                };
+                if value.is_empty() {
+                    return ::std::result::Result::Err(::ivs_runtime::error::BuildError::invalid(#name, #msg).into());
+                }
+                uri.push_str(&::ivs_runtime::encoding::encode_label(&value, #greedy));
+            }
+        }
+    });
+    let literals = op
+        .query_literals
+        .iter()
+        .map(|(k, v)| quote! { query.push((#k.to_owned(), #v.to_owned())); });
+    let queries = input.members.iter().filter_map(|m| {
+        let f = ident(&m.rust_name);
+        match &m.binding {
+            HttpBinding::Query(key) => {
+                let (list, text) = scalar_or_list_text(m, quote! { v }, "date-time");
+                Some(if list {
+                    quote! {
+                        if let ::std::option::Option::Some(v) = &input.#f {
+                            for item in #text { query.push((#key.to_owned(), item)); }
+                        }
+                    }
+                } else {
+                    quote! {
+                        if let ::std::option::Option::Some(v) = &input.#f {
+                            query.push((#key.to_owned(), #text));
+                        }
+                    }
+                })
+            }
+            _ => None,
+        }
+    });
+    let query_params = input.members.iter().filter_map(|m| {
+        let f = ident(&m.rust_name);
+        if m.binding != HttpBinding::QueryParams {
+            return None;
+        }
+        let push = match &m.ty {
+            Ty::Map { value, .. } => match &**value {
+                Ty::List { member, .. } => {
+                    let t = to_text(member, quote! { item }, None, "date-time");
+                    quote! { for item in v { query.push((k.clone(), #t)); } }
+                }
+                ty => {
+                    let t = to_text(ty, quote! { v }, None, "date-time");
+                    quote! { query.push((k.clone(), #t)); }
+                }
+            },
+            _ => quote! {},
+        };
+        Some(quote! {
+            if let ::std::option::Option::Some(map) = &input.#f {
+                let mut keys: ::std::vec::Vec<_> = map.iter().collect();
+                keys.sort_by(|a, b| a.0.cmp(b.0));
+                for (k, v) in keys {
+                    // Explicit @httpQuery members win over the map.
+                    if !query.iter().any(|(q, _)| q == k) { #push }
+                }
+            }
+        })
+    });
+    let headers = input.members.iter().filter_map(|m| {
+        let f = ident(&m.rust_name);
+        match &m.binding {
+            HttpBinding::Header(name) => {
+                let (list, text) = scalar_or_list_text(m, quote! { v }, "http-date");
+                let value = if list {
+                    quote! { ::ivs_runtime::encoding::fmt_header_list(&#text) }
+                } else {
+                    text
+                };
+                Some(quote! {
+                    if let ::std::option::Option::Some(v) = &input.#f {
+                        let value = #value;
+                        if #list && value.is_empty() {} else { headers.push((#name.to_owned(), value)); }
+                    }
+                })
+            }
+            HttpBinding::PrefixHeaders(prefix) => Some(quote! {
+                if let ::std::option::Option::Some(map) = &input.#f {
+                    for (k, v) in map { headers.push((::std::format!("{}{}", #prefix, k), ::std::clone::Clone::clone(v))); }
+                }
+            }),
+            _ => None,
+        }
+    });
+    let payload = input
+        .members
+        .iter()
+        .find(|m| m.binding == HttpBinding::Payload);
+    let body_members: Vec<&MemberIr> = input
+        .members
+        .iter()
+        .filter(|m| m.binding == HttpBinding::Body)
+        .collect();
+    let body = if let Some(p) = payload {
+        let f = ident(&p.rust_name);
+        match &p.ty {
+            Ty::Blob => quote! {
+                let body = match &input.#f {
+                    ::std::option::Option::Some(b) => {
+                        headers.push(("content-type".to_owned(), "application/octet-stream".to_owned()));
+                        ::ivs_runtime::http::Bytes::from(::std::clone::Clone::clone(b).into_inner())
+                    }
+                    ::std::option::Option::None => ::ivs_runtime::http::Bytes::new(),
+                };
+            },
+            Ty::String => quote! {
+                let body = match &input.#f {
+                    ::std::option::Option::Some(s) => {
+                        headers.push(("content-type".to_owned(), "text/plain".to_owned()));
+                        ::ivs_runtime::http::Bytes::from(::std::clone::Clone::clone(s))
+                    }
+                    ::std::option::Option::None => ::ivs_runtime::http::Bytes::new(),
+                };
+            },
+            ty => {
+                let v = to_json(ir, ty, quote! { v }, p.timestamp_format.as_deref());
+                quote! {
+                    headers.push(("content-type".to_owned(), "application/json".to_owned()));
+                    let body = match &input.#f {
+                        ::std::option::Option::Some(v) => ::ivs_runtime::json::to_body(&#v),
+                        ::std::option::Option::None => ::ivs_runtime::http::Bytes::from_static(b"{}"),
+                    };
+                }
+            }
+        }
+    } else if !body_members.is_empty() {
+        quote! {
+            headers.push(("content-type".to_owned(), "application/json".to_owned()));
+            let body = ::ivs_runtime::json::to_body(&input.to_json());
+        }
+    } else {
+        quote! { let body = ::ivs_runtime::http::Bytes::new(); }
+    };
+    let host_prefix = match &op.host_prefix {
+        Some(prefix) => {
+            quote! { headers.push(("x-amz-host-prefix".to_owned(), #prefix.to_owned())); }
+        }
+        None => quote! {},
+    };
+    quote! {
+        /// Builds the HTTP request of `input` (path and query only; the endpoint comes later).
+        #[allow(unused_mut)]
+        fn serialize_request(input: &#in_name) -> ::std::result::Result<::ivs_runtime::http::HttpRequest, ::ivs_runtime::error::Failure> {
+            let mut uri = ::std::string::String::new();
+            #(#path)*
+            let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
+            #(#literals)*
+            #(#queries)*
+            #(#query_params)*
+            let mut headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
+            #(#headers)*
+            #host_prefix
+            #body
+            ::ivs_runtime::http::build_request(#method, uri, &query, headers, body)
+        }
+    }
+}
+
+fn deserialize_response(ir: &Ir, output: &StructIr) -> TokenStream {
+    let out_name = ident(&output.rust_name);
+    let body_members: Vec<&MemberIr> = output
+        .members
+        .iter()
+        .filter(|m| m.binding == HttpBinding::Body)
+        .collect();
+    let payload = output
+        .members
+        .iter()
+        .find(|m| m.binding == HttpBinding::Payload);
+    let body = if let Some(p) = payload {
+        let f = ident(&p.rust_name);
+        match &p.ty {
+            Ty::Blob => quote! {
+                if !response.body().is_empty() {
+                    builder.#f = ::std::option::Option::Some(::ivs_runtime::Blob::new(response.body().to_vec()));
+                }
+            },
+            Ty::String => quote! {
+                if !response.body().is_empty() {
+                    builder.#f = ::std::option::Option::Some(
+                        ::std::string::String::from_utf8(response.body().to_vec())
+                            .map_err(|_| ::ivs_runtime::json::DeError::new("payload is not UTF-8"))?,
+                    );
+                }
+            },
+            ty => {
+                let v = from_json(ir, ty, quote! { &value }, p.timestamp_format.as_deref());
+                quote! {
+                    if !response.body().is_empty() {
+                        let value = ::ivs_runtime::json::parse_body(response.body())?;
+                        builder.#f = ::std::option::Option::Some(#v?);
+                    }
+                }
+            }
+        }
+    } else if body_members.is_empty() {
+        quote! {}
+    } else {
+        quote! {
+            let parsed = #out_name::from_json(&::ivs_runtime::json::parse_body(response.body())?)?;
+        }
+    };
+    let copy_body = body_members.iter().map(|m| {
+        let f = ident(&m.rust_name);
+        if m.optional {
+            quote! { builder.#f = parsed.#f; }
+        } else {
+            quote! { builder.#f = ::std::option::Option::Some(parsed.#f); }
+        }
+    });
+    let headers = output.members.iter().filter_map(|m| {
+        let f = ident(&m.rust_name);
+        match &m.binding {
+            HttpBinding::Header(name) => {
+                let parse = match &m.ty {
+                    Ty::List { member, .. } => {
+                        let inner = from_text(ir, member, quote! { item.as_str() }, m.timestamp_format.as_deref());
+                        let split = if matches!(**member, Ty::Timestamp(_)) && m.timestamp_format.as_deref().unwrap_or("http-date") == "http-date" {
+                            quote! { ::ivs_runtime::encoding::split_http_date_list(s) }
+                        } else {
+                            quote! { ::ivs_runtime::encoding::split_header_list(s) }
+                        };
+                        quote! { #split.iter().map(|item| #inner).collect::<::std::result::Result<::std::vec::Vec<_>, _>>() }
+                    }
+                    ty => from_text(ir, ty, quote! { s }, m.timestamp_format.as_deref()),
+                };
+                let lname = name.to_ascii_lowercase();
+                Some(quote! {
+                    let values: ::std::vec::Vec<&str> = response.headers().get_all(#lname).iter().filter_map(|v| v.to_str().ok()).collect();
+                    if !values.is_empty() {
+                        let s = &values.join(", ");
+                        builder.#f = ::std::option::Option::Some(#parse.map_err(|e| e.at(#name))?);
+                    }
+                })
+            }
+            HttpBinding::PrefixHeaders(prefix) => {
+                let lp = prefix.to_ascii_lowercase();
+                Some(quote! {
+                    let mut map = ::std::collections::HashMap::new();
+                    for (k, v) in response.headers() {
+                        if let (::std::option::Option::Some(rest), ::std::result::Result::Ok(v)) = (k.as_str().strip_prefix(#lp), v.to_str()) {
+                            map.insert(rest.to_owned(), v.to_owned());
+                        }
+                    }
+                    if !map.is_empty() { builder.#f = ::std::option::Option::Some(map); }
+                })
+            }
+            HttpBinding::ResponseCode => Some(quote! {
+                builder.#f = ::std::option::Option::Some(i32::from(response.status().as_u16()));
+            }),
+            _ => None,
+        }
+    });
+    let out_builder = format_ident!("{}Builder", output.rust_name);
+    let finish = if output
+        .members
+        .iter()
+        .any(|m| !m.optional && m.default.is_none())
+    {
+        quote! { builder.build_lenient() }
+    } else {
+        quote! { builder.build() }
+    };
+    quote! {
+        /// Reads a success response into the output.
+        #[allow(unused_mut)]
+        fn deserialize_output(response: &::ivs_runtime::http::HttpResponse) -> ::std::result::Result<#out_name, ::ivs_runtime::json::DeError> {
+            let mut builder = #out_builder::default();
+            let _ = response;
+            #body
+            #(#copy_body)*
+            #(#headers)*
+            ::std::result::Result::Ok(#finish)
+        }
+    }
+}

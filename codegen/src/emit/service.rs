@@ -1,0 +1,545 @@
+//! Crate-level files: `lib.rs`, `Cargo.toml`, the client, the crate error, module files,
+//! primitives, endpoint rules (with the model's endpoint tests) and paginators.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use serde_json::Value;
+
+use super::{docs, ident, EmitOptions};
+use crate::ir::{Ir, OperationIr, Placement, StructRole, Ty};
+use crate::names;
+
+/// `src/types/mod.rs` (or `src/types/error/mod.rs` with `errors`).
+pub(crate) fn types_mod(
+    ir: &Ir,
+    modules: &[(Placement, String, String)],
+    errors: bool,
+) -> TokenStream {
+    let wanted = if errors {
+        Placement::Errors
+    } else {
+        Placement::Types
+    };
+    let mut items: Vec<(&String, &String)> = modules
+        .iter()
+        .filter(|(p, _, _)| *p == wanted)
+        .map(|(_, m, n)| (m, n))
+        .collect();
+    items.sort();
+    let mods = items.iter().map(|(m, _)| ident(m));
+    let uses = items.iter().map(|(m, n)| {
+        let m = ident(m);
+        let n = ident(n);
+        quote! { pub use #m::#n; }
+    });
+    let builder_uses = items
+        .iter()
+        .filter(|(_, n)| {
+            ir.structures
+                .values()
+                .any(|s| &&s.rust_name == n && s.placement == wanted)
+        })
+        .map(|(m, n)| {
+            let m = ident(m);
+            let b = format_ident!("{}Builder", n);
+            quote! { pub use super::#m::#b; }
+        });
+    let header = if errors {
+        quote! {
+            //! Modeled errors: one structure per error shape.
+        }
+    } else {
+        quote! {
+            //! Data types of the service: structures, enums and unions.
+            /// Modeled errors.
+            pub mod error;
+        }
+    };
+    quote! {
+        #header
+        #( mod #mods; )*
+        #( #uses )*
+        /// Builders of the structures in this module.
+        pub mod builders {
+            #( #builder_uses )*
+        }
+    }
+}
+
+/// `src/operation/mod.rs`.
+pub(crate) fn operation_mod(ir: &Ir) -> TokenStream {
+    let mods = ir.operations.iter().map(|op| {
+        let m = ident(&op.snake);
+        let d = docs(&op.docs);
+        quote! { #d pub mod #m; }
+    });
+    quote! {
+        //! One module per operation: input, output, error enum, builders, paginator.
+        #( #mods )*
+    }
+}
+
+/// `src/client.rs`.
+pub(crate) fn client(ir: &Ir) -> TokenStream {
+    let methods = ir.operations.iter().map(|op| {
+        let m = ident(&op.snake);
+        let module = ident(&op.snake);
+        let fluent = format_ident!("{}FluentBuilder", op.name);
+        let d = docs(&op.docs);
+        let dep = super::deprecated(&op.deprecated);
+        quote! {
+            #d
+            #dep
+            pub fn #m(&self) -> crate::operation::#module::#fluent {
+                crate::operation::#module::#fluent::new(self.handle.clone())
+            }
+        }
+    });
+    let title = format!(" A client for {}.", ir.service.title);
+    quote! {
+        #[doc = #title]
+        ///
+        /// Cheap to clone: clones share the configuration and the connection pool.
+        #[derive(::std::clone::Clone, ::std::fmt::Debug)]
+        pub struct Client {
+            handle: ::ivs_runtime::orchestrator::Handle,
+        }
+        impl Client {
+            /// A client with `config`.
+            pub fn new(config: crate::Config) -> Self {
+                Self { handle: ::ivs_runtime::orchestrator::Handle::new(config, &crate::endpoint::SERVICE) }
+            }
+            /// A client configured from the environment: region from `AWS_REGION` (or the
+            /// profile), credentials from the environment or the shared files.
+            pub async fn from_env() -> Self {
+                Self::new(crate::Config::from_env().await)
+            }
+            /// The configuration.
+            pub fn config(&self) -> &crate::Config { self.handle.config() }
+            #( #methods )*
+        }
+    }
+}
+
+/// `src/error.rs`: one error type for every operation, so `?` works across them.
+pub(crate) fn crate_error(ir: &Ir) -> TokenStream {
+    let errors: Vec<_> = ir
+        .structures
+        .values()
+        .filter(|s| matches!(s.role, StructRole::Error(_)))
+        .collect();
+    let variants: Vec<_> = errors.iter().map(|e| ident(&e.rust_name)).collect();
+    let paths: Vec<_> = errors.iter().map(|e| super::type_path(ir, &e.id)).collect();
+    let froms = ir.operations.iter().map(|op| {
+        let module = ident(&op.snake);
+        let err = format_ident!("{}Error", op.name);
+        let vs: Vec<_> = op
+            .errors
+            .iter()
+            .filter_map(|e| ir.structures.get(e))
+            .map(|e| ident(&e.rust_name))
+            .collect();
+        quote! {
+            impl ::std::convert::From<crate::operation::#module::#err> for Error {
+                fn from(e: crate::operation::#module::#err) -> Self {
+                    match e {
+                        #( crate::operation::#module::#err::#vs(e) => Error::#vs(e), )*
+                        crate::operation::#module::#err::Unhandled(f) => Error::Unhandled(f),
+                    }
+                }
+            }
+        }
+    });
+    let is_fns = errors.iter().map(|e| {
+        let f = format_ident!("is_{}", names::snake(&e.rust_name));
+        let v = ident(&e.rust_name);
+        let d = format!(" Whether this is a `{}`.", e.rust_name);
+        quote! { #[doc = #d] pub fn #f(&self) -> bool { ::std::matches!(self, Self::#v(_)) } }
+    });
+    quote! {
+        //! The error of any operation.
+        /// Any operation's error: every modeled error of the service, and `Unhandled`.
+        #[non_exhaustive]
+        #[derive(::std::fmt::Debug)]
+        pub enum Error {
+            #( #[allow(missing_docs)] #variants(#paths), )*
+            /// Anything the model does not describe; `kind()` says what.
+            Unhandled(::ivs_runtime::error::Failure),
+        }
+        impl Error {
+            /// The error code, for service errors.
+            pub fn code(&self) -> ::std::option::Option<&str> {
+                match self { #( Self::#variants(e) => ::std::option::Option::Some(e.code()), )* Self::Unhandled(f) => f.code() }
+            }
+            /// The message.
+            pub fn message(&self) -> ::std::option::Option<&str> {
+                match self { #( Self::#variants(e) => e.message(), )* Self::Unhandled(f) => f.message() }
+            }
+            /// The request id, when a response was received.
+            pub fn request_id(&self) -> ::std::option::Option<&str> {
+                match self { #( Self::#variants(e) => e.request_id(), )* Self::Unhandled(f) => f.request_id() }
+            }
+            /// What kind of failure this is.
+            pub fn kind(&self) -> ::ivs_runtime::error::ErrorKind {
+                match self { Self::Unhandled(f) => f.kind(), #[allow(unreachable_patterns)] _ => ::ivs_runtime::error::ErrorKind::Service }
+            }
+            #( #is_fns )*
+        }
+        impl ::std::fmt::Display for Error {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                match self { #( Self::#variants(e) => ::std::fmt::Display::fmt(e, f), )* Self::Unhandled(e) => ::std::fmt::Display::fmt(e, f) }
+            }
+        }
+        impl ::std::error::Error for Error {
+            fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+                match self { Self::Unhandled(e) => ::std::error::Error::source(e), #[allow(unreachable_patterns)] _ => ::std::option::Option::None }
+            }
+        }
+        #( #froms )*
+    }
+}
+
+/// `src/primitives.rs`: the sealed unknown values of enums, and re-exported value types.
+pub(crate) fn primitives() -> TokenStream {
+    quote! {
+        //! Value types used by the data types.
+        pub use ::ivs_runtime::{Blob, DateTime, Document, Number};
+        /// The value of an enum the crate does not know. Only the crate constructs it, so an
+        /// `Unknown` never equals a value that a later version knows.
+        #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash, ::std::cmp::PartialOrd, ::std::cmp::Ord)]
+        pub struct UnknownVariantValue(pub(crate) ::std::string::String);
+        impl UnknownVariantValue {
+            /// The value as the service sent it.
+            pub fn as_str(&self) -> &str { &self.0 }
+        }
+        /// The value of an integer enum the crate does not know.
+        #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash, ::std::cmp::PartialOrd, ::std::cmp::Ord)]
+        pub struct UnknownIntValue(pub(crate) i32);
+        impl UnknownIntValue {
+            /// The value as the service sent it.
+            pub fn value(&self) -> i32 { self.0 }
+        }
+    }
+}
+
+fn param_value(v: &Value) -> TokenStream {
+    match v {
+        Value::Bool(b) => quote! { ::ivs_runtime::endpoint::ParamValue::Bool(#b) },
+        Value::String(s) => quote! { ::ivs_runtime::endpoint::ParamValue::String(#s.to_owned()) },
+        Value::Array(items) => {
+            let items = items.iter().filter_map(Value::as_str);
+            quote! { ::ivs_runtime::endpoint::ParamValue::StringArray(::std::vec![#(#items.to_owned()),*]) }
+        }
+        _ => quote! { ::ivs_runtime::endpoint::ParamValue::String(::std::string::String::new()) },
+    }
+}
+
+/// `src/endpoint.rs`: the service spec with the rule set and partitions compiled in, and one
+/// test per `smithy.rules#endpointTests` case.
+pub(crate) fn endpoint(ir: &Ir, options: &EmitOptions) -> TokenStream {
+    let rules = ir
+        .service
+        .endpoint_rules
+        .as_ref()
+        .map(Value::to_string)
+        .unwrap_or_default();
+    let partitions = serde_json::from_str::<Value>(&options.partitions_json)
+        .map(|v| v.to_string())
+        .unwrap_or_default();
+    let signing = ir
+        .service
+        .signing_name
+        .clone()
+        .unwrap_or_else(|| ir.service.sdk_id.to_lowercase());
+    let ua = ir.service.crate_name.clone();
+    let cases = ir
+        .service
+        .endpoint_tests
+        .as_ref()
+        .and_then(|t| t.get("testCases"))
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let tests = cases.iter().enumerate().map(|(i, case)| {
+        let name = format_ident!("case_{:02}", i);
+        let doc = case
+            .get("documentation")
+            .and_then(Value::as_str)
+            .map(|d| format!(" {d}"))
+            .unwrap_or_default();
+        let params = case
+            .get("params")
+            .and_then(Value::as_object)
+            .cloned()
+            .unwrap_or_default();
+        let sets = params.iter().map(|(k, v)| {
+            let v = param_value(v);
+            quote! { params.0.insert(#k.to_owned(), #v); }
+        });
+        let expect = case.get("expect").cloned().unwrap_or(Value::Null);
+        let check = if let Some(err) = expect.get("error").and_then(Value::as_str) {
+            quote! {
+                let err = result.expect_err("the rules must reject these parameters");
+                ::std::assert_eq!(err.to_string(), #err);
+            }
+        } else {
+            let ep = expect.get("endpoint").cloned().unwrap_or(Value::Null);
+            let url = ep.get("url").and_then(Value::as_str).unwrap_or_default();
+            let headers = ep
+                .get("headers")
+                .and_then(Value::as_object)
+                .cloned()
+                .unwrap_or_default();
+            let header_checks = headers.iter().map(|(k, v)| {
+                let vals = v.as_array().cloned().unwrap_or_default();
+                let vals = vals.iter().filter_map(Value::as_str);
+                quote! { ::std::assert_eq!(endpoint.headers.get(#k).cloned().unwrap_or_default(), ::std::vec![#(#vals.to_owned()),*]); }
+            });
+            let props = ep.get("properties").map(Value::to_string);
+            let prop_check = props.map(|p| {
+                quote! {
+                    let want: ::ivs_runtime::json::Value = ::ivs_runtime::json::parse_body(#p.as_bytes()).expect("test properties are JSON");
+                    ::std::assert_eq!(::ivs_runtime::json::Value::Object(endpoint.properties.clone()), want);
+                }
+            });
+            quote! {
+                let endpoint = result.expect("the rules must resolve these parameters");
+                ::std::assert_eq!(endpoint.url, #url);
+                #( #header_checks )*
+                #prop_check
+            }
+        };
+        quote! {
+            #[doc = #doc]
+            #[test]
+            fn #name() {
+                let mut params = ::ivs_runtime::endpoint::Params::default();
+                #( #sets )*
+                let result = ::ivs_runtime::endpoint::resolve(&rules(), &partitions(), &params);
+                #check
+            }
+        }
+    });
+    let test_mod = if cases.is_empty() {
+        quote! {}
+    } else {
+        quote! {
+            /// The model's `smithy.rules#endpointTests`, one test per case.
+            #[cfg(test)]
+            mod tests {
+                fn rules() -> ::ivs_runtime::endpoint::RuleSet {
+                    ::ivs_runtime::endpoint::RuleSet::from_json(super::RULES).expect("the rule set parses")
+                }
+                fn partitions() -> ::ivs_runtime::endpoint::Partitions {
+                    ::ivs_runtime::endpoint::Partitions::from_json(super::PARTITIONS).expect("the partitions parse")
+                }
+                #( #tests )*
+            }
+        }
+    };
+    quote! {
+        //! Endpoint resolution: the model's rule set and the AWS partitions, compiled in.
+        /// The model's `smithy.rules#endpointRuleSet`.
+        pub(crate) const RULES: &str = #rules;
+        /// The AWS partition table the rules' `aws.partition` reads.
+        pub(crate) const PARTITIONS: &str = #partitions;
+        /// What the runtime needs to know about this service.
+        pub(crate) static SERVICE: ::ivs_runtime::orchestrator::ServiceSpec = ::ivs_runtime::orchestrator::ServiceSpec {
+            signing_name: #signing,
+            user_agent: ::std::concat!(#ua, "/", ::std::env!("CARGO_PKG_VERSION")),
+            endpoint_rules: RULES,
+            partitions: PARTITIONS,
+        };
+        #test_mod
+    }
+}
+
+/// `src/lib.rs`.
+pub(crate) fn lib(ir: &Ir) -> TokenStream {
+    let title = format!(
+        " {} client, generated from its Smithy model.",
+        ir.service.title
+    );
+    let service_docs = ir.service.docs.iter().map(|l| quote! { #![doc = #l] });
+    let service_docs = quote! { #(#service_docs)* };
+    quote! {
+        #![doc = #title]
+        #![doc = ""]
+        #![doc = " Create a [`Client`] (`Client::from_env().await`, or `Client::new(config)`), call an"]
+        #![doc = " operation method, set its members, and `send().await` it."]
+        #![doc = ""]
+        #service_docs
+        #![warn(missing_docs)]
+        #![allow(clippy::too_many_arguments, clippy::large_enum_variant, clippy::result_large_err)]
+
+        /// Service documentation from the model.
+        #[allow(dead_code)]
+        const _SERVICE_DOCS: () = ();
+
+        // Generated files are printed by prettyplease, not rustfmt; `cargo fmt` leaves them be.
+        #[rustfmt::skip]
+        pub mod types;
+        #[rustfmt::skip]
+        pub mod operation;
+        #[rustfmt::skip]
+        pub mod primitives;
+        #[rustfmt::skip]
+        pub mod error;
+        #[rustfmt::skip]
+        mod client;
+        #[rustfmt::skip]
+        mod endpoint;
+
+        pub use client::Client;
+        pub use error::Error;
+        /// Client configuration: region, credentials, endpoint, retries, timeouts, transport.
+        pub use ::ivs_runtime::config::ClientConfig as Config;
+        pub use ::ivs_runtime::config::{RetryConfig, TimeoutConfig};
+        pub use ::ivs_runtime::credentials::Credentials;
+        /// The runtime, for transports, credentials providers and test helpers.
+        pub use ::ivs_runtime as runtime;
+    }
+}
+
+/// The paginator of a `@paginated` operation (nothing for others).
+pub(crate) fn paginator(ir: &Ir, op: &OperationIr) -> TokenStream {
+    let Some(p) = &op.paginated else {
+        return quote! {};
+    };
+    let input = &ir.structures[&op.input];
+    let output = &ir.structures[&op.output];
+    let name = format_ident!("{}Paginator", op.name);
+    let in_builder = format_ident!("{}Builder", input.rust_name);
+    let out = ident(&output.rust_name);
+    let err = format_ident!("{}Error", op.name);
+    let fluent = format_ident!("{}FluentBuilder", op.name);
+    let Some(in_tok) = input.members.iter().find(|m| m.name == p.input_token) else {
+        return quote! {};
+    };
+    let Some(out_tok) = output.members.iter().find(|m| m.name == p.output_token) else {
+        return quote! {};
+    };
+    let in_tok = ident(&in_tok.rust_name);
+    let out_tok_f = ident(&out_tok.rust_name);
+    let get_token = if out_tok.optional {
+        quote! { o.#out_tok_f.as_deref() }
+    } else {
+        quote! { ::std::option::Option::Some(o.#out_tok_f.as_str()) }
+    };
+    let page_size = p
+        .page_size
+        .as_ref()
+        .and_then(|ps| input.members.iter().find(|m| &m.name == ps))
+        .map(|m| {
+            let f = ident(&m.rust_name);
+            let t = super::rust_type(ir, &m.ty);
+            quote! {
+                /// How many results each page request asks for.
+                pub fn page_size(mut self, limit: #t) -> Self {
+                    self.inner.#f = ::std::option::Option::Some(limit);
+                    self
+                }
+            }
+        });
+    let items = p
+        .items
+        .as_ref()
+        .and_then(|i| output.members.iter().find(|m| &m.name == i))
+        .and_then(|m| match &m.ty {
+            Ty::List { member, sparse: false } => Some((m, member)),
+            _ => None,
+        })
+        .map(|(m, member)| {
+            let f = ident(&m.rust_name);
+            let t = super::rust_type(ir, member);
+            let take = if m.optional {
+                quote! { o.#f.unwrap_or_default() }
+            } else {
+                quote! { o.#f }
+            };
+            let doc = format!(" A stream of the `{}` of every page.", m.name);
+            quote! {
+                #[doc = #doc]
+                pub fn items(self) -> ::ivs_runtime::paginate::ItemStream<#in_builder, #out, #err, #t> {
+                    self.send().items(|o: #out| #take)
+                }
+            }
+        });
+    let doc = format!(" Pages through `{}`: `send()` gives a `Stream` of pages (lazy: nothing is requested before the first poll).", op.name);
+    quote! {
+        #[doc = #doc]
+        #[derive(::std::clone::Clone, ::std::fmt::Debug)]
+        pub struct #name {
+            handle: ::ivs_runtime::orchestrator::Handle,
+            inner: #in_builder,
+            stop_on_duplicate_token: bool,
+        }
+        impl #name {
+            pub(crate) fn new(handle: ::ivs_runtime::orchestrator::Handle, inner: #in_builder) -> Self {
+                Self { handle, inner, stop_on_duplicate_token: true }
+            }
+            #page_size
+            /// Whether a token the service repeats ends the stream with an error (default
+            /// `true`, so a buggy service cannot make the stream loop forever).
+            pub fn stop_on_duplicate_token(mut self, stop: bool) -> Self {
+                self.stop_on_duplicate_token = stop;
+                self
+            }
+            /// A stream of pages.
+            pub fn send(self) -> ::ivs_runtime::paginate::PageStream<#in_builder, #out, #err> {
+                let handle = self.handle;
+                ::ivs_runtime::paginate::PageStream::new(
+                    self.inner,
+                    move |inner: #in_builder| {
+                        let fluent = #fluent { handle: handle.clone(), inner };
+                        ::std::boxed::Box::pin(fluent.send())
+                    },
+                    ::ivs_runtime::paginate::TokenAccess {
+                        set: |i: &mut #in_builder, t: ::std::string::String| i.#in_tok = ::std::option::Option::Some(t),
+                        get: |o: &#out| #get_token,
+                        duplicate: |t: ::std::string::String| #err::Unhandled(::ivs_runtime::error::Failure::new(
+                            ::ivs_runtime::error::ErrorKind::ResponseParse,
+                            ::std::format!("the service sent the same next token twice ({} characters); stopping so the stream cannot loop forever", t.len()),
+                        )),
+                    },
+                    self.stop_on_duplicate_token,
+                )
+            }
+            #items
+        }
+    }
+}
+
+/// `Cargo.toml` of the generated crate.
+pub(crate) fn cargo_toml(ir: &Ir, options: &EmitOptions) -> String {
+    format!(
+        r#"# @generated by cargo xtask codegen. Do not edit.
+[package]
+name = "{name}"
+version = "{version}"
+edition = "2021"
+description = "{title} client generated from its Smithy model (API version {api})."
+license = "Apache-2.0"
+publish = false
+
+[features]
+default = ["rustls"]
+# HTTPS through rustls; without it only plain-HTTP endpoints (local servers) work.
+rustls = ["ivs-runtime/rustls"]
+# Serialize/Deserialize on every data type, with the model's member names.
+serde = ["dep:serde", "ivs-runtime/serde"]
+
+[dependencies]
+ivs-runtime = {runtime}
+serde = {{ version = "1", features = ["derive"], optional = true }}
+
+[dev-dependencies]
+tokio = {{ version = "1", features = ["macros", "rt-multi-thread"] }}
+"#,
+        name = ir.service.crate_name.replace('_', "-"),
+        version = ir.service.crate_version,
+        title = ir.service.title.replace('"', "'"),
+        api = ir.service.version,
+        runtime = options.runtime_dependency,
+    )
+}

@@ -1,0 +1,845 @@
+//! Structures (with builders), enums and unions, with their JSON conversions.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::values::{default_value, from_json, to_json, zero};
+use super::{deprecated, docs_or, ident, is_copy, rust_type};
+use crate::ir::{EnumIr, HttpBinding, Ir, MemberIr, StructIr, StructRole, Ty, UnionIr};
+use crate::names;
+
+const REDACTED: &str = "*** Sensitive Data Redacted ***";
+
+fn serde_derive() -> TokenStream {
+    quote! { #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))] }
+}
+
+fn serde_rename(name: &str) -> TokenStream {
+    quote! { #[cfg_attr(feature = "serde", serde(rename = #name))] }
+}
+
+/// The field type of a member: `Option`, `Box` as the IR says.
+pub(crate) fn field_type(ir: &Ir, m: &MemberIr) -> TokenStream {
+    let t = rust_type(ir, &m.ty);
+    let t = if m.boxed {
+        quote! { ::std::boxed::Box<#t> }
+    } else {
+        t
+    };
+    if m.optional {
+        quote! { ::std::option::Option<#t> }
+    } else {
+        t
+    }
+}
+
+fn builder_field_type(ir: &Ir, m: &MemberIr) -> TokenStream {
+    let t = rust_type(ir, &m.ty);
+    if m.boxed {
+        quote! { ::std::option::Option<::std::boxed::Box<#t>> }
+    } else {
+        quote! { ::std::option::Option<#t> }
+    }
+}
+
+/// A getter: `Option<&str>` for optional strings, slices for lists, values for `Copy` types.
+fn getter(ir: &Ir, m: &MemberIr) -> TokenStream {
+    let name = ident(&m.rust_name);
+    let doc = docs_or(&m.docs, &format!("The `{}` member.", m.name));
+    let dep = deprecated(&m.deprecated);
+    let t = rust_type(ir, &m.ty);
+    let (ret, body) = match (&m.ty, m.optional) {
+        (ty, true) if is_copy(ty) => (quote! { ::std::option::Option<#t> }, quote! { self.#name }),
+        (ty, false) if is_copy(ty) => (quote! { #t }, quote! { self.#name }),
+        (Ty::String, true) => (
+            quote! { ::std::option::Option<&str> },
+            quote! { self.#name.as_deref() },
+        ),
+        (Ty::String, false) => (quote! { &str }, quote! { &self.#name }),
+        (Ty::List { member, sparse }, true) => {
+            let e = rust_type(ir, member);
+            let e = if *sparse {
+                quote! { ::std::option::Option<#e> }
+            } else {
+                e
+            };
+            (
+                quote! { &[#e] },
+                quote! { self.#name.as_deref().unwrap_or_default() },
+            )
+        }
+        (Ty::List { member, sparse }, false) => {
+            let e = rust_type(ir, member);
+            let e = if *sparse {
+                quote! { ::std::option::Option<#e> }
+            } else {
+                e
+            };
+            (quote! { &[#e] }, quote! { &self.#name })
+        }
+        (_, true) if m.boxed => (
+            quote! { ::std::option::Option<&#t> },
+            quote! { self.#name.as_deref() },
+        ),
+        (_, true) => (
+            quote! { ::std::option::Option<&#t> },
+            quote! { self.#name.as_ref() },
+        ),
+        (_, false) => (quote! { &#t }, quote! { &self.#name }),
+    };
+    let list_note = if matches!(m.ty, Ty::List { .. }) && m.optional {
+        let n = format!(" If no value was sent for this field, a default will be set. To tell an absent list from an empty one, use `.{}.is_none()`.", names::unraw(&m.rust_name));
+        quote! { #[doc = ""] #[doc = #n] }
+    } else {
+        quote! {}
+    };
+    quote! {
+        #doc #list_note #dep
+        pub fn #name(&self) -> #ret { #body }
+    }
+}
+
+/// Builder setters: `x(value)`, `set_x(Option)`, `get_x()`; lists append, maps insert.
+pub(crate) fn setters(ir: &Ir, m: &MemberIr, target: TokenStream) -> TokenStream {
+    let name = ident(&m.rust_name);
+    let base = names::unraw(&m.rust_name);
+    let set = format_ident!("set_{}", base);
+    let get = format_ident!("get_{}", base);
+    let doc = docs_or(&m.docs, &format!("The `{}` member.", m.name));
+    let dep = deprecated(&m.deprecated);
+    let t = rust_type(ir, &m.ty);
+    let bt = builder_field_type(ir, m);
+    let wrap = |v: TokenStream| {
+        if m.boxed {
+            quote! { ::std::boxed::Box::new(#v) }
+        } else {
+            v
+        }
+    };
+    let adder = match &m.ty {
+        Ty::List { member, sparse } => {
+            let e = rust_type(ir, member);
+            let e = if *sparse {
+                quote! { ::std::option::Option<#e> }
+            } else {
+                e
+            };
+            let note = format!(
+                " Appends an item to `{base}`; use `set_{base}` to replace the whole list."
+            );
+            quote! {
+                #doc #[doc = ""] #[doc = #note] #dep
+                pub fn #name(mut self, input: #e) -> Self {
+                    #target.#name.get_or_insert_with(::std::vec::Vec::new).push(input);
+                    self
+                }
+            }
+        }
+        Ty::Map { key, value, sparse } => {
+            let k = rust_type(ir, key);
+            let v = rust_type(ir, value);
+            let v = if *sparse {
+                quote! { ::std::option::Option<#v> }
+            } else {
+                v
+            };
+            let note = format!(
+                " Adds a key-value pair to `{base}`; use `set_{base}` to replace the whole map."
+            );
+            quote! {
+                #doc #[doc = ""] #[doc = #note] #dep
+                pub fn #name(mut self, k: impl ::std::convert::Into<#k>, v: impl ::std::convert::Into<#v>) -> Self {
+                    #target.#name.get_or_insert_with(::std::collections::HashMap::new).insert(k.into(), v.into());
+                    self
+                }
+            }
+        }
+        _ => {
+            let v = wrap(quote! { input.into() });
+            quote! {
+                #doc #dep
+                pub fn #name(mut self, input: impl ::std::convert::Into<#t>) -> Self {
+                    #target.#name = ::std::option::Option::Some(#v);
+                    self
+                }
+            }
+        }
+    };
+    let set_value = if m.boxed {
+        quote! { input.map(::std::boxed::Box::new) }
+    } else {
+        quote! { input }
+    };
+    let get_body = quote! { &#target.#name };
+    let get_ret = if m.boxed {
+        quote! { ::std::option::Option<::std::boxed::Box<#t>> }
+    } else {
+        quote! { ::std::option::Option<#t> }
+    };
+    let _ = bt;
+    quote! {
+        #adder
+        #doc #dep
+        pub fn #set(mut self, input: ::std::option::Option<#t>) -> Self {
+            #target.#name = #set_value;
+            self
+        }
+        #doc #dep
+        pub fn #get(&self) -> &#get_ret { #get_body }
+    }
+}
+
+/// `impl Debug` that prints `REDACTED` for sensitive fields (or everything for a sensitive
+/// structure).
+fn debug_impl(
+    name: &proc_macro2::Ident,
+    display: &str,
+    fields: &[(&MemberIr, bool)],
+    all_sensitive: bool,
+    extra: TokenStream,
+) -> TokenStream {
+    let entries = fields.iter().map(|(m, _)| {
+        let f = ident(&m.rust_name);
+        let label = names::unraw(&m.rust_name);
+        if all_sensitive || m.sensitive {
+            quote! { .field(#label, &#REDACTED) }
+        } else {
+            quote! { .field(#label, &self.#f) }
+        }
+    });
+    quote! {
+        impl ::std::fmt::Debug for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct(#display) #(#entries)* #extra .finish()
+            }
+        }
+    }
+}
+
+/// A structure, its builder and its JSON conversions.
+pub(crate) fn structure(ir: &Ir, s: &StructIr) -> TokenStream {
+    let name = ident(&s.rust_name);
+    let builder = format_ident!("{}Builder", s.rust_name);
+    let doc = docs_or(&s.docs, &format!("The `{}` structure.", s.rust_name));
+    let dep = deprecated(&s.deprecated);
+    let is_error = matches!(s.role, StructRole::Error(_));
+    let is_input = matches!(s.role, StructRole::Input(_));
+    let serde = if is_error {
+        quote! {}
+    } else {
+        serde_derive()
+    };
+
+    let fields = s.members.iter().map(|m| {
+        let f = ident(&m.rust_name);
+        let t = field_type(ir, m);
+        let d = docs_or(&m.docs, &format!("The `{}` member.", m.name));
+        let dep = deprecated(&m.deprecated);
+        let rename = serde_rename(&m.name);
+        quote! { #d #dep #rename pub #f: #t, }
+    });
+    let getters = s.members.iter().map(|m| getter(ir, m));
+    let meta_field = if is_error {
+        quote! { pub(crate) meta: ::ivs_runtime::error::ErrorMetadata, }
+    } else {
+        quote! {}
+    };
+    let builder_fields = s.members.iter().map(|m| {
+        let f = ident(&m.rust_name);
+        let t = builder_field_type(ir, m);
+        quote! { pub(crate) #f: #t, }
+    });
+    let builder_setters = s.members.iter().map(|m| setters(ir, m, quote! { self }));
+
+    // Required members without a default make `build()` fallible.
+    let missing: Vec<&MemberIr> = s
+        .members
+        .iter()
+        .filter(|m| !m.optional && m.default.is_none())
+        .collect();
+    let strict_fields = s.members.iter().map(|m| {
+        let f = ident(&m.rust_name);
+        if m.optional {
+            quote! { #f: self.#f, }
+        } else if let Some(d) = &m.default {
+            let v = default_value(ir, &m.ty, d);
+            let v = if m.boxed { quote! { ::std::boxed::Box::new(#v) } } else { v };
+            quote! { #f: self.#f.unwrap_or_else(|| #v), }
+        } else {
+            let label = &m.name;
+            let msg = format!("`{label}` is required to build {}", s.rust_name);
+            quote! { #f: self.#f.ok_or_else(|| ::ivs_runtime::error::BuildError::missing(#label, #msg))?, }
+        }
+    });
+    let lenient_fields = s.members.iter().map(|m| {
+        let f = ident(&m.rust_name);
+        if m.optional {
+            quote! { #f: self.#f, }
+        } else {
+            let v = match &m.default {
+                Some(d) => default_value(ir, &m.ty, d),
+                None => zero(ir, &m.ty),
+            };
+            let v = if m.boxed {
+                quote! { ::std::boxed::Box::new(#v) }
+            } else {
+                v
+            };
+            quote! { #f: self.#f.unwrap_or_else(|| #v), }
+        }
+    });
+    let meta_init = if is_error {
+        quote! { meta: ::std::default::Default::default(), }
+    } else {
+        quote! {}
+    };
+    let build_doc = format!(" Builds a [`{}`].", s.rust_name);
+    let build = if missing.is_empty() {
+        quote! {
+            #[doc = #build_doc]
+            pub fn build(self) -> #name {
+                #name { #(#lenient_fields)* #meta_init }
+            }
+        }
+    } else {
+        let names_list = missing
+            .iter()
+            .map(|m| format!("`{}`", names::unraw(&m.rust_name)))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let lenient_fn = if ir.deserialized.contains(&s.id) {
+            quote! {
+                /// Builds with zero values for missing required members (error correction for
+                /// responses that omit them).
+                pub(crate) fn build_lenient(self) -> #name {
+                    #name { #(#lenient_fields)* #meta_init }
+                }
+            }
+        } else {
+            quote! {}
+        };
+        let err_doc = format!(" Fails with a [`BuildError`](::ivs_runtime::error::BuildError) naming the first missing required member of: {names_list}.");
+        quote! {
+            #[doc = #build_doc]
+            #[doc = ""]
+            #[doc = #err_doc]
+            pub fn build(self) -> ::std::result::Result<#name, ::ivs_runtime::error::BuildError> {
+                ::std::result::Result::Ok(#name { #(#strict_fields)* #meta_init })
+            }
+            #lenient_fn
+        }
+    };
+    let lenient_call = if missing.is_empty() {
+        quote! { build() }
+    } else {
+        quote! { build_lenient() }
+    };
+
+    // JSON body members (all members for plain and error structures).
+    let body_members: Vec<&MemberIr> = s
+        .members
+        .iter()
+        .filter(|m| {
+            matches!(s.role, StructRole::Plain | StructRole::Error(_))
+                || m.binding == HttpBinding::Body
+        })
+        .collect();
+    let ser = body_members.iter().map(|m| {
+        let f = ident(&m.rust_name);
+        let key = &m.json_name;
+        let fmt = m.timestamp_format.as_deref();
+        let v = to_json(ir, &m.ty, quote! { v }, fmt);
+        if m.optional {
+            let token_fill = if m.idempotency_token && is_input {
+                quote! {
+                    else {
+                        map.insert(#key.to_owned(), ::ivs_runtime::json::Value::String(::ivs_runtime::encoding::idempotency_token()));
+                    }
+                }
+            } else {
+                quote! {}
+            };
+            quote! {
+                if let ::std::option::Option::Some(v) = &self.#f {
+                    map.insert(#key.to_owned(), #v);
+                } #token_fill
+            }
+        } else {
+            quote! {
+                {
+                    let v = &self.#f;
+                    map.insert(#key.to_owned(), #v);
+                }
+            }
+        }
+    });
+    let de = body_members.iter().map(|m| {
+        let f = ident(&m.rust_name);
+        let key = &m.json_name;
+        let fmt = m.timestamp_format.as_deref();
+        let v = from_json(ir, &m.ty, quote! { v }, fmt);
+        let v = if m.boxed {
+            quote! { (#v).map(::std::boxed::Box::new) }
+        } else {
+            v
+        };
+        quote! {
+            if let ::std::option::Option::Some(v) = ::ivs_runtime::json::member(obj, #key) {
+                builder.#f = ::std::option::Option::Some(#v.map_err(|e| e.at(#key))?);
+            }
+        }
+    });
+    let map_mut = if body_members.is_empty() {
+        quote! { let map = ::ivs_runtime::json::Map::new(); }
+    } else {
+        quote! { let mut map = ::ivs_runtime::json::Map::new(); }
+    };
+    let builder_mut = if body_members.is_empty() {
+        quote! { let builder = #builder::default(); let _ = obj; }
+    } else {
+        quote! { let mut builder = #builder::default(); }
+    };
+    // Operation inputs and outputs without body members never touch JSON.
+    let io_without_body =
+        matches!(s.role, StructRole::Input(_) | StructRole::Output(_)) && body_members.is_empty();
+    let to_json_fn = if ir.serialized.contains(&s.id) && !io_without_body {
+        quote! {
+            /// The JSON object of this structure's body members.
+            pub(crate) fn to_json(&self) -> ::ivs_runtime::json::Value {
+                #map_mut
+                #(#ser)*
+                ::ivs_runtime::json::Value::Object(map)
+            }
+        }
+    } else {
+        quote! {}
+    };
+    let from_json_fn = if ir.deserialized.contains(&s.id) && !io_without_body {
+        quote! {
+            /// Reads the structure from its JSON object; unknown keys are ignored.
+            pub(crate) fn from_json(value: &::ivs_runtime::json::Value) -> ::std::result::Result<Self, ::ivs_runtime::json::DeError> {
+                let obj = ::ivs_runtime::json::object(value)?;
+                #builder_mut
+                #(#de)*
+                ::std::result::Result::Ok(builder.#lenient_call)
+            }
+        }
+    } else {
+        quote! {}
+    };
+    // The zero value serves error correction of responses that omit a required member.
+    let zero_fn = if ir.deserialized.contains(&s.id) && needs_zero(ir, &s.id) {
+        quote! {
+            /// The value with every required member at its zero value.
+            pub(crate) fn zero() -> Self {
+                #builder::default().#lenient_call
+            }
+        }
+    } else {
+        quote! {}
+    };
+    let json_impl = quote! {
+        impl #name {
+            #to_json_fn
+            #from_json_fn
+            #zero_fn
+        }
+    };
+
+    let all_sensitive = s.sensitive;
+    let field_list: Vec<(&MemberIr, bool)> = s.members.iter().map(|m| (m, true)).collect();
+    let display = s.rust_name.as_str();
+    let debug = debug_impl(
+        &name,
+        display,
+        &field_list,
+        all_sensitive,
+        if is_error {
+            quote! { .field("meta", &self.meta) }
+        } else {
+            quote! {}
+        },
+    );
+    let builder_debug = debug_impl(
+        &builder,
+        &format!("{}Builder", s.rust_name),
+        &field_list,
+        all_sensitive,
+        quote! {},
+    );
+
+    let error_impl = match &s.role {
+        StructRole::Error(e) => {
+            let code = &e.code;
+            let msg_getter = match e
+                .message_member
+                .as_ref()
+                .and_then(|mm| s.members.iter().find(|m| &m.name == mm))
+            {
+                Some(m) if matches!(m.ty, Ty::String) => {
+                    let f = ident(&m.rust_name);
+                    if m.optional {
+                        quote! { self.#f.as_deref().or(self.meta.message.as_deref()) }
+                    } else {
+                        quote! { ::std::option::Option::Some(self.#f.as_str()).filter(|m| !m.is_empty()).or(self.meta.message.as_deref()) }
+                    }
+                }
+                _ => quote! { self.meta.message.as_deref() },
+            };
+            let retryable = e.retryable;
+            let throttling = e.throttling;
+            quote! {
+                impl #name {
+                    /// The error code, `#code`.
+                    pub fn code(&self) -> &str { #code }
+                    /// The message the service sent, if any.
+                    pub fn message(&self) -> ::std::option::Option<&str> { #msg_getter }
+                    /// The request id of the response that carried the error.
+                    pub fn request_id(&self) -> ::std::option::Option<&str> { self.meta.request_id.as_deref() }
+                    /// Code, message, request id and status of the response.
+                    pub fn meta(&self) -> &::ivs_runtime::error::ErrorMetadata { &self.meta }
+                    /// Whether the model marks this error `@retryable`.
+                    pub fn is_retryable(&self) -> bool { #retryable }
+                    /// Whether the model marks this error as throttling.
+                    pub fn is_throttling(&self) -> bool { #throttling }
+                    /// Reads the error from an error response.
+                    pub(crate) fn from_response(
+                        response: &::ivs_runtime::http::HttpResponse,
+                        meta: ::ivs_runtime::error::ErrorMetadata,
+                    ) -> ::std::result::Result<Self, ::ivs_runtime::json::DeError> {
+                        let body = ::ivs_runtime::json::parse_body(response.body())?;
+                        let mut err = Self::from_json(&body)?;
+                        err.meta = meta;
+                        ::std::result::Result::Ok(err)
+                    }
+                }
+                impl ::std::fmt::Display for #name {
+                    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        ::std::write!(f, "{}", #code)?;
+                        if let ::std::option::Option::Some(m) = self.message() {
+                            ::std::write!(f, ": {m}")?;
+                        }
+                        if let ::std::option::Option::Some(id) = self.request_id() {
+                            ::std::write!(f, " (request id: {id})")?;
+                        }
+                        ::std::result::Result::Ok(())
+                    }
+                }
+                impl ::std::error::Error for #name {}
+            }
+        }
+        _ => quote! {},
+    };
+
+    let builder_doc = format!(" A builder for [`{}`].", s.rust_name);
+    let builder_fn_doc = format!(" A builder for [`{}`].", s.rust_name);
+    quote! {
+        #doc
+        #dep
+        #[non_exhaustive]
+        #[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
+        #serde
+        pub struct #name {
+            #(#fields)*
+            #meta_field
+        }
+
+        impl #name {
+            #(#getters)*
+            #[doc = #builder_fn_doc]
+            pub fn builder() -> #builder { #builder::default() }
+        }
+
+        #debug
+
+        #[doc = #builder_doc]
+        #[non_exhaustive]
+        #[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::default::Default)]
+        pub struct #builder {
+            #(#builder_fields)*
+        }
+
+        impl #builder {
+            #(#builder_setters)*
+            #build
+        }
+
+        #builder_debug
+
+        #json_impl
+
+        #error_impl
+    }
+}
+
+/// Whether some structure reads `id` as a required member (so its zero value is needed).
+fn needs_zero(ir: &Ir, id: &str) -> bool {
+    let is_target = |ty: &Ty| matches!(ty, Ty::Struct(t) if t == id);
+    ir.structures
+        .values()
+        .flat_map(|s| &s.members)
+        .any(|m| !m.optional && m.default.is_none() && is_target(&m.ty))
+}
+
+/// A string or integer enum with a forward-compatible `Unknown` value nobody can construct.
+pub(crate) fn enumeration(e: &EnumIr) -> TokenStream {
+    let name = ident(&e.rust_name);
+    let doc = docs_or(&e.docs, &format!("The `{}` enum.", e.rust_name));
+    let dep = deprecated(&e.deprecated);
+    let variants = e.variants.iter().map(|v| {
+        let n = ident(&v.rust_name);
+        let d = docs_or(&v.docs, &format!("`{}`", v.value.replace('`', "'")));
+        let dep = deprecated(&v.deprecated);
+        quote! { #d #dep #n, }
+    });
+    let idents: Vec<_> = e.variants.iter().map(|v| ident(&v.rust_name)).collect();
+    let example = e
+        .variants
+        .first()
+        .map(|v| v.value.clone())
+        .unwrap_or_default();
+    let unknown_doc = " A value this version of the crate does not know. It cannot be constructed; match it with `Unknown(_)` and read it with `as_str()`.";
+    if e.int {
+        let values: Vec<i32> = e
+            .variants
+            .iter()
+            .map(|v| v.value.parse().unwrap_or(0))
+            .collect();
+        return quote! {
+            #doc
+            #dep
+            #[non_exhaustive]
+            #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash, ::std::cmp::PartialOrd, ::std::cmp::Ord)]
+            pub enum #name {
+                #(#variants)*
+                #[doc = #unknown_doc]
+                Unknown(crate::primitives::UnknownIntValue),
+            }
+            #[allow(deprecated)]
+            impl #name {
+                /// The wire value.
+                pub fn as_i32(&self) -> i32 {
+                    match self { #( Self::#idents => #values, )* Self::Unknown(v) => v.0 }
+                }
+                /// Every value the model defines.
+                pub const fn values() -> &'static [i32] { &[#(#values),*] }
+            }
+            #[allow(deprecated)]
+            impl ::std::convert::From<i32> for #name {
+                fn from(v: i32) -> Self {
+                    match v { #( #values => Self::#idents, )* other => Self::Unknown(crate::primitives::UnknownIntValue(other)) }
+                }
+            }
+            #[cfg(feature = "serde")]
+            impl ::serde::Serialize for #name {
+                fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> { s.serialize_i32(self.as_i32()) }
+            }
+            #[cfg(feature = "serde")]
+            impl<'de> ::serde::Deserialize<'de> for #name {
+                fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
+                    <i32 as ::serde::Deserialize>::deserialize(d).map(Self::from)
+                }
+            }
+        };
+    }
+    let values: Vec<&String> = e.variants.iter().map(|v| &v.value).collect();
+    let from_doc = format!(" `{name}::from({example:?})`: every string is accepted; values the model does not define become `Unknown`.");
+    quote! {
+        #doc
+        #dep
+        #[non_exhaustive]
+        #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash, ::std::cmp::PartialOrd, ::std::cmp::Ord)]
+        pub enum #name {
+            #(#variants)*
+            #[doc = #unknown_doc]
+            Unknown(crate::primitives::UnknownVariantValue),
+        }
+        #[allow(deprecated)]
+        impl #name {
+            /// The wire value.
+            pub fn as_str(&self) -> &str {
+                match self { #( Self::#idents => #values, )* Self::Unknown(v) => v.as_str() }
+            }
+            /// Every value the model defines.
+            pub const fn values() -> &'static [&'static str] { &[#(#values),*] }
+        }
+        #[allow(deprecated)]
+        impl ::std::convert::From<&str> for #name {
+            #[doc = #from_doc]
+            fn from(s: &str) -> Self {
+                match s { #( #values => Self::#idents, )* other => Self::Unknown(crate::primitives::UnknownVariantValue(other.to_owned())) }
+            }
+        }
+        impl ::std::str::FromStr for #name {
+            type Err = ::std::convert::Infallible;
+            fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> { ::std::result::Result::Ok(Self::from(s)) }
+        }
+        impl ::std::convert::AsRef<str> for #name {
+            fn as_ref(&self) -> &str { self.as_str() }
+        }
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result { f.write_str(self.as_str()) }
+        }
+        #[cfg(feature = "serde")]
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> { s.serialize_str(self.as_str()) }
+        }
+        #[cfg(feature = "serde")]
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
+                <::std::string::String as ::serde::Deserialize>::deserialize(d).map(|s| Self::from(s.as_str()))
+            }
+        }
+    }
+}
+
+/// A union: one variant per member plus `Unknown` for members added after this crate.
+pub(crate) fn union(ir: &Ir, u: &UnionIr) -> TokenStream {
+    let name = ident(&u.rust_name);
+    let doc = docs_or(&u.docs, &format!("The `{}` union.", u.rust_name));
+    let dep = deprecated(&u.deprecated);
+    let variants = u.members.iter().map(|m| {
+        let v = ident(&m.rust_name);
+        let d = docs_or(&m.docs, &format!("The `{}` member.", m.name));
+        let dep = deprecated(&m.deprecated);
+        let rename = serde_rename(&m.name);
+        if m.ty == Ty::Unit {
+            quote! { #d #dep #rename #v, }
+        } else {
+            let t = rust_type(ir, &m.ty);
+            let t = if m.boxed {
+                quote! { ::std::boxed::Box<#t> }
+            } else {
+                t
+            };
+            quote! { #d #dep #rename #v(#t), }
+        }
+    });
+    let accessors = u.members.iter().map(|m| {
+        let v = ident(&m.rust_name);
+        let snake = names::snake(&m.name);
+        let is = format_ident!("is_{}", snake);
+        let as_ = format_ident!("as_{}", snake);
+        let is_doc = format!(" Whether this is the `{}` variant.", m.rust_name);
+        if m.ty == Ty::Unit {
+            quote! {
+                #[doc = #is_doc]
+                pub fn #is(&self) -> bool { ::std::matches!(self, Self::#v) }
+            }
+        } else {
+            let t = rust_type(ir, &m.ty);
+            let t = if m.boxed { quote! { ::std::boxed::Box<#t> } } else { t };
+            let as_doc = format!(" The `{}` value, or `Err(self)` for another variant.", m.rust_name);
+            quote! {
+                #[doc = #as_doc]
+                pub fn #as_(&self) -> ::std::result::Result<&#t, &Self> {
+                    if let Self::#v(v) = self { ::std::result::Result::Ok(v) } else { ::std::result::Result::Err(self) }
+                }
+                #[doc = #is_doc]
+                pub fn #is(&self) -> bool { self.#as_().is_ok() }
+            }
+        }
+    });
+    let ser_arms = u.members.iter().map(|m| {
+        let v = ident(&m.rust_name);
+        let key = &m.json_name;
+        if m.ty == Ty::Unit {
+            quote! { Self::#v => (#key, ::ivs_runtime::json::Value::Object(::ivs_runtime::json::Map::new())), }
+        } else {
+            let val = to_json(ir, &m.ty, quote! { v }, m.timestamp_format.as_deref());
+            quote! { Self::#v(v) => (#key, #val), }
+        }
+    });
+    let de_arms = u.members.iter().map(|m| {
+        let v = ident(&m.rust_name);
+        let key = &m.json_name;
+        if m.ty == Ty::Unit {
+            quote! { #key => ::std::result::Result::Ok(Self::#v), }
+        } else {
+            let val = from_json(ir, &m.ty, quote! { value }, m.timestamp_format.as_deref());
+            let val = if m.boxed {
+                quote! { (#val).map(::std::boxed::Box::new) }
+            } else {
+                val
+            };
+            quote! { #key => #val.map(Self::#v).map_err(|e| e.at(#key)), }
+        }
+    });
+    let debug = if u.sensitive || u.members.iter().any(|m| m.sensitive) {
+        quote! {
+            impl ::std::fmt::Debug for #name {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str(#REDACTED)
+                }
+            }
+        }
+    } else {
+        quote! {}
+    };
+    let derive_debug = if u.sensitive || u.members.iter().any(|m| m.sensitive) {
+        quote! {}
+    } else {
+        quote! { #[derive(::std::fmt::Debug)] }
+    };
+    let union_to_json = if ir.serialized.contains(&u.id) {
+        quote! {
+            /// The JSON object of the set member (`Unknown` cannot be sent and writes `{}`).
+            pub(crate) fn to_json(&self) -> ::ivs_runtime::json::Value {
+                let (key, value) = match self {
+                    #(#ser_arms)*
+                    Self::Unknown => return ::ivs_runtime::json::Value::Object(::ivs_runtime::json::Map::new()),
+                };
+                let mut map = ::ivs_runtime::json::Map::new();
+                map.insert(key.to_owned(), value);
+                ::ivs_runtime::json::Value::Object(map)
+            }
+        }
+    } else {
+        quote! {}
+    };
+    let union_from_json = if ir.deserialized.contains(&u.id) {
+        quote! {
+            /// Reads the union from a JSON object with exactly one non-null member.
+            pub(crate) fn from_json(value: &::ivs_runtime::json::Value) -> ::std::result::Result<Self, ::ivs_runtime::json::DeError> {
+                let obj = ::ivs_runtime::json::object(value)?;
+                let mut set = obj.iter().filter(|(k, v)| !v.is_null() && k.as_str() != "__type");
+                let (key, value) = match (set.next(), set.next()) {
+                    (::std::option::Option::Some(one), ::std::option::Option::None) => one,
+                    (::std::option::Option::None, _) => return ::std::result::Result::Err(::ivs_runtime::json::DeError::new("a union needs exactly one member set, found none")),
+                    _ => return ::std::result::Result::Err(::ivs_runtime::json::DeError::new("a union needs exactly one member set, found several")),
+                };
+                let _ = value;
+                match key.as_str() {
+                    #(#de_arms)*
+                    _ => ::std::result::Result::Ok(Self::Unknown),
+                }
+            }
+        }
+    } else {
+        quote! {}
+    };
+    let serde = serde_derive();
+    quote! {
+        #doc
+        #dep
+        #[non_exhaustive]
+        #[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
+        #derive_debug
+        #serde
+        pub enum #name {
+            #(#variants)*
+            /// A member this version of the crate does not know.
+            #[cfg_attr(feature = "serde", serde(skip))]
+            #[non_exhaustive]
+            Unknown,
+        }
+        impl #name {
+            #(#accessors)*
+            /// Whether this is a member this version of the crate does not know.
+            pub fn is_unknown(&self) -> bool { ::std::matches!(self, Self::Unknown) }
+            #union_to_json
+            #union_from_json
+        }
+        #debug
+    }
+}

@@ -1,0 +1,296 @@
+//! Expressions that convert one value between its Rust type and the wire: JSON values,
+//! URI labels, query strings and headers. Shared by structures, unions and operations.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+use serde_json::Value;
+
+use super::{rust_type, type_path};
+use crate::ir::{Ir, Ty};
+
+/// The runtime's `Format` for a `@timestampFormat` value, else `default`.
+pub(crate) fn ts_format(format: Option<&str>, default: &str) -> TokenStream {
+    match format.unwrap_or(default) {
+        "date-time" => quote! { ::ivs_runtime::time::Format::DateTime },
+        "http-date" => quote! { ::ivs_runtime::time::Format::HttpDate },
+        _ => quote! { ::ivs_runtime::time::Format::EpochSeconds },
+    }
+}
+
+fn element_format<'a>(ty: &'a Ty, member_format: Option<&'a str>) -> Option<&'a str> {
+    match ty {
+        Ty::Timestamp(f) => member_format.or(f.as_deref()),
+        _ => member_format,
+    }
+}
+
+/// A `Value` expression for `v`, an expression of type `&T`.
+pub(crate) fn to_json(ir: &Ir, ty: &Ty, v: TokenStream, format: Option<&str>) -> TokenStream {
+    // Nested types recurse; every type writes itself through `to_json`, so `ir` is not needed
+    // beyond keeping the signature the same as `from_json`.
+    let _ = ir;
+    let json = quote! { ::ivs_runtime::json };
+    match ty {
+        Ty::String => quote! { #json::Value::String(::std::clone::Clone::clone(#v)) },
+        Ty::BigInteger | Ty::BigDecimal => quote! { #json::big_number_value(#v) },
+        Ty::Bool => quote! { #json::Value::Bool(*#v) },
+        Ty::Byte | Ty::Short | Ty::Integer | Ty::Long => quote! { #json::Value::from(*#v) },
+        Ty::Float => quote! { #json::float_value(*#v) },
+        Ty::Double => quote! { #json::double_value(*#v) },
+        Ty::Blob => quote! { #json::blob_value(#v) },
+        Ty::Timestamp(_) => {
+            let f = ts_format(element_format(ty, format), "epoch-seconds");
+            quote! { #json::timestamp_value(#v, #f) }
+        }
+        Ty::Document => quote! { #json::document_value(#v) },
+        Ty::Enum(_) => quote! { #json::Value::String(#v.as_str().to_owned()) },
+        Ty::IntEnum(_) => quote! { #json::Value::from(#v.as_i32()) },
+        Ty::Struct(_) | Ty::Union(_) => quote! { #v.to_json() },
+        Ty::Unit => quote! { #json::Value::Object(#json::Map::new()) },
+        Ty::List { member, sparse } => {
+            let inner = to_json(ir, member, quote! { item }, format);
+            if *sparse {
+                quote! {
+                    #json::Value::Array(#v.iter().map(|item| match item {
+                        ::std::option::Option::Some(item) => #inner,
+                        ::std::option::Option::None => #json::Value::Null,
+                    }).collect())
+                }
+            } else {
+                quote! { #json::Value::Array(#v.iter().map(|item| #inner).collect()) }
+            }
+        }
+        Ty::Map { key, value, sparse } => {
+            let k = key_to_string(key, quote! { key });
+            let inner = to_json(ir, value, quote! { item }, format);
+            if *sparse {
+                quote! {
+                    #json::Value::Object(#v.iter().map(|(key, item)| (#k, match item {
+                        ::std::option::Option::Some(item) => #inner,
+                        ::std::option::Option::None => #json::Value::Null,
+                    })).collect())
+                }
+            } else {
+                quote! { #json::Value::Object(#v.iter().map(|(key, item)| (#k, #inner)).collect()) }
+            }
+        }
+    }
+}
+
+fn key_to_string(key: &Ty, k: TokenStream) -> TokenStream {
+    match key {
+        Ty::Enum(_) => quote! { #k.as_str().to_owned() },
+        _ => quote! { ::std::clone::Clone::clone(#k) },
+    }
+}
+
+/// A `Result<T, DeError>` expression reading `v`, an expression of type `&Value`.
+pub(crate) fn from_json(ir: &Ir, ty: &Ty, v: TokenStream, format: Option<&str>) -> TokenStream {
+    let json = quote! { ::ivs_runtime::json };
+    match ty {
+        Ty::String => quote! { #json::string(#v) },
+        Ty::BigInteger | Ty::BigDecimal => quote! { #json::big_number(#v) },
+        Ty::Bool => quote! { #json::boolean(#v) },
+        Ty::Byte => quote! { #json::integer::<i8>(#v) },
+        Ty::Short => quote! { #json::integer::<i16>(#v) },
+        Ty::Integer => quote! { #json::integer::<i32>(#v) },
+        Ty::Long => quote! { #json::integer::<i64>(#v) },
+        Ty::Float => quote! { #json::float(#v) },
+        Ty::Double => quote! { #json::double(#v) },
+        Ty::Blob => quote! { #json::blob(#v) },
+        Ty::Timestamp(_) => {
+            let f = ts_format(element_format(ty, format), "epoch-seconds");
+            quote! { #json::timestamp(#v, #f) }
+        }
+        Ty::Document => quote! { ::std::result::Result::Ok(#json::document(#v)) },
+        Ty::Enum(id) => {
+            let p = type_path(ir, id);
+            quote! { #json::string(#v).map(|s| #p::from(s.as_str())) }
+        }
+        Ty::IntEnum(id) => {
+            let p = type_path(ir, id);
+            quote! { #json::integer::<i32>(#v).map(#p::from) }
+        }
+        Ty::Struct(id) | Ty::Union(id) => {
+            let p = type_path(ir, id);
+            quote! { #p::from_json(#v) }
+        }
+        Ty::Unit => quote! { ::std::result::Result::Ok(()) },
+        Ty::List { member, sparse } => {
+            let inner = from_json(ir, member, quote! { item }, format);
+            let elem = if *sparse {
+                quote! {
+                    if item.is_null() { ::std::result::Result::Ok(::std::option::Option::None) }
+                    else { #inner.map(::std::option::Option::Some) }
+                }
+            } else {
+                inner
+            };
+            quote! {
+                #json::array(#v).and_then(|items| items.iter().enumerate()
+                    .filter(|(_, item)| #sparse || !item.is_null())
+                    .map(|(i, item)| (#elem).map_err(|e| e.at_index(i)))
+                    .collect::<::std::result::Result<::std::vec::Vec<_>, _>>())
+            }
+        }
+        Ty::Map { key, value, sparse } => {
+            let k = match &**key {
+                Ty::Enum(id) => {
+                    let p = type_path(ir, id);
+                    quote! { #p::from(key.as_str()) }
+                }
+                _ => quote! { ::std::clone::Clone::clone(key) },
+            };
+            let inner = from_json(ir, value, quote! { item }, format);
+            let elem = if *sparse {
+                quote! {
+                    if item.is_null() { ::std::result::Result::Ok(::std::option::Option::None) }
+                    else { #inner.map(::std::option::Option::Some) }
+                }
+            } else {
+                inner
+            };
+            quote! {
+                #json::object(#v).and_then(|entries| entries.iter()
+                    .filter(|(_, item)| #sparse || !item.is_null())
+                    .map(|(key, item)| (#elem).map(|value| (#k, value)).map_err(|e| e.at_key(key)))
+                    .collect::<::std::result::Result<::std::collections::HashMap<_, _>, _>>())
+            }
+        }
+    }
+}
+
+/// The value a missing required member takes when a response omits it (Smithy's error
+/// correction: zero values rather than a failure).
+pub(crate) fn zero(ir: &Ir, ty: &Ty) -> TokenStream {
+    match ty {
+        Ty::String | Ty::BigInteger | Ty::BigDecimal => quote! { ::std::string::String::new() },
+        Ty::Bool => quote! { false },
+        Ty::Byte | Ty::Short | Ty::Integer | Ty::Long => quote! { 0 },
+        Ty::Float | Ty::Double => quote! { 0.0 },
+        Ty::Blob => quote! { ::ivs_runtime::Blob::default() },
+        Ty::Timestamp(_) => quote! { ::ivs_runtime::DateTime::from_secs(0) },
+        Ty::Document => quote! { ::ivs_runtime::Document::Null },
+        Ty::Enum(id) => {
+            let p = type_path(ir, id);
+            quote! { #p::from("") }
+        }
+        Ty::IntEnum(id) => {
+            let p = type_path(ir, id);
+            quote! { #p::from(0) }
+        }
+        Ty::Struct(id) => {
+            let p = type_path(ir, id);
+            quote! { #p::zero() }
+        }
+        Ty::Union(id) => {
+            let p = type_path(ir, id);
+            quote! { #p::Unknown }
+        }
+        Ty::Unit => quote! { () },
+        Ty::List { .. } => quote! { ::std::vec::Vec::new() },
+        Ty::Map { .. } => quote! { ::std::collections::HashMap::new() },
+    }
+}
+
+/// The expression of a `@default` value, falling back to the zero value where the model's
+/// JSON does not fit the type.
+pub(crate) fn default_value(ir: &Ir, ty: &Ty, v: &Value) -> TokenStream {
+    match (ty, v) {
+        (Ty::String, Value::String(s)) => quote! { ::std::string::String::from(#s) },
+        (Ty::Bool, Value::Bool(b)) => quote! { #b },
+        (Ty::Byte | Ty::Short | Ty::Integer | Ty::Long, Value::Number(n)) => {
+            let lit: TokenStream = n
+                .as_i64()
+                .unwrap_or(0)
+                .to_string()
+                .parse()
+                .unwrap_or_else(|_| quote! { 0 });
+            quote! { #lit }
+        }
+        (Ty::Float | Ty::Double, Value::Number(n)) => {
+            let f = n.as_f64().unwrap_or(0.0);
+            let lit = proc_macro2::Literal::f64_suffixed(f);
+            let t = rust_type(ir, ty);
+            quote! { (#lit as #t) }
+        }
+        (Ty::Enum(id), Value::String(s)) => {
+            let p = type_path(ir, id);
+            quote! { #p::from(#s) }
+        }
+        (Ty::IntEnum(id), Value::Number(n)) => {
+            let p = type_path(ir, id);
+            let i = n.as_i64().and_then(|i| i32::try_from(i).ok()).unwrap_or(0);
+            quote! { #p::from(#i) }
+        }
+        (Ty::Timestamp(_), Value::Number(n)) => {
+            let f = n.as_f64().unwrap_or(0.0);
+            quote! { ::ivs_runtime::DateTime::from_secs_f64(#f) }
+        }
+        (Ty::Blob, Value::String(s)) => {
+            let bytes = proc_macro2::Literal::byte_string(s.as_bytes());
+            quote! { ::ivs_runtime::Blob::new(&#bytes[..]) }
+        }
+        (Ty::Document, v) => {
+            let text = v.to_string();
+            quote! { ::ivs_runtime::json::document(&::ivs_runtime::json::parse_body(#text.as_bytes()).unwrap_or_default()) }
+        }
+        _ => zero(ir, ty),
+    }
+}
+
+/// A `String` expression of a scalar `v: &T` as it goes into a label, query value or header.
+/// `default_format` is the timestamp format of that location.
+pub(crate) fn to_text(
+    ty: &Ty,
+    v: TokenStream,
+    format: Option<&str>,
+    default_format: &str,
+) -> TokenStream {
+    match ty {
+        Ty::String | Ty::BigInteger | Ty::BigDecimal => quote! { ::std::clone::Clone::clone(#v) },
+        Ty::Bool | Ty::Byte | Ty::Short | Ty::Integer | Ty::Long => quote! { #v.to_string() },
+        Ty::Float => quote! { ::ivs_runtime::encoding::fmt_f32(*#v) },
+        Ty::Double => quote! { ::ivs_runtime::encoding::fmt_f64(*#v) },
+        Ty::Timestamp(_) => {
+            let f = ts_format(element_format(ty, format), default_format);
+            quote! { ::ivs_runtime::json::timestamp_text(#v, #f) }
+        }
+        Ty::Enum(_) => quote! { #v.as_str().to_owned() },
+        Ty::IntEnum(_) => quote! { #v.as_i32().to_string() },
+        Ty::Blob => quote! { #v.to_base64() },
+        // Structures, unions, documents and collections are not scalar; the IR does not
+        // bind them to text locations.
+        _ => quote! { ::std::string::String::new() },
+    }
+}
+
+/// A `Result<T, DeError>` expression parsing a scalar from header text `s: &str`.
+pub(crate) fn from_text(ir: &Ir, ty: &Ty, s: TokenStream, format: Option<&str>) -> TokenStream {
+    let json = quote! { ::ivs_runtime::json };
+    match ty {
+        Ty::String | Ty::BigInteger | Ty::BigDecimal => {
+            quote! { ::std::result::Result::<_, #json::DeError>::Ok(#s.to_owned()) }
+        }
+        Ty::Bool | Ty::Byte | Ty::Short | Ty::Integer | Ty::Long | Ty::Float | Ty::Double => {
+            let t = rust_type(ir, ty);
+            quote! { #json::parse_text::<#t>(#s) }
+        }
+        Ty::Timestamp(_) => {
+            let f = ts_format(element_format(ty, format), "http-date");
+            quote! { #json::timestamp_from_text(#s, #f) }
+        }
+        Ty::Enum(id) => {
+            let p = type_path(ir, id);
+            quote! { ::std::result::Result::<_, #json::DeError>::Ok(#p::from(#s)) }
+        }
+        Ty::IntEnum(id) => {
+            let p = type_path(ir, id);
+            quote! { #json::parse_text::<i32>(#s).map(#p::from) }
+        }
+        Ty::Blob => quote! { #json::blob_from_text(#s) },
+        _ => {
+            quote! { ::std::result::Result::<_, #json::DeError>::Err(#json::DeError::new("not a scalar")) }
+        }
+    }
+}

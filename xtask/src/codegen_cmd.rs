@@ -1,0 +1,191 @@
+//! `cargo xtask codegen`: writes the generated crate, deleting orphan files, or with
+//! `--check` reports which files are stale.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// The repository root (the parent of `xtask/`).
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+/// Parsed command line.
+#[derive(Debug)]
+pub struct Args {
+    pub model: PathBuf,
+    pub out: PathBuf,
+    pub crate_name: Option<String>,
+    pub check: bool,
+}
+
+pub fn parse_args(args: &[String]) -> Result<Args, String> {
+    let root = root();
+    let mut parsed = Args {
+        model: root.join("model/ivs.json"),
+        out: root.join("generated/ivs"),
+        crate_name: None,
+        check: false,
+    };
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        let mut value = |name: &str| {
+            it.next()
+                .cloned()
+                .ok_or_else(|| format!("{name} needs a value"))
+        };
+        match a.as_str() {
+            "--model" => parsed.model = PathBuf::from(value("--model")?),
+            "--out" => parsed.out = PathBuf::from(value("--out")?),
+            "--crate-name" => parsed.crate_name = Some(value("--crate-name")?),
+            "--check" => parsed.check = true,
+            other => return Err(format!("unknown argument `{other}` (see `cargo xtask`)")),
+        }
+    }
+    Ok(parsed)
+}
+
+/// A path from `from` (a directory) to `to`, both absolute.
+fn relative(from: &Path, to: &Path) -> PathBuf {
+    let from: Vec<_> = from.components().collect();
+    let to_c: Vec<_> = to.components().collect();
+    let common = from.iter().zip(&to_c).take_while(|(a, b)| a == b).count();
+    if common == 0 {
+        return to.to_path_buf();
+    }
+    let mut out = PathBuf::new();
+    for _ in common..from.len() {
+        out.push("..");
+    }
+    for c in &to_c[common..] {
+        out.push(c);
+    }
+    out
+}
+
+fn absolute(p: &Path) -> PathBuf {
+    let p = if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(p)
+    };
+    // Normalise `..` without touching the file system (the directory may not exist yet).
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Generates the files for `args` without writing anything.
+pub fn generate(args: &Args) -> Result<Vec<codegen::File>, String> {
+    let text = std::fs::read_to_string(&args.model)
+        .map_err(|e| format!("cannot read model {}: {e}", args.model.display()))?;
+    let partitions_path = root().join("model/partitions.json");
+    let partitions = std::fs::read_to_string(&partitions_path)
+        .map_err(|e| format!("cannot read {}: {e}", partitions_path.display()))?;
+    let out = absolute(&args.out);
+    let runtime = relative(&out, &root().join("runtime"));
+    let options = codegen::Options {
+        ir: codegen::ir::Options {
+            crate_name: args.crate_name.clone(),
+            crate_version: None,
+        },
+        emit: codegen::EmitOptions {
+            runtime_dependency: format!(
+                "{{ path = \"{}\", default-features = false }}",
+                runtime.display()
+            ),
+            partitions_json: partitions,
+        },
+    };
+    codegen::generate(&text, &options).map_err(|e| format!("{}: {e}", args.model.display()))
+}
+
+/// Files under `dir` (relative paths), skipping `target/` and lock files.
+fn existing_files(dir: &Path) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let p = e.path();
+            let rel = p
+                .strip_prefix(dir)
+                .map(|r| r.to_string_lossy().replace('\\', "/"))
+                .unwrap_or_default();
+            if rel == "target" || rel == "Cargo.lock" {
+                continue;
+            }
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.insert(rel);
+            }
+        }
+    }
+    out
+}
+
+pub fn run(args: &[String]) -> Result<ExitCode, String> {
+    let args = parse_args(args)?;
+    let files = generate(&args)?;
+    let wanted: BTreeSet<String> = files.iter().map(|(p, _)| p.clone()).collect();
+    let present = existing_files(&args.out);
+    let orphans: Vec<&String> = present.difference(&wanted).collect();
+    let stale: Vec<&String> = files
+        .iter()
+        .filter(|(p, text)| std::fs::read_to_string(args.out.join(p)).ok().as_deref() != Some(text))
+        .map(|(p, _)| p)
+        .collect();
+    if args.check {
+        if stale.is_empty() && orphans.is_empty() {
+            return Ok(ExitCode::SUCCESS);
+        }
+        let mut msg = format!(
+            "{} is not what the generator makes now:\n",
+            args.out.display()
+        );
+        for s in &stale {
+            msg.push_str(&format!("  stale:  {s}\n"));
+        }
+        for o in &orphans {
+            msg.push_str(&format!("  orphan: {o}\n"));
+        }
+        msg.push_str("run `cargo xtask codegen` and commit the result");
+        return Err(msg);
+    }
+    for (path, text) in &files {
+        let full = args.out.join(path);
+        if std::fs::read_to_string(&full).ok().as_deref() == Some(text.as_str()) {
+            continue;
+        }
+        if let Some(parent) = full.parent() {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+        }
+        std::fs::write(&full, text).map_err(|e| format!("cannot write {}: {e}", full.display()))?;
+    }
+    for o in orphans {
+        let full = args.out.join(o);
+        std::fs::remove_file(&full)
+            .map_err(|e| format!("cannot delete {}: {e}", full.display()))?;
+    }
+    println!(
+        "generated {} files into {}",
+        files.len(),
+        args.out.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
