@@ -1,0 +1,1016 @@
+//! Tests of the model diff: one per evaluator on tiny model pairs, the Smithy 1.0 -> 2.0
+//! conversion, bad input, output formats, and every consecutive pair of the IVS model history
+//! (a text snapshot plus facts checked by reading the two JSON files).
+
+// The diff module is compiled into this test from its source until lib.rs declares
+// `pub mod diff;`, so the shared build never waits on that line. `crate::model` inside it
+// resolves through the import below.
+#[allow(dead_code, unused_imports)]
+#[path = "../src/diff/mod.rs"]
+mod diff;
+use codegen::model;
+
+use std::path::{Path, PathBuf};
+
+use diff::{render, DiffReport, Format, RenderOptions, Semver, Severity};
+use model::Model;
+use serde_json::{json, Value};
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+
+fn model_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../model")
+}
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/diff")
+        .join(name)
+}
+
+/// A model from a `shapes` object; a service binding every operation is added when missing.
+fn model(version: &str, shapes: Value) -> Model {
+    let mut shapes = shapes.as_object().cloned().expect("shapes object");
+    if !shapes.values().any(|s| s["type"] == "service") {
+        let ops: Vec<Value> = shapes
+            .iter()
+            .filter(|(_, s)| s["type"] == "operation")
+            .map(|(id, _)| json!({ "target": id }))
+            .collect();
+        shapes.insert(
+            "ex#Svc".to_owned(),
+            json!({"type": "service", "version": "1", "operations": ops}),
+        );
+    }
+    let text = json!({"smithy": version, "shapes": shapes}).to_string();
+    Model::from_json(&text).unwrap_or_else(|e| panic!("fixture model: {e}"))
+}
+
+fn v2(shapes: Value) -> Model {
+    model("2.0", shapes)
+}
+
+fn diff2(old: Value, new: Value) -> DiffReport {
+    diff::diff(&v2(old), &v2(new)).expect("diff")
+}
+
+/// `(severity, shape, message)` of the changes one evaluator found.
+fn found(report: &DiffReport, evaluator: &str) -> Vec<(Severity, String, String)> {
+    report
+        .changes
+        .iter()
+        .filter(|c| c.evaluator == evaluator)
+        .map(|c| (c.severity, c.shape.clone(), c.message.clone()))
+        .collect()
+}
+
+fn severities(report: &DiffReport, evaluator: &str) -> Vec<Severity> {
+    found(report, evaluator).into_iter().map(|c| c.0).collect()
+}
+
+/// A structure with the given members.
+fn structure(members: Value) -> Value {
+    json!({"type": "structure", "members": members})
+}
+
+fn string_member() -> Value {
+    json!({"target": "smithy.api#String"})
+}
+
+use Severity::{Danger, Error, Note, Warning};
+
+// ---------------------------------------------------------------------------------------------
+// One test per evaluator
+
+#[test]
+fn added_shape_notes_new_shapes_and_members() {
+    let r = diff2(
+        json!({"ex#A": structure(json!({"a": string_member()}))}),
+        json!({"ex#A": structure(json!({"a": string_member(), "b": string_member()})),
+               "ex#B": {"type": "string"}}),
+    );
+    assert_eq!(
+        found(&r, "AddedShape"),
+        [
+            (
+                Note,
+                "ex#A$b".into(),
+                "added member targeting `smithy.api#String`".into()
+            ),
+            (Note, "ex#B".into(), "added string".into()),
+        ]
+    );
+    assert_eq!(r.max_severity(), Some(Note));
+}
+
+#[test]
+fn removed_shape_is_an_error_and_a_scalar_a_warning() {
+    let r = diff2(
+        json!({"ex#A": structure(json!({"a": string_member(), "b": string_member()})),
+               "ex#S": {"type": "string"}, "ex#T": structure(json!({}))}),
+        json!({"ex#A": structure(json!({"a": string_member()}))}),
+    );
+    assert_eq!(
+        found(&r, "RemovedShape"),
+        [
+            (Error, "ex#A$b".into(), "removed member".into()),
+            (Error, "ex#T".into(), "removed structure".into()),
+            (Warning, "ex#S".into(), "removed string (a scalar)".into()),
+        ]
+    );
+}
+
+#[test]
+fn entity_binding_tracks_operations_bound_to_the_service() {
+    let op = json!({"type": "operation"});
+    let svc = |ops: Value| json!({"type": "service", "version": "1", "operations": ops});
+    let r = diff2(
+        json!({"ex#Svc": svc(json!([{"target": "ex#Old"}])), "ex#Old": op, "ex#New": op}),
+        json!({"ex#Svc": svc(json!([{"target": "ex#New"}])), "ex#Old": op, "ex#New": op}),
+    );
+    assert_eq!(
+        found(&r, "AddedOperationBinding"),
+        [(
+            Note,
+            "ex#Svc".into(),
+            "operation `ex#New` bound to the service".into()
+        )]
+    );
+    assert_eq!(
+        found(&r, "RemovedOperationBinding"),
+        [(
+            Error,
+            "ex#Svc".into(),
+            "operation `ex#Old` no longer bound to the service".into()
+        )]
+    );
+}
+
+#[test]
+fn operation_errors_added_and_removed_are_warnings() {
+    let err = json!({"type": "structure", "members": {}, "traits": {"smithy.api#error": "client"}});
+    let op = |errors: Value| json!({"type": "operation", "errors": errors});
+    let r = diff2(
+        json!({"ex#Op": op(json!([{"target": "ex#E1"}])), "ex#E1": err, "ex#E2": err}),
+        json!({"ex#Op": op(json!([{"target": "ex#E2"}])), "ex#E1": err, "ex#E2": err}),
+    );
+    assert_eq!(
+        found(&r, "AddedOperationError"),
+        [(Warning, "ex#Op".into(), "error `ex#E2` added".into())]
+    );
+    assert_eq!(
+        found(&r, "RemovedOperationError"),
+        [(Warning, "ex#Op".into(), "error `ex#E1` removed".into())]
+    );
+}
+
+#[test]
+fn operation_input_and_output_changes() {
+    let shapes = |input: &str, output: Option<&str>| {
+        let mut op = json!({"type": "operation", "input": {"target": input}});
+        if let Some(o) = output {
+            op["output"] = json!({"target": o});
+        }
+        json!({"ex#Op": op,
+               "ex#In1": structure(json!({})), "ex#In2": structure(json!({})),
+               "ex#Out": structure(json!({"x": string_member()}))})
+    };
+    let r = diff2(shapes("ex#In1", None), shapes("ex#In2", Some("ex#Out")));
+    assert_eq!(
+        found(&r, "ChangedOperationInput"),
+        [(
+            Error,
+            "ex#Op".into(),
+            "input changed from `ex#In1` to `ex#In2`".into()
+        )]
+    );
+    assert_eq!(
+        found(&r, "ChangedOperationOutput"),
+        [(
+            Note,
+            "ex#Op".into(),
+            "output `ex#Out` added; none of its members is required".into()
+        )]
+    );
+    let r = diff2(shapes("ex#In1", Some("ex#Out")), shapes("ex#In1", None));
+    assert_eq!(severities(&r, "ChangedOperationOutput"), [Error]);
+}
+
+#[test]
+fn changed_shape_type_except_enum_and_set_upgrades() {
+    let r = diff2(
+        json!({"ex#A": {"type": "string"},
+               "ex#E": {"type": "string", "traits": {"smithy.api#enum": [{"value": "X", "name": "X"}]}},
+               "ex#S": {"type": "set", "member": {"target": "smithy.api#String"}}}),
+        json!({"ex#A": {"type": "integer"},
+               "ex#E": {"type": "enum", "members": {"X": {"target": "smithy.api#Unit",
+                        "traits": {"smithy.api#enumValue": "X"}}}},
+               "ex#S": {"type": "list", "member": {"target": "smithy.api#String"}}}),
+    );
+    assert_eq!(
+        found(&r, "ChangedShapeType"),
+        [(
+            Error,
+            "ex#A".into(),
+            "type changed from string to integer".into()
+        )]
+    );
+    // The set's uniqueness is gone, which generated Rust never enforced: a NOTE at most.
+    assert_eq!(r.max_severity(), Some(Error));
+    assert!(
+        r.changes
+            .iter()
+            .all(|c| c.shape == "ex#A" || c.severity == Note),
+        "{:#?}",
+        r.changes
+    );
+}
+
+#[test]
+fn changed_member_target_compares_resolved_shapes_not_ids() {
+    let holder = |target: &str| structure(json!({"m": {"target": target}}));
+    let base = json!({
+        "ex#Plain": {"type": "string"},
+        "ex#Short": {"type": "string", "traits": {"smithy.api#length": {"max": 5}}},
+        "ex#Tagged": {"type": "string", "traits": {"smithy.api#pattern": "^a$"}},
+        "ex#Num": {"type": "integer"},
+        "ex#S1": structure(json!({})), "ex#S2": structure(json!({}))
+    });
+    let with = |target: &str| {
+        let mut v = base.clone();
+        v["ex#H"] = holder(target);
+        v
+    };
+    let check =
+        |old: &str, new: &str| severities(&diff2(with(old), with(new)), "ChangedMemberTarget");
+    // A prelude string and a local plain string are the same Rust type and wire format.
+    assert_eq!(check("smithy.api#String", "ex#Plain"), [Note]);
+    assert_eq!(check("ex#Plain", "ex#Tagged"), [Warning]);
+    assert_eq!(check("ex#Plain", "ex#Short"), [Error]);
+    assert_eq!(check("ex#Plain", "ex#Num"), [Error]);
+    assert_eq!(check("ex#S1", "ex#S2"), [Error]);
+    let r = diff2(with("smithy.api#String"), with("ex#Plain"));
+    assert!(found(&r, "ChangedMemberTarget")[0]
+        .2
+        .contains("an equivalent string"));
+}
+
+#[test]
+fn added_required_member_without_default_is_an_error() {
+    let r = diff2(
+        json!({"ex#A": structure(json!({"a": string_member()}))}),
+        json!({"ex#A": structure(json!({
+            "a": string_member(),
+            "b": {"target": "smithy.api#String", "traits": {"smithy.api#required": {}}},
+            "c": {"target": "smithy.api#Integer",
+                  "traits": {"smithy.api#required": {}, "smithy.api#default": 1}}}))}),
+    );
+    assert_eq!(
+        found(&r, "AddedRequiredMember"),
+        [(
+            Error,
+            "ex#A$b".into(),
+            "new member is @required without a @default".into()
+        )]
+    );
+    assert_eq!(r.api.semver, Semver::Major);
+}
+
+#[test]
+fn changed_nullability_follows_required_client_optional_and_input() {
+    let req = json!({"smithy.api#required": {}});
+    let m = |traits: Value| json!({"target": "smithy.api#String", "traits": traits});
+    let s = |traits: Value| json!({"target": "ex#T", "traits": traits});
+    let r = diff2(
+        json!({"ex#A": structure(json!({"add": m(json!({})), "drop": m(req.clone()),
+                                         "drop_struct": s(req.clone()), "opt": m(req.clone())})),
+               "ex#T": structure(json!({}))}),
+        json!({"ex#A": structure(json!({"add": m(req.clone()), "drop": m(json!({})),
+                                         "drop_struct": s(json!({})),
+                                         "opt": m(json!({"smithy.api#required": {},
+                                                         "smithy.api#clientOptional": {}}))})),
+               "ex#T": structure(json!({}))}),
+    );
+    let got: Vec<(Severity, String)> = found(&r, "ChangedNullability")
+        .into_iter()
+        .map(|(s, shape, _)| (s, shape))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (Error, "ex#A$add".into()),
+            (Error, "ex#A$drop".into()),
+            (Error, "ex#A$opt".into()),
+            (Warning, "ex#A$drop_struct".into()),
+        ]
+    );
+    let input = |traits: Value| json!({"ex#I": {"type": "structure", "members": {"x": m(req.clone())}, "traits": traits}});
+    let r = diff2(input(json!({})), input(json!({"smithy.api#input": {}})));
+    assert_eq!(severities(&r, "ChangedNullability"), [Danger]);
+}
+
+#[test]
+fn changed_default_removed_added_and_changed() {
+    let int = |d: Option<Value>| match d {
+        Some(d) => json!({"target": "smithy.api#Integer", "traits": {"smithy.api#default": d}}),
+        None => json!({"target": "smithy.api#Integer"}),
+    };
+    let r = diff2(
+        json!({"ex#A": structure(json!({"gone": int(Some(json!(0))), "new": int(None),
+                                         "tweak": int(Some(json!(1))), "zero": int(Some(json!(0)))})),
+               "ex#N": {"type": "integer"}}),
+        json!({"ex#A": structure(json!({"gone": int(None), "new": int(Some(json!(0))),
+                                         "tweak": int(Some(json!(2))), "zero": int(Some(json!(3)))})),
+               "ex#N": {"type": "integer", "traits": {"smithy.api#default": 0}}}),
+    );
+    let got: Vec<(Severity, String)> = found(&r, "ChangedDefault")
+        .into_iter()
+        .map(|(s, shape, _)| (s, shape))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (Error, "ex#A$gone".into()),
+            (Error, "ex#A$new".into()),
+            (Error, "ex#A$zero".into()),
+            (Error, "ex#N".into()),
+            (Danger, "ex#A$tweak".into()),
+        ]
+    );
+    // The flip to nullable is ChangedDefault's to report, not a second ChangedNullability.
+    assert!(found(&r, "ChangedNullability").is_empty());
+    // @addedDefault is the sanctioned way to add one.
+    let r = diff2(
+        json!({"ex#A": structure(json!({"x": int(None)}))}),
+        json!({"ex#A": structure(json!({"x": {"target": "smithy.api#Integer",
+            "traits": {"smithy.api#default": 0, "smithy.api#addedDefault": {}}}}))}),
+    );
+    assert!(found(&r, "ChangedDefault").is_empty());
+}
+
+#[test]
+fn changed_enum_appended_is_a_note_everything_else_an_error() {
+    let e = |values: &[(&str, &str)]| {
+        let members: serde_json::Map<String, Value> = values
+            .iter()
+            .map(|(name, value)| {
+                let m =
+                    json!({"target": "smithy.api#Unit", "traits": {"smithy.api#enumValue": value}});
+                (name.to_string(), m)
+            })
+            .collect();
+        json!({"ex#E": {"type": "enum", "members": members}})
+    };
+    let check = |old: &[(&str, &str)], new: &[(&str, &str)]| {
+        found(&diff2(e(old), e(new)), "ChangedEnum")
+            .into_iter()
+            .map(|(s, _, m)| (s, m))
+            .collect::<Vec<_>>()
+    };
+    let ab = [("A", "a"), ("B", "b")];
+    assert_eq!(
+        check(&ab, &[("A", "a"), ("B", "b"), ("C", "c")]),
+        [(Note, "value `c` appended".into())]
+    );
+    assert_eq!(
+        check(&ab, &[("A", "a")]),
+        [(Error, "value `b` removed".into())]
+    );
+    assert_eq!(
+        check(&ab, &[("A", "a"), ("Bee", "b")]),
+        [(Error, "value `b` renamed from `B` to `Bee`".into())]
+    );
+    assert_eq!(
+        check(&ab, &[("A", "a"), ("C", "c"), ("B", "b")]),
+        [(Error, "value `c` inserted before existing values".into())]
+    );
+    assert_eq!(
+        check(&ab, &[("B", "b"), ("A", "a")]),
+        [(Error, "existing values reordered".into())]
+    );
+}
+
+#[test]
+fn changed_length_and_range_stricter_is_an_error_looser_a_note() {
+    let s = |traits: Value| {
+        json!({"ex#S": {"type": "string", "traits": traits},
+                                   "ex#N": {"type": "integer", "traits": traits.get("r").cloned()
+                                       .map(|r| json!({"smithy.api#range": r})).unwrap_or(json!({}))}})
+    };
+    let len = |l: Value| s(json!({"smithy.api#length": l}));
+    assert_eq!(
+        found(
+            &diff2(
+                len(json!({"min": 1, "max": 10})),
+                len(json!({"min": 2, "max": 8}))
+            ),
+            "ChangedLengthTrait"
+        )
+        .into_iter()
+        .map(|c| (c.0, c.2))
+        .collect::<Vec<_>>(),
+        [
+            (Error, "@length max lowered from 10 to 8".into()),
+            (Error, "@length min raised from 1 to 2".into()),
+        ]
+    );
+    assert_eq!(
+        severities(
+            &diff2(len(json!({"max": 10})), len(json!({"max": 20}))),
+            "ChangedLengthTrait"
+        ),
+        [Note]
+    );
+    // Adding a bound where there was none is stricter too.
+    assert_eq!(
+        severities(
+            &diff2(s(json!({})), len(json!({"max": 3}))),
+            "ChangedLengthTrait"
+        ),
+        [Error]
+    );
+    let range = |r: Value| s(json!({"r": r}));
+    assert_eq!(
+        severities(
+            &diff2(
+                range(json!({"min": 1, "max": 50})),
+                range(json!({"min": 1, "max": 100}))
+            ),
+            "ChangedRangeTrait"
+        ),
+        [Note]
+    );
+    assert_eq!(
+        severities(
+            &diff2(range(json!({"min": 5})), range(json!({"min": 6}))),
+            "ChangedRangeTrait"
+        ),
+        [Error]
+    );
+}
+
+#[test]
+fn changed_member_order_is_dangerous_appending_is_not() {
+    let a = |names: &[&str]| {
+        let members: serde_json::Map<String, Value> = names
+            .iter()
+            .map(|n| (n.to_string(), string_member()))
+            .collect();
+        json!({"ex#A": {"type": "structure", "members": members}})
+    };
+    assert_eq!(
+        severities(
+            &diff2(a(&["x", "y"]), a(&["x", "y", "z"])),
+            "ChangedMemberOrder"
+        ),
+        []
+    );
+    assert_eq!(
+        found(
+            &diff2(a(&["x", "y"]), a(&["x", "z", "y"])),
+            "ChangedMemberOrder"
+        ),
+        [(
+            Danger,
+            "ex#A".into(),
+            "members reordered or inserted before existing ones: position 2 was `y`, is now `z`"
+                .into()
+        )]
+    );
+    assert_eq!(
+        severities(&diff2(a(&["x", "y"]), a(&["y", "x"])), "ChangedMemberOrder"),
+        [Danger]
+    );
+}
+
+#[test]
+fn modified_trait_uses_the_prelude_diff_rules() {
+    let op = |http: Value, paginated: Value, extra: Value| {
+        let mut traits = json!({"smithy.api#http": http, "smithy.api#paginated": paginated});
+        for (k, v) in extra.as_object().cloned().unwrap_or_default() {
+            traits[k] = v;
+        }
+        json!({"type": "operation", "input": {"target": "ex#In"}, "traits": traits})
+    };
+    let input = |member_traits: Value| {
+        structure(json!({
+        "token": {"target": "smithy.api#String", "traits": member_traits},
+        "next": string_member(), "size": {"target": "smithy.api#Integer"}}))
+    };
+    let err = |code: i64| {
+        json!({"type": "structure", "members": {},
+        "traits": {"smithy.api#error": "client", "smithy.api#httpError": code}})
+    };
+    let pag = json!({"inputToken": "next", "outputToken": "next"});
+    let r = diff2(
+        json!({"ex#Op": op(json!({"method": "POST", "uri": "/a", "code": 200}), pag.clone(),
+                           json!({"custom.ns#flag": {}})),
+               "ex#In": input(json!({"smithy.api#idempotencyToken": {}, "smithy.api#jsonName": "t"})),
+               "ex#E": err(400)}),
+        json!({"ex#Op": op(json!({"method": "POST", "uri": "/b"}),
+                           json!({"inputToken": "next", "outputToken": "other", "pageSize": "size"}),
+                           json!({"smithy.api#readonly": {}})),
+               "ex#In": input(json!({"smithy.api#jsonName": "u", "smithy.api#httpHeader": "x-t"})),
+               "ex#E": err(404)}),
+    );
+    let got: Vec<(Severity, String, String)> = found(&r, "ModifiedTrait");
+    let expect = [
+        (
+            Error,
+            "ex#E",
+            "changed trait `smithy.api#httpError`: from 400 to 404",
+        ),
+        (
+            Error,
+            "ex#In$token",
+            "added trait `smithy.api#httpHeader` with value \"x-t\"",
+        ),
+        (
+            Error,
+            "ex#In$token",
+            "changed trait `smithy.api#jsonName`: from \"t\" to \"u\"",
+        ),
+        (
+            Error,
+            "ex#In$token",
+            "removed trait `smithy.api#idempotencyToken` (was {})",
+        ),
+        (Error, "ex#Op", "`@http` uri changed from \"/a\" to \"/b\""),
+        (
+            Error,
+            "ex#Op",
+            "`@paginated` outputToken changed from \"next\" to \"other\"",
+        ),
+        (Warning, "ex#Op", "removed trait `custom.ns#flag` (was {})"),
+        (
+            Note,
+            "ex#Op",
+            "`@paginated` pageSize changed from none to \"size\"",
+        ),
+        (Note, "ex#Op", "added trait `smithy.api#readonly`"),
+    ];
+    let expect: Vec<(Severity, String, String)> = expect
+        .iter()
+        .map(|(s, a, b)| (*s, a.to_string(), b.to_string()))
+        .collect();
+    assert_eq!(got, expect);
+    // The implicit `code: 200` is the explicit one: no change.
+    assert!(!got.iter().any(|c| c.2.contains("code")));
+}
+
+#[test]
+fn metadata_added_removed_and_changed() {
+    let with_meta = |meta: Value| {
+        let text = json!({"smithy": "2.0", "metadata": meta,
+                          "shapes": {"ex#Svc": {"type": "service", "version": "1"}}});
+        Model::from_json(&text.to_string()).unwrap()
+    };
+    let r = diff::diff(
+        &with_meta(json!({"gone": 1, "same": 2, "moved": 3, "suppressions": []})),
+        &with_meta(json!({"same": 2, "moved": 4, "fresh": 5})),
+    )
+    .unwrap();
+    let got: Vec<(Severity, String, &str)> = r
+        .changes
+        .iter()
+        .map(|c| (c.severity, c.shape.clone(), c.evaluator))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (Danger, "metadata `gone`".into(), "RemovedMetadata"),
+            (Warning, "metadata `moved`".into(), "ChangedMetadata"),
+            (Note, "metadata `fresh`".into(), "AddedMetadata"),
+            // Validation settings never reach the generated crate.
+            (Note, "metadata `suppressions`".into(), "RemovedMetadata"),
+        ]
+    );
+}
+
+#[test]
+fn documentation_changes_are_counted_apart() {
+    let doc = |text: &str| {
+        json!({"ex#A": {"type": "structure", "traits": {"smithy.api#documentation": text},
+        "members": {"a": {"target": "smithy.api#String", "traits": {"smithy.api#documentation": text}}}}})
+    };
+    let r = diff2(doc("old"), doc("new"));
+    assert!(r.changes.is_empty(), "{:#?}", r.changes);
+    assert_eq!(r.docs.len(), 2);
+    let quiet = render(&r, RenderOptions::default());
+    assert!(
+        quiet.contains("2 documentation change(s) (--docs lists them)"),
+        "{quiet}"
+    );
+    assert!(!quiet.contains("ex#A$a changed"));
+    let loud = render(
+        &r,
+        RenderOptions {
+            docs: true,
+            ..Default::default()
+        },
+    );
+    assert!(
+        loud.contains("  ex#A$a changed smithy.api#documentation"),
+        "{loud}"
+    );
+    assert_eq!(r.api.semver, Semver::Patch);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Normalization, semver, input errors, formats
+
+#[test]
+fn smithy_1_to_2_conversion_of_the_same_api_is_not_breaking() {
+    let old = diff::load_model(&fixture("conversion-v1.json")).unwrap();
+    let new = diff::load_model(&fixture("conversion-v2.json")).unwrap();
+    let r = diff::diff(&old, &new).unwrap();
+    // Only the new local `Name` string (replacing the prelude String) shows, as NOTEs.
+    let got: Vec<(Severity, String, &str)> = r
+        .changes
+        .iter()
+        .map(|c| (c.severity, c.shape.clone(), c.evaluator))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (
+                Note,
+                "ex.conv#GetThingRequest$name".into(),
+                "ChangedMemberTarget"
+            ),
+            (Note, "ex.conv#Name".into(), "AddedShape"),
+        ]
+    );
+    assert!(r.docs.is_empty(), "{:?}", r.docs);
+    assert_eq!(r.api.semver, Semver::Patch, "{:#?}", r.api);
+    // And the other way round.
+    let back = diff::diff(&new, &old).unwrap();
+    assert_eq!(back.max_severity(), Some(Warning), "{:#?}", back.changes);
+    assert!(back
+        .changes
+        .iter()
+        .all(|c| c.shape.ends_with("#Name") || c.severity == Note));
+}
+
+#[test]
+fn semver_verdicts() {
+    let base = json!({"ex#Op": {"type": "operation", "input": {"target": "ex#In"}},
+                      "ex#In": structure(json!({"a": string_member()}))});
+    let same = diff2(base.clone(), base.clone());
+    assert_eq!(same.api.semver, Semver::Patch);
+    assert!(same.changes.is_empty());
+    let mut optional = base.clone();
+    optional["ex#In"] = structure(json!({"a": string_member(), "b": string_member()}));
+    let minor = diff2(base.clone(), optional.clone());
+    assert_eq!(minor.api.semver, Semver::Minor);
+    assert!(minor
+        .api
+        .added
+        .iter()
+        .any(|l| l.contains("::b(self, input: String) -> Self")));
+    let major = diff2(optional, base);
+    assert_eq!(major.api.semver, Semver::Major);
+    assert!(major
+        .api
+        .removed
+        .iter()
+        .any(|l| l.contains("OpFluentBuilder::b(")));
+}
+
+#[test]
+fn bad_input_names_the_file() {
+    let err = diff::load_model(&fixture("does-not-exist.json"))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.starts_with("cannot read model `") && err.contains("does-not-exist.json"),
+        "{err}"
+    );
+    let err = diff::load_model(&fixture("invalid.json"))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("invalid.json") && err.contains("line 4, column 35"),
+        "{err}"
+    );
+    let err = diff::load_model(&fixture("no-service.json"))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("no-service.json") && err.contains("has no service shape"),
+        "{err}"
+    );
+    let err = diff::load_model(&fixture("two-services.json"))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("two-services.json") && err.contains("2 service shapes"),
+        "{err}"
+    );
+}
+
+#[test]
+fn json_and_markdown_formats() {
+    let r = diff2(
+        json!({"ex#A": structure(json!({"a": string_member()}))}),
+        json!({"ex#A": structure(json!({}))}),
+    );
+    let out = render(
+        &r,
+        RenderOptions {
+            format: Format::Json,
+            docs: false,
+        },
+    );
+    let v: Value = serde_json::from_str(&out).expect("valid JSON");
+    assert_eq!(v["summary"]["ERROR"], 1);
+    assert_eq!(v["changes"][0]["evaluator"], "RemovedShape");
+    assert_eq!(v["changes"][0]["severity"], "ERROR");
+    assert_eq!(v["semver"], "patch");
+    assert!(v.get("documentation").is_none());
+    let md = render(
+        &r,
+        RenderOptions {
+            format: Format::Markdown,
+            docs: false,
+        },
+    );
+    assert!(
+        md.contains("| ERROR | 1 |") && md.contains("### ERROR (1)"),
+        "{md}"
+    );
+    assert!(r.has_at_least(Error) && r.has_at_least(Note));
+    assert!(!diff2(json!({}), json!({})).has_at_least(Note));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The IVS history
+
+fn ivs(old: &str, new: &str) -> DiffReport {
+    let path = |f: &str| model_dir().join(f);
+    let a = diff::load_model(&path(old)).unwrap_or_else(|e| panic!("{e}"));
+    let b = diff::load_model(&path(new)).unwrap_or_else(|e| panic!("{e}"));
+    let mut r = diff::diff(&a, &b).unwrap();
+    r.old.label = old.rsplit('/').next().unwrap_or(old).to_owned();
+    r.new.label = new.rsplit('/').next().unwrap_or(new).to_owned();
+    r
+}
+
+fn text(r: &DiffReport) -> String {
+    render(r, RenderOptions::default())
+}
+
+fn has(r: &DiffReport, severity: Severity, shape: &str, evaluator: &str) -> bool {
+    r.changes
+        .iter()
+        .any(|c| c.severity == severity && c.shape == shape && c.evaluator == evaluator)
+}
+
+const IVS: &str = "com.amazonaws.ivs#";
+
+#[test]
+fn ivs_2021_06_to_2021_10() {
+    let r = ivs("history/ivs-2021-06.json", "history/ivs-2021-10.json");
+    insta::assert_snapshot!("ivs_2021_06_to_2021_10", text(&r));
+    // ListTagsForResource lost its pagination: the trait and the three token/size members.
+    let ltfr = format!("{IVS}ListTagsForResource");
+    assert!(has(&r, Error, &ltfr, "ModifiedTrait"));
+    for m in [
+        "Request$nextToken",
+        "Request$maxResults",
+        "Response$nextToken",
+    ] {
+        assert!(has(&r, Error, &format!("{ltfr}{m}"), "RemovedShape"), "{m}");
+    }
+    // The two shapes only those members used went with them.
+    assert!(has(
+        &r,
+        Warning,
+        &format!("{IVS}MaxTagResults"),
+        "RemovedShape"
+    ));
+    assert!(has(&r, Warning, &format!("{IVS}String"), "RemovedShape"));
+    // Thirteen operations became @readonly (and UntagResource @idempotent).
+    let readonly = r
+        .changes
+        .iter()
+        .filter(|c| c.message.contains("smithy.api#readonly"))
+        .count();
+    assert_eq!(readonly, 13);
+    assert_eq!((r.count(Error), r.count(Danger)), (4, 0));
+    assert_eq!(r.api.semver, Semver::Major);
+    assert_eq!(r.api.removed.len(), 6);
+}
+
+#[test]
+fn ivs_2021_10_to_2021_11() {
+    let r = ivs("history/ivs-2021-10.json", "history/ivs-2021-11.json");
+    insta::assert_snapshot!("ivs_2021_10_to_2021_11", text(&r));
+    let svc = format!("{IVS}AmazonInteractiveVideoService");
+    let bound: Vec<String> = found(&r, "AddedOperationBinding")
+        .into_iter()
+        .map(|c| c.2)
+        .collect();
+    assert_eq!(
+        bound,
+        [
+            format!("operation `{IVS}GetStreamSession` bound to the service"),
+            format!("operation `{IVS}ListStreamSessions` bound to the service"),
+        ]
+    );
+    assert!(has(&r, Note, &svc, "AddedOperationBinding"));
+    // `streamId` went in second place in Stream and StreamSummary, `filterBy` first in
+    // ListStreamsRequest: smithy-diff calls member insertions before the end dangerous.
+    for s in ["Stream", "StreamSummary", "ListStreamsRequest"] {
+        assert!(
+            has(&r, Danger, &format!("{IVS}{s}"), "ChangedMemberOrder"),
+            "{s}"
+        );
+    }
+    assert_eq!(r.count(Error), 0);
+    assert_eq!(r.api.semver, Semver::Minor);
+}
+
+#[test]
+fn ivs_2021_11_to_2022_01() {
+    let r = ivs("history/ivs-2021-11.json", "history/ivs-2022-01.json");
+    insta::assert_snapshot!("ivs_2021_11_to_2022_01", text(&r));
+    assert_eq!(
+        found(&r, "AddedOperationError"),
+        [(
+            Warning,
+            format!("{IVS}ListStreams"),
+            format!("error `{IVS}ValidationException` added")
+        )]
+    );
+    for s in [
+        "CreateRecordingConfigurationRequest",
+        "RecordingConfiguration",
+    ] {
+        assert!(has(
+            &r,
+            Note,
+            &format!("{IVS}{s}$thumbnailConfiguration"),
+            "AddedShape"
+        ));
+    }
+    assert_eq!(r.max_severity(), Some(Warning));
+    assert_eq!(r.api.semver, Semver::Minor);
+}
+
+#[test]
+fn ivs_2022_01_to_2023_03_idl_conversion_is_not_noise() {
+    let r = ivs("history/ivs-2022-01.json", "history/ivs-2023-03.json");
+    insta::assert_snapshot!("ivs_2022_01_to_2023_03", text(&r));
+    assert_eq!((r.old.idl, r.new.idl), ("1.0", "2.0"));
+    // The 2.0 file spells 34 @default traits, drops `code: 200` from every @http and turns no
+    // enum or set: none of that is a change. What is left is what really changed.
+    assert_eq!(r.max_severity(), Some(Note), "{:#?}", r.changes);
+    for c in &r.changes {
+        assert!(
+            !matches!(
+                c.evaluator,
+                "ChangedDefault" | "ChangedNullability" | "ChangedShapeType"
+            ),
+            "{c:?}"
+        );
+        assert!(!c.message.contains("@http"), "{c:?}");
+    }
+    // Really changed: the new recordingReconnectWindowSeconds member, page sizes raised from 50
+    // to 100, a pattern on PaginationToken, endpoint rules on the service.
+    for s in [
+        "CreateRecordingConfigurationRequest",
+        "RecordingConfiguration",
+    ] {
+        assert!(has(
+            &r,
+            Note,
+            &format!("{IVS}{s}$recordingReconnectWindowSeconds"),
+            "AddedShape"
+        ));
+    }
+    let loosened: Vec<String> = found(&r, "ChangedRangeTrait")
+        .into_iter()
+        .map(|c| c.1)
+        .collect();
+    assert_eq!(
+        loosened,
+        [
+            "MaxChannelResults",
+            "MaxPlaybackKeyPairResults",
+            "MaxRecordingConfigurationResults",
+            "MaxStreamResults"
+        ]
+        .map(|s| format!("{IVS}{s}"))
+    );
+    assert!(has(
+        &r,
+        Note,
+        &format!("{IVS}PaginationToken"),
+        "ModifiedTrait"
+    ));
+    assert!(
+        r.api.removed.is_empty() && r.api.changed.is_empty(),
+        "{:#?}",
+        r.api
+    );
+    assert_eq!(r.api.semver, Semver::Minor);
+}
+
+#[test]
+fn ivs_2023_03_to_latest() {
+    let r = ivs("history/ivs-2023-03.json", "ivs.json");
+    insta::assert_snapshot!("ivs_2023_03_to_latest", text(&r));
+    // Seven operations were added and bound to the service.
+    let added_ops: Vec<String> = r
+        .changes
+        .iter()
+        .filter(|c| c.evaluator == "AddedShape" && c.message == "added operation")
+        .map(|c| c.shape.trim_start_matches(IVS).to_owned())
+        .collect();
+    assert_eq!(
+        added_ops,
+        [
+            "BatchStartViewerSessionRevocation",
+            "CreatePlaybackRestrictionPolicy",
+            "DeletePlaybackRestrictionPolicy",
+            "GetPlaybackRestrictionPolicy",
+            "ListPlaybackRestrictionPolicies",
+            "StartViewerSessionRevocation",
+            "UpdatePlaybackRestrictionPolicy",
+        ]
+    );
+    assert_eq!(found(&r, "AddedOperationBinding").len(), 7);
+    // ChannelType went from a string @enum to an enum shape and gained two values at the end.
+    let channel_type = found(&r, "ChangedEnum");
+    assert_eq!(
+        channel_type,
+        [
+            (
+                Note,
+                format!("{IVS}ChannelType"),
+                "value `ADVANCED_HD` appended".into()
+            ),
+            (
+                Note,
+                format!("{IVS}ChannelType"),
+                "value `ADVANCED_SD` appended".into()
+            ),
+        ]
+    );
+    // maxResults of the six List* inputs lost @default(0): they become nullable.
+    for op in [
+        "ListChannels",
+        "ListPlaybackKeyPairs",
+        "ListRecordingConfigurations",
+        "ListStreamKeys",
+        "ListStreamSessions",
+        "ListStreams",
+    ] {
+        assert!(
+            has(
+                &r,
+                Error,
+                &format!("{IVS}{op}Request$maxResults"),
+                "ChangedDefault"
+            ),
+            "{op}"
+        );
+    }
+    // DeleteRecordingConfiguration and PutMetadata now answer 204.
+    for op in ["DeleteRecordingConfiguration", "PutMetadata"] {
+        assert!(
+            has(&r, Warning, &format!("{IVS}{op}"), "ModifiedTrait"),
+            "{op}"
+        );
+    }
+    assert!(has(
+        &r,
+        Danger,
+        &format!("{IVS}ListChannelsRequest"),
+        "ChangedMemberOrder"
+    ));
+    assert!(has(
+        &r,
+        Danger,
+        &format!("{IVS}StreamSession"),
+        "ChangedMemberOrder"
+    ));
+    assert_eq!(
+        (
+            r.count(Error),
+            r.count(Danger),
+            r.count(Warning),
+            r.count(Note)
+        ),
+        (13, 2, 2, 107)
+    );
+    // ThumbnailConfiguration.targetIntervalSeconds lost its default: its getter changes type.
+    assert_eq!(r.api.changed.len(), 1, "{:#?}", r.api.changed);
+    assert!(r.api.changed[0]
+        .new
+        .ends_with("target_interval_seconds(&self) -> Option<i64>"));
+    assert!(r.api.removed.is_empty());
+    assert_eq!(r.api.semver, Semver::Major);
+}
