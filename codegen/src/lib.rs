@@ -3,6 +3,7 @@
 //! [`model`] reads the JSON AST, [`ir`] resolves it in named passes, `emit` turns the IR
 //! into token streams and [`render`] prints them. [`generate`] runs the whole pipeline.
 
+pub mod diff;
 pub mod docs;
 mod emit;
 pub mod ir;

@@ -6,9 +6,7 @@
 // `pub mod diff;`, so the shared build never waits on that line. `crate::model` inside it
 // resolves through the import below.
 #[allow(dead_code, unused_imports)]
-#[path = "../src/diff/mod.rs"]
-mod diff;
-use codegen::model;
+use codegen::{diff, model};
 
 use std::path::{Path, PathBuf};
 

@@ -1,6 +1,7 @@
 //! Project commands: `cargo xtask codegen [--model PATH] [--out DIR] [--check]`.
 
 mod codegen_cmd;
+mod diff;
 
 use std::process::ExitCode;
 
@@ -8,8 +9,9 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("codegen") => codegen_cmd::run(&args[1..]),
+        Some("diff") => diff::run(&args[1..]),
         _ => Err(format!(
-            "usage: cargo xtask <command>\n\ncommands:\n  codegen [--model PATH] [--out DIR] [--crate-name NAME] [--check]\n      regenerate the client crate (default: model/ivs.json -> generated/ivs)\n"
+            "usage: cargo xtask <command>\n\ncommands:\n  codegen [--model PATH] [--out DIR] [--crate-name NAME] [--check]\n      regenerate the client crate (default: model/ivs.json -> generated/ivs)\n  diff OLD NEW [--format text|json|markdown] [--fail-on NOTE|WARNING|DANGER|ERROR] [--docs]\n      what a model update changes, how breaking it is, and its semver level\n"
         )),
     };
     match result {
