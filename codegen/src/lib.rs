@@ -11,7 +11,7 @@ pub mod model;
 pub mod names;
 pub mod render;
 
-pub use emit::{EmitOptions, File};
+pub use emit::{EmitOptions, EndpointDivergence, File};
 
 /// Everything [`generate`] needs besides the model.
 #[derive(Debug, Clone)]

@@ -93,6 +93,8 @@ pub fn generate(args: &Args) -> Result<Vec<codegen::File>, String> {
     let partitions_path = root().join("model/partitions.json");
     let partitions = std::fs::read_to_string(&partitions_path)
         .map_err(|e| format!("cannot read {}: {e}", partitions_path.display()))?;
+    let endpoint_divergences =
+        read_divergences(&root().join("model/endpoint-test-divergences.json"))?;
     let out = absolute(&args.out);
     let runtime = relative(&out, &root().join("runtime"));
     let options = codegen::Options {
@@ -106,9 +108,41 @@ pub fn generate(args: &Args) -> Result<Vec<codegen::File>, String> {
                 runtime.display()
             ),
             partitions_json: partitions,
+            endpoint_divergences,
         },
     };
     codegen::generate(&text, &options).map_err(|e| format!("{}: {e}", args.model.display()))
+}
+
+/// Reads the endpoint test cases known to differ from the model (absent file: none).
+fn read_divergences(path: &Path) -> Result<Vec<codegen::EndpointDivergence>, String> {
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return Ok(Vec::new());
+    };
+    let bad = |what: &str| format!("{}: {what}", path.display());
+    let v: serde_json::Value = serde_json::from_str(&text).map_err(|e| bad(&e.to_string()))?;
+    let reason = v["reason"]
+        .as_str()
+        .ok_or_else(|| bad("needs a `reason` string"))?;
+    let cases = v["cases"]
+        .as_array()
+        .ok_or_else(|| bad("needs a `cases` list"))?;
+    cases
+        .iter()
+        .map(|c| {
+            Ok(codegen::EndpointDivergence {
+                documentation: c["documentation"]
+                    .as_str()
+                    .ok_or_else(|| bad("a case needs `documentation`"))?
+                    .to_owned(),
+                url: c["url"]
+                    .as_str()
+                    .ok_or_else(|| bad("a case needs `url`"))?
+                    .to_owned(),
+                reason: reason.to_owned(),
+            })
+        })
+        .collect()
 }
 
 /// Files under `dir` (relative paths), skipping `target/` and lock files.

@@ -22,6 +22,20 @@ pub struct EmitOptions {
     pub runtime_dependency: String,
     /// The partitions JSON compiled into the crate for endpoint resolution.
     pub partitions_json: String,
+    /// Endpoint test cases (by `documentation`) whose model expectation the shipped partition
+    /// table contradicts, with the URL it gives instead, and why.
+    pub endpoint_divergences: Vec<EndpointDivergence>,
+}
+
+/// An endpoint test case known to differ from the model's expectation, with the reason.
+#[derive(Debug, Clone)]
+pub struct EndpointDivergence {
+    /// The case's `documentation` string.
+    pub documentation: String,
+    /// The URL the shipped partition table resolves.
+    pub url: String,
+    /// Why the model's expectation does not hold.
+    pub reason: String,
 }
 
 /// A generated file: path relative to the crate root, and its text.

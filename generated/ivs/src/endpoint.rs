@@ -520,11 +520,9 @@ mod tests {
                 ::ivs_runtime::endpoint::ParamValue::Bool(true),
             );
         let result = ::ivs_runtime::endpoint::resolve(&rules(), &partitions(), &params);
-        let err = result.expect_err("the rules must reject these parameters");
-        ::std::assert_eq!(
-            err.to_string(),
-            "FIPS and DualStack are enabled, but this partition does not support one or both"
-        );
+        let _known_divergence = " Known divergence: the model expects the error \"FIPS and DualStack are enabled, but this partition does not support one or both\". The model's endpoint tests were written against an older partition table, in which the aws-iso and aws-iso-b partitions did not support dual-stack. model/partitions.json (botocore 1.44.8) says they do, so the rules resolve a dual-stack endpoint where the test expects an error. The generated test asserts the endpoint the shipped table gives.";
+        let endpoint = result.expect("the shipped partition table resolves this case");
+        ::std::assert_eq!(endpoint.url, "https://ivs-fips.us-iso-east-1.api.aws.ic.gov");
     }
     /// For region us-iso-east-1 with FIPS enabled and DualStack disabled
     #[test]
@@ -575,11 +573,9 @@ mod tests {
                 ::ivs_runtime::endpoint::ParamValue::Bool(true),
             );
         let result = ::ivs_runtime::endpoint::resolve(&rules(), &partitions(), &params);
-        let err = result.expect_err("the rules must reject these parameters");
-        ::std::assert_eq!(
-            err.to_string(),
-            "DualStack is enabled but this partition does not support DualStack"
-        );
+        let _known_divergence = " Known divergence: the model expects the error \"DualStack is enabled but this partition does not support DualStack\". The model's endpoint tests were written against an older partition table, in which the aws-iso and aws-iso-b partitions did not support dual-stack. model/partitions.json (botocore 1.44.8) says they do, so the rules resolve a dual-stack endpoint where the test expects an error. The generated test asserts the endpoint the shipped table gives.";
+        let endpoint = result.expect("the shipped partition table resolves this case");
+        ::std::assert_eq!(endpoint.url, "https://ivs.us-iso-east-1.api.aws.ic.gov");
     }
     /// For region us-iso-east-1 with FIPS disabled and DualStack disabled
     #[test]
@@ -630,10 +626,10 @@ mod tests {
                 ::ivs_runtime::endpoint::ParamValue::Bool(true),
             );
         let result = ::ivs_runtime::endpoint::resolve(&rules(), &partitions(), &params);
-        let err = result.expect_err("the rules must reject these parameters");
+        let _known_divergence = " Known divergence: the model expects the error \"FIPS and DualStack are enabled, but this partition does not support one or both\". The model's endpoint tests were written against an older partition table, in which the aws-iso and aws-iso-b partitions did not support dual-stack. model/partitions.json (botocore 1.44.8) says they do, so the rules resolve a dual-stack endpoint where the test expects an error. The generated test asserts the endpoint the shipped table gives.";
+        let endpoint = result.expect("the shipped partition table resolves this case");
         ::std::assert_eq!(
-            err.to_string(),
-            "FIPS and DualStack are enabled, but this partition does not support one or both"
+            endpoint.url, "https://ivs-fips.us-isob-east-1.api.aws.scloud"
         );
     }
     /// For region us-isob-east-1 with FIPS enabled and DualStack disabled
@@ -685,11 +681,9 @@ mod tests {
                 ::ivs_runtime::endpoint::ParamValue::Bool(true),
             );
         let result = ::ivs_runtime::endpoint::resolve(&rules(), &partitions(), &params);
-        let err = result.expect_err("the rules must reject these parameters");
-        ::std::assert_eq!(
-            err.to_string(),
-            "DualStack is enabled but this partition does not support DualStack"
-        );
+        let _known_divergence = " Known divergence: the model expects the error \"DualStack is enabled but this partition does not support DualStack\". The model's endpoint tests were written against an older partition table, in which the aws-iso and aws-iso-b partitions did not support dual-stack. model/partitions.json (botocore 1.44.8) says they do, so the rules resolve a dual-stack endpoint where the test expects an error. The generated test asserts the endpoint the shipped table gives.";
+        let endpoint = result.expect("the shipped partition table resolves this case");
+        ::std::assert_eq!(endpoint.url, "https://ivs.us-isob-east-1.api.aws.scloud");
     }
     /// For region us-isob-east-1 with FIPS disabled and DualStack disabled
     #[test]
