@@ -223,3 +223,81 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
     );
     Ok(ExitCode::SUCCESS)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `cargo test` fails when `generated/` is not what the generator makes now.
+    #[test]
+    fn generated_crate_is_current() {
+        let args = parse_args(&["--check".to_owned()]).unwrap();
+        let files = generate(&args).unwrap();
+        let mut stale = Vec::new();
+        for (path, text) in &files {
+            if std::fs::read_to_string(args.out.join(path)).ok().as_deref() != Some(text) {
+                stale.push(path.clone());
+            }
+        }
+        let wanted: BTreeSet<String> = files.iter().map(|(p, _)| p.clone()).collect();
+        let orphans: Vec<_> = existing_files(&args.out)
+            .difference(&wanted)
+            .cloned()
+            .collect();
+        assert!(
+            stale.is_empty() && orphans.is_empty(),
+            "generated/ivs is stale: run `cargo xtask codegen`.\nstale: {stale:?}\norphans: {orphans:?}"
+        );
+    }
+
+    #[test]
+    fn generation_is_deterministic() {
+        let args = parse_args(&[]).unwrap();
+        assert_eq!(generate(&args).unwrap(), generate(&args).unwrap());
+    }
+
+    #[test]
+    fn every_file_has_the_preamble() {
+        let args = parse_args(&[]).unwrap();
+        for (path, text) in generate(&args).unwrap() {
+            assert!(
+                text.starts_with("// @generated") || text.starts_with("# @generated"),
+                "{path}"
+            );
+        }
+    }
+
+    /// One line per public item of the IVS crate: a model update shows up in
+    /// `cargo insta review` as exactly the API it changes.
+    #[test]
+    fn ivs_public_api() {
+        let args = parse_args(&[]).unwrap();
+        let files = generate(&args).unwrap();
+        let api = crate::surface::public_api(&files).unwrap();
+        assert!(api.len() > 1000, "{} items", api.len());
+        insta::assert_snapshot!("ivs_public_api", api.join("\n"));
+    }
+
+    #[test]
+    fn bad_models_write_nothing() {
+        let dir = std::env::temp_dir().join(format!("xtask-bad-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let model = dir.join("bad.json");
+        std::fs::write(
+            &model,
+            "{\"smithy\": \"2.0\", \"shapes\": {\"a.b#X\": {\"type\": \"nope\"}}}",
+        )
+        .unwrap();
+        let out = dir.join("out");
+        let err = run(&[
+            "--model".into(),
+            model.display().to_string(),
+            "--out".into(),
+            out.display().to_string(),
+        ])
+        .unwrap_err();
+        assert!(err.contains("a.b#X: unknown shape type `nope`"), "{err}");
+        assert!(!out.exists(), "nothing may be written for a bad model");
+        std::fs::remove_dir_all(&dir).ok();
+    }
+}

@@ -2,6 +2,8 @@
 
 mod codegen_cmd;
 mod diff;
+#[cfg(test)]
+mod surface;
 
 use std::process::ExitCode;
 
