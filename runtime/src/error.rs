@@ -216,7 +216,8 @@ impl Failure {
 
     /// The message: the service's, else our own description.
     pub fn message(&self) -> Option<&str> {
-        self.inner.meta
+        self.inner
+            .meta
             .message
             .as_deref()
             .or(Some(self.inner.description.as_str()).filter(|d| !d.is_empty()))
