@@ -1,0 +1,1 @@
+//! Tests of the generated `ivs` client live under `tests/`; this library is empty.
