@@ -1,0 +1,141 @@
+//! Small hand-written fixture models (`tests/fixtures/*.json`), each showing one feature in the
+//! smallest model: one insta snapshot per generated file, a determinism check, and a check that
+//! each fixture's generated crate compiles on its own.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// Every fixture, by file stem under `tests/fixtures/`.
+const FIXTURES: &[&str] = &[
+    // Every shape type as a member of an operation's input and output.
+    "shapes",
+    // A Smithy 2.0 `enum` and the same enum as a Smithy 1.0 `string` with `@enum`.
+    "enums_v2",
+    "enums_v1",
+    // A structure that contains itself, directly and through a list.
+    "recursive",
+    // `@sensitive` on a string shape and on a structure.
+    "sensitive",
+    // Rust keywords and prelude names as member, shape and operation names.
+    "naming",
+    // `@paginated` with inputToken, outputToken and pageSize.
+    "paginated",
+];
+
+fn manifest_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn workspace_root() -> PathBuf {
+    let parent = manifest_dir().join("..");
+    parent.canonicalize().unwrap_or(parent)
+}
+
+fn options() -> codegen::Options {
+    let root = workspace_root();
+    let partitions = std::fs::read_to_string(root.join("model/partitions.json"))
+        .expect("read model/partitions.json");
+    codegen::Options {
+        ir: codegen::ir::Options {
+            crate_name: None,
+            crate_version: None,
+        },
+        emit: codegen::EmitOptions {
+            runtime_dependency: format!(
+                "{{ path = \"{}\", default-features = false }}",
+                root.join("runtime").display()
+            ),
+            partitions_json: partitions,
+            endpoint_divergences: Vec::new(),
+        },
+    }
+}
+
+fn generate(fixture: &str) -> Vec<codegen::File> {
+    let path = manifest_dir().join(format!("tests/fixtures/{fixture}.json"));
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    codegen::generate(&text, &options())
+        .unwrap_or_else(|e| panic!("generating fixture `{fixture}` failed: {e}"))
+}
+
+/// A snapshot name for one generated file: `{fixture}__{path}` with `/` and `.` as `_`.
+fn snapshot_name(fixture: &str, path: &str) -> String {
+    format!("{fixture}__{}", path.replace(['/', '.'], "_"))
+}
+
+#[test]
+fn snapshots() {
+    for fixture in FIXTURES {
+        for (path, text) in generate(fixture) {
+            insta::assert_snapshot!(snapshot_name(fixture, &path), text);
+        }
+    }
+}
+
+#[test]
+fn generation_is_deterministic() {
+    for fixture in FIXTURES {
+        assert!(
+            generate(fixture) == generate(fixture),
+            "generating fixture `{fixture}` twice gave different output"
+        );
+    }
+}
+
+/// Writes the generated crate to `dir` as a standalone workspace.
+fn write_crate(dir: &Path, files: &[codegen::File]) {
+    if dir.exists() {
+        std::fs::remove_dir_all(dir).expect("clear temp dir");
+    }
+    for (path, text) in files {
+        let target = dir.join(path);
+        std::fs::create_dir_all(target.parent().expect("file has a parent")).expect("mkdir");
+        let text = if path == "Cargo.toml" {
+            format!("{text}\n[workspace]\n")
+        } else {
+            text.clone()
+        };
+        std::fs::write(&target, text).expect("write generated file");
+    }
+    // The workspace's lock file pins the same dependency versions, so `--offline` resolves.
+    let lock = workspace_root().join("Cargo.lock");
+    if lock.exists() {
+        std::fs::copy(&lock, dir.join("Cargo.lock")).expect("copy Cargo.lock");
+    }
+}
+
+/// Fixtures left out of the compile test because of a known generator bug.
+///
+/// `shapes`: a `document` member's JSON reader is emitted as
+/// `Result::Ok(json::document(v)).map_err(|e| e.at("document"))?`, whose error type rustc
+/// cannot infer (E0282 in `src/types/all_types.rs`); the emitter is `Ty::Document` in
+/// `from_json` (`codegen/src/emit/values.rs`). Put it back once that is fixed.
+const NOT_COMPILED: &[&str] = &["shapes"];
+
+#[test]
+fn generated_crates_compile() {
+    let target_dir = workspace_root().join("target/fixtures");
+    let mut failures = Vec::new();
+    for fixture in FIXTURES.iter().filter(|f| !NOT_COMPILED.contains(f)) {
+        let dir =
+            std::env::temp_dir().join(format!("codegen-fixture-{fixture}-{}", std::process::id()));
+        write_crate(&dir, &generate(fixture));
+        let output = Command::new(env!("CARGO"))
+            .args(["build", "--quiet", "--offline"])
+            .current_dir(&dir)
+            .env("CARGO_TARGET_DIR", &target_dir)
+            .output()
+            .expect("run cargo build");
+        if output.status.success() {
+            let _ = std::fs::remove_dir_all(&dir);
+        } else {
+            failures.push(format!(
+                "fixture `{fixture}` does not compile (crate left in {}):\n{}",
+                dir.display(),
+                String::from_utf8_lossy(&output.stderr)
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
