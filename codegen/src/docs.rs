@@ -239,10 +239,26 @@ impl Converter {
                 last.push_str("**");
             }
         }
-        self.lines
-            .into_iter()
-            .map(|l| l.trim_start_matches(['#', '=']).to_owned())
-            .collect()
+        // Text right after a list item would continue it lazily; a blank line ends the list.
+        let is_item = |l: &str| {
+            let t = l.trim_start();
+            t.starts_with("- ")
+                || t.split_once(". ")
+                    .is_some_and(|(n, _)| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
+        };
+        let mut out: Vec<String> = Vec::with_capacity(self.lines.len());
+        for l in self.lines {
+            let l = l.trim_start_matches(['#', '=']).to_owned();
+            if out.last().is_some_and(|p| is_item(p))
+                && !l.is_empty()
+                && !is_item(&l)
+                && !l.starts_with("  ")
+            {
+                out.push(String::new());
+            }
+            out.push(l);
+        }
+        out
     }
 }
 

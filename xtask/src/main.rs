@@ -12,7 +12,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("codegen") => codegen_cmd::run(&args[1..]),
         Some("diff") => diff::run(&args[1..]),
-        _ => Err(format!(
+        _ => Err(String::from(
             "usage: cargo xtask <command>\n\ncommands:\n  codegen [--model PATH] [--out DIR] [--crate-name NAME] [--check]\n      regenerate the client crate (default: model/ivs.json -> generated/ivs)\n  diff OLD NEW [--format text|json|markdown] [--fail-on NOTE|WARNING|DANGER|ERROR] [--docs]\n      what a model update changes, how breaking it is, and its semver level\n"
         )),
     };

@@ -239,7 +239,7 @@ fn field_name(model_name: &str) -> String {
 
 /// A builder member the caller must set: `@required` without a default.
 fn required_in_builder(m: &crate::model::Member) -> bool {
-    m.has_trait("required") && !m.trait_value("default").is_some_and(|v| !v.is_null())
+    m.has_trait("required") && m.trait_value("default").is_none_or(|v| v.is_null())
 }
 
 /// What a getter returns: `T` for members that always have a value, else `Option<T>`. The

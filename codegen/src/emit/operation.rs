@@ -297,6 +297,9 @@ fn fluent_builder(ir: &Ir, op: &OperationIr, input: &StructIr) -> TokenStream {
 
 fn scalar_or_list_text(m: &MemberIr, v: TokenStream, default_format: &str) -> (bool, TokenStream) {
     match &m.ty {
+        Ty::List { member, .. } if matches!(**member, Ty::String) => {
+            (true, quote! { ::std::clone::Clone::clone(#v) })
+        }
         Ty::List { member, .. } => {
             let inner = to_text(
                 member,
@@ -478,7 +481,8 @@ fn serialize_request(ir: &Ir, op: &OperationIr, input: &StructIr) -> TokenStream
     };
     quote! {
         /// Builds the HTTP request of `input` (path and query only; the endpoint comes later).
-        #[allow(unused_mut)]
+        // Each binding appends in model order; a `vec![]` literal would need them all at once.
+        #[allow(unused_mut, clippy::vec_init_then_push)]
         fn serialize_request(input: &#in_name) -> ::std::result::Result<::ivs_runtime::http::HttpRequest, ::ivs_runtime::error::Failure> {
             let mut uri = ::std::string::String::new();
             #(#path)*

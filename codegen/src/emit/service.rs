@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use serde_json::Value;
 
-use super::{docs, ident, EmitOptions};
+use super::{ident, EmitOptions};
 use crate::ir::{Ir, OperationIr, Placement, StructRole, Ty};
 use crate::names;
 
@@ -70,7 +70,7 @@ pub(crate) fn types_mod(
 pub(crate) fn operation_mod(ir: &Ir) -> TokenStream {
     let mods = ir.operations.iter().map(|op| {
         let m = ident(&op.snake);
-        let d = docs(&op.docs);
+        let d = super::docs_or(&op.docs, &format!("The `{}` operation.", op.name));
         quote! { #d pub mod #m; }
     });
     quote! {
@@ -85,7 +85,7 @@ pub(crate) fn client(ir: &Ir) -> TokenStream {
         let m = ident(&op.snake);
         let module = ident(&op.snake);
         let fluent = format_ident!("{}FluentBuilder", op.name);
-        let d = docs(&op.docs);
+        let d = super::docs_or(&op.docs, &format!("Calls the `{}` operation.", op.name));
         let dep = super::deprecated(&op.deprecated);
         quote! {
             #d
@@ -276,6 +276,11 @@ pub(crate) fn endpoint(ir: &Ir, options: &EmitOptions) -> TokenStream {
             let v = param_value(v);
             quote! { params.0.insert(#k.to_owned(), #v); }
         });
+        let decl = if params.is_empty() {
+            quote! { let params = ::ivs_runtime::endpoint::Params::default(); }
+        } else {
+            quote! { let mut params = ::ivs_runtime::endpoint::Params::default(); }
+        };
         let expect = case.get("expect").cloned().unwrap_or(Value::Null);
         let divergence = options
             .endpoint_divergences
@@ -326,7 +331,7 @@ pub(crate) fn endpoint(ir: &Ir, options: &EmitOptions) -> TokenStream {
             #[doc = #doc]
             #[test]
             fn #name() {
-                let mut params = ::ivs_runtime::endpoint::Params::default();
+                #decl
                 #( #sets )*
                 let result = ::ivs_runtime::endpoint::resolve(&rules(), &partitions(), &params);
                 #check

@@ -216,6 +216,37 @@ fn debug_impl(
     }
 }
 
+/// `field: self.field.unwrap_or(..)`, eager for `Copy` values, through `Default` where the
+/// value is the type's default, lazy otherwise.
+fn fill(f: &proc_macro2::Ident, m: &MemberIr, v: TokenStream) -> TokenStream {
+    let text = v.to_string();
+    let is_default = m.default.is_none()
+        && !m.boxed
+        && matches!(
+            m.ty,
+            Ty::String
+                | Ty::BigInteger
+                | Ty::BigDecimal
+                | Ty::List { .. }
+                | Ty::Map { .. }
+                | Ty::Blob
+        );
+    if is_default
+        || text == "0" && is_copy(&m.ty) && !matches!(m.ty, Ty::Float | Ty::Double)
+        || text == "false"
+    {
+        quote! { #f: self.#f.unwrap_or_default(), }
+    } else if is_copy(&m.ty) && !m.boxed {
+        quote! { #f: self.#f.unwrap_or(#v), }
+    } else if let (Ty::Struct(_), None, false) = (&m.ty, &m.default, m.boxed) {
+        // `T::zero()`: pass the function itself.
+        let path: TokenStream = text.trim_end_matches("()").trim_end().parse().unwrap_or(v);
+        quote! { #f: self.#f.unwrap_or_else(#path), }
+    } else {
+        quote! { #f: self.#f.unwrap_or_else(|| #v), }
+    }
+}
+
 /// A structure, its builder and its JSON conversions.
 pub(crate) fn structure(ir: &Ir, s: &StructIr) -> TokenStream {
     let name = ident(&s.rust_name);
@@ -264,7 +295,7 @@ pub(crate) fn structure(ir: &Ir, s: &StructIr) -> TokenStream {
         } else if let Some(d) = &m.default {
             let v = default_value(ir, &m.ty, d);
             let v = if m.boxed { quote! { ::std::boxed::Box::new(#v) } } else { v };
-            quote! { #f: self.#f.unwrap_or_else(|| #v), }
+            fill(&f, m, v)
         } else {
             let label = &m.name;
             let msg = format!("`{label}` is required to build {}", s.rust_name);
@@ -285,7 +316,7 @@ pub(crate) fn structure(ir: &Ir, s: &StructIr) -> TokenStream {
             } else {
                 v
             };
-            quote! { #f: self.#f.unwrap_or_else(|| #v), }
+            fill(&f, m, v)
         }
     });
     let meta_init = if is_error {
@@ -515,7 +546,7 @@ pub(crate) fn structure(ir: &Ir, s: &StructIr) -> TokenStream {
                 }
                 impl ::std::fmt::Display for #name {
                     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                        ::std::write!(f, "{}", #code)?;
+                        f.write_str(#code)?;
                         if let ::std::option::Option::Some(m) = self.message() {
                             ::std::write!(f, ": {m}")?;
                         }

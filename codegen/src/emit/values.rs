@@ -102,7 +102,9 @@ pub(crate) fn from_json(ir: &Ir, ty: &Ty, v: TokenStream, format: Option<&str>) 
             let f = ts_format(element_format(ty, format), "epoch-seconds");
             quote! { #json::timestamp(#v, #f) }
         }
-        Ty::Document => quote! { ::std::result::Result::Ok(#json::document(#v)) },
+        Ty::Document => {
+            quote! { ::std::result::Result::<_, #json::DeError>::Ok(#json::document(#v)) }
+        }
         Ty::Enum(id) => {
             let p = type_path(ir, id);
             quote! { #json::string(#v).map(|s| #p::from(s.as_str())) }
@@ -126,9 +128,15 @@ pub(crate) fn from_json(ir: &Ir, ty: &Ty, v: TokenStream, format: Option<&str>) 
             } else {
                 inner
             };
+            // Dense lists drop nulls; sparse lists keep them as `None`.
+            let keep = if *sparse {
+                quote! {}
+            } else {
+                quote! { .filter(|(_, item)| !item.is_null()) }
+            };
             quote! {
                 #json::array(#v).and_then(|items| items.iter().enumerate()
-                    .filter(|(_, item)| #sparse || !item.is_null())
+                    #keep
                     .map(|(i, item)| (#elem).map_err(|e| e.at_index(i)))
                     .collect::<::std::result::Result<::std::vec::Vec<_>, _>>())
             }
@@ -150,9 +158,14 @@ pub(crate) fn from_json(ir: &Ir, ty: &Ty, v: TokenStream, format: Option<&str>) 
             } else {
                 inner
             };
+            let keep = if *sparse {
+                quote! {}
+            } else {
+                quote! { .filter(|(_, item)| !item.is_null()) }
+            };
             quote! {
                 #json::object(#v).and_then(|entries| entries.iter()
-                    .filter(|(_, item)| #sparse || !item.is_null())
+                    #keep
                     .map(|(key, item)| (#elem).map(|value| (#k, value)).map_err(|e| e.at_key(key)))
                     .collect::<::std::result::Result<::std::collections::HashMap<_, _>, _>>())
             }

@@ -850,7 +850,7 @@ mod tests {
     /// Missing region
     #[test]
     fn case_30() {
-        let mut params = ::ivs_runtime::endpoint::Params::default();
+        let params = ::ivs_runtime::endpoint::Params::default();
         let result = ::ivs_runtime::endpoint::resolve(&rules(), &partitions(), &params);
         let err = result.expect_err("the rules must reject these parameters");
         ::std::assert_eq!(err.to_string(), "Invalid Configuration: Missing Region");

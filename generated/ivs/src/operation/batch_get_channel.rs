@@ -220,7 +220,7 @@ impl BatchGetChannelOutput {
                         items
                             .iter()
                             .enumerate()
-                            .filter(|(_, item)| false || !item.is_null())
+                            .filter(|(_, item)| !item.is_null())
                             .map(|(i, item)| {
                                 (crate::types::Channel::from_json(item))
                                     .map_err(|e| e.at_index(i))
@@ -240,7 +240,7 @@ impl BatchGetChannelOutput {
                         items
                             .iter()
                             .enumerate()
-                            .filter(|(_, item)| false || !item.is_null())
+                            .filter(|(_, item)| !item.is_null())
                             .map(|(i, item)| {
                                 (crate::types::BatchError::from_json(item))
                                     .map_err(|e| e.at_index(i))
@@ -428,7 +428,7 @@ pub(crate) async fn send(
 }
 
 /// Builds the HTTP request of `input` (path and query only; the endpoint comes later).
-#[allow(unused_mut)]
+#[allow(unused_mut, clippy::vec_init_then_push)]
 fn serialize_request(
     input: &BatchGetChannelInput,
 ) -> ::std::result::Result<

@@ -224,7 +224,7 @@ impl BatchGetStreamKeyOutput {
                         items
                             .iter()
                             .enumerate()
-                            .filter(|(_, item)| false || !item.is_null())
+                            .filter(|(_, item)| !item.is_null())
                             .map(|(i, item)| {
                                 (crate::types::StreamKey::from_json(item))
                                     .map_err(|e| e.at_index(i))
@@ -244,7 +244,7 @@ impl BatchGetStreamKeyOutput {
                         items
                             .iter()
                             .enumerate()
-                            .filter(|(_, item)| false || !item.is_null())
+                            .filter(|(_, item)| !item.is_null())
                             .map(|(i, item)| {
                                 (crate::types::BatchError::from_json(item))
                                     .map_err(|e| e.at_index(i))
@@ -432,7 +432,7 @@ pub(crate) async fn send(
 }
 
 /// Builds the HTTP request of `input` (path and query only; the endpoint comes later).
-#[allow(unused_mut)]
+#[allow(unused_mut, clippy::vec_init_then_push)]
 fn serialize_request(
     input: &BatchGetStreamKeyInput,
 ) -> ::std::result::Result<

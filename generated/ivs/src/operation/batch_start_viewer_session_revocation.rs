@@ -209,7 +209,7 @@ impl BatchStartViewerSessionRevocationOutput {
                         items
                             .iter()
                             .enumerate()
-                            .filter(|(_, item)| false || !item.is_null())
+                            .filter(|(_, item)| !item.is_null())
                             .map(|(i, item)| {
                                 (crate::types::BatchStartViewerSessionRevocationError::from_json(
                                     item,
@@ -497,7 +497,7 @@ pub(crate) async fn send(
 }
 
 /// Builds the HTTP request of `input` (path and query only; the endpoint comes later).
-#[allow(unused_mut)]
+#[allow(unused_mut, clippy::vec_init_then_push)]
 fn serialize_request(
     input: &BatchStartViewerSessionRevocationInput,
 ) -> ::std::result::Result<

@@ -374,7 +374,7 @@ pub(crate) async fn send(
 }
 
 /// Builds the HTTP request of `input` (path and query only; the endpoint comes later).
-#[allow(unused_mut)]
+#[allow(unused_mut, clippy::vec_init_then_push)]
 fn serialize_request(
     input: &DeleteStreamKeyInput,
 ) -> ::std::result::Result<

@@ -374,7 +374,7 @@ impl ListChannelsOutputBuilder {
     /// responses that omit them).
     pub(crate) fn build_lenient(self) -> ListChannelsOutput {
         ListChannelsOutput {
-            channels: self.channels.unwrap_or_else(|| ::std::vec::Vec::new()),
+            channels: self.channels.unwrap_or_default(),
             next_token: self.next_token,
         }
     }
@@ -406,7 +406,7 @@ impl ListChannelsOutput {
                         items
                             .iter()
                             .enumerate()
-                            .filter(|(_, item)| false || !item.is_null())
+                            .filter(|(_, item)| !item.is_null())
                             .map(|(i, item)| {
                                 (crate::types::ChannelSummary::from_json(item))
                                     .map_err(|e| e.at_index(i))
@@ -817,7 +817,7 @@ pub(crate) async fn send(
 }
 
 /// Builds the HTTP request of `input` (path and query only; the endpoint comes later).
-#[allow(unused_mut)]
+#[allow(unused_mut, clippy::vec_init_then_push)]
 fn serialize_request(
     input: &ListChannelsInput,
 ) -> ::std::result::Result<

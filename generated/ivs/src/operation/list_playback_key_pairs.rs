@@ -229,7 +229,7 @@ impl ListPlaybackKeyPairsOutputBuilder {
     /// responses that omit them).
     pub(crate) fn build_lenient(self) -> ListPlaybackKeyPairsOutput {
         ListPlaybackKeyPairsOutput {
-            key_pairs: self.key_pairs.unwrap_or_else(|| ::std::vec::Vec::new()),
+            key_pairs: self.key_pairs.unwrap_or_default(),
             next_token: self.next_token,
         }
     }
@@ -261,7 +261,7 @@ impl ListPlaybackKeyPairsOutput {
                         items
                             .iter()
                             .enumerate()
-                            .filter(|(_, item)| false || !item.is_null())
+                            .filter(|(_, item)| !item.is_null())
                             .map(|(i, item)| {
                                 (crate::types::PlaybackKeyPairSummary::from_json(item))
                                     .map_err(|e| e.at_index(i))
@@ -597,7 +597,7 @@ pub(crate) async fn send(
 }
 
 /// Builds the HTTP request of `input` (path and query only; the endpoint comes later).
-#[allow(unused_mut)]
+#[allow(unused_mut, clippy::vec_init_then_push)]
 fn serialize_request(
     input: &ListPlaybackKeyPairsInput,
 ) -> ::std::result::Result<

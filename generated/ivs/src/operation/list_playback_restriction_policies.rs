@@ -242,7 +242,7 @@ impl ListPlaybackRestrictionPoliciesOutputBuilder {
         ListPlaybackRestrictionPoliciesOutput {
             playback_restriction_policies: self
                 .playback_restriction_policies
-                .unwrap_or_else(|| ::std::vec::Vec::new()),
+                .unwrap_or_default(),
             next_token: self.next_token,
         }
     }
@@ -274,7 +274,7 @@ impl ListPlaybackRestrictionPoliciesOutput {
                         items
                             .iter()
                             .enumerate()
-                            .filter(|(_, item)| false || !item.is_null())
+                            .filter(|(_, item)| !item.is_null())
                             .map(|(i, item)| {
                                 (crate::types::PlaybackRestrictionPolicySummary::from_json(
                                     item,
@@ -654,7 +654,7 @@ pub(crate) async fn send(
 }
 
 /// Builds the HTTP request of `input` (path and query only; the endpoint comes later).
-#[allow(unused_mut)]
+#[allow(unused_mut, clippy::vec_init_then_push)]
 fn serialize_request(
     input: &ListPlaybackRestrictionPoliciesInput,
 ) -> ::std::result::Result<

@@ -240,9 +240,7 @@ impl ListRecordingConfigurationsOutputBuilder {
     /// responses that omit them).
     pub(crate) fn build_lenient(self) -> ListRecordingConfigurationsOutput {
         ListRecordingConfigurationsOutput {
-            recording_configurations: self
-                .recording_configurations
-                .unwrap_or_else(|| ::std::vec::Vec::new()),
+            recording_configurations: self.recording_configurations.unwrap_or_default(),
             next_token: self.next_token,
         }
     }
@@ -274,7 +272,7 @@ impl ListRecordingConfigurationsOutput {
                         items
                             .iter()
                             .enumerate()
-                            .filter(|(_, item)| false || !item.is_null())
+                            .filter(|(_, item)| !item.is_null())
                             .map(|(i, item)| {
                                 (crate::types::RecordingConfigurationSummary::from_json(
                                     item,
@@ -637,7 +635,7 @@ pub(crate) async fn send(
 }
 
 /// Builds the HTTP request of `input` (path and query only; the endpoint comes later).
-#[allow(unused_mut)]
+#[allow(unused_mut, clippy::vec_init_then_push)]
 fn serialize_request(
     input: &ListRecordingConfigurationsInput,
 ) -> ::std::result::Result<

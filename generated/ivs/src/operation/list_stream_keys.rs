@@ -261,7 +261,7 @@ impl ListStreamKeysOutputBuilder {
     /// responses that omit them).
     pub(crate) fn build_lenient(self) -> ListStreamKeysOutput {
         ListStreamKeysOutput {
-            stream_keys: self.stream_keys.unwrap_or_else(|| ::std::vec::Vec::new()),
+            stream_keys: self.stream_keys.unwrap_or_default(),
             next_token: self.next_token,
         }
     }
@@ -293,7 +293,7 @@ impl ListStreamKeysOutput {
                         items
                             .iter()
                             .enumerate()
-                            .filter(|(_, item)| false || !item.is_null())
+                            .filter(|(_, item)| !item.is_null())
                             .map(|(i, item)| {
                                 (crate::types::StreamKeySummary::from_json(item))
                                     .map_err(|e| e.at_index(i))
@@ -675,7 +675,7 @@ pub(crate) async fn send(
 }
 
 /// Builds the HTTP request of `input` (path and query only; the endpoint comes later).
-#[allow(unused_mut)]
+#[allow(unused_mut, clippy::vec_init_then_push)]
 fn serialize_request(
     input: &ListStreamKeysInput,
 ) -> ::std::result::Result<

@@ -264,9 +264,7 @@ impl ListStreamSessionsOutputBuilder {
     /// responses that omit them).
     pub(crate) fn build_lenient(self) -> ListStreamSessionsOutput {
         ListStreamSessionsOutput {
-            stream_sessions: self
-                .stream_sessions
-                .unwrap_or_else(|| ::std::vec::Vec::new()),
+            stream_sessions: self.stream_sessions.unwrap_or_default(),
             next_token: self.next_token,
         }
     }
@@ -298,7 +296,7 @@ impl ListStreamSessionsOutput {
                         items
                             .iter()
                             .enumerate()
-                            .filter(|(_, item)| false || !item.is_null())
+                            .filter(|(_, item)| !item.is_null())
                             .map(|(i, item)| {
                                 (crate::types::StreamSessionSummary::from_json(item))
                                     .map_err(|e| e.at_index(i))
@@ -680,7 +678,7 @@ pub(crate) async fn send(
 }
 
 /// Builds the HTTP request of `input` (path and query only; the endpoint comes later).
-#[allow(unused_mut)]
+#[allow(unused_mut, clippy::vec_init_then_push)]
 fn serialize_request(
     input: &ListStreamSessionsInput,
 ) -> ::std::result::Result<

@@ -258,7 +258,7 @@ impl ListStreamsOutputBuilder {
     /// responses that omit them).
     pub(crate) fn build_lenient(self) -> ListStreamsOutput {
         ListStreamsOutput {
-            streams: self.streams.unwrap_or_else(|| ::std::vec::Vec::new()),
+            streams: self.streams.unwrap_or_default(),
             next_token: self.next_token,
         }
     }
@@ -290,7 +290,7 @@ impl ListStreamsOutput {
                         items
                             .iter()
                             .enumerate()
-                            .filter(|(_, item)| false || !item.is_null())
+                            .filter(|(_, item)| !item.is_null())
                             .map(|(i, item)| {
                                 (crate::types::StreamSummary::from_json(item))
                                     .map_err(|e| e.at_index(i))
@@ -639,7 +639,7 @@ pub(crate) async fn send(
 }
 
 /// Builds the HTTP request of `input` (path and query only; the endpoint comes later).
-#[allow(unused_mut)]
+#[allow(unused_mut, clippy::vec_init_then_push)]
 fn serialize_request(
     input: &ListStreamsInput,
 ) -> ::std::result::Result<

@@ -166,7 +166,7 @@ impl ListTagsForResourceOutputBuilder {
     /// responses that omit them).
     pub(crate) fn build_lenient(self) -> ListTagsForResourceOutput {
         ListTagsForResourceOutput {
-            tags: self.tags.unwrap_or_else(|| ::std::collections::HashMap::new()),
+            tags: self.tags.unwrap_or_default(),
         }
     }
 }
@@ -195,7 +195,7 @@ impl ListTagsForResourceOutput {
                     .and_then(|entries| {
                         entries
                             .iter()
-                            .filter(|(_, item)| false || !item.is_null())
+                            .filter(|(_, item)| !item.is_null())
                             .map(|(key, item)| {
                                 (::ivs_runtime::json::string(item))
                                     .map(|value| (::std::clone::Clone::clone(key), value))
@@ -451,7 +451,7 @@ pub(crate) async fn send(
 }
 
 /// Builds the HTTP request of `input` (path and query only; the endpoint comes later).
-#[allow(unused_mut)]
+#[allow(unused_mut, clippy::vec_init_then_push)]
 fn serialize_request(
     input: &ListTagsForResourceInput,
 ) -> ::std::result::Result<

@@ -413,7 +413,7 @@ pub(crate) async fn send(
 }
 
 /// Builds the HTTP request of `input` (path and query only; the endpoint comes later).
-#[allow(unused_mut)]
+#[allow(unused_mut, clippy::vec_init_then_push)]
 fn serialize_request(
     input: &UntagResourceInput,
 ) -> ::std::result::Result<
@@ -438,11 +438,7 @@ fn serialize_request(
     uri.push_str(&::ivs_runtime::encoding::encode_label(&value, false));
     let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
     if let ::std::option::Option::Some(v) = &input.tag_keys {
-        for item in v
-            .iter()
-            .map(|item| ::std::clone::Clone::clone(item))
-            .collect::<::std::vec::Vec<_>>()
-        {
+        for item in ::std::clone::Clone::clone(v) {
             query.push(("tagKeys".to_owned(), item));
         }
     }

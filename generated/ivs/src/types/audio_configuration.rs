@@ -158,9 +158,9 @@ impl AudioConfigurationBuilder {
     pub fn build(self) -> AudioConfiguration {
         AudioConfiguration {
             codec: self.codec,
-            target_bitrate: self.target_bitrate.unwrap_or_else(|| 0),
-            sample_rate: self.sample_rate.unwrap_or_else(|| 0),
-            channels: self.channels.unwrap_or_else(|| 0),
+            target_bitrate: self.target_bitrate.unwrap_or_default(),
+            sample_rate: self.sample_rate.unwrap_or_default(),
+            channels: self.channels.unwrap_or_default(),
             track: self.track,
         }
     }

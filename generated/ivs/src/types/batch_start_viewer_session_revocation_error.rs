@@ -173,10 +173,8 @@ impl BatchStartViewerSessionRevocationErrorBuilder {
     /// responses that omit them).
     pub(crate) fn build_lenient(self) -> BatchStartViewerSessionRevocationError {
         BatchStartViewerSessionRevocationError {
-            channel_arn: self
-                .channel_arn
-                .unwrap_or_else(|| ::std::string::String::new()),
-            viewer_id: self.viewer_id.unwrap_or_else(|| ::std::string::String::new()),
+            channel_arn: self.channel_arn.unwrap_or_default(),
+            viewer_id: self.viewer_id.unwrap_or_default(),
             code_value: self.code_value,
             message_value: self.message_value,
         }

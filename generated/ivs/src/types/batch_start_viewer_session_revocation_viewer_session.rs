@@ -148,7 +148,7 @@ impl BatchStartViewerSessionRevocationViewerSessionBuilder {
                 ))?,
             viewer_session_versions_less_than_or_equal_to: self
                 .viewer_session_versions_less_than_or_equal_to
-                .unwrap_or_else(|| 0),
+                .unwrap_or_default(),
         })
     }
 }

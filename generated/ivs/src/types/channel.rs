@@ -501,9 +501,9 @@ impl ChannelBuilder {
             recording_configuration_arn: self.recording_configuration_arn,
             ingest_endpoint: self.ingest_endpoint,
             playback_url: self.playback_url,
-            authorized: self.authorized.unwrap_or_else(|| false),
+            authorized: self.authorized.unwrap_or_default(),
             tags: self.tags,
-            insecure_ingest: self.insecure_ingest.unwrap_or_else(|| false),
+            insecure_ingest: self.insecure_ingest.unwrap_or_default(),
             preset: self.preset,
             srt: self.srt,
             playback_restriction_policy_arn: self.playback_restriction_policy_arn,
@@ -623,7 +623,7 @@ impl Channel {
                     .and_then(|entries| {
                         entries
                             .iter()
-                            .filter(|(_, item)| false || !item.is_null())
+                            .filter(|(_, item)| !item.is_null())
                             .map(|(key, item)| {
                                 (::ivs_runtime::json::string(item))
                                     .map(|value| (::std::clone::Clone::clone(key), value))

@@ -343,10 +343,10 @@ impl ChannelSummaryBuilder {
             arn: self.arn,
             name: self.name,
             latency_mode: self.latency_mode,
-            authorized: self.authorized.unwrap_or_else(|| false),
+            authorized: self.authorized.unwrap_or_default(),
             recording_configuration_arn: self.recording_configuration_arn,
             tags: self.tags,
-            insecure_ingest: self.insecure_ingest.unwrap_or_else(|| false),
+            insecure_ingest: self.insecure_ingest.unwrap_or_default(),
             r#type: self.r#type,
             preset: self.preset,
             playback_restriction_policy_arn: self.playback_restriction_policy_arn,
@@ -430,7 +430,7 @@ impl ChannelSummary {
                     .and_then(|entries| {
                         entries
                             .iter()
-                            .filter(|(_, item)| false || !item.is_null())
+                            .filter(|(_, item)| !item.is_null())
                             .map(|(key, item)| {
                                 (::ivs_runtime::json::string(item))
                                     .map(|value| (::std::clone::Clone::clone(key), value))

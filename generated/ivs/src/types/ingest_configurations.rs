@@ -124,12 +124,8 @@ impl IngestConfigurationsBuilder {
     /// responses that omit them).
     pub(crate) fn build_lenient(self) -> IngestConfigurations {
         IngestConfigurations {
-            video_configurations: self
-                .video_configurations
-                .unwrap_or_else(|| ::std::vec::Vec::new()),
-            audio_configurations: self
-                .audio_configurations
-                .unwrap_or_else(|| ::std::vec::Vec::new()),
+            video_configurations: self.video_configurations.unwrap_or_default(),
+            audio_configurations: self.audio_configurations.unwrap_or_default(),
         }
     }
 }
@@ -160,7 +156,7 @@ impl IngestConfigurations {
                         items
                             .iter()
                             .enumerate()
-                            .filter(|(_, item)| false || !item.is_null())
+                            .filter(|(_, item)| !item.is_null())
                             .map(|(i, item)| {
                                 (crate::types::VideoConfiguration::from_json(item))
                                     .map_err(|e| e.at_index(i))
@@ -180,7 +176,7 @@ impl IngestConfigurations {
                         items
                             .iter()
                             .enumerate()
-                            .filter(|(_, item)| false || !item.is_null())
+                            .filter(|(_, item)| !item.is_null())
                             .map(|(i, item)| {
                                 (crate::types::AudioConfiguration::from_json(item))
                                     .map_err(|e| e.at_index(i))

@@ -119,7 +119,7 @@ impl MultitrackInputConfigurationBuilder {
     /// Builds a [`MultitrackInputConfiguration`].
     pub fn build(self) -> MultitrackInputConfiguration {
         MultitrackInputConfiguration {
-            enabled: self.enabled.unwrap_or_else(|| false),
+            enabled: self.enabled.unwrap_or_default(),
             policy: self.policy,
             maximum_resolution: self.maximum_resolution,
         }

@@ -268,13 +268,9 @@ impl PlaybackRestrictionPolicySummaryBuilder {
     /// responses that omit them).
     pub(crate) fn build_lenient(self) -> PlaybackRestrictionPolicySummary {
         PlaybackRestrictionPolicySummary {
-            arn: self.arn.unwrap_or_else(|| ::std::string::String::new()),
-            allowed_countries: self
-                .allowed_countries
-                .unwrap_or_else(|| ::std::vec::Vec::new()),
-            allowed_origins: self
-                .allowed_origins
-                .unwrap_or_else(|| ::std::vec::Vec::new()),
+            arn: self.arn.unwrap_or_default(),
+            allowed_countries: self.allowed_countries.unwrap_or_default(),
+            allowed_origins: self.allowed_origins.unwrap_or_default(),
             enable_strict_origin_enforcement: self.enable_strict_origin_enforcement,
             name: self.name,
             tags: self.tags,
@@ -320,7 +316,7 @@ impl PlaybackRestrictionPolicySummary {
                         items
                             .iter()
                             .enumerate()
-                            .filter(|(_, item)| false || !item.is_null())
+                            .filter(|(_, item)| !item.is_null())
                             .map(|(i, item)| {
                                 (::ivs_runtime::json::string(item))
                                     .map_err(|e| e.at_index(i))
@@ -340,7 +336,7 @@ impl PlaybackRestrictionPolicySummary {
                         items
                             .iter()
                             .enumerate()
-                            .filter(|(_, item)| false || !item.is_null())
+                            .filter(|(_, item)| !item.is_null())
                             .map(|(i, item)| {
                                 (::ivs_runtime::json::string(item))
                                     .map_err(|e| e.at_index(i))
@@ -376,7 +372,7 @@ impl PlaybackRestrictionPolicySummary {
                     .and_then(|entries| {
                         entries
                             .iter()
-                            .filter(|(_, item)| false || !item.is_null())
+                            .filter(|(_, item)| !item.is_null())
                             .map(|(key, item)| {
                                 (::ivs_runtime::json::string(item))
                                     .map(|value| (::std::clone::Clone::clone(key), value))

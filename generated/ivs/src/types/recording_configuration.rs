@@ -338,7 +338,7 @@ impl RecordingConfigurationBuilder {
             thumbnail_configuration: self.thumbnail_configuration,
             recording_reconnect_window_seconds: self
                 .recording_reconnect_window_seconds
-                .unwrap_or_else(|| 0),
+                .unwrap_or_default(),
             rendition_configuration: self.rendition_configuration,
         })
     }
@@ -346,11 +346,11 @@ impl RecordingConfigurationBuilder {
     /// responses that omit them).
     pub(crate) fn build_lenient(self) -> RecordingConfiguration {
         RecordingConfiguration {
-            arn: self.arn.unwrap_or_else(|| ::std::string::String::new()),
+            arn: self.arn.unwrap_or_default(),
             name: self.name,
             destination_configuration: self
                 .destination_configuration
-                .unwrap_or_else(|| crate::types::DestinationConfiguration::zero()),
+                .unwrap_or_else(crate::types::DestinationConfiguration::zero),
             state: self
                 .state
                 .unwrap_or_else(|| crate::types::RecordingConfigurationState::from("")),
@@ -358,7 +358,7 @@ impl RecordingConfigurationBuilder {
             thumbnail_configuration: self.thumbnail_configuration,
             recording_reconnect_window_seconds: self
                 .recording_reconnect_window_seconds
-                .unwrap_or_else(|| 0),
+                .unwrap_or_default(),
             rendition_configuration: self.rendition_configuration,
         }
     }
@@ -430,7 +430,7 @@ impl RecordingConfiguration {
                     .and_then(|entries| {
                         entries
                             .iter()
-                            .filter(|(_, item)| false || !item.is_null())
+                            .filter(|(_, item)| !item.is_null())
                             .map(|(key, item)| {
                                 (::ivs_runtime::json::string(item))
                                     .map(|value| (::std::clone::Clone::clone(key), value))

@@ -233,11 +233,11 @@ impl RecordingConfigurationSummaryBuilder {
     /// responses that omit them).
     pub(crate) fn build_lenient(self) -> RecordingConfigurationSummary {
         RecordingConfigurationSummary {
-            arn: self.arn.unwrap_or_else(|| ::std::string::String::new()),
+            arn: self.arn.unwrap_or_default(),
             name: self.name,
             destination_configuration: self
                 .destination_configuration
-                .unwrap_or_else(|| crate::types::DestinationConfiguration::zero()),
+                .unwrap_or_else(crate::types::DestinationConfiguration::zero),
             state: self
                 .state
                 .unwrap_or_else(|| crate::types::RecordingConfigurationState::from("")),
@@ -306,7 +306,7 @@ impl RecordingConfigurationSummary {
                     .and_then(|entries| {
                         entries
                             .iter()
-                            .filter(|(_, item)| false || !item.is_null())
+                            .filter(|(_, item)| !item.is_null())
                             .map(|(key, item)| {
                                 (::ivs_runtime::json::string(item))
                                     .map(|value| (::std::clone::Clone::clone(key), value))

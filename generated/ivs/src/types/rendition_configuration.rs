@@ -182,7 +182,7 @@ impl RenditionConfiguration {
                         items
                             .iter()
                             .enumerate()
-                            .filter(|(_, item)| false || !item.is_null())
+                            .filter(|(_, item)| !item.is_null())
                             .map(|(i, item)| {
                                 (::ivs_runtime::json::string(item)
                                     .map(|s| crate::types::RenditionConfigurationRendition::from(

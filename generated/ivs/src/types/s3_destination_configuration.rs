@@ -78,7 +78,7 @@ impl S3DestinationConfigurationBuilder {
     /// responses that omit them).
     pub(crate) fn build_lenient(self) -> S3DestinationConfiguration {
         S3DestinationConfiguration {
-            bucket_name: self.bucket_name.unwrap_or_else(|| ::std::string::String::new()),
+            bucket_name: self.bucket_name.unwrap_or_default(),
         }
     }
 }

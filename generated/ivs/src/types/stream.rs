@@ -233,7 +233,7 @@ impl StreamBuilder {
             start_time: self.start_time,
             state: self.state,
             health: self.health,
-            viewer_count: self.viewer_count.unwrap_or_else(|| 0),
+            viewer_count: self.viewer_count.unwrap_or_default(),
         }
     }
 }

@@ -23,6 +23,7 @@ pub struct StreamEvent {
     /// - `InvalidMultitrackInputVideoTrackMediaProperties` — The multitrack input stream contained one or more tracks with an invalid codec, resolution, bitrate, or framerate.
     /// - `StreamTakeoverMediaMismatch` — The broadcast client attempted to take over with different media properties (e.g., codec, resolution, or video track type) from the original stream.
     /// - `StreamTakeoverInvalidPriority` — The broadcast client attempted a takeover with either a priority integer value equal to or lower than the original stream's value or a value outside the allowed range of 1 to 2,147,483,647.
+    ///
     /// `StreamTakeoverLimitBreached` — The broadcast client reached the maximum allowed takeover attempts for this stream.
     #[cfg_attr(feature = "serde", serde(rename = "code"))]
     pub code_value: ::std::option::Option<::std::string::String>,
@@ -51,6 +52,7 @@ impl StreamEvent {
     /// - `InvalidMultitrackInputVideoTrackMediaProperties` — The multitrack input stream contained one or more tracks with an invalid codec, resolution, bitrate, or framerate.
     /// - `StreamTakeoverMediaMismatch` — The broadcast client attempted to take over with different media properties (e.g., codec, resolution, or video track type) from the original stream.
     /// - `StreamTakeoverInvalidPriority` — The broadcast client attempted a takeover with either a priority integer value equal to or lower than the original stream's value or a value outside the allowed range of 1 to 2,147,483,647.
+    ///
     /// `StreamTakeoverLimitBreached` — The broadcast client reached the maximum allowed takeover attempts for this stream.
     pub fn code_value(&self) -> ::std::option::Option<&str> {
         self.code_value.as_deref()
@@ -153,6 +155,7 @@ impl StreamEventBuilder {
     /// - `InvalidMultitrackInputVideoTrackMediaProperties` — The multitrack input stream contained one or more tracks with an invalid codec, resolution, bitrate, or framerate.
     /// - `StreamTakeoverMediaMismatch` — The broadcast client attempted to take over with different media properties (e.g., codec, resolution, or video track type) from the original stream.
     /// - `StreamTakeoverInvalidPriority` — The broadcast client attempted a takeover with either a priority integer value equal to or lower than the original stream's value or a value outside the allowed range of 1 to 2,147,483,647.
+    ///
     /// `StreamTakeoverLimitBreached` — The broadcast client reached the maximum allowed takeover attempts for this stream.
     pub fn code_value(
         mut self,
@@ -171,6 +174,7 @@ impl StreamEventBuilder {
     /// - `InvalidMultitrackInputVideoTrackMediaProperties` — The multitrack input stream contained one or more tracks with an invalid codec, resolution, bitrate, or framerate.
     /// - `StreamTakeoverMediaMismatch` — The broadcast client attempted to take over with different media properties (e.g., codec, resolution, or video track type) from the original stream.
     /// - `StreamTakeoverInvalidPriority` — The broadcast client attempted a takeover with either a priority integer value equal to or lower than the original stream's value or a value outside the allowed range of 1 to 2,147,483,647.
+    ///
     /// `StreamTakeoverLimitBreached` — The broadcast client reached the maximum allowed takeover attempts for this stream.
     pub fn set_code_value(
         mut self,
@@ -189,6 +193,7 @@ impl StreamEventBuilder {
     /// - `InvalidMultitrackInputVideoTrackMediaProperties` — The multitrack input stream contained one or more tracks with an invalid codec, resolution, bitrate, or framerate.
     /// - `StreamTakeoverMediaMismatch` — The broadcast client attempted to take over with different media properties (e.g., codec, resolution, or video track type) from the original stream.
     /// - `StreamTakeoverInvalidPriority` — The broadcast client attempted a takeover with either a priority integer value equal to or lower than the original stream's value or a value outside the allowed range of 1 to 2,147,483,647.
+    ///
     /// `StreamTakeoverLimitBreached` — The broadcast client reached the maximum allowed takeover attempts for this stream.
     pub fn get_code_value(&self) -> &::std::option::Option<::std::string::String> {
         &self.code_value

@@ -221,7 +221,7 @@ impl StreamKey {
                     .and_then(|entries| {
                         entries
                             .iter()
-                            .filter(|(_, item)| false || !item.is_null())
+                            .filter(|(_, item)| !item.is_null())
                             .map(|(key, item)| {
                                 (::ivs_runtime::json::string(item))
                                     .map(|value| (::std::clone::Clone::clone(key), value))

@@ -182,7 +182,7 @@ impl StreamKeySummary {
                     .and_then(|entries| {
                         entries
                             .iter()
-                            .filter(|(_, item)| false || !item.is_null())
+                            .filter(|(_, item)| !item.is_null())
                             .map(|(key, item)| {
                                 (::ivs_runtime::json::string(item))
                                     .map(|value| (::std::clone::Clone::clone(key), value))

@@ -404,7 +404,7 @@ impl StreamSession {
                         items
                             .iter()
                             .enumerate()
-                            .filter(|(_, item)| false || !item.is_null())
+                            .filter(|(_, item)| !item.is_null())
                             .map(|(i, item)| {
                                 (crate::types::StreamEvent::from_json(item))
                                     .map_err(|e| e.at_index(i))

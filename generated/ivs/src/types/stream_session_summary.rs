@@ -143,7 +143,7 @@ impl StreamSessionSummaryBuilder {
             stream_id: self.stream_id,
             start_time: self.start_time,
             end_time: self.end_time,
-            has_error_event: self.has_error_event.unwrap_or_else(|| false),
+            has_error_event: self.has_error_event.unwrap_or_default(),
         }
     }
 }

@@ -202,7 +202,7 @@ impl StreamSummaryBuilder {
             stream_id: self.stream_id,
             state: self.state,
             health: self.health,
-            viewer_count: self.viewer_count.unwrap_or_else(|| 0),
+            viewer_count: self.viewer_count.unwrap_or_default(),
             start_time: self.start_time,
         }
     }

@@ -283,7 +283,7 @@ impl ThumbnailConfiguration {
                         items
                             .iter()
                             .enumerate()
-                            .filter(|(_, item)| false || !item.is_null())
+                            .filter(|(_, item)| !item.is_null())
                             .map(|(i, item)| {
                                 (::ivs_runtime::json::string(item)
                                     .map(|s| crate::types::ThumbnailConfigurationStorage::from(

@@ -134,7 +134,7 @@ impl AccessDeniedException {
 
 impl ::std::fmt::Display for AccessDeniedException {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::write!(f, "{}", "AccessDeniedException")?;
+        f.write_str("AccessDeniedException")?;
         if let ::std::option::Option::Some(m) = self.message() {
             ::std::write!(f, ": {m}")?;
         }

@@ -134,7 +134,7 @@ impl ChannelNotBroadcasting {
 
 impl ::std::fmt::Display for ChannelNotBroadcasting {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::write!(f, "{}", "ChannelNotBroadcasting")?;
+        f.write_str("ChannelNotBroadcasting")?;
         if let ::std::option::Option::Some(m) = self.message() {
             ::std::write!(f, ": {m}")?;
         }

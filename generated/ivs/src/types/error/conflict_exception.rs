@@ -134,7 +134,7 @@ impl ConflictException {
 
 impl ::std::fmt::Display for ConflictException {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::write!(f, "{}", "ConflictException")?;
+        f.write_str("ConflictException")?;
         if let ::std::option::Option::Some(m) = self.message() {
             ::std::write!(f, ": {m}")?;
         }

@@ -134,7 +134,7 @@ impl InternalServerException {
 
 impl ::std::fmt::Display for InternalServerException {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::write!(f, "{}", "InternalServerException")?;
+        f.write_str("InternalServerException")?;
         if let ::std::option::Option::Some(m) = self.message() {
             ::std::write!(f, ": {m}")?;
         }

@@ -134,7 +134,7 @@ impl PendingVerification {
 
 impl ::std::fmt::Display for PendingVerification {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::write!(f, "{}", "PendingVerification")?;
+        f.write_str("PendingVerification")?;
         if let ::std::option::Option::Some(m) = self.message() {
             ::std::write!(f, ": {m}")?;
         }

@@ -134,7 +134,7 @@ impl ResourceNotFoundException {
 
 impl ::std::fmt::Display for ResourceNotFoundException {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::write!(f, "{}", "ResourceNotFoundException")?;
+        f.write_str("ResourceNotFoundException")?;
         if let ::std::option::Option::Some(m) = self.message() {
             ::std::write!(f, ": {m}")?;
         }

@@ -134,7 +134,7 @@ impl ServiceQuotaExceededException {
 
 impl ::std::fmt::Display for ServiceQuotaExceededException {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::write!(f, "{}", "ServiceQuotaExceededException")?;
+        f.write_str("ServiceQuotaExceededException")?;
         if let ::std::option::Option::Some(m) = self.message() {
             ::std::write!(f, ": {m}")?;
         }

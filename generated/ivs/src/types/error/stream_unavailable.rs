@@ -134,7 +134,7 @@ impl StreamUnavailable {
 
 impl ::std::fmt::Display for StreamUnavailable {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::write!(f, "{}", "StreamUnavailable")?;
+        f.write_str("StreamUnavailable")?;
         if let ::std::option::Option::Some(m) = self.message() {
             ::std::write!(f, ": {m}")?;
         }

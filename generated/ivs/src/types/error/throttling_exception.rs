@@ -134,7 +134,7 @@ impl ThrottlingException {
 
 impl ::std::fmt::Display for ThrottlingException {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::write!(f, "{}", "ThrottlingException")?;
+        f.write_str("ThrottlingException")?;
         if let ::std::option::Option::Some(m) = self.message() {
             ::std::write!(f, ": {m}")?;
         }
