@@ -266,7 +266,8 @@ pub(crate) fn structure(ir: &Ir, s: &StructIr) -> TokenStream {
         let t = field_type(ir, m);
         let d = docs_or(&m.docs, &format!("The `{}` member.", m.name));
         let dep = deprecated(&m.deprecated);
-        let rename = serde_rename(&m.name);
+        // Errors carry response metadata and are not serde types.
+        let rename = if is_error { quote! {} } else { serde_rename(&m.name) };
         quote! { #d #dep #rename pub #f: #t, }
     });
     let getters = s.members.iter().map(|m| getter(ir, m));

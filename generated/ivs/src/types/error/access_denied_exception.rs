@@ -4,7 +4,6 @@
 #[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct AccessDeniedException {
     /// User does not have sufficient access to perform this action.
-    #[cfg_attr(feature = "serde", serde(rename = "exceptionMessage"))]
     pub exception_message: ::std::option::Option<::std::string::String>,
     pub(crate) meta: ::ivs_runtime::error::ErrorMetadata,
 }

@@ -4,7 +4,6 @@
 #[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ChannelNotBroadcasting {
     /// The stream is offline for the given channel ARN.
-    #[cfg_attr(feature = "serde", serde(rename = "exceptionMessage"))]
     pub exception_message: ::std::option::Option<::std::string::String>,
     pub(crate) meta: ::ivs_runtime::error::ErrorMetadata,
 }

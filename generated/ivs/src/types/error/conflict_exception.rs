@@ -4,7 +4,6 @@
 #[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ConflictException {
     /// Updating or deleting a resource can cause an inconsistent state.
-    #[cfg_attr(feature = "serde", serde(rename = "exceptionMessage"))]
     pub exception_message: ::std::option::Option<::std::string::String>,
     pub(crate) meta: ::ivs_runtime::error::ErrorMetadata,
 }

@@ -4,7 +4,6 @@
 #[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ServiceQuotaExceededException {
     /// Request would cause a service quota to be exceeded.
-    #[cfg_attr(feature = "serde", serde(rename = "exceptionMessage"))]
     pub exception_message: ::std::option::Option<::std::string::String>,
     pub(crate) meta: ::ivs_runtime::error::ErrorMetadata,
 }

@@ -4,7 +4,6 @@
 #[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ValidationException {
     /// The input fails to satisfy the constraints specified by an Amazon Web Services service.
-    #[cfg_attr(feature = "serde", serde(rename = "exceptionMessage"))]
     pub exception_message: ::std::option::Option<::std::string::String>,
     pub(crate) meta: ::ivs_runtime::error::ErrorMetadata,
 }
