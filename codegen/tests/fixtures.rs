@@ -31,6 +31,8 @@ fn workspace_root() -> PathBuf {
     parent.canonicalize().unwrap_or(parent)
 }
 
+const RUNTIME_PLACEHOLDER: &str = "{ path = \"../../runtime\", default-features = false }";
+
 fn options() -> codegen::Options {
     let root = workspace_root();
     let partitions = std::fs::read_to_string(root.join("model/partitions.json"))
@@ -41,10 +43,9 @@ fn options() -> codegen::Options {
             crate_version: None,
         },
         emit: codegen::EmitOptions {
-            runtime_dependency: format!(
-                "{{ path = \"{}\", default-features = false }}",
-                root.join("runtime").display()
-            ),
+            // Snapshots must not depend on where the repository is checked out; the compile
+            // test points this at the real runtime.
+            runtime_dependency: RUNTIME_PLACEHOLDER.to_owned(),
             partitions_json: partitions,
             endpoint_divergences: Vec::new(),
         },
@@ -92,7 +93,14 @@ fn write_crate(dir: &Path, files: &[codegen::File]) {
         let target = dir.join(path);
         std::fs::create_dir_all(target.parent().expect("file has a parent")).expect("mkdir");
         let text = if path == "Cargo.toml" {
-            format!("{text}\n[workspace]\n")
+            let runtime = format!(
+                "{{ path = \"{}\", default-features = false }}",
+                workspace_root().join("runtime").display()
+            );
+            format!(
+                "{}\n[workspace]\n",
+                text.replace(RUNTIME_PLACEHOLDER, &runtime)
+            )
         } else {
             text.clone()
         };

@@ -267,7 +267,11 @@ pub(crate) fn structure(ir: &Ir, s: &StructIr) -> TokenStream {
         let d = docs_or(&m.docs, &format!("The `{}` member.", m.name));
         let dep = deprecated(&m.deprecated);
         // Errors carry response metadata and are not serde types.
-        let rename = if is_error { quote! {} } else { serde_rename(&m.name) };
+        let rename = if is_error {
+            quote! {}
+        } else {
+            serde_rename(&m.name)
+        };
         quote! { #d #dep #rename pub #f: #t, }
     });
     let getters = s.members.iter().map(|m| getter(ir, m));
