@@ -49,6 +49,7 @@ const RESERVED_METHODS: &[&str] = &[
     "customize",
     "into_paginator",
     "as_input",
+    "with_input",
     "meta",
     "code",
     "message",

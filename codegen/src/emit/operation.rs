@@ -263,6 +263,7 @@ fn fluent_builder(ir: &Ir, op: &OperationIr, input: &StructIr) -> TokenStream {
     } else {
         quote! {}
     };
+    let field_names: Vec<_> = input.members.iter().map(|m| ident(&m.rust_name)).collect();
     let struct_doc = format!(
         " Fluent builder of the `{}` operation: set members, then `send()`.",
         op.name
@@ -282,6 +283,12 @@ fn fluent_builder(ir: &Ir, op: &OperationIr, input: &StructIr) -> TokenStream {
             }
             /// The input built so far.
             pub fn as_input(&self) -> &#in_builder { &self.inner }
+            /// Replaces every member with those of `input` (an input made elsewhere, for
+            /// example deserialized with the `serde` feature).
+            pub fn with_input(mut self, input: #in_name) -> Self {
+                self.inner = #in_builder { #( #field_names: input.#field_names, )* };
+                self
+            }
             /// Sends the request and waits for the answer.
             #dep
             pub async fn send(self) -> ::std::result::Result<#out_name, #err_name> {

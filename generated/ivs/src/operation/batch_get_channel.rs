@@ -344,6 +344,14 @@ impl BatchGetChannelFluentBuilder {
     pub fn as_input(&self) -> &BatchGetChannelInputBuilder {
         &self.inner
     }
+    /// Replaces every member with those of `input` (an input made elsewhere, for
+    /// example deserialized with the `serde` feature).
+    pub fn with_input(mut self, input: BatchGetChannelInput) -> Self {
+        self.inner = BatchGetChannelInputBuilder {
+            arns: input.arns,
+        };
+        self
+    }
     /// Sends the request and waits for the answer.
     pub async fn send(
         self,

@@ -348,6 +348,14 @@ impl BatchGetStreamKeyFluentBuilder {
     pub fn as_input(&self) -> &BatchGetStreamKeyInputBuilder {
         &self.inner
     }
+    /// Replaces every member with those of `input` (an input made elsewhere, for
+    /// example deserialized with the `serde` feature).
+    pub fn with_input(mut self, input: BatchGetStreamKeyInput) -> Self {
+        self.inner = BatchGetStreamKeyInputBuilder {
+            arns: input.arns,
+        };
+        self
+    }
     /// Sends the request and waits for the answer.
     pub async fn send(
         self,

@@ -397,6 +397,14 @@ impl BatchStartViewerSessionRevocationFluentBuilder {
     pub fn as_input(&self) -> &BatchStartViewerSessionRevocationInputBuilder {
         &self.inner
     }
+    /// Replaces every member with those of `input` (an input made elsewhere, for
+    /// example deserialized with the `serde` feature).
+    pub fn with_input(mut self, input: BatchStartViewerSessionRevocationInput) -> Self {
+        self.inner = BatchStartViewerSessionRevocationInputBuilder {
+            viewer_sessions: input.viewer_sessions,
+        };
+        self
+    }
     /// Sends the request and waits for the answer.
     pub async fn send(
         self,

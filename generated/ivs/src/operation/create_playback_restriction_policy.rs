@@ -588,6 +588,18 @@ impl CreatePlaybackRestrictionPolicyFluentBuilder {
     pub fn as_input(&self) -> &CreatePlaybackRestrictionPolicyInputBuilder {
         &self.inner
     }
+    /// Replaces every member with those of `input` (an input made elsewhere, for
+    /// example deserialized with the `serde` feature).
+    pub fn with_input(mut self, input: CreatePlaybackRestrictionPolicyInput) -> Self {
+        self.inner = CreatePlaybackRestrictionPolicyInputBuilder {
+            allowed_countries: input.allowed_countries,
+            allowed_origins: input.allowed_origins,
+            enable_strict_origin_enforcement: input.enable_strict_origin_enforcement,
+            name: input.name,
+            tags: input.tags,
+        };
+        self
+    }
     /// Sends the request and waits for the answer.
     pub async fn send(
         self,

@@ -635,6 +635,19 @@ impl CreateRecordingConfigurationFluentBuilder {
     pub fn as_input(&self) -> &CreateRecordingConfigurationInputBuilder {
         &self.inner
     }
+    /// Replaces every member with those of `input` (an input made elsewhere, for
+    /// example deserialized with the `serde` feature).
+    pub fn with_input(mut self, input: CreateRecordingConfigurationInput) -> Self {
+        self.inner = CreateRecordingConfigurationInputBuilder {
+            name: input.name,
+            destination_configuration: input.destination_configuration,
+            tags: input.tags,
+            thumbnail_configuration: input.thumbnail_configuration,
+            recording_reconnect_window_seconds: input.recording_reconnect_window_seconds,
+            rendition_configuration: input.rendition_configuration,
+        };
+        self
+    }
     /// Sends the request and waits for the answer.
     pub async fn send(
         self,

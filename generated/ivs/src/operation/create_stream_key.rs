@@ -438,6 +438,15 @@ impl CreateStreamKeyFluentBuilder {
     pub fn as_input(&self) -> &CreateStreamKeyInputBuilder {
         &self.inner
     }
+    /// Replaces every member with those of `input` (an input made elsewhere, for
+    /// example deserialized with the `serde` feature).
+    pub fn with_input(mut self, input: CreateStreamKeyInput) -> Self {
+        self.inner = CreateStreamKeyInputBuilder {
+            channel_arn: input.channel_arn,
+            tags: input.tags,
+        };
+        self
+    }
     /// Sends the request and waits for the answer.
     pub async fn send(
         self,

@@ -307,6 +307,14 @@ impl DeleteChannelFluentBuilder {
     pub fn as_input(&self) -> &DeleteChannelInputBuilder {
         &self.inner
     }
+    /// Replaces every member with those of `input` (an input made elsewhere, for
+    /// example deserialized with the `serde` feature).
+    pub fn with_input(mut self, input: DeleteChannelInput) -> Self {
+        self.inner = DeleteChannelInputBuilder {
+            arn: input.arn,
+        };
+        self
+    }
     /// Sends the request and waits for the answer.
     pub async fn send(
         self,

@@ -293,6 +293,14 @@ impl DeletePlaybackKeyPairFluentBuilder {
     pub fn as_input(&self) -> &DeletePlaybackKeyPairInputBuilder {
         &self.inner
     }
+    /// Replaces every member with those of `input` (an input made elsewhere, for
+    /// example deserialized with the `serde` feature).
+    pub fn with_input(mut self, input: DeletePlaybackKeyPairInput) -> Self {
+        self.inner = DeletePlaybackKeyPairInputBuilder {
+            arn: input.arn,
+        };
+        self
+    }
     /// Sends the request and waits for the answer.
     pub async fn send(
         self,

@@ -310,6 +310,14 @@ impl DeletePlaybackRestrictionPolicyFluentBuilder {
     pub fn as_input(&self) -> &DeletePlaybackRestrictionPolicyInputBuilder {
         &self.inner
     }
+    /// Replaces every member with those of `input` (an input made elsewhere, for
+    /// example deserialized with the `serde` feature).
+    pub fn with_input(mut self, input: DeletePlaybackRestrictionPolicyInput) -> Self {
+        self.inner = DeletePlaybackRestrictionPolicyInputBuilder {
+            arn: input.arn,
+        };
+        self
+    }
     /// Sends the request and waits for the answer.
     pub async fn send(
         self,

@@ -312,6 +312,14 @@ impl DeleteRecordingConfigurationFluentBuilder {
     pub fn as_input(&self) -> &DeleteRecordingConfigurationInputBuilder {
         &self.inner
     }
+    /// Replaces every member with those of `input` (an input made elsewhere, for
+    /// example deserialized with the `serde` feature).
+    pub fn with_input(mut self, input: DeleteRecordingConfigurationInput) -> Self {
+        self.inner = DeleteRecordingConfigurationInputBuilder {
+            arn: input.arn,
+        };
+        self
+    }
     /// Sends the request and waits for the answer.
     pub async fn send(
         self,

@@ -291,6 +291,14 @@ impl DeleteStreamKeyFluentBuilder {
     pub fn as_input(&self) -> &DeleteStreamKeyInputBuilder {
         &self.inner
     }
+    /// Replaces every member with those of `input` (an input made elsewhere, for
+    /// example deserialized with the `serde` feature).
+    pub fn with_input(mut self, input: DeleteStreamKeyInput) -> Self {
+        self.inner = DeleteStreamKeyInputBuilder {
+            arn: input.arn,
+        };
+        self
+    }
     /// Sends the request and waits for the answer.
     pub async fn send(
         self,

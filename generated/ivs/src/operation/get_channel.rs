@@ -324,6 +324,14 @@ impl GetChannelFluentBuilder {
     pub fn as_input(&self) -> &GetChannelInputBuilder {
         &self.inner
     }
+    /// Replaces every member with those of `input` (an input made elsewhere, for
+    /// example deserialized with the `serde` feature).
+    pub fn with_input(mut self, input: GetChannelInput) -> Self {
+        self.inner = GetChannelInputBuilder {
+            arn: input.arn,
+        };
+        self
+    }
     /// Sends the request and waits for the answer.
     pub async fn send(self) -> ::std::result::Result<GetChannelOutput, GetChannelError> {
         let input: GetChannelInput = self.inner.build();

@@ -330,6 +330,14 @@ impl GetPlaybackKeyPairFluentBuilder {
     pub fn as_input(&self) -> &GetPlaybackKeyPairInputBuilder {
         &self.inner
     }
+    /// Replaces every member with those of `input` (an input made elsewhere, for
+    /// example deserialized with the `serde` feature).
+    pub fn with_input(mut self, input: GetPlaybackKeyPairInput) -> Self {
+        self.inner = GetPlaybackKeyPairInputBuilder {
+            arn: input.arn,
+        };
+        self
+    }
     /// Sends the request and waits for the answer.
     pub async fn send(
         self,

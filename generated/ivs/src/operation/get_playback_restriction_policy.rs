@@ -360,6 +360,14 @@ impl GetPlaybackRestrictionPolicyFluentBuilder {
     pub fn as_input(&self) -> &GetPlaybackRestrictionPolicyInputBuilder {
         &self.inner
     }
+    /// Replaces every member with those of `input` (an input made elsewhere, for
+    /// example deserialized with the `serde` feature).
+    pub fn with_input(mut self, input: GetPlaybackRestrictionPolicyInput) -> Self {
+        self.inner = GetPlaybackRestrictionPolicyInputBuilder {
+            arn: input.arn,
+        };
+        self
+    }
     /// Sends the request and waits for the answer.
     pub async fn send(
         self,

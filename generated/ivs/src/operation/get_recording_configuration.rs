@@ -358,6 +358,14 @@ impl GetRecordingConfigurationFluentBuilder {
     pub fn as_input(&self) -> &GetRecordingConfigurationInputBuilder {
         &self.inner
     }
+    /// Replaces every member with those of `input` (an input made elsewhere, for
+    /// example deserialized with the `serde` feature).
+    pub fn with_input(mut self, input: GetRecordingConfigurationInput) -> Self {
+        self.inner = GetRecordingConfigurationInputBuilder {
+            arn: input.arn,
+        };
+        self
+    }
     /// Sends the request and waits for the answer.
     pub async fn send(
         self,

@@ -343,6 +343,14 @@ impl GetStreamFluentBuilder {
     pub fn as_input(&self) -> &GetStreamInputBuilder {
         &self.inner
     }
+    /// Replaces every member with those of `input` (an input made elsewhere, for
+    /// example deserialized with the `serde` feature).
+    pub fn with_input(mut self, input: GetStreamInput) -> Self {
+        self.inner = GetStreamInputBuilder {
+            channel_arn: input.channel_arn,
+        };
+        self
+    }
     /// Sends the request and waits for the answer.
     pub async fn send(self) -> ::std::result::Result<GetStreamOutput, GetStreamError> {
         let input: GetStreamInput = self.inner.build();

@@ -326,6 +326,14 @@ impl GetStreamKeyFluentBuilder {
     pub fn as_input(&self) -> &GetStreamKeyInputBuilder {
         &self.inner
     }
+    /// Replaces every member with those of `input` (an input made elsewhere, for
+    /// example deserialized with the `serde` feature).
+    pub fn with_input(mut self, input: GetStreamKeyInput) -> Self {
+        self.inner = GetStreamKeyInputBuilder {
+            arn: input.arn,
+        };
+        self
+    }
     /// Sends the request and waits for the answer.
     pub async fn send(
         self,

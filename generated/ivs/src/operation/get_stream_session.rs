@@ -374,6 +374,15 @@ impl GetStreamSessionFluentBuilder {
     pub fn as_input(&self) -> &GetStreamSessionInputBuilder {
         &self.inner
     }
+    /// Replaces every member with those of `input` (an input made elsewhere, for
+    /// example deserialized with the `serde` feature).
+    pub fn with_input(mut self, input: GetStreamSessionInput) -> Self {
+        self.inner = GetStreamSessionInputBuilder {
+            channel_arn: input.channel_arn,
+            stream_id: input.stream_id,
+        };
+        self
+    }
     /// Sends the request and waits for the answer.
     pub async fn send(
         self,

@@ -472,6 +472,16 @@ impl ImportPlaybackKeyPairFluentBuilder {
     pub fn as_input(&self) -> &ImportPlaybackKeyPairInputBuilder {
         &self.inner
     }
+    /// Replaces every member with those of `input` (an input made elsewhere, for
+    /// example deserialized with the `serde` feature).
+    pub fn with_input(mut self, input: ImportPlaybackKeyPairInput) -> Self {
+        self.inner = ImportPlaybackKeyPairInputBuilder {
+            public_key_material: input.public_key_material,
+            name: input.name,
+            tags: input.tags,
+        };
+        self
+    }
     /// Sends the request and waits for the answer.
     pub async fn send(
         self,

@@ -578,6 +578,20 @@ impl ListChannelsFluentBuilder {
     pub fn as_input(&self) -> &ListChannelsInputBuilder {
         &self.inner
     }
+    /// Replaces every member with those of `input` (an input made elsewhere, for
+    /// example deserialized with the `serde` feature).
+    pub fn with_input(mut self, input: ListChannelsInput) -> Self {
+        self.inner = ListChannelsInputBuilder {
+            filter_by_name: input.filter_by_name,
+            filter_by_recording_configuration_arn: input
+                .filter_by_recording_configuration_arn,
+            filter_by_playback_restriction_policy_arn: input
+                .filter_by_playback_restriction_policy_arn,
+            next_token: input.next_token,
+            max_results: input.max_results,
+        };
+        self
+    }
     /// Sends the request and waits for the answer.
     pub async fn send(
         self,

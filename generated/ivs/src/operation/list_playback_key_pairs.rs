@@ -421,6 +421,15 @@ impl ListPlaybackKeyPairsFluentBuilder {
     pub fn as_input(&self) -> &ListPlaybackKeyPairsInputBuilder {
         &self.inner
     }
+    /// Replaces every member with those of `input` (an input made elsewhere, for
+    /// example deserialized with the `serde` feature).
+    pub fn with_input(mut self, input: ListPlaybackKeyPairsInput) -> Self {
+        self.inner = ListPlaybackKeyPairsInputBuilder {
+            next_token: input.next_token,
+            max_results: input.max_results,
+        };
+        self
+    }
     /// Sends the request and waits for the answer.
     pub async fn send(
         self,

@@ -467,6 +467,15 @@ impl ListPlaybackRestrictionPoliciesFluentBuilder {
     pub fn as_input(&self) -> &ListPlaybackRestrictionPoliciesInputBuilder {
         &self.inner
     }
+    /// Replaces every member with those of `input` (an input made elsewhere, for
+    /// example deserialized with the `serde` feature).
+    pub fn with_input(mut self, input: ListPlaybackRestrictionPoliciesInput) -> Self {
+        self.inner = ListPlaybackRestrictionPoliciesInputBuilder {
+            next_token: input.next_token,
+            max_results: input.max_results,
+        };
+        self
+    }
     /// Sends the request and waits for the answer.
     pub async fn send(
         self,

@@ -470,6 +470,16 @@ impl ListStreamKeysFluentBuilder {
     pub fn as_input(&self) -> &ListStreamKeysInputBuilder {
         &self.inner
     }
+    /// Replaces every member with those of `input` (an input made elsewhere, for
+    /// example deserialized with the `serde` feature).
+    pub fn with_input(mut self, input: ListStreamKeysInput) -> Self {
+        self.inner = ListStreamKeysInputBuilder {
+            channel_arn: input.channel_arn,
+            next_token: input.next_token,
+            max_results: input.max_results,
+        };
+        self
+    }
     /// Sends the request and waits for the answer.
     pub async fn send(
         self,

@@ -473,6 +473,16 @@ impl ListStreamSessionsFluentBuilder {
     pub fn as_input(&self) -> &ListStreamSessionsInputBuilder {
         &self.inner
     }
+    /// Replaces every member with those of `input` (an input made elsewhere, for
+    /// example deserialized with the `serde` feature).
+    pub fn with_input(mut self, input: ListStreamSessionsInput) -> Self {
+        self.inner = ListStreamSessionsInputBuilder {
+            channel_arn: input.channel_arn,
+            next_token: input.next_token,
+            max_results: input.max_results,
+        };
+        self
+    }
     /// Sends the request and waits for the answer.
     pub async fn send(
         self,

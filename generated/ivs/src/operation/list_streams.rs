@@ -448,6 +448,16 @@ impl ListStreamsFluentBuilder {
     pub fn as_input(&self) -> &ListStreamsInputBuilder {
         &self.inner
     }
+    /// Replaces every member with those of `input` (an input made elsewhere, for
+    /// example deserialized with the `serde` feature).
+    pub fn with_input(mut self, input: ListStreamsInput) -> Self {
+        self.inner = ListStreamsInputBuilder {
+            filter_by: input.filter_by,
+            next_token: input.next_token,
+            max_results: input.max_results,
+        };
+        self
+    }
     /// Sends the request and waits for the answer.
     pub async fn send(
         self,

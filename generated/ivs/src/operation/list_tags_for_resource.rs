@@ -367,6 +367,14 @@ impl ListTagsForResourceFluentBuilder {
     pub fn as_input(&self) -> &ListTagsForResourceInputBuilder {
         &self.inner
     }
+    /// Replaces every member with those of `input` (an input made elsewhere, for
+    /// example deserialized with the `serde` feature).
+    pub fn with_input(mut self, input: ListTagsForResourceInput) -> Self {
+        self.inner = ListTagsForResourceInputBuilder {
+            resource_arn: input.resource_arn,
+        };
+        self
+    }
     /// Sends the request and waits for the answer.
     pub async fn send(
         self,

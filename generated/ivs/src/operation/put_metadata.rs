@@ -347,6 +347,15 @@ impl PutMetadataFluentBuilder {
     pub fn as_input(&self) -> &PutMetadataInputBuilder {
         &self.inner
     }
+    /// Replaces every member with those of `input` (an input made elsewhere, for
+    /// example deserialized with the `serde` feature).
+    pub fn with_input(mut self, input: PutMetadataInput) -> Self {
+        self.inner = PutMetadataInputBuilder {
+            channel_arn: input.channel_arn,
+            metadata: input.metadata,
+        };
+        self
+    }
     /// Sends the request and waits for the answer.
     pub async fn send(
         self,

@@ -422,6 +422,17 @@ impl StartViewerSessionRevocationFluentBuilder {
     pub fn as_input(&self) -> &StartViewerSessionRevocationInputBuilder {
         &self.inner
     }
+    /// Replaces every member with those of `input` (an input made elsewhere, for
+    /// example deserialized with the `serde` feature).
+    pub fn with_input(mut self, input: StartViewerSessionRevocationInput) -> Self {
+        self.inner = StartViewerSessionRevocationInputBuilder {
+            channel_arn: input.channel_arn,
+            viewer_id: input.viewer_id,
+            viewer_session_versions_less_than_or_equal_to: input
+                .viewer_session_versions_less_than_or_equal_to,
+        };
+        self
+    }
     /// Sends the request and waits for the answer.
     pub async fn send(
         self,

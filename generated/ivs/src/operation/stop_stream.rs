@@ -309,6 +309,14 @@ impl StopStreamFluentBuilder {
     pub fn as_input(&self) -> &StopStreamInputBuilder {
         &self.inner
     }
+    /// Replaces every member with those of `input` (an input made elsewhere, for
+    /// example deserialized with the `serde` feature).
+    pub fn with_input(mut self, input: StopStreamInput) -> Self {
+        self.inner = StopStreamInputBuilder {
+            channel_arn: input.channel_arn,
+        };
+        self
+    }
     /// Sends the request and waits for the answer.
     pub async fn send(self) -> ::std::result::Result<StopStreamOutput, StopStreamError> {
         let input: StopStreamInput = self.inner.build();

@@ -336,6 +336,15 @@ impl TagResourceFluentBuilder {
     pub fn as_input(&self) -> &TagResourceInputBuilder {
         &self.inner
     }
+    /// Replaces every member with those of `input` (an input made elsewhere, for
+    /// example deserialized with the `serde` feature).
+    pub fn with_input(mut self, input: TagResourceInput) -> Self {
+        self.inner = TagResourceInputBuilder {
+            resource_arn: input.resource_arn,
+            tags: input.tags,
+        };
+        self
+    }
     /// Sends the request and waits for the answer.
     pub async fn send(
         self,

@@ -299,6 +299,15 @@ impl UntagResourceFluentBuilder {
     pub fn as_input(&self) -> &UntagResourceInputBuilder {
         &self.inner
     }
+    /// Replaces every member with those of `input` (an input made elsewhere, for
+    /// example deserialized with the `serde` feature).
+    pub fn with_input(mut self, input: UntagResourceInput) -> Self {
+        self.inner = UntagResourceInputBuilder {
+            resource_arn: input.resource_arn,
+            tag_keys: input.tag_keys,
+        };
+        self
+    }
     /// Sends the request and waits for the answer.
     pub async fn send(
         self,

@@ -749,6 +749,24 @@ impl UpdateChannelFluentBuilder {
     pub fn as_input(&self) -> &UpdateChannelInputBuilder {
         &self.inner
     }
+    /// Replaces every member with those of `input` (an input made elsewhere, for
+    /// example deserialized with the `serde` feature).
+    pub fn with_input(mut self, input: UpdateChannelInput) -> Self {
+        self.inner = UpdateChannelInputBuilder {
+            arn: input.arn,
+            name: input.name,
+            latency_mode: input.latency_mode,
+            r#type: input.r#type,
+            authorized: input.authorized,
+            recording_configuration_arn: input.recording_configuration_arn,
+            insecure_ingest: input.insecure_ingest,
+            preset: input.preset,
+            playback_restriction_policy_arn: input.playback_restriction_policy_arn,
+            multitrack_input_configuration: input.multitrack_input_configuration,
+            container_format: input.container_format,
+        };
+        self
+    }
     /// Sends the request and waits for the answer.
     pub async fn send(
         self,

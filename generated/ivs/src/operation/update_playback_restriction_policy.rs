@@ -554,6 +554,18 @@ impl UpdatePlaybackRestrictionPolicyFluentBuilder {
     pub fn as_input(&self) -> &UpdatePlaybackRestrictionPolicyInputBuilder {
         &self.inner
     }
+    /// Replaces every member with those of `input` (an input made elsewhere, for
+    /// example deserialized with the `serde` feature).
+    pub fn with_input(mut self, input: UpdatePlaybackRestrictionPolicyInput) -> Self {
+        self.inner = UpdatePlaybackRestrictionPolicyInputBuilder {
+            arn: input.arn,
+            allowed_countries: input.allowed_countries,
+            allowed_origins: input.allowed_origins,
+            enable_strict_origin_enforcement: input.enable_strict_origin_enforcement,
+            name: input.name,
+        };
+        self
+    }
     /// Sends the request and waits for the answer.
     pub async fn send(
         self,
