@@ -43,7 +43,10 @@ impl Converter {
                 self.tag(tag);
                 rest = &rest[tag_end + 2..];
             } else {
-                let next = rest[1..].find('<').map_or(rest.len(), |i| i + 1);
+                // Skip the first character whole: it may be a `<` that starts no tag, or a
+                // character of several bytes.
+                let first = rest.chars().next().map_or(1, char::len_utf8);
+                let next = rest[first..].find('<').map_or(rest.len(), |i| i + first);
                 let text = decode_entities(&rest[..next]);
                 self.text(&text);
                 rest = &rest[next..];

@@ -339,7 +339,13 @@ impl Model {
         let mut applies: Vec<(ShapeId, Traits)> = Vec::new();
         for (id, json) in &shapes_json {
             if !is_valid_shape_id(id.split('$').next().unwrap_or(id)) {
-                return Err(malformed(id.clone(), "is not a valid absolute shape id"));
+                // An empty key would make an error that names no place.
+                let at = if id.is_empty() {
+                    "shapes.\"\""
+                } else {
+                    id.as_str()
+                };
+                return Err(malformed(at, "is not a valid absolute shape id"));
             }
             let obj = json
                 .as_object()
