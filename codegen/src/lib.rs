@@ -10,6 +10,7 @@ pub mod ir;
 pub mod model;
 pub mod names;
 pub mod render;
+pub mod surface;
 
 pub use emit::{EmitOptions, EndpointDivergence, File};
 
@@ -25,7 +26,14 @@ pub struct Options {
 /// Generates the crate files for the model text `model_json`. Nothing is written: the caller
 /// gets every file or an error, never half a crate.
 pub fn generate(model_json: &str, options: &Options) -> Result<Vec<File>, model::ModelError> {
-    let model = model::Model::from_json(model_json)?;
-    let ir = ir::Ir::build(&model, &options.ir)?;
+    generate_from_model(&model::Model::from_json(model_json)?, options)
+}
+
+/// Generates the crate files for an already parsed model.
+pub fn generate_from_model(
+    model: &model::Model,
+    options: &Options,
+) -> Result<Vec<File>, model::ModelError> {
+    let ir = ir::Ir::build(model, &options.ir)?;
     emit::emit(&ir, &options.emit)
 }

@@ -273,7 +273,7 @@ mod tests {
     fn ivs_public_api() {
         let args = parse_args(&[]).unwrap();
         let files = generate(&args).unwrap();
-        let api = crate::surface::public_api(&files).unwrap();
+        let api = codegen::surface::public_api(&files).unwrap();
         assert!(api.len() > 1000, "{} items", api.len());
         insta::assert_snapshot!("ivs_public_api", api.join("\n"));
     }

@@ -2,8 +2,6 @@
 
 mod codegen_cmd;
 mod diff;
-#[cfg(test)]
-mod surface;
 
 use std::process::ExitCode;
 

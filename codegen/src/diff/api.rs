@@ -6,11 +6,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use heck::{ToSnakeCase, ToUpperCamelCase};
 use serde::Serialize;
 
 use super::Change;
-use crate::model::{shape_name, Model, ModelError, Shape, ShapeKind, UNIT};
+use crate::model::{Model, ModelError};
 
 /// The semver level the generated crate's version must take.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -61,237 +60,23 @@ pub struct ApiImpact {
     pub reason: String,
 }
 
-/// The public items of the crate generated from `model`, one line each, sorted.
-///
-/// Stand-in for the generator's own surface listing: it follows the design's API shape
-/// (`Client::<op>`, `operation::<op>::{Input, Output, Error, builders}`, `types::*`,
-/// `types::error::*`) closely enough that a model change moves the same lines.
+/// The public items of the crate generated from `model`, one line each, sorted: the
+/// generator's own output read back by [`crate::surface::public_api`].
 fn api_surface(model: &Model) -> Result<Vec<String>, ModelError> {
-    // Normalized, so a 1.0 model and its 2.0 conversion list the same items.
-    stand_in_surface(&super::normalize::normalize(model))
-}
-
-fn stand_in_surface(model: &Model) -> Result<Vec<String>, ModelError> {
-    let service = model.service()?;
-    let mut lines = BTreeSet::new();
-    let mut io_shapes = BTreeSet::new();
-    let mut roots = Vec::new();
-    lines.insert("pub struct Client".to_owned());
-    for op_id in model.service_operations(service) {
-        let Some(ShapeKind::Operation(op)) = model.shape(&op_id).map(|s| &s.kind) else {
-            continue;
-        };
-        let name = shape_name(&op_id);
-        let (snake, pascal) = (name.to_snake_case(), name.to_upper_camel_case());
-        let module = format!("operation::{snake}");
-        let fluent = format!("{module}::builders::{pascal}FluentBuilder");
-        lines.insert(format!("pub fn Client::{snake}(&self) -> {fluent}"));
-        lines.insert(format!("pub struct {fluent}"));
-        lines.insert(format!(
-            "pub fn {fluent}::send(self) -> Result<{module}::{pascal}Output, {module}::{pascal}Error>"
-        ));
-        if model
-            .shape(&op_id)
-            .is_some_and(|s| s.has_trait("paginated"))
-        {
-            lines.insert(format!(
-                "pub fn {fluent}::into_paginator(self) -> {module}::paginator::{pascal}Paginator"
-            ));
-        }
-        for (suffix, id) in [("Input", &op.input), ("Output", &op.output)] {
-            let ty = format!("{module}::{pascal}{suffix}");
-            lines.insert(format!("pub struct {ty}"));
-            let Some(shape) = model.shape(id) else {
-                continue;
-            };
-            io_shapes.insert(id.clone());
-            let is_input = suffix == "Input";
-            for m in shape.kind.members() {
-                let field = field_name(&m.name);
-                let t = rust_type(model, &m.target);
-                let getter = getter_type(shape, m, &t, is_input);
-                lines.insert(format!("pub fn {ty}::{field}(&self) -> {getter}"));
-                if is_input {
-                    let required = if required_in_builder(m) {
-                        " (required)"
-                    } else {
-                        ""
-                    };
-                    lines.insert(format!(
-                        "pub fn {fluent}::{field}(self, input: {t}) -> Self{required}"
-                    ));
-                }
-                roots.push(m.target.clone());
-            }
-        }
-        lines.insert(format!("pub enum {module}::{pascal}Error"));
-        for e in &op.errors {
-            let err = shape_name(e).to_upper_camel_case();
-            lines.insert(format!(
-                "pub variant {module}::{pascal}Error::{err}(types::error::{err})"
-            ));
-            roots.push(e.clone());
-        }
-        if op.input == UNIT || op.output == UNIT {
-            io_shapes.insert(UNIT.to_owned());
-        }
-    }
-    for shape in closure(model, roots) {
-        if io_shapes.contains(&shape.id) {
-            continue;
-        }
-        type_lines(model, shape, &mut lines);
-    }
-    Ok(lines.into_iter().collect())
-}
-
-/// Every named shape reachable from `roots` through members.
-fn closure(model: &Model, roots: Vec<String>) -> Vec<&Shape> {
-    let mut seen = BTreeSet::new();
-    let mut stack = roots;
-    let mut out = Vec::new();
-    while let Some(id) = stack.pop() {
-        if !seen.insert(id.clone()) {
-            continue;
-        }
-        let Some(shape) = model.shape(&id) else {
-            continue;
-        };
-        out.push(shape);
-        stack.extend(shape.kind.members().iter().map(|m| m.target.clone()));
-    }
-    out
-}
-
-fn type_lines(model: &Model, shape: &Shape, lines: &mut BTreeSet<String>) {
-    let name = shape_name(&shape.id).to_upper_camel_case();
-    match &shape.kind {
-        ShapeKind::Structure(members) => {
-            let (path, builder) = if shape.has_trait("error") {
-                (
-                    format!("types::error::{name}"),
-                    format!("types::error::builders::{name}Builder"),
-                )
-            } else {
-                (
-                    format!("types::{name}"),
-                    format!("types::builders::{name}Builder"),
-                )
-            };
-            lines.insert(format!("pub struct {path}"));
-            lines.insert(format!("pub struct {builder}"));
-            let any_required = members.iter().any(required_in_builder);
-            let build = if any_required {
-                format!("Result<{path}, BuildError>")
-            } else {
-                path.clone()
-            };
-            lines.insert(format!("pub fn {builder}::build(self) -> {build}"));
-            for m in members {
-                let field = field_name(&m.name);
-                let t = rust_type(model, &m.target);
-                let getter = getter_type(shape, m, &t, false);
-                lines.insert(format!("pub fn {path}::{field}(&self) -> {getter}"));
-                let required = if required_in_builder(m) {
-                    " (required)"
-                } else {
-                    ""
-                };
-                lines.insert(format!(
-                    "pub fn {builder}::{field}(self, input: {t}) -> Self{required}"
-                ));
-            }
-        }
-        ShapeKind::Union(members) => {
-            lines.insert(format!("pub enum types::{name}"));
-            for m in members {
-                let variant = m.name.to_upper_camel_case();
-                let t = rust_type(model, &m.target);
-                lines.insert(format!("pub variant types::{name}::{variant}({t})"));
-            }
-        }
-        ShapeKind::Enum(members) | ShapeKind::IntEnum(members) => {
-            lines.insert(format!("pub enum types::{name}"));
-            for m in members {
-                let variant = m.name.to_upper_camel_case();
-                lines.insert(format!("pub variant types::{name}::{variant}"));
-            }
-        }
-        _ => {}
-    }
-}
-
-/// A member's method name: snake case, raw for Rust keywords (`type` -> `r#type`).
-fn field_name(model_name: &str) -> String {
-    const KEYWORDS: [&str; 38] = [
-        "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum",
-        "extern", "false", "fn", "for", "if", "impl", "in", "let", "loop", "match", "mod", "move",
-        "mut", "pub", "ref", "return", "static", "struct", "trait", "true", "type", "unsafe",
-        "use", "where", "while", "abstract", "box", "yield",
-    ];
-    let snake = model_name.to_snake_case();
-    if KEYWORDS.contains(&snake.as_str()) {
-        format!("r#{snake}")
-    } else {
-        snake
-    }
-}
-
-/// A builder member the caller must set: `@required` without a default.
-fn required_in_builder(m: &crate::model::Member) -> bool {
-    m.has_trait("required") && m.trait_value("default").is_none_or(|v| v.is_null())
-}
-
-/// What a getter returns: `T` for members that always have a value, else `Option<T>`. The
-/// model is normalized, so Smithy 1.0 box semantics are already defaults.
-fn getter_type(container: &Shape, m: &crate::model::Member, t: &str, is_input: bool) -> String {
-    let has_default = m.trait_value("default").is_some_and(|v| !v.is_null());
-    let optional = is_input
-        || matches!(container.kind, ShapeKind::Union(_))
-        || m.has_trait("clientOptional")
-        || !(m.has_trait("required") || has_default);
-    if optional {
-        format!("Option<{t}>")
-    } else {
-        t.to_owned()
-    }
-}
-
-/// The Rust type a member of `target` has in the generated crate.
-fn rust_type(model: &Model, target: &str) -> String {
-    let Some(shape) = model.shape(target) else {
-        return "?".to_owned();
+    let options = crate::Options {
+        ir: crate::ir::Options::default(),
+        emit: crate::EmitOptions {
+            runtime_dependency: "{ path = \"runtime\" }".to_owned(),
+            // Endpoint data does not change the public API.
+            partitions_json: "{}".to_owned(),
+            endpoint_divergences: Vec::new(),
+        },
     };
-    let named = || format!("types::{}", shape_name(target).to_upper_camel_case());
-    match &shape.kind {
-        ShapeKind::Blob => "Blob".to_owned(),
-        ShapeKind::Boolean => "bool".to_owned(),
-        ShapeKind::String => "String".to_owned(),
-        ShapeKind::Byte => "i8".to_owned(),
-        ShapeKind::Short => "i16".to_owned(),
-        ShapeKind::Integer => "i32".to_owned(),
-        ShapeKind::Long => "i64".to_owned(),
-        ShapeKind::Float => "f32".to_owned(),
-        ShapeKind::Double => "f64".to_owned(),
-        ShapeKind::BigInteger => "BigInteger".to_owned(),
-        ShapeKind::BigDecimal => "BigDecimal".to_owned(),
-        ShapeKind::Timestamp => "DateTime".to_owned(),
-        ShapeKind::Document => "Document".to_owned(),
-        ShapeKind::List(m) | ShapeKind::Set(m) => format!("Vec<{}>", rust_type(model, &m.target)),
-        ShapeKind::Map { key, value } => format!(
-            "HashMap<{}, {}>",
-            rust_type(model, &key.target),
-            rust_type(model, &value.target)
-        ),
-        ShapeKind::Structure(_) if shape.has_trait("error") => {
-            format!("types::error::{}", shape_name(target).to_upper_camel_case())
-        }
-        ShapeKind::Enum(_)
-        | ShapeKind::IntEnum(_)
-        | ShapeKind::Structure(_)
-        | ShapeKind::Union(_) => named(),
-        ShapeKind::Service(_) | ShapeKind::Resource(_) | ShapeKind::Operation(_) => "?".to_owned(),
-    }
+    let files = crate::generate_from_model(model, &options)?;
+    crate::surface::public_api(&files).map_err(|message| ModelError::Invalid {
+        shape: model.service().map(|s| s.id.clone()).unwrap_or_default(),
+        message: format!("cannot read the generated API back: {message}"),
+    })
 }
 
 /// The part of a surface line that names the item: everything before its signature.

@@ -3,15 +3,38 @@
 
 use std::collections::BTreeSet;
 
-/// One line per public item: `struct types::Channel`, `fn types::Channel::arn(&self)`...
+/// One line per public item: `struct types::Channel`, `fn types::Channel::arn(&self) -> ..`,
+/// `field types::Channel::arn -> Option<String>`. The text before `(` or ` -> ` names the
+/// item, the rest is its signature.
 pub fn public_api(files: &[(String, String)]) -> Result<Vec<String>, String> {
-    let mut out = BTreeSet::new();
+    let mut parsed = Vec::new();
+    // Modules declared without `pub` (one file per shape, re-exported by its parent) are not
+    // part of a public path: their items are listed under the parent that re-exports them.
+    let mut private_mods = BTreeSet::new();
     for (path, text) in files {
         let Some(module) = module_path(path) else {
             continue;
         };
         let file = syn::parse_file(text).map_err(|e| format!("{path}: {e}"))?;
-        items(&module, &file.items, &mut out);
+        for item in &file.items {
+            if let syn::Item::Mod(m) = item {
+                if m.content.is_none() && !is_pub(&m.vis) {
+                    private_mods.insert(join(&module, &m.ident.to_string()));
+                }
+            }
+        }
+        parsed.push((module, file));
+    }
+    let mut out = BTreeSet::new();
+    for (module, file) in &parsed {
+        let public = if private_mods.contains(module) {
+            module.rsplit_once("::").map_or("", |(parent, _)| parent)
+        } else {
+            module.as_str()
+        };
+        // Items of a private module that are not re-exported stay private; our generated
+        // crates re-export every public item of such a module, which the `use` lines show.
+        items(public, &file.items, &mut out);
     }
     Ok(out.into_iter().collect())
 }
@@ -47,7 +70,7 @@ fn items(module: &str, list: &[syn::Item], out: &mut BTreeSet<String>) {
                     if let (true, Some(name)) = (is_pub(&f.vis), &f.ident) {
                         let ty = &f.ty;
                         out.insert(format!(
-                            "field {}::{}: {}",
+                            "field {}::{} -> {}",
                             join(module, &s.ident.to_string()),
                             name,
                             quote_type(ty)
@@ -105,13 +128,36 @@ fn items(module: &str, list: &[syn::Item], out: &mut BTreeSet<String>) {
 
 fn quote_type(t: &syn::Type) -> String {
     use quote::ToTokens;
-    t.to_token_stream()
-        .to_string()
-        .replace(" :: ", "::")
-        .replace(":: ", "::")
-        .replace(" < ", "<")
-        .replace(" >", ">")
-        .replace("& ", "&")
+    tidy(&t.to_token_stream().to_string())
+}
+
+/// Token-stream text made readable: no spaces inside paths and generics, and the standard
+/// library's absolute paths shortened (a model shape named `Option` still reads
+/// `crate::types::Option`).
+fn tidy(text: &str) -> String {
+    let mut s = text.to_owned();
+    // Token text spells paths `:: std :: option :: Option`; shorten those first, while the
+    // space before an absolute path (`impl :: std ...`) still separates it from a keyword.
+    for (from, to) in [
+        (":: std :: option :: Option", "Option"),
+        (":: std :: string :: String", "String"),
+        (":: std :: vec :: Vec", "Vec"),
+        (":: std :: collections :: HashMap", "HashMap"),
+        (":: std :: result :: Result", "Result"),
+        (":: std :: boxed :: Box", "Box"),
+        (":: std :: convert :: Into", "Into"),
+        (":: ivs_runtime :: ", "ivs_runtime :: "),
+        (" :: ", "::"),
+        (" <", "<"),
+        ("< ", "<"),
+        (" >", ">"),
+        (" ,", ","),
+        (",>", ">"),
+        ("& ", "&"),
+    ] {
+        s = s.replace(from, to);
+    }
+    s
 }
 
 fn quote_arg(a: &syn::FnArg) -> String {
