@@ -10,6 +10,9 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use common::{collect, next};
 use ivs::types::ChannelLatencyMode;
 
+/// The tests share one moto server: each lists every channel on it, so they take turns.
+static SERVER: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 fn moto_client() -> Option<ivs::Client> {
     let endpoint = match std::env::var("MOTO_ENDPOINT") {
         Ok(e) if !e.is_empty() => e,
@@ -38,6 +41,7 @@ async fn channel_lifecycle_against_moto() {
     let Some(client) = moto_client() else {
         return;
     };
+    let _turn = SERVER.lock().await;
     // Unique names, so a moto server shared with other runs does not confuse the test.
     let run = SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -149,4 +153,59 @@ async fn channel_lifecycle_against_moto() {
     assert_eq!(err.code(), Some("ResourceNotFoundException"));
     assert!(err.message().is_some_and(|m| !m.is_empty()), "{err:?}");
     assert!(err.request_id().is_some_and(|r| !r.is_empty()), "{err:?}");
+}
+
+/// Issue 5's live check: four channels, page size 1, read back through `.items()`.
+#[tokio::test]
+async fn paginate_four_channels_one_per_page() {
+    let Some(client) = moto_client() else {
+        return;
+    };
+    let _turn = SERVER.lock().await;
+    let run = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .expect("clock after 1970")
+        .as_nanos();
+    let mut arns = Vec::new();
+    for i in 0..4 {
+        let out = client
+            .create_channel()
+            .name(format!("pg-{run}-{i}"))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("create channel {i}: {e}"));
+        arns.push(out.channel().and_then(|c| c.arn()).expect("arn").to_owned());
+    }
+
+    // Pages of one: as many pages as channels on the server, each with exactly one channel.
+    let pages = collect(client.list_channels().into_paginator().page_size(1).send()).await;
+    let pages: Vec<_> = pages
+        .into_iter()
+        .map(|p| p.expect("every page succeeds"))
+        .collect();
+    assert!(pages.len() >= 4, "{} pages", pages.len());
+    assert!(pages.iter().all(|p| p.channels().len() == 1));
+
+    let items = collect(client.list_channels().into_paginator().page_size(1).items()).await;
+    let listed: Vec<String> = items
+        .into_iter()
+        .map(|c| c.expect("every item").arn().expect("arn").to_owned())
+        .collect();
+    assert_eq!(listed.len(), pages.len(), "one item per page");
+    for arn in &arns {
+        assert_eq!(
+            listed.iter().filter(|l| *l == arn).count(),
+            1,
+            "{arn} is listed exactly once"
+        );
+    }
+
+    for arn in &arns {
+        client
+            .delete_channel()
+            .arn(arn)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("delete {arn}: {e}"));
+    }
 }
