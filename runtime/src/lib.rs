@@ -16,6 +16,8 @@ pub mod orchestrator;
 pub mod paginate;
 pub mod region;
 pub mod retry;
+#[cfg(feature = "aws-config")]
+pub mod sdk_config;
 pub mod sigv4;
 pub mod time;
 pub mod transport;
