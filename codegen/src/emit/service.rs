@@ -546,6 +546,9 @@ default = ["rustls"]
 rustls = ["ivs-runtime/rustls"]
 # Serialize/Deserialize on every data type, with the model's member names.
 serde = ["dep:serde", "ivs-runtime/serde"]
+# Reuse the official SDK's setup (region, SSO/IMDS/web-identity credentials) through
+# `ivs_runtime::sdk_config::from_sdk_config`. Needs Rust 1.94+.
+aws-config = ["ivs-runtime/aws-config"]
 
 [dependencies]
 ivs-runtime = {runtime}
