@@ -388,11 +388,6 @@ pub(crate) fn lib(ir: &Ir) -> TokenStream {
         #![doc = ""]
         #service_docs
         #![warn(missing_docs)]
-        #![allow(clippy::too_many_arguments, clippy::large_enum_variant, clippy::result_large_err)]
-
-        /// Service documentation from the model.
-        #[allow(dead_code)]
-        const _SERVICE_DOCS: () = ();
 
         // Generated files are printed by prettyplease, not rustfmt; `cargo fmt` leaves them be.
         #[rustfmt::skip]

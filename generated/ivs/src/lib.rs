@@ -62,15 +62,6 @@
 //!
 //! ARNs uniquely identify AWS resources. An ARN is required when you need to specify a resource unambiguously across all of AWS, such as in IAM policies and API calls. For more information, see [Amazon         Resource Names](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html) in the *AWS General Reference*.
 #![warn(missing_docs)]
-#![allow(
-    clippy::too_many_arguments,
-    clippy::large_enum_variant,
-    clippy::result_large_err
-)]
-/// Service documentation from the model.
-#[allow(dead_code)]
-const _SERVICE_DOCS: () = ();
-
 #[rustfmt::skip]
 pub mod types;
 
