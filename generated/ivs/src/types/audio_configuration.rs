@@ -9,12 +9,15 @@ pub struct AudioConfiguration {
     pub codec: ::std::option::Option<::std::string::String>,
     /// The expected ingest bitrate (bits per second). This is configured in the encoder.
     #[cfg_attr(feature = "serde", serde(rename = "targetBitrate"))]
+    #[cfg_attr(feature = "serde", serde(default))]
     pub target_bitrate: i64,
     /// Number of audio samples recorded per second.
     #[cfg_attr(feature = "serde", serde(rename = "sampleRate"))]
+    #[cfg_attr(feature = "serde", serde(default))]
     pub sample_rate: i64,
     /// Number of audio channels.
     #[cfg_attr(feature = "serde", serde(rename = "channels"))]
+    #[cfg_attr(feature = "serde", serde(default))]
     pub channels: i64,
     /// Name of the audio track (if the stream has an audio track). If multitrack is not enabled, this is track0 (the sole track).
     #[cfg_attr(feature = "serde", serde(rename = "track"))]

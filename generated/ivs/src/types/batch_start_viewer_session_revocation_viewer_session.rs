@@ -15,6 +15,7 @@ pub struct BatchStartViewerSessionRevocationViewerSession {
         feature = "serde",
         serde(rename = "viewerSessionVersionsLessThanOrEqualTo")
     )]
+    #[cfg_attr(feature = "serde", serde(default))]
     pub viewer_session_versions_less_than_or_equal_to: i32,
 }
 

@@ -27,6 +27,7 @@ pub struct Channel {
     pub playback_url: ::std::option::Option<::std::string::String>,
     /// Whether the channel is private (enabled for playback authorization). Default: `false`.
     #[cfg_attr(feature = "serde", serde(rename = "authorized"))]
+    #[cfg_attr(feature = "serde", serde(default))]
     pub authorized: bool,
     /// Tags attached to the resource. Array of 1-50 maps, each of the form `string:string (key:value)`. See [Best practices and strategies](https://docs.aws.amazon.com/tag-editor/latest/userguide/best-practices-and-strats.html) in *Tagging Amazon Web Services Resources and Tag Editor* for details, including restrictions that apply to tags and "Tag naming limits and requirements"; Amazon IVS has no service-specific constraints beyond what is documented there.
     #[cfg_attr(feature = "serde", serde(rename = "tags"))]
@@ -35,6 +36,7 @@ pub struct Channel {
     >,
     /// Whether the channel allows insecure RTMP ingest. Default: `false`.
     #[cfg_attr(feature = "serde", serde(rename = "insecureIngest"))]
+    #[cfg_attr(feature = "serde", serde(default))]
     pub insecure_ingest: bool,
     /// Optional transcode preset for the channel. This is selectable only for `ADVANCED_HD` and `ADVANCED_SD` channel types. For those channel types, the default `preset` is `HIGHER_BANDWIDTH_DELIVERY`. For other channel types (`BASIC` and `STANDARD`), `preset` is the empty string (`""`).
     #[cfg_attr(feature = "serde", serde(rename = "preset"))]

@@ -15,6 +15,7 @@ pub struct ChannelSummary {
     pub latency_mode: ::std::option::Option<crate::types::ChannelLatencyMode>,
     /// Whether the channel is private (enabled for playback authorization). Default: `false`.
     #[cfg_attr(feature = "serde", serde(rename = "authorized"))]
+    #[cfg_attr(feature = "serde", serde(default))]
     pub authorized: bool,
     /// Recording-configuration ARN. A valid ARN value here both specifies the ARN and enables recording. Default: "" (empty string, recording is disabled).
     #[cfg_attr(feature = "serde", serde(rename = "recordingConfigurationArn"))]
@@ -26,6 +27,7 @@ pub struct ChannelSummary {
     >,
     /// Whether the channel allows insecure RTMP ingest. Default: `false`.
     #[cfg_attr(feature = "serde", serde(rename = "insecureIngest"))]
+    #[cfg_attr(feature = "serde", serde(default))]
     pub insecure_ingest: bool,
     /// Channel type, which determines the allowable resolution and bitrate. *If you exceed the allowable input resolution or bitrate, the stream probably will disconnect immediately.* Default: `STANDARD`. For details, see [Channel         Types](https://docs.aws.amazon.com/ivs/latest/LowLatencyAPIReference/channel-types.html).
     #[cfg_attr(feature = "serde", serde(rename = "type"))]

@@ -6,6 +6,7 @@
 pub struct MultitrackInputConfiguration {
     /// Indicates whether multitrack input is enabled. Can be set to `true` only if channel type is `STANDARD`. Setting `enabled` to `true` with any other channel type will cause an exception. If `true`, then `policy`, `maximumResolution`, and `containerFormat` are required, and `containerFormat` must be set to `FRAGMENTED_MP4`. Default: `false`.
     #[cfg_attr(feature = "serde", serde(rename = "enabled"))]
+    #[cfg_attr(feature = "serde", serde(default))]
     pub enabled: bool,
     /// Indicates whether multitrack input is allowed or required. Required if `enabled` is `true`.
     #[cfg_attr(feature = "serde", serde(rename = "policy"))]

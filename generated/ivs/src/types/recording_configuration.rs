@@ -28,6 +28,7 @@ pub struct RecordingConfiguration {
     >,
     /// If a broadcast disconnects and then reconnects within the specified interval, the multiple streams will be considered a single broadcast and merged together. Default: 0.
     #[cfg_attr(feature = "serde", serde(rename = "recordingReconnectWindowSeconds"))]
+    #[cfg_attr(feature = "serde", serde(default))]
     pub recording_reconnect_window_seconds: i32,
     /// Object that describes which renditions should be recorded for a stream.
     #[cfg_attr(feature = "serde", serde(rename = "renditionConfiguration"))]

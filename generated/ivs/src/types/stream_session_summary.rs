@@ -15,6 +15,7 @@ pub struct StreamSessionSummary {
     pub end_time: ::std::option::Option<::ivs_runtime::DateTime>,
     /// If `true`, this stream encountered a quota breach or failure.
     #[cfg_attr(feature = "serde", serde(rename = "hasErrorEvent"))]
+    #[cfg_attr(feature = "serde", serde(default))]
     pub has_error_event: bool,
 }
 

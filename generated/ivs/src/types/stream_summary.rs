@@ -18,6 +18,7 @@ pub struct StreamSummary {
     pub health: ::std::option::Option<crate::types::StreamHealth>,
     /// A count of concurrent views of the stream. Typically, a new view appears in `viewerCount` within 15 seconds of when video playback starts and a view is removed from `viewerCount` within 1 minute of when video playback ends. A value of -1 indicates that the request timed out; in this case, retry.
     #[cfg_attr(feature = "serde", serde(rename = "viewerCount"))]
+    #[cfg_attr(feature = "serde", serde(default))]
     pub viewer_count: i64,
     /// Time of the stream’s start. This is an ISO 8601 timestamp; *note that this is returned as a string*.
     #[cfg_attr(feature = "serde", serde(rename = "startTime"))]

@@ -18,15 +18,19 @@ pub struct VideoConfiguration {
     pub encoder: ::std::option::Option<::std::string::String>,
     /// The expected ingest bitrate (bits per second). This is configured in the encoder.
     #[cfg_attr(feature = "serde", serde(rename = "targetBitrate"))]
+    #[cfg_attr(feature = "serde", serde(default))]
     pub target_bitrate: i64,
     /// The expected ingest framerate. This is configured in the encoder.
     #[cfg_attr(feature = "serde", serde(rename = "targetFramerate"))]
+    #[cfg_attr(feature = "serde", serde(default))]
     pub target_framerate: i64,
     /// Video-resolution height in pixels.
     #[cfg_attr(feature = "serde", serde(rename = "videoHeight"))]
+    #[cfg_attr(feature = "serde", serde(default))]
     pub video_height: i64,
     /// Video-resolution width in pixels.
     #[cfg_attr(feature = "serde", serde(rename = "videoWidth"))]
+    #[cfg_attr(feature = "serde", serde(default))]
     pub video_width: i64,
     /// Indicates the degree of required decoder performance for a profile. Normally this is set automatically by the encoder. When an AVC codec is used, this field has the same value as `avcLevel`.
     #[cfg_attr(feature = "serde", serde(rename = "level"))]
