@@ -2,7 +2,8 @@
 //!
 //! [`Ir::build`] runs named passes in order; each is a plain function with a doc line:
 //! [`upgrade_v1_nullability`], [`collect_closure`], [`synthesize_operation_shapes`],
-//! [`resolve_shapes`], [`box_recursive_members`], [`resolve_operations`], [`check_names`].
+//! [`resolve_shapes`], [`box_recursive_members`], [`resolve_operations`],
+//! [`collect_protocol_tests`], [`mark_directions`], [`check_names`].
 //! Emitters read only this; this never formats code.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -14,6 +15,9 @@ use crate::model::{
     shape_name, IdlVersion, Member, Model, ModelError, Shape, ShapeId, ShapeKind, UNIT,
 };
 use crate::names;
+
+mod protocol_tests;
+pub use protocol_tests::{collect_protocol_tests, ProtocolTestIr, ProtocolTestKind};
 
 /// Namespace of the input and output structures the generator makes for each operation.
 pub const SYNTHETIC_NS: &str = "smithy.synthetic";
@@ -234,6 +238,9 @@ pub struct MemberIr {
     pub idempotency_token: bool,
     /// `@deprecated`.
     pub deprecated: Option<Deprecated>,
+    /// The target's `@mediaType` (a payload's content type; a header string with one is
+    /// base64-encoded).
+    pub media_type: Option<String>,
 }
 
 /// A string or integer enum.
@@ -339,6 +346,12 @@ pub struct OperationIr {
     pub deprecated: Option<Deprecated>,
     /// `@endpoint` host prefix.
     pub host_prefix: Option<String>,
+    /// Client protocol compliance tests of the operation, and of its errors.
+    pub protocol_tests: Vec<ProtocolTestIr>,
+    /// `@httpChecksumRequired`: the request carries a `Content-MD5` header.
+    pub checksum_required: bool,
+    /// `@requestCompression` encodings the client supports, in the model's order.
+    pub request_compression: Vec<String>,
 }
 
 fn invalid(shape: &str, message: impl Into<String>) -> ModelError {
@@ -368,6 +381,7 @@ impl Ir {
         resolve_shapes(&model, &service, &closure, &synthetic, &mut ir)?;
         box_recursive_members(&mut ir);
         resolve_operations(&model, &service, &synthetic, &mut ir)?;
+        collect_protocol_tests(&model, &mut ir);
         mark_directions(&mut ir);
         check_names(&ir)?;
         Ok(ir)
@@ -927,6 +941,10 @@ fn resolve_members(
                 .map(str::to_owned),
             idempotency_token: m.has_trait("idempotencyToken"),
             deprecated: deprecated(&m.traits),
+            media_type: target
+                .trait_value("mediaType")
+                .and_then(Value::as_str)
+                .map(str::to_owned),
         });
     }
     Ok(out)
@@ -1142,6 +1160,17 @@ pub fn resolve_operations(
                 .and_then(|e| e.get("hostPrefix"))
                 .and_then(Value::as_str)
                 .map(str::to_owned),
+            protocol_tests: Vec::new(),
+            checksum_required: shape.has_trait("httpChecksumRequired"),
+            request_compression: shape
+                .trait_value("requestCompression")
+                .and_then(|c| c.get("encodings"))
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect(),
         });
     }
     ir.operations.sort_by(|a, b| a.name.cmp(&b.name));

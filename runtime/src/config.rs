@@ -28,6 +28,9 @@ use crate::transport::{HyperClient, DEFAULT_CONNECT_TIMEOUT};
 /// A transport shared between clients and clones of a configuration.
 pub type SharedHttpClient = Arc<dyn HttpClient>;
 
+/// Makes the value of an `@idempotencyToken` member the caller left unset.
+pub type IdempotencyTokenProvider = Arc<dyn Fn() -> String + Send + Sync>;
+
 /// Everything a client needs besides the service description. Cheap to clone (the transport
 /// and the credentials provider are shared).
 ///
@@ -45,6 +48,7 @@ pub struct ClientConfig {
     http_client: SharedHttpClient,
     custom_http_client: bool,
     app_name: Option<String>,
+    idempotency_token_provider: Option<IdempotencyTokenProvider>,
 }
 
 impl fmt::Debug for ClientConfig {
@@ -72,6 +76,10 @@ impl fmt::Debug for ClientConfig {
                 },
             )
             .field("app_name", &self.app_name)
+            .field(
+                "idempotency_token_provider",
+                &self.idempotency_token_provider.as_ref().map(|_| "<custom>"),
+            )
             .finish()
     }
 }
@@ -108,6 +116,7 @@ impl ClientConfig {
             // A default transport is rebuilt so a changed connect timeout takes effect.
             http_client: self.custom_http_client.then(|| self.http_client.clone()),
             app_name: self.app_name.clone(),
+            idempotency_token_provider: self.idempotency_token_provider.clone(),
         }
     }
 
@@ -122,6 +131,15 @@ impl ClientConfig {
     /// Never fails: a missing region or missing credentials surface when a request is sent.
     pub async fn from_env() -> ClientConfig {
         ClientConfigBuilder::from_env().build()
+    }
+
+    /// A value for an `@idempotencyToken` member the caller left unset: from the configured
+    /// provider, else a random UUID v4.
+    pub fn idempotency_token(&self) -> String {
+        match &self.idempotency_token_provider {
+            Some(provider) => provider(),
+            None => crate::encoding::idempotency_token(),
+        }
     }
 
     /// The region requests go to and are signed for.
@@ -182,6 +200,7 @@ pub struct ClientConfigBuilder {
     timeouts: TimeoutConfig,
     http_client: Option<SharedHttpClient>,
     app_name: Option<String>,
+    idempotency_token_provider: Option<IdempotencyTokenProvider>,
 }
 
 impl fmt::Debug for ClientConfigBuilder {
@@ -205,6 +224,10 @@ impl fmt::Debug for ClientConfigBuilder {
                 &self.http_client.as_ref().map(|_| "<custom>"),
             )
             .field("app_name", &self.app_name)
+            .field(
+                "idempotency_token_provider",
+                &self.idempotency_token_provider.as_ref().map(|_| "<custom>"),
+            )
             .finish()
     }
 }
@@ -303,6 +326,16 @@ impl ClientConfigBuilder {
         self
     }
 
+    /// Where the values of unset `@idempotencyToken` members come from (default: a random
+    /// UUID v4 per request, [`crate::encoding::idempotency_token`]). Tests use a fixed token.
+    pub fn idempotency_token_provider(
+        mut self,
+        provider: impl Fn() -> String + Send + Sync + 'static,
+    ) -> Self {
+        self.idempotency_token_provider = Some(Arc::new(provider));
+        self
+    }
+
     /// The configuration.
     pub fn build(self) -> ClientConfig {
         let custom_http_client = self.http_client.is_some();
@@ -324,6 +357,7 @@ impl ClientConfigBuilder {
             http_client,
             custom_http_client,
             app_name: self.app_name,
+            idempotency_token_provider: self.idempotency_token_provider,
         }
     }
 }

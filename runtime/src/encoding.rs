@@ -40,6 +40,39 @@ pub fn idempotency_token() -> String {
     format_uuid_v4(fastrand::u128(..))
 }
 
+/// A string as base64 header text (a header string with a `@mediaType`).
+pub fn base64_text(value: &str) -> String {
+    crate::Blob::new(value.as_bytes()).to_base64()
+}
+
+/// The `Content-MD5` header value of `body` (`@httpChecksumRequired`): its MD5, base64.
+pub fn content_md5(body: &[u8]) -> String {
+    use md5::Digest;
+    crate::Blob::new(md5::Md5::digest(body).to_vec()).to_base64()
+}
+
+/// `body` compressed with gzip (`@requestCompression`).
+pub fn gzip(body: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    // Writing to a Vec cannot fail.
+    let _ = encoder.write_all(body);
+    encoder.finish().unwrap_or_default()
+}
+
+/// Whether `value` may fill a `{label}` of an `@endpoint` host prefix: dot-separated labels of
+/// 1 to 63 letters, digits and hyphens, none starting with a hyphen.
+pub fn is_host_label(value: &str) -> bool {
+    !value.is_empty()
+        && value.split('.').all(|label| {
+            (1..=63).contains(&label.len())
+                && !label.starts_with('-')
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        })
+}
+
 /// Formats 128 random bits as a UUID v4, overwriting the version and variant bits.
 ///
 /// Exposed so tests can make tokens deterministic: `format_uuid_v4(0)` is

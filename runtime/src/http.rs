@@ -38,8 +38,14 @@ pub fn build_request(
         uri.push_str(&crate::encoding::encode_query(v));
     }
     let mut builder = ::http::Request::builder().method(method).uri(&uri);
+    let has_length = headers
+        .iter()
+        .any(|(k, _)| k.eq_ignore_ascii_case("content-length"));
     for (k, v) in headers {
         builder = builder.header(k, v);
+    }
+    if !body.is_empty() && !has_length {
+        builder = builder.header(::http::header::CONTENT_LENGTH, body.len());
     }
     builder.body(body).map_err(|e| {
         crate::error::Failure::new(

@@ -248,6 +248,13 @@ pub fn blob_from_text(s: &str) -> Result<Blob, DeError> {
     Blob::from_base64(s.trim()).map_err(|e| DeError::new(e.to_string()))
 }
 
+/// A string from base64 header text (a header string with a `@mediaType`).
+pub fn base64_text(s: &str) -> Result<String, DeError> {
+    let blob = blob_from_text(s)?;
+    String::from_utf8(blob.into_inner())
+        .map_err(|_| DeError::new("base64 header value is not UTF-8 text"))
+}
+
 /// A timestamp in `format` (epoch seconds are a number, the others strings).
 pub fn timestamp_value(t: &DateTime, format: Format) -> Value {
     match format {

@@ -14,6 +14,7 @@ pub mod http;
 pub mod json;
 pub mod orchestrator;
 pub mod paginate;
+pub mod protocol_test;
 pub mod region;
 pub mod retry;
 #[cfg(feature = "aws-config")]

@@ -15,7 +15,7 @@ use std::fmt;
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, SystemTime};
 
-use ::http::header::{HeaderName, HeaderValue, USER_AGENT};
+use ::http::header::{HeaderName, HeaderValue, CONTENT_ENCODING, CONTENT_LENGTH, USER_AGENT};
 use ::http::Uri;
 use tracing::Instrument;
 
@@ -326,6 +326,21 @@ impl Handle {
     }
 
     fn resolve_endpoint(&self) -> Result<Endpoint, Failure> {
+        if self.inner.service.endpoint_rules.is_empty() {
+            // A model without a rule set: the configured endpoint URL is the endpoint.
+            return match self.inner.config.endpoint_url() {
+                Some(url) => Ok(Endpoint {
+                    url: url.to_owned(),
+                    headers: BTreeMap::new(),
+                    properties: serde_json::Map::new(),
+                }),
+                None => Err(Failure::new(
+                    ErrorKind::Endpoint,
+                    "the service model has no endpoint rules: set an endpoint URL with \
+                     ClientConfigBuilder::endpoint_url",
+                )),
+            };
+        }
         let rules = self
             .inner
             .rules
@@ -367,7 +382,9 @@ impl Handle {
         mut request: HttpRequest,
         endpoint: &Endpoint,
     ) -> Result<HttpRequest, Failure> {
-        let uri = join_uri(&endpoint.url, request.uri())
+        compress(&mut request);
+        let host_prefix = request.extensions_mut().remove::<HostPrefix>();
+        let uri = join_uri(&endpoint.url, request.uri(), host_prefix.as_ref())
             .map_err(|e| Failure::new(ErrorKind::Endpoint, e))?;
         *request.uri_mut() = uri;
         for (name, values) in &endpoint.headers {
@@ -480,8 +497,50 @@ fn user_agent(service: &ServiceSpec, app_name: Option<&str>) -> HeaderValue {
     })
 }
 
-/// `https://host/base` + `/Op?x=1` -> `https://host/base/Op?x=1`.
-fn join_uri(endpoint: &str, request: &Uri) -> Result<Uri, String> {
+/// The `@requestCompression` encodings an operation supports, stored in a request's extensions
+/// by its generated serializer. A body of at least [`MIN_COMPRESSION_SIZE`] bytes is
+/// compressed with the first supported one (`gzip`), and the encoding is appended to
+/// `Content-Encoding`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RequestCompression(pub &'static [&'static str]);
+
+/// Smaller bodies are sent uncompressed (the AWS SDKs' default `request_min_compression_size_bytes`).
+pub const MIN_COMPRESSION_SIZE: usize = 10_240;
+
+fn compress(request: &mut HttpRequest) {
+    let Some(RequestCompression(encodings)) = request.extensions_mut().remove() else {
+        return;
+    };
+    if !encodings.contains(&"gzip") || request.body().len() < MIN_COMPRESSION_SIZE {
+        return;
+    }
+    let compressed = crate::encoding::gzip(request.body());
+    let encoding = match request
+        .headers()
+        .get(CONTENT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+    {
+        Some(existing) if !existing.is_empty() => format!("{existing}, gzip"),
+        _ => "gzip".to_owned(),
+    };
+    if let Ok(value) = HeaderValue::from_str(&encoding) {
+        request.headers_mut().insert(CONTENT_ENCODING, value);
+    }
+    request
+        .headers_mut()
+        .insert(CONTENT_LENGTH, HeaderValue::from(compressed.len()));
+    *request.body_mut() = compressed.into();
+}
+
+/// The `@endpoint` host prefix of one request (`data-`, or `foo.{label}.` with its labels
+/// already filled in), put in front of the endpoint's host. A generated serializer stores it
+/// in the request's extensions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HostPrefix(pub String);
+
+/// `https://host/base` + `/Op?x=1` -> `https://host/base/Op?x=1`; with a host prefix `p.`,
+/// `https://p.host/base/Op?x=1`.
+fn join_uri(endpoint: &str, request: &Uri, prefix: Option<&HostPrefix>) -> Result<Uri, String> {
     let base: Uri = endpoint
         .parse()
         .map_err(|e| format!("the endpoint URL `{endpoint}` is invalid: {e}"))?;
@@ -493,6 +552,11 @@ fn join_uri(endpoint: &str, request: &Uri) -> Result<Uri, String> {
     let base_path = base.path().trim_end_matches('/');
     let path = request.path();
     let slash = if path.starts_with('/') { "" } else { "/" };
+    let prefix = prefix.map(|p| p.0.as_str()).unwrap_or("");
+    let authority = match authority.as_str().rsplit_once('@') {
+        Some((userinfo, host)) => format!("{userinfo}@{prefix}{host}"),
+        None => format!("{prefix}{authority}"),
+    };
     let mut joined = format!("{scheme}://{authority}{base_path}{slash}{path}");
     let queries: Vec<&str> = [base.query(), request.query()]
         .into_iter()
@@ -523,7 +587,7 @@ mod tests {
     use super::*;
 
     fn join(endpoint: &str, request: &str) -> String {
-        join_uri(endpoint, &request.parse().unwrap())
+        join_uri(endpoint, &request.parse().unwrap(), None)
             .unwrap()
             .to_string()
     }
@@ -543,7 +607,18 @@ mod tests {
             "http://localhost:5000/prefix/CreateChannel"
         );
         assert_eq!(join("http://h/p?k=v", "/Op?x=1"), "http://h/p/Op?k=v&x=1");
-        assert!(join_uri("localhost", &"/x".parse().unwrap()).is_err());
-        assert!(join_uri("", &"/x".parse().unwrap()).is_err());
+        assert!(join_uri("localhost", &"/x".parse().unwrap(), None).is_err());
+        assert!(join_uri("", &"/x".parse().unwrap(), None).is_err());
+        let prefix = HostPrefix("foo.bar.".to_owned());
+        assert_eq!(
+            join_uri(
+                "https://example.com/p",
+                &"/Op".parse().unwrap(),
+                Some(&prefix)
+            )
+            .unwrap()
+            .to_string(),
+            "https://foo.bar.example.com/p/Op"
+        );
     }
 }

@@ -2,6 +2,7 @@
 //! assembles them into files and [`crate::render`] prints them.
 
 mod operation;
+mod protocol_tests;
 mod service;
 mod shapes;
 mod values;
@@ -95,6 +96,22 @@ pub fn emit(ir: &Ir, options: &EmitOptions) -> Result<Vec<File>, ModelError> {
     put("src/primitives.rs".into(), service::primitives())?;
     put("src/endpoint.rs".into(), service::endpoint(ir, options))?;
     put("src/lib.rs".into(), service::lib(ir))?;
+    if protocol_tests::has_tests(ir) {
+        put(
+            "src/protocol_tests/mod.rs".into(),
+            protocol_tests::module(ir),
+        )?;
+        for op in ir
+            .operations
+            .iter()
+            .filter(|o| !o.protocol_tests.is_empty())
+        {
+            put(
+                format!("src/protocol_tests/{}.rs", op.snake),
+                protocol_tests::operation_tests(ir, op),
+            )?;
+        }
+    }
 
     let mut out: Vec<File> = files.into_iter().collect();
     out.push(("Cargo.toml".into(), service::cargo_toml(ir, options)));

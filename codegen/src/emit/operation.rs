@@ -33,6 +33,25 @@ pub(crate) fn operation(ir: &Ir, op: &OperationIr) -> TokenStream {
     let in_name = ident(&input.rust_name);
     let out_name = ident(&output.rust_name);
     let err_name = format_ident!("{}Error", op.name);
+    // Unset `@idempotencyToken` members get a token from the configuration.
+    let token_members: Vec<_> = input
+        .members
+        .iter()
+        .filter(|m| m.idempotency_token && m.optional && m.ty == Ty::String)
+        .map(|m| ident(&m.rust_name))
+        .collect();
+    let fill_tokens = if token_members.is_empty() {
+        quote! {}
+    } else {
+        quote! {
+            let mut input = input;
+            #(
+                if input.#token_members.is_none() {
+                    input.#token_members = ::std::option::Option::Some(handle.config().idempotency_token());
+                }
+            )*
+        }
+    };
     let in_builder = format_ident!("{}Builder", input.rust_name);
     let out_builder = format_ident!("{}Builder", output.rust_name);
     let fluent_name = format_ident!("{}FluentBuilder", op.name);
@@ -73,6 +92,7 @@ pub(crate) fn operation(ir: &Ir, op: &OperationIr) -> TokenStream {
             handle: &::ivs_runtime::orchestrator::Handle,
             input: #in_name,
         ) -> ::std::result::Result<#out_name, #err_name> {
+            #fill_tokens
             let request = serialize_request(&input).map_err(#err_name::Unhandled)?;
             let response = handle.send(&SPEC, request).await.map_err(#err_name::Unhandled)?;
             if response.status().is_success() {
@@ -264,6 +284,12 @@ fn fluent_builder(ir: &Ir, op: &OperationIr, input: &StructIr) -> TokenStream {
         quote! {}
     };
     let field_names: Vec<_> = input.members.iter().map(|m| ident(&m.rust_name)).collect();
+    // An input without members has nothing to copy.
+    let discard_input = if field_names.is_empty() {
+        quote! { let _ = input; }
+    } else {
+        quote! {}
+    };
     let struct_doc = format!(
         " Fluent builder of the `{}` operation: set members, then `send()`.",
         op.name
@@ -286,6 +312,7 @@ fn fluent_builder(ir: &Ir, op: &OperationIr, input: &StructIr) -> TokenStream {
             /// Replaces every member with those of `input` (an input made elsewhere, for
             /// example deserialized with the `serde` feature).
             pub fn with_input(mut self, input: #in_name) -> Self {
+                #discard_input
                 self.inner = #in_builder { #( #field_names: input.#field_names, )* };
                 self
             }
@@ -413,19 +440,35 @@ fn serialize_request(ir: &Ir, op: &OperationIr, input: &StructIr) -> TokenStream
                 let (list, text) = scalar_or_list_text(m, quote! { v }, "http-date");
                 let value = if list {
                     quote! { ::ivs_runtime::encoding::fmt_header_list(&#text) }
+                } else if m.ty == Ty::String && m.media_type.is_some() {
+                    // A string with a media type travels base64-encoded in a header.
+                    quote! { ::ivs_runtime::encoding::base64_text(v) }
                 } else {
                     text
                 };
                 Some(quote! {
                     if let ::std::option::Option::Some(v) = &input.#f {
-                        let value = #value;
-                        if #list && value.is_empty() {} else { headers.push((#name.to_owned(), value)); }
+                        headers.push((#name.to_owned(), #value));
                     }
                 })
             }
+            _ => None,
+        }
+    });
+    // Prefix headers come last and never replace a header a member binds explicitly.
+    let prefix_headers = input.members.iter().filter_map(|m| {
+        let f = ident(&m.rust_name);
+        match &m.binding {
             HttpBinding::PrefixHeaders(prefix) => Some(quote! {
                 if let ::std::option::Option::Some(map) = &input.#f {
-                    for (k, v) in map { headers.push((::std::format!("{}{}", #prefix, k), ::std::clone::Clone::clone(v))); }
+                    let mut entries: ::std::vec::Vec<_> = map.iter().collect();
+                    entries.sort();
+                    for (k, v) in entries {
+                        let name = ::std::format!("{}{}", #prefix, k);
+                        if !headers.iter().any(|(h, _)| h.eq_ignore_ascii_case(&name)) {
+                            headers.push((name, ::std::clone::Clone::clone(v)));
+                        }
+                    }
                 }
             }),
             _ => None,
@@ -440,57 +483,122 @@ fn serialize_request(ir: &Ir, op: &OperationIr, input: &StructIr) -> TokenStream
         .iter()
         .filter(|m| m.binding == HttpBinding::Body)
         .collect();
+    // The default Content-Type of the body, unless a member binds the header itself.
+    let content_type = |media: &str| {
+        quote! {
+            if !headers.iter().any(|(h, _)| h.eq_ignore_ascii_case("content-type")) {
+                headers.push(("Content-Type".to_owned(), #media.to_owned()));
+            }
+        }
+    };
     let body = if let Some(p) = payload {
         let f = ident(&p.rust_name);
         match &p.ty {
-            Ty::Blob => quote! {
-                let body = match &input.#f {
-                    ::std::option::Option::Some(b) => {
-                        headers.push(("content-type".to_owned(), "application/octet-stream".to_owned()));
-                        ::ivs_runtime::http::Bytes::from(::std::clone::Clone::clone(b).into_inner())
-                    }
-                    ::std::option::Option::None => ::ivs_runtime::http::Bytes::new(),
+            Ty::Blob | Ty::String | Ty::Enum(_) => {
+                let default = match &p.ty {
+                    Ty::Blob => "application/octet-stream",
+                    _ => "text/plain",
                 };
-            },
-            Ty::String => quote! {
-                let body = match &input.#f {
-                    ::std::option::Option::Some(s) => {
-                        headers.push(("content-type".to_owned(), "text/plain".to_owned()));
-                        ::ivs_runtime::http::Bytes::from(::std::clone::Clone::clone(s))
-                    }
-                    ::std::option::Option::None => ::ivs_runtime::http::Bytes::new(),
+                let ct = content_type(p.media_type.as_deref().unwrap_or(default));
+                let bytes = match &p.ty {
+                    Ty::Blob => quote! { ::std::clone::Clone::clone(v).into_inner() },
+                    Ty::String => quote! { ::std::clone::Clone::clone(v) },
+                    _ => quote! { v.as_str().to_owned() },
                 };
-            },
+                quote! {
+                    let body = match &input.#f {
+                        ::std::option::Option::Some(v) => {
+                            #ct
+                            ::ivs_runtime::http::Bytes::from(#bytes)
+                        }
+                        ::std::option::Option::None => ::ivs_runtime::http::Bytes::new(),
+                    };
+                }
+            }
             ty => {
                 let v = to_json(ir, ty, quote! { v }, p.timestamp_format.as_deref());
+                let ct = content_type(p.media_type.as_deref().unwrap_or("application/json"));
+                // An unset structure payload is an empty object; an unset union or document
+                // sends no body at all.
+                let unset = if matches!(ty, Ty::Struct(_)) {
+                    quote! {
+                        #ct
+                        ::ivs_runtime::http::Bytes::from_static(b"{}")
+                    }
+                } else {
+                    quote! { ::ivs_runtime::http::Bytes::new() }
+                };
                 quote! {
-                    headers.push(("content-type".to_owned(), "application/json".to_owned()));
                     let body = match &input.#f {
-                        ::std::option::Option::Some(v) => ::ivs_runtime::json::to_body(&#v),
-                        ::std::option::Option::None => ::ivs_runtime::http::Bytes::from_static(b"{}"),
+                        ::std::option::Option::Some(v) => {
+                            #ct
+                            ::ivs_runtime::json::to_body(&#v)
+                        }
+                        ::std::option::Option::None => { #unset }
                     };
                 }
             }
         }
     } else if !body_members.is_empty() {
+        let ct = content_type("application/json");
         quote! {
-            headers.push(("content-type".to_owned(), "application/json".to_owned()));
+            #ct
             let body = ::ivs_runtime::json::to_body(&input.to_json());
         }
     } else {
         quote! { let body = ::ivs_runtime::http::Bytes::new(); }
     };
-    let host_prefix = match &op.host_prefix {
-        Some(prefix) => {
-            quote! { headers.push(("x-amz-host-prefix".to_owned(), #prefix.to_owned())); }
+    let checksum = if op.checksum_required {
+        quote! { headers.push(("Content-MD5".to_owned(), ::ivs_runtime::encoding::content_md5(&body))); }
+    } else {
+        quote! {}
+    };
+    let compression = if op.request_compression.is_empty() {
+        quote! {}
+    } else {
+        let encodings = &op.request_compression;
+        quote! {
+            request.extensions_mut().insert(::ivs_runtime::orchestrator::RequestCompression(&[#(#encodings),*]));
         }
-        None => quote! {},
+    };
+    let (host_prefix, finish) = match &op.host_prefix {
+        Some(prefix) => {
+            let parts = host_prefix_parts(prefix).into_iter().map(|(literal, label)| {
+                if !label {
+                    return quote! { prefix.push_str(#literal); };
+                }
+                let Some(m) = member(&literal) else {
+                    return quote! {};
+                };
+                let f = ident(&m.rust_name);
+                let name = &m.name;
+                let msg = format!("`{name}` is required for the host of {} and must be a valid host label", op.name);
+                quote! {
+                    match input.#f.as_deref() {
+                        ::std::option::Option::Some(v) if ::ivs_runtime::encoding::is_host_label(v) => prefix.push_str(v),
+                        _ => return ::std::result::Result::Err(::ivs_runtime::error::BuildError::invalid(#name, #msg).into()),
+                    }
+                }
+            });
+            (
+                quote! {
+                    let mut prefix = ::std::string::String::new();
+                    #(#parts)*
+                },
+                quote! {
+                    request.extensions_mut().insert(::ivs_runtime::orchestrator::HostPrefix(prefix));
+                },
+            )
+        }
+        None => (quote! {}, quote! {}),
     };
     quote! {
         /// Builds the HTTP request of `input` (path and query only; the endpoint comes later).
         // Each binding appends in model order; a `vec![]` literal would need them all at once.
         #[allow(unused_mut, clippy::vec_init_then_push)]
         fn serialize_request(input: &#in_name) -> ::std::result::Result<::ivs_runtime::http::HttpRequest, ::ivs_runtime::error::Failure> {
+            // Inputs without members read nothing from `input`.
+            let _ = input;
             let mut uri = ::std::string::String::new();
             #(#path)*
             let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -499,11 +607,36 @@ fn serialize_request(ir: &Ir, op: &OperationIr, input: &StructIr) -> TokenStream
             #(#query_params)*
             let mut headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
             #(#headers)*
+            #(#prefix_headers)*
             #host_prefix
             #body
-            ::ivs_runtime::http::build_request(#method, uri, &query, headers, body)
+            #checksum
+            let mut request = ::ivs_runtime::http::build_request(#method, uri, &query, headers, body)?;
+            #finish
+            #compression
+            ::std::result::Result::Ok(request)
         }
     }
+}
+
+/// `foo.{bar}.` -> `[("foo.", false), ("bar", true), (".", false)]`.
+fn host_prefix_parts(prefix: &str) -> Vec<(String, bool)> {
+    let mut parts = Vec::new();
+    let mut rest = prefix;
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}') else {
+            break;
+        };
+        if open > 0 {
+            parts.push((rest[..open].to_owned(), false));
+        }
+        parts.push((rest[open + 1..open + close].to_owned(), true));
+        rest = &rest[open + close + 1..];
+    }
+    if !rest.is_empty() {
+        parts.push((rest.to_owned(), false));
+    }
+    parts
 }
 
 fn deserialize_response(ir: &Ir, output: &StructIr) -> TokenStream {
@@ -525,14 +658,24 @@ fn deserialize_response(ir: &Ir, output: &StructIr) -> TokenStream {
                     builder.#f = ::std::option::Option::Some(::ivs_runtime::Blob::new(response.body().to_vec()));
                 }
             },
-            Ty::String => quote! {
-                if !response.body().is_empty() {
-                    builder.#f = ::std::option::Option::Some(
-                        ::std::string::String::from_utf8(response.body().to_vec())
-                            .map_err(|_| ::ivs_runtime::json::DeError::new("payload is not UTF-8"))?,
-                    );
+            Ty::String | Ty::Enum(_) => {
+                let text = quote! {
+                    ::std::str::from_utf8(response.body())
+                        .map_err(|_| ::ivs_runtime::json::DeError::new("payload is not UTF-8"))?
+                };
+                let value = match &p.ty {
+                    Ty::Enum(id) => {
+                        let path = type_path(ir, id);
+                        quote! { #path::from(#text) }
+                    }
+                    _ => quote! { #text.to_owned() },
+                };
+                quote! {
+                    if !response.body().is_empty() {
+                        builder.#f = ::std::option::Option::Some(#value);
+                    }
                 }
-            },
+            }
             ty => {
                 let v = from_json(ir, ty, quote! { &value }, p.timestamp_format.as_deref());
                 quote! {
@@ -572,13 +715,17 @@ fn deserialize_response(ir: &Ir, output: &StructIr) -> TokenStream {
                         };
                         quote! { #split.iter().map(|item| #inner).collect::<::std::result::Result<::std::vec::Vec<_>, _>>() }
                     }
+                    Ty::String if m.media_type.is_some() => {
+                        quote! { ::ivs_runtime::json::base64_text(s) }
+                    }
                     ty => from_text(ir, ty, quote! { s }, m.timestamp_format.as_deref()),
                 };
                 let lname = name.to_ascii_lowercase();
                 Some(quote! {
                     let values: ::std::vec::Vec<&str> = response.headers().get_all(#lname).iter().filter_map(|v| v.to_str().ok()).collect();
                     if !values.is_empty() {
-                        let s = &values.join(", ");
+                        let joined = values.join(", ");
+                        let s = joined.as_str();
                         builder.#f = ::std::option::Option::Some(#parse.map_err(|e| e.at(#name))?);
                     }
                 })

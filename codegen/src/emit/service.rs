@@ -380,6 +380,15 @@ pub(crate) fn lib(ir: &Ir) -> TokenStream {
     );
     let service_docs = ir.service.docs.iter().map(|l| quote! { #![doc = #l] });
     let service_docs = quote! { #(#service_docs)* };
+    let protocol_tests = if super::protocol_tests::has_tests(ir) {
+        quote! {
+            #[cfg(test)]
+            #[rustfmt::skip]
+            mod protocol_tests;
+        }
+    } else {
+        quote! {}
+    };
     quote! {
         #![doc = #title]
         #![doc = ""]
@@ -402,6 +411,7 @@ pub(crate) fn lib(ir: &Ir) -> TokenStream {
         mod client;
         #[rustfmt::skip]
         mod endpoint;
+        #protocol_tests
 
         pub use client::Client;
         pub use error::Error;

@@ -287,7 +287,6 @@ pub(crate) fn structure(ir: &Ir, s: &StructIr) -> TokenStream {
     let doc = docs_or(&s.docs, &format!("The `{}` structure.", s.rust_name));
     let dep = deprecated(&s.deprecated);
     let is_error = matches!(s.role, StructRole::Error(_));
-    let is_input = matches!(s.role, StructRole::Input(_));
     let serde = if is_error {
         quote! {}
     } else {
@@ -426,19 +425,11 @@ pub(crate) fn structure(ir: &Ir, s: &StructIr) -> TokenStream {
         let fmt = m.timestamp_format.as_deref();
         let v = to_json(ir, &m.ty, quote! { v }, fmt);
         if m.optional {
-            let token_fill = if m.idempotency_token && is_input {
-                quote! {
-                    else {
-                        map.insert(#key.to_owned(), ::ivs_runtime::json::Value::String(::ivs_runtime::encoding::idempotency_token()));
-                    }
-                }
-            } else {
-                quote! {}
-            };
+            // Unset `@idempotencyToken` members were filled in before serializing.
             quote! {
                 if let ::std::option::Option::Some(v) = &self.#f {
                     map.insert(#key.to_owned(), #v);
-                } #token_fill
+                }
             }
         } else {
             quote! {

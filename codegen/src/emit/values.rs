@@ -223,9 +223,13 @@ pub(crate) fn default_value(ir: &Ir, ty: &Ty, v: &Value) -> TokenStream {
         }
         (Ty::Float | Ty::Double, Value::Number(n)) => {
             let f = n.as_f64().unwrap_or(0.0);
-            let lit = proc_macro2::Literal::f64_suffixed(f);
-            let t = rust_type(ir, ty);
-            quote! { (#lit as #t) }
+            if *ty == Ty::Float {
+                let lit = proc_macro2::Literal::f32_suffixed(f as f32);
+                quote! { #lit }
+            } else {
+                let lit = proc_macro2::Literal::f64_suffixed(f);
+                quote! { #lit }
+            }
         }
         (Ty::Enum(id), Value::String(s)) => {
             let p = type_path(ir, id);

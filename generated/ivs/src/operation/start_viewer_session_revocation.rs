@@ -587,13 +587,23 @@ fn serialize_request(
     ::ivs_runtime::http::HttpRequest,
     ::ivs_runtime::error::Failure,
 > {
+    let _ = input;
     let mut uri = ::std::string::String::new();
     uri.push_str("/StartViewerSessionRevocation");
     let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
     let mut headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-    headers.push(("content-type".to_owned(), "application/json".to_owned()));
+    if !headers.iter().any(|(h, _)| h.eq_ignore_ascii_case("content-type")) {
+        headers.push(("Content-Type".to_owned(), "application/json".to_owned()));
+    }
     let body = ::ivs_runtime::json::to_body(&input.to_json());
-    ::ivs_runtime::http::build_request("POST", uri, &query, headers, body)
+    let mut request = ::ivs_runtime::http::build_request(
+        "POST",
+        uri,
+        &query,
+        headers,
+        body,
+    )?;
+    ::std::result::Result::Ok(request)
 }
 
 /// Reads a success response into the output.

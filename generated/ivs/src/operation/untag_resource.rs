@@ -429,6 +429,7 @@ fn serialize_request(
     ::ivs_runtime::http::HttpRequest,
     ::ivs_runtime::error::Failure,
 > {
+    let _ = input;
     let mut uri = ::std::string::String::new();
     uri.push_str("/tags/");
     let value = match &input.resource_arn {
@@ -453,7 +454,14 @@ fn serialize_request(
     }
     let mut headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
     let body = ::ivs_runtime::http::Bytes::new();
-    ::ivs_runtime::http::build_request("DELETE", uri, &query, headers, body)
+    let mut request = ::ivs_runtime::http::build_request(
+        "DELETE",
+        uri,
+        &query,
+        headers,
+        body,
+    )?;
+    ::std::result::Result::Ok(request)
 }
 
 /// Reads a success response into the output.
