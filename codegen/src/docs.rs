@@ -103,7 +103,9 @@ impl Converter {
                 self.in_code = true;
                 self.current.push('`');
             }
-            ("code" | "tt", true) if !self.in_pre => {
+            // A closing tag with nothing open would leave a lone backtick that pairs with a
+            // later one and turns the text between into code.
+            ("code" | "tt", true) if !self.in_pre && self.in_code => {
                 self.in_code = false;
                 if self.current.ends_with('`') {
                     self.current.pop();
@@ -154,7 +156,17 @@ impl Converter {
             return;
         }
         if self.in_pre {
-            self.current.push_str(&text.replace("```", "` ` `"));
+            let text: String = text
+                .replace("```", "` ` `")
+                .chars()
+                .map(|c| match c {
+                    '\0' => "\\u{0}".to_owned(),
+                    '\n' | '\t' => c.to_string(),
+                    c if c.is_control() => " ".to_owned(),
+                    c => c.to_string(),
+                })
+                .collect();
+            self.current.push_str(&text);
             return;
         }
         // HTML whitespace folds.
@@ -334,6 +346,31 @@ fn decode_entities(s: &str) -> String {
     out
 }
 
+/// `value` as a Markdown code span that shows it exactly: delimited by one backtick more
+/// than its longest run of backticks, control characters written as Rust escapes (`\n`,
+/// `\u{0}`), so a value can neither end the span nor start a line of its own.
+pub fn code_span(value: &str) -> String {
+    let mut text = String::with_capacity(value.len());
+    for c in value.chars() {
+        if c.is_control() {
+            text.extend(c.escape_default());
+        } else {
+            text.push(c);
+        }
+    }
+    let mut longest = 0;
+    let mut run = 0;
+    for c in text.chars() {
+        run = if c == '`' { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    if longest == 0 {
+        return format!("`{text}`");
+    }
+    let fence = "`".repeat(longest + 1);
+    format!("{fence} {text} {fence}")
+}
+
 /// Escapes text so rustdoc shows it as written.
 fn escape_text(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -421,6 +458,23 @@ mod tests {
         );
         assert_eq!(to_markdown("<p>open <code>code"), ["open `code`"]);
         assert_eq!(to_markdown("<b>bold"), ["**bold**"]);
+    }
+
+    #[test]
+    fn code_spans_show_any_value() {
+        assert_eq!(code_span("LOW"), "`LOW`");
+        assert_eq!(code_span("a`b"), "`` a`b ``");
+        assert_eq!(code_span("```"), "```` ``` ````");
+        assert_eq!(code_span("a\n# b\0"), "`a\\n# b\\u{0}`");
+    }
+
+    #[test]
+    fn preformatted_text_and_stray_closing_tags() {
+        assert_eq!(
+            to_markdown("<pre>a \u{0} b\u{7}</pre>"),
+            ["```text", "a \\u{0} b", "```"]
+        );
+        assert_eq!(to_markdown("a </code> b `c`"), ["a b \\`c\\`"]);
     }
 
     #[test]

@@ -168,8 +168,16 @@ pub fn variant_name(model_name: &str) -> String {
 }
 
 /// The variant name of a Smithy 1.0 `@enum` entry without a `name`: derived from its value
-/// (`us-east-1` -> `UsEast1`, `1080p` -> `V1080p`).
+/// (`us-east-1` -> `UsEast1`, `1080p` -> `V1080p`). A value without a single ASCII letter or
+/// digit is spelled by its code points (`*/` -> `Value2a2f`, the empty value -> `Empty`).
 pub fn variant_from_value(value: &str) -> String {
+    if value.is_empty() {
+        return "Empty".to_owned();
+    }
+    if !value.chars().any(|c| c.is_ascii_alphanumeric()) {
+        let code_points: Vec<String> = value.chars().map(|c| format!("{:x}", c as u32)).collect();
+        return variant_name(&format!("value_{}", code_points.join("_")));
+    }
     let cleaned: String = value
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
@@ -246,6 +254,10 @@ mod tests {
         assert_eq!(variant_from_value("us-east-1"), "UsEast1");
         assert_eq!(variant_from_value("1080p"), "V1080p");
         assert_eq!(variant_from_value("AWS_SSE"), "AwsSse");
+        assert_eq!(variant_from_value("*/"), "Value2a2f");
+        assert_eq!(variant_from_value("\""), "Value22");
+        assert_eq!(variant_from_value(""), "Empty");
+        assert_eq!(variant_from_value("<script>"), "Script");
         assert_eq!(variant_name("self"), "SelfValue");
     }
 

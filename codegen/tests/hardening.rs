@@ -573,3 +573,269 @@ fn regression_empty_shape_id_is_an_error_with_a_place() {
     let e = Model::from_json(r#"{"smithy":"2.0","shapes":{"":null}}"#).unwrap_err();
     check_error_names_a_place(&e).unwrap();
 }
+
+// ---------------------------------------------------------------------------------------------
+// Injection: a model whose strings try to break out of docs, literals and names.
+
+/// Generates `tests/fixtures/injection.json` as a crate in a temp dir, with `wire_test`
+/// added as `tests/wire.rs`.
+fn write_injection_crate(dir: &std::path::Path, wire_test: &str) -> Vec<codegen::File> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/injection.json");
+    let text = std::fs::read_to_string(&path).expect("read injection.json");
+    let files = codegen::generate(&text, &options())
+        .unwrap_or_else(|e| panic!("the injection fixture does not generate: {e}"));
+    if dir.exists() {
+        std::fs::remove_dir_all(dir).expect("clear temp dir");
+    }
+    let runtime = format!(
+        "{{ path = \"{}\", default-features = false }}",
+        workspace_root().join("runtime").display()
+    );
+    for (path, text) in &files {
+        let target = dir.join(path);
+        std::fs::create_dir_all(target.parent().expect("parent")).expect("mkdir");
+        let text = if path == "Cargo.toml" {
+            // The generated manifest already has tokio as a dev-dependency (endpoint tests).
+            format!(
+                "{}\n[workspace]\n",
+                text.replace("{ path = \"../../runtime\" }", &runtime)
+            )
+        } else {
+            text.clone()
+        };
+        std::fs::write(&target, text).expect("write generated file");
+    }
+    std::fs::create_dir_all(dir.join("tests")).expect("mkdir tests");
+    std::fs::write(dir.join("tests/wire.rs"), wire_test).expect("write wire test");
+    // The workspace's lock file pins the same versions, so `--offline` resolves.
+    std::fs::copy(workspace_root().join("Cargo.lock"), dir.join("Cargo.lock"))
+        .expect("copy Cargo.lock");
+    files
+}
+
+/// The strings of the injection fixture, exactly as the model spells them.
+fn injection_model() -> Value {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/injection.json");
+    serde_json::from_str(&std::fs::read_to_string(path).expect("read")).expect("JSON")
+}
+
+#[test]
+fn injection_fixture_generates_with_docs_that_cannot_escape() {
+    let text = std::fs::read_to_string(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/injection.json"),
+    )
+    .expect("read");
+    let files = codegen::generate(&text, &options()).expect("generates");
+    for (path, text) in &files {
+        if !path.ends_with(".rs") {
+            continue;
+        }
+        // Every file parses as Rust (render already checked), and the text the model put in
+        // docs never shows up outside a doc comment or a string literal: the only items are
+        // the ones the generator makes.
+        let file = syn::parse_file(text).unwrap_or_else(|e| panic!("{path}: {e}"));
+        for item in &file.items {
+            if let syn::Item::Fn(f) = item {
+                assert_ne!(f.sig.ident, "evil", "{path}: injected function");
+            }
+        }
+        assert!(!text.contains('\0'), "{path}: a raw NUL in the source");
+        for (n, line) in text.lines().enumerate() {
+            let t = line.trim_start();
+            if t.starts_with("///") || t.starts_with("//!") {
+                assert!(
+                    !t.contains("<script>alert"),
+                    "{path}:{}: raw HTML in docs",
+                    n + 1
+                );
+            } else {
+                // Outside doc comments the model's text may only appear in string literals.
+                assert!(!t.contains("fn evil"), "{path}:{}: injected code", n + 1);
+                assert!(
+                    !t.starts_with("/**"),
+                    "{path}:{}: a block doc comment",
+                    n + 1
+                );
+            }
+        }
+    }
+}
+
+/// Percent-encodes as the Smithy spec asks for labels and query strings.
+fn smithy_encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+/// The wire test run inside the generated injection crate: every hostile name and value of
+/// the model reaches the request exactly, and a default value comes back exactly.
+fn injection_wire_test() -> String {
+    let model = injection_model();
+    let shapes = &model["shapes"];
+    let input = &shapes["example.injection#InjectInput"]["members"];
+    let json_name = |member: &str| -> String {
+        input[member]["traits"]["smithy.api#jsonName"]
+            .as_str()
+            .unwrap_or(member)
+            .to_owned()
+    };
+    let query_name = input["query"]["traits"]["smithy.api#httpQuery"]
+        .as_str()
+        .expect("httpQuery")
+        .to_owned();
+    let kind_value = shapes["example.injection#Kind"]["members"]["NUL"]["traits"]
+        ["smithy.api#enumValue"]
+        .as_str()
+        .expect("enumValue")
+        .to_owned();
+    let legacy_value = shapes["example.injection#Legacy"]["traits"]["smithy.api#enum"][0]["value"]
+        .as_str()
+        .expect("value")
+        .to_owned();
+    let output = &shapes["example.injection#InjectOutput"]["members"];
+    let default = output["defaulted"]["traits"]["smithy.api#default"]
+        .as_str()
+        .expect("default")
+        .to_owned();
+    let default_key = output["defaulted"]["traits"]["smithy.api#jsonName"]
+        .as_str()
+        .expect("jsonName")
+        .to_owned();
+    let echo_key = output["echo"]["traits"]["smithy.api#jsonName"]
+        .as_str()
+        .expect("jsonName")
+        .to_owned();
+    let label = "i d/é?#%";
+    let mut body = serde_json::Map::new();
+    for (member, value) in [
+        ("commentEnd", "1"),
+        ("quoted", "2"),
+        ("ticks", "3"),
+        ("attr", "4"),
+        ("html", "5"),
+        ("nul", "6"),
+        ("unicode", "7"),
+        ("type", "8"),
+    ] {
+        body.insert(json_name(member), Value::from(value));
+    }
+    body.insert(json_name("kind"), Value::from(kind_value.clone()));
+    body.insert(json_name("legacy"), Value::from(legacy_value.clone()));
+    let expected_body = Value::Object(body).to_string();
+    let expected_path = format!("/inject/{}", smithy_encode(label));
+    let expected_query = format!("{}={}", smithy_encode(&query_name), smithy_encode("v &="));
+    let response = serde_json::json!({ echo_key: "echoed", "<kind>": kind_value }).to_string();
+    format!(
+        r##"//! Written by codegen/tests/hardening.rs: the model's strings on the wire.
+
+use injection::runtime::http::{{CaptureClient, HttpClient, ReplayClient}};
+use injection::types::{{Kind, Legacy}};
+
+fn client(http: impl HttpClient) -> injection::Client {{
+    let config = injection::Config::builder()
+        .region("us-west-2")
+        .credentials(injection::Credentials::new("AKID", "SECRET", None, None, "test"))
+        .endpoint_url("http://127.0.0.1:1")
+        .http_client(http)
+        .build();
+    injection::Client::new(config)
+}}
+
+#[tokio::test]
+async fn strings_reach_the_wire_as_the_model_spells_them() {{
+    let capture = CaptureClient::new();
+    client(capture.clone())
+        .inject()
+        .id({label:?})
+        .query("v &=")
+        .comment_end("1")
+        .quoted("2")
+        .ticks("3")
+        .attr("4")
+        .html("5")
+        .nul("6")
+        .unicode("7")
+        .set_type(Some("8".to_owned()))
+        .kind_value(Kind::Nul)
+        .legacy(Legacy::from({legacy_value:?}))
+        .send()
+        .await
+        .expect("sent");
+    let requests = capture.requests();
+    let request = &requests[0];
+    assert_eq!(request.uri().path(), {expected_path:?});
+    assert_eq!(request.uri().query(), Some({expected_query:?}));
+    let body = injection::runtime::json::parse_body(request.body()).expect("JSON body");
+    let expected = injection::runtime::json::parse_body({expected_body:?}.as_bytes()).expect("JSON");
+    assert_eq!(body, expected);
+    assert_eq!(Kind::Nul.as_str(), {kind_value:?});
+    assert_eq!(Kind::from({kind_value:?}), Kind::Nul);
+    assert_eq!(Legacy::from({legacy_value:?}).as_str(), {legacy_value:?});
+    assert!(Legacy::values().contains(&{legacy_value:?}));
+}}
+
+#[tokio::test]
+async fn names_and_defaults_come_back_as_the_model_spells_them() {{
+    let replay = ReplayClient::new();
+    replay.push_json(200, {response:?});
+    let out = client(replay).inject().id("x").send().await.expect("parsed");
+    assert_eq!(out.echo(), Some("echoed"));
+    assert_eq!(out.kind_value(), Some(&Kind::Nul));
+    assert_eq!(out.defaulted(), {default:?});
+    let _ = {default_key:?};
+}}
+"##
+    )
+}
+
+#[test]
+fn injection_crate_compiles_documents_cleanly_and_puts_the_model_strings_on_the_wire() {
+    let dir = std::env::temp_dir().join(format!("codegen-injection-{}", std::process::id()));
+    write_injection_crate(&dir, &injection_wire_test());
+    let target_dir = workspace_root().join("target/fixtures");
+    let start = Instant::now();
+    let test = std::process::Command::new(env!("CARGO"))
+        .args(["test", "--quiet", "--offline", "--test", "wire"])
+        .current_dir(&dir)
+        .env("CARGO_TARGET_DIR", &target_dir)
+        .output()
+        .expect("run cargo test");
+    let stderr = String::from_utf8_lossy(&test.stderr);
+    assert!(
+        test.status.success(),
+        "the injection crate's wire test failed (crate left in {}):\n{stderr}\n{}",
+        dir.display(),
+        String::from_utf8_lossy(&test.stdout)
+    );
+    assert!(
+        !stderr.contains("warning"),
+        "the injection crate compiles with warnings (crate left in {}):\n{stderr}",
+        dir.display()
+    );
+    let doc = std::process::Command::new(env!("CARGO"))
+        .args(["doc", "--quiet", "--offline", "--no-deps"])
+        .current_dir(&dir)
+        .env("CARGO_TARGET_DIR", &target_dir)
+        .env("RUSTDOCFLAGS", "-D warnings")
+        .output()
+        .expect("run cargo doc");
+    assert!(
+        doc.status.success(),
+        "cargo doc on the injection crate warns (crate left in {}):\n{}",
+        dir.display(),
+        String::from_utf8_lossy(&doc.stderr)
+    );
+    println!(
+        "injection crate: test and doc in {:.1} s",
+        start.elapsed().as_secs_f64()
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
