@@ -18,6 +18,39 @@ fn serde_rename(name: &str) -> TokenStream {
     quote! { #[cfg_attr(feature = "serde", serde(rename = #name))] }
 }
 
+/// For a member that is no `Option` but has a `@default`: the serde attribute that makes an
+/// absent member deserialize to the model's default (as `build()` fills it), and the function it
+/// calls when that default is not the type's `Default` (else nothing).
+fn serde_default(ir: &Ir, s: &StructIr, m: &MemberIr) -> (TokenStream, TokenStream) {
+    let Some(d) = m.default.as_ref().filter(|_| !m.optional) else {
+        return (quote! {}, quote! {});
+    };
+    let v = default_value(ir, &m.ty, d);
+    let text = v.to_string();
+    if !m.boxed && (text == "false" || text == "0" && !matches!(m.ty, Ty::Float | Ty::Double)) {
+        return (
+            quote! { #[cfg_attr(feature = "serde", serde(default))] },
+            quote! {},
+        );
+    }
+    let v = if m.boxed {
+        quote! { ::std::boxed::Box::new(#v) }
+    } else {
+        v
+    };
+    let f = format_ident!("__serde_default_{}", names::unraw(&m.rust_name));
+    let path = format!("{}::{f}", s.rust_name);
+    let t = field_type(ir, m);
+    (
+        quote! { #[cfg_attr(feature = "serde", serde(default = #path))] },
+        quote! {
+            #[cfg(feature = "serde")]
+            #[doc(hidden)]
+            fn #f() -> #t { #v }
+        },
+    )
+}
+
 /// The field type of a member: `Option`, `Box` as the IR says.
 pub(crate) fn field_type(ir: &Ir, m: &MemberIr) -> TokenStream {
     let t = rust_type(ir, &m.ty);
@@ -254,7 +287,6 @@ pub(crate) fn structure(ir: &Ir, s: &StructIr) -> TokenStream {
     let doc = docs_or(&s.docs, &format!("The `{}` structure.", s.rust_name));
     let dep = deprecated(&s.deprecated);
     let is_error = matches!(s.role, StructRole::Error(_));
-    let is_input = matches!(s.role, StructRole::Input(_));
     let serde = if is_error {
         quote! {}
     } else {
@@ -270,10 +302,17 @@ pub(crate) fn structure(ir: &Ir, s: &StructIr) -> TokenStream {
         let rename = if is_error {
             quote! {}
         } else {
-            serde_rename(&m.name)
+            let default = serde_default(ir, s, m).0;
+            let rename = serde_rename(&m.name);
+            quote! { #rename #default }
         };
         quote! { #d #dep #rename pub #f: #t, }
     });
+    let serde_default_fns = s
+        .members
+        .iter()
+        .filter(|_| !is_error)
+        .map(|m| serde_default(ir, s, m).1);
     let getters = s.members.iter().map(|m| getter(ir, m));
     let meta_field = if is_error {
         quote! { pub(crate) meta: ::ivs_runtime::error::ErrorMetadata, }
@@ -386,19 +425,11 @@ pub(crate) fn structure(ir: &Ir, s: &StructIr) -> TokenStream {
         let fmt = m.timestamp_format.as_deref();
         let v = to_json(ir, &m.ty, quote! { v }, fmt);
         if m.optional {
-            let token_fill = if m.idempotency_token && is_input {
-                quote! {
-                    else {
-                        map.insert(#key.to_owned(), ::ivs_runtime::json::Value::String(::ivs_runtime::encoding::idempotency_token()));
-                    }
-                }
-            } else {
-                quote! {}
-            };
+            // Unset `@idempotencyToken` members were filled in before serializing.
             quote! {
                 if let ::std::option::Option::Some(v) = &self.#f {
                     map.insert(#key.to_owned(), #v);
-                } #token_fill
+                }
             }
         } else {
             quote! {
@@ -584,6 +615,7 @@ pub(crate) fn structure(ir: &Ir, s: &StructIr) -> TokenStream {
             #(#getters)*
             #[doc = #builder_fn_doc]
             pub fn builder() -> #builder { #builder::default() }
+            #(#serde_default_fns)*
         }
 
         #debug
