@@ -359,7 +359,7 @@ fn serialize_request(ir: &Ir, op: &OperationIr, input: &StructIr) -> TokenStream
     let member = |name: &str| input.members.iter().find(|m| m.name == name);
 
     let path = op.path.iter().map(|seg| match seg {
-        UriSegment::Literal(l) => quote! { uri.push_str(#l); },
+        UriSegment::Literal(l) => push_literal(quote! { uri }, l),
         UriSegment::Label { member: label, greedy } => {
             let Some(m) = member(label) else { return quote! {} };
             let f = ident(&m.rust_name);
@@ -565,7 +565,7 @@ fn serialize_request(ir: &Ir, op: &OperationIr, input: &StructIr) -> TokenStream
         Some(prefix) => {
             let parts = host_prefix_parts(prefix).into_iter().map(|(literal, label)| {
                 if !label {
-                    return quote! { prefix.push_str(#literal); };
+                    return push_literal(quote! { prefix }, &literal);
                 }
                 let Some(m) = member(&literal) else {
                     return quote! {};
@@ -616,6 +616,15 @@ fn serialize_request(ir: &Ir, op: &OperationIr, input: &StructIr) -> TokenStream
             #compression
             ::std::result::Result::Ok(request)
         }
+    }
+}
+
+/// `target.push('c')` for one character, else `target.push_str("text")`.
+fn push_literal(target: TokenStream, text: &str) -> TokenStream {
+    let mut chars = text.chars();
+    match (chars.next(), chars.next()) {
+        (Some(c), None) => quote! { #target.push(#c); },
+        _ => quote! { #target.push_str(#text); },
     }
 }
 

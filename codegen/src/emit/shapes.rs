@@ -264,12 +264,18 @@ fn fill(f: &proc_macro2::Ident, m: &MemberIr, v: TokenStream) -> TokenStream {
                 | Ty::Map { .. }
                 | Ty::Blob
         );
+    // An empty list or map default is the type's `Default`.
+    let empty_collection =
+        !m.boxed && (text.ends_with("Vec :: new ()") || text.ends_with("HashMap :: new ()"));
     if is_default
+        || empty_collection
         || text == "0" && is_copy(&m.ty) && !matches!(m.ty, Ty::Float | Ty::Double)
         || text == "false"
     {
         quote! { #f: self.#f.unwrap_or_default(), }
-    } else if is_copy(&m.ty) && !m.boxed {
+    } else if (is_copy(&m.ty) || matches!(m.ty, Ty::Union(_)) && text.ends_with(":: Unknown"))
+        && !m.boxed
+    {
         quote! { #f: self.#f.unwrap_or(#v), }
     } else if let (Ty::Struct(_), None, false) = (&m.ty, &m.default, m.boxed) {
         // `T::zero()`: pass the function itself.
