@@ -3,6 +3,8 @@
 
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
+mod md5;
+
 /// Everything but RFC 3986's unreserved characters (`A-Za-z0-9-._~`) is encoded; the
 /// Smithy spec asks for exactly this in labels and query strings.
 const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
@@ -47,11 +49,12 @@ pub fn base64_text(value: &str) -> String {
 
 /// The `Content-MD5` header value of `body` (`@httpChecksumRequired`): its MD5, base64.
 pub fn content_md5(body: &[u8]) -> String {
-    use md5::Digest;
-    crate::Blob::new(md5::Md5::digest(body).to_vec()).to_base64()
+    crate::Blob::new(md5::digest(body).to_vec()).to_base64()
 }
 
-/// `body` compressed with gzip (`@requestCompression`).
+/// `body` compressed with gzip (`@requestCompression`). Needs the `gzip` feature, which a
+/// generated crate turns on when its model has an operation with that trait.
+#[cfg(feature = "gzip")]
 pub fn gzip(body: &[u8]) -> Vec<u8> {
     use std::io::Write;
     let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());

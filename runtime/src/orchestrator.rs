@@ -15,7 +15,7 @@ use std::fmt;
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, SystemTime};
 
-use ::http::header::{HeaderName, HeaderValue, CONTENT_ENCODING, CONTENT_LENGTH, USER_AGENT};
+use ::http::header::{HeaderName, HeaderValue, USER_AGENT};
 use ::http::Uri;
 use tracing::Instrument;
 
@@ -507,6 +507,15 @@ pub struct RequestCompression(pub &'static [&'static str]);
 /// Smaller bodies are sent uncompressed (the AWS SDKs' default `request_min_compression_size_bytes`).
 pub const MIN_COMPRESSION_SIZE: usize = 10_240;
 
+/// Without the `gzip` feature bodies go uncompressed, which every service accepts: compression
+/// is an optimization the client may skip. Generated crates whose model has a
+/// `@requestCompression` operation turn the feature on.
+#[cfg(not(feature = "gzip"))]
+fn compress(request: &mut HttpRequest) {
+    request.extensions_mut().remove::<RequestCompression>();
+}
+
+#[cfg(feature = "gzip")]
 fn compress(request: &mut HttpRequest) {
     let Some(RequestCompression(encodings)) = request.extensions_mut().remove() else {
         return;
@@ -517,18 +526,21 @@ fn compress(request: &mut HttpRequest) {
     let compressed = crate::encoding::gzip(request.body());
     let encoding = match request
         .headers()
-        .get(CONTENT_ENCODING)
+        .get(::http::header::CONTENT_ENCODING)
         .and_then(|v| v.to_str().ok())
     {
         Some(existing) if !existing.is_empty() => format!("{existing}, gzip"),
         _ => "gzip".to_owned(),
     };
     if let Ok(value) = HeaderValue::from_str(&encoding) {
-        request.headers_mut().insert(CONTENT_ENCODING, value);
+        request
+            .headers_mut()
+            .insert(::http::header::CONTENT_ENCODING, value);
     }
-    request
-        .headers_mut()
-        .insert(CONTENT_LENGTH, HeaderValue::from(compressed.len()));
+    request.headers_mut().insert(
+        ::http::header::CONTENT_LENGTH,
+        HeaderValue::from(compressed.len()),
+    );
     *request.body_mut() = compressed.into();
 }
 

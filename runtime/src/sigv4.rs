@@ -15,10 +15,10 @@
 use std::fmt;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use hmac::{Hmac, Mac};
 use http::header::{HeaderName, HeaderValue, AUTHORIZATION, HOST};
 use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
-use sha2::{Digest, Sha256};
+
+mod sha256;
 
 use crate::credentials::Credentials;
 use crate::http::HttpRequest;
@@ -419,7 +419,7 @@ pub fn authorization(
 
 /// SHA-256 of `data` as lowercase hex, the form SigV4 hashes are written in.
 pub fn sha256_hex(data: &[u8]) -> String {
-    hex(&Sha256::digest(data))
+    hex(&sha256::digest(data))
 }
 
 /// Formats `time` as `x-amz-date` wants it, `YYYYMMDDTHHMMSSZ` in UTC (fractions dropped).
@@ -556,13 +556,7 @@ fn push_collapsed(out: &mut String, value: &str) {
 }
 
 fn hmac_sha256(key: &[u8], data: &[u8]) -> [u8; 32] {
-    // HMAC is defined for keys of any length, so `new_from_slice` cannot fail here.
-    let mut mac = match Hmac::<Sha256>::new_from_slice(key) {
-        Ok(mac) => mac,
-        Err(_) => unreachable!("HMAC accepts keys of any length"),
-    };
-    mac.update(data);
-    mac.finalize().into_bytes().into()
+    sha256::hmac(key, data)
 }
 
 fn hex(bytes: &[u8]) -> String {

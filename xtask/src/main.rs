@@ -1,5 +1,6 @@
 //! Project commands: `cargo xtask codegen [--model PATH] [--out DIR] [--check]`.
 
+mod bench;
 mod codegen_cmd;
 mod diff;
 
@@ -10,8 +11,9 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("codegen") => codegen_cmd::run(&args[1..]),
         Some("diff") => diff::run(&args[1..]),
+        Some("bench") => bench::run(&args[1..]),
         _ => Err(String::from(
-            "usage: cargo xtask <command>\n\ncommands:\n  codegen [--model PATH] [--out DIR] [--crate-name NAME] [--check]\n      regenerate the client crate (default: model/ivs.json -> generated/ivs)\n  diff OLD NEW [--format text|json|markdown] [--fail-on NOTE|WARNING|DANGER|ERROR] [--docs]\n      what a model update changes, how breaking it is, and its semver level\n"
+            "usage: cargo xtask <command>\n\ncommands:\n  codegen [--model PATH] [--out DIR] [--crate-name NAME] [--check]\n      regenerate the client crate (default: model/ivs.json -> generated/ivs)\n  diff OLD NEW [--format text|json|markdown] [--fail-on NOTE|WARNING|DANGER|ERROR] [--docs]\n      what a model update changes, how breaking it is, and its semver level\n  bench [--quick] [--runs N] [--requests N] [--rounds N] [--no-criterion]\n      ours against the official aws-sdk-ivs: codegen, clean builds, crates, binary size, per-request cost\n"
         )),
     };
     match result {

@@ -533,6 +533,22 @@ pub(crate) fn paginator(ir: &Ir, op: &OperationIr) -> TokenStream {
     }
 }
 
+/// Whether an operation has `@requestCompression`: only then does the crate turn on the
+/// runtime's `gzip` feature (and its flate2 dependencies).
+fn needs_gzip(ir: &Ir) -> bool {
+    ir.operations
+        .iter()
+        .any(|o| !o.request_compression.is_empty())
+}
+
+fn gzip_feature(ir: &Ir) -> &'static str {
+    if needs_gzip(ir) {
+        "# gzip request compression for the operations with `@requestCompression`.\ngzip = [\"ivs-runtime/gzip\"]\n"
+    } else {
+        ""
+    }
+}
+
 /// `Cargo.toml` of the generated crate.
 pub(crate) fn cargo_toml(ir: &Ir, options: &EmitOptions) -> String {
     format!(
@@ -546,7 +562,7 @@ license = "Apache-2.0"
 publish = false
 
 [features]
-default = ["rustls"]
+default = ["rustls"{default_gzip}]
 # HTTPS through rustls; without it only plain-HTTP endpoints (local servers) work.
 rustls = ["ivs-runtime/rustls"]
 # Serialize/Deserialize on every data type, with the model's member names.
@@ -554,7 +570,7 @@ serde = ["dep:serde", "ivs-runtime/serde"]
 # Reuse the official SDK's setup (region, SSO/IMDS/web-identity credentials) through
 # `ivs_runtime::sdk_config::from_sdk_config`. Needs Rust 1.94+.
 aws-config = ["ivs-runtime/aws-config"]
-
+{gzip}
 [dependencies]
 ivs-runtime = {runtime}
 serde = {{ version = "1", features = ["derive"], optional = true }}
@@ -567,5 +583,7 @@ tokio = {{ version = "1", features = ["macros", "rt-multi-thread"] }}
         title = ir.service.title.replace('"', "'"),
         api = ir.service.version,
         runtime = options.runtime_dependency,
+        gzip = gzip_feature(ir),
+        default_gzip = if needs_gzip(ir) { ", \"gzip\"" } else { "" },
     )
 }
