@@ -263,6 +263,19 @@ fn struct_expr(ir: &Ir, s: &StructIr, params: &Value) -> TokenStream {
         let v = member_expr(ir, m, value);
         Some(quote! { .#set(::std::option::Option::Some(#v)) })
     });
+    // A `params` key the structure does not have fails the test loudly rather than being
+    // dropped.
+    let unknown: Vec<&String> = obj
+        .keys()
+        .filter(|k| !s.members.iter().any(|m| &m.name == *k))
+        .collect();
+    if !unknown.is_empty() {
+        let msg = format!(
+            "the test's params name members {unknown:?} that {} does not have",
+            s.rust_name
+        );
+        return quote! { ::std::panic!(#msg) };
+    }
     let missing = s.members.iter().any(|m| !m.optional && m.default.is_none());
     let build = if !missing {
         quote! { build() }
