@@ -7,8 +7,6 @@ mod service;
 mod shapes;
 mod values;
 
-use std::collections::BTreeMap;
-
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
@@ -42,81 +40,144 @@ pub struct EndpointDivergence {
 /// A generated file: path relative to the crate root, and its text.
 pub type File = (String, String);
 
-/// Every file of the crate for `ir`.
-pub fn emit(ir: &Ir, options: &EmitOptions) -> Result<Vec<File>, ModelError> {
-    let mut files: BTreeMap<String, String> = BTreeMap::new();
-    let mut put = |path: String, tokens: TokenStream| -> Result<(), ModelError> {
-        let text = render::render(&path, tokens)?;
-        files.insert(path, text);
-        Ok(())
-    };
+/// One file to generate: its path and what it holds.
+enum Job<'a> {
+    Structure(&'a crate::ir::StructIr),
+    Enum(&'a crate::ir::EnumIr),
+    Union(&'a crate::ir::UnionIr),
+    TypesMod(bool),
+    Operation(&'a crate::ir::OperationIr),
+    OperationMod,
+    Client,
+    CrateError,
+    Primitives,
+    Endpoint,
+    Lib,
+    ProtocolTestsMod,
+    ProtocolTests(&'a crate::ir::OperationIr),
+}
 
-    // Types and errors: one file per shape.
-    let mut type_modules: Vec<(Placement, String, String)> = Vec::new();
+/// Every file of the crate for `ir`.
+///
+/// Building token streams and printing them is most of the generator's time, and each file
+/// is independent of the others, so files are made on worker threads (token streams are not
+/// `Send`: each thread builds and prints its own). The result is sorted by path, so it does
+/// not depend on the scheduling.
+pub fn emit(ir: &Ir, options: &EmitOptions) -> Result<Vec<File>, ModelError> {
+    let type_modules = type_modules(ir);
+    let mut jobs: Vec<(String, Job<'_>)> = Vec::new();
     for s in ir.structures.values() {
-        if matches!(s.placement, Placement::Operation(_)) {
-            continue;
-        }
-        let module = crate::names::module_name(&s.rust_name);
         let dir = match s.placement {
+            Placement::Operation(_) => continue,
             Placement::Errors => "src/types/error",
-            _ => "src/types",
+            Placement::Types => "src/types",
         };
-        put(format!("{dir}/{module}.rs"), shapes::structure(ir, s))?;
-        type_modules.push((s.placement.clone(), module, s.rust_name.clone()));
+        let module = crate::names::module_name(&s.rust_name);
+        jobs.push((format!("{dir}/{module}.rs"), Job::Structure(s)));
     }
     for e in ir.enums.values() {
         let module = crate::names::module_name(&e.rust_name);
-        put(format!("src/types/{module}.rs"), shapes::enumeration(e))?;
-        type_modules.push((Placement::Types, module, e.rust_name.clone()));
+        jobs.push((format!("src/types/{module}.rs"), Job::Enum(e)));
     }
     for u in ir.unions.values() {
         let module = crate::names::module_name(&u.rust_name);
-        put(format!("src/types/{module}.rs"), shapes::union(ir, u))?;
-        type_modules.push((Placement::Types, module, u.rust_name.clone()));
+        jobs.push((format!("src/types/{module}.rs"), Job::Union(u)));
     }
-    put(
-        "src/types/mod.rs".into(),
-        service::types_mod(ir, &type_modules, false),
-    )?;
-    put(
-        "src/types/error/mod.rs".into(),
-        service::types_mod(ir, &type_modules, true),
-    )?;
-
+    jobs.push(("src/types/mod.rs".into(), Job::TypesMod(false)));
+    jobs.push(("src/types/error/mod.rs".into(), Job::TypesMod(true)));
     for op in &ir.operations {
-        put(
-            format!("src/operation/{}.rs", op.snake),
-            operation::operation(ir, op),
-        )?;
+        jobs.push((format!("src/operation/{}.rs", op.snake), Job::Operation(op)));
     }
-    put("src/operation/mod.rs".into(), service::operation_mod(ir))?;
-    put("src/client.rs".into(), service::client(ir))?;
-    put("src/error.rs".into(), service::crate_error(ir))?;
-    put("src/primitives.rs".into(), service::primitives())?;
-    put("src/endpoint.rs".into(), service::endpoint(ir, options))?;
-    put("src/lib.rs".into(), service::lib(ir))?;
+    jobs.push(("src/operation/mod.rs".into(), Job::OperationMod));
+    jobs.push(("src/client.rs".into(), Job::Client));
+    jobs.push(("src/error.rs".into(), Job::CrateError));
+    jobs.push(("src/primitives.rs".into(), Job::Primitives));
+    jobs.push(("src/endpoint.rs".into(), Job::Endpoint));
+    jobs.push(("src/lib.rs".into(), Job::Lib));
     if protocol_tests::has_tests(ir) {
-        put(
-            "src/protocol_tests/mod.rs".into(),
-            protocol_tests::module(ir),
-        )?;
+        jobs.push(("src/protocol_tests/mod.rs".into(), Job::ProtocolTestsMod));
         for op in ir
             .operations
             .iter()
             .filter(|o| !o.protocol_tests.is_empty())
         {
-            put(
+            jobs.push((
                 format!("src/protocol_tests/{}.rs", op.snake),
-                protocol_tests::operation_tests(ir, op),
-            )?;
+                Job::ProtocolTests(op),
+            ));
         }
     }
 
-    let mut out: Vec<File> = files.into_iter().collect();
+    let make = |job: &Job<'_>| -> TokenStream {
+        match job {
+            Job::Structure(s) => shapes::structure(ir, s),
+            Job::Enum(e) => shapes::enumeration(e),
+            Job::Union(u) => shapes::union(ir, u),
+            Job::TypesMod(errors) => service::types_mod(ir, &type_modules, *errors),
+            Job::Operation(op) => operation::operation(ir, op),
+            Job::OperationMod => service::operation_mod(ir),
+            Job::Client => service::client(ir),
+            Job::CrateError => service::crate_error(ir),
+            Job::Primitives => service::primitives(),
+            Job::Endpoint => service::endpoint(ir, options),
+            Job::Lib => service::lib(ir),
+            Job::ProtocolTestsMod => protocol_tests::module(ir),
+            Job::ProtocolTests(op) => protocol_tests::operation_tests(ir, op),
+        }
+    };
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 8);
+    // Jobs are dealt round-robin: shapes and operations alternate in size, so shares stay even.
+    let rendered: Vec<Result<File, ModelError>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|w| {
+                let jobs = &jobs;
+                let make = &make;
+                scope.spawn(move || {
+                    jobs.iter()
+                        .skip(w)
+                        .step_by(workers)
+                        .map(|(path, job)| {
+                            render::render(path, make(job)).map(|text| (path.clone(), text))
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| match h.join() {
+                Ok(files) => files,
+                Err(_) => vec![Err(ModelError::Invalid {
+                    shape: String::new(),
+                    message: "a generator thread panicked; this is a generator bug".into(),
+                })],
+            })
+            .collect()
+    });
+    let mut out = rendered
+        .into_iter()
+        .collect::<Result<Vec<File>, ModelError>>()?;
     out.push(("Cargo.toml".into(), service::cargo_toml(ir, options)));
     out.sort();
     Ok(out)
+}
+
+/// `(placement, module, type name)` of every type with its own file under `src/types`.
+fn type_modules(ir: &Ir) -> Vec<(Placement, String, String)> {
+    let structs = ir
+        .structures
+        .values()
+        .filter(|s| !matches!(s.placement, Placement::Operation(_)))
+        .map(|s| (s.placement.clone(), &s.rust_name));
+    let enums = ir.enums.values().map(|e| (Placement::Types, &e.rust_name));
+    let unions = ir.unions.values().map(|u| (Placement::Types, &u.rust_name));
+    structs
+        .chain(enums)
+        .chain(unions)
+        .map(|(p, name)| (p, crate::names::module_name(name), name.clone()))
+        .collect()
 }
 
 /// An identifier, raw where the name says so (`r#type`).

@@ -210,14 +210,17 @@ pub(crate) fn setters(ir: &Ir, m: &MemberIr, target: TokenStream) -> TokenStream
         quote! { ::std::option::Option<#t> }
     };
     let _ = bt;
+    // The member's documentation is on its setter; the Option forms point there.
+    let set_doc = format!(" Sets or clears `{base}` (see the `{base}` setter).");
+    let get_doc = format!(" The `{base}` set so far, if any.");
     quote! {
         #adder
-        #doc #dep
+        #[doc = #set_doc] #dep
         pub fn #set(mut self, input: ::std::option::Option<#t>) -> Self {
             #target.#name = #set_value;
             self
         }
-        #doc #dep
+        #[doc = #get_doc] #dep
         pub fn #get(&self) -> &#get_ret { #get_body }
     }
 }
@@ -520,26 +523,41 @@ pub(crate) fn structure(ir: &Ir, s: &StructIr) -> TokenStream {
     };
 
     let all_sensitive = s.sensitive;
+    // Derived `Debug` prints the same as ours; ours is only needed to redact.
+    let redact = all_sensitive || s.members.iter().any(|m| m.sensitive);
+    let derive_debug = if redact {
+        quote! {}
+    } else {
+        quote! { ::std::fmt::Debug, }
+    };
     let field_list: Vec<(&MemberIr, bool)> = s.members.iter().map(|m| (m, true)).collect();
     let display = s.rust_name.as_str();
-    let debug = debug_impl(
-        &name,
-        display,
-        &field_list,
-        all_sensitive,
-        if is_error {
-            quote! { .field("meta", &self.meta) }
-        } else {
-            quote! {}
-        },
-    );
-    let builder_debug = debug_impl(
-        &builder,
-        &format!("{}Builder", s.rust_name),
-        &field_list,
-        all_sensitive,
-        quote! {},
-    );
+    let debug = if !redact {
+        quote! {}
+    } else {
+        debug_impl(
+            &name,
+            display,
+            &field_list,
+            all_sensitive,
+            if is_error {
+                quote! { .field("meta", &self.meta) }
+            } else {
+                quote! {}
+            },
+        )
+    };
+    let builder_debug = if !redact {
+        quote! {}
+    } else {
+        debug_impl(
+            &builder,
+            &format!("{}Builder", s.rust_name),
+            &field_list,
+            all_sensitive,
+            quote! {},
+        )
+    };
 
     let error_impl = match &s.role {
         StructRole::Error(e) => {
@@ -610,7 +628,7 @@ pub(crate) fn structure(ir: &Ir, s: &StructIr) -> TokenStream {
         #doc
         #dep
         #[non_exhaustive]
-        #[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
+        #[derive(#derive_debug ::std::clone::Clone, ::std::cmp::PartialEq)]
         #serde
         pub struct #name {
             #(#fields)*
@@ -628,7 +646,7 @@ pub(crate) fn structure(ir: &Ir, s: &StructIr) -> TokenStream {
 
         #[doc = #builder_doc]
         #[non_exhaustive]
-        #[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::default::Default)]
+        #[derive(#derive_debug ::std::clone::Clone, ::std::cmp::PartialEq, ::std::default::Default)]
         pub struct #builder {
             #(#builder_fields)*
         }

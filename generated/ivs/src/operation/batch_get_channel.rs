@@ -2,7 +2,7 @@
 //! Types for the `BatchGetChannel` operation.
 /// The `BatchGetChannelInput` structure.
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct BatchGetChannelInput {
     /// Array of ARNs, one per channel.
@@ -23,15 +23,14 @@ impl BatchGetChannelInput {
     }
 }
 
-impl ::std::fmt::Debug for BatchGetChannelInput {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("BatchGetChannelInput").field("arns", &self.arns).finish()
-    }
-}
-
 /// A builder for [`BatchGetChannelInput`].
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::default::Default)]
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::default::Default
+)]
 pub struct BatchGetChannelInputBuilder {
     pub(crate) arns: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
@@ -44,7 +43,7 @@ impl BatchGetChannelInputBuilder {
         self.arns.get_or_insert_with(::std::vec::Vec::new).push(input);
         self
     }
-    /// Array of ARNs, one per channel.
+    /// Sets or clears `arns` (see the `arns` setter).
     pub fn set_arns(
         mut self,
         input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -52,7 +51,7 @@ impl BatchGetChannelInputBuilder {
         self.arns = input;
         self
     }
-    /// Array of ARNs, one per channel.
+    /// The `arns` set so far, if any.
     pub fn get_arns(
         &self,
     ) -> &::std::option::Option<::std::vec::Vec<::std::string::String>> {
@@ -63,12 +62,6 @@ impl BatchGetChannelInputBuilder {
         BatchGetChannelInput {
             arns: self.arns,
         }
-    }
-}
-
-impl ::std::fmt::Debug for BatchGetChannelInputBuilder {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("BatchGetChannelInputBuilder").field("arns", &self.arns).finish()
     }
 }
 
@@ -95,7 +88,7 @@ impl BatchGetChannelInput {
 
 /// The `BatchGetChannelOutput` structure.
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct BatchGetChannelOutput {
     /// The `channels` member.
@@ -125,18 +118,14 @@ impl BatchGetChannelOutput {
     }
 }
 
-impl ::std::fmt::Debug for BatchGetChannelOutput {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("BatchGetChannelOutput")
-            .field("channels", &self.channels)
-            .field("errors", &self.errors)
-            .finish()
-    }
-}
-
 /// A builder for [`BatchGetChannelOutput`].
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::default::Default)]
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::default::Default
+)]
 pub struct BatchGetChannelOutputBuilder {
     pub(crate) channels: ::std::option::Option<::std::vec::Vec<crate::types::Channel>>,
     pub(crate) errors: ::std::option::Option<::std::vec::Vec<crate::types::BatchError>>,
@@ -150,7 +139,7 @@ impl BatchGetChannelOutputBuilder {
         self.channels.get_or_insert_with(::std::vec::Vec::new).push(input);
         self
     }
-    /// The `channels` member.
+    /// Sets or clears `channels` (see the `channels` setter).
     pub fn set_channels(
         mut self,
         input: ::std::option::Option<::std::vec::Vec<crate::types::Channel>>,
@@ -158,7 +147,7 @@ impl BatchGetChannelOutputBuilder {
         self.channels = input;
         self
     }
-    /// The `channels` member.
+    /// The `channels` set so far, if any.
     pub fn get_channels(
         &self,
     ) -> &::std::option::Option<::std::vec::Vec<crate::types::Channel>> {
@@ -171,7 +160,7 @@ impl BatchGetChannelOutputBuilder {
         self.errors.get_or_insert_with(::std::vec::Vec::new).push(input);
         self
     }
-    /// Each error object is related to a specific ARN in the request.
+    /// Sets or clears `errors` (see the `errors` setter).
     pub fn set_errors(
         mut self,
         input: ::std::option::Option<::std::vec::Vec<crate::types::BatchError>>,
@@ -179,7 +168,7 @@ impl BatchGetChannelOutputBuilder {
         self.errors = input;
         self
     }
-    /// Each error object is related to a specific ARN in the request.
+    /// The `errors` set so far, if any.
     pub fn get_errors(
         &self,
     ) -> &::std::option::Option<::std::vec::Vec<crate::types::BatchError>> {
@@ -191,15 +180,6 @@ impl BatchGetChannelOutputBuilder {
             channels: self.channels,
             errors: self.errors,
         }
-    }
-}
-
-impl ::std::fmt::Debug for BatchGetChannelOutputBuilder {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("BatchGetChannelOutputBuilder")
-            .field("channels", &self.channels)
-            .field("errors", &self.errors)
-            .finish()
     }
 }
 
@@ -377,7 +357,7 @@ impl BatchGetChannelFluentBuilder {
         self.inner.arns.get_or_insert_with(::std::vec::Vec::new).push(input);
         self
     }
-    /// Array of ARNs, one per channel.
+    /// Sets or clears `arns` (see the `arns` setter).
     pub fn set_arns(
         mut self,
         input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -385,7 +365,7 @@ impl BatchGetChannelFluentBuilder {
         self.inner.arns = input;
         self
     }
-    /// Array of ARNs, one per channel.
+    /// The `arns` set so far, if any.
     pub fn get_arns(
         &self,
     ) -> &::std::option::Option<::std::vec::Vec<::std::string::String>> {

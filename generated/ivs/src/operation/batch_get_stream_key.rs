@@ -2,7 +2,7 @@
 //! Types for the `BatchGetStreamKey` operation.
 /// The `BatchGetStreamKeyInput` structure.
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct BatchGetStreamKeyInput {
     /// Array of ARNs, one per stream key.
@@ -23,15 +23,14 @@ impl BatchGetStreamKeyInput {
     }
 }
 
-impl ::std::fmt::Debug for BatchGetStreamKeyInput {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("BatchGetStreamKeyInput").field("arns", &self.arns).finish()
-    }
-}
-
 /// A builder for [`BatchGetStreamKeyInput`].
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::default::Default)]
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::default::Default
+)]
 pub struct BatchGetStreamKeyInputBuilder {
     pub(crate) arns: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
@@ -44,7 +43,7 @@ impl BatchGetStreamKeyInputBuilder {
         self.arns.get_or_insert_with(::std::vec::Vec::new).push(input);
         self
     }
-    /// Array of ARNs, one per stream key.
+    /// Sets or clears `arns` (see the `arns` setter).
     pub fn set_arns(
         mut self,
         input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -52,7 +51,7 @@ impl BatchGetStreamKeyInputBuilder {
         self.arns = input;
         self
     }
-    /// Array of ARNs, one per stream key.
+    /// The `arns` set so far, if any.
     pub fn get_arns(
         &self,
     ) -> &::std::option::Option<::std::vec::Vec<::std::string::String>> {
@@ -63,14 +62,6 @@ impl BatchGetStreamKeyInputBuilder {
         BatchGetStreamKeyInput {
             arns: self.arns,
         }
-    }
-}
-
-impl ::std::fmt::Debug for BatchGetStreamKeyInputBuilder {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("BatchGetStreamKeyInputBuilder")
-            .field("arns", &self.arns)
-            .finish()
     }
 }
 
@@ -97,7 +88,7 @@ impl BatchGetStreamKeyInput {
 
 /// The `BatchGetStreamKeyOutput` structure.
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct BatchGetStreamKeyOutput {
     /// The `streamKeys` member.
@@ -127,18 +118,14 @@ impl BatchGetStreamKeyOutput {
     }
 }
 
-impl ::std::fmt::Debug for BatchGetStreamKeyOutput {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("BatchGetStreamKeyOutput")
-            .field("stream_keys", &self.stream_keys)
-            .field("errors", &self.errors)
-            .finish()
-    }
-}
-
 /// A builder for [`BatchGetStreamKeyOutput`].
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::default::Default)]
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::default::Default
+)]
 pub struct BatchGetStreamKeyOutputBuilder {
     pub(crate) stream_keys: ::std::option::Option<
         ::std::vec::Vec<crate::types::StreamKey>,
@@ -154,7 +141,7 @@ impl BatchGetStreamKeyOutputBuilder {
         self.stream_keys.get_or_insert_with(::std::vec::Vec::new).push(input);
         self
     }
-    /// The `streamKeys` member.
+    /// Sets or clears `stream_keys` (see the `stream_keys` setter).
     pub fn set_stream_keys(
         mut self,
         input: ::std::option::Option<::std::vec::Vec<crate::types::StreamKey>>,
@@ -162,7 +149,7 @@ impl BatchGetStreamKeyOutputBuilder {
         self.stream_keys = input;
         self
     }
-    /// The `streamKeys` member.
+    /// The `stream_keys` set so far, if any.
     pub fn get_stream_keys(
         &self,
     ) -> &::std::option::Option<::std::vec::Vec<crate::types::StreamKey>> {
@@ -175,7 +162,7 @@ impl BatchGetStreamKeyOutputBuilder {
         self.errors.get_or_insert_with(::std::vec::Vec::new).push(input);
         self
     }
-    /// The `errors` member.
+    /// Sets or clears `errors` (see the `errors` setter).
     pub fn set_errors(
         mut self,
         input: ::std::option::Option<::std::vec::Vec<crate::types::BatchError>>,
@@ -183,7 +170,7 @@ impl BatchGetStreamKeyOutputBuilder {
         self.errors = input;
         self
     }
-    /// The `errors` member.
+    /// The `errors` set so far, if any.
     pub fn get_errors(
         &self,
     ) -> &::std::option::Option<::std::vec::Vec<crate::types::BatchError>> {
@@ -195,15 +182,6 @@ impl BatchGetStreamKeyOutputBuilder {
             stream_keys: self.stream_keys,
             errors: self.errors,
         }
-    }
-}
-
-impl ::std::fmt::Debug for BatchGetStreamKeyOutputBuilder {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("BatchGetStreamKeyOutputBuilder")
-            .field("stream_keys", &self.stream_keys)
-            .field("errors", &self.errors)
-            .finish()
     }
 }
 
@@ -381,7 +359,7 @@ impl BatchGetStreamKeyFluentBuilder {
         self.inner.arns.get_or_insert_with(::std::vec::Vec::new).push(input);
         self
     }
-    /// Array of ARNs, one per stream key.
+    /// Sets or clears `arns` (see the `arns` setter).
     pub fn set_arns(
         mut self,
         input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -389,7 +367,7 @@ impl BatchGetStreamKeyFluentBuilder {
         self.inner.arns = input;
         self
     }
-    /// Array of ARNs, one per stream key.
+    /// The `arns` set so far, if any.
     pub fn get_arns(
         &self,
     ) -> &::std::option::Option<::std::vec::Vec<::std::string::String>> {

@@ -2,7 +2,7 @@
 //! Types for the `BatchStartViewerSessionRevocation` operation.
 /// The `BatchStartViewerSessionRevocationInput` structure.
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct BatchStartViewerSessionRevocationInput {
     /// Array of viewer sessions, one per channel-ARN and viewer-ID pair.
@@ -27,17 +27,14 @@ impl BatchStartViewerSessionRevocationInput {
     }
 }
 
-impl ::std::fmt::Debug for BatchStartViewerSessionRevocationInput {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("BatchStartViewerSessionRevocationInput")
-            .field("viewer_sessions", &self.viewer_sessions)
-            .finish()
-    }
-}
-
 /// A builder for [`BatchStartViewerSessionRevocationInput`].
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::default::Default)]
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::default::Default
+)]
 pub struct BatchStartViewerSessionRevocationInputBuilder {
     pub(crate) viewer_sessions: ::std::option::Option<
         ::std::vec::Vec<crate::types::BatchStartViewerSessionRevocationViewerSession>,
@@ -55,7 +52,7 @@ impl BatchStartViewerSessionRevocationInputBuilder {
         self.viewer_sessions.get_or_insert_with(::std::vec::Vec::new).push(input);
         self
     }
-    /// Array of viewer sessions, one per channel-ARN and viewer-ID pair.
+    /// Sets or clears `viewer_sessions` (see the `viewer_sessions` setter).
     pub fn set_viewer_sessions(
         mut self,
         input: ::std::option::Option<
@@ -65,7 +62,7 @@ impl BatchStartViewerSessionRevocationInputBuilder {
         self.viewer_sessions = input;
         self
     }
-    /// Array of viewer sessions, one per channel-ARN and viewer-ID pair.
+    /// The `viewer_sessions` set so far, if any.
     pub fn get_viewer_sessions(
         &self,
     ) -> &::std::option::Option<
@@ -78,14 +75,6 @@ impl BatchStartViewerSessionRevocationInputBuilder {
         BatchStartViewerSessionRevocationInput {
             viewer_sessions: self.viewer_sessions,
         }
-    }
-}
-
-impl ::std::fmt::Debug for BatchStartViewerSessionRevocationInputBuilder {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("BatchStartViewerSessionRevocationInputBuilder")
-            .field("viewer_sessions", &self.viewer_sessions)
-            .finish()
     }
 }
 
@@ -107,7 +96,7 @@ impl BatchStartViewerSessionRevocationInput {
 
 /// The `BatchStartViewerSessionRevocationOutput` structure.
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct BatchStartViewerSessionRevocationOutput {
     /// Each error object is related to a specific `channelArn` and `viewerId` pair in the request.
@@ -130,17 +119,14 @@ impl BatchStartViewerSessionRevocationOutput {
     }
 }
 
-impl ::std::fmt::Debug for BatchStartViewerSessionRevocationOutput {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("BatchStartViewerSessionRevocationOutput")
-            .field("errors", &self.errors)
-            .finish()
-    }
-}
-
 /// A builder for [`BatchStartViewerSessionRevocationOutput`].
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::default::Default)]
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::default::Default
+)]
 pub struct BatchStartViewerSessionRevocationOutputBuilder {
     pub(crate) errors: ::std::option::Option<
         ::std::vec::Vec<crate::types::BatchStartViewerSessionRevocationError>,
@@ -158,7 +144,7 @@ impl BatchStartViewerSessionRevocationOutputBuilder {
         self.errors.get_or_insert_with(::std::vec::Vec::new).push(input);
         self
     }
-    /// Each error object is related to a specific `channelArn` and `viewerId` pair in the request.
+    /// Sets or clears `errors` (see the `errors` setter).
     pub fn set_errors(
         mut self,
         input: ::std::option::Option<
@@ -168,7 +154,7 @@ impl BatchStartViewerSessionRevocationOutputBuilder {
         self.errors = input;
         self
     }
-    /// Each error object is related to a specific `channelArn` and `viewerId` pair in the request.
+    /// The `errors` set so far, if any.
     pub fn get_errors(
         &self,
     ) -> &::std::option::Option<
@@ -181,14 +167,6 @@ impl BatchStartViewerSessionRevocationOutputBuilder {
         BatchStartViewerSessionRevocationOutput {
             errors: self.errors,
         }
-    }
-}
-
-impl ::std::fmt::Debug for BatchStartViewerSessionRevocationOutputBuilder {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("BatchStartViewerSessionRevocationOutputBuilder")
-            .field("errors", &self.errors)
-            .finish()
     }
 }
 
@@ -436,7 +414,7 @@ impl BatchStartViewerSessionRevocationFluentBuilder {
         self.inner.viewer_sessions.get_or_insert_with(::std::vec::Vec::new).push(input);
         self
     }
-    /// Array of viewer sessions, one per channel-ARN and viewer-ID pair.
+    /// Sets or clears `viewer_sessions` (see the `viewer_sessions` setter).
     pub fn set_viewer_sessions(
         mut self,
         input: ::std::option::Option<
@@ -446,7 +424,7 @@ impl BatchStartViewerSessionRevocationFluentBuilder {
         self.inner.viewer_sessions = input;
         self
     }
-    /// Array of viewer sessions, one per channel-ARN and viewer-ID pair.
+    /// The `viewer_sessions` set so far, if any.
     pub fn get_viewer_sessions(
         &self,
     ) -> &::std::option::Option<

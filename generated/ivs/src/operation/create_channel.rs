@@ -2,7 +2,7 @@
 //! Types for the `CreateChannel` operation.
 /// The `CreateChannelInput` structure.
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct CreateChannelInput {
     /// Channel name.
@@ -105,33 +105,14 @@ impl CreateChannelInput {
     }
 }
 
-impl ::std::fmt::Debug for CreateChannelInput {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CreateChannelInput")
-            .field("name", &self.name)
-            .field("latency_mode", &self.latency_mode)
-            .field("type", &self.r#type)
-            .field("authorized", &self.authorized)
-            .field("recording_configuration_arn", &self.recording_configuration_arn)
-            .field("tags", &self.tags)
-            .field("insecure_ingest", &self.insecure_ingest)
-            .field("preset", &self.preset)
-            .field(
-                "playback_restriction_policy_arn",
-                &self.playback_restriction_policy_arn,
-            )
-            .field(
-                "multitrack_input_configuration",
-                &self.multitrack_input_configuration,
-            )
-            .field("container_format", &self.container_format)
-            .finish()
-    }
-}
-
 /// A builder for [`CreateChannelInput`].
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::default::Default)]
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::default::Default
+)]
 pub struct CreateChannelInputBuilder {
     pub(crate) name: ::std::option::Option<::std::string::String>,
     pub(crate) latency_mode: ::std::option::Option<crate::types::ChannelLatencyMode>,
@@ -161,7 +142,7 @@ impl CreateChannelInputBuilder {
         self.name = ::std::option::Option::Some(input.into());
         self
     }
-    /// Channel name.
+    /// Sets or clears `name` (see the `name` setter).
     pub fn set_name(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -169,7 +150,7 @@ impl CreateChannelInputBuilder {
         self.name = input;
         self
     }
-    /// Channel name.
+    /// The `name` set so far, if any.
     pub fn get_name(&self) -> &::std::option::Option<::std::string::String> {
         &self.name
     }
@@ -181,7 +162,7 @@ impl CreateChannelInputBuilder {
         self.latency_mode = ::std::option::Option::Some(input.into());
         self
     }
-    /// Channel latency mode. Use `NORMAL` to broadcast and deliver live video up to Full HD. Use `LOW` for near-real-time interaction with viewers. Default: `LOW`.
+    /// Sets or clears `latency_mode` (see the `latency_mode` setter).
     pub fn set_latency_mode(
         mut self,
         input: ::std::option::Option<crate::types::ChannelLatencyMode>,
@@ -189,7 +170,7 @@ impl CreateChannelInputBuilder {
         self.latency_mode = input;
         self
     }
-    /// Channel latency mode. Use `NORMAL` to broadcast and deliver live video up to Full HD. Use `LOW` for near-real-time interaction with viewers. Default: `LOW`.
+    /// The `latency_mode` set so far, if any.
     pub fn get_latency_mode(
         &self,
     ) -> &::std::option::Option<crate::types::ChannelLatencyMode> {
@@ -203,7 +184,7 @@ impl CreateChannelInputBuilder {
         self.r#type = ::std::option::Option::Some(input.into());
         self
     }
-    /// Channel type, which determines the allowable resolution and bitrate. *If you exceed the allowable input resolution or bitrate, the stream probably will disconnect immediately.* Default: `STANDARD`. For details, see [Channel         Types](https://docs.aws.amazon.com/ivs/latest/LowLatencyAPIReference/channel-types.html).
+    /// Sets or clears `type` (see the `type` setter).
     pub fn set_type(
         mut self,
         input: ::std::option::Option<crate::types::ChannelType>,
@@ -211,7 +192,7 @@ impl CreateChannelInputBuilder {
         self.r#type = input;
         self
     }
-    /// Channel type, which determines the allowable resolution and bitrate. *If you exceed the allowable input resolution or bitrate, the stream probably will disconnect immediately.* Default: `STANDARD`. For details, see [Channel         Types](https://docs.aws.amazon.com/ivs/latest/LowLatencyAPIReference/channel-types.html).
+    /// The `type` set so far, if any.
     pub fn get_type(&self) -> &::std::option::Option<crate::types::ChannelType> {
         &self.r#type
     }
@@ -220,12 +201,12 @@ impl CreateChannelInputBuilder {
         self.authorized = ::std::option::Option::Some(input.into());
         self
     }
-    /// Whether the channel is private (enabled for playback authorization). Default: `false`.
+    /// Sets or clears `authorized` (see the `authorized` setter).
     pub fn set_authorized(mut self, input: ::std::option::Option<bool>) -> Self {
         self.authorized = input;
         self
     }
-    /// Whether the channel is private (enabled for playback authorization). Default: `false`.
+    /// The `authorized` set so far, if any.
     pub fn get_authorized(&self) -> &::std::option::Option<bool> {
         &self.authorized
     }
@@ -237,7 +218,7 @@ impl CreateChannelInputBuilder {
         self.recording_configuration_arn = ::std::option::Option::Some(input.into());
         self
     }
-    /// Recording-configuration ARN. A valid ARN value here both specifies the ARN and enables recording. Default: "" (empty string, recording is disabled).
+    /// Sets or clears `recording_configuration_arn` (see the `recording_configuration_arn` setter).
     pub fn set_recording_configuration_arn(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -245,7 +226,7 @@ impl CreateChannelInputBuilder {
         self.recording_configuration_arn = input;
         self
     }
-    /// Recording-configuration ARN. A valid ARN value here both specifies the ARN and enables recording. Default: "" (empty string, recording is disabled).
+    /// The `recording_configuration_arn` set so far, if any.
     pub fn get_recording_configuration_arn(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -264,7 +245,7 @@ impl CreateChannelInputBuilder {
             .insert(k.into(), v.into());
         self
     }
-    /// Array of 1-50 maps, each of the form `string:string (key:value)`. See [Best practices and strategies](https://docs.aws.amazon.com/tag-editor/latest/userguide/best-practices-and-strats.html) in *Tagging Amazon Web Services Resources and Tag Editor* for details, including restrictions that apply to tags and "Tag naming limits and requirements"; Amazon IVS has no service-specific constraints beyond what is documented there.
+    /// Sets or clears `tags` (see the `tags` setter).
     pub fn set_tags(
         mut self,
         input: ::std::option::Option<
@@ -274,7 +255,7 @@ impl CreateChannelInputBuilder {
         self.tags = input;
         self
     }
-    /// Array of 1-50 maps, each of the form `string:string (key:value)`. See [Best practices and strategies](https://docs.aws.amazon.com/tag-editor/latest/userguide/best-practices-and-strats.html) in *Tagging Amazon Web Services Resources and Tag Editor* for details, including restrictions that apply to tags and "Tag naming limits and requirements"; Amazon IVS has no service-specific constraints beyond what is documented there.
+    /// The `tags` set so far, if any.
     pub fn get_tags(
         &self,
     ) -> &::std::option::Option<
@@ -287,12 +268,12 @@ impl CreateChannelInputBuilder {
         self.insecure_ingest = ::std::option::Option::Some(input.into());
         self
     }
-    /// Whether the channel allows insecure RTMP and SRT ingest. Default: `false`.
+    /// Sets or clears `insecure_ingest` (see the `insecure_ingest` setter).
     pub fn set_insecure_ingest(mut self, input: ::std::option::Option<bool>) -> Self {
         self.insecure_ingest = input;
         self
     }
-    /// Whether the channel allows insecure RTMP and SRT ingest. Default: `false`.
+    /// The `insecure_ingest` set so far, if any.
     pub fn get_insecure_ingest(&self) -> &::std::option::Option<bool> {
         &self.insecure_ingest
     }
@@ -304,7 +285,7 @@ impl CreateChannelInputBuilder {
         self.preset = ::std::option::Option::Some(input.into());
         self
     }
-    /// Optional transcode preset for the channel. This is selectable only for `ADVANCED_HD` and `ADVANCED_SD` channel types. For those channel types, the default `preset` is `HIGHER_BANDWIDTH_DELIVERY`. For other channel types (`BASIC` and `STANDARD`), `preset` is the empty string (`""`).
+    /// Sets or clears `preset` (see the `preset` setter).
     pub fn set_preset(
         mut self,
         input: ::std::option::Option<crate::types::TranscodePreset>,
@@ -312,7 +293,7 @@ impl CreateChannelInputBuilder {
         self.preset = input;
         self
     }
-    /// Optional transcode preset for the channel. This is selectable only for `ADVANCED_HD` and `ADVANCED_SD` channel types. For those channel types, the default `preset` is `HIGHER_BANDWIDTH_DELIVERY`. For other channel types (`BASIC` and `STANDARD`), `preset` is the empty string (`""`).
+    /// The `preset` set so far, if any.
     pub fn get_preset(&self) -> &::std::option::Option<crate::types::TranscodePreset> {
         &self.preset
     }
@@ -324,7 +305,7 @@ impl CreateChannelInputBuilder {
         self.playback_restriction_policy_arn = ::std::option::Option::Some(input.into());
         self
     }
-    /// Playback-restriction-policy ARN. A valid ARN value here both specifies the ARN and enables playback restriction. Default: "" (empty string, no playback restriction policy is applied).
+    /// Sets or clears `playback_restriction_policy_arn` (see the `playback_restriction_policy_arn` setter).
     pub fn set_playback_restriction_policy_arn(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -332,7 +313,7 @@ impl CreateChannelInputBuilder {
         self.playback_restriction_policy_arn = input;
         self
     }
-    /// Playback-restriction-policy ARN. A valid ARN value here both specifies the ARN and enables playback restriction. Default: "" (empty string, no playback restriction policy is applied).
+    /// The `playback_restriction_policy_arn` set so far, if any.
     pub fn get_playback_restriction_policy_arn(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -346,7 +327,7 @@ impl CreateChannelInputBuilder {
         self.multitrack_input_configuration = ::std::option::Option::Some(input.into());
         self
     }
-    /// Object specifying multitrack input configuration. Default: no multitrack input configuration is specified.
+    /// Sets or clears `multitrack_input_configuration` (see the `multitrack_input_configuration` setter).
     pub fn set_multitrack_input_configuration(
         mut self,
         input: ::std::option::Option<crate::types::MultitrackInputConfiguration>,
@@ -354,7 +335,7 @@ impl CreateChannelInputBuilder {
         self.multitrack_input_configuration = input;
         self
     }
-    /// Object specifying multitrack input configuration. Default: no multitrack input configuration is specified.
+    /// The `multitrack_input_configuration` set so far, if any.
     pub fn get_multitrack_input_configuration(
         &self,
     ) -> &::std::option::Option<crate::types::MultitrackInputConfiguration> {
@@ -368,7 +349,7 @@ impl CreateChannelInputBuilder {
         self.container_format = ::std::option::Option::Some(input.into());
         self
     }
-    /// Indicates which content-packaging format is used (MPEG-TS or fMP4). If `multitrackInputConfiguration` is specified and `enabled` is `true`, then `containerFormat` is required and must be set to `FRAGMENTED_MP4`. Otherwise, `containerFormat` may be set to `TS` or `FRAGMENTED_MP4`. Default: `TS`.
+    /// Sets or clears `container_format` (see the `container_format` setter).
     pub fn set_container_format(
         mut self,
         input: ::std::option::Option<crate::types::ContainerFormat>,
@@ -376,7 +357,7 @@ impl CreateChannelInputBuilder {
         self.container_format = input;
         self
     }
-    /// Indicates which content-packaging format is used (MPEG-TS or fMP4). If `multitrackInputConfiguration` is specified and `enabled` is `true`, then `containerFormat` is required and must be set to `FRAGMENTED_MP4`. Otherwise, `containerFormat` may be set to `TS` or `FRAGMENTED_MP4`. Default: `TS`.
+    /// The `container_format` set so far, if any.
     pub fn get_container_format(
         &self,
     ) -> &::std::option::Option<crate::types::ContainerFormat> {
@@ -397,30 +378,6 @@ impl CreateChannelInputBuilder {
             multitrack_input_configuration: self.multitrack_input_configuration,
             container_format: self.container_format,
         }
-    }
-}
-
-impl ::std::fmt::Debug for CreateChannelInputBuilder {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CreateChannelInputBuilder")
-            .field("name", &self.name)
-            .field("latency_mode", &self.latency_mode)
-            .field("type", &self.r#type)
-            .field("authorized", &self.authorized)
-            .field("recording_configuration_arn", &self.recording_configuration_arn)
-            .field("tags", &self.tags)
-            .field("insecure_ingest", &self.insecure_ingest)
-            .field("preset", &self.preset)
-            .field(
-                "playback_restriction_policy_arn",
-                &self.playback_restriction_policy_arn,
-            )
-            .field(
-                "multitrack_input_configuration",
-                &self.multitrack_input_configuration,
-            )
-            .field("container_format", &self.container_format)
-            .finish()
     }
 }
 
@@ -504,7 +461,7 @@ impl CreateChannelInput {
 
 /// The `CreateChannelOutput` structure.
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct CreateChannelOutput {
     /// Object specifying a channel.
@@ -530,18 +487,14 @@ impl CreateChannelOutput {
     }
 }
 
-impl ::std::fmt::Debug for CreateChannelOutput {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CreateChannelOutput")
-            .field("channel", &self.channel)
-            .field("stream_key", &self.stream_key)
-            .finish()
-    }
-}
-
 /// A builder for [`CreateChannelOutput`].
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::default::Default)]
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::default::Default
+)]
 pub struct CreateChannelOutputBuilder {
     pub(crate) channel: ::std::option::Option<crate::types::Channel>,
     pub(crate) stream_key: ::std::option::Option<crate::types::StreamKey>,
@@ -556,7 +509,7 @@ impl CreateChannelOutputBuilder {
         self.channel = ::std::option::Option::Some(input.into());
         self
     }
-    /// Object specifying a channel.
+    /// Sets or clears `channel` (see the `channel` setter).
     pub fn set_channel(
         mut self,
         input: ::std::option::Option<crate::types::Channel>,
@@ -564,7 +517,7 @@ impl CreateChannelOutputBuilder {
         self.channel = input;
         self
     }
-    /// Object specifying a channel.
+    /// The `channel` set so far, if any.
     pub fn get_channel(&self) -> &::std::option::Option<crate::types::Channel> {
         &self.channel
     }
@@ -576,7 +529,7 @@ impl CreateChannelOutputBuilder {
         self.stream_key = ::std::option::Option::Some(input.into());
         self
     }
-    /// Object specifying a stream key.
+    /// Sets or clears `stream_key` (see the `stream_key` setter).
     pub fn set_stream_key(
         mut self,
         input: ::std::option::Option<crate::types::StreamKey>,
@@ -584,7 +537,7 @@ impl CreateChannelOutputBuilder {
         self.stream_key = input;
         self
     }
-    /// Object specifying a stream key.
+    /// The `stream_key` set so far, if any.
     pub fn get_stream_key(&self) -> &::std::option::Option<crate::types::StreamKey> {
         &self.stream_key
     }
@@ -594,15 +547,6 @@ impl CreateChannelOutputBuilder {
             channel: self.channel,
             stream_key: self.stream_key,
         }
-    }
-}
-
-impl ::std::fmt::Debug for CreateChannelOutputBuilder {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CreateChannelOutputBuilder")
-            .field("channel", &self.channel)
-            .field("stream_key", &self.stream_key)
-            .finish()
     }
 }
 
@@ -857,7 +801,7 @@ impl CreateChannelFluentBuilder {
         self.inner.name = ::std::option::Option::Some(input.into());
         self
     }
-    /// Channel name.
+    /// Sets or clears `name` (see the `name` setter).
     pub fn set_name(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -865,7 +809,7 @@ impl CreateChannelFluentBuilder {
         self.inner.name = input;
         self
     }
-    /// Channel name.
+    /// The `name` set so far, if any.
     pub fn get_name(&self) -> &::std::option::Option<::std::string::String> {
         &self.inner.name
     }
@@ -877,7 +821,7 @@ impl CreateChannelFluentBuilder {
         self.inner.latency_mode = ::std::option::Option::Some(input.into());
         self
     }
-    /// Channel latency mode. Use `NORMAL` to broadcast and deliver live video up to Full HD. Use `LOW` for near-real-time interaction with viewers. Default: `LOW`.
+    /// Sets or clears `latency_mode` (see the `latency_mode` setter).
     pub fn set_latency_mode(
         mut self,
         input: ::std::option::Option<crate::types::ChannelLatencyMode>,
@@ -885,7 +829,7 @@ impl CreateChannelFluentBuilder {
         self.inner.latency_mode = input;
         self
     }
-    /// Channel latency mode. Use `NORMAL` to broadcast and deliver live video up to Full HD. Use `LOW` for near-real-time interaction with viewers. Default: `LOW`.
+    /// The `latency_mode` set so far, if any.
     pub fn get_latency_mode(
         &self,
     ) -> &::std::option::Option<crate::types::ChannelLatencyMode> {
@@ -899,7 +843,7 @@ impl CreateChannelFluentBuilder {
         self.inner.r#type = ::std::option::Option::Some(input.into());
         self
     }
-    /// Channel type, which determines the allowable resolution and bitrate. *If you exceed the allowable input resolution or bitrate, the stream probably will disconnect immediately.* Default: `STANDARD`. For details, see [Channel         Types](https://docs.aws.amazon.com/ivs/latest/LowLatencyAPIReference/channel-types.html).
+    /// Sets or clears `type` (see the `type` setter).
     pub fn set_type(
         mut self,
         input: ::std::option::Option<crate::types::ChannelType>,
@@ -907,7 +851,7 @@ impl CreateChannelFluentBuilder {
         self.inner.r#type = input;
         self
     }
-    /// Channel type, which determines the allowable resolution and bitrate. *If you exceed the allowable input resolution or bitrate, the stream probably will disconnect immediately.* Default: `STANDARD`. For details, see [Channel         Types](https://docs.aws.amazon.com/ivs/latest/LowLatencyAPIReference/channel-types.html).
+    /// The `type` set so far, if any.
     pub fn get_type(&self) -> &::std::option::Option<crate::types::ChannelType> {
         &self.inner.r#type
     }
@@ -916,12 +860,12 @@ impl CreateChannelFluentBuilder {
         self.inner.authorized = ::std::option::Option::Some(input.into());
         self
     }
-    /// Whether the channel is private (enabled for playback authorization). Default: `false`.
+    /// Sets or clears `authorized` (see the `authorized` setter).
     pub fn set_authorized(mut self, input: ::std::option::Option<bool>) -> Self {
         self.inner.authorized = input;
         self
     }
-    /// Whether the channel is private (enabled for playback authorization). Default: `false`.
+    /// The `authorized` set so far, if any.
     pub fn get_authorized(&self) -> &::std::option::Option<bool> {
         &self.inner.authorized
     }
@@ -935,7 +879,7 @@ impl CreateChannelFluentBuilder {
         );
         self
     }
-    /// Recording-configuration ARN. A valid ARN value here both specifies the ARN and enables recording. Default: "" (empty string, recording is disabled).
+    /// Sets or clears `recording_configuration_arn` (see the `recording_configuration_arn` setter).
     pub fn set_recording_configuration_arn(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -943,7 +887,7 @@ impl CreateChannelFluentBuilder {
         self.inner.recording_configuration_arn = input;
         self
     }
-    /// Recording-configuration ARN. A valid ARN value here both specifies the ARN and enables recording. Default: "" (empty string, recording is disabled).
+    /// The `recording_configuration_arn` set so far, if any.
     pub fn get_recording_configuration_arn(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -963,7 +907,7 @@ impl CreateChannelFluentBuilder {
             .insert(k.into(), v.into());
         self
     }
-    /// Array of 1-50 maps, each of the form `string:string (key:value)`. See [Best practices and strategies](https://docs.aws.amazon.com/tag-editor/latest/userguide/best-practices-and-strats.html) in *Tagging Amazon Web Services Resources and Tag Editor* for details, including restrictions that apply to tags and "Tag naming limits and requirements"; Amazon IVS has no service-specific constraints beyond what is documented there.
+    /// Sets or clears `tags` (see the `tags` setter).
     pub fn set_tags(
         mut self,
         input: ::std::option::Option<
@@ -973,7 +917,7 @@ impl CreateChannelFluentBuilder {
         self.inner.tags = input;
         self
     }
-    /// Array of 1-50 maps, each of the form `string:string (key:value)`. See [Best practices and strategies](https://docs.aws.amazon.com/tag-editor/latest/userguide/best-practices-and-strats.html) in *Tagging Amazon Web Services Resources and Tag Editor* for details, including restrictions that apply to tags and "Tag naming limits and requirements"; Amazon IVS has no service-specific constraints beyond what is documented there.
+    /// The `tags` set so far, if any.
     pub fn get_tags(
         &self,
     ) -> &::std::option::Option<
@@ -986,12 +930,12 @@ impl CreateChannelFluentBuilder {
         self.inner.insecure_ingest = ::std::option::Option::Some(input.into());
         self
     }
-    /// Whether the channel allows insecure RTMP and SRT ingest. Default: `false`.
+    /// Sets or clears `insecure_ingest` (see the `insecure_ingest` setter).
     pub fn set_insecure_ingest(mut self, input: ::std::option::Option<bool>) -> Self {
         self.inner.insecure_ingest = input;
         self
     }
-    /// Whether the channel allows insecure RTMP and SRT ingest. Default: `false`.
+    /// The `insecure_ingest` set so far, if any.
     pub fn get_insecure_ingest(&self) -> &::std::option::Option<bool> {
         &self.inner.insecure_ingest
     }
@@ -1003,7 +947,7 @@ impl CreateChannelFluentBuilder {
         self.inner.preset = ::std::option::Option::Some(input.into());
         self
     }
-    /// Optional transcode preset for the channel. This is selectable only for `ADVANCED_HD` and `ADVANCED_SD` channel types. For those channel types, the default `preset` is `HIGHER_BANDWIDTH_DELIVERY`. For other channel types (`BASIC` and `STANDARD`), `preset` is the empty string (`""`).
+    /// Sets or clears `preset` (see the `preset` setter).
     pub fn set_preset(
         mut self,
         input: ::std::option::Option<crate::types::TranscodePreset>,
@@ -1011,7 +955,7 @@ impl CreateChannelFluentBuilder {
         self.inner.preset = input;
         self
     }
-    /// Optional transcode preset for the channel. This is selectable only for `ADVANCED_HD` and `ADVANCED_SD` channel types. For those channel types, the default `preset` is `HIGHER_BANDWIDTH_DELIVERY`. For other channel types (`BASIC` and `STANDARD`), `preset` is the empty string (`""`).
+    /// The `preset` set so far, if any.
     pub fn get_preset(&self) -> &::std::option::Option<crate::types::TranscodePreset> {
         &self.inner.preset
     }
@@ -1025,7 +969,7 @@ impl CreateChannelFluentBuilder {
         );
         self
     }
-    /// Playback-restriction-policy ARN. A valid ARN value here both specifies the ARN and enables playback restriction. Default: "" (empty string, no playback restriction policy is applied).
+    /// Sets or clears `playback_restriction_policy_arn` (see the `playback_restriction_policy_arn` setter).
     pub fn set_playback_restriction_policy_arn(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -1033,7 +977,7 @@ impl CreateChannelFluentBuilder {
         self.inner.playback_restriction_policy_arn = input;
         self
     }
-    /// Playback-restriction-policy ARN. A valid ARN value here both specifies the ARN and enables playback restriction. Default: "" (empty string, no playback restriction policy is applied).
+    /// The `playback_restriction_policy_arn` set so far, if any.
     pub fn get_playback_restriction_policy_arn(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -1049,7 +993,7 @@ impl CreateChannelFluentBuilder {
         );
         self
     }
-    /// Object specifying multitrack input configuration. Default: no multitrack input configuration is specified.
+    /// Sets or clears `multitrack_input_configuration` (see the `multitrack_input_configuration` setter).
     pub fn set_multitrack_input_configuration(
         mut self,
         input: ::std::option::Option<crate::types::MultitrackInputConfiguration>,
@@ -1057,7 +1001,7 @@ impl CreateChannelFluentBuilder {
         self.inner.multitrack_input_configuration = input;
         self
     }
-    /// Object specifying multitrack input configuration. Default: no multitrack input configuration is specified.
+    /// The `multitrack_input_configuration` set so far, if any.
     pub fn get_multitrack_input_configuration(
         &self,
     ) -> &::std::option::Option<crate::types::MultitrackInputConfiguration> {
@@ -1071,7 +1015,7 @@ impl CreateChannelFluentBuilder {
         self.inner.container_format = ::std::option::Option::Some(input.into());
         self
     }
-    /// Indicates which content-packaging format is used (MPEG-TS or fMP4). If `multitrackInputConfiguration` is specified and `enabled` is `true`, then `containerFormat` is required and must be set to `FRAGMENTED_MP4`. Otherwise, `containerFormat` may be set to `TS` or `FRAGMENTED_MP4`. Default: `TS`.
+    /// Sets or clears `container_format` (see the `container_format` setter).
     pub fn set_container_format(
         mut self,
         input: ::std::option::Option<crate::types::ContainerFormat>,
@@ -1079,7 +1023,7 @@ impl CreateChannelFluentBuilder {
         self.inner.container_format = input;
         self
     }
-    /// Indicates which content-packaging format is used (MPEG-TS or fMP4). If `multitrackInputConfiguration` is specified and `enabled` is `true`, then `containerFormat` is required and must be set to `FRAGMENTED_MP4`. Otherwise, `containerFormat` may be set to `TS` or `FRAGMENTED_MP4`. Default: `TS`.
+    /// The `container_format` set so far, if any.
     pub fn get_container_format(
         &self,
     ) -> &::std::option::Option<crate::types::ContainerFormat> {

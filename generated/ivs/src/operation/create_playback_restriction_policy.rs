@@ -2,7 +2,7 @@
 //! Types for the `CreatePlaybackRestrictionPolicy` operation.
 /// The `CreatePlaybackRestrictionPolicyInput` structure.
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct CreatePlaybackRestrictionPolicyInput {
     /// A list of country codes that control geoblocking restriction. Allowed values are the officially assigned [ISO 3166-1         alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2) codes. Default: All countries (an empty array).
@@ -59,24 +59,14 @@ impl CreatePlaybackRestrictionPolicyInput {
     }
 }
 
-impl ::std::fmt::Debug for CreatePlaybackRestrictionPolicyInput {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CreatePlaybackRestrictionPolicyInput")
-            .field("allowed_countries", &self.allowed_countries)
-            .field("allowed_origins", &self.allowed_origins)
-            .field(
-                "enable_strict_origin_enforcement",
-                &self.enable_strict_origin_enforcement,
-            )
-            .field("name", &self.name)
-            .field("tags", &self.tags)
-            .finish()
-    }
-}
-
 /// A builder for [`CreatePlaybackRestrictionPolicyInput`].
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::default::Default)]
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::default::Default
+)]
 pub struct CreatePlaybackRestrictionPolicyInputBuilder {
     pub(crate) allowed_countries: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
@@ -99,7 +89,7 @@ impl CreatePlaybackRestrictionPolicyInputBuilder {
         self.allowed_countries.get_or_insert_with(::std::vec::Vec::new).push(input);
         self
     }
-    /// A list of country codes that control geoblocking restriction. Allowed values are the officially assigned [ISO 3166-1         alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2) codes. Default: All countries (an empty array).
+    /// Sets or clears `allowed_countries` (see the `allowed_countries` setter).
     pub fn set_allowed_countries(
         mut self,
         input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -107,7 +97,7 @@ impl CreatePlaybackRestrictionPolicyInputBuilder {
         self.allowed_countries = input;
         self
     }
-    /// A list of country codes that control geoblocking restriction. Allowed values are the officially assigned [ISO 3166-1         alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2) codes. Default: All countries (an empty array).
+    /// The `allowed_countries` set so far, if any.
     pub fn get_allowed_countries(
         &self,
     ) -> &::std::option::Option<::std::vec::Vec<::std::string::String>> {
@@ -120,7 +110,7 @@ impl CreatePlaybackRestrictionPolicyInputBuilder {
         self.allowed_origins.get_or_insert_with(::std::vec::Vec::new).push(input);
         self
     }
-    /// A list of origin sites that control CORS restriction. Allowed values are the same as valid values of the Origin header defined at [<https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/Origin>](https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/Origin). Default: All origins (an empty array).
+    /// Sets or clears `allowed_origins` (see the `allowed_origins` setter).
     pub fn set_allowed_origins(
         mut self,
         input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -128,7 +118,7 @@ impl CreatePlaybackRestrictionPolicyInputBuilder {
         self.allowed_origins = input;
         self
     }
-    /// A list of origin sites that control CORS restriction. Allowed values are the same as valid values of the Origin header defined at [<https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/Origin>](https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/Origin). Default: All origins (an empty array).
+    /// The `allowed_origins` set so far, if any.
     pub fn get_allowed_origins(
         &self,
     ) -> &::std::option::Option<::std::vec::Vec<::std::string::String>> {
@@ -144,7 +134,7 @@ impl CreatePlaybackRestrictionPolicyInputBuilder {
         );
         self
     }
-    /// Whether channel playback is constrained by origin site. Default: `false`.
+    /// Sets or clears `enable_strict_origin_enforcement` (see the `enable_strict_origin_enforcement` setter).
     pub fn set_enable_strict_origin_enforcement(
         mut self,
         input: ::std::option::Option<bool>,
@@ -152,7 +142,7 @@ impl CreatePlaybackRestrictionPolicyInputBuilder {
         self.enable_strict_origin_enforcement = input;
         self
     }
-    /// Whether channel playback is constrained by origin site. Default: `false`.
+    /// The `enable_strict_origin_enforcement` set so far, if any.
     pub fn get_enable_strict_origin_enforcement(&self) -> &::std::option::Option<bool> {
         &self.enable_strict_origin_enforcement
     }
@@ -164,7 +154,7 @@ impl CreatePlaybackRestrictionPolicyInputBuilder {
         self.name = ::std::option::Option::Some(input.into());
         self
     }
-    /// Playback-restriction-policy name. The value does not need to be unique.
+    /// Sets or clears `name` (see the `name` setter).
     pub fn set_name(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -172,7 +162,7 @@ impl CreatePlaybackRestrictionPolicyInputBuilder {
         self.name = input;
         self
     }
-    /// Playback-restriction-policy name. The value does not need to be unique.
+    /// The `name` set so far, if any.
     pub fn get_name(&self) -> &::std::option::Option<::std::string::String> {
         &self.name
     }
@@ -189,7 +179,7 @@ impl CreatePlaybackRestrictionPolicyInputBuilder {
             .insert(k.into(), v.into());
         self
     }
-    /// Array of 1-50 maps, each of the form `string:string (key:value)`. See [Best practices and strategies](https://docs.aws.amazon.com/tag-editor/latest/userguide/best-practices-and-strats.html) in *Tagging Amazon Web Services Resources and Tag Editor* for details, including restrictions that apply to tags and "Tag naming limits and requirements"; Amazon IVS has no service-specific constraints beyond what is documented there.
+    /// Sets or clears `tags` (see the `tags` setter).
     pub fn set_tags(
         mut self,
         input: ::std::option::Option<
@@ -199,7 +189,7 @@ impl CreatePlaybackRestrictionPolicyInputBuilder {
         self.tags = input;
         self
     }
-    /// Array of 1-50 maps, each of the form `string:string (key:value)`. See [Best practices and strategies](https://docs.aws.amazon.com/tag-editor/latest/userguide/best-practices-and-strats.html) in *Tagging Amazon Web Services Resources and Tag Editor* for details, including restrictions that apply to tags and "Tag naming limits and requirements"; Amazon IVS has no service-specific constraints beyond what is documented there.
+    /// The `tags` set so far, if any.
     pub fn get_tags(
         &self,
     ) -> &::std::option::Option<
@@ -216,21 +206,6 @@ impl CreatePlaybackRestrictionPolicyInputBuilder {
             name: self.name,
             tags: self.tags,
         }
-    }
-}
-
-impl ::std::fmt::Debug for CreatePlaybackRestrictionPolicyInputBuilder {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CreatePlaybackRestrictionPolicyInputBuilder")
-            .field("allowed_countries", &self.allowed_countries)
-            .field("allowed_origins", &self.allowed_origins)
-            .field(
-                "enable_strict_origin_enforcement",
-                &self.enable_strict_origin_enforcement,
-            )
-            .field("name", &self.name)
-            .field("tags", &self.tags)
-            .finish()
     }
 }
 
@@ -298,7 +273,7 @@ impl CreatePlaybackRestrictionPolicyInput {
 
 /// The `CreatePlaybackRestrictionPolicyOutput` structure.
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct CreatePlaybackRestrictionPolicyOutput {
     /// An object representing a policy to constrain playback by country and/or origin sites.
@@ -321,17 +296,14 @@ impl CreatePlaybackRestrictionPolicyOutput {
     }
 }
 
-impl ::std::fmt::Debug for CreatePlaybackRestrictionPolicyOutput {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CreatePlaybackRestrictionPolicyOutput")
-            .field("playback_restriction_policy", &self.playback_restriction_policy)
-            .finish()
-    }
-}
-
 /// A builder for [`CreatePlaybackRestrictionPolicyOutput`].
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::default::Default)]
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::default::Default
+)]
 pub struct CreatePlaybackRestrictionPolicyOutputBuilder {
     pub(crate) playback_restriction_policy: ::std::option::Option<
         crate::types::PlaybackRestrictionPolicy,
@@ -347,7 +319,7 @@ impl CreatePlaybackRestrictionPolicyOutputBuilder {
         self.playback_restriction_policy = ::std::option::Option::Some(input.into());
         self
     }
-    /// An object representing a policy to constrain playback by country and/or origin sites.
+    /// Sets or clears `playback_restriction_policy` (see the `playback_restriction_policy` setter).
     pub fn set_playback_restriction_policy(
         mut self,
         input: ::std::option::Option<crate::types::PlaybackRestrictionPolicy>,
@@ -355,7 +327,7 @@ impl CreatePlaybackRestrictionPolicyOutputBuilder {
         self.playback_restriction_policy = input;
         self
     }
-    /// An object representing a policy to constrain playback by country and/or origin sites.
+    /// The `playback_restriction_policy` set so far, if any.
     pub fn get_playback_restriction_policy(
         &self,
     ) -> &::std::option::Option<crate::types::PlaybackRestrictionPolicy> {
@@ -366,14 +338,6 @@ impl CreatePlaybackRestrictionPolicyOutputBuilder {
         CreatePlaybackRestrictionPolicyOutput {
             playback_restriction_policy: self.playback_restriction_policy,
         }
-    }
-}
-
-impl ::std::fmt::Debug for CreatePlaybackRestrictionPolicyOutputBuilder {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CreatePlaybackRestrictionPolicyOutputBuilder")
-            .field("playback_restriction_policy", &self.playback_restriction_policy)
-            .finish()
     }
 }
 
@@ -620,7 +584,7 @@ impl CreatePlaybackRestrictionPolicyFluentBuilder {
             .push(input);
         self
     }
-    /// A list of country codes that control geoblocking restriction. Allowed values are the officially assigned [ISO 3166-1         alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2) codes. Default: All countries (an empty array).
+    /// Sets or clears `allowed_countries` (see the `allowed_countries` setter).
     pub fn set_allowed_countries(
         mut self,
         input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -628,7 +592,7 @@ impl CreatePlaybackRestrictionPolicyFluentBuilder {
         self.inner.allowed_countries = input;
         self
     }
-    /// A list of country codes that control geoblocking restriction. Allowed values are the officially assigned [ISO 3166-1         alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2) codes. Default: All countries (an empty array).
+    /// The `allowed_countries` set so far, if any.
     pub fn get_allowed_countries(
         &self,
     ) -> &::std::option::Option<::std::vec::Vec<::std::string::String>> {
@@ -641,7 +605,7 @@ impl CreatePlaybackRestrictionPolicyFluentBuilder {
         self.inner.allowed_origins.get_or_insert_with(::std::vec::Vec::new).push(input);
         self
     }
-    /// A list of origin sites that control CORS restriction. Allowed values are the same as valid values of the Origin header defined at [<https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/Origin>](https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/Origin). Default: All origins (an empty array).
+    /// Sets or clears `allowed_origins` (see the `allowed_origins` setter).
     pub fn set_allowed_origins(
         mut self,
         input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -649,7 +613,7 @@ impl CreatePlaybackRestrictionPolicyFluentBuilder {
         self.inner.allowed_origins = input;
         self
     }
-    /// A list of origin sites that control CORS restriction. Allowed values are the same as valid values of the Origin header defined at [<https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/Origin>](https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/Origin). Default: All origins (an empty array).
+    /// The `allowed_origins` set so far, if any.
     pub fn get_allowed_origins(
         &self,
     ) -> &::std::option::Option<::std::vec::Vec<::std::string::String>> {
@@ -665,7 +629,7 @@ impl CreatePlaybackRestrictionPolicyFluentBuilder {
         );
         self
     }
-    /// Whether channel playback is constrained by origin site. Default: `false`.
+    /// Sets or clears `enable_strict_origin_enforcement` (see the `enable_strict_origin_enforcement` setter).
     pub fn set_enable_strict_origin_enforcement(
         mut self,
         input: ::std::option::Option<bool>,
@@ -673,7 +637,7 @@ impl CreatePlaybackRestrictionPolicyFluentBuilder {
         self.inner.enable_strict_origin_enforcement = input;
         self
     }
-    /// Whether channel playback is constrained by origin site. Default: `false`.
+    /// The `enable_strict_origin_enforcement` set so far, if any.
     pub fn get_enable_strict_origin_enforcement(&self) -> &::std::option::Option<bool> {
         &self.inner.enable_strict_origin_enforcement
     }
@@ -685,7 +649,7 @@ impl CreatePlaybackRestrictionPolicyFluentBuilder {
         self.inner.name = ::std::option::Option::Some(input.into());
         self
     }
-    /// Playback-restriction-policy name. The value does not need to be unique.
+    /// Sets or clears `name` (see the `name` setter).
     pub fn set_name(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -693,7 +657,7 @@ impl CreatePlaybackRestrictionPolicyFluentBuilder {
         self.inner.name = input;
         self
     }
-    /// Playback-restriction-policy name. The value does not need to be unique.
+    /// The `name` set so far, if any.
     pub fn get_name(&self) -> &::std::option::Option<::std::string::String> {
         &self.inner.name
     }
@@ -711,7 +675,7 @@ impl CreatePlaybackRestrictionPolicyFluentBuilder {
             .insert(k.into(), v.into());
         self
     }
-    /// Array of 1-50 maps, each of the form `string:string (key:value)`. See [Best practices and strategies](https://docs.aws.amazon.com/tag-editor/latest/userguide/best-practices-and-strats.html) in *Tagging Amazon Web Services Resources and Tag Editor* for details, including restrictions that apply to tags and "Tag naming limits and requirements"; Amazon IVS has no service-specific constraints beyond what is documented there.
+    /// Sets or clears `tags` (see the `tags` setter).
     pub fn set_tags(
         mut self,
         input: ::std::option::Option<
@@ -721,7 +685,7 @@ impl CreatePlaybackRestrictionPolicyFluentBuilder {
         self.inner.tags = input;
         self
     }
-    /// Array of 1-50 maps, each of the form `string:string (key:value)`. See [Best practices and strategies](https://docs.aws.amazon.com/tag-editor/latest/userguide/best-practices-and-strats.html) in *Tagging Amazon Web Services Resources and Tag Editor* for details, including restrictions that apply to tags and "Tag naming limits and requirements"; Amazon IVS has no service-specific constraints beyond what is documented there.
+    /// The `tags` set so far, if any.
     pub fn get_tags(
         &self,
     ) -> &::std::option::Option<

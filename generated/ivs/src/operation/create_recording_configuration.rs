@@ -2,7 +2,7 @@
 //! Types for the `CreateRecordingConfiguration` operation.
 /// The `CreateRecordingConfigurationInput` structure.
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct CreateRecordingConfigurationInput {
     /// Recording-configuration name. The value does not need to be unique.
@@ -74,25 +74,14 @@ impl CreateRecordingConfigurationInput {
     }
 }
 
-impl ::std::fmt::Debug for CreateRecordingConfigurationInput {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CreateRecordingConfigurationInput")
-            .field("name", &self.name)
-            .field("destination_configuration", &self.destination_configuration)
-            .field("tags", &self.tags)
-            .field("thumbnail_configuration", &self.thumbnail_configuration)
-            .field(
-                "recording_reconnect_window_seconds",
-                &self.recording_reconnect_window_seconds,
-            )
-            .field("rendition_configuration", &self.rendition_configuration)
-            .finish()
-    }
-}
-
 /// A builder for [`CreateRecordingConfigurationInput`].
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::default::Default)]
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::default::Default
+)]
 pub struct CreateRecordingConfigurationInputBuilder {
     pub(crate) name: ::std::option::Option<::std::string::String>,
     pub(crate) destination_configuration: ::std::option::Option<
@@ -119,7 +108,7 @@ impl CreateRecordingConfigurationInputBuilder {
         self.name = ::std::option::Option::Some(input.into());
         self
     }
-    /// Recording-configuration name. The value does not need to be unique.
+    /// Sets or clears `name` (see the `name` setter).
     pub fn set_name(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -127,7 +116,7 @@ impl CreateRecordingConfigurationInputBuilder {
         self.name = input;
         self
     }
-    /// Recording-configuration name. The value does not need to be unique.
+    /// The `name` set so far, if any.
     pub fn get_name(&self) -> &::std::option::Option<::std::string::String> {
         &self.name
     }
@@ -139,7 +128,7 @@ impl CreateRecordingConfigurationInputBuilder {
         self.destination_configuration = ::std::option::Option::Some(input.into());
         self
     }
-    /// A complex type that contains a destination configuration for where recorded video will be stored.
+    /// Sets or clears `destination_configuration` (see the `destination_configuration` setter).
     pub fn set_destination_configuration(
         mut self,
         input: ::std::option::Option<crate::types::DestinationConfiguration>,
@@ -147,7 +136,7 @@ impl CreateRecordingConfigurationInputBuilder {
         self.destination_configuration = input;
         self
     }
-    /// A complex type that contains a destination configuration for where recorded video will be stored.
+    /// The `destination_configuration` set so far, if any.
     pub fn get_destination_configuration(
         &self,
     ) -> &::std::option::Option<crate::types::DestinationConfiguration> {
@@ -166,7 +155,7 @@ impl CreateRecordingConfigurationInputBuilder {
             .insert(k.into(), v.into());
         self
     }
-    /// Array of 1-50 maps, each of the form `string:string (key:value)`. See [Best practices and strategies](https://docs.aws.amazon.com/tag-editor/latest/userguide/best-practices-and-strats.html) in *Tagging Amazon Web Services Resources and Tag Editor* for details, including restrictions that apply to tags and "Tag naming limits and requirements"; Amazon IVS has no service-specific constraints beyond what is documented there.
+    /// Sets or clears `tags` (see the `tags` setter).
     pub fn set_tags(
         mut self,
         input: ::std::option::Option<
@@ -176,7 +165,7 @@ impl CreateRecordingConfigurationInputBuilder {
         self.tags = input;
         self
     }
-    /// Array of 1-50 maps, each of the form `string:string (key:value)`. See [Best practices and strategies](https://docs.aws.amazon.com/tag-editor/latest/userguide/best-practices-and-strats.html) in *Tagging Amazon Web Services Resources and Tag Editor* for details, including restrictions that apply to tags and "Tag naming limits and requirements"; Amazon IVS has no service-specific constraints beyond what is documented there.
+    /// The `tags` set so far, if any.
     pub fn get_tags(
         &self,
     ) -> &::std::option::Option<
@@ -192,7 +181,7 @@ impl CreateRecordingConfigurationInputBuilder {
         self.thumbnail_configuration = ::std::option::Option::Some(input.into());
         self
     }
-    /// A complex type that allows you to enable/disable the recording of thumbnails for a live session and modify the interval at which thumbnails are generated for the live session.
+    /// Sets or clears `thumbnail_configuration` (see the `thumbnail_configuration` setter).
     pub fn set_thumbnail_configuration(
         mut self,
         input: ::std::option::Option<crate::types::ThumbnailConfiguration>,
@@ -200,7 +189,7 @@ impl CreateRecordingConfigurationInputBuilder {
         self.thumbnail_configuration = input;
         self
     }
-    /// A complex type that allows you to enable/disable the recording of thumbnails for a live session and modify the interval at which thumbnails are generated for the live session.
+    /// The `thumbnail_configuration` set so far, if any.
     pub fn get_thumbnail_configuration(
         &self,
     ) -> &::std::option::Option<crate::types::ThumbnailConfiguration> {
@@ -216,7 +205,7 @@ impl CreateRecordingConfigurationInputBuilder {
         );
         self
     }
-    /// If a broadcast disconnects and then reconnects within the specified interval, the multiple streams will be considered a single broadcast and merged together. Default: 0.
+    /// Sets or clears `recording_reconnect_window_seconds` (see the `recording_reconnect_window_seconds` setter).
     pub fn set_recording_reconnect_window_seconds(
         mut self,
         input: ::std::option::Option<i32>,
@@ -224,7 +213,7 @@ impl CreateRecordingConfigurationInputBuilder {
         self.recording_reconnect_window_seconds = input;
         self
     }
-    /// If a broadcast disconnects and then reconnects within the specified interval, the multiple streams will be considered a single broadcast and merged together. Default: 0.
+    /// The `recording_reconnect_window_seconds` set so far, if any.
     pub fn get_recording_reconnect_window_seconds(&self) -> &::std::option::Option<i32> {
         &self.recording_reconnect_window_seconds
     }
@@ -236,7 +225,7 @@ impl CreateRecordingConfigurationInputBuilder {
         self.rendition_configuration = ::std::option::Option::Some(input.into());
         self
     }
-    /// Object that describes which renditions should be recorded for a stream.
+    /// Sets or clears `rendition_configuration` (see the `rendition_configuration` setter).
     pub fn set_rendition_configuration(
         mut self,
         input: ::std::option::Option<crate::types::RenditionConfiguration>,
@@ -244,7 +233,7 @@ impl CreateRecordingConfigurationInputBuilder {
         self.rendition_configuration = input;
         self
     }
-    /// Object that describes which renditions should be recorded for a stream.
+    /// The `rendition_configuration` set so far, if any.
     pub fn get_rendition_configuration(
         &self,
     ) -> &::std::option::Option<crate::types::RenditionConfiguration> {
@@ -260,22 +249,6 @@ impl CreateRecordingConfigurationInputBuilder {
             recording_reconnect_window_seconds: self.recording_reconnect_window_seconds,
             rendition_configuration: self.rendition_configuration,
         }
-    }
-}
-
-impl ::std::fmt::Debug for CreateRecordingConfigurationInputBuilder {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CreateRecordingConfigurationInputBuilder")
-            .field("name", &self.name)
-            .field("destination_configuration", &self.destination_configuration)
-            .field("tags", &self.tags)
-            .field("thumbnail_configuration", &self.thumbnail_configuration)
-            .field(
-                "recording_reconnect_window_seconds",
-                &self.recording_reconnect_window_seconds,
-            )
-            .field("rendition_configuration", &self.rendition_configuration)
-            .finish()
     }
 }
 
@@ -327,7 +300,7 @@ impl CreateRecordingConfigurationInput {
 
 /// The `CreateRecordingConfigurationOutput` structure.
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct CreateRecordingConfigurationOutput {
     /// An object representing a configuration to record a channel stream.
@@ -350,17 +323,14 @@ impl CreateRecordingConfigurationOutput {
     }
 }
 
-impl ::std::fmt::Debug for CreateRecordingConfigurationOutput {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CreateRecordingConfigurationOutput")
-            .field("recording_configuration", &self.recording_configuration)
-            .finish()
-    }
-}
-
 /// A builder for [`CreateRecordingConfigurationOutput`].
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::default::Default)]
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::default::Default
+)]
 pub struct CreateRecordingConfigurationOutputBuilder {
     pub(crate) recording_configuration: ::std::option::Option<
         crate::types::RecordingConfiguration,
@@ -376,7 +346,7 @@ impl CreateRecordingConfigurationOutputBuilder {
         self.recording_configuration = ::std::option::Option::Some(input.into());
         self
     }
-    /// An object representing a configuration to record a channel stream.
+    /// Sets or clears `recording_configuration` (see the `recording_configuration` setter).
     pub fn set_recording_configuration(
         mut self,
         input: ::std::option::Option<crate::types::RecordingConfiguration>,
@@ -384,7 +354,7 @@ impl CreateRecordingConfigurationOutputBuilder {
         self.recording_configuration = input;
         self
     }
-    /// An object representing a configuration to record a channel stream.
+    /// The `recording_configuration` set so far, if any.
     pub fn get_recording_configuration(
         &self,
     ) -> &::std::option::Option<crate::types::RecordingConfiguration> {
@@ -395,14 +365,6 @@ impl CreateRecordingConfigurationOutputBuilder {
         CreateRecordingConfigurationOutput {
             recording_configuration: self.recording_configuration,
         }
-    }
-}
-
-impl ::std::fmt::Debug for CreateRecordingConfigurationOutputBuilder {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CreateRecordingConfigurationOutputBuilder")
-            .field("recording_configuration", &self.recording_configuration)
-            .finish()
     }
 }
 
@@ -677,7 +639,7 @@ impl CreateRecordingConfigurationFluentBuilder {
         self.inner.name = ::std::option::Option::Some(input.into());
         self
     }
-    /// Recording-configuration name. The value does not need to be unique.
+    /// Sets or clears `name` (see the `name` setter).
     pub fn set_name(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -685,7 +647,7 @@ impl CreateRecordingConfigurationFluentBuilder {
         self.inner.name = input;
         self
     }
-    /// Recording-configuration name. The value does not need to be unique.
+    /// The `name` set so far, if any.
     pub fn get_name(&self) -> &::std::option::Option<::std::string::String> {
         &self.inner.name
     }
@@ -697,7 +659,7 @@ impl CreateRecordingConfigurationFluentBuilder {
         self.inner.destination_configuration = ::std::option::Option::Some(input.into());
         self
     }
-    /// A complex type that contains a destination configuration for where recorded video will be stored.
+    /// Sets or clears `destination_configuration` (see the `destination_configuration` setter).
     pub fn set_destination_configuration(
         mut self,
         input: ::std::option::Option<crate::types::DestinationConfiguration>,
@@ -705,7 +667,7 @@ impl CreateRecordingConfigurationFluentBuilder {
         self.inner.destination_configuration = input;
         self
     }
-    /// A complex type that contains a destination configuration for where recorded video will be stored.
+    /// The `destination_configuration` set so far, if any.
     pub fn get_destination_configuration(
         &self,
     ) -> &::std::option::Option<crate::types::DestinationConfiguration> {
@@ -725,7 +687,7 @@ impl CreateRecordingConfigurationFluentBuilder {
             .insert(k.into(), v.into());
         self
     }
-    /// Array of 1-50 maps, each of the form `string:string (key:value)`. See [Best practices and strategies](https://docs.aws.amazon.com/tag-editor/latest/userguide/best-practices-and-strats.html) in *Tagging Amazon Web Services Resources and Tag Editor* for details, including restrictions that apply to tags and "Tag naming limits and requirements"; Amazon IVS has no service-specific constraints beyond what is documented there.
+    /// Sets or clears `tags` (see the `tags` setter).
     pub fn set_tags(
         mut self,
         input: ::std::option::Option<
@@ -735,7 +697,7 @@ impl CreateRecordingConfigurationFluentBuilder {
         self.inner.tags = input;
         self
     }
-    /// Array of 1-50 maps, each of the form `string:string (key:value)`. See [Best practices and strategies](https://docs.aws.amazon.com/tag-editor/latest/userguide/best-practices-and-strats.html) in *Tagging Amazon Web Services Resources and Tag Editor* for details, including restrictions that apply to tags and "Tag naming limits and requirements"; Amazon IVS has no service-specific constraints beyond what is documented there.
+    /// The `tags` set so far, if any.
     pub fn get_tags(
         &self,
     ) -> &::std::option::Option<
@@ -751,7 +713,7 @@ impl CreateRecordingConfigurationFluentBuilder {
         self.inner.thumbnail_configuration = ::std::option::Option::Some(input.into());
         self
     }
-    /// A complex type that allows you to enable/disable the recording of thumbnails for a live session and modify the interval at which thumbnails are generated for the live session.
+    /// Sets or clears `thumbnail_configuration` (see the `thumbnail_configuration` setter).
     pub fn set_thumbnail_configuration(
         mut self,
         input: ::std::option::Option<crate::types::ThumbnailConfiguration>,
@@ -759,7 +721,7 @@ impl CreateRecordingConfigurationFluentBuilder {
         self.inner.thumbnail_configuration = input;
         self
     }
-    /// A complex type that allows you to enable/disable the recording of thumbnails for a live session and modify the interval at which thumbnails are generated for the live session.
+    /// The `thumbnail_configuration` set so far, if any.
     pub fn get_thumbnail_configuration(
         &self,
     ) -> &::std::option::Option<crate::types::ThumbnailConfiguration> {
@@ -775,7 +737,7 @@ impl CreateRecordingConfigurationFluentBuilder {
         );
         self
     }
-    /// If a broadcast disconnects and then reconnects within the specified interval, the multiple streams will be considered a single broadcast and merged together. Default: 0.
+    /// Sets or clears `recording_reconnect_window_seconds` (see the `recording_reconnect_window_seconds` setter).
     pub fn set_recording_reconnect_window_seconds(
         mut self,
         input: ::std::option::Option<i32>,
@@ -783,7 +745,7 @@ impl CreateRecordingConfigurationFluentBuilder {
         self.inner.recording_reconnect_window_seconds = input;
         self
     }
-    /// If a broadcast disconnects and then reconnects within the specified interval, the multiple streams will be considered a single broadcast and merged together. Default: 0.
+    /// The `recording_reconnect_window_seconds` set so far, if any.
     pub fn get_recording_reconnect_window_seconds(&self) -> &::std::option::Option<i32> {
         &self.inner.recording_reconnect_window_seconds
     }
@@ -795,7 +757,7 @@ impl CreateRecordingConfigurationFluentBuilder {
         self.inner.rendition_configuration = ::std::option::Option::Some(input.into());
         self
     }
-    /// Object that describes which renditions should be recorded for a stream.
+    /// Sets or clears `rendition_configuration` (see the `rendition_configuration` setter).
     pub fn set_rendition_configuration(
         mut self,
         input: ::std::option::Option<crate::types::RenditionConfiguration>,
@@ -803,7 +765,7 @@ impl CreateRecordingConfigurationFluentBuilder {
         self.inner.rendition_configuration = input;
         self
     }
-    /// Object that describes which renditions should be recorded for a stream.
+    /// The `rendition_configuration` set so far, if any.
     pub fn get_rendition_configuration(
         &self,
     ) -> &::std::option::Option<crate::types::RenditionConfiguration> {

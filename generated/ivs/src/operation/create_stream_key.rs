@@ -2,7 +2,7 @@
 //! Types for the `CreateStreamKey` operation.
 /// The `CreateStreamKeyInput` structure.
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct CreateStreamKeyInput {
     /// ARN of the channel for which to create the stream key.
@@ -34,18 +34,14 @@ impl CreateStreamKeyInput {
     }
 }
 
-impl ::std::fmt::Debug for CreateStreamKeyInput {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CreateStreamKeyInput")
-            .field("channel_arn", &self.channel_arn)
-            .field("tags", &self.tags)
-            .finish()
-    }
-}
-
 /// A builder for [`CreateStreamKeyInput`].
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::default::Default)]
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::default::Default
+)]
 pub struct CreateStreamKeyInputBuilder {
     pub(crate) channel_arn: ::std::option::Option<::std::string::String>,
     pub(crate) tags: ::std::option::Option<
@@ -62,7 +58,7 @@ impl CreateStreamKeyInputBuilder {
         self.channel_arn = ::std::option::Option::Some(input.into());
         self
     }
-    /// ARN of the channel for which to create the stream key.
+    /// Sets or clears `channel_arn` (see the `channel_arn` setter).
     pub fn set_channel_arn(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -70,7 +66,7 @@ impl CreateStreamKeyInputBuilder {
         self.channel_arn = input;
         self
     }
-    /// ARN of the channel for which to create the stream key.
+    /// The `channel_arn` set so far, if any.
     pub fn get_channel_arn(&self) -> &::std::option::Option<::std::string::String> {
         &self.channel_arn
     }
@@ -87,7 +83,7 @@ impl CreateStreamKeyInputBuilder {
             .insert(k.into(), v.into());
         self
     }
-    /// Array of 1-50 maps, each of the form `string:string (key:value)`. See [Best practices and strategies](https://docs.aws.amazon.com/tag-editor/latest/userguide/best-practices-and-strats.html) in *Tagging Amazon Web Services Resources and Tag Editor* for details, including restrictions that apply to tags and "Tag naming limits and requirements"; Amazon IVS has no service-specific constraints beyond what is documented there.
+    /// Sets or clears `tags` (see the `tags` setter).
     pub fn set_tags(
         mut self,
         input: ::std::option::Option<
@@ -97,7 +93,7 @@ impl CreateStreamKeyInputBuilder {
         self.tags = input;
         self
     }
-    /// Array of 1-50 maps, each of the form `string:string (key:value)`. See [Best practices and strategies](https://docs.aws.amazon.com/tag-editor/latest/userguide/best-practices-and-strats.html) in *Tagging Amazon Web Services Resources and Tag Editor* for details, including restrictions that apply to tags and "Tag naming limits and requirements"; Amazon IVS has no service-specific constraints beyond what is documented there.
+    /// The `tags` set so far, if any.
     pub fn get_tags(
         &self,
     ) -> &::std::option::Option<
@@ -111,15 +107,6 @@ impl CreateStreamKeyInputBuilder {
             channel_arn: self.channel_arn,
             tags: self.tags,
         }
-    }
-}
-
-impl ::std::fmt::Debug for CreateStreamKeyInputBuilder {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CreateStreamKeyInputBuilder")
-            .field("channel_arn", &self.channel_arn)
-            .field("tags", &self.tags)
-            .finish()
     }
 }
 
@@ -155,7 +142,7 @@ impl CreateStreamKeyInput {
 
 /// The `CreateStreamKeyOutput` structure.
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct CreateStreamKeyOutput {
     /// Stream key used to authenticate an RTMPS stream for ingestion.
@@ -174,17 +161,14 @@ impl CreateStreamKeyOutput {
     }
 }
 
-impl ::std::fmt::Debug for CreateStreamKeyOutput {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CreateStreamKeyOutput")
-            .field("stream_key", &self.stream_key)
-            .finish()
-    }
-}
-
 /// A builder for [`CreateStreamKeyOutput`].
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::default::Default)]
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::default::Default
+)]
 pub struct CreateStreamKeyOutputBuilder {
     pub(crate) stream_key: ::std::option::Option<crate::types::StreamKey>,
 }
@@ -198,7 +182,7 @@ impl CreateStreamKeyOutputBuilder {
         self.stream_key = ::std::option::Option::Some(input.into());
         self
     }
-    /// Stream key used to authenticate an RTMPS stream for ingestion.
+    /// Sets or clears `stream_key` (see the `stream_key` setter).
     pub fn set_stream_key(
         mut self,
         input: ::std::option::Option<crate::types::StreamKey>,
@@ -206,7 +190,7 @@ impl CreateStreamKeyOutputBuilder {
         self.stream_key = input;
         self
     }
-    /// Stream key used to authenticate an RTMPS stream for ingestion.
+    /// The `stream_key` set so far, if any.
     pub fn get_stream_key(&self) -> &::std::option::Option<crate::types::StreamKey> {
         &self.stream_key
     }
@@ -215,14 +199,6 @@ impl CreateStreamKeyOutputBuilder {
         CreateStreamKeyOutput {
             stream_key: self.stream_key,
         }
-    }
-}
-
-impl ::std::fmt::Debug for CreateStreamKeyOutputBuilder {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CreateStreamKeyOutputBuilder")
-            .field("stream_key", &self.stream_key)
-            .finish()
     }
 }
 
@@ -473,7 +449,7 @@ impl CreateStreamKeyFluentBuilder {
         self.inner.channel_arn = ::std::option::Option::Some(input.into());
         self
     }
-    /// ARN of the channel for which to create the stream key.
+    /// Sets or clears `channel_arn` (see the `channel_arn` setter).
     pub fn set_channel_arn(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -481,7 +457,7 @@ impl CreateStreamKeyFluentBuilder {
         self.inner.channel_arn = input;
         self
     }
-    /// ARN of the channel for which to create the stream key.
+    /// The `channel_arn` set so far, if any.
     pub fn get_channel_arn(&self) -> &::std::option::Option<::std::string::String> {
         &self.inner.channel_arn
     }
@@ -499,7 +475,7 @@ impl CreateStreamKeyFluentBuilder {
             .insert(k.into(), v.into());
         self
     }
-    /// Array of 1-50 maps, each of the form `string:string (key:value)`. See [Best practices and strategies](https://docs.aws.amazon.com/tag-editor/latest/userguide/best-practices-and-strats.html) in *Tagging Amazon Web Services Resources and Tag Editor* for details, including restrictions that apply to tags and "Tag naming limits and requirements"; Amazon IVS has no service-specific constraints beyond what is documented there.
+    /// Sets or clears `tags` (see the `tags` setter).
     pub fn set_tags(
         mut self,
         input: ::std::option::Option<
@@ -509,7 +485,7 @@ impl CreateStreamKeyFluentBuilder {
         self.inner.tags = input;
         self
     }
-    /// Array of 1-50 maps, each of the form `string:string (key:value)`. See [Best practices and strategies](https://docs.aws.amazon.com/tag-editor/latest/userguide/best-practices-and-strats.html) in *Tagging Amazon Web Services Resources and Tag Editor* for details, including restrictions that apply to tags and "Tag naming limits and requirements"; Amazon IVS has no service-specific constraints beyond what is documented there.
+    /// The `tags` set so far, if any.
     pub fn get_tags(
         &self,
     ) -> &::std::option::Option<

@@ -2,7 +2,7 @@
 //! Types for the `DeleteChannel` operation.
 /// The `DeleteChannelInput` structure.
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DeleteChannelInput {
     /// ARN of the channel to be deleted.
@@ -21,15 +21,14 @@ impl DeleteChannelInput {
     }
 }
 
-impl ::std::fmt::Debug for DeleteChannelInput {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteChannelInput").field("arn", &self.arn).finish()
-    }
-}
-
 /// A builder for [`DeleteChannelInput`].
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::default::Default)]
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::default::Default
+)]
 pub struct DeleteChannelInputBuilder {
     pub(crate) arn: ::std::option::Option<::std::string::String>,
 }
@@ -43,7 +42,7 @@ impl DeleteChannelInputBuilder {
         self.arn = ::std::option::Option::Some(input.into());
         self
     }
-    /// ARN of the channel to be deleted.
+    /// Sets or clears `arn` (see the `arn` setter).
     pub fn set_arn(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -51,7 +50,7 @@ impl DeleteChannelInputBuilder {
         self.arn = input;
         self
     }
-    /// ARN of the channel to be deleted.
+    /// The `arn` set so far, if any.
     pub fn get_arn(&self) -> &::std::option::Option<::std::string::String> {
         &self.arn
     }
@@ -60,12 +59,6 @@ impl DeleteChannelInputBuilder {
         DeleteChannelInput {
             arn: self.arn,
         }
-    }
-}
-
-impl ::std::fmt::Debug for DeleteChannelInputBuilder {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteChannelInputBuilder").field("arn", &self.arn).finish()
     }
 }
 
@@ -85,7 +78,7 @@ impl DeleteChannelInput {
 
 /// The `DeleteChannelOutput` structure.
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DeleteChannelOutput {}
 impl DeleteChannelOutput {
@@ -95,26 +88,19 @@ impl DeleteChannelOutput {
     }
 }
 
-impl ::std::fmt::Debug for DeleteChannelOutput {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteChannelOutput").finish()
-    }
-}
-
 /// A builder for [`DeleteChannelOutput`].
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::default::Default)]
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::default::Default
+)]
 pub struct DeleteChannelOutputBuilder {}
 impl DeleteChannelOutputBuilder {
     /// Builds a [`DeleteChannelOutput`].
     pub fn build(self) -> DeleteChannelOutput {
         DeleteChannelOutput {}
-    }
-}
-
-impl ::std::fmt::Debug for DeleteChannelOutputBuilder {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteChannelOutputBuilder").finish()
     }
 }
 
@@ -341,7 +327,7 @@ impl DeleteChannelFluentBuilder {
         self.inner.arn = ::std::option::Option::Some(input.into());
         self
     }
-    /// ARN of the channel to be deleted.
+    /// Sets or clears `arn` (see the `arn` setter).
     pub fn set_arn(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -349,7 +335,7 @@ impl DeleteChannelFluentBuilder {
         self.inner.arn = input;
         self
     }
-    /// ARN of the channel to be deleted.
+    /// The `arn` set so far, if any.
     pub fn get_arn(&self) -> &::std::option::Option<::std::string::String> {
         &self.inner.arn
     }

@@ -2,7 +2,7 @@
 //! Types for the `DeletePlaybackKeyPair` operation.
 /// The `DeletePlaybackKeyPairInput` structure.
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DeletePlaybackKeyPairInput {
     /// ARN of the key pair to be deleted.
@@ -21,15 +21,14 @@ impl DeletePlaybackKeyPairInput {
     }
 }
 
-impl ::std::fmt::Debug for DeletePlaybackKeyPairInput {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeletePlaybackKeyPairInput").field("arn", &self.arn).finish()
-    }
-}
-
 /// A builder for [`DeletePlaybackKeyPairInput`].
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::default::Default)]
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::default::Default
+)]
 pub struct DeletePlaybackKeyPairInputBuilder {
     pub(crate) arn: ::std::option::Option<::std::string::String>,
 }
@@ -43,7 +42,7 @@ impl DeletePlaybackKeyPairInputBuilder {
         self.arn = ::std::option::Option::Some(input.into());
         self
     }
-    /// ARN of the key pair to be deleted.
+    /// Sets or clears `arn` (see the `arn` setter).
     pub fn set_arn(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -51,7 +50,7 @@ impl DeletePlaybackKeyPairInputBuilder {
         self.arn = input;
         self
     }
-    /// ARN of the key pair to be deleted.
+    /// The `arn` set so far, if any.
     pub fn get_arn(&self) -> &::std::option::Option<::std::string::String> {
         &self.arn
     }
@@ -60,14 +59,6 @@ impl DeletePlaybackKeyPairInputBuilder {
         DeletePlaybackKeyPairInput {
             arn: self.arn,
         }
-    }
-}
-
-impl ::std::fmt::Debug for DeletePlaybackKeyPairInputBuilder {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeletePlaybackKeyPairInputBuilder")
-            .field("arn", &self.arn)
-            .finish()
     }
 }
 
@@ -87,7 +78,7 @@ impl DeletePlaybackKeyPairInput {
 
 /// The `DeletePlaybackKeyPairOutput` structure.
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DeletePlaybackKeyPairOutput {}
 impl DeletePlaybackKeyPairOutput {
@@ -97,26 +88,19 @@ impl DeletePlaybackKeyPairOutput {
     }
 }
 
-impl ::std::fmt::Debug for DeletePlaybackKeyPairOutput {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeletePlaybackKeyPairOutput").finish()
-    }
-}
-
 /// A builder for [`DeletePlaybackKeyPairOutput`].
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::default::Default)]
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::default::Default
+)]
 pub struct DeletePlaybackKeyPairOutputBuilder {}
 impl DeletePlaybackKeyPairOutputBuilder {
     /// Builds a [`DeletePlaybackKeyPairOutput`].
     pub fn build(self) -> DeletePlaybackKeyPairOutput {
         DeletePlaybackKeyPairOutput {}
-    }
-}
-
-impl ::std::fmt::Debug for DeletePlaybackKeyPairOutputBuilder {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeletePlaybackKeyPairOutputBuilder").finish()
     }
 }
 
@@ -327,7 +311,7 @@ impl DeletePlaybackKeyPairFluentBuilder {
         self.inner.arn = ::std::option::Option::Some(input.into());
         self
     }
-    /// ARN of the key pair to be deleted.
+    /// Sets or clears `arn` (see the `arn` setter).
     pub fn set_arn(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -335,7 +319,7 @@ impl DeletePlaybackKeyPairFluentBuilder {
         self.inner.arn = input;
         self
     }
-    /// ARN of the key pair to be deleted.
+    /// The `arn` set so far, if any.
     pub fn get_arn(&self) -> &::std::option::Option<::std::string::String> {
         &self.inner.arn
     }

@@ -2,7 +2,7 @@
 //! Types for the `DeletePlaybackRestrictionPolicy` operation.
 /// The `DeletePlaybackRestrictionPolicyInput` structure.
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DeletePlaybackRestrictionPolicyInput {
     /// ARN of the playback restriction policy to be deleted.
@@ -21,17 +21,14 @@ impl DeletePlaybackRestrictionPolicyInput {
     }
 }
 
-impl ::std::fmt::Debug for DeletePlaybackRestrictionPolicyInput {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeletePlaybackRestrictionPolicyInput")
-            .field("arn", &self.arn)
-            .finish()
-    }
-}
-
 /// A builder for [`DeletePlaybackRestrictionPolicyInput`].
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::default::Default)]
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::default::Default
+)]
 pub struct DeletePlaybackRestrictionPolicyInputBuilder {
     pub(crate) arn: ::std::option::Option<::std::string::String>,
 }
@@ -45,7 +42,7 @@ impl DeletePlaybackRestrictionPolicyInputBuilder {
         self.arn = ::std::option::Option::Some(input.into());
         self
     }
-    /// ARN of the playback restriction policy to be deleted.
+    /// Sets or clears `arn` (see the `arn` setter).
     pub fn set_arn(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -53,7 +50,7 @@ impl DeletePlaybackRestrictionPolicyInputBuilder {
         self.arn = input;
         self
     }
-    /// ARN of the playback restriction policy to be deleted.
+    /// The `arn` set so far, if any.
     pub fn get_arn(&self) -> &::std::option::Option<::std::string::String> {
         &self.arn
     }
@@ -62,14 +59,6 @@ impl DeletePlaybackRestrictionPolicyInputBuilder {
         DeletePlaybackRestrictionPolicyInput {
             arn: self.arn,
         }
-    }
-}
-
-impl ::std::fmt::Debug for DeletePlaybackRestrictionPolicyInputBuilder {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeletePlaybackRestrictionPolicyInputBuilder")
-            .field("arn", &self.arn)
-            .finish()
     }
 }
 
@@ -89,7 +78,7 @@ impl DeletePlaybackRestrictionPolicyInput {
 
 /// The `DeletePlaybackRestrictionPolicyOutput` structure.
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DeletePlaybackRestrictionPolicyOutput {}
 impl DeletePlaybackRestrictionPolicyOutput {
@@ -99,27 +88,20 @@ impl DeletePlaybackRestrictionPolicyOutput {
     }
 }
 
-impl ::std::fmt::Debug for DeletePlaybackRestrictionPolicyOutput {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeletePlaybackRestrictionPolicyOutput").finish()
-    }
-}
-
 /// A builder for [`DeletePlaybackRestrictionPolicyOutput`].
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::default::Default)]
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::default::Default
+)]
 pub struct DeletePlaybackRestrictionPolicyOutputBuilder {}
 impl DeletePlaybackRestrictionPolicyOutputBuilder {
     /// Builds a [`DeletePlaybackRestrictionPolicyOutput`].
     pub fn build(self) -> DeletePlaybackRestrictionPolicyOutput {
         DeletePlaybackRestrictionPolicyOutput {
         }
-    }
-}
-
-impl ::std::fmt::Debug for DeletePlaybackRestrictionPolicyOutputBuilder {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeletePlaybackRestrictionPolicyOutputBuilder").finish()
     }
 }
 
@@ -347,7 +329,7 @@ impl DeletePlaybackRestrictionPolicyFluentBuilder {
         self.inner.arn = ::std::option::Option::Some(input.into());
         self
     }
-    /// ARN of the playback restriction policy to be deleted.
+    /// Sets or clears `arn` (see the `arn` setter).
     pub fn set_arn(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -355,7 +337,7 @@ impl DeletePlaybackRestrictionPolicyFluentBuilder {
         self.inner.arn = input;
         self
     }
-    /// ARN of the playback restriction policy to be deleted.
+    /// The `arn` set so far, if any.
     pub fn get_arn(&self) -> &::std::option::Option<::std::string::String> {
         &self.inner.arn
     }

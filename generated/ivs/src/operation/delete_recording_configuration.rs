@@ -2,7 +2,7 @@
 //! Types for the `DeleteRecordingConfiguration` operation.
 /// The `DeleteRecordingConfigurationInput` structure.
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DeleteRecordingConfigurationInput {
     /// ARN of the recording configuration to be deleted.
@@ -21,17 +21,14 @@ impl DeleteRecordingConfigurationInput {
     }
 }
 
-impl ::std::fmt::Debug for DeleteRecordingConfigurationInput {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteRecordingConfigurationInput")
-            .field("arn", &self.arn)
-            .finish()
-    }
-}
-
 /// A builder for [`DeleteRecordingConfigurationInput`].
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::default::Default)]
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::default::Default
+)]
 pub struct DeleteRecordingConfigurationInputBuilder {
     pub(crate) arn: ::std::option::Option<::std::string::String>,
 }
@@ -45,7 +42,7 @@ impl DeleteRecordingConfigurationInputBuilder {
         self.arn = ::std::option::Option::Some(input.into());
         self
     }
-    /// ARN of the recording configuration to be deleted.
+    /// Sets or clears `arn` (see the `arn` setter).
     pub fn set_arn(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -53,7 +50,7 @@ impl DeleteRecordingConfigurationInputBuilder {
         self.arn = input;
         self
     }
-    /// ARN of the recording configuration to be deleted.
+    /// The `arn` set so far, if any.
     pub fn get_arn(&self) -> &::std::option::Option<::std::string::String> {
         &self.arn
     }
@@ -62,14 +59,6 @@ impl DeleteRecordingConfigurationInputBuilder {
         DeleteRecordingConfigurationInput {
             arn: self.arn,
         }
-    }
-}
-
-impl ::std::fmt::Debug for DeleteRecordingConfigurationInputBuilder {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteRecordingConfigurationInputBuilder")
-            .field("arn", &self.arn)
-            .finish()
     }
 }
 
@@ -89,7 +78,7 @@ impl DeleteRecordingConfigurationInput {
 
 /// The `DeleteRecordingConfigurationOutput` structure.
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DeleteRecordingConfigurationOutput {}
 impl DeleteRecordingConfigurationOutput {
@@ -99,27 +88,20 @@ impl DeleteRecordingConfigurationOutput {
     }
 }
 
-impl ::std::fmt::Debug for DeleteRecordingConfigurationOutput {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteRecordingConfigurationOutput").finish()
-    }
-}
-
 /// A builder for [`DeleteRecordingConfigurationOutput`].
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::default::Default)]
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::default::Default
+)]
 pub struct DeleteRecordingConfigurationOutputBuilder {}
 impl DeleteRecordingConfigurationOutputBuilder {
     /// Builds a [`DeleteRecordingConfigurationOutput`].
     pub fn build(self) -> DeleteRecordingConfigurationOutput {
         DeleteRecordingConfigurationOutput {
         }
-    }
-}
-
-impl ::std::fmt::Debug for DeleteRecordingConfigurationOutputBuilder {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteRecordingConfigurationOutputBuilder").finish()
     }
 }
 
@@ -349,7 +331,7 @@ impl DeleteRecordingConfigurationFluentBuilder {
         self.inner.arn = ::std::option::Option::Some(input.into());
         self
     }
-    /// ARN of the recording configuration to be deleted.
+    /// Sets or clears `arn` (see the `arn` setter).
     pub fn set_arn(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -357,7 +339,7 @@ impl DeleteRecordingConfigurationFluentBuilder {
         self.inner.arn = input;
         self
     }
-    /// ARN of the recording configuration to be deleted.
+    /// The `arn` set so far, if any.
     pub fn get_arn(&self) -> &::std::option::Option<::std::string::String> {
         &self.inner.arn
     }

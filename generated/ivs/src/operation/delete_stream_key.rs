@@ -2,7 +2,7 @@
 //! Types for the `DeleteStreamKey` operation.
 /// The `DeleteStreamKeyInput` structure.
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DeleteStreamKeyInput {
     /// ARN of the stream key to be deleted.
@@ -21,15 +21,14 @@ impl DeleteStreamKeyInput {
     }
 }
 
-impl ::std::fmt::Debug for DeleteStreamKeyInput {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteStreamKeyInput").field("arn", &self.arn).finish()
-    }
-}
-
 /// A builder for [`DeleteStreamKeyInput`].
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::default::Default)]
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::default::Default
+)]
 pub struct DeleteStreamKeyInputBuilder {
     pub(crate) arn: ::std::option::Option<::std::string::String>,
 }
@@ -43,7 +42,7 @@ impl DeleteStreamKeyInputBuilder {
         self.arn = ::std::option::Option::Some(input.into());
         self
     }
-    /// ARN of the stream key to be deleted.
+    /// Sets or clears `arn` (see the `arn` setter).
     pub fn set_arn(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -51,7 +50,7 @@ impl DeleteStreamKeyInputBuilder {
         self.arn = input;
         self
     }
-    /// ARN of the stream key to be deleted.
+    /// The `arn` set so far, if any.
     pub fn get_arn(&self) -> &::std::option::Option<::std::string::String> {
         &self.arn
     }
@@ -60,12 +59,6 @@ impl DeleteStreamKeyInputBuilder {
         DeleteStreamKeyInput {
             arn: self.arn,
         }
-    }
-}
-
-impl ::std::fmt::Debug for DeleteStreamKeyInputBuilder {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteStreamKeyInputBuilder").field("arn", &self.arn).finish()
     }
 }
 
@@ -85,7 +78,7 @@ impl DeleteStreamKeyInput {
 
 /// The `DeleteStreamKeyOutput` structure.
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DeleteStreamKeyOutput {}
 impl DeleteStreamKeyOutput {
@@ -95,26 +88,19 @@ impl DeleteStreamKeyOutput {
     }
 }
 
-impl ::std::fmt::Debug for DeleteStreamKeyOutput {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteStreamKeyOutput").finish()
-    }
-}
-
 /// A builder for [`DeleteStreamKeyOutput`].
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::default::Default)]
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::default::Default
+)]
 pub struct DeleteStreamKeyOutputBuilder {}
 impl DeleteStreamKeyOutputBuilder {
     /// Builds a [`DeleteStreamKeyOutput`].
     pub fn build(self) -> DeleteStreamKeyOutput {
         DeleteStreamKeyOutput {}
-    }
-}
-
-impl ::std::fmt::Debug for DeleteStreamKeyOutputBuilder {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteStreamKeyOutputBuilder").finish()
     }
 }
 
@@ -325,7 +311,7 @@ impl DeleteStreamKeyFluentBuilder {
         self.inner.arn = ::std::option::Option::Some(input.into());
         self
     }
-    /// ARN of the stream key to be deleted.
+    /// Sets or clears `arn` (see the `arn` setter).
     pub fn set_arn(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -333,7 +319,7 @@ impl DeleteStreamKeyFluentBuilder {
         self.inner.arn = input;
         self
     }
-    /// ARN of the stream key to be deleted.
+    /// The `arn` set so far, if any.
     pub fn get_arn(&self) -> &::std::option::Option<::std::string::String> {
         &self.inner.arn
     }

@@ -2,7 +2,7 @@
 //! Types for the `GetChannel` operation.
 /// The `GetChannelInput` structure.
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct GetChannelInput {
     /// ARN of the channel for which the configuration is to be retrieved.
@@ -21,15 +21,14 @@ impl GetChannelInput {
     }
 }
 
-impl ::std::fmt::Debug for GetChannelInput {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetChannelInput").field("arn", &self.arn).finish()
-    }
-}
-
 /// A builder for [`GetChannelInput`].
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::default::Default)]
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::default::Default
+)]
 pub struct GetChannelInputBuilder {
     pub(crate) arn: ::std::option::Option<::std::string::String>,
 }
@@ -43,7 +42,7 @@ impl GetChannelInputBuilder {
         self.arn = ::std::option::Option::Some(input.into());
         self
     }
-    /// ARN of the channel for which the configuration is to be retrieved.
+    /// Sets or clears `arn` (see the `arn` setter).
     pub fn set_arn(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -51,19 +50,13 @@ impl GetChannelInputBuilder {
         self.arn = input;
         self
     }
-    /// ARN of the channel for which the configuration is to be retrieved.
+    /// The `arn` set so far, if any.
     pub fn get_arn(&self) -> &::std::option::Option<::std::string::String> {
         &self.arn
     }
     /// Builds a [`GetChannelInput`].
     pub fn build(self) -> GetChannelInput {
         GetChannelInput { arn: self.arn }
-    }
-}
-
-impl ::std::fmt::Debug for GetChannelInputBuilder {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetChannelInputBuilder").field("arn", &self.arn).finish()
     }
 }
 
@@ -83,7 +76,7 @@ impl GetChannelInput {
 
 /// The `GetChannelOutput` structure.
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct GetChannelOutput {
     /// Object specifying a channel.
@@ -102,15 +95,14 @@ impl GetChannelOutput {
     }
 }
 
-impl ::std::fmt::Debug for GetChannelOutput {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetChannelOutput").field("channel", &self.channel).finish()
-    }
-}
-
 /// A builder for [`GetChannelOutput`].
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::default::Default)]
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::default::Default
+)]
 pub struct GetChannelOutputBuilder {
     pub(crate) channel: ::std::option::Option<crate::types::Channel>,
 }
@@ -124,7 +116,7 @@ impl GetChannelOutputBuilder {
         self.channel = ::std::option::Option::Some(input.into());
         self
     }
-    /// Object specifying a channel.
+    /// Sets or clears `channel` (see the `channel` setter).
     pub fn set_channel(
         mut self,
         input: ::std::option::Option<crate::types::Channel>,
@@ -132,7 +124,7 @@ impl GetChannelOutputBuilder {
         self.channel = input;
         self
     }
-    /// Object specifying a channel.
+    /// The `channel` set so far, if any.
     pub fn get_channel(&self) -> &::std::option::Option<crate::types::Channel> {
         &self.channel
     }
@@ -141,14 +133,6 @@ impl GetChannelOutputBuilder {
         GetChannelOutput {
             channel: self.channel,
         }
-    }
-}
-
-impl ::std::fmt::Debug for GetChannelOutputBuilder {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetChannelOutputBuilder")
-            .field("channel", &self.channel)
-            .finish()
     }
 }
 
@@ -356,7 +340,7 @@ impl GetChannelFluentBuilder {
         self.inner.arn = ::std::option::Option::Some(input.into());
         self
     }
-    /// ARN of the channel for which the configuration is to be retrieved.
+    /// Sets or clears `arn` (see the `arn` setter).
     pub fn set_arn(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -364,7 +348,7 @@ impl GetChannelFluentBuilder {
         self.inner.arn = input;
         self
     }
-    /// ARN of the channel for which the configuration is to be retrieved.
+    /// The `arn` set so far, if any.
     pub fn get_arn(&self) -> &::std::option::Option<::std::string::String> {
         &self.inner.arn
     }

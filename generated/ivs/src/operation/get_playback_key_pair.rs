@@ -2,7 +2,7 @@
 //! Types for the `GetPlaybackKeyPair` operation.
 /// The `GetPlaybackKeyPairInput` structure.
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct GetPlaybackKeyPairInput {
     /// ARN of the key pair to be returned.
@@ -21,15 +21,14 @@ impl GetPlaybackKeyPairInput {
     }
 }
 
-impl ::std::fmt::Debug for GetPlaybackKeyPairInput {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetPlaybackKeyPairInput").field("arn", &self.arn).finish()
-    }
-}
-
 /// A builder for [`GetPlaybackKeyPairInput`].
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::default::Default)]
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::default::Default
+)]
 pub struct GetPlaybackKeyPairInputBuilder {
     pub(crate) arn: ::std::option::Option<::std::string::String>,
 }
@@ -43,7 +42,7 @@ impl GetPlaybackKeyPairInputBuilder {
         self.arn = ::std::option::Option::Some(input.into());
         self
     }
-    /// ARN of the key pair to be returned.
+    /// Sets or clears `arn` (see the `arn` setter).
     pub fn set_arn(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -51,7 +50,7 @@ impl GetPlaybackKeyPairInputBuilder {
         self.arn = input;
         self
     }
-    /// ARN of the key pair to be returned.
+    /// The `arn` set so far, if any.
     pub fn get_arn(&self) -> &::std::option::Option<::std::string::String> {
         &self.arn
     }
@@ -60,12 +59,6 @@ impl GetPlaybackKeyPairInputBuilder {
         GetPlaybackKeyPairInput {
             arn: self.arn,
         }
-    }
-}
-
-impl ::std::fmt::Debug for GetPlaybackKeyPairInputBuilder {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetPlaybackKeyPairInputBuilder").field("arn", &self.arn).finish()
     }
 }
 
@@ -85,7 +78,7 @@ impl GetPlaybackKeyPairInput {
 
 /// The `GetPlaybackKeyPairOutput` structure.
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct GetPlaybackKeyPairOutput {
     /// A key pair used to sign and validate a playback authorization token.
@@ -104,17 +97,14 @@ impl GetPlaybackKeyPairOutput {
     }
 }
 
-impl ::std::fmt::Debug for GetPlaybackKeyPairOutput {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetPlaybackKeyPairOutput")
-            .field("key_pair", &self.key_pair)
-            .finish()
-    }
-}
-
 /// A builder for [`GetPlaybackKeyPairOutput`].
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::default::Default)]
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::default::Default
+)]
 pub struct GetPlaybackKeyPairOutputBuilder {
     pub(crate) key_pair: ::std::option::Option<crate::types::PlaybackKeyPair>,
 }
@@ -128,7 +118,7 @@ impl GetPlaybackKeyPairOutputBuilder {
         self.key_pair = ::std::option::Option::Some(input.into());
         self
     }
-    /// A key pair used to sign and validate a playback authorization token.
+    /// Sets or clears `key_pair` (see the `key_pair` setter).
     pub fn set_key_pair(
         mut self,
         input: ::std::option::Option<crate::types::PlaybackKeyPair>,
@@ -136,7 +126,7 @@ impl GetPlaybackKeyPairOutputBuilder {
         self.key_pair = input;
         self
     }
-    /// A key pair used to sign and validate a playback authorization token.
+    /// The `key_pair` set so far, if any.
     pub fn get_key_pair(&self) -> &::std::option::Option<crate::types::PlaybackKeyPair> {
         &self.key_pair
     }
@@ -145,14 +135,6 @@ impl GetPlaybackKeyPairOutputBuilder {
         GetPlaybackKeyPairOutput {
             key_pair: self.key_pair,
         }
-    }
-}
-
-impl ::std::fmt::Debug for GetPlaybackKeyPairOutputBuilder {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetPlaybackKeyPairOutputBuilder")
-            .field("key_pair", &self.key_pair)
-            .finish()
     }
 }
 
@@ -364,7 +346,7 @@ impl GetPlaybackKeyPairFluentBuilder {
         self.inner.arn = ::std::option::Option::Some(input.into());
         self
     }
-    /// ARN of the key pair to be returned.
+    /// Sets or clears `arn` (see the `arn` setter).
     pub fn set_arn(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -372,7 +354,7 @@ impl GetPlaybackKeyPairFluentBuilder {
         self.inner.arn = input;
         self
     }
-    /// ARN of the key pair to be returned.
+    /// The `arn` set so far, if any.
     pub fn get_arn(&self) -> &::std::option::Option<::std::string::String> {
         &self.inner.arn
     }

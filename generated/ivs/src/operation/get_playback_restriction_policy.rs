@@ -2,7 +2,7 @@
 //! Types for the `GetPlaybackRestrictionPolicy` operation.
 /// The `GetPlaybackRestrictionPolicyInput` structure.
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct GetPlaybackRestrictionPolicyInput {
     /// ARN of the playback restriction policy to be returned.
@@ -21,17 +21,14 @@ impl GetPlaybackRestrictionPolicyInput {
     }
 }
 
-impl ::std::fmt::Debug for GetPlaybackRestrictionPolicyInput {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetPlaybackRestrictionPolicyInput")
-            .field("arn", &self.arn)
-            .finish()
-    }
-}
-
 /// A builder for [`GetPlaybackRestrictionPolicyInput`].
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::default::Default)]
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::default::Default
+)]
 pub struct GetPlaybackRestrictionPolicyInputBuilder {
     pub(crate) arn: ::std::option::Option<::std::string::String>,
 }
@@ -45,7 +42,7 @@ impl GetPlaybackRestrictionPolicyInputBuilder {
         self.arn = ::std::option::Option::Some(input.into());
         self
     }
-    /// ARN of the playback restriction policy to be returned.
+    /// Sets or clears `arn` (see the `arn` setter).
     pub fn set_arn(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -53,7 +50,7 @@ impl GetPlaybackRestrictionPolicyInputBuilder {
         self.arn = input;
         self
     }
-    /// ARN of the playback restriction policy to be returned.
+    /// The `arn` set so far, if any.
     pub fn get_arn(&self) -> &::std::option::Option<::std::string::String> {
         &self.arn
     }
@@ -62,14 +59,6 @@ impl GetPlaybackRestrictionPolicyInputBuilder {
         GetPlaybackRestrictionPolicyInput {
             arn: self.arn,
         }
-    }
-}
-
-impl ::std::fmt::Debug for GetPlaybackRestrictionPolicyInputBuilder {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetPlaybackRestrictionPolicyInputBuilder")
-            .field("arn", &self.arn)
-            .finish()
     }
 }
 
@@ -89,7 +78,7 @@ impl GetPlaybackRestrictionPolicyInput {
 
 /// The `GetPlaybackRestrictionPolicyOutput` structure.
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct GetPlaybackRestrictionPolicyOutput {
     /// An object representing a policy to constrain playback by country and/or origin sites.
@@ -112,17 +101,14 @@ impl GetPlaybackRestrictionPolicyOutput {
     }
 }
 
-impl ::std::fmt::Debug for GetPlaybackRestrictionPolicyOutput {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetPlaybackRestrictionPolicyOutput")
-            .field("playback_restriction_policy", &self.playback_restriction_policy)
-            .finish()
-    }
-}
-
 /// A builder for [`GetPlaybackRestrictionPolicyOutput`].
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::default::Default)]
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::default::Default
+)]
 pub struct GetPlaybackRestrictionPolicyOutputBuilder {
     pub(crate) playback_restriction_policy: ::std::option::Option<
         crate::types::PlaybackRestrictionPolicy,
@@ -138,7 +124,7 @@ impl GetPlaybackRestrictionPolicyOutputBuilder {
         self.playback_restriction_policy = ::std::option::Option::Some(input.into());
         self
     }
-    /// An object representing a policy to constrain playback by country and/or origin sites.
+    /// Sets or clears `playback_restriction_policy` (see the `playback_restriction_policy` setter).
     pub fn set_playback_restriction_policy(
         mut self,
         input: ::std::option::Option<crate::types::PlaybackRestrictionPolicy>,
@@ -146,7 +132,7 @@ impl GetPlaybackRestrictionPolicyOutputBuilder {
         self.playback_restriction_policy = input;
         self
     }
-    /// An object representing a policy to constrain playback by country and/or origin sites.
+    /// The `playback_restriction_policy` set so far, if any.
     pub fn get_playback_restriction_policy(
         &self,
     ) -> &::std::option::Option<crate::types::PlaybackRestrictionPolicy> {
@@ -157,14 +143,6 @@ impl GetPlaybackRestrictionPolicyOutputBuilder {
         GetPlaybackRestrictionPolicyOutput {
             playback_restriction_policy: self.playback_restriction_policy,
         }
-    }
-}
-
-impl ::std::fmt::Debug for GetPlaybackRestrictionPolicyOutputBuilder {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetPlaybackRestrictionPolicyOutputBuilder")
-            .field("playback_restriction_policy", &self.playback_restriction_policy)
-            .finish()
     }
 }
 
@@ -397,7 +375,7 @@ impl GetPlaybackRestrictionPolicyFluentBuilder {
         self.inner.arn = ::std::option::Option::Some(input.into());
         self
     }
-    /// ARN of the playback restriction policy to be returned.
+    /// Sets or clears `arn` (see the `arn` setter).
     pub fn set_arn(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -405,7 +383,7 @@ impl GetPlaybackRestrictionPolicyFluentBuilder {
         self.inner.arn = input;
         self
     }
-    /// ARN of the playback restriction policy to be returned.
+    /// The `arn` set so far, if any.
     pub fn get_arn(&self) -> &::std::option::Option<::std::string::String> {
         &self.inner.arn
     }

@@ -2,7 +2,7 @@
 //! Types for the `GetRecordingConfiguration` operation.
 /// The `GetRecordingConfigurationInput` structure.
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct GetRecordingConfigurationInput {
     /// ARN of the recording configuration to be retrieved.
@@ -21,15 +21,14 @@ impl GetRecordingConfigurationInput {
     }
 }
 
-impl ::std::fmt::Debug for GetRecordingConfigurationInput {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetRecordingConfigurationInput").field("arn", &self.arn).finish()
-    }
-}
-
 /// A builder for [`GetRecordingConfigurationInput`].
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::default::Default)]
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::default::Default
+)]
 pub struct GetRecordingConfigurationInputBuilder {
     pub(crate) arn: ::std::option::Option<::std::string::String>,
 }
@@ -43,7 +42,7 @@ impl GetRecordingConfigurationInputBuilder {
         self.arn = ::std::option::Option::Some(input.into());
         self
     }
-    /// ARN of the recording configuration to be retrieved.
+    /// Sets or clears `arn` (see the `arn` setter).
     pub fn set_arn(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -51,7 +50,7 @@ impl GetRecordingConfigurationInputBuilder {
         self.arn = input;
         self
     }
-    /// ARN of the recording configuration to be retrieved.
+    /// The `arn` set so far, if any.
     pub fn get_arn(&self) -> &::std::option::Option<::std::string::String> {
         &self.arn
     }
@@ -60,14 +59,6 @@ impl GetRecordingConfigurationInputBuilder {
         GetRecordingConfigurationInput {
             arn: self.arn,
         }
-    }
-}
-
-impl ::std::fmt::Debug for GetRecordingConfigurationInputBuilder {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetRecordingConfigurationInputBuilder")
-            .field("arn", &self.arn)
-            .finish()
     }
 }
 
@@ -87,7 +78,7 @@ impl GetRecordingConfigurationInput {
 
 /// The `GetRecordingConfigurationOutput` structure.
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct GetRecordingConfigurationOutput {
     /// An object representing a configuration to record a channel stream.
@@ -110,17 +101,14 @@ impl GetRecordingConfigurationOutput {
     }
 }
 
-impl ::std::fmt::Debug for GetRecordingConfigurationOutput {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetRecordingConfigurationOutput")
-            .field("recording_configuration", &self.recording_configuration)
-            .finish()
-    }
-}
-
 /// A builder for [`GetRecordingConfigurationOutput`].
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::default::Default)]
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::default::Default
+)]
 pub struct GetRecordingConfigurationOutputBuilder {
     pub(crate) recording_configuration: ::std::option::Option<
         crate::types::RecordingConfiguration,
@@ -136,7 +124,7 @@ impl GetRecordingConfigurationOutputBuilder {
         self.recording_configuration = ::std::option::Option::Some(input.into());
         self
     }
-    /// An object representing a configuration to record a channel stream.
+    /// Sets or clears `recording_configuration` (see the `recording_configuration` setter).
     pub fn set_recording_configuration(
         mut self,
         input: ::std::option::Option<crate::types::RecordingConfiguration>,
@@ -144,7 +132,7 @@ impl GetRecordingConfigurationOutputBuilder {
         self.recording_configuration = input;
         self
     }
-    /// An object representing a configuration to record a channel stream.
+    /// The `recording_configuration` set so far, if any.
     pub fn get_recording_configuration(
         &self,
     ) -> &::std::option::Option<crate::types::RecordingConfiguration> {
@@ -155,14 +143,6 @@ impl GetRecordingConfigurationOutputBuilder {
         GetRecordingConfigurationOutput {
             recording_configuration: self.recording_configuration,
         }
-    }
-}
-
-impl ::std::fmt::Debug for GetRecordingConfigurationOutputBuilder {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetRecordingConfigurationOutputBuilder")
-            .field("recording_configuration", &self.recording_configuration)
-            .finish()
     }
 }
 
@@ -395,7 +375,7 @@ impl GetRecordingConfigurationFluentBuilder {
         self.inner.arn = ::std::option::Option::Some(input.into());
         self
     }
-    /// ARN of the recording configuration to be retrieved.
+    /// Sets or clears `arn` (see the `arn` setter).
     pub fn set_arn(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -403,7 +383,7 @@ impl GetRecordingConfigurationFluentBuilder {
         self.inner.arn = input;
         self
     }
-    /// ARN of the recording configuration to be retrieved.
+    /// The `arn` set so far, if any.
     pub fn get_arn(&self) -> &::std::option::Option<::std::string::String> {
         &self.inner.arn
     }

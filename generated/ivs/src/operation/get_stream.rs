@@ -2,7 +2,7 @@
 //! Types for the `GetStream` operation.
 /// The `GetStreamInput` structure.
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct GetStreamInput {
     /// Channel ARN for stream to be accessed.
@@ -21,15 +21,14 @@ impl GetStreamInput {
     }
 }
 
-impl ::std::fmt::Debug for GetStreamInput {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetStreamInput").field("channel_arn", &self.channel_arn).finish()
-    }
-}
-
 /// A builder for [`GetStreamInput`].
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::default::Default)]
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::default::Default
+)]
 pub struct GetStreamInputBuilder {
     pub(crate) channel_arn: ::std::option::Option<::std::string::String>,
 }
@@ -43,7 +42,7 @@ impl GetStreamInputBuilder {
         self.channel_arn = ::std::option::Option::Some(input.into());
         self
     }
-    /// Channel ARN for stream to be accessed.
+    /// Sets or clears `channel_arn` (see the `channel_arn` setter).
     pub fn set_channel_arn(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -51,7 +50,7 @@ impl GetStreamInputBuilder {
         self.channel_arn = input;
         self
     }
-    /// Channel ARN for stream to be accessed.
+    /// The `channel_arn` set so far, if any.
     pub fn get_channel_arn(&self) -> &::std::option::Option<::std::string::String> {
         &self.channel_arn
     }
@@ -60,14 +59,6 @@ impl GetStreamInputBuilder {
         GetStreamInput {
             channel_arn: self.channel_arn,
         }
-    }
-}
-
-impl ::std::fmt::Debug for GetStreamInputBuilder {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetStreamInputBuilder")
-            .field("channel_arn", &self.channel_arn)
-            .finish()
     }
 }
 
@@ -87,7 +78,7 @@ impl GetStreamInput {
 
 /// The `GetStreamOutput` structure.
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct GetStreamOutput {
     /// Specifies a live video stream that has been ingested and distributed.
@@ -106,15 +97,14 @@ impl GetStreamOutput {
     }
 }
 
-impl ::std::fmt::Debug for GetStreamOutput {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetStreamOutput").field("stream", &self.stream).finish()
-    }
-}
-
 /// A builder for [`GetStreamOutput`].
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::default::Default)]
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::default::Default
+)]
 pub struct GetStreamOutputBuilder {
     pub(crate) stream: ::std::option::Option<crate::types::Stream>,
 }
@@ -128,7 +118,7 @@ impl GetStreamOutputBuilder {
         self.stream = ::std::option::Option::Some(input.into());
         self
     }
-    /// Specifies a live video stream that has been ingested and distributed.
+    /// Sets or clears `stream` (see the `stream` setter).
     pub fn set_stream(
         mut self,
         input: ::std::option::Option<crate::types::Stream>,
@@ -136,7 +126,7 @@ impl GetStreamOutputBuilder {
         self.stream = input;
         self
     }
-    /// Specifies a live video stream that has been ingested and distributed.
+    /// The `stream` set so far, if any.
     pub fn get_stream(&self) -> &::std::option::Option<crate::types::Stream> {
         &self.stream
     }
@@ -145,12 +135,6 @@ impl GetStreamOutputBuilder {
         GetStreamOutput {
             stream: self.stream,
         }
-    }
-}
-
-impl ::std::fmt::Debug for GetStreamOutputBuilder {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetStreamOutputBuilder").field("stream", &self.stream).finish()
     }
 }
 
@@ -375,7 +359,7 @@ impl GetStreamFluentBuilder {
         self.inner.channel_arn = ::std::option::Option::Some(input.into());
         self
     }
-    /// Channel ARN for stream to be accessed.
+    /// Sets or clears `channel_arn` (see the `channel_arn` setter).
     pub fn set_channel_arn(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -383,7 +367,7 @@ impl GetStreamFluentBuilder {
         self.inner.channel_arn = input;
         self
     }
-    /// Channel ARN for stream to be accessed.
+    /// The `channel_arn` set so far, if any.
     pub fn get_channel_arn(&self) -> &::std::option::Option<::std::string::String> {
         &self.inner.channel_arn
     }

@@ -2,7 +2,7 @@
 //! Types for the `GetStreamKey` operation.
 /// The `GetStreamKeyInput` structure.
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct GetStreamKeyInput {
     /// ARN for the stream key to be retrieved.
@@ -21,15 +21,14 @@ impl GetStreamKeyInput {
     }
 }
 
-impl ::std::fmt::Debug for GetStreamKeyInput {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetStreamKeyInput").field("arn", &self.arn).finish()
-    }
-}
-
 /// A builder for [`GetStreamKeyInput`].
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::default::Default)]
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::default::Default
+)]
 pub struct GetStreamKeyInputBuilder {
     pub(crate) arn: ::std::option::Option<::std::string::String>,
 }
@@ -43,7 +42,7 @@ impl GetStreamKeyInputBuilder {
         self.arn = ::std::option::Option::Some(input.into());
         self
     }
-    /// ARN for the stream key to be retrieved.
+    /// Sets or clears `arn` (see the `arn` setter).
     pub fn set_arn(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -51,19 +50,13 @@ impl GetStreamKeyInputBuilder {
         self.arn = input;
         self
     }
-    /// ARN for the stream key to be retrieved.
+    /// The `arn` set so far, if any.
     pub fn get_arn(&self) -> &::std::option::Option<::std::string::String> {
         &self.arn
     }
     /// Builds a [`GetStreamKeyInput`].
     pub fn build(self) -> GetStreamKeyInput {
         GetStreamKeyInput { arn: self.arn }
-    }
-}
-
-impl ::std::fmt::Debug for GetStreamKeyInputBuilder {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetStreamKeyInputBuilder").field("arn", &self.arn).finish()
     }
 }
 
@@ -83,7 +76,7 @@ impl GetStreamKeyInput {
 
 /// The `GetStreamKeyOutput` structure.
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct GetStreamKeyOutput {
     /// Object specifying a stream key.
@@ -102,17 +95,14 @@ impl GetStreamKeyOutput {
     }
 }
 
-impl ::std::fmt::Debug for GetStreamKeyOutput {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetStreamKeyOutput")
-            .field("stream_key", &self.stream_key)
-            .finish()
-    }
-}
-
 /// A builder for [`GetStreamKeyOutput`].
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::default::Default)]
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::default::Default
+)]
 pub struct GetStreamKeyOutputBuilder {
     pub(crate) stream_key: ::std::option::Option<crate::types::StreamKey>,
 }
@@ -126,7 +116,7 @@ impl GetStreamKeyOutputBuilder {
         self.stream_key = ::std::option::Option::Some(input.into());
         self
     }
-    /// Object specifying a stream key.
+    /// Sets or clears `stream_key` (see the `stream_key` setter).
     pub fn set_stream_key(
         mut self,
         input: ::std::option::Option<crate::types::StreamKey>,
@@ -134,7 +124,7 @@ impl GetStreamKeyOutputBuilder {
         self.stream_key = input;
         self
     }
-    /// Object specifying a stream key.
+    /// The `stream_key` set so far, if any.
     pub fn get_stream_key(&self) -> &::std::option::Option<crate::types::StreamKey> {
         &self.stream_key
     }
@@ -143,14 +133,6 @@ impl GetStreamKeyOutputBuilder {
         GetStreamKeyOutput {
             stream_key: self.stream_key,
         }
-    }
-}
-
-impl ::std::fmt::Debug for GetStreamKeyOutputBuilder {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetStreamKeyOutputBuilder")
-            .field("stream_key", &self.stream_key)
-            .finish()
     }
 }
 
@@ -360,7 +342,7 @@ impl GetStreamKeyFluentBuilder {
         self.inner.arn = ::std::option::Option::Some(input.into());
         self
     }
-    /// ARN for the stream key to be retrieved.
+    /// Sets or clears `arn` (see the `arn` setter).
     pub fn set_arn(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -368,7 +350,7 @@ impl GetStreamKeyFluentBuilder {
         self.inner.arn = input;
         self
     }
-    /// ARN for the stream key to be retrieved.
+    /// The `arn` set so far, if any.
     pub fn get_arn(&self) -> &::std::option::Option<::std::string::String> {
         &self.inner.arn
     }

@@ -2,7 +2,7 @@
 //! Types for the `GetStreamSession` operation.
 /// The `GetStreamSessionInput` structure.
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct GetStreamSessionInput {
     /// ARN of the channel resource
@@ -28,18 +28,14 @@ impl GetStreamSessionInput {
     }
 }
 
-impl ::std::fmt::Debug for GetStreamSessionInput {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetStreamSessionInput")
-            .field("channel_arn", &self.channel_arn)
-            .field("stream_id", &self.stream_id)
-            .finish()
-    }
-}
-
 /// A builder for [`GetStreamSessionInput`].
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::default::Default)]
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::default::Default
+)]
 pub struct GetStreamSessionInputBuilder {
     pub(crate) channel_arn: ::std::option::Option<::std::string::String>,
     pub(crate) stream_id: ::std::option::Option<::std::string::String>,
@@ -54,7 +50,7 @@ impl GetStreamSessionInputBuilder {
         self.channel_arn = ::std::option::Option::Some(input.into());
         self
     }
-    /// ARN of the channel resource
+    /// Sets or clears `channel_arn` (see the `channel_arn` setter).
     pub fn set_channel_arn(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -62,7 +58,7 @@ impl GetStreamSessionInputBuilder {
         self.channel_arn = input;
         self
     }
-    /// ARN of the channel resource
+    /// The `channel_arn` set so far, if any.
     pub fn get_channel_arn(&self) -> &::std::option::Option<::std::string::String> {
         &self.channel_arn
     }
@@ -74,7 +70,7 @@ impl GetStreamSessionInputBuilder {
         self.stream_id = ::std::option::Option::Some(input.into());
         self
     }
-    /// Unique identifier for a live or previously live stream in the specified channel. If no `streamId` is provided, this returns the most recent stream session for the channel, if it exists.
+    /// Sets or clears `stream_id` (see the `stream_id` setter).
     pub fn set_stream_id(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -82,7 +78,7 @@ impl GetStreamSessionInputBuilder {
         self.stream_id = input;
         self
     }
-    /// Unique identifier for a live or previously live stream in the specified channel. If no `streamId` is provided, this returns the most recent stream session for the channel, if it exists.
+    /// The `stream_id` set so far, if any.
     pub fn get_stream_id(&self) -> &::std::option::Option<::std::string::String> {
         &self.stream_id
     }
@@ -92,15 +88,6 @@ impl GetStreamSessionInputBuilder {
             channel_arn: self.channel_arn,
             stream_id: self.stream_id,
         }
-    }
-}
-
-impl ::std::fmt::Debug for GetStreamSessionInputBuilder {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetStreamSessionInputBuilder")
-            .field("channel_arn", &self.channel_arn)
-            .field("stream_id", &self.stream_id)
-            .finish()
     }
 }
 
@@ -126,7 +113,7 @@ impl GetStreamSessionInput {
 
 /// The `GetStreamSessionOutput` structure.
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct GetStreamSessionOutput {
     /// List of stream details.
@@ -145,17 +132,14 @@ impl GetStreamSessionOutput {
     }
 }
 
-impl ::std::fmt::Debug for GetStreamSessionOutput {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetStreamSessionOutput")
-            .field("stream_session", &self.stream_session)
-            .finish()
-    }
-}
-
 /// A builder for [`GetStreamSessionOutput`].
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::default::Default)]
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::default::Default
+)]
 pub struct GetStreamSessionOutputBuilder {
     pub(crate) stream_session: ::std::option::Option<crate::types::StreamSession>,
 }
@@ -169,7 +153,7 @@ impl GetStreamSessionOutputBuilder {
         self.stream_session = ::std::option::Option::Some(input.into());
         self
     }
-    /// List of stream details.
+    /// Sets or clears `stream_session` (see the `stream_session` setter).
     pub fn set_stream_session(
         mut self,
         input: ::std::option::Option<crate::types::StreamSession>,
@@ -177,7 +161,7 @@ impl GetStreamSessionOutputBuilder {
         self.stream_session = input;
         self
     }
-    /// List of stream details.
+    /// The `stream_session` set so far, if any.
     pub fn get_stream_session(
         &self,
     ) -> &::std::option::Option<crate::types::StreamSession> {
@@ -188,14 +172,6 @@ impl GetStreamSessionOutputBuilder {
         GetStreamSessionOutput {
             stream_session: self.stream_session,
         }
-    }
-}
-
-impl ::std::fmt::Debug for GetStreamSessionOutputBuilder {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetStreamSessionOutputBuilder")
-            .field("stream_session", &self.stream_session)
-            .finish()
     }
 }
 
@@ -409,7 +385,7 @@ impl GetStreamSessionFluentBuilder {
         self.inner.channel_arn = ::std::option::Option::Some(input.into());
         self
     }
-    /// ARN of the channel resource
+    /// Sets or clears `channel_arn` (see the `channel_arn` setter).
     pub fn set_channel_arn(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -417,7 +393,7 @@ impl GetStreamSessionFluentBuilder {
         self.inner.channel_arn = input;
         self
     }
-    /// ARN of the channel resource
+    /// The `channel_arn` set so far, if any.
     pub fn get_channel_arn(&self) -> &::std::option::Option<::std::string::String> {
         &self.inner.channel_arn
     }
@@ -429,7 +405,7 @@ impl GetStreamSessionFluentBuilder {
         self.inner.stream_id = ::std::option::Option::Some(input.into());
         self
     }
-    /// Unique identifier for a live or previously live stream in the specified channel. If no `streamId` is provided, this returns the most recent stream session for the channel, if it exists.
+    /// Sets or clears `stream_id` (see the `stream_id` setter).
     pub fn set_stream_id(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -437,7 +413,7 @@ impl GetStreamSessionFluentBuilder {
         self.inner.stream_id = input;
         self
     }
-    /// Unique identifier for a live or previously live stream in the specified channel. If no `streamId` is provided, this returns the most recent stream session for the channel, if it exists.
+    /// The `stream_id` set so far, if any.
     pub fn get_stream_id(&self) -> &::std::option::Option<::std::string::String> {
         &self.inner.stream_id
     }

@@ -2,7 +2,7 @@
 //! Types for the `ImportPlaybackKeyPair` operation.
 /// The `ImportPlaybackKeyPairInput` structure.
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ImportPlaybackKeyPairInput {
     /// The public portion of a customer-generated key pair.
@@ -41,19 +41,14 @@ impl ImportPlaybackKeyPairInput {
     }
 }
 
-impl ::std::fmt::Debug for ImportPlaybackKeyPairInput {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ImportPlaybackKeyPairInput")
-            .field("public_key_material", &self.public_key_material)
-            .field("name", &self.name)
-            .field("tags", &self.tags)
-            .finish()
-    }
-}
-
 /// A builder for [`ImportPlaybackKeyPairInput`].
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::default::Default)]
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::default::Default
+)]
 pub struct ImportPlaybackKeyPairInputBuilder {
     pub(crate) public_key_material: ::std::option::Option<::std::string::String>,
     pub(crate) name: ::std::option::Option<::std::string::String>,
@@ -71,7 +66,7 @@ impl ImportPlaybackKeyPairInputBuilder {
         self.public_key_material = ::std::option::Option::Some(input.into());
         self
     }
-    /// The public portion of a customer-generated key pair.
+    /// Sets or clears `public_key_material` (see the `public_key_material` setter).
     pub fn set_public_key_material(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -79,7 +74,7 @@ impl ImportPlaybackKeyPairInputBuilder {
         self.public_key_material = input;
         self
     }
-    /// The public portion of a customer-generated key pair.
+    /// The `public_key_material` set so far, if any.
     pub fn get_public_key_material(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -93,7 +88,7 @@ impl ImportPlaybackKeyPairInputBuilder {
         self.name = ::std::option::Option::Some(input.into());
         self
     }
-    /// Playback-key-pair name. The value does not need to be unique.
+    /// Sets or clears `name` (see the `name` setter).
     pub fn set_name(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -101,7 +96,7 @@ impl ImportPlaybackKeyPairInputBuilder {
         self.name = input;
         self
     }
-    /// Playback-key-pair name. The value does not need to be unique.
+    /// The `name` set so far, if any.
     pub fn get_name(&self) -> &::std::option::Option<::std::string::String> {
         &self.name
     }
@@ -118,7 +113,7 @@ impl ImportPlaybackKeyPairInputBuilder {
             .insert(k.into(), v.into());
         self
     }
-    /// Any tags provided with the request are added to the playback key pair tags. See [Best practices and strategies](https://docs.aws.amazon.com/tag-editor/latest/userguide/best-practices-and-strats.html) in *Tagging Amazon Web Services Resources and Tag Editor* for details, including restrictions that apply to tags and "Tag naming limits and requirements"; Amazon IVS has no service-specific constraints beyond what is documented there.
+    /// Sets or clears `tags` (see the `tags` setter).
     pub fn set_tags(
         mut self,
         input: ::std::option::Option<
@@ -128,7 +123,7 @@ impl ImportPlaybackKeyPairInputBuilder {
         self.tags = input;
         self
     }
-    /// Any tags provided with the request are added to the playback key pair tags. See [Best practices and strategies](https://docs.aws.amazon.com/tag-editor/latest/userguide/best-practices-and-strats.html) in *Tagging Amazon Web Services Resources and Tag Editor* for details, including restrictions that apply to tags and "Tag naming limits and requirements"; Amazon IVS has no service-specific constraints beyond what is documented there.
+    /// The `tags` set so far, if any.
     pub fn get_tags(
         &self,
     ) -> &::std::option::Option<
@@ -143,16 +138,6 @@ impl ImportPlaybackKeyPairInputBuilder {
             name: self.name,
             tags: self.tags,
         }
-    }
-}
-
-impl ::std::fmt::Debug for ImportPlaybackKeyPairInputBuilder {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ImportPlaybackKeyPairInputBuilder")
-            .field("public_key_material", &self.public_key_material)
-            .field("name", &self.name)
-            .field("tags", &self.tags)
-            .finish()
     }
 }
 
@@ -194,7 +179,7 @@ impl ImportPlaybackKeyPairInput {
 
 /// The `ImportPlaybackKeyPairOutput` structure.
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ImportPlaybackKeyPairOutput {
     /// A key pair used to sign and validate a playback authorization token.
@@ -213,17 +198,14 @@ impl ImportPlaybackKeyPairOutput {
     }
 }
 
-impl ::std::fmt::Debug for ImportPlaybackKeyPairOutput {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ImportPlaybackKeyPairOutput")
-            .field("key_pair", &self.key_pair)
-            .finish()
-    }
-}
-
 /// A builder for [`ImportPlaybackKeyPairOutput`].
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::default::Default)]
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::default::Default
+)]
 pub struct ImportPlaybackKeyPairOutputBuilder {
     pub(crate) key_pair: ::std::option::Option<crate::types::PlaybackKeyPair>,
 }
@@ -237,7 +219,7 @@ impl ImportPlaybackKeyPairOutputBuilder {
         self.key_pair = ::std::option::Option::Some(input.into());
         self
     }
-    /// A key pair used to sign and validate a playback authorization token.
+    /// Sets or clears `key_pair` (see the `key_pair` setter).
     pub fn set_key_pair(
         mut self,
         input: ::std::option::Option<crate::types::PlaybackKeyPair>,
@@ -245,7 +227,7 @@ impl ImportPlaybackKeyPairOutputBuilder {
         self.key_pair = input;
         self
     }
-    /// A key pair used to sign and validate a playback authorization token.
+    /// The `key_pair` set so far, if any.
     pub fn get_key_pair(&self) -> &::std::option::Option<crate::types::PlaybackKeyPair> {
         &self.key_pair
     }
@@ -254,14 +236,6 @@ impl ImportPlaybackKeyPairOutputBuilder {
         ImportPlaybackKeyPairOutput {
             key_pair: self.key_pair,
         }
-    }
-}
-
-impl ::std::fmt::Debug for ImportPlaybackKeyPairOutputBuilder {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ImportPlaybackKeyPairOutputBuilder")
-            .field("key_pair", &self.key_pair)
-            .finish()
     }
 }
 
@@ -508,7 +482,7 @@ impl ImportPlaybackKeyPairFluentBuilder {
         self.inner.public_key_material = ::std::option::Option::Some(input.into());
         self
     }
-    /// The public portion of a customer-generated key pair.
+    /// Sets or clears `public_key_material` (see the `public_key_material` setter).
     pub fn set_public_key_material(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -516,7 +490,7 @@ impl ImportPlaybackKeyPairFluentBuilder {
         self.inner.public_key_material = input;
         self
     }
-    /// The public portion of a customer-generated key pair.
+    /// The `public_key_material` set so far, if any.
     pub fn get_public_key_material(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -530,7 +504,7 @@ impl ImportPlaybackKeyPairFluentBuilder {
         self.inner.name = ::std::option::Option::Some(input.into());
         self
     }
-    /// Playback-key-pair name. The value does not need to be unique.
+    /// Sets or clears `name` (see the `name` setter).
     pub fn set_name(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -538,7 +512,7 @@ impl ImportPlaybackKeyPairFluentBuilder {
         self.inner.name = input;
         self
     }
-    /// Playback-key-pair name. The value does not need to be unique.
+    /// The `name` set so far, if any.
     pub fn get_name(&self) -> &::std::option::Option<::std::string::String> {
         &self.inner.name
     }
@@ -556,7 +530,7 @@ impl ImportPlaybackKeyPairFluentBuilder {
             .insert(k.into(), v.into());
         self
     }
-    /// Any tags provided with the request are added to the playback key pair tags. See [Best practices and strategies](https://docs.aws.amazon.com/tag-editor/latest/userguide/best-practices-and-strats.html) in *Tagging Amazon Web Services Resources and Tag Editor* for details, including restrictions that apply to tags and "Tag naming limits and requirements"; Amazon IVS has no service-specific constraints beyond what is documented there.
+    /// Sets or clears `tags` (see the `tags` setter).
     pub fn set_tags(
         mut self,
         input: ::std::option::Option<
@@ -566,7 +540,7 @@ impl ImportPlaybackKeyPairFluentBuilder {
         self.inner.tags = input;
         self
     }
-    /// Any tags provided with the request are added to the playback key pair tags. See [Best practices and strategies](https://docs.aws.amazon.com/tag-editor/latest/userguide/best-practices-and-strats.html) in *Tagging Amazon Web Services Resources and Tag Editor* for details, including restrictions that apply to tags and "Tag naming limits and requirements"; Amazon IVS has no service-specific constraints beyond what is documented there.
+    /// The `tags` set so far, if any.
     pub fn get_tags(
         &self,
     ) -> &::std::option::Option<

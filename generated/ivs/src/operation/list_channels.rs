@@ -2,7 +2,7 @@
 //! Types for the `ListChannels` operation.
 /// The `ListChannelsInput` structure.
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ListChannelsInput {
     /// Filters the channel list to match the specified name.
@@ -58,27 +58,14 @@ impl ListChannelsInput {
     }
 }
 
-impl ::std::fmt::Debug for ListChannelsInput {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListChannelsInput")
-            .field("filter_by_name", &self.filter_by_name)
-            .field(
-                "filter_by_recording_configuration_arn",
-                &self.filter_by_recording_configuration_arn,
-            )
-            .field(
-                "filter_by_playback_restriction_policy_arn",
-                &self.filter_by_playback_restriction_policy_arn,
-            )
-            .field("next_token", &self.next_token)
-            .field("max_results", &self.max_results)
-            .finish()
-    }
-}
-
 /// A builder for [`ListChannelsInput`].
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::default::Default)]
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::default::Default
+)]
 pub struct ListChannelsInputBuilder {
     pub(crate) filter_by_name: ::std::option::Option<::std::string::String>,
     pub(crate) filter_by_recording_configuration_arn: ::std::option::Option<
@@ -100,7 +87,7 @@ impl ListChannelsInputBuilder {
         self.filter_by_name = ::std::option::Option::Some(input.into());
         self
     }
-    /// Filters the channel list to match the specified name.
+    /// Sets or clears `filter_by_name` (see the `filter_by_name` setter).
     pub fn set_filter_by_name(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -108,7 +95,7 @@ impl ListChannelsInputBuilder {
         self.filter_by_name = input;
         self
     }
-    /// Filters the channel list to match the specified name.
+    /// The `filter_by_name` set so far, if any.
     pub fn get_filter_by_name(&self) -> &::std::option::Option<::std::string::String> {
         &self.filter_by_name
     }
@@ -122,7 +109,7 @@ impl ListChannelsInputBuilder {
         );
         self
     }
-    /// Filters the channel list to match the specified recording-configuration ARN.
+    /// Sets or clears `filter_by_recording_configuration_arn` (see the `filter_by_recording_configuration_arn` setter).
     pub fn set_filter_by_recording_configuration_arn(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -130,7 +117,7 @@ impl ListChannelsInputBuilder {
         self.filter_by_recording_configuration_arn = input;
         self
     }
-    /// Filters the channel list to match the specified recording-configuration ARN.
+    /// The `filter_by_recording_configuration_arn` set so far, if any.
     pub fn get_filter_by_recording_configuration_arn(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -146,7 +133,7 @@ impl ListChannelsInputBuilder {
         );
         self
     }
-    /// Filters the channel list to match the specified policy.
+    /// Sets or clears `filter_by_playback_restriction_policy_arn` (see the `filter_by_playback_restriction_policy_arn` setter).
     pub fn set_filter_by_playback_restriction_policy_arn(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -154,7 +141,7 @@ impl ListChannelsInputBuilder {
         self.filter_by_playback_restriction_policy_arn = input;
         self
     }
-    /// Filters the channel list to match the specified policy.
+    /// The `filter_by_playback_restriction_policy_arn` set so far, if any.
     pub fn get_filter_by_playback_restriction_policy_arn(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -168,7 +155,7 @@ impl ListChannelsInputBuilder {
         self.next_token = ::std::option::Option::Some(input.into());
         self
     }
-    /// The first channel to retrieve. This is used for pagination; see the `nextToken` response field.
+    /// Sets or clears `next_token` (see the `next_token` setter).
     pub fn set_next_token(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -176,7 +163,7 @@ impl ListChannelsInputBuilder {
         self.next_token = input;
         self
     }
-    /// The first channel to retrieve. This is used for pagination; see the `nextToken` response field.
+    /// The `next_token` set so far, if any.
     pub fn get_next_token(&self) -> &::std::option::Option<::std::string::String> {
         &self.next_token
     }
@@ -185,12 +172,12 @@ impl ListChannelsInputBuilder {
         self.max_results = ::std::option::Option::Some(input.into());
         self
     }
-    /// Maximum number of channels to return. Default: 100.
+    /// Sets or clears `max_results` (see the `max_results` setter).
     pub fn set_max_results(mut self, input: ::std::option::Option<i32>) -> Self {
         self.max_results = input;
         self
     }
-    /// Maximum number of channels to return. Default: 100.
+    /// The `max_results` set so far, if any.
     pub fn get_max_results(&self) -> &::std::option::Option<i32> {
         &self.max_results
     }
@@ -205,24 +192,6 @@ impl ListChannelsInputBuilder {
             next_token: self.next_token,
             max_results: self.max_results,
         }
-    }
-}
-
-impl ::std::fmt::Debug for ListChannelsInputBuilder {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListChannelsInputBuilder")
-            .field("filter_by_name", &self.filter_by_name)
-            .field(
-                "filter_by_recording_configuration_arn",
-                &self.filter_by_recording_configuration_arn,
-            )
-            .field(
-                "filter_by_playback_restriction_policy_arn",
-                &self.filter_by_playback_restriction_policy_arn,
-            )
-            .field("next_token", &self.next_token)
-            .field("max_results", &self.max_results)
-            .finish()
     }
 }
 
@@ -267,7 +236,7 @@ impl ListChannelsInput {
 
 /// The `ListChannelsOutput` structure.
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ListChannelsOutput {
     /// List of the matching channels.
@@ -293,18 +262,14 @@ impl ListChannelsOutput {
     }
 }
 
-impl ::std::fmt::Debug for ListChannelsOutput {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListChannelsOutput")
-            .field("channels", &self.channels)
-            .field("next_token", &self.next_token)
-            .finish()
-    }
-}
-
 /// A builder for [`ListChannelsOutput`].
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::default::Default)]
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::default::Default
+)]
 pub struct ListChannelsOutputBuilder {
     pub(crate) channels: ::std::option::Option<
         ::std::vec::Vec<crate::types::ChannelSummary>,
@@ -320,7 +285,7 @@ impl ListChannelsOutputBuilder {
         self.channels.get_or_insert_with(::std::vec::Vec::new).push(input);
         self
     }
-    /// List of the matching channels.
+    /// Sets or clears `channels` (see the `channels` setter).
     pub fn set_channels(
         mut self,
         input: ::std::option::Option<::std::vec::Vec<crate::types::ChannelSummary>>,
@@ -328,7 +293,7 @@ impl ListChannelsOutputBuilder {
         self.channels = input;
         self
     }
-    /// List of the matching channels.
+    /// The `channels` set so far, if any.
     pub fn get_channels(
         &self,
     ) -> &::std::option::Option<::std::vec::Vec<crate::types::ChannelSummary>> {
@@ -342,7 +307,7 @@ impl ListChannelsOutputBuilder {
         self.next_token = ::std::option::Option::Some(input.into());
         self
     }
-    /// If there are more channels than `maxResults`, use `nextToken` in the request to get the next set.
+    /// Sets or clears `next_token` (see the `next_token` setter).
     pub fn set_next_token(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -350,7 +315,7 @@ impl ListChannelsOutputBuilder {
         self.next_token = input;
         self
     }
-    /// If there are more channels than `maxResults`, use `nextToken` in the request to get the next set.
+    /// The `next_token` set so far, if any.
     pub fn get_next_token(&self) -> &::std::option::Option<::std::string::String> {
         &self.next_token
     }
@@ -377,15 +342,6 @@ impl ListChannelsOutputBuilder {
             channels: self.channels.unwrap_or_default(),
             next_token: self.next_token,
         }
-    }
-}
-
-impl ::std::fmt::Debug for ListChannelsOutputBuilder {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListChannelsOutputBuilder")
-            .field("channels", &self.channels)
-            .field("next_token", &self.next_token)
-            .finish()
     }
 }
 
@@ -611,7 +567,7 @@ impl ListChannelsFluentBuilder {
         self.inner.filter_by_name = ::std::option::Option::Some(input.into());
         self
     }
-    /// Filters the channel list to match the specified name.
+    /// Sets or clears `filter_by_name` (see the `filter_by_name` setter).
     pub fn set_filter_by_name(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -619,7 +575,7 @@ impl ListChannelsFluentBuilder {
         self.inner.filter_by_name = input;
         self
     }
-    /// Filters the channel list to match the specified name.
+    /// The `filter_by_name` set so far, if any.
     pub fn get_filter_by_name(&self) -> &::std::option::Option<::std::string::String> {
         &self.inner.filter_by_name
     }
@@ -633,7 +589,7 @@ impl ListChannelsFluentBuilder {
         );
         self
     }
-    /// Filters the channel list to match the specified recording-configuration ARN.
+    /// Sets or clears `filter_by_recording_configuration_arn` (see the `filter_by_recording_configuration_arn` setter).
     pub fn set_filter_by_recording_configuration_arn(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -641,7 +597,7 @@ impl ListChannelsFluentBuilder {
         self.inner.filter_by_recording_configuration_arn = input;
         self
     }
-    /// Filters the channel list to match the specified recording-configuration ARN.
+    /// The `filter_by_recording_configuration_arn` set so far, if any.
     pub fn get_filter_by_recording_configuration_arn(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -657,7 +613,7 @@ impl ListChannelsFluentBuilder {
         );
         self
     }
-    /// Filters the channel list to match the specified policy.
+    /// Sets or clears `filter_by_playback_restriction_policy_arn` (see the `filter_by_playback_restriction_policy_arn` setter).
     pub fn set_filter_by_playback_restriction_policy_arn(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -665,7 +621,7 @@ impl ListChannelsFluentBuilder {
         self.inner.filter_by_playback_restriction_policy_arn = input;
         self
     }
-    /// Filters the channel list to match the specified policy.
+    /// The `filter_by_playback_restriction_policy_arn` set so far, if any.
     pub fn get_filter_by_playback_restriction_policy_arn(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -679,7 +635,7 @@ impl ListChannelsFluentBuilder {
         self.inner.next_token = ::std::option::Option::Some(input.into());
         self
     }
-    /// The first channel to retrieve. This is used for pagination; see the `nextToken` response field.
+    /// Sets or clears `next_token` (see the `next_token` setter).
     pub fn set_next_token(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -687,7 +643,7 @@ impl ListChannelsFluentBuilder {
         self.inner.next_token = input;
         self
     }
-    /// The first channel to retrieve. This is used for pagination; see the `nextToken` response field.
+    /// The `next_token` set so far, if any.
     pub fn get_next_token(&self) -> &::std::option::Option<::std::string::String> {
         &self.inner.next_token
     }
@@ -696,12 +652,12 @@ impl ListChannelsFluentBuilder {
         self.inner.max_results = ::std::option::Option::Some(input.into());
         self
     }
-    /// Maximum number of channels to return. Default: 100.
+    /// Sets or clears `max_results` (see the `max_results` setter).
     pub fn set_max_results(mut self, input: ::std::option::Option<i32>) -> Self {
         self.inner.max_results = input;
         self
     }
-    /// Maximum number of channels to return. Default: 100.
+    /// The `max_results` set so far, if any.
     pub fn get_max_results(&self) -> &::std::option::Option<i32> {
         &self.inner.max_results
     }

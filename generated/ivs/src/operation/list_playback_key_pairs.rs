@@ -2,7 +2,7 @@
 //! Types for the `ListPlaybackKeyPairs` operation.
 /// The `ListPlaybackKeyPairsInput` structure.
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ListPlaybackKeyPairsInput {
     /// The first key pair to retrieve. This is used for pagination; see the `nextToken` response field.
@@ -28,18 +28,14 @@ impl ListPlaybackKeyPairsInput {
     }
 }
 
-impl ::std::fmt::Debug for ListPlaybackKeyPairsInput {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListPlaybackKeyPairsInput")
-            .field("next_token", &self.next_token)
-            .field("max_results", &self.max_results)
-            .finish()
-    }
-}
-
 /// A builder for [`ListPlaybackKeyPairsInput`].
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::default::Default)]
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::default::Default
+)]
 pub struct ListPlaybackKeyPairsInputBuilder {
     pub(crate) next_token: ::std::option::Option<::std::string::String>,
     pub(crate) max_results: ::std::option::Option<i32>,
@@ -54,7 +50,7 @@ impl ListPlaybackKeyPairsInputBuilder {
         self.next_token = ::std::option::Option::Some(input.into());
         self
     }
-    /// The first key pair to retrieve. This is used for pagination; see the `nextToken` response field.
+    /// Sets or clears `next_token` (see the `next_token` setter).
     pub fn set_next_token(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -62,7 +58,7 @@ impl ListPlaybackKeyPairsInputBuilder {
         self.next_token = input;
         self
     }
-    /// The first key pair to retrieve. This is used for pagination; see the `nextToken` response field.
+    /// The `next_token` set so far, if any.
     pub fn get_next_token(&self) -> &::std::option::Option<::std::string::String> {
         &self.next_token
     }
@@ -71,12 +67,12 @@ impl ListPlaybackKeyPairsInputBuilder {
         self.max_results = ::std::option::Option::Some(input.into());
         self
     }
-    /// Maximum number of key pairs to return. Default: your service quota or 100, whichever is smaller.
+    /// Sets or clears `max_results` (see the `max_results` setter).
     pub fn set_max_results(mut self, input: ::std::option::Option<i32>) -> Self {
         self.max_results = input;
         self
     }
-    /// Maximum number of key pairs to return. Default: your service quota or 100, whichever is smaller.
+    /// The `max_results` set so far, if any.
     pub fn get_max_results(&self) -> &::std::option::Option<i32> {
         &self.max_results
     }
@@ -86,15 +82,6 @@ impl ListPlaybackKeyPairsInputBuilder {
             next_token: self.next_token,
             max_results: self.max_results,
         }
-    }
-}
-
-impl ::std::fmt::Debug for ListPlaybackKeyPairsInputBuilder {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListPlaybackKeyPairsInputBuilder")
-            .field("next_token", &self.next_token)
-            .field("max_results", &self.max_results)
-            .finish()
     }
 }
 
@@ -117,7 +104,7 @@ impl ListPlaybackKeyPairsInput {
 
 /// The `ListPlaybackKeyPairsOutput` structure.
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ListPlaybackKeyPairsOutput {
     /// List of key pairs.
@@ -143,18 +130,14 @@ impl ListPlaybackKeyPairsOutput {
     }
 }
 
-impl ::std::fmt::Debug for ListPlaybackKeyPairsOutput {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListPlaybackKeyPairsOutput")
-            .field("key_pairs", &self.key_pairs)
-            .field("next_token", &self.next_token)
-            .finish()
-    }
-}
-
 /// A builder for [`ListPlaybackKeyPairsOutput`].
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::default::Default)]
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::default::Default
+)]
 pub struct ListPlaybackKeyPairsOutputBuilder {
     pub(crate) key_pairs: ::std::option::Option<
         ::std::vec::Vec<crate::types::PlaybackKeyPairSummary>,
@@ -170,7 +153,7 @@ impl ListPlaybackKeyPairsOutputBuilder {
         self.key_pairs.get_or_insert_with(::std::vec::Vec::new).push(input);
         self
     }
-    /// List of key pairs.
+    /// Sets or clears `key_pairs` (see the `key_pairs` setter).
     pub fn set_key_pairs(
         mut self,
         input: ::std::option::Option<
@@ -180,7 +163,7 @@ impl ListPlaybackKeyPairsOutputBuilder {
         self.key_pairs = input;
         self
     }
-    /// List of key pairs.
+    /// The `key_pairs` set so far, if any.
     pub fn get_key_pairs(
         &self,
     ) -> &::std::option::Option<::std::vec::Vec<crate::types::PlaybackKeyPairSummary>> {
@@ -194,7 +177,7 @@ impl ListPlaybackKeyPairsOutputBuilder {
         self.next_token = ::std::option::Option::Some(input.into());
         self
     }
-    /// If there are more key pairs than `maxResults`, use `nextToken` in the request to get the next set.
+    /// Sets or clears `next_token` (see the `next_token` setter).
     pub fn set_next_token(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -202,7 +185,7 @@ impl ListPlaybackKeyPairsOutputBuilder {
         self.next_token = input;
         self
     }
-    /// If there are more key pairs than `maxResults`, use `nextToken` in the request to get the next set.
+    /// The `next_token` set so far, if any.
     pub fn get_next_token(&self) -> &::std::option::Option<::std::string::String> {
         &self.next_token
     }
@@ -232,15 +215,6 @@ impl ListPlaybackKeyPairsOutputBuilder {
             key_pairs: self.key_pairs.unwrap_or_default(),
             next_token: self.next_token,
         }
-    }
-}
-
-impl ::std::fmt::Debug for ListPlaybackKeyPairsOutputBuilder {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListPlaybackKeyPairsOutputBuilder")
-            .field("key_pairs", &self.key_pairs)
-            .field("next_token", &self.next_token)
-            .finish()
     }
 }
 
@@ -449,7 +423,7 @@ impl ListPlaybackKeyPairsFluentBuilder {
         self.inner.next_token = ::std::option::Option::Some(input.into());
         self
     }
-    /// The first key pair to retrieve. This is used for pagination; see the `nextToken` response field.
+    /// Sets or clears `next_token` (see the `next_token` setter).
     pub fn set_next_token(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -457,7 +431,7 @@ impl ListPlaybackKeyPairsFluentBuilder {
         self.inner.next_token = input;
         self
     }
-    /// The first key pair to retrieve. This is used for pagination; see the `nextToken` response field.
+    /// The `next_token` set so far, if any.
     pub fn get_next_token(&self) -> &::std::option::Option<::std::string::String> {
         &self.inner.next_token
     }
@@ -466,12 +440,12 @@ impl ListPlaybackKeyPairsFluentBuilder {
         self.inner.max_results = ::std::option::Option::Some(input.into());
         self
     }
-    /// Maximum number of key pairs to return. Default: your service quota or 100, whichever is smaller.
+    /// Sets or clears `max_results` (see the `max_results` setter).
     pub fn set_max_results(mut self, input: ::std::option::Option<i32>) -> Self {
         self.inner.max_results = input;
         self
     }
-    /// Maximum number of key pairs to return. Default: your service quota or 100, whichever is smaller.
+    /// The `max_results` set so far, if any.
     pub fn get_max_results(&self) -> &::std::option::Option<i32> {
         &self.inner.max_results
     }

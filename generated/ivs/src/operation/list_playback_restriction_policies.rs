@@ -2,7 +2,7 @@
 //! Types for the `ListPlaybackRestrictionPolicies` operation.
 /// The `ListPlaybackRestrictionPoliciesInput` structure.
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ListPlaybackRestrictionPoliciesInput {
     /// The first policy to retrieve. This is used for pagination; see the `nextToken` response field.
@@ -28,18 +28,14 @@ impl ListPlaybackRestrictionPoliciesInput {
     }
 }
 
-impl ::std::fmt::Debug for ListPlaybackRestrictionPoliciesInput {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListPlaybackRestrictionPoliciesInput")
-            .field("next_token", &self.next_token)
-            .field("max_results", &self.max_results)
-            .finish()
-    }
-}
-
 /// A builder for [`ListPlaybackRestrictionPoliciesInput`].
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::default::Default)]
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::default::Default
+)]
 pub struct ListPlaybackRestrictionPoliciesInputBuilder {
     pub(crate) next_token: ::std::option::Option<::std::string::String>,
     pub(crate) max_results: ::std::option::Option<i32>,
@@ -54,7 +50,7 @@ impl ListPlaybackRestrictionPoliciesInputBuilder {
         self.next_token = ::std::option::Option::Some(input.into());
         self
     }
-    /// The first policy to retrieve. This is used for pagination; see the `nextToken` response field.
+    /// Sets or clears `next_token` (see the `next_token` setter).
     pub fn set_next_token(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -62,7 +58,7 @@ impl ListPlaybackRestrictionPoliciesInputBuilder {
         self.next_token = input;
         self
     }
-    /// The first policy to retrieve. This is used for pagination; see the `nextToken` response field.
+    /// The `next_token` set so far, if any.
     pub fn get_next_token(&self) -> &::std::option::Option<::std::string::String> {
         &self.next_token
     }
@@ -71,12 +67,12 @@ impl ListPlaybackRestrictionPoliciesInputBuilder {
         self.max_results = ::std::option::Option::Some(input.into());
         self
     }
-    /// Maximum number of policies to return. Default: 1.
+    /// Sets or clears `max_results` (see the `max_results` setter).
     pub fn set_max_results(mut self, input: ::std::option::Option<i32>) -> Self {
         self.max_results = input;
         self
     }
-    /// Maximum number of policies to return. Default: 1.
+    /// The `max_results` set so far, if any.
     pub fn get_max_results(&self) -> &::std::option::Option<i32> {
         &self.max_results
     }
@@ -86,15 +82,6 @@ impl ListPlaybackRestrictionPoliciesInputBuilder {
             next_token: self.next_token,
             max_results: self.max_results,
         }
-    }
-}
-
-impl ::std::fmt::Debug for ListPlaybackRestrictionPoliciesInputBuilder {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListPlaybackRestrictionPoliciesInputBuilder")
-            .field("next_token", &self.next_token)
-            .field("max_results", &self.max_results)
-            .finish()
     }
 }
 
@@ -117,7 +104,7 @@ impl ListPlaybackRestrictionPoliciesInput {
 
 /// The `ListPlaybackRestrictionPoliciesOutput` structure.
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ListPlaybackRestrictionPoliciesOutput {
     /// List of the matching policies.
@@ -147,18 +134,14 @@ impl ListPlaybackRestrictionPoliciesOutput {
     }
 }
 
-impl ::std::fmt::Debug for ListPlaybackRestrictionPoliciesOutput {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListPlaybackRestrictionPoliciesOutput")
-            .field("playback_restriction_policies", &self.playback_restriction_policies)
-            .field("next_token", &self.next_token)
-            .finish()
-    }
-}
-
 /// A builder for [`ListPlaybackRestrictionPoliciesOutput`].
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::default::Default)]
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::default::Default
+)]
 pub struct ListPlaybackRestrictionPoliciesOutputBuilder {
     pub(crate) playback_restriction_policies: ::std::option::Option<
         ::std::vec::Vec<crate::types::PlaybackRestrictionPolicySummary>,
@@ -179,7 +162,7 @@ impl ListPlaybackRestrictionPoliciesOutputBuilder {
             .push(input);
         self
     }
-    /// List of the matching policies.
+    /// Sets or clears `playback_restriction_policies` (see the `playback_restriction_policies` setter).
     pub fn set_playback_restriction_policies(
         mut self,
         input: ::std::option::Option<
@@ -189,7 +172,7 @@ impl ListPlaybackRestrictionPoliciesOutputBuilder {
         self.playback_restriction_policies = input;
         self
     }
-    /// List of the matching policies.
+    /// The `playback_restriction_policies` set so far, if any.
     pub fn get_playback_restriction_policies(
         &self,
     ) -> &::std::option::Option<
@@ -205,7 +188,7 @@ impl ListPlaybackRestrictionPoliciesOutputBuilder {
         self.next_token = ::std::option::Option::Some(input.into());
         self
     }
-    /// If there are more channels than `maxResults`, use `nextToken` in the request to get the next set.
+    /// Sets or clears `next_token` (see the `next_token` setter).
     pub fn set_next_token(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -213,7 +196,7 @@ impl ListPlaybackRestrictionPoliciesOutputBuilder {
         self.next_token = input;
         self
     }
-    /// If there are more channels than `maxResults`, use `nextToken` in the request to get the next set.
+    /// The `next_token` set so far, if any.
     pub fn get_next_token(&self) -> &::std::option::Option<::std::string::String> {
         &self.next_token
     }
@@ -245,15 +228,6 @@ impl ListPlaybackRestrictionPoliciesOutputBuilder {
                 .unwrap_or_default(),
             next_token: self.next_token,
         }
-    }
-}
-
-impl ::std::fmt::Debug for ListPlaybackRestrictionPoliciesOutputBuilder {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListPlaybackRestrictionPoliciesOutputBuilder")
-            .field("playback_restriction_policies", &self.playback_restriction_policies)
-            .field("next_token", &self.next_token)
-            .finish()
     }
 }
 
@@ -498,7 +472,7 @@ impl ListPlaybackRestrictionPoliciesFluentBuilder {
         self.inner.next_token = ::std::option::Option::Some(input.into());
         self
     }
-    /// The first policy to retrieve. This is used for pagination; see the `nextToken` response field.
+    /// Sets or clears `next_token` (see the `next_token` setter).
     pub fn set_next_token(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -506,7 +480,7 @@ impl ListPlaybackRestrictionPoliciesFluentBuilder {
         self.inner.next_token = input;
         self
     }
-    /// The first policy to retrieve. This is used for pagination; see the `nextToken` response field.
+    /// The `next_token` set so far, if any.
     pub fn get_next_token(&self) -> &::std::option::Option<::std::string::String> {
         &self.inner.next_token
     }
@@ -515,12 +489,12 @@ impl ListPlaybackRestrictionPoliciesFluentBuilder {
         self.inner.max_results = ::std::option::Option::Some(input.into());
         self
     }
-    /// Maximum number of policies to return. Default: 1.
+    /// Sets or clears `max_results` (see the `max_results` setter).
     pub fn set_max_results(mut self, input: ::std::option::Option<i32>) -> Self {
         self.inner.max_results = input;
         self
     }
-    /// Maximum number of policies to return. Default: 1.
+    /// The `max_results` set so far, if any.
     pub fn get_max_results(&self) -> &::std::option::Option<i32> {
         &self.inner.max_results
     }

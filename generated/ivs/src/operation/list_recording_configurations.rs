@@ -2,7 +2,7 @@
 //! Types for the `ListRecordingConfigurations` operation.
 /// The `ListRecordingConfigurationsInput` structure.
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ListRecordingConfigurationsInput {
     /// The first recording configuration to retrieve. This is used for pagination; see the `nextToken` response field.
@@ -28,18 +28,14 @@ impl ListRecordingConfigurationsInput {
     }
 }
 
-impl ::std::fmt::Debug for ListRecordingConfigurationsInput {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListRecordingConfigurationsInput")
-            .field("next_token", &self.next_token)
-            .field("max_results", &self.max_results)
-            .finish()
-    }
-}
-
 /// A builder for [`ListRecordingConfigurationsInput`].
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::default::Default)]
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::default::Default
+)]
 pub struct ListRecordingConfigurationsInputBuilder {
     pub(crate) next_token: ::std::option::Option<::std::string::String>,
     pub(crate) max_results: ::std::option::Option<i32>,
@@ -54,7 +50,7 @@ impl ListRecordingConfigurationsInputBuilder {
         self.next_token = ::std::option::Option::Some(input.into());
         self
     }
-    /// The first recording configuration to retrieve. This is used for pagination; see the `nextToken` response field.
+    /// Sets or clears `next_token` (see the `next_token` setter).
     pub fn set_next_token(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -62,7 +58,7 @@ impl ListRecordingConfigurationsInputBuilder {
         self.next_token = input;
         self
     }
-    /// The first recording configuration to retrieve. This is used for pagination; see the `nextToken` response field.
+    /// The `next_token` set so far, if any.
     pub fn get_next_token(&self) -> &::std::option::Option<::std::string::String> {
         &self.next_token
     }
@@ -71,12 +67,12 @@ impl ListRecordingConfigurationsInputBuilder {
         self.max_results = ::std::option::Option::Some(input.into());
         self
     }
-    /// Maximum number of recording configurations to return. Default: your service quota or 100, whichever is smaller.
+    /// Sets or clears `max_results` (see the `max_results` setter).
     pub fn set_max_results(mut self, input: ::std::option::Option<i32>) -> Self {
         self.max_results = input;
         self
     }
-    /// Maximum number of recording configurations to return. Default: your service quota or 100, whichever is smaller.
+    /// The `max_results` set so far, if any.
     pub fn get_max_results(&self) -> &::std::option::Option<i32> {
         &self.max_results
     }
@@ -86,15 +82,6 @@ impl ListRecordingConfigurationsInputBuilder {
             next_token: self.next_token,
             max_results: self.max_results,
         }
-    }
-}
-
-impl ::std::fmt::Debug for ListRecordingConfigurationsInputBuilder {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListRecordingConfigurationsInputBuilder")
-            .field("next_token", &self.next_token)
-            .field("max_results", &self.max_results)
-            .finish()
     }
 }
 
@@ -117,7 +104,7 @@ impl ListRecordingConfigurationsInput {
 
 /// The `ListRecordingConfigurationsOutput` structure.
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ListRecordingConfigurationsOutput {
     /// List of the matching recording configurations.
@@ -147,18 +134,14 @@ impl ListRecordingConfigurationsOutput {
     }
 }
 
-impl ::std::fmt::Debug for ListRecordingConfigurationsOutput {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListRecordingConfigurationsOutput")
-            .field("recording_configurations", &self.recording_configurations)
-            .field("next_token", &self.next_token)
-            .finish()
-    }
-}
-
 /// A builder for [`ListRecordingConfigurationsOutput`].
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::default::Default)]
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::default::Default
+)]
 pub struct ListRecordingConfigurationsOutputBuilder {
     pub(crate) recording_configurations: ::std::option::Option<
         ::std::vec::Vec<crate::types::RecordingConfigurationSummary>,
@@ -179,7 +162,7 @@ impl ListRecordingConfigurationsOutputBuilder {
             .push(input);
         self
     }
-    /// List of the matching recording configurations.
+    /// Sets or clears `recording_configurations` (see the `recording_configurations` setter).
     pub fn set_recording_configurations(
         mut self,
         input: ::std::option::Option<
@@ -189,7 +172,7 @@ impl ListRecordingConfigurationsOutputBuilder {
         self.recording_configurations = input;
         self
     }
-    /// List of the matching recording configurations.
+    /// The `recording_configurations` set so far, if any.
     pub fn get_recording_configurations(
         &self,
     ) -> &::std::option::Option<
@@ -205,7 +188,7 @@ impl ListRecordingConfigurationsOutputBuilder {
         self.next_token = ::std::option::Option::Some(input.into());
         self
     }
-    /// If there are more recording configurations than `maxResults`, use `nextToken` in the request to get the next set.
+    /// Sets or clears `next_token` (see the `next_token` setter).
     pub fn set_next_token(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -213,7 +196,7 @@ impl ListRecordingConfigurationsOutputBuilder {
         self.next_token = input;
         self
     }
-    /// If there are more recording configurations than `maxResults`, use `nextToken` in the request to get the next set.
+    /// The `next_token` set so far, if any.
     pub fn get_next_token(&self) -> &::std::option::Option<::std::string::String> {
         &self.next_token
     }
@@ -243,15 +226,6 @@ impl ListRecordingConfigurationsOutputBuilder {
             recording_configurations: self.recording_configurations.unwrap_or_default(),
             next_token: self.next_token,
         }
-    }
-}
-
-impl ::std::fmt::Debug for ListRecordingConfigurationsOutputBuilder {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListRecordingConfigurationsOutputBuilder")
-            .field("recording_configurations", &self.recording_configurations)
-            .field("next_token", &self.next_token)
-            .finish()
     }
 }
 
@@ -482,7 +456,7 @@ impl ListRecordingConfigurationsFluentBuilder {
         self.inner.next_token = ::std::option::Option::Some(input.into());
         self
     }
-    /// The first recording configuration to retrieve. This is used for pagination; see the `nextToken` response field.
+    /// Sets or clears `next_token` (see the `next_token` setter).
     pub fn set_next_token(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -490,7 +464,7 @@ impl ListRecordingConfigurationsFluentBuilder {
         self.inner.next_token = input;
         self
     }
-    /// The first recording configuration to retrieve. This is used for pagination; see the `nextToken` response field.
+    /// The `next_token` set so far, if any.
     pub fn get_next_token(&self) -> &::std::option::Option<::std::string::String> {
         &self.inner.next_token
     }
@@ -499,12 +473,12 @@ impl ListRecordingConfigurationsFluentBuilder {
         self.inner.max_results = ::std::option::Option::Some(input.into());
         self
     }
-    /// Maximum number of recording configurations to return. Default: your service quota or 100, whichever is smaller.
+    /// Sets or clears `max_results` (see the `max_results` setter).
     pub fn set_max_results(mut self, input: ::std::option::Option<i32>) -> Self {
         self.inner.max_results = input;
         self
     }
-    /// Maximum number of recording configurations to return. Default: your service quota or 100, whichever is smaller.
+    /// The `max_results` set so far, if any.
     pub fn get_max_results(&self) -> &::std::option::Option<i32> {
         &self.inner.max_results
     }

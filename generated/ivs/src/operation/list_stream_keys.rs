@@ -2,7 +2,7 @@
 //! Types for the `ListStreamKeys` operation.
 /// The `ListStreamKeysInput` structure.
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ListStreamKeysInput {
     /// Channel ARN used to filter the list.
@@ -35,19 +35,14 @@ impl ListStreamKeysInput {
     }
 }
 
-impl ::std::fmt::Debug for ListStreamKeysInput {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListStreamKeysInput")
-            .field("channel_arn", &self.channel_arn)
-            .field("next_token", &self.next_token)
-            .field("max_results", &self.max_results)
-            .finish()
-    }
-}
-
 /// A builder for [`ListStreamKeysInput`].
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::default::Default)]
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::default::Default
+)]
 pub struct ListStreamKeysInputBuilder {
     pub(crate) channel_arn: ::std::option::Option<::std::string::String>,
     pub(crate) next_token: ::std::option::Option<::std::string::String>,
@@ -63,7 +58,7 @@ impl ListStreamKeysInputBuilder {
         self.channel_arn = ::std::option::Option::Some(input.into());
         self
     }
-    /// Channel ARN used to filter the list.
+    /// Sets or clears `channel_arn` (see the `channel_arn` setter).
     pub fn set_channel_arn(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -71,7 +66,7 @@ impl ListStreamKeysInputBuilder {
         self.channel_arn = input;
         self
     }
-    /// Channel ARN used to filter the list.
+    /// The `channel_arn` set so far, if any.
     pub fn get_channel_arn(&self) -> &::std::option::Option<::std::string::String> {
         &self.channel_arn
     }
@@ -83,7 +78,7 @@ impl ListStreamKeysInputBuilder {
         self.next_token = ::std::option::Option::Some(input.into());
         self
     }
-    /// The first stream key to retrieve. This is used for pagination; see the `nextToken` response field.
+    /// Sets or clears `next_token` (see the `next_token` setter).
     pub fn set_next_token(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -91,7 +86,7 @@ impl ListStreamKeysInputBuilder {
         self.next_token = input;
         self
     }
-    /// The first stream key to retrieve. This is used for pagination; see the `nextToken` response field.
+    /// The `next_token` set so far, if any.
     pub fn get_next_token(&self) -> &::std::option::Option<::std::string::String> {
         &self.next_token
     }
@@ -100,12 +95,12 @@ impl ListStreamKeysInputBuilder {
         self.max_results = ::std::option::Option::Some(input.into());
         self
     }
-    /// Maximum number of streamKeys to return. Default: 1.
+    /// Sets or clears `max_results` (see the `max_results` setter).
     pub fn set_max_results(mut self, input: ::std::option::Option<i32>) -> Self {
         self.max_results = input;
         self
     }
-    /// Maximum number of streamKeys to return. Default: 1.
+    /// The `max_results` set so far, if any.
     pub fn get_max_results(&self) -> &::std::option::Option<i32> {
         &self.max_results
     }
@@ -116,16 +111,6 @@ impl ListStreamKeysInputBuilder {
             next_token: self.next_token,
             max_results: self.max_results,
         }
-    }
-}
-
-impl ::std::fmt::Debug for ListStreamKeysInputBuilder {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListStreamKeysInputBuilder")
-            .field("channel_arn", &self.channel_arn)
-            .field("next_token", &self.next_token)
-            .field("max_results", &self.max_results)
-            .finish()
     }
 }
 
@@ -154,7 +139,7 @@ impl ListStreamKeysInput {
 
 /// The `ListStreamKeysOutput` structure.
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ListStreamKeysOutput {
     /// List of stream keys.
@@ -180,18 +165,14 @@ impl ListStreamKeysOutput {
     }
 }
 
-impl ::std::fmt::Debug for ListStreamKeysOutput {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListStreamKeysOutput")
-            .field("stream_keys", &self.stream_keys)
-            .field("next_token", &self.next_token)
-            .finish()
-    }
-}
-
 /// A builder for [`ListStreamKeysOutput`].
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::default::Default)]
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::default::Default
+)]
 pub struct ListStreamKeysOutputBuilder {
     pub(crate) stream_keys: ::std::option::Option<
         ::std::vec::Vec<crate::types::StreamKeySummary>,
@@ -207,7 +188,7 @@ impl ListStreamKeysOutputBuilder {
         self.stream_keys.get_or_insert_with(::std::vec::Vec::new).push(input);
         self
     }
-    /// List of stream keys.
+    /// Sets or clears `stream_keys` (see the `stream_keys` setter).
     pub fn set_stream_keys(
         mut self,
         input: ::std::option::Option<::std::vec::Vec<crate::types::StreamKeySummary>>,
@@ -215,7 +196,7 @@ impl ListStreamKeysOutputBuilder {
         self.stream_keys = input;
         self
     }
-    /// List of stream keys.
+    /// The `stream_keys` set so far, if any.
     pub fn get_stream_keys(
         &self,
     ) -> &::std::option::Option<::std::vec::Vec<crate::types::StreamKeySummary>> {
@@ -229,7 +210,7 @@ impl ListStreamKeysOutputBuilder {
         self.next_token = ::std::option::Option::Some(input.into());
         self
     }
-    /// If there are more stream keys than `maxResults`, use `nextToken` in the request to get the next set.
+    /// Sets or clears `next_token` (see the `next_token` setter).
     pub fn set_next_token(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -237,7 +218,7 @@ impl ListStreamKeysOutputBuilder {
         self.next_token = input;
         self
     }
-    /// If there are more stream keys than `maxResults`, use `nextToken` in the request to get the next set.
+    /// The `next_token` set so far, if any.
     pub fn get_next_token(&self) -> &::std::option::Option<::std::string::String> {
         &self.next_token
     }
@@ -264,15 +245,6 @@ impl ListStreamKeysOutputBuilder {
             stream_keys: self.stream_keys.unwrap_or_default(),
             next_token: self.next_token,
         }
-    }
-}
-
-impl ::std::fmt::Debug for ListStreamKeysOutputBuilder {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListStreamKeysOutputBuilder")
-            .field("stream_keys", &self.stream_keys)
-            .field("next_token", &self.next_token)
-            .finish()
     }
 }
 
@@ -510,7 +482,7 @@ impl ListStreamKeysFluentBuilder {
         self.inner.channel_arn = ::std::option::Option::Some(input.into());
         self
     }
-    /// Channel ARN used to filter the list.
+    /// Sets or clears `channel_arn` (see the `channel_arn` setter).
     pub fn set_channel_arn(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -518,7 +490,7 @@ impl ListStreamKeysFluentBuilder {
         self.inner.channel_arn = input;
         self
     }
-    /// Channel ARN used to filter the list.
+    /// The `channel_arn` set so far, if any.
     pub fn get_channel_arn(&self) -> &::std::option::Option<::std::string::String> {
         &self.inner.channel_arn
     }
@@ -530,7 +502,7 @@ impl ListStreamKeysFluentBuilder {
         self.inner.next_token = ::std::option::Option::Some(input.into());
         self
     }
-    /// The first stream key to retrieve. This is used for pagination; see the `nextToken` response field.
+    /// Sets or clears `next_token` (see the `next_token` setter).
     pub fn set_next_token(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -538,7 +510,7 @@ impl ListStreamKeysFluentBuilder {
         self.inner.next_token = input;
         self
     }
-    /// The first stream key to retrieve. This is used for pagination; see the `nextToken` response field.
+    /// The `next_token` set so far, if any.
     pub fn get_next_token(&self) -> &::std::option::Option<::std::string::String> {
         &self.inner.next_token
     }
@@ -547,12 +519,12 @@ impl ListStreamKeysFluentBuilder {
         self.inner.max_results = ::std::option::Option::Some(input.into());
         self
     }
-    /// Maximum number of streamKeys to return. Default: 1.
+    /// Sets or clears `max_results` (see the `max_results` setter).
     pub fn set_max_results(mut self, input: ::std::option::Option<i32>) -> Self {
         self.inner.max_results = input;
         self
     }
-    /// Maximum number of streamKeys to return. Default: 1.
+    /// The `max_results` set so far, if any.
     pub fn get_max_results(&self) -> &::std::option::Option<i32> {
         &self.inner.max_results
     }

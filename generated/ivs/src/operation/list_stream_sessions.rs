@@ -2,7 +2,7 @@
 //! Types for the `ListStreamSessions` operation.
 /// The `ListStreamSessionsInput` structure.
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ListStreamSessionsInput {
     /// Channel ARN used to filter the list.
@@ -35,19 +35,14 @@ impl ListStreamSessionsInput {
     }
 }
 
-impl ::std::fmt::Debug for ListStreamSessionsInput {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListStreamSessionsInput")
-            .field("channel_arn", &self.channel_arn)
-            .field("next_token", &self.next_token)
-            .field("max_results", &self.max_results)
-            .finish()
-    }
-}
-
 /// A builder for [`ListStreamSessionsInput`].
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::default::Default)]
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::default::Default
+)]
 pub struct ListStreamSessionsInputBuilder {
     pub(crate) channel_arn: ::std::option::Option<::std::string::String>,
     pub(crate) next_token: ::std::option::Option<::std::string::String>,
@@ -63,7 +58,7 @@ impl ListStreamSessionsInputBuilder {
         self.channel_arn = ::std::option::Option::Some(input.into());
         self
     }
-    /// Channel ARN used to filter the list.
+    /// Sets or clears `channel_arn` (see the `channel_arn` setter).
     pub fn set_channel_arn(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -71,7 +66,7 @@ impl ListStreamSessionsInputBuilder {
         self.channel_arn = input;
         self
     }
-    /// Channel ARN used to filter the list.
+    /// The `channel_arn` set so far, if any.
     pub fn get_channel_arn(&self) -> &::std::option::Option<::std::string::String> {
         &self.channel_arn
     }
@@ -83,7 +78,7 @@ impl ListStreamSessionsInputBuilder {
         self.next_token = ::std::option::Option::Some(input.into());
         self
     }
-    /// The first stream to retrieve. This is used for pagination; see the `nextToken` response field.
+    /// Sets or clears `next_token` (see the `next_token` setter).
     pub fn set_next_token(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -91,7 +86,7 @@ impl ListStreamSessionsInputBuilder {
         self.next_token = input;
         self
     }
-    /// The first stream to retrieve. This is used for pagination; see the `nextToken` response field.
+    /// The `next_token` set so far, if any.
     pub fn get_next_token(&self) -> &::std::option::Option<::std::string::String> {
         &self.next_token
     }
@@ -100,12 +95,12 @@ impl ListStreamSessionsInputBuilder {
         self.max_results = ::std::option::Option::Some(input.into());
         self
     }
-    /// Maximum number of streams to return. Default: 100.
+    /// Sets or clears `max_results` (see the `max_results` setter).
     pub fn set_max_results(mut self, input: ::std::option::Option<i32>) -> Self {
         self.max_results = input;
         self
     }
-    /// Maximum number of streams to return. Default: 100.
+    /// The `max_results` set so far, if any.
     pub fn get_max_results(&self) -> &::std::option::Option<i32> {
         &self.max_results
     }
@@ -116,16 +111,6 @@ impl ListStreamSessionsInputBuilder {
             next_token: self.next_token,
             max_results: self.max_results,
         }
-    }
-}
-
-impl ::std::fmt::Debug for ListStreamSessionsInputBuilder {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListStreamSessionsInputBuilder")
-            .field("channel_arn", &self.channel_arn)
-            .field("next_token", &self.next_token)
-            .field("max_results", &self.max_results)
-            .finish()
     }
 }
 
@@ -154,7 +139,7 @@ impl ListStreamSessionsInput {
 
 /// The `ListStreamSessionsOutput` structure.
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ListStreamSessionsOutput {
     /// List of stream sessions.
@@ -180,18 +165,14 @@ impl ListStreamSessionsOutput {
     }
 }
 
-impl ::std::fmt::Debug for ListStreamSessionsOutput {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListStreamSessionsOutput")
-            .field("stream_sessions", &self.stream_sessions)
-            .field("next_token", &self.next_token)
-            .finish()
-    }
-}
-
 /// A builder for [`ListStreamSessionsOutput`].
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::default::Default)]
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::default::Default
+)]
 pub struct ListStreamSessionsOutputBuilder {
     pub(crate) stream_sessions: ::std::option::Option<
         ::std::vec::Vec<crate::types::StreamSessionSummary>,
@@ -207,7 +188,7 @@ impl ListStreamSessionsOutputBuilder {
         self.stream_sessions.get_or_insert_with(::std::vec::Vec::new).push(input);
         self
     }
-    /// List of stream sessions.
+    /// Sets or clears `stream_sessions` (see the `stream_sessions` setter).
     pub fn set_stream_sessions(
         mut self,
         input: ::std::option::Option<::std::vec::Vec<crate::types::StreamSessionSummary>>,
@@ -215,7 +196,7 @@ impl ListStreamSessionsOutputBuilder {
         self.stream_sessions = input;
         self
     }
-    /// List of stream sessions.
+    /// The `stream_sessions` set so far, if any.
     pub fn get_stream_sessions(
         &self,
     ) -> &::std::option::Option<::std::vec::Vec<crate::types::StreamSessionSummary>> {
@@ -229,7 +210,7 @@ impl ListStreamSessionsOutputBuilder {
         self.next_token = ::std::option::Option::Some(input.into());
         self
     }
-    /// If there are more streams than `maxResults`, use `nextToken` in the request to get the next set.
+    /// Sets or clears `next_token` (see the `next_token` setter).
     pub fn set_next_token(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -237,7 +218,7 @@ impl ListStreamSessionsOutputBuilder {
         self.next_token = input;
         self
     }
-    /// If there are more streams than `maxResults`, use `nextToken` in the request to get the next set.
+    /// The `next_token` set so far, if any.
     pub fn get_next_token(&self) -> &::std::option::Option<::std::string::String> {
         &self.next_token
     }
@@ -267,15 +248,6 @@ impl ListStreamSessionsOutputBuilder {
             stream_sessions: self.stream_sessions.unwrap_or_default(),
             next_token: self.next_token,
         }
-    }
-}
-
-impl ::std::fmt::Debug for ListStreamSessionsOutputBuilder {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListStreamSessionsOutputBuilder")
-            .field("stream_sessions", &self.stream_sessions)
-            .field("next_token", &self.next_token)
-            .finish()
     }
 }
 
@@ -513,7 +485,7 @@ impl ListStreamSessionsFluentBuilder {
         self.inner.channel_arn = ::std::option::Option::Some(input.into());
         self
     }
-    /// Channel ARN used to filter the list.
+    /// Sets or clears `channel_arn` (see the `channel_arn` setter).
     pub fn set_channel_arn(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -521,7 +493,7 @@ impl ListStreamSessionsFluentBuilder {
         self.inner.channel_arn = input;
         self
     }
-    /// Channel ARN used to filter the list.
+    /// The `channel_arn` set so far, if any.
     pub fn get_channel_arn(&self) -> &::std::option::Option<::std::string::String> {
         &self.inner.channel_arn
     }
@@ -533,7 +505,7 @@ impl ListStreamSessionsFluentBuilder {
         self.inner.next_token = ::std::option::Option::Some(input.into());
         self
     }
-    /// The first stream to retrieve. This is used for pagination; see the `nextToken` response field.
+    /// Sets or clears `next_token` (see the `next_token` setter).
     pub fn set_next_token(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -541,7 +513,7 @@ impl ListStreamSessionsFluentBuilder {
         self.inner.next_token = input;
         self
     }
-    /// The first stream to retrieve. This is used for pagination; see the `nextToken` response field.
+    /// The `next_token` set so far, if any.
     pub fn get_next_token(&self) -> &::std::option::Option<::std::string::String> {
         &self.inner.next_token
     }
@@ -550,12 +522,12 @@ impl ListStreamSessionsFluentBuilder {
         self.inner.max_results = ::std::option::Option::Some(input.into());
         self
     }
-    /// Maximum number of streams to return. Default: 100.
+    /// Sets or clears `max_results` (see the `max_results` setter).
     pub fn set_max_results(mut self, input: ::std::option::Option<i32>) -> Self {
         self.inner.max_results = input;
         self
     }
-    /// Maximum number of streams to return. Default: 100.
+    /// The `max_results` set so far, if any.
     pub fn get_max_results(&self) -> &::std::option::Option<i32> {
         &self.inner.max_results
     }

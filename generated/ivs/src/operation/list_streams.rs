@@ -2,7 +2,7 @@
 //! Types for the `ListStreams` operation.
 /// The `ListStreamsInput` structure.
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ListStreamsInput {
     /// Filters the stream list to match the specified criterion.
@@ -35,19 +35,14 @@ impl ListStreamsInput {
     }
 }
 
-impl ::std::fmt::Debug for ListStreamsInput {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListStreamsInput")
-            .field("filter_by", &self.filter_by)
-            .field("next_token", &self.next_token)
-            .field("max_results", &self.max_results)
-            .finish()
-    }
-}
-
 /// A builder for [`ListStreamsInput`].
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::default::Default)]
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::default::Default
+)]
 pub struct ListStreamsInputBuilder {
     pub(crate) filter_by: ::std::option::Option<crate::types::StreamFilters>,
     pub(crate) next_token: ::std::option::Option<::std::string::String>,
@@ -63,7 +58,7 @@ impl ListStreamsInputBuilder {
         self.filter_by = ::std::option::Option::Some(input.into());
         self
     }
-    /// Filters the stream list to match the specified criterion.
+    /// Sets or clears `filter_by` (see the `filter_by` setter).
     pub fn set_filter_by(
         mut self,
         input: ::std::option::Option<crate::types::StreamFilters>,
@@ -71,7 +66,7 @@ impl ListStreamsInputBuilder {
         self.filter_by = input;
         self
     }
-    /// Filters the stream list to match the specified criterion.
+    /// The `filter_by` set so far, if any.
     pub fn get_filter_by(&self) -> &::std::option::Option<crate::types::StreamFilters> {
         &self.filter_by
     }
@@ -83,7 +78,7 @@ impl ListStreamsInputBuilder {
         self.next_token = ::std::option::Option::Some(input.into());
         self
     }
-    /// The first stream to retrieve. This is used for pagination; see the `nextToken` response field.
+    /// Sets or clears `next_token` (see the `next_token` setter).
     pub fn set_next_token(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -91,7 +86,7 @@ impl ListStreamsInputBuilder {
         self.next_token = input;
         self
     }
-    /// The first stream to retrieve. This is used for pagination; see the `nextToken` response field.
+    /// The `next_token` set so far, if any.
     pub fn get_next_token(&self) -> &::std::option::Option<::std::string::String> {
         &self.next_token
     }
@@ -100,12 +95,12 @@ impl ListStreamsInputBuilder {
         self.max_results = ::std::option::Option::Some(input.into());
         self
     }
-    /// Maximum number of streams to return. Default: 100.
+    /// Sets or clears `max_results` (see the `max_results` setter).
     pub fn set_max_results(mut self, input: ::std::option::Option<i32>) -> Self {
         self.max_results = input;
         self
     }
-    /// Maximum number of streams to return. Default: 100.
+    /// The `max_results` set so far, if any.
     pub fn get_max_results(&self) -> &::std::option::Option<i32> {
         &self.max_results
     }
@@ -116,16 +111,6 @@ impl ListStreamsInputBuilder {
             next_token: self.next_token,
             max_results: self.max_results,
         }
-    }
-}
-
-impl ::std::fmt::Debug for ListStreamsInputBuilder {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListStreamsInputBuilder")
-            .field("filter_by", &self.filter_by)
-            .field("next_token", &self.next_token)
-            .field("max_results", &self.max_results)
-            .finish()
     }
 }
 
@@ -151,7 +136,7 @@ impl ListStreamsInput {
 
 /// The `ListStreamsOutput` structure.
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ListStreamsOutput {
     /// List of streams.
@@ -177,18 +162,14 @@ impl ListStreamsOutput {
     }
 }
 
-impl ::std::fmt::Debug for ListStreamsOutput {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListStreamsOutput")
-            .field("streams", &self.streams)
-            .field("next_token", &self.next_token)
-            .finish()
-    }
-}
-
 /// A builder for [`ListStreamsOutput`].
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::default::Default)]
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::default::Default
+)]
 pub struct ListStreamsOutputBuilder {
     pub(crate) streams: ::std::option::Option<
         ::std::vec::Vec<crate::types::StreamSummary>,
@@ -204,7 +185,7 @@ impl ListStreamsOutputBuilder {
         self.streams.get_or_insert_with(::std::vec::Vec::new).push(input);
         self
     }
-    /// List of streams.
+    /// Sets or clears `streams` (see the `streams` setter).
     pub fn set_streams(
         mut self,
         input: ::std::option::Option<::std::vec::Vec<crate::types::StreamSummary>>,
@@ -212,7 +193,7 @@ impl ListStreamsOutputBuilder {
         self.streams = input;
         self
     }
-    /// List of streams.
+    /// The `streams` set so far, if any.
     pub fn get_streams(
         &self,
     ) -> &::std::option::Option<::std::vec::Vec<crate::types::StreamSummary>> {
@@ -226,7 +207,7 @@ impl ListStreamsOutputBuilder {
         self.next_token = ::std::option::Option::Some(input.into());
         self
     }
-    /// If there are more streams than `maxResults`, use `nextToken` in the request to get the next set.
+    /// Sets or clears `next_token` (see the `next_token` setter).
     pub fn set_next_token(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -234,7 +215,7 @@ impl ListStreamsOutputBuilder {
         self.next_token = input;
         self
     }
-    /// If there are more streams than `maxResults`, use `nextToken` in the request to get the next set.
+    /// The `next_token` set so far, if any.
     pub fn get_next_token(&self) -> &::std::option::Option<::std::string::String> {
         &self.next_token
     }
@@ -261,15 +242,6 @@ impl ListStreamsOutputBuilder {
             streams: self.streams.unwrap_or_default(),
             next_token: self.next_token,
         }
-    }
-}
-
-impl ::std::fmt::Debug for ListStreamsOutputBuilder {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListStreamsOutputBuilder")
-            .field("streams", &self.streams)
-            .field("next_token", &self.next_token)
-            .finish()
     }
 }
 
@@ -477,7 +449,7 @@ impl ListStreamsFluentBuilder {
         self.inner.filter_by = ::std::option::Option::Some(input.into());
         self
     }
-    /// Filters the stream list to match the specified criterion.
+    /// Sets or clears `filter_by` (see the `filter_by` setter).
     pub fn set_filter_by(
         mut self,
         input: ::std::option::Option<crate::types::StreamFilters>,
@@ -485,7 +457,7 @@ impl ListStreamsFluentBuilder {
         self.inner.filter_by = input;
         self
     }
-    /// Filters the stream list to match the specified criterion.
+    /// The `filter_by` set so far, if any.
     pub fn get_filter_by(&self) -> &::std::option::Option<crate::types::StreamFilters> {
         &self.inner.filter_by
     }
@@ -497,7 +469,7 @@ impl ListStreamsFluentBuilder {
         self.inner.next_token = ::std::option::Option::Some(input.into());
         self
     }
-    /// The first stream to retrieve. This is used for pagination; see the `nextToken` response field.
+    /// Sets or clears `next_token` (see the `next_token` setter).
     pub fn set_next_token(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -505,7 +477,7 @@ impl ListStreamsFluentBuilder {
         self.inner.next_token = input;
         self
     }
-    /// The first stream to retrieve. This is used for pagination; see the `nextToken` response field.
+    /// The `next_token` set so far, if any.
     pub fn get_next_token(&self) -> &::std::option::Option<::std::string::String> {
         &self.inner.next_token
     }
@@ -514,12 +486,12 @@ impl ListStreamsFluentBuilder {
         self.inner.max_results = ::std::option::Option::Some(input.into());
         self
     }
-    /// Maximum number of streams to return. Default: 100.
+    /// Sets or clears `max_results` (see the `max_results` setter).
     pub fn set_max_results(mut self, input: ::std::option::Option<i32>) -> Self {
         self.inner.max_results = input;
         self
     }
-    /// Maximum number of streams to return. Default: 100.
+    /// The `max_results` set so far, if any.
     pub fn get_max_results(&self) -> &::std::option::Option<i32> {
         &self.inner.max_results
     }

@@ -2,7 +2,7 @@
 //! Types for the `ListTagsForResource` operation.
 /// The `ListTagsForResourceInput` structure.
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ListTagsForResourceInput {
     /// The ARN of the resource to be retrieved. The ARN must be URL-encoded.
@@ -21,17 +21,14 @@ impl ListTagsForResourceInput {
     }
 }
 
-impl ::std::fmt::Debug for ListTagsForResourceInput {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListTagsForResourceInput")
-            .field("resource_arn", &self.resource_arn)
-            .finish()
-    }
-}
-
 /// A builder for [`ListTagsForResourceInput`].
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::default::Default)]
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::default::Default
+)]
 pub struct ListTagsForResourceInputBuilder {
     pub(crate) resource_arn: ::std::option::Option<::std::string::String>,
 }
@@ -45,7 +42,7 @@ impl ListTagsForResourceInputBuilder {
         self.resource_arn = ::std::option::Option::Some(input.into());
         self
     }
-    /// The ARN of the resource to be retrieved. The ARN must be URL-encoded.
+    /// Sets or clears `resource_arn` (see the `resource_arn` setter).
     pub fn set_resource_arn(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -53,7 +50,7 @@ impl ListTagsForResourceInputBuilder {
         self.resource_arn = input;
         self
     }
-    /// The ARN of the resource to be retrieved. The ARN must be URL-encoded.
+    /// The `resource_arn` set so far, if any.
     pub fn get_resource_arn(&self) -> &::std::option::Option<::std::string::String> {
         &self.resource_arn
     }
@@ -65,18 +62,10 @@ impl ListTagsForResourceInputBuilder {
     }
 }
 
-impl ::std::fmt::Debug for ListTagsForResourceInputBuilder {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListTagsForResourceInputBuilder")
-            .field("resource_arn", &self.resource_arn)
-            .finish()
-    }
-}
-
 impl ListTagsForResourceInput {}
 /// The `ListTagsForResourceOutput` structure.
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ListTagsForResourceOutput {
     /// Tags attached to the resource. Array of maps, each of the form `string:string (key:value)`.
@@ -97,15 +86,14 @@ impl ListTagsForResourceOutput {
     }
 }
 
-impl ::std::fmt::Debug for ListTagsForResourceOutput {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListTagsForResourceOutput").field("tags", &self.tags).finish()
-    }
-}
-
 /// A builder for [`ListTagsForResourceOutput`].
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::default::Default)]
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::default::Default
+)]
 pub struct ListTagsForResourceOutputBuilder {
     pub(crate) tags: ::std::option::Option<
         ::std::collections::HashMap<::std::string::String, ::std::string::String>,
@@ -126,7 +114,7 @@ impl ListTagsForResourceOutputBuilder {
             .insert(k.into(), v.into());
         self
     }
-    /// Tags attached to the resource. Array of maps, each of the form `string:string (key:value)`.
+    /// Sets or clears `tags` (see the `tags` setter).
     pub fn set_tags(
         mut self,
         input: ::std::option::Option<
@@ -136,7 +124,7 @@ impl ListTagsForResourceOutputBuilder {
         self.tags = input;
         self
     }
-    /// Tags attached to the resource. Array of maps, each of the form `string:string (key:value)`.
+    /// The `tags` set so far, if any.
     pub fn get_tags(
         &self,
     ) -> &::std::option::Option<
@@ -168,14 +156,6 @@ impl ListTagsForResourceOutputBuilder {
         ListTagsForResourceOutput {
             tags: self.tags.unwrap_or_default(),
         }
-    }
-}
-
-impl ::std::fmt::Debug for ListTagsForResourceOutputBuilder {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListTagsForResourceOutputBuilder")
-            .field("tags", &self.tags)
-            .finish()
     }
 }
 
@@ -401,7 +381,7 @@ impl ListTagsForResourceFluentBuilder {
         self.inner.resource_arn = ::std::option::Option::Some(input.into());
         self
     }
-    /// The ARN of the resource to be retrieved. The ARN must be URL-encoded.
+    /// Sets or clears `resource_arn` (see the `resource_arn` setter).
     pub fn set_resource_arn(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -409,7 +389,7 @@ impl ListTagsForResourceFluentBuilder {
         self.inner.resource_arn = input;
         self
     }
-    /// The ARN of the resource to be retrieved. The ARN must be URL-encoded.
+    /// The `resource_arn` set so far, if any.
     pub fn get_resource_arn(&self) -> &::std::option::Option<::std::string::String> {
         &self.inner.resource_arn
     }

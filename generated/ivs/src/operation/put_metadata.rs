@@ -54,7 +54,7 @@ impl PutMetadataInputBuilder {
         self.channel_arn = ::std::option::Option::Some(input.into());
         self
     }
-    /// ARN of the channel into which metadata is inserted. This channel must have an active stream.
+    /// Sets or clears `channel_arn` (see the `channel_arn` setter).
     pub fn set_channel_arn(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -62,7 +62,7 @@ impl PutMetadataInputBuilder {
         self.channel_arn = input;
         self
     }
-    /// ARN of the channel into which metadata is inserted. This channel must have an active stream.
+    /// The `channel_arn` set so far, if any.
     pub fn get_channel_arn(&self) -> &::std::option::Option<::std::string::String> {
         &self.channel_arn
     }
@@ -74,7 +74,7 @@ impl PutMetadataInputBuilder {
         self.metadata = ::std::option::Option::Some(input.into());
         self
     }
-    /// Metadata to insert into the stream. Maximum: 1 KB per request.
+    /// Sets or clears `metadata` (see the `metadata` setter).
     pub fn set_metadata(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -82,7 +82,7 @@ impl PutMetadataInputBuilder {
         self.metadata = input;
         self
     }
-    /// Metadata to insert into the stream. Maximum: 1 KB per request.
+    /// The `metadata` set so far, if any.
     pub fn get_metadata(&self) -> &::std::option::Option<::std::string::String> {
         &self.metadata
     }
@@ -126,7 +126,7 @@ impl PutMetadataInput {
 
 /// The `PutMetadataOutput` structure.
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct PutMetadataOutput {}
 impl PutMetadataOutput {
@@ -136,26 +136,19 @@ impl PutMetadataOutput {
     }
 }
 
-impl ::std::fmt::Debug for PutMetadataOutput {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("PutMetadataOutput").finish()
-    }
-}
-
 /// A builder for [`PutMetadataOutput`].
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::default::Default)]
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::default::Default
+)]
 pub struct PutMetadataOutputBuilder {}
 impl PutMetadataOutputBuilder {
     /// Builds a [`PutMetadataOutput`].
     pub fn build(self) -> PutMetadataOutput {
         PutMetadataOutput {}
-    }
-}
-
-impl ::std::fmt::Debug for PutMetadataOutputBuilder {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("PutMetadataOutputBuilder").finish()
     }
 }
 
@@ -393,7 +386,7 @@ impl PutMetadataFluentBuilder {
         self.inner.channel_arn = ::std::option::Option::Some(input.into());
         self
     }
-    /// ARN of the channel into which metadata is inserted. This channel must have an active stream.
+    /// Sets or clears `channel_arn` (see the `channel_arn` setter).
     pub fn set_channel_arn(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -401,7 +394,7 @@ impl PutMetadataFluentBuilder {
         self.inner.channel_arn = input;
         self
     }
-    /// ARN of the channel into which metadata is inserted. This channel must have an active stream.
+    /// The `channel_arn` set so far, if any.
     pub fn get_channel_arn(&self) -> &::std::option::Option<::std::string::String> {
         &self.inner.channel_arn
     }
@@ -413,7 +406,7 @@ impl PutMetadataFluentBuilder {
         self.inner.metadata = ::std::option::Option::Some(input.into());
         self
     }
-    /// Metadata to insert into the stream. Maximum: 1 KB per request.
+    /// Sets or clears `metadata` (see the `metadata` setter).
     pub fn set_metadata(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -421,7 +414,7 @@ impl PutMetadataFluentBuilder {
         self.inner.metadata = input;
         self
     }
-    /// Metadata to insert into the stream. Maximum: 1 KB per request.
+    /// The `metadata` set so far, if any.
     pub fn get_metadata(&self) -> &::std::option::Option<::std::string::String> {
         &self.inner.metadata
     }

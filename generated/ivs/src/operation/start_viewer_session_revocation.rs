@@ -2,7 +2,7 @@
 //! Types for the `StartViewerSessionRevocation` operation.
 /// The `StartViewerSessionRevocationInput` structure.
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct StartViewerSessionRevocationInput {
     /// The ARN of the channel associated with the viewer session to revoke.
@@ -40,22 +40,14 @@ impl StartViewerSessionRevocationInput {
     }
 }
 
-impl ::std::fmt::Debug for StartViewerSessionRevocationInput {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("StartViewerSessionRevocationInput")
-            .field("channel_arn", &self.channel_arn)
-            .field("viewer_id", &self.viewer_id)
-            .field(
-                "viewer_session_versions_less_than_or_equal_to",
-                &self.viewer_session_versions_less_than_or_equal_to,
-            )
-            .finish()
-    }
-}
-
 /// A builder for [`StartViewerSessionRevocationInput`].
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::default::Default)]
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::default::Default
+)]
 pub struct StartViewerSessionRevocationInputBuilder {
     pub(crate) channel_arn: ::std::option::Option<::std::string::String>,
     pub(crate) viewer_id: ::std::option::Option<::std::string::String>,
@@ -71,7 +63,7 @@ impl StartViewerSessionRevocationInputBuilder {
         self.channel_arn = ::std::option::Option::Some(input.into());
         self
     }
-    /// The ARN of the channel associated with the viewer session to revoke.
+    /// Sets or clears `channel_arn` (see the `channel_arn` setter).
     pub fn set_channel_arn(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -79,7 +71,7 @@ impl StartViewerSessionRevocationInputBuilder {
         self.channel_arn = input;
         self
     }
-    /// The ARN of the channel associated with the viewer session to revoke.
+    /// The `channel_arn` set so far, if any.
     pub fn get_channel_arn(&self) -> &::std::option::Option<::std::string::String> {
         &self.channel_arn
     }
@@ -91,7 +83,7 @@ impl StartViewerSessionRevocationInputBuilder {
         self.viewer_id = ::std::option::Option::Some(input.into());
         self
     }
-    /// The ID of the viewer associated with the viewer session to revoke. Do not use this field for personally identifying, confidential, or sensitive information.
+    /// Sets or clears `viewer_id` (see the `viewer_id` setter).
     pub fn set_viewer_id(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -99,7 +91,7 @@ impl StartViewerSessionRevocationInputBuilder {
         self.viewer_id = input;
         self
     }
-    /// The ID of the viewer associated with the viewer session to revoke. Do not use this field for personally identifying, confidential, or sensitive information.
+    /// The `viewer_id` set so far, if any.
     pub fn get_viewer_id(&self) -> &::std::option::Option<::std::string::String> {
         &self.viewer_id
     }
@@ -113,7 +105,7 @@ impl StartViewerSessionRevocationInputBuilder {
         );
         self
     }
-    /// An optional filter on which versions of the viewer session to revoke. All versions less than or equal to the specified version will be revoked. Default: 0.
+    /// Sets or clears `viewer_session_versions_less_than_or_equal_to` (see the `viewer_session_versions_less_than_or_equal_to` setter).
     pub fn set_viewer_session_versions_less_than_or_equal_to(
         mut self,
         input: ::std::option::Option<i32>,
@@ -121,7 +113,7 @@ impl StartViewerSessionRevocationInputBuilder {
         self.viewer_session_versions_less_than_or_equal_to = input;
         self
     }
-    /// An optional filter on which versions of the viewer session to revoke. All versions less than or equal to the specified version will be revoked. Default: 0.
+    /// The `viewer_session_versions_less_than_or_equal_to` set so far, if any.
     pub fn get_viewer_session_versions_less_than_or_equal_to(
         &self,
     ) -> &::std::option::Option<i32> {
@@ -135,19 +127,6 @@ impl StartViewerSessionRevocationInputBuilder {
             viewer_session_versions_less_than_or_equal_to: self
                 .viewer_session_versions_less_than_or_equal_to,
         }
-    }
-}
-
-impl ::std::fmt::Debug for StartViewerSessionRevocationInputBuilder {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("StartViewerSessionRevocationInputBuilder")
-            .field("channel_arn", &self.channel_arn)
-            .field("viewer_id", &self.viewer_id)
-            .field(
-                "viewer_session_versions_less_than_or_equal_to",
-                &self.viewer_session_versions_less_than_or_equal_to,
-            )
-            .finish()
     }
 }
 
@@ -181,7 +160,7 @@ impl StartViewerSessionRevocationInput {
 
 /// The `StartViewerSessionRevocationOutput` structure.
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct StartViewerSessionRevocationOutput {}
 impl StartViewerSessionRevocationOutput {
@@ -191,27 +170,20 @@ impl StartViewerSessionRevocationOutput {
     }
 }
 
-impl ::std::fmt::Debug for StartViewerSessionRevocationOutput {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("StartViewerSessionRevocationOutput").finish()
-    }
-}
-
 /// A builder for [`StartViewerSessionRevocationOutput`].
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::default::Default)]
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::default::Default
+)]
 pub struct StartViewerSessionRevocationOutputBuilder {}
 impl StartViewerSessionRevocationOutputBuilder {
     /// Builds a [`StartViewerSessionRevocationOutput`].
     pub fn build(self) -> StartViewerSessionRevocationOutput {
         StartViewerSessionRevocationOutput {
         }
-    }
-}
-
-impl ::std::fmt::Debug for StartViewerSessionRevocationOutputBuilder {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("StartViewerSessionRevocationOutputBuilder").finish()
     }
 }
 
@@ -473,7 +445,7 @@ impl StartViewerSessionRevocationFluentBuilder {
         self.inner.channel_arn = ::std::option::Option::Some(input.into());
         self
     }
-    /// The ARN of the channel associated with the viewer session to revoke.
+    /// Sets or clears `channel_arn` (see the `channel_arn` setter).
     pub fn set_channel_arn(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -481,7 +453,7 @@ impl StartViewerSessionRevocationFluentBuilder {
         self.inner.channel_arn = input;
         self
     }
-    /// The ARN of the channel associated with the viewer session to revoke.
+    /// The `channel_arn` set so far, if any.
     pub fn get_channel_arn(&self) -> &::std::option::Option<::std::string::String> {
         &self.inner.channel_arn
     }
@@ -493,7 +465,7 @@ impl StartViewerSessionRevocationFluentBuilder {
         self.inner.viewer_id = ::std::option::Option::Some(input.into());
         self
     }
-    /// The ID of the viewer associated with the viewer session to revoke. Do not use this field for personally identifying, confidential, or sensitive information.
+    /// Sets or clears `viewer_id` (see the `viewer_id` setter).
     pub fn set_viewer_id(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -501,7 +473,7 @@ impl StartViewerSessionRevocationFluentBuilder {
         self.inner.viewer_id = input;
         self
     }
-    /// The ID of the viewer associated with the viewer session to revoke. Do not use this field for personally identifying, confidential, or sensitive information.
+    /// The `viewer_id` set so far, if any.
     pub fn get_viewer_id(&self) -> &::std::option::Option<::std::string::String> {
         &self.inner.viewer_id
     }
@@ -515,7 +487,7 @@ impl StartViewerSessionRevocationFluentBuilder {
         );
         self
     }
-    /// An optional filter on which versions of the viewer session to revoke. All versions less than or equal to the specified version will be revoked. Default: 0.
+    /// Sets or clears `viewer_session_versions_less_than_or_equal_to` (see the `viewer_session_versions_less_than_or_equal_to` setter).
     pub fn set_viewer_session_versions_less_than_or_equal_to(
         mut self,
         input: ::std::option::Option<i32>,
@@ -523,7 +495,7 @@ impl StartViewerSessionRevocationFluentBuilder {
         self.inner.viewer_session_versions_less_than_or_equal_to = input;
         self
     }
-    /// An optional filter on which versions of the viewer session to revoke. All versions less than or equal to the specified version will be revoked. Default: 0.
+    /// The `viewer_session_versions_less_than_or_equal_to` set so far, if any.
     pub fn get_viewer_session_versions_less_than_or_equal_to(
         &self,
     ) -> &::std::option::Option<i32> {

@@ -2,7 +2,7 @@
 //! Types for the `StopStream` operation.
 /// The `StopStreamInput` structure.
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct StopStreamInput {
     /// ARN of the channel for which the stream is to be stopped.
@@ -21,17 +21,14 @@ impl StopStreamInput {
     }
 }
 
-impl ::std::fmt::Debug for StopStreamInput {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("StopStreamInput")
-            .field("channel_arn", &self.channel_arn)
-            .finish()
-    }
-}
-
 /// A builder for [`StopStreamInput`].
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::default::Default)]
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::default::Default
+)]
 pub struct StopStreamInputBuilder {
     pub(crate) channel_arn: ::std::option::Option<::std::string::String>,
 }
@@ -45,7 +42,7 @@ impl StopStreamInputBuilder {
         self.channel_arn = ::std::option::Option::Some(input.into());
         self
     }
-    /// ARN of the channel for which the stream is to be stopped.
+    /// Sets or clears `channel_arn` (see the `channel_arn` setter).
     pub fn set_channel_arn(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -53,7 +50,7 @@ impl StopStreamInputBuilder {
         self.channel_arn = input;
         self
     }
-    /// ARN of the channel for which the stream is to be stopped.
+    /// The `channel_arn` set so far, if any.
     pub fn get_channel_arn(&self) -> &::std::option::Option<::std::string::String> {
         &self.channel_arn
     }
@@ -62,14 +59,6 @@ impl StopStreamInputBuilder {
         StopStreamInput {
             channel_arn: self.channel_arn,
         }
-    }
-}
-
-impl ::std::fmt::Debug for StopStreamInputBuilder {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("StopStreamInputBuilder")
-            .field("channel_arn", &self.channel_arn)
-            .finish()
     }
 }
 
@@ -89,7 +78,7 @@ impl StopStreamInput {
 
 /// The `StopStreamOutput` structure.
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct StopStreamOutput {}
 impl StopStreamOutput {
@@ -99,26 +88,19 @@ impl StopStreamOutput {
     }
 }
 
-impl ::std::fmt::Debug for StopStreamOutput {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("StopStreamOutput").finish()
-    }
-}
-
 /// A builder for [`StopStreamOutput`].
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::default::Default)]
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::default::Default
+)]
 pub struct StopStreamOutputBuilder {}
 impl StopStreamOutputBuilder {
     /// Builds a [`StopStreamOutput`].
     pub fn build(self) -> StopStreamOutput {
         StopStreamOutput {}
-    }
-}
-
-impl ::std::fmt::Debug for StopStreamOutputBuilder {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("StopStreamOutputBuilder").finish()
     }
 }
 
@@ -341,7 +323,7 @@ impl StopStreamFluentBuilder {
         self.inner.channel_arn = ::std::option::Option::Some(input.into());
         self
     }
-    /// ARN of the channel for which the stream is to be stopped.
+    /// Sets or clears `channel_arn` (see the `channel_arn` setter).
     pub fn set_channel_arn(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -349,7 +331,7 @@ impl StopStreamFluentBuilder {
         self.inner.channel_arn = input;
         self
     }
-    /// ARN of the channel for which the stream is to be stopped.
+    /// The `channel_arn` set so far, if any.
     pub fn get_channel_arn(&self) -> &::std::option::Option<::std::string::String> {
         &self.inner.channel_arn
     }

@@ -2,7 +2,7 @@
 //! Types for the `TagResource` operation.
 /// The `TagResourceInput` structure.
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct TagResourceInput {
     /// ARN of the resource for which tags are to be added or updated. The ARN must be URL-encoded.
@@ -34,18 +34,14 @@ impl TagResourceInput {
     }
 }
 
-impl ::std::fmt::Debug for TagResourceInput {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("TagResourceInput")
-            .field("resource_arn", &self.resource_arn)
-            .field("tags", &self.tags)
-            .finish()
-    }
-}
-
 /// A builder for [`TagResourceInput`].
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::default::Default)]
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::default::Default
+)]
 pub struct TagResourceInputBuilder {
     pub(crate) resource_arn: ::std::option::Option<::std::string::String>,
     pub(crate) tags: ::std::option::Option<
@@ -62,7 +58,7 @@ impl TagResourceInputBuilder {
         self.resource_arn = ::std::option::Option::Some(input.into());
         self
     }
-    /// ARN of the resource for which tags are to be added or updated. The ARN must be URL-encoded.
+    /// Sets or clears `resource_arn` (see the `resource_arn` setter).
     pub fn set_resource_arn(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -70,7 +66,7 @@ impl TagResourceInputBuilder {
         self.resource_arn = input;
         self
     }
-    /// ARN of the resource for which tags are to be added or updated. The ARN must be URL-encoded.
+    /// The `resource_arn` set so far, if any.
     pub fn get_resource_arn(&self) -> &::std::option::Option<::std::string::String> {
         &self.resource_arn
     }
@@ -87,7 +83,7 @@ impl TagResourceInputBuilder {
             .insert(k.into(), v.into());
         self
     }
-    /// Array of tags to be added or updated. Array of maps, each of the form `string:string (key:value)`. See [Best practices and strategies](https://docs.aws.amazon.com/tag-editor/latest/userguide/best-practices-and-strats.html) in *Tagging Amazon Web Services Resources and Tag Editor* for details, including restrictions that apply to tags and "Tag naming limits and requirements"; Amazon IVS has no service-specific constraints beyond what is documented there.
+    /// Sets or clears `tags` (see the `tags` setter).
     pub fn set_tags(
         mut self,
         input: ::std::option::Option<
@@ -97,7 +93,7 @@ impl TagResourceInputBuilder {
         self.tags = input;
         self
     }
-    /// Array of tags to be added or updated. Array of maps, each of the form `string:string (key:value)`. See [Best practices and strategies](https://docs.aws.amazon.com/tag-editor/latest/userguide/best-practices-and-strats.html) in *Tagging Amazon Web Services Resources and Tag Editor* for details, including restrictions that apply to tags and "Tag naming limits and requirements"; Amazon IVS has no service-specific constraints beyond what is documented there.
+    /// The `tags` set so far, if any.
     pub fn get_tags(
         &self,
     ) -> &::std::option::Option<
@@ -111,15 +107,6 @@ impl TagResourceInputBuilder {
             resource_arn: self.resource_arn,
             tags: self.tags,
         }
-    }
-}
-
-impl ::std::fmt::Debug for TagResourceInputBuilder {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("TagResourceInputBuilder")
-            .field("resource_arn", &self.resource_arn)
-            .field("tags", &self.tags)
-            .finish()
     }
 }
 
@@ -149,7 +136,7 @@ impl TagResourceInput {
 
 /// The `TagResourceOutput` structure.
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct TagResourceOutput {}
 impl TagResourceOutput {
@@ -159,26 +146,19 @@ impl TagResourceOutput {
     }
 }
 
-impl ::std::fmt::Debug for TagResourceOutput {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("TagResourceOutput").finish()
-    }
-}
-
 /// A builder for [`TagResourceOutput`].
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::default::Default)]
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::default::Default
+)]
 pub struct TagResourceOutputBuilder {}
 impl TagResourceOutputBuilder {
     /// Builds a [`TagResourceOutput`].
     pub fn build(self) -> TagResourceOutput {
         TagResourceOutput {}
-    }
-}
-
-impl ::std::fmt::Debug for TagResourceOutputBuilder {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("TagResourceOutputBuilder").finish()
     }
 }
 
@@ -382,7 +362,7 @@ impl TagResourceFluentBuilder {
         self.inner.resource_arn = ::std::option::Option::Some(input.into());
         self
     }
-    /// ARN of the resource for which tags are to be added or updated. The ARN must be URL-encoded.
+    /// Sets or clears `resource_arn` (see the `resource_arn` setter).
     pub fn set_resource_arn(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -390,7 +370,7 @@ impl TagResourceFluentBuilder {
         self.inner.resource_arn = input;
         self
     }
-    /// ARN of the resource for which tags are to be added or updated. The ARN must be URL-encoded.
+    /// The `resource_arn` set so far, if any.
     pub fn get_resource_arn(&self) -> &::std::option::Option<::std::string::String> {
         &self.inner.resource_arn
     }
@@ -408,7 +388,7 @@ impl TagResourceFluentBuilder {
             .insert(k.into(), v.into());
         self
     }
-    /// Array of tags to be added or updated. Array of maps, each of the form `string:string (key:value)`. See [Best practices and strategies](https://docs.aws.amazon.com/tag-editor/latest/userguide/best-practices-and-strats.html) in *Tagging Amazon Web Services Resources and Tag Editor* for details, including restrictions that apply to tags and "Tag naming limits and requirements"; Amazon IVS has no service-specific constraints beyond what is documented there.
+    /// Sets or clears `tags` (see the `tags` setter).
     pub fn set_tags(
         mut self,
         input: ::std::option::Option<
@@ -418,7 +398,7 @@ impl TagResourceFluentBuilder {
         self.inner.tags = input;
         self
     }
-    /// Array of tags to be added or updated. Array of maps, each of the form `string:string (key:value)`. See [Best practices and strategies](https://docs.aws.amazon.com/tag-editor/latest/userguide/best-practices-and-strats.html) in *Tagging Amazon Web Services Resources and Tag Editor* for details, including restrictions that apply to tags and "Tag naming limits and requirements"; Amazon IVS has no service-specific constraints beyond what is documented there.
+    /// The `tags` set so far, if any.
     pub fn get_tags(
         &self,
     ) -> &::std::option::Option<

@@ -2,7 +2,7 @@
 //! Types for the `UntagResource` operation.
 /// The `UntagResourceInput` structure.
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct UntagResourceInput {
     /// ARN of the resource for which tags are to be removed. The ARN must be URL-encoded.
@@ -30,18 +30,14 @@ impl UntagResourceInput {
     }
 }
 
-impl ::std::fmt::Debug for UntagResourceInput {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UntagResourceInput")
-            .field("resource_arn", &self.resource_arn)
-            .field("tag_keys", &self.tag_keys)
-            .finish()
-    }
-}
-
 /// A builder for [`UntagResourceInput`].
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::default::Default)]
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::default::Default
+)]
 pub struct UntagResourceInputBuilder {
     pub(crate) resource_arn: ::std::option::Option<::std::string::String>,
     pub(crate) tag_keys: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -56,7 +52,7 @@ impl UntagResourceInputBuilder {
         self.resource_arn = ::std::option::Option::Some(input.into());
         self
     }
-    /// ARN of the resource for which tags are to be removed. The ARN must be URL-encoded.
+    /// Sets or clears `resource_arn` (see the `resource_arn` setter).
     pub fn set_resource_arn(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -64,7 +60,7 @@ impl UntagResourceInputBuilder {
         self.resource_arn = input;
         self
     }
-    /// ARN of the resource for which tags are to be removed. The ARN must be URL-encoded.
+    /// The `resource_arn` set so far, if any.
     pub fn get_resource_arn(&self) -> &::std::option::Option<::std::string::String> {
         &self.resource_arn
     }
@@ -75,7 +71,7 @@ impl UntagResourceInputBuilder {
         self.tag_keys.get_or_insert_with(::std::vec::Vec::new).push(input);
         self
     }
-    /// Array of tags to be removed. Array of maps, each of the form `string:string (key:value)`. See [Best practices and strategies](https://docs.aws.amazon.com/tag-editor/latest/userguide/best-practices-and-strats.html) in *Tagging Amazon Web Services Resources and Tag Editor* for details, including restrictions that apply to tags and "Tag naming limits and requirements"; Amazon IVS has no service-specific constraints beyond what is documented there.
+    /// Sets or clears `tag_keys` (see the `tag_keys` setter).
     pub fn set_tag_keys(
         mut self,
         input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -83,7 +79,7 @@ impl UntagResourceInputBuilder {
         self.tag_keys = input;
         self
     }
-    /// Array of tags to be removed. Array of maps, each of the form `string:string (key:value)`. See [Best practices and strategies](https://docs.aws.amazon.com/tag-editor/latest/userguide/best-practices-and-strats.html) in *Tagging Amazon Web Services Resources and Tag Editor* for details, including restrictions that apply to tags and "Tag naming limits and requirements"; Amazon IVS has no service-specific constraints beyond what is documented there.
+    /// The `tag_keys` set so far, if any.
     pub fn get_tag_keys(
         &self,
     ) -> &::std::option::Option<::std::vec::Vec<::std::string::String>> {
@@ -98,19 +94,10 @@ impl UntagResourceInputBuilder {
     }
 }
 
-impl ::std::fmt::Debug for UntagResourceInputBuilder {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UntagResourceInputBuilder")
-            .field("resource_arn", &self.resource_arn)
-            .field("tag_keys", &self.tag_keys)
-            .finish()
-    }
-}
-
 impl UntagResourceInput {}
 /// The `UntagResourceOutput` structure.
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct UntagResourceOutput {}
 impl UntagResourceOutput {
@@ -120,26 +107,19 @@ impl UntagResourceOutput {
     }
 }
 
-impl ::std::fmt::Debug for UntagResourceOutput {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UntagResourceOutput").finish()
-    }
-}
-
 /// A builder for [`UntagResourceOutput`].
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::default::Default)]
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::default::Default
+)]
 pub struct UntagResourceOutputBuilder {}
 impl UntagResourceOutputBuilder {
     /// Builds a [`UntagResourceOutput`].
     pub fn build(self) -> UntagResourceOutput {
         UntagResourceOutput {}
-    }
-}
-
-impl ::std::fmt::Debug for UntagResourceOutputBuilder {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UntagResourceOutputBuilder").finish()
     }
 }
 
@@ -345,7 +325,7 @@ impl UntagResourceFluentBuilder {
         self.inner.resource_arn = ::std::option::Option::Some(input.into());
         self
     }
-    /// ARN of the resource for which tags are to be removed. The ARN must be URL-encoded.
+    /// Sets or clears `resource_arn` (see the `resource_arn` setter).
     pub fn set_resource_arn(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -353,7 +333,7 @@ impl UntagResourceFluentBuilder {
         self.inner.resource_arn = input;
         self
     }
-    /// ARN of the resource for which tags are to be removed. The ARN must be URL-encoded.
+    /// The `resource_arn` set so far, if any.
     pub fn get_resource_arn(&self) -> &::std::option::Option<::std::string::String> {
         &self.inner.resource_arn
     }
@@ -364,7 +344,7 @@ impl UntagResourceFluentBuilder {
         self.inner.tag_keys.get_or_insert_with(::std::vec::Vec::new).push(input);
         self
     }
-    /// Array of tags to be removed. Array of maps, each of the form `string:string (key:value)`. See [Best practices and strategies](https://docs.aws.amazon.com/tag-editor/latest/userguide/best-practices-and-strats.html) in *Tagging Amazon Web Services Resources and Tag Editor* for details, including restrictions that apply to tags and "Tag naming limits and requirements"; Amazon IVS has no service-specific constraints beyond what is documented there.
+    /// Sets or clears `tag_keys` (see the `tag_keys` setter).
     pub fn set_tag_keys(
         mut self,
         input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -372,7 +352,7 @@ impl UntagResourceFluentBuilder {
         self.inner.tag_keys = input;
         self
     }
-    /// Array of tags to be removed. Array of maps, each of the form `string:string (key:value)`. See [Best practices and strategies](https://docs.aws.amazon.com/tag-editor/latest/userguide/best-practices-and-strats.html) in *Tagging Amazon Web Services Resources and Tag Editor* for details, including restrictions that apply to tags and "Tag naming limits and requirements"; Amazon IVS has no service-specific constraints beyond what is documented there.
+    /// The `tag_keys` set so far, if any.
     pub fn get_tag_keys(
         &self,
     ) -> &::std::option::Option<::std::vec::Vec<::std::string::String>> {

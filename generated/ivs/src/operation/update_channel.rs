@@ -2,7 +2,7 @@
 //! Types for the `UpdateChannel` operation.
 /// The `UpdateChannelInput` structure.
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct UpdateChannelInput {
     /// ARN of the channel to be updated.
@@ -99,33 +99,14 @@ impl UpdateChannelInput {
     }
 }
 
-impl ::std::fmt::Debug for UpdateChannelInput {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UpdateChannelInput")
-            .field("arn", &self.arn)
-            .field("name", &self.name)
-            .field("latency_mode", &self.latency_mode)
-            .field("type", &self.r#type)
-            .field("authorized", &self.authorized)
-            .field("recording_configuration_arn", &self.recording_configuration_arn)
-            .field("insecure_ingest", &self.insecure_ingest)
-            .field("preset", &self.preset)
-            .field(
-                "playback_restriction_policy_arn",
-                &self.playback_restriction_policy_arn,
-            )
-            .field(
-                "multitrack_input_configuration",
-                &self.multitrack_input_configuration,
-            )
-            .field("container_format", &self.container_format)
-            .finish()
-    }
-}
-
 /// A builder for [`UpdateChannelInput`].
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::default::Default)]
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::default::Default
+)]
 pub struct UpdateChannelInputBuilder {
     pub(crate) arn: ::std::option::Option<::std::string::String>,
     pub(crate) name: ::std::option::Option<::std::string::String>,
@@ -153,7 +134,7 @@ impl UpdateChannelInputBuilder {
         self.arn = ::std::option::Option::Some(input.into());
         self
     }
-    /// ARN of the channel to be updated.
+    /// Sets or clears `arn` (see the `arn` setter).
     pub fn set_arn(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -161,7 +142,7 @@ impl UpdateChannelInputBuilder {
         self.arn = input;
         self
     }
-    /// ARN of the channel to be updated.
+    /// The `arn` set so far, if any.
     pub fn get_arn(&self) -> &::std::option::Option<::std::string::String> {
         &self.arn
     }
@@ -173,7 +154,7 @@ impl UpdateChannelInputBuilder {
         self.name = ::std::option::Option::Some(input.into());
         self
     }
-    /// Channel name.
+    /// Sets or clears `name` (see the `name` setter).
     pub fn set_name(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -181,7 +162,7 @@ impl UpdateChannelInputBuilder {
         self.name = input;
         self
     }
-    /// Channel name.
+    /// The `name` set so far, if any.
     pub fn get_name(&self) -> &::std::option::Option<::std::string::String> {
         &self.name
     }
@@ -193,7 +174,7 @@ impl UpdateChannelInputBuilder {
         self.latency_mode = ::std::option::Option::Some(input.into());
         self
     }
-    /// Channel latency mode. Use `NORMAL` to broadcast and deliver live video up to Full HD. Use `LOW` for near-real-time interaction with viewers.
+    /// Sets or clears `latency_mode` (see the `latency_mode` setter).
     pub fn set_latency_mode(
         mut self,
         input: ::std::option::Option<crate::types::ChannelLatencyMode>,
@@ -201,7 +182,7 @@ impl UpdateChannelInputBuilder {
         self.latency_mode = input;
         self
     }
-    /// Channel latency mode. Use `NORMAL` to broadcast and deliver live video up to Full HD. Use `LOW` for near-real-time interaction with viewers.
+    /// The `latency_mode` set so far, if any.
     pub fn get_latency_mode(
         &self,
     ) -> &::std::option::Option<crate::types::ChannelLatencyMode> {
@@ -215,7 +196,7 @@ impl UpdateChannelInputBuilder {
         self.r#type = ::std::option::Option::Some(input.into());
         self
     }
-    /// Channel type, which determines the allowable resolution and bitrate. *If you exceed the allowable input resolution or bitrate, the stream probably will disconnect immediately.* Default: `STANDARD`. For details, see [Channel         Types](https://docs.aws.amazon.com/ivs/latest/LowLatencyAPIReference/channel-types.html).
+    /// Sets or clears `type` (see the `type` setter).
     pub fn set_type(
         mut self,
         input: ::std::option::Option<crate::types::ChannelType>,
@@ -223,7 +204,7 @@ impl UpdateChannelInputBuilder {
         self.r#type = input;
         self
     }
-    /// Channel type, which determines the allowable resolution and bitrate. *If you exceed the allowable input resolution or bitrate, the stream probably will disconnect immediately.* Default: `STANDARD`. For details, see [Channel         Types](https://docs.aws.amazon.com/ivs/latest/LowLatencyAPIReference/channel-types.html).
+    /// The `type` set so far, if any.
     pub fn get_type(&self) -> &::std::option::Option<crate::types::ChannelType> {
         &self.r#type
     }
@@ -232,12 +213,12 @@ impl UpdateChannelInputBuilder {
         self.authorized = ::std::option::Option::Some(input.into());
         self
     }
-    /// Whether the channel is private (enabled for playback authorization).
+    /// Sets or clears `authorized` (see the `authorized` setter).
     pub fn set_authorized(mut self, input: ::std::option::Option<bool>) -> Self {
         self.authorized = input;
         self
     }
-    /// Whether the channel is private (enabled for playback authorization).
+    /// The `authorized` set so far, if any.
     pub fn get_authorized(&self) -> &::std::option::Option<bool> {
         &self.authorized
     }
@@ -249,7 +230,7 @@ impl UpdateChannelInputBuilder {
         self.recording_configuration_arn = ::std::option::Option::Some(input.into());
         self
     }
-    /// Recording-configuration ARN. A valid ARN value here both specifies the ARN and enables recording. If this is set to an empty string, recording is disabled.
+    /// Sets or clears `recording_configuration_arn` (see the `recording_configuration_arn` setter).
     pub fn set_recording_configuration_arn(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -257,7 +238,7 @@ impl UpdateChannelInputBuilder {
         self.recording_configuration_arn = input;
         self
     }
-    /// Recording-configuration ARN. A valid ARN value here both specifies the ARN and enables recording. If this is set to an empty string, recording is disabled.
+    /// The `recording_configuration_arn` set so far, if any.
     pub fn get_recording_configuration_arn(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -268,12 +249,12 @@ impl UpdateChannelInputBuilder {
         self.insecure_ingest = ::std::option::Option::Some(input.into());
         self
     }
-    /// Whether the channel allows insecure RTMP and SRT ingest. Default: `false`.
+    /// Sets or clears `insecure_ingest` (see the `insecure_ingest` setter).
     pub fn set_insecure_ingest(mut self, input: ::std::option::Option<bool>) -> Self {
         self.insecure_ingest = input;
         self
     }
-    /// Whether the channel allows insecure RTMP and SRT ingest. Default: `false`.
+    /// The `insecure_ingest` set so far, if any.
     pub fn get_insecure_ingest(&self) -> &::std::option::Option<bool> {
         &self.insecure_ingest
     }
@@ -285,7 +266,7 @@ impl UpdateChannelInputBuilder {
         self.preset = ::std::option::Option::Some(input.into());
         self
     }
-    /// Optional transcode preset for the channel. This is selectable only for `ADVANCED_HD` and `ADVANCED_SD` channel types. For those channel types, the default `preset` is `HIGHER_BANDWIDTH_DELIVERY`. For other channel types (`BASIC` and `STANDARD`), `preset` is the empty string (`""`).
+    /// Sets or clears `preset` (see the `preset` setter).
     pub fn set_preset(
         mut self,
         input: ::std::option::Option<crate::types::TranscodePreset>,
@@ -293,7 +274,7 @@ impl UpdateChannelInputBuilder {
         self.preset = input;
         self
     }
-    /// Optional transcode preset for the channel. This is selectable only for `ADVANCED_HD` and `ADVANCED_SD` channel types. For those channel types, the default `preset` is `HIGHER_BANDWIDTH_DELIVERY`. For other channel types (`BASIC` and `STANDARD`), `preset` is the empty string (`""`).
+    /// The `preset` set so far, if any.
     pub fn get_preset(&self) -> &::std::option::Option<crate::types::TranscodePreset> {
         &self.preset
     }
@@ -305,7 +286,7 @@ impl UpdateChannelInputBuilder {
         self.playback_restriction_policy_arn = ::std::option::Option::Some(input.into());
         self
     }
-    /// Playback-restriction-policy ARN. A valid ARN value here both specifies the ARN and enables playback restriction. If this is set to an empty string, playback restriction policy is disabled.
+    /// Sets or clears `playback_restriction_policy_arn` (see the `playback_restriction_policy_arn` setter).
     pub fn set_playback_restriction_policy_arn(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -313,7 +294,7 @@ impl UpdateChannelInputBuilder {
         self.playback_restriction_policy_arn = input;
         self
     }
-    /// Playback-restriction-policy ARN. A valid ARN value here both specifies the ARN and enables playback restriction. If this is set to an empty string, playback restriction policy is disabled.
+    /// The `playback_restriction_policy_arn` set so far, if any.
     pub fn get_playback_restriction_policy_arn(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -327,7 +308,7 @@ impl UpdateChannelInputBuilder {
         self.multitrack_input_configuration = ::std::option::Option::Some(input.into());
         self
     }
-    /// Object specifying multitrack input configuration. Default: no multitrack input configuration is specified.
+    /// Sets or clears `multitrack_input_configuration` (see the `multitrack_input_configuration` setter).
     pub fn set_multitrack_input_configuration(
         mut self,
         input: ::std::option::Option<crate::types::MultitrackInputConfiguration>,
@@ -335,7 +316,7 @@ impl UpdateChannelInputBuilder {
         self.multitrack_input_configuration = input;
         self
     }
-    /// Object specifying multitrack input configuration. Default: no multitrack input configuration is specified.
+    /// The `multitrack_input_configuration` set so far, if any.
     pub fn get_multitrack_input_configuration(
         &self,
     ) -> &::std::option::Option<crate::types::MultitrackInputConfiguration> {
@@ -349,7 +330,7 @@ impl UpdateChannelInputBuilder {
         self.container_format = ::std::option::Option::Some(input.into());
         self
     }
-    /// Indicates which content-packaging format is used (MPEG-TS or fMP4). If `multitrackInputConfiguration` is specified and `enabled` is `true`, then `containerFormat` is required and must be set to `FRAGMENTED_MP4`. Otherwise, `containerFormat` may be set to `TS` or `FRAGMENTED_MP4`. Default: `TS`.
+    /// Sets or clears `container_format` (see the `container_format` setter).
     pub fn set_container_format(
         mut self,
         input: ::std::option::Option<crate::types::ContainerFormat>,
@@ -357,7 +338,7 @@ impl UpdateChannelInputBuilder {
         self.container_format = input;
         self
     }
-    /// Indicates which content-packaging format is used (MPEG-TS or fMP4). If `multitrackInputConfiguration` is specified and `enabled` is `true`, then `containerFormat` is required and must be set to `FRAGMENTED_MP4`. Otherwise, `containerFormat` may be set to `TS` or `FRAGMENTED_MP4`. Default: `TS`.
+    /// The `container_format` set so far, if any.
     pub fn get_container_format(
         &self,
     ) -> &::std::option::Option<crate::types::ContainerFormat> {
@@ -378,30 +359,6 @@ impl UpdateChannelInputBuilder {
             multitrack_input_configuration: self.multitrack_input_configuration,
             container_format: self.container_format,
         }
-    }
-}
-
-impl ::std::fmt::Debug for UpdateChannelInputBuilder {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UpdateChannelInputBuilder")
-            .field("arn", &self.arn)
-            .field("name", &self.name)
-            .field("latency_mode", &self.latency_mode)
-            .field("type", &self.r#type)
-            .field("authorized", &self.authorized)
-            .field("recording_configuration_arn", &self.recording_configuration_arn)
-            .field("insecure_ingest", &self.insecure_ingest)
-            .field("preset", &self.preset)
-            .field(
-                "playback_restriction_policy_arn",
-                &self.playback_restriction_policy_arn,
-            )
-            .field(
-                "multitrack_input_configuration",
-                &self.multitrack_input_configuration,
-            )
-            .field("container_format", &self.container_format)
-            .finish()
     }
 }
 
@@ -475,7 +432,7 @@ impl UpdateChannelInput {
 
 /// The `UpdateChannelOutput` structure.
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct UpdateChannelOutput {
     /// Object specifying the updated channel.
@@ -494,15 +451,14 @@ impl UpdateChannelOutput {
     }
 }
 
-impl ::std::fmt::Debug for UpdateChannelOutput {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UpdateChannelOutput").field("channel", &self.channel).finish()
-    }
-}
-
 /// A builder for [`UpdateChannelOutput`].
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::default::Default)]
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::default::Default
+)]
 pub struct UpdateChannelOutputBuilder {
     pub(crate) channel: ::std::option::Option<crate::types::Channel>,
 }
@@ -516,7 +472,7 @@ impl UpdateChannelOutputBuilder {
         self.channel = ::std::option::Option::Some(input.into());
         self
     }
-    /// Object specifying the updated channel.
+    /// Sets or clears `channel` (see the `channel` setter).
     pub fn set_channel(
         mut self,
         input: ::std::option::Option<crate::types::Channel>,
@@ -524,7 +480,7 @@ impl UpdateChannelOutputBuilder {
         self.channel = input;
         self
     }
-    /// Object specifying the updated channel.
+    /// The `channel` set so far, if any.
     pub fn get_channel(&self) -> &::std::option::Option<crate::types::Channel> {
         &self.channel
     }
@@ -533,14 +489,6 @@ impl UpdateChannelOutputBuilder {
         UpdateChannelOutput {
             channel: self.channel,
         }
-    }
-}
-
-impl ::std::fmt::Debug for UpdateChannelOutputBuilder {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UpdateChannelOutputBuilder")
-            .field("channel", &self.channel)
-            .finish()
     }
 }
 
@@ -793,7 +741,7 @@ impl UpdateChannelFluentBuilder {
         self.inner.arn = ::std::option::Option::Some(input.into());
         self
     }
-    /// ARN of the channel to be updated.
+    /// Sets or clears `arn` (see the `arn` setter).
     pub fn set_arn(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -801,7 +749,7 @@ impl UpdateChannelFluentBuilder {
         self.inner.arn = input;
         self
     }
-    /// ARN of the channel to be updated.
+    /// The `arn` set so far, if any.
     pub fn get_arn(&self) -> &::std::option::Option<::std::string::String> {
         &self.inner.arn
     }
@@ -813,7 +761,7 @@ impl UpdateChannelFluentBuilder {
         self.inner.name = ::std::option::Option::Some(input.into());
         self
     }
-    /// Channel name.
+    /// Sets or clears `name` (see the `name` setter).
     pub fn set_name(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -821,7 +769,7 @@ impl UpdateChannelFluentBuilder {
         self.inner.name = input;
         self
     }
-    /// Channel name.
+    /// The `name` set so far, if any.
     pub fn get_name(&self) -> &::std::option::Option<::std::string::String> {
         &self.inner.name
     }
@@ -833,7 +781,7 @@ impl UpdateChannelFluentBuilder {
         self.inner.latency_mode = ::std::option::Option::Some(input.into());
         self
     }
-    /// Channel latency mode. Use `NORMAL` to broadcast and deliver live video up to Full HD. Use `LOW` for near-real-time interaction with viewers.
+    /// Sets or clears `latency_mode` (see the `latency_mode` setter).
     pub fn set_latency_mode(
         mut self,
         input: ::std::option::Option<crate::types::ChannelLatencyMode>,
@@ -841,7 +789,7 @@ impl UpdateChannelFluentBuilder {
         self.inner.latency_mode = input;
         self
     }
-    /// Channel latency mode. Use `NORMAL` to broadcast and deliver live video up to Full HD. Use `LOW` for near-real-time interaction with viewers.
+    /// The `latency_mode` set so far, if any.
     pub fn get_latency_mode(
         &self,
     ) -> &::std::option::Option<crate::types::ChannelLatencyMode> {
@@ -855,7 +803,7 @@ impl UpdateChannelFluentBuilder {
         self.inner.r#type = ::std::option::Option::Some(input.into());
         self
     }
-    /// Channel type, which determines the allowable resolution and bitrate. *If you exceed the allowable input resolution or bitrate, the stream probably will disconnect immediately.* Default: `STANDARD`. For details, see [Channel         Types](https://docs.aws.amazon.com/ivs/latest/LowLatencyAPIReference/channel-types.html).
+    /// Sets or clears `type` (see the `type` setter).
     pub fn set_type(
         mut self,
         input: ::std::option::Option<crate::types::ChannelType>,
@@ -863,7 +811,7 @@ impl UpdateChannelFluentBuilder {
         self.inner.r#type = input;
         self
     }
-    /// Channel type, which determines the allowable resolution and bitrate. *If you exceed the allowable input resolution or bitrate, the stream probably will disconnect immediately.* Default: `STANDARD`. For details, see [Channel         Types](https://docs.aws.amazon.com/ivs/latest/LowLatencyAPIReference/channel-types.html).
+    /// The `type` set so far, if any.
     pub fn get_type(&self) -> &::std::option::Option<crate::types::ChannelType> {
         &self.inner.r#type
     }
@@ -872,12 +820,12 @@ impl UpdateChannelFluentBuilder {
         self.inner.authorized = ::std::option::Option::Some(input.into());
         self
     }
-    /// Whether the channel is private (enabled for playback authorization).
+    /// Sets or clears `authorized` (see the `authorized` setter).
     pub fn set_authorized(mut self, input: ::std::option::Option<bool>) -> Self {
         self.inner.authorized = input;
         self
     }
-    /// Whether the channel is private (enabled for playback authorization).
+    /// The `authorized` set so far, if any.
     pub fn get_authorized(&self) -> &::std::option::Option<bool> {
         &self.inner.authorized
     }
@@ -891,7 +839,7 @@ impl UpdateChannelFluentBuilder {
         );
         self
     }
-    /// Recording-configuration ARN. A valid ARN value here both specifies the ARN and enables recording. If this is set to an empty string, recording is disabled.
+    /// Sets or clears `recording_configuration_arn` (see the `recording_configuration_arn` setter).
     pub fn set_recording_configuration_arn(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -899,7 +847,7 @@ impl UpdateChannelFluentBuilder {
         self.inner.recording_configuration_arn = input;
         self
     }
-    /// Recording-configuration ARN. A valid ARN value here both specifies the ARN and enables recording. If this is set to an empty string, recording is disabled.
+    /// The `recording_configuration_arn` set so far, if any.
     pub fn get_recording_configuration_arn(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -910,12 +858,12 @@ impl UpdateChannelFluentBuilder {
         self.inner.insecure_ingest = ::std::option::Option::Some(input.into());
         self
     }
-    /// Whether the channel allows insecure RTMP and SRT ingest. Default: `false`.
+    /// Sets or clears `insecure_ingest` (see the `insecure_ingest` setter).
     pub fn set_insecure_ingest(mut self, input: ::std::option::Option<bool>) -> Self {
         self.inner.insecure_ingest = input;
         self
     }
-    /// Whether the channel allows insecure RTMP and SRT ingest. Default: `false`.
+    /// The `insecure_ingest` set so far, if any.
     pub fn get_insecure_ingest(&self) -> &::std::option::Option<bool> {
         &self.inner.insecure_ingest
     }
@@ -927,7 +875,7 @@ impl UpdateChannelFluentBuilder {
         self.inner.preset = ::std::option::Option::Some(input.into());
         self
     }
-    /// Optional transcode preset for the channel. This is selectable only for `ADVANCED_HD` and `ADVANCED_SD` channel types. For those channel types, the default `preset` is `HIGHER_BANDWIDTH_DELIVERY`. For other channel types (`BASIC` and `STANDARD`), `preset` is the empty string (`""`).
+    /// Sets or clears `preset` (see the `preset` setter).
     pub fn set_preset(
         mut self,
         input: ::std::option::Option<crate::types::TranscodePreset>,
@@ -935,7 +883,7 @@ impl UpdateChannelFluentBuilder {
         self.inner.preset = input;
         self
     }
-    /// Optional transcode preset for the channel. This is selectable only for `ADVANCED_HD` and `ADVANCED_SD` channel types. For those channel types, the default `preset` is `HIGHER_BANDWIDTH_DELIVERY`. For other channel types (`BASIC` and `STANDARD`), `preset` is the empty string (`""`).
+    /// The `preset` set so far, if any.
     pub fn get_preset(&self) -> &::std::option::Option<crate::types::TranscodePreset> {
         &self.inner.preset
     }
@@ -949,7 +897,7 @@ impl UpdateChannelFluentBuilder {
         );
         self
     }
-    /// Playback-restriction-policy ARN. A valid ARN value here both specifies the ARN and enables playback restriction. If this is set to an empty string, playback restriction policy is disabled.
+    /// Sets or clears `playback_restriction_policy_arn` (see the `playback_restriction_policy_arn` setter).
     pub fn set_playback_restriction_policy_arn(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -957,7 +905,7 @@ impl UpdateChannelFluentBuilder {
         self.inner.playback_restriction_policy_arn = input;
         self
     }
-    /// Playback-restriction-policy ARN. A valid ARN value here both specifies the ARN and enables playback restriction. If this is set to an empty string, playback restriction policy is disabled.
+    /// The `playback_restriction_policy_arn` set so far, if any.
     pub fn get_playback_restriction_policy_arn(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -973,7 +921,7 @@ impl UpdateChannelFluentBuilder {
         );
         self
     }
-    /// Object specifying multitrack input configuration. Default: no multitrack input configuration is specified.
+    /// Sets or clears `multitrack_input_configuration` (see the `multitrack_input_configuration` setter).
     pub fn set_multitrack_input_configuration(
         mut self,
         input: ::std::option::Option<crate::types::MultitrackInputConfiguration>,
@@ -981,7 +929,7 @@ impl UpdateChannelFluentBuilder {
         self.inner.multitrack_input_configuration = input;
         self
     }
-    /// Object specifying multitrack input configuration. Default: no multitrack input configuration is specified.
+    /// The `multitrack_input_configuration` set so far, if any.
     pub fn get_multitrack_input_configuration(
         &self,
     ) -> &::std::option::Option<crate::types::MultitrackInputConfiguration> {
@@ -995,7 +943,7 @@ impl UpdateChannelFluentBuilder {
         self.inner.container_format = ::std::option::Option::Some(input.into());
         self
     }
-    /// Indicates which content-packaging format is used (MPEG-TS or fMP4). If `multitrackInputConfiguration` is specified and `enabled` is `true`, then `containerFormat` is required and must be set to `FRAGMENTED_MP4`. Otherwise, `containerFormat` may be set to `TS` or `FRAGMENTED_MP4`. Default: `TS`.
+    /// Sets or clears `container_format` (see the `container_format` setter).
     pub fn set_container_format(
         mut self,
         input: ::std::option::Option<crate::types::ContainerFormat>,
@@ -1003,7 +951,7 @@ impl UpdateChannelFluentBuilder {
         self.inner.container_format = input;
         self
     }
-    /// Indicates which content-packaging format is used (MPEG-TS or fMP4). If `multitrackInputConfiguration` is specified and `enabled` is `true`, then `containerFormat` is required and must be set to `FRAGMENTED_MP4`. Otherwise, `containerFormat` may be set to `TS` or `FRAGMENTED_MP4`. Default: `TS`.
+    /// The `container_format` set so far, if any.
     pub fn get_container_format(
         &self,
     ) -> &::std::option::Option<crate::types::ContainerFormat> {

@@ -2,7 +2,7 @@
 //! Types for the `UpdatePlaybackRestrictionPolicy` operation.
 /// The `UpdatePlaybackRestrictionPolicyInput` structure.
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct UpdatePlaybackRestrictionPolicyInput {
     /// ARN of the playback-restriction-policy to be updated.
@@ -53,24 +53,14 @@ impl UpdatePlaybackRestrictionPolicyInput {
     }
 }
 
-impl ::std::fmt::Debug for UpdatePlaybackRestrictionPolicyInput {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UpdatePlaybackRestrictionPolicyInput")
-            .field("arn", &self.arn)
-            .field("allowed_countries", &self.allowed_countries)
-            .field("allowed_origins", &self.allowed_origins)
-            .field(
-                "enable_strict_origin_enforcement",
-                &self.enable_strict_origin_enforcement,
-            )
-            .field("name", &self.name)
-            .finish()
-    }
-}
-
 /// A builder for [`UpdatePlaybackRestrictionPolicyInput`].
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::default::Default)]
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::default::Default
+)]
 pub struct UpdatePlaybackRestrictionPolicyInputBuilder {
     pub(crate) arn: ::std::option::Option<::std::string::String>,
     pub(crate) allowed_countries: ::std::option::Option<
@@ -92,7 +82,7 @@ impl UpdatePlaybackRestrictionPolicyInputBuilder {
         self.arn = ::std::option::Option::Some(input.into());
         self
     }
-    /// ARN of the playback-restriction-policy to be updated.
+    /// Sets or clears `arn` (see the `arn` setter).
     pub fn set_arn(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -100,7 +90,7 @@ impl UpdatePlaybackRestrictionPolicyInputBuilder {
         self.arn = input;
         self
     }
-    /// ARN of the playback-restriction-policy to be updated.
+    /// The `arn` set so far, if any.
     pub fn get_arn(&self) -> &::std::option::Option<::std::string::String> {
         &self.arn
     }
@@ -111,7 +101,7 @@ impl UpdatePlaybackRestrictionPolicyInputBuilder {
         self.allowed_countries.get_or_insert_with(::std::vec::Vec::new).push(input);
         self
     }
-    /// A list of country codes that control geoblocking restriction. Allowed values are the officially assigned [ISO 3166-1         alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2) codes. Default: All countries (an empty array).
+    /// Sets or clears `allowed_countries` (see the `allowed_countries` setter).
     pub fn set_allowed_countries(
         mut self,
         input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -119,7 +109,7 @@ impl UpdatePlaybackRestrictionPolicyInputBuilder {
         self.allowed_countries = input;
         self
     }
-    /// A list of country codes that control geoblocking restriction. Allowed values are the officially assigned [ISO 3166-1         alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2) codes. Default: All countries (an empty array).
+    /// The `allowed_countries` set so far, if any.
     pub fn get_allowed_countries(
         &self,
     ) -> &::std::option::Option<::std::vec::Vec<::std::string::String>> {
@@ -132,7 +122,7 @@ impl UpdatePlaybackRestrictionPolicyInputBuilder {
         self.allowed_origins.get_or_insert_with(::std::vec::Vec::new).push(input);
         self
     }
-    /// A list of origin sites that control CORS restriction. Allowed values are the same as valid values of the Origin header defined at [<https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/Origin>](https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/Origin). Default: All origins (an empty array).
+    /// Sets or clears `allowed_origins` (see the `allowed_origins` setter).
     pub fn set_allowed_origins(
         mut self,
         input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -140,7 +130,7 @@ impl UpdatePlaybackRestrictionPolicyInputBuilder {
         self.allowed_origins = input;
         self
     }
-    /// A list of origin sites that control CORS restriction. Allowed values are the same as valid values of the Origin header defined at [<https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/Origin>](https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/Origin). Default: All origins (an empty array).
+    /// The `allowed_origins` set so far, if any.
     pub fn get_allowed_origins(
         &self,
     ) -> &::std::option::Option<::std::vec::Vec<::std::string::String>> {
@@ -156,7 +146,7 @@ impl UpdatePlaybackRestrictionPolicyInputBuilder {
         );
         self
     }
-    /// Whether channel playback is constrained by origin site. Default: `false`.
+    /// Sets or clears `enable_strict_origin_enforcement` (see the `enable_strict_origin_enforcement` setter).
     pub fn set_enable_strict_origin_enforcement(
         mut self,
         input: ::std::option::Option<bool>,
@@ -164,7 +154,7 @@ impl UpdatePlaybackRestrictionPolicyInputBuilder {
         self.enable_strict_origin_enforcement = input;
         self
     }
-    /// Whether channel playback is constrained by origin site. Default: `false`.
+    /// The `enable_strict_origin_enforcement` set so far, if any.
     pub fn get_enable_strict_origin_enforcement(&self) -> &::std::option::Option<bool> {
         &self.enable_strict_origin_enforcement
     }
@@ -176,7 +166,7 @@ impl UpdatePlaybackRestrictionPolicyInputBuilder {
         self.name = ::std::option::Option::Some(input.into());
         self
     }
-    /// Playback-restriction-policy name. The value does not need to be unique.
+    /// Sets or clears `name` (see the `name` setter).
     pub fn set_name(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -184,7 +174,7 @@ impl UpdatePlaybackRestrictionPolicyInputBuilder {
         self.name = input;
         self
     }
-    /// Playback-restriction-policy name. The value does not need to be unique.
+    /// The `name` set so far, if any.
     pub fn get_name(&self) -> &::std::option::Option<::std::string::String> {
         &self.name
     }
@@ -197,21 +187,6 @@ impl UpdatePlaybackRestrictionPolicyInputBuilder {
             enable_strict_origin_enforcement: self.enable_strict_origin_enforcement,
             name: self.name,
         }
-    }
-}
-
-impl ::std::fmt::Debug for UpdatePlaybackRestrictionPolicyInputBuilder {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UpdatePlaybackRestrictionPolicyInputBuilder")
-            .field("arn", &self.arn)
-            .field("allowed_countries", &self.allowed_countries)
-            .field("allowed_origins", &self.allowed_origins)
-            .field(
-                "enable_strict_origin_enforcement",
-                &self.enable_strict_origin_enforcement,
-            )
-            .field("name", &self.name)
-            .finish()
     }
 }
 
@@ -269,7 +244,7 @@ impl UpdatePlaybackRestrictionPolicyInput {
 
 /// The `UpdatePlaybackRestrictionPolicyOutput` structure.
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct UpdatePlaybackRestrictionPolicyOutput {
     /// Object specifying the updated policy.
@@ -292,17 +267,14 @@ impl UpdatePlaybackRestrictionPolicyOutput {
     }
 }
 
-impl ::std::fmt::Debug for UpdatePlaybackRestrictionPolicyOutput {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UpdatePlaybackRestrictionPolicyOutput")
-            .field("playback_restriction_policy", &self.playback_restriction_policy)
-            .finish()
-    }
-}
-
 /// A builder for [`UpdatePlaybackRestrictionPolicyOutput`].
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::default::Default)]
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::default::Default
+)]
 pub struct UpdatePlaybackRestrictionPolicyOutputBuilder {
     pub(crate) playback_restriction_policy: ::std::option::Option<
         crate::types::PlaybackRestrictionPolicy,
@@ -318,7 +290,7 @@ impl UpdatePlaybackRestrictionPolicyOutputBuilder {
         self.playback_restriction_policy = ::std::option::Option::Some(input.into());
         self
     }
-    /// Object specifying the updated policy.
+    /// Sets or clears `playback_restriction_policy` (see the `playback_restriction_policy` setter).
     pub fn set_playback_restriction_policy(
         mut self,
         input: ::std::option::Option<crate::types::PlaybackRestrictionPolicy>,
@@ -326,7 +298,7 @@ impl UpdatePlaybackRestrictionPolicyOutputBuilder {
         self.playback_restriction_policy = input;
         self
     }
-    /// Object specifying the updated policy.
+    /// The `playback_restriction_policy` set so far, if any.
     pub fn get_playback_restriction_policy(
         &self,
     ) -> &::std::option::Option<crate::types::PlaybackRestrictionPolicy> {
@@ -337,14 +309,6 @@ impl UpdatePlaybackRestrictionPolicyOutputBuilder {
         UpdatePlaybackRestrictionPolicyOutput {
             playback_restriction_policy: self.playback_restriction_policy,
         }
-    }
-}
-
-impl ::std::fmt::Debug for UpdatePlaybackRestrictionPolicyOutputBuilder {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UpdatePlaybackRestrictionPolicyOutputBuilder")
-            .field("playback_restriction_policy", &self.playback_restriction_policy)
-            .finish()
     }
 }
 
@@ -595,7 +559,7 @@ impl UpdatePlaybackRestrictionPolicyFluentBuilder {
         self.inner.arn = ::std::option::Option::Some(input.into());
         self
     }
-    /// ARN of the playback-restriction-policy to be updated.
+    /// Sets or clears `arn` (see the `arn` setter).
     pub fn set_arn(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -603,7 +567,7 @@ impl UpdatePlaybackRestrictionPolicyFluentBuilder {
         self.inner.arn = input;
         self
     }
-    /// ARN of the playback-restriction-policy to be updated.
+    /// The `arn` set so far, if any.
     pub fn get_arn(&self) -> &::std::option::Option<::std::string::String> {
         &self.inner.arn
     }
@@ -617,7 +581,7 @@ impl UpdatePlaybackRestrictionPolicyFluentBuilder {
             .push(input);
         self
     }
-    /// A list of country codes that control geoblocking restriction. Allowed values are the officially assigned [ISO 3166-1         alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2) codes. Default: All countries (an empty array).
+    /// Sets or clears `allowed_countries` (see the `allowed_countries` setter).
     pub fn set_allowed_countries(
         mut self,
         input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -625,7 +589,7 @@ impl UpdatePlaybackRestrictionPolicyFluentBuilder {
         self.inner.allowed_countries = input;
         self
     }
-    /// A list of country codes that control geoblocking restriction. Allowed values are the officially assigned [ISO 3166-1         alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2) codes. Default: All countries (an empty array).
+    /// The `allowed_countries` set so far, if any.
     pub fn get_allowed_countries(
         &self,
     ) -> &::std::option::Option<::std::vec::Vec<::std::string::String>> {
@@ -638,7 +602,7 @@ impl UpdatePlaybackRestrictionPolicyFluentBuilder {
         self.inner.allowed_origins.get_or_insert_with(::std::vec::Vec::new).push(input);
         self
     }
-    /// A list of origin sites that control CORS restriction. Allowed values are the same as valid values of the Origin header defined at [<https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/Origin>](https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/Origin). Default: All origins (an empty array).
+    /// Sets or clears `allowed_origins` (see the `allowed_origins` setter).
     pub fn set_allowed_origins(
         mut self,
         input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -646,7 +610,7 @@ impl UpdatePlaybackRestrictionPolicyFluentBuilder {
         self.inner.allowed_origins = input;
         self
     }
-    /// A list of origin sites that control CORS restriction. Allowed values are the same as valid values of the Origin header defined at [<https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/Origin>](https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/Origin). Default: All origins (an empty array).
+    /// The `allowed_origins` set so far, if any.
     pub fn get_allowed_origins(
         &self,
     ) -> &::std::option::Option<::std::vec::Vec<::std::string::String>> {
@@ -662,7 +626,7 @@ impl UpdatePlaybackRestrictionPolicyFluentBuilder {
         );
         self
     }
-    /// Whether channel playback is constrained by origin site. Default: `false`.
+    /// Sets or clears `enable_strict_origin_enforcement` (see the `enable_strict_origin_enforcement` setter).
     pub fn set_enable_strict_origin_enforcement(
         mut self,
         input: ::std::option::Option<bool>,
@@ -670,7 +634,7 @@ impl UpdatePlaybackRestrictionPolicyFluentBuilder {
         self.inner.enable_strict_origin_enforcement = input;
         self
     }
-    /// Whether channel playback is constrained by origin site. Default: `false`.
+    /// The `enable_strict_origin_enforcement` set so far, if any.
     pub fn get_enable_strict_origin_enforcement(&self) -> &::std::option::Option<bool> {
         &self.inner.enable_strict_origin_enforcement
     }
@@ -682,7 +646,7 @@ impl UpdatePlaybackRestrictionPolicyFluentBuilder {
         self.inner.name = ::std::option::Option::Some(input.into());
         self
     }
-    /// Playback-restriction-policy name. The value does not need to be unique.
+    /// Sets or clears `name` (see the `name` setter).
     pub fn set_name(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -690,7 +654,7 @@ impl UpdatePlaybackRestrictionPolicyFluentBuilder {
         self.inner.name = input;
         self
     }
-    /// Playback-restriction-policy name. The value does not need to be unique.
+    /// The `name` set so far, if any.
     pub fn get_name(&self) -> &::std::option::Option<::std::string::String> {
         &self.inner.name
     }

@@ -3,7 +3,7 @@
 ///
 /// **Note:** IngestConfiguration is deprecated in favor of IngestConfigurations but retained to ensure backward compatibility. If multitrack is not enabled, IngestConfiguration and IngestConfigurations contain the same data, namely information about track0 (the sole track). If multitrack is enabled, IngestConfiguration contains data for only the first track (track0) and IngestConfigurations contains data for all tracks.
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct IngestConfiguration {
     /// Encoder settings for video.
@@ -29,18 +29,14 @@ impl IngestConfiguration {
     }
 }
 
-impl ::std::fmt::Debug for IngestConfiguration {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("IngestConfiguration")
-            .field("video", &self.video)
-            .field("audio", &self.audio)
-            .finish()
-    }
-}
-
 /// A builder for [`IngestConfiguration`].
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::default::Default)]
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::default::Default
+)]
 pub struct IngestConfigurationBuilder {
     pub(crate) video: ::std::option::Option<crate::types::VideoConfiguration>,
     pub(crate) audio: ::std::option::Option<crate::types::AudioConfiguration>,
@@ -55,7 +51,7 @@ impl IngestConfigurationBuilder {
         self.video = ::std::option::Option::Some(input.into());
         self
     }
-    /// Encoder settings for video.
+    /// Sets or clears `video` (see the `video` setter).
     pub fn set_video(
         mut self,
         input: ::std::option::Option<crate::types::VideoConfiguration>,
@@ -63,7 +59,7 @@ impl IngestConfigurationBuilder {
         self.video = input;
         self
     }
-    /// Encoder settings for video.
+    /// The `video` set so far, if any.
     pub fn get_video(&self) -> &::std::option::Option<crate::types::VideoConfiguration> {
         &self.video
     }
@@ -75,7 +71,7 @@ impl IngestConfigurationBuilder {
         self.audio = ::std::option::Option::Some(input.into());
         self
     }
-    /// Encoder settings for audio.
+    /// Sets or clears `audio` (see the `audio` setter).
     pub fn set_audio(
         mut self,
         input: ::std::option::Option<crate::types::AudioConfiguration>,
@@ -83,7 +79,7 @@ impl IngestConfigurationBuilder {
         self.audio = input;
         self
     }
-    /// Encoder settings for audio.
+    /// The `audio` set so far, if any.
     pub fn get_audio(&self) -> &::std::option::Option<crate::types::AudioConfiguration> {
         &self.audio
     }
@@ -93,15 +89,6 @@ impl IngestConfigurationBuilder {
             video: self.video,
             audio: self.audio,
         }
-    }
-}
-
-impl ::std::fmt::Debug for IngestConfigurationBuilder {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("IngestConfigurationBuilder")
-            .field("video", &self.video)
-            .field("audio", &self.audio)
-            .finish()
     }
 }
 

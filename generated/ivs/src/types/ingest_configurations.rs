@@ -3,7 +3,7 @@
 ///
 /// **Note:** Use IngestConfigurations instead of IngestConfiguration (which is deprecated). If multitrack is not enabled, IngestConfiguration and IngestConfigurations contain the same data, namely information about track0 (the sole track). If multitrack is enabled, IngestConfiguration contains data for only the first track (track0) and IngestConfigurations contains data for all tracks.
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct IngestConfigurations {
     /// Encoder settings for video
@@ -29,18 +29,14 @@ impl IngestConfigurations {
     }
 }
 
-impl ::std::fmt::Debug for IngestConfigurations {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("IngestConfigurations")
-            .field("video_configurations", &self.video_configurations)
-            .field("audio_configurations", &self.audio_configurations)
-            .finish()
-    }
-}
-
 /// A builder for [`IngestConfigurations`].
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::default::Default)]
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::default::Default
+)]
 pub struct IngestConfigurationsBuilder {
     pub(crate) video_configurations: ::std::option::Option<
         ::std::vec::Vec<crate::types::VideoConfiguration>,
@@ -61,7 +57,7 @@ impl IngestConfigurationsBuilder {
         self.video_configurations.get_or_insert_with(::std::vec::Vec::new).push(input);
         self
     }
-    /// Encoder settings for video
+    /// Sets or clears `video_configurations` (see the `video_configurations` setter).
     pub fn set_video_configurations(
         mut self,
         input: ::std::option::Option<::std::vec::Vec<crate::types::VideoConfiguration>>,
@@ -69,7 +65,7 @@ impl IngestConfigurationsBuilder {
         self.video_configurations = input;
         self
     }
-    /// Encoder settings for video
+    /// The `video_configurations` set so far, if any.
     pub fn get_video_configurations(
         &self,
     ) -> &::std::option::Option<::std::vec::Vec<crate::types::VideoConfiguration>> {
@@ -85,7 +81,7 @@ impl IngestConfigurationsBuilder {
         self.audio_configurations.get_or_insert_with(::std::vec::Vec::new).push(input);
         self
     }
-    /// Encoder settings for audio.
+    /// Sets or clears `audio_configurations` (see the `audio_configurations` setter).
     pub fn set_audio_configurations(
         mut self,
         input: ::std::option::Option<::std::vec::Vec<crate::types::AudioConfiguration>>,
@@ -93,7 +89,7 @@ impl IngestConfigurationsBuilder {
         self.audio_configurations = input;
         self
     }
-    /// Encoder settings for audio.
+    /// The `audio_configurations` set so far, if any.
     pub fn get_audio_configurations(
         &self,
     ) -> &::std::option::Option<::std::vec::Vec<crate::types::AudioConfiguration>> {
@@ -127,15 +123,6 @@ impl IngestConfigurationsBuilder {
             video_configurations: self.video_configurations.unwrap_or_default(),
             audio_configurations: self.audio_configurations.unwrap_or_default(),
         }
-    }
-}
-
-impl ::std::fmt::Debug for IngestConfigurationsBuilder {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("IngestConfigurationsBuilder")
-            .field("video_configurations", &self.video_configurations)
-            .field("audio_configurations", &self.audio_configurations)
-            .finish()
     }
 }
 

@@ -53,7 +53,7 @@ impl SrtBuilder {
         self.endpoint = ::std::option::Option::Some(input.into());
         self
     }
-    /// The endpoint to be used when streaming with IVS using the SRT protocol.
+    /// Sets or clears `endpoint` (see the `endpoint` setter).
     pub fn set_endpoint(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -61,7 +61,7 @@ impl SrtBuilder {
         self.endpoint = input;
         self
     }
-    /// The endpoint to be used when streaming with IVS using the SRT protocol.
+    /// The `endpoint` set so far, if any.
     pub fn get_endpoint(&self) -> &::std::option::Option<::std::string::String> {
         &self.endpoint
     }
@@ -73,7 +73,7 @@ impl SrtBuilder {
         self.passphrase = ::std::option::Option::Some(input.into());
         self
     }
-    /// Auto-generated passphrase to enable encryption. This field is applicable only if the end user has *not* enabled the `insecureIngest` option for the channel.
+    /// Sets or clears `passphrase` (see the `passphrase` setter).
     pub fn set_passphrase(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -81,7 +81,7 @@ impl SrtBuilder {
         self.passphrase = input;
         self
     }
-    /// Auto-generated passphrase to enable encryption. This field is applicable only if the end user has *not* enabled the `insecureIngest` option for the channel.
+    /// The `passphrase` set so far, if any.
     pub fn get_passphrase(&self) -> &::std::option::Option<::std::string::String> {
         &self.passphrase
     }

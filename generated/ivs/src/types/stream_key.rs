@@ -79,7 +79,7 @@ impl StreamKeyBuilder {
         self.arn = ::std::option::Option::Some(input.into());
         self
     }
-    /// Stream-key ARN.
+    /// Sets or clears `arn` (see the `arn` setter).
     pub fn set_arn(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -87,7 +87,7 @@ impl StreamKeyBuilder {
         self.arn = input;
         self
     }
-    /// Stream-key ARN.
+    /// The `arn` set so far, if any.
     pub fn get_arn(&self) -> &::std::option::Option<::std::string::String> {
         &self.arn
     }
@@ -99,7 +99,7 @@ impl StreamKeyBuilder {
         self.value = ::std::option::Option::Some(input.into());
         self
     }
-    /// Stream-key value.
+    /// Sets or clears `value` (see the `value` setter).
     pub fn set_value(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -107,7 +107,7 @@ impl StreamKeyBuilder {
         self.value = input;
         self
     }
-    /// Stream-key value.
+    /// The `value` set so far, if any.
     pub fn get_value(&self) -> &::std::option::Option<::std::string::String> {
         &self.value
     }
@@ -119,7 +119,7 @@ impl StreamKeyBuilder {
         self.channel_arn = ::std::option::Option::Some(input.into());
         self
     }
-    /// Channel ARN for the stream.
+    /// Sets or clears `channel_arn` (see the `channel_arn` setter).
     pub fn set_channel_arn(
         mut self,
         input: ::std::option::Option<::std::string::String>,
@@ -127,7 +127,7 @@ impl StreamKeyBuilder {
         self.channel_arn = input;
         self
     }
-    /// Channel ARN for the stream.
+    /// The `channel_arn` set so far, if any.
     pub fn get_channel_arn(&self) -> &::std::option::Option<::std::string::String> {
         &self.channel_arn
     }
@@ -144,7 +144,7 @@ impl StreamKeyBuilder {
             .insert(k.into(), v.into());
         self
     }
-    /// Tags attached to the resource. Array of 1-50 maps, each of the form `string:string (key:value)`. See [Best practices and strategies](https://docs.aws.amazon.com/tag-editor/latest/userguide/best-practices-and-strats.html) in *Tagging Amazon Web Services Resources and Tag Editor* for details, including restrictions that apply to tags and "Tag naming limits and requirements"; Amazon IVS has no service-specific constraints beyond what is documented there.
+    /// Sets or clears `tags` (see the `tags` setter).
     pub fn set_tags(
         mut self,
         input: ::std::option::Option<
@@ -154,7 +154,7 @@ impl StreamKeyBuilder {
         self.tags = input;
         self
     }
-    /// Tags attached to the resource. Array of 1-50 maps, each of the form `string:string (key:value)`. See [Best practices and strategies](https://docs.aws.amazon.com/tag-editor/latest/userguide/best-practices-and-strats.html) in *Tagging Amazon Web Services Resources and Tag Editor* for details, including restrictions that apply to tags and "Tag naming limits and requirements"; Amazon IVS has no service-specific constraints beyond what is documented there.
+    /// The `tags` set so far, if any.
     pub fn get_tags(
         &self,
     ) -> &::std::option::Option<
