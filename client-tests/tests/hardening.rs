@@ -1380,7 +1380,9 @@ fn any_label_value_is_escaped_into_one_path_segment() {
                 ]
             });
             let requests = capture.requests();
-            if arn.is_empty() {
+            // Empty and dot-segment labels are refused before sending: proxies and servers
+            // normalise `.` and `..` away, so such a request would reach another path.
+            if arn.is_empty() || arn == "." || arn == ".." {
                 prop_assert!(requests.is_empty());
                 prop_assert!(results.iter().all(|r| *r == Err(ErrorKind::Construction)));
                 return Ok(());

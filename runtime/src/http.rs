@@ -56,6 +56,40 @@ pub fn build_request(
     })
 }
 
+/// Appends the URI label `value` of `member` to `uri`, percent-encoded (a greedy label keeps
+/// its `/`). An empty label, or one that is or holds the dot segment `.` or `..`, is refused:
+/// servers and proxies normalise those away, and the request would reach another path.
+pub fn push_label(
+    uri: &mut String,
+    member: &'static str,
+    operation: &str,
+    value: &str,
+    greedy: bool,
+) -> Result<(), crate::error::BuildError> {
+    if value.is_empty() {
+        return Err(crate::error::BuildError::invalid(
+            member,
+            format!("`{member}` is required for the URI of {operation} and must not be empty"),
+        ));
+    }
+    let dot_segment = |s: &str| s == "." || s == "..";
+    let bad = if greedy {
+        value.split('/').any(dot_segment)
+    } else {
+        dot_segment(value)
+    };
+    if bad {
+        return Err(crate::error::BuildError::invalid(
+            member,
+            format!(
+                "`{member}` of {operation} is the path segment {value:?}, which would send the request to another path"
+            ),
+        ));
+    }
+    uri.push_str(&crate::encoding::encode_label(value, greedy));
+    Ok(())
+}
+
 /// A boxed, sendable future, the return type of [`HttpClient::call`].
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
@@ -254,5 +288,27 @@ impl HttpClient for CaptureClient {
                 .body(Bytes::from_static(b"{}"))
                 .expect("static response is valid"))
         })
+    }
+}
+
+#[cfg(test)]
+mod label_tests {
+    use super::push_label;
+
+    #[test]
+    fn labels_are_encoded_and_dot_segments_refused() {
+        let mut uri = String::from("/tags/");
+        push_label(&mut uri, "resourceArn", "Op", "arn:aws:ivs:x/y z", false).unwrap();
+        assert_eq!(uri, "/tags/arn%3Aaws%3Aivs%3Ax%2Fy%20z");
+        for bad in ["", ".", ".."] {
+            let err = push_label(&mut String::new(), "arn", "Op", bad, false).unwrap_err();
+            assert_eq!(err.member(), "arn");
+        }
+        // Inside a non-greedy label a dot segment is just text: `/` is encoded.
+        push_label(&mut String::new(), "arn", "Op", "../x", false).unwrap();
+        assert!(push_label(&mut String::new(), "key", "Op", "a/../b", true).is_err());
+        let mut greedy = String::new();
+        push_label(&mut greedy, "key", "Op", "a/b.c/d", true).unwrap();
+        assert_eq!(greedy, "a/b.c/d");
     }
 }

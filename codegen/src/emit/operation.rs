@@ -360,21 +360,28 @@ fn serialize_request(ir: &Ir, op: &OperationIr, input: &StructIr) -> TokenStream
 
     let path = op.path.iter().map(|seg| match seg {
         UriSegment::Literal(l) => push_literal(quote! { uri }, l),
-        UriSegment::Label { member: label, greedy } => {
-            let Some(m) = member(label) else { return quote! {} };
+        UriSegment::Label {
+            member: label,
+            greedy,
+        } => {
+            let Some(m) = member(label) else {
+                return quote! {};
+            };
             let f = ident(&m.rust_name);
-            let text = to_text(&m.ty, quote! { v }, m.timestamp_format.as_deref(), "date-time");
+            let text = to_text(
+                &m.ty,
+                quote! { v },
+                m.timestamp_format.as_deref(),
+                "date-time",
+            );
             let name = &m.name;
-            let msg = format!("`{name}` is required for the URI of {} and must not be empty", op.name);
+            let op_name = &op.name;
             quote! {
                 let value = match &input.#f {
                     ::std::option::Option::Some(v) => #text,
                     ::std::option::Option::None => ::std::string::String::new(),
                 };
-                if value.is_empty() {
-                    return ::std::result::Result::Err(::ivs_runtime::error::BuildError::invalid(#name, #msg).into());
-                }
-                uri.push_str(&::ivs_runtime::encoding::encode_label(&value, #greedy));
+                ::ivs_runtime::http::push_label(&mut uri, #name, #op_name, &value, #greedy)?;
             }
         }
     });

@@ -162,8 +162,8 @@ pub(crate) fn setters(ir: &Ir, m: &MemberIr, target: TokenStream) -> TokenStream
             );
             quote! {
                 #doc #[doc = ""] #[doc = #note] #dep
-                pub fn #name(mut self, input: #e) -> Self {
-                    #target.#name.get_or_insert_with(::std::vec::Vec::new).push(input);
+                pub fn #name(mut self, input: impl ::std::convert::Into<#e>) -> Self {
+                    #target.#name.get_or_insert_with(::std::vec::Vec::new).push(input.into());
                     self
                 }
             }
@@ -607,6 +607,10 @@ pub(crate) fn structure(ir: &Ir, s: &StructIr) -> TokenStream {
                 impl ::std::fmt::Display for #name {
                     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                         f.write_str(#code)?;
+                        // Same form as an unmodeled error: `Code (HTTP 404): message`.
+                        if let ::std::option::Option::Some(status) = self.meta.status {
+                            ::std::write!(f, " (HTTP {status})")?;
+                        }
                         if let ::std::option::Option::Some(m) = self.message() {
                             ::std::write!(f, ": {m}")?;
                         }

@@ -39,8 +39,11 @@ impl BatchGetChannelInputBuilder {
     /// Array of ARNs, one per channel.
     ///
     /// Appends an item to `arns`; use `set_arns` to replace the whole list.
-    pub fn arns(mut self, input: ::std::string::String) -> Self {
-        self.arns.get_or_insert_with(::std::vec::Vec::new).push(input);
+    pub fn arns(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.arns.get_or_insert_with(::std::vec::Vec::new).push(input.into());
         self
     }
     /// Sets or clears `arns` (see the `arns` setter).
@@ -135,8 +138,11 @@ impl BatchGetChannelOutputBuilder {
     /// The `channels` member.
     ///
     /// Appends an item to `channels`; use `set_channels` to replace the whole list.
-    pub fn channels(mut self, input: crate::types::Channel) -> Self {
-        self.channels.get_or_insert_with(::std::vec::Vec::new).push(input);
+    pub fn channels(
+        mut self,
+        input: impl ::std::convert::Into<crate::types::Channel>,
+    ) -> Self {
+        self.channels.get_or_insert_with(::std::vec::Vec::new).push(input.into());
         self
     }
     /// Sets or clears `channels` (see the `channels` setter).
@@ -156,8 +162,11 @@ impl BatchGetChannelOutputBuilder {
     /// Each error object is related to a specific ARN in the request.
     ///
     /// Appends an item to `errors`; use `set_errors` to replace the whole list.
-    pub fn errors(mut self, input: crate::types::BatchError) -> Self {
-        self.errors.get_or_insert_with(::std::vec::Vec::new).push(input);
+    pub fn errors(
+        mut self,
+        input: impl ::std::convert::Into<crate::types::BatchError>,
+    ) -> Self {
+        self.errors.get_or_insert_with(::std::vec::Vec::new).push(input.into());
         self
     }
     /// Sets or clears `errors` (see the `errors` setter).
@@ -353,8 +362,11 @@ impl BatchGetChannelFluentBuilder {
     /// Array of ARNs, one per channel.
     ///
     /// Appends an item to `arns`; use `set_arns` to replace the whole list.
-    pub fn arns(mut self, input: ::std::string::String) -> Self {
-        self.inner.arns.get_or_insert_with(::std::vec::Vec::new).push(input);
+    pub fn arns(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.inner.arns.get_or_insert_with(::std::vec::Vec::new).push(input.into());
         self
     }
     /// Sets or clears `arns` (see the `arns` setter).

@@ -39,8 +39,11 @@ impl BatchGetStreamKeyInputBuilder {
     /// Array of ARNs, one per stream key.
     ///
     /// Appends an item to `arns`; use `set_arns` to replace the whole list.
-    pub fn arns(mut self, input: ::std::string::String) -> Self {
-        self.arns.get_or_insert_with(::std::vec::Vec::new).push(input);
+    pub fn arns(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.arns.get_or_insert_with(::std::vec::Vec::new).push(input.into());
         self
     }
     /// Sets or clears `arns` (see the `arns` setter).
@@ -137,8 +140,11 @@ impl BatchGetStreamKeyOutputBuilder {
     /// The `streamKeys` member.
     ///
     /// Appends an item to `stream_keys`; use `set_stream_keys` to replace the whole list.
-    pub fn stream_keys(mut self, input: crate::types::StreamKey) -> Self {
-        self.stream_keys.get_or_insert_with(::std::vec::Vec::new).push(input);
+    pub fn stream_keys(
+        mut self,
+        input: impl ::std::convert::Into<crate::types::StreamKey>,
+    ) -> Self {
+        self.stream_keys.get_or_insert_with(::std::vec::Vec::new).push(input.into());
         self
     }
     /// Sets or clears `stream_keys` (see the `stream_keys` setter).
@@ -158,8 +164,11 @@ impl BatchGetStreamKeyOutputBuilder {
     /// The `errors` member.
     ///
     /// Appends an item to `errors`; use `set_errors` to replace the whole list.
-    pub fn errors(mut self, input: crate::types::BatchError) -> Self {
-        self.errors.get_or_insert_with(::std::vec::Vec::new).push(input);
+    pub fn errors(
+        mut self,
+        input: impl ::std::convert::Into<crate::types::BatchError>,
+    ) -> Self {
+        self.errors.get_or_insert_with(::std::vec::Vec::new).push(input.into());
         self
     }
     /// Sets or clears `errors` (see the `errors` setter).
@@ -355,8 +364,11 @@ impl BatchGetStreamKeyFluentBuilder {
     /// Array of ARNs, one per stream key.
     ///
     /// Appends an item to `arns`; use `set_arns` to replace the whole list.
-    pub fn arns(mut self, input: ::std::string::String) -> Self {
-        self.inner.arns.get_or_insert_with(::std::vec::Vec::new).push(input);
+    pub fn arns(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.inner.arns.get_or_insert_with(::std::vec::Vec::new).push(input.into());
         self
     }
     /// Sets or clears `arns` (see the `arns` setter).

@@ -47,9 +47,11 @@ impl BatchStartViewerSessionRevocationInputBuilder {
     /// Appends an item to `viewer_sessions`; use `set_viewer_sessions` to replace the whole list.
     pub fn viewer_sessions(
         mut self,
-        input: crate::types::BatchStartViewerSessionRevocationViewerSession,
+        input: impl ::std::convert::Into<
+            crate::types::BatchStartViewerSessionRevocationViewerSession,
+        >,
     ) -> Self {
-        self.viewer_sessions.get_or_insert_with(::std::vec::Vec::new).push(input);
+        self.viewer_sessions.get_or_insert_with(::std::vec::Vec::new).push(input.into());
         self
     }
     /// Sets or clears `viewer_sessions` (see the `viewer_sessions` setter).
@@ -139,9 +141,11 @@ impl BatchStartViewerSessionRevocationOutputBuilder {
     /// Appends an item to `errors`; use `set_errors` to replace the whole list.
     pub fn errors(
         mut self,
-        input: crate::types::BatchStartViewerSessionRevocationError,
+        input: impl ::std::convert::Into<
+            crate::types::BatchStartViewerSessionRevocationError,
+        >,
     ) -> Self {
-        self.errors.get_or_insert_with(::std::vec::Vec::new).push(input);
+        self.errors.get_or_insert_with(::std::vec::Vec::new).push(input.into());
         self
     }
     /// Sets or clears `errors` (see the `errors` setter).
@@ -409,9 +413,14 @@ impl BatchStartViewerSessionRevocationFluentBuilder {
     /// Appends an item to `viewer_sessions`; use `set_viewer_sessions` to replace the whole list.
     pub fn viewer_sessions(
         mut self,
-        input: crate::types::BatchStartViewerSessionRevocationViewerSession,
+        input: impl ::std::convert::Into<
+            crate::types::BatchStartViewerSessionRevocationViewerSession,
+        >,
     ) -> Self {
-        self.inner.viewer_sessions.get_or_insert_with(::std::vec::Vec::new).push(input);
+        self.inner
+            .viewer_sessions
+            .get_or_insert_with(::std::vec::Vec::new)
+            .push(input.into());
         self
     }
     /// Sets or clears `viewer_sessions` (see the `viewer_sessions` setter).

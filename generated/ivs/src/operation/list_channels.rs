@@ -281,8 +281,11 @@ impl ListChannelsOutputBuilder {
     /// List of the matching channels.
     ///
     /// Appends an item to `channels`; use `set_channels` to replace the whole list.
-    pub fn channels(mut self, input: crate::types::ChannelSummary) -> Self {
-        self.channels.get_or_insert_with(::std::vec::Vec::new).push(input);
+    pub fn channels(
+        mut self,
+        input: impl ::std::convert::Into<crate::types::ChannelSummary>,
+    ) -> Self {
+        self.channels.get_or_insert_with(::std::vec::Vec::new).push(input.into());
         self
     }
     /// Sets or clears `channels` (see the `channels` setter).

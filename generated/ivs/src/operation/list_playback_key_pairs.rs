@@ -149,8 +149,11 @@ impl ListPlaybackKeyPairsOutputBuilder {
     /// List of key pairs.
     ///
     /// Appends an item to `key_pairs`; use `set_key_pairs` to replace the whole list.
-    pub fn key_pairs(mut self, input: crate::types::PlaybackKeyPairSummary) -> Self {
-        self.key_pairs.get_or_insert_with(::std::vec::Vec::new).push(input);
+    pub fn key_pairs(
+        mut self,
+        input: impl ::std::convert::Into<crate::types::PlaybackKeyPairSummary>,
+    ) -> Self {
+        self.key_pairs.get_or_insert_with(::std::vec::Vec::new).push(input.into());
         self
     }
     /// Sets or clears `key_pairs` (see the `key_pairs` setter).

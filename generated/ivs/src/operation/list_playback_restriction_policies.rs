@@ -155,11 +155,11 @@ impl ListPlaybackRestrictionPoliciesOutputBuilder {
     /// Appends an item to `playback_restriction_policies`; use `set_playback_restriction_policies` to replace the whole list.
     pub fn playback_restriction_policies(
         mut self,
-        input: crate::types::PlaybackRestrictionPolicySummary,
+        input: impl ::std::convert::Into<crate::types::PlaybackRestrictionPolicySummary>,
     ) -> Self {
         self.playback_restriction_policies
             .get_or_insert_with(::std::vec::Vec::new)
-            .push(input);
+            .push(input.into());
         self
     }
     /// Sets or clears `playback_restriction_policies` (see the `playback_restriction_policies` setter).

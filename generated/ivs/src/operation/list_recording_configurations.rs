@@ -155,11 +155,11 @@ impl ListRecordingConfigurationsOutputBuilder {
     /// Appends an item to `recording_configurations`; use `set_recording_configurations` to replace the whole list.
     pub fn recording_configurations(
         mut self,
-        input: crate::types::RecordingConfigurationSummary,
+        input: impl ::std::convert::Into<crate::types::RecordingConfigurationSummary>,
     ) -> Self {
         self.recording_configurations
             .get_or_insert_with(::std::vec::Vec::new)
-            .push(input);
+            .push(input.into());
         self
     }
     /// Sets or clears `recording_configurations` (see the `recording_configurations` setter).

@@ -184,8 +184,11 @@ impl ListStreamKeysOutputBuilder {
     /// List of stream keys.
     ///
     /// Appends an item to `stream_keys`; use `set_stream_keys` to replace the whole list.
-    pub fn stream_keys(mut self, input: crate::types::StreamKeySummary) -> Self {
-        self.stream_keys.get_or_insert_with(::std::vec::Vec::new).push(input);
+    pub fn stream_keys(
+        mut self,
+        input: impl ::std::convert::Into<crate::types::StreamKeySummary>,
+    ) -> Self {
+        self.stream_keys.get_or_insert_with(::std::vec::Vec::new).push(input.into());
         self
     }
     /// Sets or clears `stream_keys` (see the `stream_keys` setter).

@@ -184,8 +184,11 @@ impl ListStreamSessionsOutputBuilder {
     /// List of stream sessions.
     ///
     /// Appends an item to `stream_sessions`; use `set_stream_sessions` to replace the whole list.
-    pub fn stream_sessions(mut self, input: crate::types::StreamSessionSummary) -> Self {
-        self.stream_sessions.get_or_insert_with(::std::vec::Vec::new).push(input);
+    pub fn stream_sessions(
+        mut self,
+        input: impl ::std::convert::Into<crate::types::StreamSessionSummary>,
+    ) -> Self {
+        self.stream_sessions.get_or_insert_with(::std::vec::Vec::new).push(input.into());
         self
     }
     /// Sets or clears `stream_sessions` (see the `stream_sessions` setter).

@@ -181,8 +181,11 @@ impl ListStreamsOutputBuilder {
     /// List of streams.
     ///
     /// Appends an item to `streams`; use `set_streams` to replace the whole list.
-    pub fn streams(mut self, input: crate::types::StreamSummary) -> Self {
-        self.streams.get_or_insert_with(::std::vec::Vec::new).push(input);
+    pub fn streams(
+        mut self,
+        input: impl ::std::convert::Into<crate::types::StreamSummary>,
+    ) -> Self {
+        self.streams.get_or_insert_with(::std::vec::Vec::new).push(input.into());
         self
     }
     /// Sets or clears `streams` (see the `streams` setter).

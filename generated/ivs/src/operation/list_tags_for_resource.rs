@@ -453,16 +453,13 @@ fn serialize_request(
         ::std::option::Option::Some(v) => ::std::clone::Clone::clone(v),
         ::std::option::Option::None => ::std::string::String::new(),
     };
-    if value.is_empty() {
-        return ::std::result::Result::Err(
-            ::ivs_runtime::error::BuildError::invalid(
-                    "resourceArn",
-                    "`resourceArn` is required for the URI of ListTagsForResource and must not be empty",
-                )
-                .into(),
-        );
-    }
-    uri.push_str(&::ivs_runtime::encoding::encode_label(&value, false));
+    ::ivs_runtime::http::push_label(
+        &mut uri,
+        "resourceArn",
+        "ListTagsForResource",
+        &value,
+        false,
+    )?;
     let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
     let mut headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
     let body = ::ivs_runtime::http::Bytes::new();

@@ -67,8 +67,11 @@ impl UntagResourceInputBuilder {
     /// Array of tags to be removed. Array of maps, each of the form `string:string (key:value)`. See [Best practices and strategies](https://docs.aws.amazon.com/tag-editor/latest/userguide/best-practices-and-strats.html) in *Tagging Amazon Web Services Resources and Tag Editor* for details, including restrictions that apply to tags and "Tag naming limits and requirements"; Amazon IVS has no service-specific constraints beyond what is documented there.
     ///
     /// Appends an item to `tag_keys`; use `set_tag_keys` to replace the whole list.
-    pub fn tag_keys(mut self, input: ::std::string::String) -> Self {
-        self.tag_keys.get_or_insert_with(::std::vec::Vec::new).push(input);
+    pub fn tag_keys(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.tag_keys.get_or_insert_with(::std::vec::Vec::new).push(input.into());
         self
     }
     /// Sets or clears `tag_keys` (see the `tag_keys` setter).
@@ -340,8 +343,11 @@ impl UntagResourceFluentBuilder {
     /// Array of tags to be removed. Array of maps, each of the form `string:string (key:value)`. See [Best practices and strategies](https://docs.aws.amazon.com/tag-editor/latest/userguide/best-practices-and-strats.html) in *Tagging Amazon Web Services Resources and Tag Editor* for details, including restrictions that apply to tags and "Tag naming limits and requirements"; Amazon IVS has no service-specific constraints beyond what is documented there.
     ///
     /// Appends an item to `tag_keys`; use `set_tag_keys` to replace the whole list.
-    pub fn tag_keys(mut self, input: ::std::string::String) -> Self {
-        self.inner.tag_keys.get_or_insert_with(::std::vec::Vec::new).push(input);
+    pub fn tag_keys(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.inner.tag_keys.get_or_insert_with(::std::vec::Vec::new).push(input.into());
         self
     }
     /// Sets or clears `tag_keys` (see the `tag_keys` setter).
@@ -416,16 +422,13 @@ fn serialize_request(
         ::std::option::Option::Some(v) => ::std::clone::Clone::clone(v),
         ::std::option::Option::None => ::std::string::String::new(),
     };
-    if value.is_empty() {
-        return ::std::result::Result::Err(
-            ::ivs_runtime::error::BuildError::invalid(
-                    "resourceArn",
-                    "`resourceArn` is required for the URI of UntagResource and must not be empty",
-                )
-                .into(),
-        );
-    }
-    uri.push_str(&::ivs_runtime::encoding::encode_label(&value, false));
+    ::ivs_runtime::http::push_label(
+        &mut uri,
+        "resourceArn",
+        "UntagResource",
+        &value,
+        false,
+    )?;
     let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
     if let ::std::option::Option::Some(v) = &input.tag_keys {
         for item in ::std::clone::Clone::clone(v) {

@@ -52,9 +52,11 @@ impl IngestConfigurationsBuilder {
     /// Appends an item to `video_configurations`; use `set_video_configurations` to replace the whole list.
     pub fn video_configurations(
         mut self,
-        input: crate::types::VideoConfiguration,
+        input: impl ::std::convert::Into<crate::types::VideoConfiguration>,
     ) -> Self {
-        self.video_configurations.get_or_insert_with(::std::vec::Vec::new).push(input);
+        self.video_configurations
+            .get_or_insert_with(::std::vec::Vec::new)
+            .push(input.into());
         self
     }
     /// Sets or clears `video_configurations` (see the `video_configurations` setter).
@@ -76,9 +78,11 @@ impl IngestConfigurationsBuilder {
     /// Appends an item to `audio_configurations`; use `set_audio_configurations` to replace the whole list.
     pub fn audio_configurations(
         mut self,
-        input: crate::types::AudioConfiguration,
+        input: impl ::std::convert::Into<crate::types::AudioConfiguration>,
     ) -> Self {
-        self.audio_configurations.get_or_insert_with(::std::vec::Vec::new).push(input);
+        self.audio_configurations
+            .get_or_insert_with(::std::vec::Vec::new)
+            .push(input.into());
         self
     }
     /// Sets or clears `audio_configurations` (see the `audio_configurations` setter).

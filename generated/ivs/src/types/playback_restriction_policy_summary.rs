@@ -108,8 +108,13 @@ impl PlaybackRestrictionPolicySummaryBuilder {
     /// A list of country codes that control geoblocking restriction. Allowed values are the officially assigned [ISO 3166-1         alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2) codes. Default: All countries (an empty array).
     ///
     /// Appends an item to `allowed_countries`; use `set_allowed_countries` to replace the whole list.
-    pub fn allowed_countries(mut self, input: ::std::string::String) -> Self {
-        self.allowed_countries.get_or_insert_with(::std::vec::Vec::new).push(input);
+    pub fn allowed_countries(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.allowed_countries
+            .get_or_insert_with(::std::vec::Vec::new)
+            .push(input.into());
         self
     }
     /// Sets or clears `allowed_countries` (see the `allowed_countries` setter).
@@ -129,8 +134,11 @@ impl PlaybackRestrictionPolicySummaryBuilder {
     /// A list of origin sites that control CORS restriction. Allowed values are the same as valid values of the Origin header defined at [<https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/Origin>](https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/Origin). Default: All origins (an empty array).
     ///
     /// Appends an item to `allowed_origins`; use `set_allowed_origins` to replace the whole list.
-    pub fn allowed_origins(mut self, input: ::std::string::String) -> Self {
-        self.allowed_origins.get_or_insert_with(::std::vec::Vec::new).push(input);
+    pub fn allowed_origins(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.allowed_origins.get_or_insert_with(::std::vec::Vec::new).push(input.into());
         self
     }
     /// Sets or clears `allowed_origins` (see the `allowed_origins` setter).

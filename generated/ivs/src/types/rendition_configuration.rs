@@ -84,9 +84,9 @@ impl RenditionConfigurationBuilder {
     /// Appends an item to `renditions`; use `set_renditions` to replace the whole list.
     pub fn renditions(
         mut self,
-        input: crate::types::RenditionConfigurationRendition,
+        input: impl ::std::convert::Into<crate::types::RenditionConfigurationRendition>,
     ) -> Self {
-        self.renditions.get_or_insert_with(::std::vec::Vec::new).push(input);
+        self.renditions.get_or_insert_with(::std::vec::Vec::new).push(input.into());
         self
     }
     /// Sets or clears `renditions` (see the `renditions` setter).

@@ -264,8 +264,13 @@ impl StreamSessionBuilder {
     /// List of Amazon IVS events that the stream encountered. The list is sorted by most recent events and contains up to 500 events. For Amazon IVS events, see [Using Amazon EventBridge with Amazon       IVS](https://docs.aws.amazon.com/ivs/latest/userguide/eventbridge.html).
     ///
     /// Appends an item to `truncated_events`; use `set_truncated_events` to replace the whole list.
-    pub fn truncated_events(mut self, input: crate::types::StreamEvent) -> Self {
-        self.truncated_events.get_or_insert_with(::std::vec::Vec::new).push(input);
+    pub fn truncated_events(
+        mut self,
+        input: impl ::std::convert::Into<crate::types::StreamEvent>,
+    ) -> Self {
+        self.truncated_events
+            .get_or_insert_with(::std::vec::Vec::new)
+            .push(input.into());
         self
     }
     /// Sets or clears `truncated_events` (see the `truncated_events` setter).

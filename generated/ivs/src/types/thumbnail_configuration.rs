@@ -144,9 +144,9 @@ impl ThumbnailConfigurationBuilder {
     /// Appends an item to `storage`; use `set_storage` to replace the whole list.
     pub fn storage(
         mut self,
-        input: crate::types::ThumbnailConfigurationStorage,
+        input: impl ::std::convert::Into<crate::types::ThumbnailConfigurationStorage>,
     ) -> Self {
-        self.storage.get_or_insert_with(::std::vec::Vec::new).push(input);
+        self.storage.get_or_insert_with(::std::vec::Vec::new).push(input.into());
         self
     }
     /// Sets or clears `storage` (see the `storage` setter).

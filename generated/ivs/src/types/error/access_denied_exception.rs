@@ -122,6 +122,9 @@ impl AccessDeniedException {
 impl ::std::fmt::Display for AccessDeniedException {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str("AccessDeniedException")?;
+        if let ::std::option::Option::Some(status) = self.meta.status {
+            ::std::write!(f, " (HTTP {status})")?;
+        }
         if let ::std::option::Option::Some(m) = self.message() {
             ::std::write!(f, ": {m}")?;
         }

@@ -122,6 +122,9 @@ impl InternalServerException {
 impl ::std::fmt::Display for InternalServerException {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str("InternalServerException")?;
+        if let ::std::option::Option::Some(status) = self.meta.status {
+            ::std::write!(f, " (HTTP {status})")?;
+        }
         if let ::std::option::Option::Some(m) = self.message() {
             ::std::write!(f, ": {m}")?;
         }

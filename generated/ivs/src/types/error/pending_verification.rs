@@ -122,6 +122,9 @@ impl PendingVerification {
 impl ::std::fmt::Display for PendingVerification {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str("PendingVerification")?;
+        if let ::std::option::Option::Some(status) = self.meta.status {
+            ::std::write!(f, " (HTTP {status})")?;
+        }
         if let ::std::option::Option::Some(m) = self.message() {
             ::std::write!(f, ": {m}")?;
         }

@@ -122,6 +122,9 @@ impl StreamUnavailable {
 impl ::std::fmt::Display for StreamUnavailable {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str("StreamUnavailable")?;
+        if let ::std::option::Option::Some(status) = self.meta.status {
+            ::std::write!(f, " (HTTP {status})")?;
+        }
         if let ::std::option::Option::Some(m) = self.message() {
             ::std::write!(f, ": {m}")?;
         }
