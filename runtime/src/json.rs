@@ -96,14 +96,20 @@ pub fn parse_body(body: &[u8]) -> Result<Value, DeError> {
     })
 }
 
-/// The object a structure is read from.
-pub fn object(v: &Value) -> Result<&Map<String, Value>, DeError> {
-    v.as_object().ok_or_else(|| expected("an object", v))
+/// The object a structure is read from, taken apart: members are moved out, not cloned.
+pub fn object(v: Value) -> Result<Map<String, Value>, DeError> {
+    match v {
+        Value::Object(m) => Ok(m),
+        other => Err(expected("an object", &other)),
+    }
 }
 
-/// The elements of a list.
-pub fn array(v: &Value) -> Result<&Vec<Value>, DeError> {
-    v.as_array().ok_or_else(|| expected("an array", v))
+/// The elements of a list, moved out.
+pub fn array(v: Value) -> Result<Vec<Value>, DeError> {
+    match v {
+        Value::Array(a) => Ok(a),
+        other => Err(expected("an array", &other)),
+    }
 }
 
 /// A member of `obj`, with `null` read as absent.
@@ -111,31 +117,32 @@ pub fn member<'a>(obj: &'a Map<String, Value>, key: &str) -> Option<&'a Value> {
     obj.get(key).filter(|v| !v.is_null())
 }
 
-/// A string.
-pub fn string(v: &Value) -> Result<String, DeError> {
-    v.as_str()
-        .map(str::to_owned)
-        .ok_or_else(|| expected("a string", v))
+/// A string, moved out of the value.
+pub fn string(v: Value) -> Result<String, DeError> {
+    match v {
+        Value::String(s) => Ok(s),
+        other => Err(expected("a string", &other)),
+    }
 }
 
 /// A boolean.
-pub fn boolean(v: &Value) -> Result<bool, DeError> {
-    v.as_bool().ok_or_else(|| expected("a boolean", v))
+pub fn boolean(v: Value) -> Result<bool, DeError> {
+    v.as_bool().ok_or_else(|| expected("a boolean", &v))
 }
 
 /// An integer of any width, range-checked.
-pub fn integer<T: TryFrom<i64>>(v: &Value) -> Result<T, DeError> {
-    let n = v.as_i64().ok_or_else(|| match v {
+pub fn integer<T: TryFrom<i64>>(v: Value) -> Result<T, DeError> {
+    let n = v.as_i64().ok_or_else(|| match &v {
         Value::Number(n) => DeError::new(format!("expected an integer, found {n}")),
-        _ => expected("an integer", v),
+        _ => expected("an integer", &v),
     })?;
     T::try_from(n).map_err(|_| DeError::new(format!("integer {n} is out of range")))
 }
 
 /// A float; `"NaN"`, `"Infinity"` and `"-Infinity"` strings are how JSON carries those.
-pub fn double(v: &Value) -> Result<f64, DeError> {
-    match v {
-        Value::Number(n) => n.as_f64().ok_or_else(|| expected("a number", v)),
+pub fn double(v: Value) -> Result<f64, DeError> {
+    match &v {
+        Value::Number(n) => n.as_f64().ok_or_else(|| expected("a number", &v)),
         Value::String(s) => match s.as_str() {
             "NaN" => Ok(f64::NAN),
             "Infinity" => Ok(f64::INFINITY),
@@ -144,41 +151,38 @@ pub fn double(v: &Value) -> Result<f64, DeError> {
                 "expected a number, found string {s:?}"
             ))),
         },
-        _ => Err(expected("a number", v)),
+        _ => Err(expected("a number", &v)),
     }
 }
 
 /// A 32-bit float (see [`double`]).
-pub fn float(v: &Value) -> Result<f32, DeError> {
+pub fn float(v: Value) -> Result<f32, DeError> {
     // Narrowing is what the type asks for.
     double(v).map(|d| d as f32)
 }
 
 /// A big number, kept as its decimal text.
-pub fn big_number(v: &Value) -> Result<String, DeError> {
+pub fn big_number(v: Value) -> Result<String, DeError> {
     match v {
         Value::Number(n) => Ok(n.to_string()),
-        Value::String(s) => Ok(s.clone()),
-        _ => Err(expected("a number", v)),
+        Value::String(s) => Ok(s),
+        other => Err(expected("a number", &other)),
     }
 }
 
 /// A timestamp: a number is epoch seconds; a string is read in `format`, then in the other
 /// formats (services are not always consistent).
-pub fn timestamp(v: &Value, format: Format) -> Result<DateTime, DeError> {
-    match v {
+pub fn timestamp(v: Value, format: Format) -> Result<DateTime, DeError> {
+    match &v {
         Value::Number(n) => n
             .as_f64()
             .map(DateTime::from_secs_f64)
-            .ok_or_else(|| expected("a timestamp", v)),
+            .ok_or_else(|| expected("a timestamp", &v)),
         Value::String(s) => {
-            let mut formats = vec![format];
-            formats.extend(
-                [Format::DateTime, Format::EpochSeconds, Format::HttpDate]
-                    .into_iter()
-                    .filter(|f| *f != format),
-            );
             let mut first_err = None;
+            let others = [Format::DateTime, Format::EpochSeconds, Format::HttpDate];
+            let formats =
+                std::iter::once(format).chain(others.into_iter().filter(|f| *f != format));
             for f in formats {
                 match DateTime::from_str(s, f) {
                     Ok(t) => return Ok(t),
@@ -192,19 +196,19 @@ pub fn timestamp(v: &Value, format: Format) -> Result<DateTime, DeError> {
                 None => format!("invalid timestamp {s:?}"),
             }))
         }
-        _ => Err(expected("a timestamp", v)),
+        _ => Err(expected("a timestamp", &v)),
     }
 }
 
 /// A blob, base64 in JSON.
-pub fn blob(v: &Value) -> Result<Blob, DeError> {
-    let s = v.as_str().ok_or_else(|| expected("a base64 string", v))?;
+pub fn blob(v: Value) -> Result<Blob, DeError> {
+    let s = v.as_str().ok_or_else(|| expected("a base64 string", &v))?;
     Blob::from_base64(s).map_err(|e| DeError::new(e.to_string()))
 }
 
 /// A document: any JSON value.
-pub fn document(v: &Value) -> Document {
-    Document::from(v.clone())
+pub fn document(v: Value) -> Document {
+    Document::from(v)
 }
 
 /// JSON text of a float: `NaN` and infinities as strings, as restJson1 requires.
@@ -309,14 +313,14 @@ mod tests {
 
     #[test]
     fn numbers_and_specials() {
-        assert!(double(&Value::String("NaN".into())).unwrap().is_nan());
+        assert!(double(Value::String("NaN".into())).unwrap().is_nan());
         assert_eq!(
             double_value(f64::NEG_INFINITY),
             Value::String("-Infinity".into())
         );
-        assert_eq!(integer::<i32>(&Value::from(5)).unwrap(), 5);
-        assert!(integer::<i8>(&Value::from(500)).is_err());
-        assert!(integer::<i32>(&Value::from(1.5)).is_err());
+        assert_eq!(integer::<i32>(Value::from(5)).unwrap(), 5);
+        assert!(integer::<i8>(Value::from(500)).is_err());
+        assert!(integer::<i32>(Value::from(1.5)).is_err());
     }
 
     #[test]
@@ -328,7 +332,11 @@ mod tests {
             Value::String("2019-12-16T23:48:18Z".into()),
             Value::String("Mon, 16 Dec 2019 23:48:18 GMT".into()),
         ] {
-            assert_eq!(timestamp(&v, Format::EpochSeconds).unwrap(), want, "{v}");
+            assert_eq!(
+                timestamp(v.clone(), Format::EpochSeconds).unwrap(),
+                want,
+                "{v}"
+            );
         }
         assert_eq!(
             timestamp_value(&want, Format::EpochSeconds),

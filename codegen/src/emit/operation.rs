@@ -693,7 +693,7 @@ fn deserialize_response(ir: &Ir, output: &StructIr) -> TokenStream {
                 }
             }
             ty => {
-                let v = from_json(ir, ty, quote! { &value }, p.timestamp_format.as_deref());
+                let v = from_json(ir, ty, quote! { value }, p.timestamp_format.as_deref());
                 quote! {
                     if !response.body().is_empty() {
                         let value = ::ivs_runtime::json::parse_body(response.body())?;
@@ -706,7 +706,7 @@ fn deserialize_response(ir: &Ir, output: &StructIr) -> TokenStream {
         quote! {}
     } else {
         quote! {
-            let parsed = #out_name::from_json(&::ivs_runtime::json::parse_body(response.body())?)?;
+            let parsed = #out_name::from_json(::ivs_runtime::json::parse_body(response.body())?)?;
         }
     };
     let copy_body = body_members.iter().map(|m| {

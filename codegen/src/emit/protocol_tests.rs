@@ -373,7 +373,7 @@ fn value_expr(ir: &Ir, ty: &Ty, v: &Value) -> TokenStream {
             let text = v.to_string();
             let bytes = Literal::byte_string(text.as_bytes());
             quote! {
-                ::ivs_runtime::json::document(&::ivs_runtime::json::parse_body(#bytes).expect("the test's document is JSON"))
+                ::ivs_runtime::json::document(::ivs_runtime::json::parse_body(#bytes).expect("the test's document is JSON"))
             }
         }
         Ty::Enum(id) => {

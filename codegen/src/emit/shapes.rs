@@ -459,21 +459,47 @@ pub(crate) fn structure(ir: &Ir, s: &StructIr) -> TokenStream {
         } else {
             v
         };
-        quote! {
-            if let ::std::option::Option::Some(v) = ::ivs_runtime::json::member(obj, #key) {
-                builder.#f = ::std::option::Option::Some(#v.map_err(|e| e.at(#key))?);
-            }
-        }
+        (
+            key,
+            quote! { builder.#f = ::std::option::Option::Some(#v.map_err(|e| e.at(#key))?); },
+        )
     });
     let map_mut = if body_members.is_empty() {
         quote! { let map = ::ivs_runtime::json::Map::new(); }
     } else {
         quote! { let mut map = ::ivs_runtime::json::Map::new(); }
     };
-    let builder_mut = if body_members.is_empty() {
+    // One pass over the object, moving each member out; `null` is absent and unknown keys
+    // are ignored.
+    let de: Vec<_> = de.collect();
+    let read_member = if let [(key, read)] = de.as_slice() {
+        // One member: an `if`, as clippy prefers to a one-armed `match`.
+        quote! {
+            if key == #key {
+                #read
+            }
+        }
+    } else {
+        let arms = de.iter().map(|(key, read)| quote! { #key => { #read } });
+        quote! {
+            match key.as_str() {
+                #(#arms)*
+                _ => {}
+            }
+        }
+    };
+    let read_members = if body_members.is_empty() {
         quote! { let builder = #builder::default(); let _ = obj; }
     } else {
-        quote! { let mut builder = #builder::default(); }
+        quote! {
+            let mut builder = #builder::default();
+            for (key, v) in obj {
+                if v.is_null() {
+                    continue;
+                }
+                #read_member
+            }
+        }
     };
     // Operation inputs and outputs without body members never touch JSON.
     let io_without_body =
@@ -493,10 +519,9 @@ pub(crate) fn structure(ir: &Ir, s: &StructIr) -> TokenStream {
     let from_json_fn = if ir.deserialized.contains(&s.id) && !io_without_body {
         quote! {
             /// Reads the structure from its JSON object; unknown keys are ignored.
-            pub(crate) fn from_json(value: &::ivs_runtime::json::Value) -> ::std::result::Result<Self, ::ivs_runtime::json::DeError> {
+            pub(crate) fn from_json(value: ::ivs_runtime::json::Value) -> ::std::result::Result<Self, ::ivs_runtime::json::DeError> {
                 let obj = ::ivs_runtime::json::object(value)?;
-                #builder_mut
-                #(#de)*
+                #read_members
                 ::std::result::Result::Ok(builder.#lenient_call)
             }
         }
@@ -599,7 +624,7 @@ pub(crate) fn structure(ir: &Ir, s: &StructIr) -> TokenStream {
                         meta: ::ivs_runtime::error::ErrorMetadata,
                     ) -> ::std::result::Result<Self, ::ivs_runtime::json::DeError> {
                         let body = ::ivs_runtime::json::parse_body(response.body())?;
-                        let mut err = Self::from_json(&body)?;
+                        let mut err = Self::from_json(body)?;
                         err.meta = meta;
                         ::std::result::Result::Ok(err)
                     }
@@ -899,9 +924,9 @@ pub(crate) fn union(ir: &Ir, u: &UnionIr) -> TokenStream {
     let union_from_json = if ir.deserialized.contains(&u.id) {
         quote! {
             /// Reads the union from a JSON object with exactly one non-null member.
-            pub(crate) fn from_json(value: &::ivs_runtime::json::Value) -> ::std::result::Result<Self, ::ivs_runtime::json::DeError> {
+            pub(crate) fn from_json(value: ::ivs_runtime::json::Value) -> ::std::result::Result<Self, ::ivs_runtime::json::DeError> {
                 let obj = ::ivs_runtime::json::object(value)?;
-                let mut set = obj.iter().filter(|(k, v)| !v.is_null() && k.as_str() != "__type");
+                let mut set = obj.into_iter().filter(|(k, v)| !v.is_null() && k.as_str() != "__type");
                 let (key, value) = match (set.next(), set.next()) {
                     (::std::option::Option::Some(one), ::std::option::Option::None) => one,
                     (::std::option::Option::None, _) => return ::std::result::Result::Err(::ivs_runtime::json::DeError::new("a union needs exactly one member set, found none")),

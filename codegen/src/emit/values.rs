@@ -84,7 +84,8 @@ fn key_to_string(key: &Ty, k: TokenStream) -> TokenStream {
     }
 }
 
-/// A `Result<T, DeError>` expression reading `v`, an expression of type `&Value`.
+/// A `Result<T, DeError>` expression reading `v`, an expression of type `Value` that it
+/// consumes (strings, lists and maps are moved out, not cloned).
 pub(crate) fn from_json(ir: &Ir, ty: &Ty, v: TokenStream, format: Option<&str>) -> TokenStream {
     let json = quote! { ::ivs_runtime::json };
     match ty {
@@ -135,7 +136,7 @@ pub(crate) fn from_json(ir: &Ir, ty: &Ty, v: TokenStream, format: Option<&str>) 
                 quote! { .filter(|(_, item)| !item.is_null()) }
             };
             quote! {
-                #json::array(#v).and_then(|items| items.iter().enumerate()
+                #json::array(#v).and_then(|items| items.into_iter().enumerate()
                     #keep
                     .map(|(i, item)| (#elem).map_err(|e| e.at_index(i)))
                     .collect::<::std::result::Result<::std::vec::Vec<_>, _>>())
@@ -147,7 +148,7 @@ pub(crate) fn from_json(ir: &Ir, ty: &Ty, v: TokenStream, format: Option<&str>) 
                     let p = type_path(ir, id);
                     quote! { #p::from(key.as_str()) }
                 }
-                _ => quote! { ::std::clone::Clone::clone(key) },
+                _ => quote! { key },
             };
             let inner = from_json(ir, value, quote! { item }, format);
             let elem = if *sparse {
@@ -164,9 +165,12 @@ pub(crate) fn from_json(ir: &Ir, ty: &Ty, v: TokenStream, format: Option<&str>) 
                 quote! { .filter(|(_, item)| !item.is_null()) }
             };
             quote! {
-                #json::object(#v).and_then(|entries| entries.iter()
+                #json::object(#v).and_then(|entries| entries.into_iter()
                     #keep
-                    .map(|(key, item)| (#elem).map(|value| (#k, value)).map_err(|e| e.at_key(key)))
+                    .map(|(key, item)| match #elem {
+                        ::std::result::Result::Ok(value) => ::std::result::Result::Ok((#k, value)),
+                        ::std::result::Result::Err(e) => ::std::result::Result::Err(e.at_key(&key)),
+                    })
                     .collect::<::std::result::Result<::std::collections::HashMap<_, _>, _>>())
             }
         }
@@ -250,7 +254,7 @@ pub(crate) fn default_value(ir: &Ir, ty: &Ty, v: &Value) -> TokenStream {
         }
         (Ty::Document, v) => {
             let text = v.to_string();
-            quote! { ::ivs_runtime::json::document(&::ivs_runtime::json::parse_body(#text.as_bytes()).unwrap_or_default()) }
+            quote! { ::ivs_runtime::json::document(::ivs_runtime::json::parse_body(#text.as_bytes()).unwrap_or_default()) }
         }
         _ => zero(ir, ty),
     }

@@ -195,49 +195,51 @@ impl BatchGetChannelOutputBuilder {
 impl BatchGetChannelOutput {
     /// Reads the structure from its JSON object; unknown keys are ignored.
     pub(crate) fn from_json(
-        value: &::ivs_runtime::json::Value,
+        value: ::ivs_runtime::json::Value,
     ) -> ::std::result::Result<Self, ::ivs_runtime::json::DeError> {
         let obj = ::ivs_runtime::json::object(value)?;
         let mut builder = BatchGetChannelOutputBuilder::default();
-        if let ::std::option::Option::Some(v) = ::ivs_runtime::json::member(
-            obj,
-            "channels",
-        ) {
-            builder.channels = ::std::option::Option::Some(
-                ::ivs_runtime::json::array(v)
-                    .and_then(|items| {
-                        items
-                            .iter()
-                            .enumerate()
-                            .filter(|(_, item)| !item.is_null())
-                            .map(|(i, item)| {
-                                (crate::types::Channel::from_json(item))
-                                    .map_err(|e| e.at_index(i))
+        for (key, v) in obj {
+            if v.is_null() {
+                continue;
+            }
+            match key.as_str() {
+                "channels" => {
+                    builder.channels = ::std::option::Option::Some(
+                        ::ivs_runtime::json::array(v)
+                            .and_then(|items| {
+                                items
+                                    .into_iter()
+                                    .enumerate()
+                                    .filter(|(_, item)| !item.is_null())
+                                    .map(|(i, item)| {
+                                        (crate::types::Channel::from_json(item))
+                                            .map_err(|e| e.at_index(i))
+                                    })
+                                    .collect::<::std::result::Result<::std::vec::Vec<_>, _>>()
                             })
-                            .collect::<::std::result::Result<::std::vec::Vec<_>, _>>()
-                    })
-                    .map_err(|e| e.at("channels"))?,
-            );
-        }
-        if let ::std::option::Option::Some(v) = ::ivs_runtime::json::member(
-            obj,
-            "errors",
-        ) {
-            builder.errors = ::std::option::Option::Some(
-                ::ivs_runtime::json::array(v)
-                    .and_then(|items| {
-                        items
-                            .iter()
-                            .enumerate()
-                            .filter(|(_, item)| !item.is_null())
-                            .map(|(i, item)| {
-                                (crate::types::BatchError::from_json(item))
-                                    .map_err(|e| e.at_index(i))
+                            .map_err(|e| e.at("channels"))?,
+                    );
+                }
+                "errors" => {
+                    builder.errors = ::std::option::Option::Some(
+                        ::ivs_runtime::json::array(v)
+                            .and_then(|items| {
+                                items
+                                    .into_iter()
+                                    .enumerate()
+                                    .filter(|(_, item)| !item.is_null())
+                                    .map(|(i, item)| {
+                                        (crate::types::BatchError::from_json(item))
+                                            .map_err(|e| e.at_index(i))
+                                    })
+                                    .collect::<::std::result::Result<::std::vec::Vec<_>, _>>()
                             })
-                            .collect::<::std::result::Result<::std::vec::Vec<_>, _>>()
-                    })
-                    .map_err(|e| e.at("errors"))?,
-            );
+                            .map_err(|e| e.at("errors"))?,
+                    );
+                }
+                _ => {}
+            }
         }
         ::std::result::Result::Ok(builder.build())
     }
@@ -462,7 +464,7 @@ fn deserialize_output(
     let mut builder = BatchGetChannelOutputBuilder::default();
     let _ = response;
     let parsed = BatchGetChannelOutput::from_json(
-        &::ivs_runtime::json::parse_body(response.body())?,
+        ::ivs_runtime::json::parse_body(response.body())?,
     )?;
     builder.channels = parsed.channels;
     builder.errors = parsed.errors;

@@ -177,31 +177,33 @@ impl BatchStartViewerSessionRevocationOutputBuilder {
 impl BatchStartViewerSessionRevocationOutput {
     /// Reads the structure from its JSON object; unknown keys are ignored.
     pub(crate) fn from_json(
-        value: &::ivs_runtime::json::Value,
+        value: ::ivs_runtime::json::Value,
     ) -> ::std::result::Result<Self, ::ivs_runtime::json::DeError> {
         let obj = ::ivs_runtime::json::object(value)?;
         let mut builder = BatchStartViewerSessionRevocationOutputBuilder::default();
-        if let ::std::option::Option::Some(v) = ::ivs_runtime::json::member(
-            obj,
-            "errors",
-        ) {
-            builder.errors = ::std::option::Option::Some(
-                ::ivs_runtime::json::array(v)
-                    .and_then(|items| {
-                        items
-                            .iter()
-                            .enumerate()
-                            .filter(|(_, item)| !item.is_null())
-                            .map(|(i, item)| {
-                                (crate::types::BatchStartViewerSessionRevocationError::from_json(
-                                    item,
-                                ))
-                                    .map_err(|e| e.at_index(i))
-                            })
-                            .collect::<::std::result::Result<::std::vec::Vec<_>, _>>()
-                    })
-                    .map_err(|e| e.at("errors"))?,
-            );
+        for (key, v) in obj {
+            if v.is_null() {
+                continue;
+            }
+            if key == "errors" {
+                builder.errors = ::std::option::Option::Some(
+                    ::ivs_runtime::json::array(v)
+                        .and_then(|items| {
+                            items
+                                .into_iter()
+                                .enumerate()
+                                .filter(|(_, item)| !item.is_null())
+                                .map(|(i, item)| {
+                                    (crate::types::BatchStartViewerSessionRevocationError::from_json(
+                                        item,
+                                    ))
+                                        .map_err(|e| e.at_index(i))
+                                })
+                                .collect::<::std::result::Result<::std::vec::Vec<_>, _>>()
+                        })
+                        .map_err(|e| e.at("errors"))?,
+                );
+            }
         }
         ::std::result::Result::Ok(builder.build())
     }
@@ -529,7 +531,7 @@ fn deserialize_output(
     let mut builder = BatchStartViewerSessionRevocationOutputBuilder::default();
     let _ = response;
     let parsed = BatchStartViewerSessionRevocationOutput::from_json(
-        &::ivs_runtime::json::parse_body(response.body())?,
+        ::ivs_runtime::json::parse_body(response.body())?,
     )?;
     builder.errors = parsed.errors;
     ::std::result::Result::Ok(builder.build())

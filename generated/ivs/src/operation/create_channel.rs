@@ -553,25 +553,28 @@ impl CreateChannelOutputBuilder {
 impl CreateChannelOutput {
     /// Reads the structure from its JSON object; unknown keys are ignored.
     pub(crate) fn from_json(
-        value: &::ivs_runtime::json::Value,
+        value: ::ivs_runtime::json::Value,
     ) -> ::std::result::Result<Self, ::ivs_runtime::json::DeError> {
         let obj = ::ivs_runtime::json::object(value)?;
         let mut builder = CreateChannelOutputBuilder::default();
-        if let ::std::option::Option::Some(v) = ::ivs_runtime::json::member(
-            obj,
-            "channel",
-        ) {
-            builder.channel = ::std::option::Option::Some(
-                crate::types::Channel::from_json(v).map_err(|e| e.at("channel"))?,
-            );
-        }
-        if let ::std::option::Option::Some(v) = ::ivs_runtime::json::member(
-            obj,
-            "streamKey",
-        ) {
-            builder.stream_key = ::std::option::Option::Some(
-                crate::types::StreamKey::from_json(v).map_err(|e| e.at("streamKey"))?,
-            );
+        for (key, v) in obj {
+            if v.is_null() {
+                continue;
+            }
+            match key.as_str() {
+                "channel" => {
+                    builder.channel = ::std::option::Option::Some(
+                        crate::types::Channel::from_json(v).map_err(|e| e.at("channel"))?,
+                    );
+                }
+                "streamKey" => {
+                    builder.stream_key = ::std::option::Option::Some(
+                        crate::types::StreamKey::from_json(v)
+                            .map_err(|e| e.at("streamKey"))?,
+                    );
+                }
+                _ => {}
+            }
         }
         ::std::result::Result::Ok(builder.build())
     }
@@ -1107,7 +1110,7 @@ fn deserialize_output(
     let mut builder = CreateChannelOutputBuilder::default();
     let _ = response;
     let parsed = CreateChannelOutput::from_json(
-        &::ivs_runtime::json::parse_body(response.body())?,
+        ::ivs_runtime::json::parse_body(response.body())?,
     )?;
     builder.channel = parsed.channel;
     builder.stream_key = parsed.stream_key;

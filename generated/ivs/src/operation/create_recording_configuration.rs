@@ -371,18 +371,20 @@ impl CreateRecordingConfigurationOutputBuilder {
 impl CreateRecordingConfigurationOutput {
     /// Reads the structure from its JSON object; unknown keys are ignored.
     pub(crate) fn from_json(
-        value: &::ivs_runtime::json::Value,
+        value: ::ivs_runtime::json::Value,
     ) -> ::std::result::Result<Self, ::ivs_runtime::json::DeError> {
         let obj = ::ivs_runtime::json::object(value)?;
         let mut builder = CreateRecordingConfigurationOutputBuilder::default();
-        if let ::std::option::Option::Some(v) = ::ivs_runtime::json::member(
-            obj,
-            "recordingConfiguration",
-        ) {
-            builder.recording_configuration = ::std::option::Option::Some(
-                crate::types::RecordingConfiguration::from_json(v)
-                    .map_err(|e| e.at("recordingConfiguration"))?,
-            );
+        for (key, v) in obj {
+            if v.is_null() {
+                continue;
+            }
+            if key == "recordingConfiguration" {
+                builder.recording_configuration = ::std::option::Option::Some(
+                    crate::types::RecordingConfiguration::from_json(v)
+                        .map_err(|e| e.at("recordingConfiguration"))?,
+                );
+            }
         }
         ::std::result::Result::Ok(builder.build())
     }
@@ -859,7 +861,7 @@ fn deserialize_output(
     let mut builder = CreateRecordingConfigurationOutputBuilder::default();
     let _ = response;
     let parsed = CreateRecordingConfigurationOutput::from_json(
-        &::ivs_runtime::json::parse_body(response.body())?,
+        ::ivs_runtime::json::parse_body(response.body())?,
     )?;
     builder.recording_configuration = parsed.recording_configuration;
     ::std::result::Result::Ok(builder.build())

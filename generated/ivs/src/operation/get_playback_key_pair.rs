@@ -141,17 +141,20 @@ impl GetPlaybackKeyPairOutputBuilder {
 impl GetPlaybackKeyPairOutput {
     /// Reads the structure from its JSON object; unknown keys are ignored.
     pub(crate) fn from_json(
-        value: &::ivs_runtime::json::Value,
+        value: ::ivs_runtime::json::Value,
     ) -> ::std::result::Result<Self, ::ivs_runtime::json::DeError> {
         let obj = ::ivs_runtime::json::object(value)?;
         let mut builder = GetPlaybackKeyPairOutputBuilder::default();
-        if let ::std::option::Option::Some(v) = ::ivs_runtime::json::member(
-            obj,
-            "keyPair",
-        ) {
-            builder.key_pair = ::std::option::Option::Some(
-                crate::types::PlaybackKeyPair::from_json(v).map_err(|e| e.at("keyPair"))?,
-            );
+        for (key, v) in obj {
+            if v.is_null() {
+                continue;
+            }
+            if key == "keyPair" {
+                builder.key_pair = ::std::option::Option::Some(
+                    crate::types::PlaybackKeyPair::from_json(v)
+                        .map_err(|e| e.at("keyPair"))?,
+                );
+            }
         }
         ::std::result::Result::Ok(builder.build())
     }
@@ -437,7 +440,7 @@ fn deserialize_output(
     let mut builder = GetPlaybackKeyPairOutputBuilder::default();
     let _ = response;
     let parsed = GetPlaybackKeyPairOutput::from_json(
-        &::ivs_runtime::json::parse_body(response.body())?,
+        ::ivs_runtime::json::parse_body(response.body())?,
     )?;
     builder.key_pair = parsed.key_pair;
     ::std::result::Result::Ok(builder.build())

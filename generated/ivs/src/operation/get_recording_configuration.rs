@@ -149,18 +149,20 @@ impl GetRecordingConfigurationOutputBuilder {
 impl GetRecordingConfigurationOutput {
     /// Reads the structure from its JSON object; unknown keys are ignored.
     pub(crate) fn from_json(
-        value: &::ivs_runtime::json::Value,
+        value: ::ivs_runtime::json::Value,
     ) -> ::std::result::Result<Self, ::ivs_runtime::json::DeError> {
         let obj = ::ivs_runtime::json::object(value)?;
         let mut builder = GetRecordingConfigurationOutputBuilder::default();
-        if let ::std::option::Option::Some(v) = ::ivs_runtime::json::member(
-            obj,
-            "recordingConfiguration",
-        ) {
-            builder.recording_configuration = ::std::option::Option::Some(
-                crate::types::RecordingConfiguration::from_json(v)
-                    .map_err(|e| e.at("recordingConfiguration"))?,
-            );
+        for (key, v) in obj {
+            if v.is_null() {
+                continue;
+            }
+            if key == "recordingConfiguration" {
+                builder.recording_configuration = ::std::option::Option::Some(
+                    crate::types::RecordingConfiguration::from_json(v)
+                        .map_err(|e| e.at("recordingConfiguration"))?,
+                );
+            }
         }
         ::std::result::Result::Ok(builder.build())
     }
@@ -473,7 +475,7 @@ fn deserialize_output(
     let mut builder = GetRecordingConfigurationOutputBuilder::default();
     let _ = response;
     let parsed = GetRecordingConfigurationOutput::from_json(
-        &::ivs_runtime::json::parse_body(response.body())?,
+        ::ivs_runtime::json::parse_body(response.body())?,
     )?;
     builder.recording_configuration = parsed.recording_configuration;
     ::std::result::Result::Ok(builder.build())

@@ -141,17 +141,19 @@ impl GetStreamOutputBuilder {
 impl GetStreamOutput {
     /// Reads the structure from its JSON object; unknown keys are ignored.
     pub(crate) fn from_json(
-        value: &::ivs_runtime::json::Value,
+        value: ::ivs_runtime::json::Value,
     ) -> ::std::result::Result<Self, ::ivs_runtime::json::DeError> {
         let obj = ::ivs_runtime::json::object(value)?;
         let mut builder = GetStreamOutputBuilder::default();
-        if let ::std::option::Option::Some(v) = ::ivs_runtime::json::member(
-            obj,
-            "stream",
-        ) {
-            builder.stream = ::std::option::Option::Some(
-                crate::types::Stream::from_json(v).map_err(|e| e.at("stream"))?,
-            );
+        for (key, v) in obj {
+            if v.is_null() {
+                continue;
+            }
+            if key == "stream" {
+                builder.stream = ::std::option::Option::Some(
+                    crate::types::Stream::from_json(v).map_err(|e| e.at("stream"))?,
+                );
+            }
         }
         ::std::result::Result::Ok(builder.build())
     }
@@ -444,7 +446,7 @@ fn deserialize_output(
     let mut builder = GetStreamOutputBuilder::default();
     let _ = response;
     let parsed = GetStreamOutput::from_json(
-        &::ivs_runtime::json::parse_body(response.body())?,
+        ::ivs_runtime::json::parse_body(response.body())?,
     )?;
     builder.stream = parsed.stream;
     ::std::result::Result::Ok(builder.build())

@@ -139,17 +139,19 @@ impl GetStreamKeyOutputBuilder {
 impl GetStreamKeyOutput {
     /// Reads the structure from its JSON object; unknown keys are ignored.
     pub(crate) fn from_json(
-        value: &::ivs_runtime::json::Value,
+        value: ::ivs_runtime::json::Value,
     ) -> ::std::result::Result<Self, ::ivs_runtime::json::DeError> {
         let obj = ::ivs_runtime::json::object(value)?;
         let mut builder = GetStreamKeyOutputBuilder::default();
-        if let ::std::option::Option::Some(v) = ::ivs_runtime::json::member(
-            obj,
-            "streamKey",
-        ) {
-            builder.stream_key = ::std::option::Option::Some(
-                crate::types::StreamKey::from_json(v).map_err(|e| e.at("streamKey"))?,
-            );
+        for (key, v) in obj {
+            if v.is_null() {
+                continue;
+            }
+            if key == "streamKey" {
+                builder.stream_key = ::std::option::Option::Some(
+                    crate::types::StreamKey::from_json(v).map_err(|e| e.at("streamKey"))?,
+                );
+            }
         }
         ::std::result::Result::Ok(builder.build())
     }
@@ -430,7 +432,7 @@ fn deserialize_output(
     let mut builder = GetStreamKeyOutputBuilder::default();
     let _ = response;
     let parsed = GetStreamKeyOutput::from_json(
-        &::ivs_runtime::json::parse_body(response.body())?,
+        ::ivs_runtime::json::parse_body(response.body())?,
     )?;
     builder.stream_key = parsed.stream_key;
     ::std::result::Result::Ok(builder.build())

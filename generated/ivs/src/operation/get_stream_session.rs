@@ -178,18 +178,20 @@ impl GetStreamSessionOutputBuilder {
 impl GetStreamSessionOutput {
     /// Reads the structure from its JSON object; unknown keys are ignored.
     pub(crate) fn from_json(
-        value: &::ivs_runtime::json::Value,
+        value: ::ivs_runtime::json::Value,
     ) -> ::std::result::Result<Self, ::ivs_runtime::json::DeError> {
         let obj = ::ivs_runtime::json::object(value)?;
         let mut builder = GetStreamSessionOutputBuilder::default();
-        if let ::std::option::Option::Some(v) = ::ivs_runtime::json::member(
-            obj,
-            "streamSession",
-        ) {
-            builder.stream_session = ::std::option::Option::Some(
-                crate::types::StreamSession::from_json(v)
-                    .map_err(|e| e.at("streamSession"))?,
-            );
+        for (key, v) in obj {
+            if v.is_null() {
+                continue;
+            }
+            if key == "streamSession" {
+                builder.stream_session = ::std::option::Option::Some(
+                    crate::types::StreamSession::from_json(v)
+                        .map_err(|e| e.at("streamSession"))?,
+                );
+            }
         }
         ::std::result::Result::Ok(builder.build())
     }
@@ -496,7 +498,7 @@ fn deserialize_output(
     let mut builder = GetStreamSessionOutputBuilder::default();
     let _ = response;
     let parsed = GetStreamSessionOutput::from_json(
-        &::ivs_runtime::json::parse_body(response.body())?,
+        ::ivs_runtime::json::parse_body(response.body())?,
     )?;
     builder.stream_session = parsed.stream_session;
     ::std::result::Result::Ok(builder.build())

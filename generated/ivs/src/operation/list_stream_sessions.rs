@@ -257,37 +257,39 @@ impl ListStreamSessionsOutputBuilder {
 impl ListStreamSessionsOutput {
     /// Reads the structure from its JSON object; unknown keys are ignored.
     pub(crate) fn from_json(
-        value: &::ivs_runtime::json::Value,
+        value: ::ivs_runtime::json::Value,
     ) -> ::std::result::Result<Self, ::ivs_runtime::json::DeError> {
         let obj = ::ivs_runtime::json::object(value)?;
         let mut builder = ListStreamSessionsOutputBuilder::default();
-        if let ::std::option::Option::Some(v) = ::ivs_runtime::json::member(
-            obj,
-            "streamSessions",
-        ) {
-            builder.stream_sessions = ::std::option::Option::Some(
-                ::ivs_runtime::json::array(v)
-                    .and_then(|items| {
-                        items
-                            .iter()
-                            .enumerate()
-                            .filter(|(_, item)| !item.is_null())
-                            .map(|(i, item)| {
-                                (crate::types::StreamSessionSummary::from_json(item))
-                                    .map_err(|e| e.at_index(i))
+        for (key, v) in obj {
+            if v.is_null() {
+                continue;
+            }
+            match key.as_str() {
+                "streamSessions" => {
+                    builder.stream_sessions = ::std::option::Option::Some(
+                        ::ivs_runtime::json::array(v)
+                            .and_then(|items| {
+                                items
+                                    .into_iter()
+                                    .enumerate()
+                                    .filter(|(_, item)| !item.is_null())
+                                    .map(|(i, item)| {
+                                        (crate::types::StreamSessionSummary::from_json(item))
+                                            .map_err(|e| e.at_index(i))
+                                    })
+                                    .collect::<::std::result::Result<::std::vec::Vec<_>, _>>()
                             })
-                            .collect::<::std::result::Result<::std::vec::Vec<_>, _>>()
-                    })
-                    .map_err(|e| e.at("streamSessions"))?,
-            );
-        }
-        if let ::std::option::Option::Some(v) = ::ivs_runtime::json::member(
-            obj,
-            "nextToken",
-        ) {
-            builder.next_token = ::std::option::Option::Some(
-                ::ivs_runtime::json::string(v).map_err(|e| e.at("nextToken"))?,
-            );
+                            .map_err(|e| e.at("streamSessions"))?,
+                    );
+                }
+                "nextToken" => {
+                    builder.next_token = ::std::option::Option::Some(
+                        ::ivs_runtime::json::string(v).map_err(|e| e.at("nextToken"))?,
+                    );
+                }
+                _ => {}
+            }
         }
         ::std::result::Result::Ok(builder.build_lenient())
     }
@@ -697,7 +699,7 @@ fn deserialize_output(
     let mut builder = ListStreamSessionsOutputBuilder::default();
     let _ = response;
     let parsed = ListStreamSessionsOutput::from_json(
-        &::ivs_runtime::json::parse_body(response.body())?,
+        ::ivs_runtime::json::parse_body(response.body())?,
     )?;
     builder.stream_sessions = ::std::option::Option::Some(parsed.stream_sessions);
     builder.next_token = parsed.next_token;

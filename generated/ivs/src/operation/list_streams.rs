@@ -251,37 +251,39 @@ impl ListStreamsOutputBuilder {
 impl ListStreamsOutput {
     /// Reads the structure from its JSON object; unknown keys are ignored.
     pub(crate) fn from_json(
-        value: &::ivs_runtime::json::Value,
+        value: ::ivs_runtime::json::Value,
     ) -> ::std::result::Result<Self, ::ivs_runtime::json::DeError> {
         let obj = ::ivs_runtime::json::object(value)?;
         let mut builder = ListStreamsOutputBuilder::default();
-        if let ::std::option::Option::Some(v) = ::ivs_runtime::json::member(
-            obj,
-            "streams",
-        ) {
-            builder.streams = ::std::option::Option::Some(
-                ::ivs_runtime::json::array(v)
-                    .and_then(|items| {
-                        items
-                            .iter()
-                            .enumerate()
-                            .filter(|(_, item)| !item.is_null())
-                            .map(|(i, item)| {
-                                (crate::types::StreamSummary::from_json(item))
-                                    .map_err(|e| e.at_index(i))
+        for (key, v) in obj {
+            if v.is_null() {
+                continue;
+            }
+            match key.as_str() {
+                "streams" => {
+                    builder.streams = ::std::option::Option::Some(
+                        ::ivs_runtime::json::array(v)
+                            .and_then(|items| {
+                                items
+                                    .into_iter()
+                                    .enumerate()
+                                    .filter(|(_, item)| !item.is_null())
+                                    .map(|(i, item)| {
+                                        (crate::types::StreamSummary::from_json(item))
+                                            .map_err(|e| e.at_index(i))
+                                    })
+                                    .collect::<::std::result::Result<::std::vec::Vec<_>, _>>()
                             })
-                            .collect::<::std::result::Result<::std::vec::Vec<_>, _>>()
-                    })
-                    .map_err(|e| e.at("streams"))?,
-            );
-        }
-        if let ::std::option::Option::Some(v) = ::ivs_runtime::json::member(
-            obj,
-            "nextToken",
-        ) {
-            builder.next_token = ::std::option::Option::Some(
-                ::ivs_runtime::json::string(v).map_err(|e| e.at("nextToken"))?,
-            );
+                            .map_err(|e| e.at("streams"))?,
+                    );
+                }
+                "nextToken" => {
+                    builder.next_token = ::std::option::Option::Some(
+                        ::ivs_runtime::json::string(v).map_err(|e| e.at("nextToken"))?,
+                    );
+                }
+                _ => {}
+            }
         }
         ::std::result::Result::Ok(builder.build_lenient())
     }
@@ -658,7 +660,7 @@ fn deserialize_output(
     let mut builder = ListStreamsOutputBuilder::default();
     let _ = response;
     let parsed = ListStreamsOutput::from_json(
-        &::ivs_runtime::json::parse_body(response.body())?,
+        ::ivs_runtime::json::parse_body(response.body())?,
     )?;
     builder.streams = ::std::option::Option::Some(parsed.streams);
     builder.next_token = parsed.next_token;

@@ -162,31 +162,36 @@ impl ListTagsForResourceOutputBuilder {
 impl ListTagsForResourceOutput {
     /// Reads the structure from its JSON object; unknown keys are ignored.
     pub(crate) fn from_json(
-        value: &::ivs_runtime::json::Value,
+        value: ::ivs_runtime::json::Value,
     ) -> ::std::result::Result<Self, ::ivs_runtime::json::DeError> {
         let obj = ::ivs_runtime::json::object(value)?;
         let mut builder = ListTagsForResourceOutputBuilder::default();
-        if let ::std::option::Option::Some(v) = ::ivs_runtime::json::member(
-            obj,
-            "tags",
-        ) {
-            builder.tags = ::std::option::Option::Some(
-                ::ivs_runtime::json::object(v)
-                    .and_then(|entries| {
-                        entries
-                            .iter()
-                            .filter(|(_, item)| !item.is_null())
-                            .map(|(key, item)| {
-                                (::ivs_runtime::json::string(item))
-                                    .map(|value| (::std::clone::Clone::clone(key), value))
-                                    .map_err(|e| e.at_key(key))
-                            })
-                            .collect::<
-                                ::std::result::Result<::std::collections::HashMap<_, _>, _>,
-                            >()
-                    })
-                    .map_err(|e| e.at("tags"))?,
-            );
+        for (key, v) in obj {
+            if v.is_null() {
+                continue;
+            }
+            if key == "tags" {
+                builder.tags = ::std::option::Option::Some(
+                    ::ivs_runtime::json::object(v)
+                        .and_then(|entries| {
+                            entries
+                                .into_iter()
+                                .filter(|(_, item)| !item.is_null())
+                                .map(|(key, item)| match ::ivs_runtime::json::string(item) {
+                                    ::std::result::Result::Ok(value) => {
+                                        ::std::result::Result::Ok((key, value))
+                                    }
+                                    ::std::result::Result::Err(e) => {
+                                        ::std::result::Result::Err(e.at_key(&key))
+                                    }
+                                })
+                                .collect::<
+                                    ::std::result::Result<::std::collections::HashMap<_, _>, _>,
+                                >()
+                        })
+                        .map_err(|e| e.at("tags"))?,
+                );
+            }
         }
         ::std::result::Result::Ok(builder.build_lenient())
     }
@@ -481,7 +486,7 @@ fn deserialize_output(
     let mut builder = ListTagsForResourceOutputBuilder::default();
     let _ = response;
     let parsed = ListTagsForResourceOutput::from_json(
-        &::ivs_runtime::json::parse_body(response.body())?,
+        ::ivs_runtime::json::parse_body(response.body())?,
     )?;
     builder.tags = ::std::option::Option::Some(parsed.tags);
     ::std::result::Result::Ok(builder.build_lenient())

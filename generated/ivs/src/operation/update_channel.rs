@@ -495,17 +495,19 @@ impl UpdateChannelOutputBuilder {
 impl UpdateChannelOutput {
     /// Reads the structure from its JSON object; unknown keys are ignored.
     pub(crate) fn from_json(
-        value: &::ivs_runtime::json::Value,
+        value: ::ivs_runtime::json::Value,
     ) -> ::std::result::Result<Self, ::ivs_runtime::json::DeError> {
         let obj = ::ivs_runtime::json::object(value)?;
         let mut builder = UpdateChannelOutputBuilder::default();
-        if let ::std::option::Option::Some(v) = ::ivs_runtime::json::member(
-            obj,
-            "channel",
-        ) {
-            builder.channel = ::std::option::Option::Some(
-                crate::types::Channel::from_json(v).map_err(|e| e.at("channel"))?,
-            );
+        for (key, v) in obj {
+            if v.is_null() {
+                continue;
+            }
+            if key == "channel" {
+                builder.channel = ::std::option::Option::Some(
+                    crate::types::Channel::from_json(v).map_err(|e| e.at("channel"))?,
+                );
+            }
         }
         ::std::result::Result::Ok(builder.build())
     }
@@ -1035,7 +1037,7 @@ fn deserialize_output(
     let mut builder = UpdateChannelOutputBuilder::default();
     let _ = response;
     let parsed = UpdateChannelOutput::from_json(
-        &::ivs_runtime::json::parse_body(response.body())?,
+        ::ivs_runtime::json::parse_body(response.body())?,
     )?;
     builder.channel = parsed.channel;
     ::std::result::Result::Ok(builder.build())

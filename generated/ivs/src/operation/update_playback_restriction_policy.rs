@@ -323,18 +323,20 @@ impl UpdatePlaybackRestrictionPolicyOutputBuilder {
 impl UpdatePlaybackRestrictionPolicyOutput {
     /// Reads the structure from its JSON object; unknown keys are ignored.
     pub(crate) fn from_json(
-        value: &::ivs_runtime::json::Value,
+        value: ::ivs_runtime::json::Value,
     ) -> ::std::result::Result<Self, ::ivs_runtime::json::DeError> {
         let obj = ::ivs_runtime::json::object(value)?;
         let mut builder = UpdatePlaybackRestrictionPolicyOutputBuilder::default();
-        if let ::std::option::Option::Some(v) = ::ivs_runtime::json::member(
-            obj,
-            "playbackRestrictionPolicy",
-        ) {
-            builder.playback_restriction_policy = ::std::option::Option::Some(
-                crate::types::PlaybackRestrictionPolicy::from_json(v)
-                    .map_err(|e| e.at("playbackRestrictionPolicy"))?,
-            );
+        for (key, v) in obj {
+            if v.is_null() {
+                continue;
+            }
+            if key == "playbackRestrictionPolicy" {
+                builder.playback_restriction_policy = ::std::option::Option::Some(
+                    crate::types::PlaybackRestrictionPolicy::from_json(v)
+                        .map_err(|e| e.at("playbackRestrictionPolicy"))?,
+                );
+            }
         }
         ::std::result::Result::Ok(builder.build())
     }
@@ -763,7 +765,7 @@ fn deserialize_output(
     let mut builder = UpdatePlaybackRestrictionPolicyOutputBuilder::default();
     let _ = response;
     let parsed = UpdatePlaybackRestrictionPolicyOutput::from_json(
-        &::ivs_runtime::json::parse_body(response.body())?,
+        ::ivs_runtime::json::parse_body(response.body())?,
     )?;
     builder.playback_restriction_policy = parsed.playback_restriction_policy;
     ::std::result::Result::Ok(builder.build())

@@ -165,50 +165,45 @@ impl AudioConfigurationBuilder {
 impl AudioConfiguration {
     /// Reads the structure from its JSON object; unknown keys are ignored.
     pub(crate) fn from_json(
-        value: &::ivs_runtime::json::Value,
+        value: ::ivs_runtime::json::Value,
     ) -> ::std::result::Result<Self, ::ivs_runtime::json::DeError> {
         let obj = ::ivs_runtime::json::object(value)?;
         let mut builder = AudioConfigurationBuilder::default();
-        if let ::std::option::Option::Some(v) = ::ivs_runtime::json::member(
-            obj,
-            "codec",
-        ) {
-            builder.codec = ::std::option::Option::Some(
-                ::ivs_runtime::json::string(v).map_err(|e| e.at("codec"))?,
-            );
-        }
-        if let ::std::option::Option::Some(v) = ::ivs_runtime::json::member(
-            obj,
-            "targetBitrate",
-        ) {
-            builder.target_bitrate = ::std::option::Option::Some(
-                ::ivs_runtime::json::integer::<i64>(v)
-                    .map_err(|e| e.at("targetBitrate"))?,
-            );
-        }
-        if let ::std::option::Option::Some(v) = ::ivs_runtime::json::member(
-            obj,
-            "sampleRate",
-        ) {
-            builder.sample_rate = ::std::option::Option::Some(
-                ::ivs_runtime::json::integer::<i64>(v).map_err(|e| e.at("sampleRate"))?,
-            );
-        }
-        if let ::std::option::Option::Some(v) = ::ivs_runtime::json::member(
-            obj,
-            "channels",
-        ) {
-            builder.channels = ::std::option::Option::Some(
-                ::ivs_runtime::json::integer::<i64>(v).map_err(|e| e.at("channels"))?,
-            );
-        }
-        if let ::std::option::Option::Some(v) = ::ivs_runtime::json::member(
-            obj,
-            "track",
-        ) {
-            builder.track = ::std::option::Option::Some(
-                ::ivs_runtime::json::string(v).map_err(|e| e.at("track"))?,
-            );
+        for (key, v) in obj {
+            if v.is_null() {
+                continue;
+            }
+            match key.as_str() {
+                "codec" => {
+                    builder.codec = ::std::option::Option::Some(
+                        ::ivs_runtime::json::string(v).map_err(|e| e.at("codec"))?,
+                    );
+                }
+                "targetBitrate" => {
+                    builder.target_bitrate = ::std::option::Option::Some(
+                        ::ivs_runtime::json::integer::<i64>(v)
+                            .map_err(|e| e.at("targetBitrate"))?,
+                    );
+                }
+                "sampleRate" => {
+                    builder.sample_rate = ::std::option::Option::Some(
+                        ::ivs_runtime::json::integer::<i64>(v)
+                            .map_err(|e| e.at("sampleRate"))?,
+                    );
+                }
+                "channels" => {
+                    builder.channels = ::std::option::Option::Some(
+                        ::ivs_runtime::json::integer::<i64>(v)
+                            .map_err(|e| e.at("channels"))?,
+                    );
+                }
+                "track" => {
+                    builder.track = ::std::option::Option::Some(
+                        ::ivs_runtime::json::string(v).map_err(|e| e.at("track"))?,
+                    );
+                }
+                _ => {}
+            }
         }
         ::std::result::Result::Ok(builder.build())
     }

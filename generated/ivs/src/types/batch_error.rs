@@ -122,30 +122,32 @@ impl BatchErrorBuilder {
 impl BatchError {
     /// Reads the structure from its JSON object; unknown keys are ignored.
     pub(crate) fn from_json(
-        value: &::ivs_runtime::json::Value,
+        value: ::ivs_runtime::json::Value,
     ) -> ::std::result::Result<Self, ::ivs_runtime::json::DeError> {
         let obj = ::ivs_runtime::json::object(value)?;
         let mut builder = BatchErrorBuilder::default();
-        if let ::std::option::Option::Some(v) = ::ivs_runtime::json::member(obj, "arn") {
-            builder.arn = ::std::option::Option::Some(
-                ::ivs_runtime::json::string(v).map_err(|e| e.at("arn"))?,
-            );
-        }
-        if let ::std::option::Option::Some(v) = ::ivs_runtime::json::member(
-            obj,
-            "code",
-        ) {
-            builder.code_value = ::std::option::Option::Some(
-                ::ivs_runtime::json::string(v).map_err(|e| e.at("code"))?,
-            );
-        }
-        if let ::std::option::Option::Some(v) = ::ivs_runtime::json::member(
-            obj,
-            "message",
-        ) {
-            builder.message_value = ::std::option::Option::Some(
-                ::ivs_runtime::json::string(v).map_err(|e| e.at("message"))?,
-            );
+        for (key, v) in obj {
+            if v.is_null() {
+                continue;
+            }
+            match key.as_str() {
+                "arn" => {
+                    builder.arn = ::std::option::Option::Some(
+                        ::ivs_runtime::json::string(v).map_err(|e| e.at("arn"))?,
+                    );
+                }
+                "code" => {
+                    builder.code_value = ::std::option::Option::Some(
+                        ::ivs_runtime::json::string(v).map_err(|e| e.at("code"))?,
+                    );
+                }
+                "message" => {
+                    builder.message_value = ::std::option::Option::Some(
+                        ::ivs_runtime::json::string(v).map_err(|e| e.at("message"))?,
+                    );
+                }
+                _ => {}
+            }
         }
         ::std::result::Result::Ok(builder.build())
     }

@@ -178,41 +178,37 @@ impl BatchStartViewerSessionRevocationErrorBuilder {
 impl BatchStartViewerSessionRevocationError {
     /// Reads the structure from its JSON object; unknown keys are ignored.
     pub(crate) fn from_json(
-        value: &::ivs_runtime::json::Value,
+        value: ::ivs_runtime::json::Value,
     ) -> ::std::result::Result<Self, ::ivs_runtime::json::DeError> {
         let obj = ::ivs_runtime::json::object(value)?;
         let mut builder = BatchStartViewerSessionRevocationErrorBuilder::default();
-        if let ::std::option::Option::Some(v) = ::ivs_runtime::json::member(
-            obj,
-            "channelArn",
-        ) {
-            builder.channel_arn = ::std::option::Option::Some(
-                ::ivs_runtime::json::string(v).map_err(|e| e.at("channelArn"))?,
-            );
-        }
-        if let ::std::option::Option::Some(v) = ::ivs_runtime::json::member(
-            obj,
-            "viewerId",
-        ) {
-            builder.viewer_id = ::std::option::Option::Some(
-                ::ivs_runtime::json::string(v).map_err(|e| e.at("viewerId"))?,
-            );
-        }
-        if let ::std::option::Option::Some(v) = ::ivs_runtime::json::member(
-            obj,
-            "code",
-        ) {
-            builder.code_value = ::std::option::Option::Some(
-                ::ivs_runtime::json::string(v).map_err(|e| e.at("code"))?,
-            );
-        }
-        if let ::std::option::Option::Some(v) = ::ivs_runtime::json::member(
-            obj,
-            "message",
-        ) {
-            builder.message_value = ::std::option::Option::Some(
-                ::ivs_runtime::json::string(v).map_err(|e| e.at("message"))?,
-            );
+        for (key, v) in obj {
+            if v.is_null() {
+                continue;
+            }
+            match key.as_str() {
+                "channelArn" => {
+                    builder.channel_arn = ::std::option::Option::Some(
+                        ::ivs_runtime::json::string(v).map_err(|e| e.at("channelArn"))?,
+                    );
+                }
+                "viewerId" => {
+                    builder.viewer_id = ::std::option::Option::Some(
+                        ::ivs_runtime::json::string(v).map_err(|e| e.at("viewerId"))?,
+                    );
+                }
+                "code" => {
+                    builder.code_value = ::std::option::Option::Some(
+                        ::ivs_runtime::json::string(v).map_err(|e| e.at("code"))?,
+                    );
+                }
+                "message" => {
+                    builder.message_value = ::std::option::Option::Some(
+                        ::ivs_runtime::json::string(v).map_err(|e| e.at("message"))?,
+                    );
+                }
+                _ => {}
+            }
         }
         ::std::result::Result::Ok(builder.build_lenient())
     }

@@ -495,148 +495,122 @@ impl ChannelBuilder {
 impl Channel {
     /// Reads the structure from its JSON object; unknown keys are ignored.
     pub(crate) fn from_json(
-        value: &::ivs_runtime::json::Value,
+        value: ::ivs_runtime::json::Value,
     ) -> ::std::result::Result<Self, ::ivs_runtime::json::DeError> {
         let obj = ::ivs_runtime::json::object(value)?;
         let mut builder = ChannelBuilder::default();
-        if let ::std::option::Option::Some(v) = ::ivs_runtime::json::member(obj, "arn") {
-            builder.arn = ::std::option::Option::Some(
-                ::ivs_runtime::json::string(v).map_err(|e| e.at("arn"))?,
-            );
-        }
-        if let ::std::option::Option::Some(v) = ::ivs_runtime::json::member(
-            obj,
-            "name",
-        ) {
-            builder.name = ::std::option::Option::Some(
-                ::ivs_runtime::json::string(v).map_err(|e| e.at("name"))?,
-            );
-        }
-        if let ::std::option::Option::Some(v) = ::ivs_runtime::json::member(
-            obj,
-            "latencyMode",
-        ) {
-            builder.latency_mode = ::std::option::Option::Some(
-                ::ivs_runtime::json::string(v)
-                    .map(|s| crate::types::ChannelLatencyMode::from(s.as_str()))
-                    .map_err(|e| e.at("latencyMode"))?,
-            );
-        }
-        if let ::std::option::Option::Some(v) = ::ivs_runtime::json::member(
-            obj,
-            "type",
-        ) {
-            builder.r#type = ::std::option::Option::Some(
-                ::ivs_runtime::json::string(v)
-                    .map(|s| crate::types::ChannelType::from(s.as_str()))
-                    .map_err(|e| e.at("type"))?,
-            );
-        }
-        if let ::std::option::Option::Some(v) = ::ivs_runtime::json::member(
-            obj,
-            "recordingConfigurationArn",
-        ) {
-            builder.recording_configuration_arn = ::std::option::Option::Some(
-                ::ivs_runtime::json::string(v)
-                    .map_err(|e| e.at("recordingConfigurationArn"))?,
-            );
-        }
-        if let ::std::option::Option::Some(v) = ::ivs_runtime::json::member(
-            obj,
-            "ingestEndpoint",
-        ) {
-            builder.ingest_endpoint = ::std::option::Option::Some(
-                ::ivs_runtime::json::string(v).map_err(|e| e.at("ingestEndpoint"))?,
-            );
-        }
-        if let ::std::option::Option::Some(v) = ::ivs_runtime::json::member(
-            obj,
-            "playbackUrl",
-        ) {
-            builder.playback_url = ::std::option::Option::Some(
-                ::ivs_runtime::json::string(v).map_err(|e| e.at("playbackUrl"))?,
-            );
-        }
-        if let ::std::option::Option::Some(v) = ::ivs_runtime::json::member(
-            obj,
-            "authorized",
-        ) {
-            builder.authorized = ::std::option::Option::Some(
-                ::ivs_runtime::json::boolean(v).map_err(|e| e.at("authorized"))?,
-            );
-        }
-        if let ::std::option::Option::Some(v) = ::ivs_runtime::json::member(
-            obj,
-            "tags",
-        ) {
-            builder.tags = ::std::option::Option::Some(
-                ::ivs_runtime::json::object(v)
-                    .and_then(|entries| {
-                        entries
-                            .iter()
-                            .filter(|(_, item)| !item.is_null())
-                            .map(|(key, item)| {
-                                (::ivs_runtime::json::string(item))
-                                    .map(|value| (::std::clone::Clone::clone(key), value))
-                                    .map_err(|e| e.at_key(key))
+        for (key, v) in obj {
+            if v.is_null() {
+                continue;
+            }
+            match key.as_str() {
+                "arn" => {
+                    builder.arn = ::std::option::Option::Some(
+                        ::ivs_runtime::json::string(v).map_err(|e| e.at("arn"))?,
+                    );
+                }
+                "name" => {
+                    builder.name = ::std::option::Option::Some(
+                        ::ivs_runtime::json::string(v).map_err(|e| e.at("name"))?,
+                    );
+                }
+                "latencyMode" => {
+                    builder.latency_mode = ::std::option::Option::Some(
+                        ::ivs_runtime::json::string(v)
+                            .map(|s| crate::types::ChannelLatencyMode::from(s.as_str()))
+                            .map_err(|e| e.at("latencyMode"))?,
+                    );
+                }
+                "type" => {
+                    builder.r#type = ::std::option::Option::Some(
+                        ::ivs_runtime::json::string(v)
+                            .map(|s| crate::types::ChannelType::from(s.as_str()))
+                            .map_err(|e| e.at("type"))?,
+                    );
+                }
+                "recordingConfigurationArn" => {
+                    builder.recording_configuration_arn = ::std::option::Option::Some(
+                        ::ivs_runtime::json::string(v)
+                            .map_err(|e| e.at("recordingConfigurationArn"))?,
+                    );
+                }
+                "ingestEndpoint" => {
+                    builder.ingest_endpoint = ::std::option::Option::Some(
+                        ::ivs_runtime::json::string(v)
+                            .map_err(|e| e.at("ingestEndpoint"))?,
+                    );
+                }
+                "playbackUrl" => {
+                    builder.playback_url = ::std::option::Option::Some(
+                        ::ivs_runtime::json::string(v).map_err(|e| e.at("playbackUrl"))?,
+                    );
+                }
+                "authorized" => {
+                    builder.authorized = ::std::option::Option::Some(
+                        ::ivs_runtime::json::boolean(v).map_err(|e| e.at("authorized"))?,
+                    );
+                }
+                "tags" => {
+                    builder.tags = ::std::option::Option::Some(
+                        ::ivs_runtime::json::object(v)
+                            .and_then(|entries| {
+                                entries
+                                    .into_iter()
+                                    .filter(|(_, item)| !item.is_null())
+                                    .map(|(key, item)| match ::ivs_runtime::json::string(item) {
+                                        ::std::result::Result::Ok(value) => {
+                                            ::std::result::Result::Ok((key, value))
+                                        }
+                                        ::std::result::Result::Err(e) => {
+                                            ::std::result::Result::Err(e.at_key(&key))
+                                        }
+                                    })
+                                    .collect::<
+                                        ::std::result::Result<::std::collections::HashMap<_, _>, _>,
+                                    >()
                             })
-                            .collect::<
-                                ::std::result::Result<::std::collections::HashMap<_, _>, _>,
-                            >()
-                    })
-                    .map_err(|e| e.at("tags"))?,
-            );
-        }
-        if let ::std::option::Option::Some(v) = ::ivs_runtime::json::member(
-            obj,
-            "insecureIngest",
-        ) {
-            builder.insecure_ingest = ::std::option::Option::Some(
-                ::ivs_runtime::json::boolean(v).map_err(|e| e.at("insecureIngest"))?,
-            );
-        }
-        if let ::std::option::Option::Some(v) = ::ivs_runtime::json::member(
-            obj,
-            "preset",
-        ) {
-            builder.preset = ::std::option::Option::Some(
-                ::ivs_runtime::json::string(v)
-                    .map(|s| crate::types::TranscodePreset::from(s.as_str()))
-                    .map_err(|e| e.at("preset"))?,
-            );
-        }
-        if let ::std::option::Option::Some(v) = ::ivs_runtime::json::member(obj, "srt") {
-            builder.srt = ::std::option::Option::Some(
-                crate::types::Srt::from_json(v).map_err(|e| e.at("srt"))?,
-            );
-        }
-        if let ::std::option::Option::Some(v) = ::ivs_runtime::json::member(
-            obj,
-            "playbackRestrictionPolicyArn",
-        ) {
-            builder.playback_restriction_policy_arn = ::std::option::Option::Some(
-                ::ivs_runtime::json::string(v)
-                    .map_err(|e| e.at("playbackRestrictionPolicyArn"))?,
-            );
-        }
-        if let ::std::option::Option::Some(v) = ::ivs_runtime::json::member(
-            obj,
-            "multitrackInputConfiguration",
-        ) {
-            builder.multitrack_input_configuration = ::std::option::Option::Some(
-                crate::types::MultitrackInputConfiguration::from_json(v)
-                    .map_err(|e| e.at("multitrackInputConfiguration"))?,
-            );
-        }
-        if let ::std::option::Option::Some(v) = ::ivs_runtime::json::member(
-            obj,
-            "containerFormat",
-        ) {
-            builder.container_format = ::std::option::Option::Some(
-                ::ivs_runtime::json::string(v)
-                    .map(|s| crate::types::ContainerFormat::from(s.as_str()))
-                    .map_err(|e| e.at("containerFormat"))?,
-            );
+                            .map_err(|e| e.at("tags"))?,
+                    );
+                }
+                "insecureIngest" => {
+                    builder.insecure_ingest = ::std::option::Option::Some(
+                        ::ivs_runtime::json::boolean(v)
+                            .map_err(|e| e.at("insecureIngest"))?,
+                    );
+                }
+                "preset" => {
+                    builder.preset = ::std::option::Option::Some(
+                        ::ivs_runtime::json::string(v)
+                            .map(|s| crate::types::TranscodePreset::from(s.as_str()))
+                            .map_err(|e| e.at("preset"))?,
+                    );
+                }
+                "srt" => {
+                    builder.srt = ::std::option::Option::Some(
+                        crate::types::Srt::from_json(v).map_err(|e| e.at("srt"))?,
+                    );
+                }
+                "playbackRestrictionPolicyArn" => {
+                    builder.playback_restriction_policy_arn = ::std::option::Option::Some(
+                        ::ivs_runtime::json::string(v)
+                            .map_err(|e| e.at("playbackRestrictionPolicyArn"))?,
+                    );
+                }
+                "multitrackInputConfiguration" => {
+                    builder.multitrack_input_configuration = ::std::option::Option::Some(
+                        crate::types::MultitrackInputConfiguration::from_json(v)
+                            .map_err(|e| e.at("multitrackInputConfiguration"))?,
+                    );
+                }
+                "containerFormat" => {
+                    builder.container_format = ::std::option::Option::Some(
+                        ::ivs_runtime::json::string(v)
+                            .map(|s| crate::types::ContainerFormat::from(s.as_str()))
+                            .map_err(|e| e.at("containerFormat"))?,
+                    );
+                }
+                _ => {}
+            }
         }
         ::std::result::Result::Ok(builder.build())
     }

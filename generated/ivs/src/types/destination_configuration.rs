@@ -76,15 +76,20 @@ impl DestinationConfiguration {
     }
     /// Reads the structure from its JSON object; unknown keys are ignored.
     pub(crate) fn from_json(
-        value: &::ivs_runtime::json::Value,
+        value: ::ivs_runtime::json::Value,
     ) -> ::std::result::Result<Self, ::ivs_runtime::json::DeError> {
         let obj = ::ivs_runtime::json::object(value)?;
         let mut builder = DestinationConfigurationBuilder::default();
-        if let ::std::option::Option::Some(v) = ::ivs_runtime::json::member(obj, "s3") {
-            builder.s3 = ::std::option::Option::Some(
-                crate::types::S3DestinationConfiguration::from_json(v)
-                    .map_err(|e| e.at("s3"))?,
-            );
+        for (key, v) in obj {
+            if v.is_null() {
+                continue;
+            }
+            if key == "s3" {
+                builder.s3 = ::std::option::Option::Some(
+                    crate::types::S3DestinationConfiguration::from_json(v)
+                        .map_err(|e| e.at("s3"))?,
+                );
+            }
         }
         ::std::result::Result::Ok(builder.build())
     }

@@ -95,27 +95,29 @@ impl IngestConfigurationBuilder {
 impl IngestConfiguration {
     /// Reads the structure from its JSON object; unknown keys are ignored.
     pub(crate) fn from_json(
-        value: &::ivs_runtime::json::Value,
+        value: ::ivs_runtime::json::Value,
     ) -> ::std::result::Result<Self, ::ivs_runtime::json::DeError> {
         let obj = ::ivs_runtime::json::object(value)?;
         let mut builder = IngestConfigurationBuilder::default();
-        if let ::std::option::Option::Some(v) = ::ivs_runtime::json::member(
-            obj,
-            "video",
-        ) {
-            builder.video = ::std::option::Option::Some(
-                crate::types::VideoConfiguration::from_json(v)
-                    .map_err(|e| e.at("video"))?,
-            );
-        }
-        if let ::std::option::Option::Some(v) = ::ivs_runtime::json::member(
-            obj,
-            "audio",
-        ) {
-            builder.audio = ::std::option::Option::Some(
-                crate::types::AudioConfiguration::from_json(v)
-                    .map_err(|e| e.at("audio"))?,
-            );
+        for (key, v) in obj {
+            if v.is_null() {
+                continue;
+            }
+            match key.as_str() {
+                "video" => {
+                    builder.video = ::std::option::Option::Some(
+                        crate::types::VideoConfiguration::from_json(v)
+                            .map_err(|e| e.at("video"))?,
+                    );
+                }
+                "audio" => {
+                    builder.audio = ::std::option::Option::Some(
+                        crate::types::AudioConfiguration::from_json(v)
+                            .map_err(|e| e.at("audio"))?,
+                    );
+                }
+                _ => {}
+            }
         }
         ::std::result::Result::Ok(builder.build())
     }

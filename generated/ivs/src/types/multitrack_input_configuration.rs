@@ -146,37 +146,38 @@ impl MultitrackInputConfiguration {
     }
     /// Reads the structure from its JSON object; unknown keys are ignored.
     pub(crate) fn from_json(
-        value: &::ivs_runtime::json::Value,
+        value: ::ivs_runtime::json::Value,
     ) -> ::std::result::Result<Self, ::ivs_runtime::json::DeError> {
         let obj = ::ivs_runtime::json::object(value)?;
         let mut builder = MultitrackInputConfigurationBuilder::default();
-        if let ::std::option::Option::Some(v) = ::ivs_runtime::json::member(
-            obj,
-            "enabled",
-        ) {
-            builder.enabled = ::std::option::Option::Some(
-                ::ivs_runtime::json::boolean(v).map_err(|e| e.at("enabled"))?,
-            );
-        }
-        if let ::std::option::Option::Some(v) = ::ivs_runtime::json::member(
-            obj,
-            "policy",
-        ) {
-            builder.policy = ::std::option::Option::Some(
-                ::ivs_runtime::json::string(v)
-                    .map(|s| crate::types::MultitrackPolicy::from(s.as_str()))
-                    .map_err(|e| e.at("policy"))?,
-            );
-        }
-        if let ::std::option::Option::Some(v) = ::ivs_runtime::json::member(
-            obj,
-            "maximumResolution",
-        ) {
-            builder.maximum_resolution = ::std::option::Option::Some(
-                ::ivs_runtime::json::string(v)
-                    .map(|s| crate::types::MultitrackMaximumResolution::from(s.as_str()))
-                    .map_err(|e| e.at("maximumResolution"))?,
-            );
+        for (key, v) in obj {
+            if v.is_null() {
+                continue;
+            }
+            match key.as_str() {
+                "enabled" => {
+                    builder.enabled = ::std::option::Option::Some(
+                        ::ivs_runtime::json::boolean(v).map_err(|e| e.at("enabled"))?,
+                    );
+                }
+                "policy" => {
+                    builder.policy = ::std::option::Option::Some(
+                        ::ivs_runtime::json::string(v)
+                            .map(|s| crate::types::MultitrackPolicy::from(s.as_str()))
+                            .map_err(|e| e.at("policy"))?,
+                    );
+                }
+                "maximumResolution" => {
+                    builder.maximum_resolution = ::std::option::Option::Some(
+                        ::ivs_runtime::json::string(v)
+                            .map(|s| crate::types::MultitrackMaximumResolution::from(
+                                s.as_str(),
+                            ))
+                            .map_err(|e| e.at("maximumResolution"))?,
+                    );
+                }
+                _ => {}
+            }
         }
         ::std::result::Result::Ok(builder.build())
     }

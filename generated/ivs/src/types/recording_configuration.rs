@@ -355,90 +355,82 @@ impl RecordingConfigurationBuilder {
 impl RecordingConfiguration {
     /// Reads the structure from its JSON object; unknown keys are ignored.
     pub(crate) fn from_json(
-        value: &::ivs_runtime::json::Value,
+        value: ::ivs_runtime::json::Value,
     ) -> ::std::result::Result<Self, ::ivs_runtime::json::DeError> {
         let obj = ::ivs_runtime::json::object(value)?;
         let mut builder = RecordingConfigurationBuilder::default();
-        if let ::std::option::Option::Some(v) = ::ivs_runtime::json::member(obj, "arn") {
-            builder.arn = ::std::option::Option::Some(
-                ::ivs_runtime::json::string(v).map_err(|e| e.at("arn"))?,
-            );
-        }
-        if let ::std::option::Option::Some(v) = ::ivs_runtime::json::member(
-            obj,
-            "name",
-        ) {
-            builder.name = ::std::option::Option::Some(
-                ::ivs_runtime::json::string(v).map_err(|e| e.at("name"))?,
-            );
-        }
-        if let ::std::option::Option::Some(v) = ::ivs_runtime::json::member(
-            obj,
-            "destinationConfiguration",
-        ) {
-            builder.destination_configuration = ::std::option::Option::Some(
-                crate::types::DestinationConfiguration::from_json(v)
-                    .map_err(|e| e.at("destinationConfiguration"))?,
-            );
-        }
-        if let ::std::option::Option::Some(v) = ::ivs_runtime::json::member(
-            obj,
-            "state",
-        ) {
-            builder.state = ::std::option::Option::Some(
-                ::ivs_runtime::json::string(v)
-                    .map(|s| crate::types::RecordingConfigurationState::from(s.as_str()))
-                    .map_err(|e| e.at("state"))?,
-            );
-        }
-        if let ::std::option::Option::Some(v) = ::ivs_runtime::json::member(
-            obj,
-            "tags",
-        ) {
-            builder.tags = ::std::option::Option::Some(
-                ::ivs_runtime::json::object(v)
-                    .and_then(|entries| {
-                        entries
-                            .iter()
-                            .filter(|(_, item)| !item.is_null())
-                            .map(|(key, item)| {
-                                (::ivs_runtime::json::string(item))
-                                    .map(|value| (::std::clone::Clone::clone(key), value))
-                                    .map_err(|e| e.at_key(key))
+        for (key, v) in obj {
+            if v.is_null() {
+                continue;
+            }
+            match key.as_str() {
+                "arn" => {
+                    builder.arn = ::std::option::Option::Some(
+                        ::ivs_runtime::json::string(v).map_err(|e| e.at("arn"))?,
+                    );
+                }
+                "name" => {
+                    builder.name = ::std::option::Option::Some(
+                        ::ivs_runtime::json::string(v).map_err(|e| e.at("name"))?,
+                    );
+                }
+                "destinationConfiguration" => {
+                    builder.destination_configuration = ::std::option::Option::Some(
+                        crate::types::DestinationConfiguration::from_json(v)
+                            .map_err(|e| e.at("destinationConfiguration"))?,
+                    );
+                }
+                "state" => {
+                    builder.state = ::std::option::Option::Some(
+                        ::ivs_runtime::json::string(v)
+                            .map(|s| crate::types::RecordingConfigurationState::from(
+                                s.as_str(),
+                            ))
+                            .map_err(|e| e.at("state"))?,
+                    );
+                }
+                "tags" => {
+                    builder.tags = ::std::option::Option::Some(
+                        ::ivs_runtime::json::object(v)
+                            .and_then(|entries| {
+                                entries
+                                    .into_iter()
+                                    .filter(|(_, item)| !item.is_null())
+                                    .map(|(key, item)| match ::ivs_runtime::json::string(item) {
+                                        ::std::result::Result::Ok(value) => {
+                                            ::std::result::Result::Ok((key, value))
+                                        }
+                                        ::std::result::Result::Err(e) => {
+                                            ::std::result::Result::Err(e.at_key(&key))
+                                        }
+                                    })
+                                    .collect::<
+                                        ::std::result::Result<::std::collections::HashMap<_, _>, _>,
+                                    >()
                             })
-                            .collect::<
-                                ::std::result::Result<::std::collections::HashMap<_, _>, _>,
-                            >()
-                    })
-                    .map_err(|e| e.at("tags"))?,
-            );
-        }
-        if let ::std::option::Option::Some(v) = ::ivs_runtime::json::member(
-            obj,
-            "thumbnailConfiguration",
-        ) {
-            builder.thumbnail_configuration = ::std::option::Option::Some(
-                crate::types::ThumbnailConfiguration::from_json(v)
-                    .map_err(|e| e.at("thumbnailConfiguration"))?,
-            );
-        }
-        if let ::std::option::Option::Some(v) = ::ivs_runtime::json::member(
-            obj,
-            "recordingReconnectWindowSeconds",
-        ) {
-            builder.recording_reconnect_window_seconds = ::std::option::Option::Some(
-                ::ivs_runtime::json::integer::<i32>(v)
-                    .map_err(|e| e.at("recordingReconnectWindowSeconds"))?,
-            );
-        }
-        if let ::std::option::Option::Some(v) = ::ivs_runtime::json::member(
-            obj,
-            "renditionConfiguration",
-        ) {
-            builder.rendition_configuration = ::std::option::Option::Some(
-                crate::types::RenditionConfiguration::from_json(v)
-                    .map_err(|e| e.at("renditionConfiguration"))?,
-            );
+                            .map_err(|e| e.at("tags"))?,
+                    );
+                }
+                "thumbnailConfiguration" => {
+                    builder.thumbnail_configuration = ::std::option::Option::Some(
+                        crate::types::ThumbnailConfiguration::from_json(v)
+                            .map_err(|e| e.at("thumbnailConfiguration"))?,
+                    );
+                }
+                "recordingReconnectWindowSeconds" => {
+                    builder.recording_reconnect_window_seconds = ::std::option::Option::Some(
+                        ::ivs_runtime::json::integer::<i32>(v)
+                            .map_err(|e| e.at("recordingReconnectWindowSeconds"))?,
+                    );
+                }
+                "renditionConfiguration" => {
+                    builder.rendition_configuration = ::std::option::Option::Some(
+                        crate::types::RenditionConfiguration::from_json(v)
+                            .map_err(|e| e.at("renditionConfiguration"))?,
+                    );
+                }
+                _ => {}
+            }
         }
         ::std::result::Result::Ok(builder.build_lenient())
     }

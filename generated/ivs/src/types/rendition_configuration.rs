@@ -143,44 +143,46 @@ impl RenditionConfiguration {
     }
     /// Reads the structure from its JSON object; unknown keys are ignored.
     pub(crate) fn from_json(
-        value: &::ivs_runtime::json::Value,
+        value: ::ivs_runtime::json::Value,
     ) -> ::std::result::Result<Self, ::ivs_runtime::json::DeError> {
         let obj = ::ivs_runtime::json::object(value)?;
         let mut builder = RenditionConfigurationBuilder::default();
-        if let ::std::option::Option::Some(v) = ::ivs_runtime::json::member(
-            obj,
-            "renditionSelection",
-        ) {
-            builder.rendition_selection = ::std::option::Option::Some(
-                ::ivs_runtime::json::string(v)
-                    .map(|s| crate::types::RenditionConfigurationRenditionSelection::from(
-                        s.as_str(),
-                    ))
-                    .map_err(|e| e.at("renditionSelection"))?,
-            );
-        }
-        if let ::std::option::Option::Some(v) = ::ivs_runtime::json::member(
-            obj,
-            "renditions",
-        ) {
-            builder.renditions = ::std::option::Option::Some(
-                ::ivs_runtime::json::array(v)
-                    .and_then(|items| {
-                        items
-                            .iter()
-                            .enumerate()
-                            .filter(|(_, item)| !item.is_null())
-                            .map(|(i, item)| {
-                                (::ivs_runtime::json::string(item)
-                                    .map(|s| crate::types::RenditionConfigurationRendition::from(
-                                        s.as_str(),
-                                    )))
-                                    .map_err(|e| e.at_index(i))
+        for (key, v) in obj {
+            if v.is_null() {
+                continue;
+            }
+            match key.as_str() {
+                "renditionSelection" => {
+                    builder.rendition_selection = ::std::option::Option::Some(
+                        ::ivs_runtime::json::string(v)
+                            .map(|s| crate::types::RenditionConfigurationRenditionSelection::from(
+                                s.as_str(),
+                            ))
+                            .map_err(|e| e.at("renditionSelection"))?,
+                    );
+                }
+                "renditions" => {
+                    builder.renditions = ::std::option::Option::Some(
+                        ::ivs_runtime::json::array(v)
+                            .and_then(|items| {
+                                items
+                                    .into_iter()
+                                    .enumerate()
+                                    .filter(|(_, item)| !item.is_null())
+                                    .map(|(i, item)| {
+                                        (::ivs_runtime::json::string(item)
+                                            .map(|s| crate::types::RenditionConfigurationRendition::from(
+                                                s.as_str(),
+                                            )))
+                                            .map_err(|e| e.at_index(i))
+                                    })
+                                    .collect::<::std::result::Result<::std::vec::Vec<_>, _>>()
                             })
-                            .collect::<::std::result::Result<::std::vec::Vec<_>, _>>()
-                    })
-                    .map_err(|e| e.at("renditions"))?,
-            );
+                            .map_err(|e| e.at("renditions"))?,
+                    );
+                }
+                _ => {}
+            }
         }
         ::std::result::Result::Ok(builder.build())
     }

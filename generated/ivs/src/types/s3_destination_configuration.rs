@@ -95,17 +95,19 @@ impl S3DestinationConfiguration {
     }
     /// Reads the structure from its JSON object; unknown keys are ignored.
     pub(crate) fn from_json(
-        value: &::ivs_runtime::json::Value,
+        value: ::ivs_runtime::json::Value,
     ) -> ::std::result::Result<Self, ::ivs_runtime::json::DeError> {
         let obj = ::ivs_runtime::json::object(value)?;
         let mut builder = S3DestinationConfigurationBuilder::default();
-        if let ::std::option::Option::Some(v) = ::ivs_runtime::json::member(
-            obj,
-            "bucketName",
-        ) {
-            builder.bucket_name = ::std::option::Option::Some(
-                ::ivs_runtime::json::string(v).map_err(|e| e.at("bucketName"))?,
-            );
+        for (key, v) in obj {
+            if v.is_null() {
+                continue;
+            }
+            if key == "bucketName" {
+                builder.bucket_name = ::std::option::Option::Some(
+                    ::ivs_runtime::json::string(v).map_err(|e| e.at("bucketName"))?,
+                );
+            }
         }
         ::std::result::Result::Ok(builder.build_lenient())
     }

@@ -106,25 +106,27 @@ impl ::std::fmt::Debug for SrtBuilder {
 impl Srt {
     /// Reads the structure from its JSON object; unknown keys are ignored.
     pub(crate) fn from_json(
-        value: &::ivs_runtime::json::Value,
+        value: ::ivs_runtime::json::Value,
     ) -> ::std::result::Result<Self, ::ivs_runtime::json::DeError> {
         let obj = ::ivs_runtime::json::object(value)?;
         let mut builder = SrtBuilder::default();
-        if let ::std::option::Option::Some(v) = ::ivs_runtime::json::member(
-            obj,
-            "endpoint",
-        ) {
-            builder.endpoint = ::std::option::Option::Some(
-                ::ivs_runtime::json::string(v).map_err(|e| e.at("endpoint"))?,
-            );
-        }
-        if let ::std::option::Option::Some(v) = ::ivs_runtime::json::member(
-            obj,
-            "passphrase",
-        ) {
-            builder.passphrase = ::std::option::Option::Some(
-                ::ivs_runtime::json::string(v).map_err(|e| e.at("passphrase"))?,
-            );
+        for (key, v) in obj {
+            if v.is_null() {
+                continue;
+            }
+            match key.as_str() {
+                "endpoint" => {
+                    builder.endpoint = ::std::option::Option::Some(
+                        ::ivs_runtime::json::string(v).map_err(|e| e.at("endpoint"))?,
+                    );
+                }
+                "passphrase" => {
+                    builder.passphrase = ::std::option::Option::Some(
+                        ::ivs_runtime::json::string(v).map_err(|e| e.at("passphrase"))?,
+                    );
+                }
+                _ => {}
+            }
         }
         ::std::result::Result::Ok(builder.build())
     }

@@ -233,70 +233,61 @@ impl StreamBuilder {
 impl Stream {
     /// Reads the structure from its JSON object; unknown keys are ignored.
     pub(crate) fn from_json(
-        value: &::ivs_runtime::json::Value,
+        value: ::ivs_runtime::json::Value,
     ) -> ::std::result::Result<Self, ::ivs_runtime::json::DeError> {
         let obj = ::ivs_runtime::json::object(value)?;
         let mut builder = StreamBuilder::default();
-        if let ::std::option::Option::Some(v) = ::ivs_runtime::json::member(
-            obj,
-            "channelArn",
-        ) {
-            builder.channel_arn = ::std::option::Option::Some(
-                ::ivs_runtime::json::string(v).map_err(|e| e.at("channelArn"))?,
-            );
-        }
-        if let ::std::option::Option::Some(v) = ::ivs_runtime::json::member(
-            obj,
-            "streamId",
-        ) {
-            builder.stream_id = ::std::option::Option::Some(
-                ::ivs_runtime::json::string(v).map_err(|e| e.at("streamId"))?,
-            );
-        }
-        if let ::std::option::Option::Some(v) = ::ivs_runtime::json::member(
-            obj,
-            "playbackUrl",
-        ) {
-            builder.playback_url = ::std::option::Option::Some(
-                ::ivs_runtime::json::string(v).map_err(|e| e.at("playbackUrl"))?,
-            );
-        }
-        if let ::std::option::Option::Some(v) = ::ivs_runtime::json::member(
-            obj,
-            "startTime",
-        ) {
-            builder.start_time = ::std::option::Option::Some(
-                ::ivs_runtime::json::timestamp(v, ::ivs_runtime::time::Format::DateTime)
-                    .map_err(|e| e.at("startTime"))?,
-            );
-        }
-        if let ::std::option::Option::Some(v) = ::ivs_runtime::json::member(
-            obj,
-            "state",
-        ) {
-            builder.state = ::std::option::Option::Some(
-                ::ivs_runtime::json::string(v)
-                    .map(|s| crate::types::StreamState::from(s.as_str()))
-                    .map_err(|e| e.at("state"))?,
-            );
-        }
-        if let ::std::option::Option::Some(v) = ::ivs_runtime::json::member(
-            obj,
-            "health",
-        ) {
-            builder.health = ::std::option::Option::Some(
-                ::ivs_runtime::json::string(v)
-                    .map(|s| crate::types::StreamHealth::from(s.as_str()))
-                    .map_err(|e| e.at("health"))?,
-            );
-        }
-        if let ::std::option::Option::Some(v) = ::ivs_runtime::json::member(
-            obj,
-            "viewerCount",
-        ) {
-            builder.viewer_count = ::std::option::Option::Some(
-                ::ivs_runtime::json::integer::<i64>(v).map_err(|e| e.at("viewerCount"))?,
-            );
+        for (key, v) in obj {
+            if v.is_null() {
+                continue;
+            }
+            match key.as_str() {
+                "channelArn" => {
+                    builder.channel_arn = ::std::option::Option::Some(
+                        ::ivs_runtime::json::string(v).map_err(|e| e.at("channelArn"))?,
+                    );
+                }
+                "streamId" => {
+                    builder.stream_id = ::std::option::Option::Some(
+                        ::ivs_runtime::json::string(v).map_err(|e| e.at("streamId"))?,
+                    );
+                }
+                "playbackUrl" => {
+                    builder.playback_url = ::std::option::Option::Some(
+                        ::ivs_runtime::json::string(v).map_err(|e| e.at("playbackUrl"))?,
+                    );
+                }
+                "startTime" => {
+                    builder.start_time = ::std::option::Option::Some(
+                        ::ivs_runtime::json::timestamp(
+                                v,
+                                ::ivs_runtime::time::Format::DateTime,
+                            )
+                            .map_err(|e| e.at("startTime"))?,
+                    );
+                }
+                "state" => {
+                    builder.state = ::std::option::Option::Some(
+                        ::ivs_runtime::json::string(v)
+                            .map(|s| crate::types::StreamState::from(s.as_str()))
+                            .map_err(|e| e.at("state"))?,
+                    );
+                }
+                "health" => {
+                    builder.health = ::std::option::Option::Some(
+                        ::ivs_runtime::json::string(v)
+                            .map(|s| crate::types::StreamHealth::from(s.as_str()))
+                            .map_err(|e| e.at("health"))?,
+                    );
+                }
+                "viewerCount" => {
+                    builder.viewer_count = ::std::option::Option::Some(
+                        ::ivs_runtime::json::integer::<i64>(v)
+                            .map_err(|e| e.at("viewerCount"))?,
+                    );
+                }
+                _ => {}
+            }
         }
         ::std::result::Result::Ok(builder.build())
     }

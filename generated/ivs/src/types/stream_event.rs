@@ -184,42 +184,41 @@ impl StreamEventBuilder {
 impl StreamEvent {
     /// Reads the structure from its JSON object; unknown keys are ignored.
     pub(crate) fn from_json(
-        value: &::ivs_runtime::json::Value,
+        value: ::ivs_runtime::json::Value,
     ) -> ::std::result::Result<Self, ::ivs_runtime::json::DeError> {
         let obj = ::ivs_runtime::json::object(value)?;
         let mut builder = StreamEventBuilder::default();
-        if let ::std::option::Option::Some(v) = ::ivs_runtime::json::member(
-            obj,
-            "name",
-        ) {
-            builder.name = ::std::option::Option::Some(
-                ::ivs_runtime::json::string(v).map_err(|e| e.at("name"))?,
-            );
-        }
-        if let ::std::option::Option::Some(v) = ::ivs_runtime::json::member(
-            obj,
-            "type",
-        ) {
-            builder.r#type = ::std::option::Option::Some(
-                ::ivs_runtime::json::string(v).map_err(|e| e.at("type"))?,
-            );
-        }
-        if let ::std::option::Option::Some(v) = ::ivs_runtime::json::member(
-            obj,
-            "eventTime",
-        ) {
-            builder.event_time = ::std::option::Option::Some(
-                ::ivs_runtime::json::timestamp(v, ::ivs_runtime::time::Format::DateTime)
-                    .map_err(|e| e.at("eventTime"))?,
-            );
-        }
-        if let ::std::option::Option::Some(v) = ::ivs_runtime::json::member(
-            obj,
-            "code",
-        ) {
-            builder.code_value = ::std::option::Option::Some(
-                ::ivs_runtime::json::string(v).map_err(|e| e.at("code"))?,
-            );
+        for (key, v) in obj {
+            if v.is_null() {
+                continue;
+            }
+            match key.as_str() {
+                "name" => {
+                    builder.name = ::std::option::Option::Some(
+                        ::ivs_runtime::json::string(v).map_err(|e| e.at("name"))?,
+                    );
+                }
+                "type" => {
+                    builder.r#type = ::std::option::Option::Some(
+                        ::ivs_runtime::json::string(v).map_err(|e| e.at("type"))?,
+                    );
+                }
+                "eventTime" => {
+                    builder.event_time = ::std::option::Option::Some(
+                        ::ivs_runtime::json::timestamp(
+                                v,
+                                ::ivs_runtime::time::Format::DateTime,
+                            )
+                            .map_err(|e| e.at("eventTime"))?,
+                    );
+                }
+                "code" => {
+                    builder.code_value = ::std::option::Option::Some(
+                        ::ivs_runtime::json::string(v).map_err(|e| e.at("code"))?,
+                    );
+                }
+                _ => {}
+            }
         }
         ::std::result::Result::Ok(builder.build())
     }

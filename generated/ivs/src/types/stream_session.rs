@@ -305,90 +305,80 @@ impl StreamSessionBuilder {
 impl StreamSession {
     /// Reads the structure from its JSON object; unknown keys are ignored.
     pub(crate) fn from_json(
-        value: &::ivs_runtime::json::Value,
+        value: ::ivs_runtime::json::Value,
     ) -> ::std::result::Result<Self, ::ivs_runtime::json::DeError> {
         let obj = ::ivs_runtime::json::object(value)?;
         let mut builder = StreamSessionBuilder::default();
-        if let ::std::option::Option::Some(v) = ::ivs_runtime::json::member(
-            obj,
-            "streamId",
-        ) {
-            builder.stream_id = ::std::option::Option::Some(
-                ::ivs_runtime::json::string(v).map_err(|e| e.at("streamId"))?,
-            );
-        }
-        if let ::std::option::Option::Some(v) = ::ivs_runtime::json::member(
-            obj,
-            "startTime",
-        ) {
-            builder.start_time = ::std::option::Option::Some(
-                ::ivs_runtime::json::timestamp(v, ::ivs_runtime::time::Format::DateTime)
-                    .map_err(|e| e.at("startTime"))?,
-            );
-        }
-        if let ::std::option::Option::Some(v) = ::ivs_runtime::json::member(
-            obj,
-            "endTime",
-        ) {
-            builder.end_time = ::std::option::Option::Some(
-                ::ivs_runtime::json::timestamp(v, ::ivs_runtime::time::Format::DateTime)
-                    .map_err(|e| e.at("endTime"))?,
-            );
-        }
-        if let ::std::option::Option::Some(v) = ::ivs_runtime::json::member(
-            obj,
-            "channel",
-        ) {
-            builder.channel = ::std::option::Option::Some(
-                crate::types::Channel::from_json(v).map_err(|e| e.at("channel"))?,
-            );
-        }
-        if let ::std::option::Option::Some(v) = ::ivs_runtime::json::member(
-            obj,
-            "ingestConfiguration",
-        ) {
-            builder.ingest_configuration = ::std::option::Option::Some(
-                crate::types::IngestConfiguration::from_json(v)
-                    .map_err(|e| e.at("ingestConfiguration"))?,
-            );
-        }
-        if let ::std::option::Option::Some(v) = ::ivs_runtime::json::member(
-            obj,
-            "ingestConfigurations",
-        ) {
-            builder.ingest_configurations = ::std::option::Option::Some(
-                crate::types::IngestConfigurations::from_json(v)
-                    .map_err(|e| e.at("ingestConfigurations"))?,
-            );
-        }
-        if let ::std::option::Option::Some(v) = ::ivs_runtime::json::member(
-            obj,
-            "recordingConfiguration",
-        ) {
-            builder.recording_configuration = ::std::option::Option::Some(
-                crate::types::RecordingConfiguration::from_json(v)
-                    .map_err(|e| e.at("recordingConfiguration"))?,
-            );
-        }
-        if let ::std::option::Option::Some(v) = ::ivs_runtime::json::member(
-            obj,
-            "truncatedEvents",
-        ) {
-            builder.truncated_events = ::std::option::Option::Some(
-                ::ivs_runtime::json::array(v)
-                    .and_then(|items| {
-                        items
-                            .iter()
-                            .enumerate()
-                            .filter(|(_, item)| !item.is_null())
-                            .map(|(i, item)| {
-                                (crate::types::StreamEvent::from_json(item))
-                                    .map_err(|e| e.at_index(i))
+        for (key, v) in obj {
+            if v.is_null() {
+                continue;
+            }
+            match key.as_str() {
+                "streamId" => {
+                    builder.stream_id = ::std::option::Option::Some(
+                        ::ivs_runtime::json::string(v).map_err(|e| e.at("streamId"))?,
+                    );
+                }
+                "startTime" => {
+                    builder.start_time = ::std::option::Option::Some(
+                        ::ivs_runtime::json::timestamp(
+                                v,
+                                ::ivs_runtime::time::Format::DateTime,
+                            )
+                            .map_err(|e| e.at("startTime"))?,
+                    );
+                }
+                "endTime" => {
+                    builder.end_time = ::std::option::Option::Some(
+                        ::ivs_runtime::json::timestamp(
+                                v,
+                                ::ivs_runtime::time::Format::DateTime,
+                            )
+                            .map_err(|e| e.at("endTime"))?,
+                    );
+                }
+                "channel" => {
+                    builder.channel = ::std::option::Option::Some(
+                        crate::types::Channel::from_json(v).map_err(|e| e.at("channel"))?,
+                    );
+                }
+                "ingestConfiguration" => {
+                    builder.ingest_configuration = ::std::option::Option::Some(
+                        crate::types::IngestConfiguration::from_json(v)
+                            .map_err(|e| e.at("ingestConfiguration"))?,
+                    );
+                }
+                "ingestConfigurations" => {
+                    builder.ingest_configurations = ::std::option::Option::Some(
+                        crate::types::IngestConfigurations::from_json(v)
+                            .map_err(|e| e.at("ingestConfigurations"))?,
+                    );
+                }
+                "recordingConfiguration" => {
+                    builder.recording_configuration = ::std::option::Option::Some(
+                        crate::types::RecordingConfiguration::from_json(v)
+                            .map_err(|e| e.at("recordingConfiguration"))?,
+                    );
+                }
+                "truncatedEvents" => {
+                    builder.truncated_events = ::std::option::Option::Some(
+                        ::ivs_runtime::json::array(v)
+                            .and_then(|items| {
+                                items
+                                    .into_iter()
+                                    .enumerate()
+                                    .filter(|(_, item)| !item.is_null())
+                                    .map(|(i, item)| {
+                                        (crate::types::StreamEvent::from_json(item))
+                                            .map_err(|e| e.at_index(i))
+                                    })
+                                    .collect::<::std::result::Result<::std::vec::Vec<_>, _>>()
                             })
-                            .collect::<::std::result::Result<::std::vec::Vec<_>, _>>()
-                    })
-                    .map_err(|e| e.at("truncatedEvents"))?,
-            );
+                            .map_err(|e| e.at("truncatedEvents"))?,
+                    );
+                }
+                _ => {}
+            }
         }
         ::std::result::Result::Ok(builder.build())
     }

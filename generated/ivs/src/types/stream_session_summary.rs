@@ -146,43 +146,46 @@ impl StreamSessionSummaryBuilder {
 impl StreamSessionSummary {
     /// Reads the structure from its JSON object; unknown keys are ignored.
     pub(crate) fn from_json(
-        value: &::ivs_runtime::json::Value,
+        value: ::ivs_runtime::json::Value,
     ) -> ::std::result::Result<Self, ::ivs_runtime::json::DeError> {
         let obj = ::ivs_runtime::json::object(value)?;
         let mut builder = StreamSessionSummaryBuilder::default();
-        if let ::std::option::Option::Some(v) = ::ivs_runtime::json::member(
-            obj,
-            "streamId",
-        ) {
-            builder.stream_id = ::std::option::Option::Some(
-                ::ivs_runtime::json::string(v).map_err(|e| e.at("streamId"))?,
-            );
-        }
-        if let ::std::option::Option::Some(v) = ::ivs_runtime::json::member(
-            obj,
-            "startTime",
-        ) {
-            builder.start_time = ::std::option::Option::Some(
-                ::ivs_runtime::json::timestamp(v, ::ivs_runtime::time::Format::DateTime)
-                    .map_err(|e| e.at("startTime"))?,
-            );
-        }
-        if let ::std::option::Option::Some(v) = ::ivs_runtime::json::member(
-            obj,
-            "endTime",
-        ) {
-            builder.end_time = ::std::option::Option::Some(
-                ::ivs_runtime::json::timestamp(v, ::ivs_runtime::time::Format::DateTime)
-                    .map_err(|e| e.at("endTime"))?,
-            );
-        }
-        if let ::std::option::Option::Some(v) = ::ivs_runtime::json::member(
-            obj,
-            "hasErrorEvent",
-        ) {
-            builder.has_error_event = ::std::option::Option::Some(
-                ::ivs_runtime::json::boolean(v).map_err(|e| e.at("hasErrorEvent"))?,
-            );
+        for (key, v) in obj {
+            if v.is_null() {
+                continue;
+            }
+            match key.as_str() {
+                "streamId" => {
+                    builder.stream_id = ::std::option::Option::Some(
+                        ::ivs_runtime::json::string(v).map_err(|e| e.at("streamId"))?,
+                    );
+                }
+                "startTime" => {
+                    builder.start_time = ::std::option::Option::Some(
+                        ::ivs_runtime::json::timestamp(
+                                v,
+                                ::ivs_runtime::time::Format::DateTime,
+                            )
+                            .map_err(|e| e.at("startTime"))?,
+                    );
+                }
+                "endTime" => {
+                    builder.end_time = ::std::option::Option::Some(
+                        ::ivs_runtime::json::timestamp(
+                                v,
+                                ::ivs_runtime::time::Format::DateTime,
+                            )
+                            .map_err(|e| e.at("endTime"))?,
+                    );
+                }
+                "hasErrorEvent" => {
+                    builder.has_error_event = ::std::option::Option::Some(
+                        ::ivs_runtime::json::boolean(v)
+                            .map_err(|e| e.at("hasErrorEvent"))?,
+                    );
+                }
+                _ => {}
+            }
         }
         ::std::result::Result::Ok(builder.build())
     }

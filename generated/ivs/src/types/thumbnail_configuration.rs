@@ -217,63 +217,59 @@ impl ThumbnailConfiguration {
     }
     /// Reads the structure from its JSON object; unknown keys are ignored.
     pub(crate) fn from_json(
-        value: &::ivs_runtime::json::Value,
+        value: ::ivs_runtime::json::Value,
     ) -> ::std::result::Result<Self, ::ivs_runtime::json::DeError> {
         let obj = ::ivs_runtime::json::object(value)?;
         let mut builder = ThumbnailConfigurationBuilder::default();
-        if let ::std::option::Option::Some(v) = ::ivs_runtime::json::member(
-            obj,
-            "recordingMode",
-        ) {
-            builder.recording_mode = ::std::option::Option::Some(
-                ::ivs_runtime::json::string(v)
-                    .map(|s| crate::types::RecordingMode::from(s.as_str()))
-                    .map_err(|e| e.at("recordingMode"))?,
-            );
-        }
-        if let ::std::option::Option::Some(v) = ::ivs_runtime::json::member(
-            obj,
-            "targetIntervalSeconds",
-        ) {
-            builder.target_interval_seconds = ::std::option::Option::Some(
-                ::ivs_runtime::json::integer::<i64>(v)
-                    .map_err(|e| e.at("targetIntervalSeconds"))?,
-            );
-        }
-        if let ::std::option::Option::Some(v) = ::ivs_runtime::json::member(
-            obj,
-            "resolution",
-        ) {
-            builder.resolution = ::std::option::Option::Some(
-                ::ivs_runtime::json::string(v)
-                    .map(|s| crate::types::ThumbnailConfigurationResolution::from(
-                        s.as_str(),
-                    ))
-                    .map_err(|e| e.at("resolution"))?,
-            );
-        }
-        if let ::std::option::Option::Some(v) = ::ivs_runtime::json::member(
-            obj,
-            "storage",
-        ) {
-            builder.storage = ::std::option::Option::Some(
-                ::ivs_runtime::json::array(v)
-                    .and_then(|items| {
-                        items
-                            .iter()
-                            .enumerate()
-                            .filter(|(_, item)| !item.is_null())
-                            .map(|(i, item)| {
-                                (::ivs_runtime::json::string(item)
-                                    .map(|s| crate::types::ThumbnailConfigurationStorage::from(
-                                        s.as_str(),
-                                    )))
-                                    .map_err(|e| e.at_index(i))
+        for (key, v) in obj {
+            if v.is_null() {
+                continue;
+            }
+            match key.as_str() {
+                "recordingMode" => {
+                    builder.recording_mode = ::std::option::Option::Some(
+                        ::ivs_runtime::json::string(v)
+                            .map(|s| crate::types::RecordingMode::from(s.as_str()))
+                            .map_err(|e| e.at("recordingMode"))?,
+                    );
+                }
+                "targetIntervalSeconds" => {
+                    builder.target_interval_seconds = ::std::option::Option::Some(
+                        ::ivs_runtime::json::integer::<i64>(v)
+                            .map_err(|e| e.at("targetIntervalSeconds"))?,
+                    );
+                }
+                "resolution" => {
+                    builder.resolution = ::std::option::Option::Some(
+                        ::ivs_runtime::json::string(v)
+                            .map(|s| crate::types::ThumbnailConfigurationResolution::from(
+                                s.as_str(),
+                            ))
+                            .map_err(|e| e.at("resolution"))?,
+                    );
+                }
+                "storage" => {
+                    builder.storage = ::std::option::Option::Some(
+                        ::ivs_runtime::json::array(v)
+                            .and_then(|items| {
+                                items
+                                    .into_iter()
+                                    .enumerate()
+                                    .filter(|(_, item)| !item.is_null())
+                                    .map(|(i, item)| {
+                                        (::ivs_runtime::json::string(item)
+                                            .map(|s| crate::types::ThumbnailConfigurationStorage::from(
+                                                s.as_str(),
+                                            )))
+                                            .map_err(|e| e.at_index(i))
+                                    })
+                                    .collect::<::std::result::Result<::std::vec::Vec<_>, _>>()
                             })
-                            .collect::<::std::result::Result<::std::vec::Vec<_>, _>>()
-                    })
-                    .map_err(|e| e.at("storage"))?,
-            );
+                            .map_err(|e| e.at("storage"))?,
+                    );
+                }
+                _ => {}
+            }
         }
         ::std::result::Result::Ok(builder.build())
     }

@@ -334,99 +334,76 @@ impl VideoConfigurationBuilder {
 impl VideoConfiguration {
     /// Reads the structure from its JSON object; unknown keys are ignored.
     pub(crate) fn from_json(
-        value: &::ivs_runtime::json::Value,
+        value: ::ivs_runtime::json::Value,
     ) -> ::std::result::Result<Self, ::ivs_runtime::json::DeError> {
         let obj = ::ivs_runtime::json::object(value)?;
         let mut builder = VideoConfigurationBuilder::default();
-        if let ::std::option::Option::Some(v) = ::ivs_runtime::json::member(
-            obj,
-            "avcProfile",
-        ) {
-            builder.avc_profile = ::std::option::Option::Some(
-                ::ivs_runtime::json::string(v).map_err(|e| e.at("avcProfile"))?,
-            );
-        }
-        if let ::std::option::Option::Some(v) = ::ivs_runtime::json::member(
-            obj,
-            "avcLevel",
-        ) {
-            builder.avc_level = ::std::option::Option::Some(
-                ::ivs_runtime::json::string(v).map_err(|e| e.at("avcLevel"))?,
-            );
-        }
-        if let ::std::option::Option::Some(v) = ::ivs_runtime::json::member(
-            obj,
-            "codec",
-        ) {
-            builder.codec = ::std::option::Option::Some(
-                ::ivs_runtime::json::string(v).map_err(|e| e.at("codec"))?,
-            );
-        }
-        if let ::std::option::Option::Some(v) = ::ivs_runtime::json::member(
-            obj,
-            "encoder",
-        ) {
-            builder.encoder = ::std::option::Option::Some(
-                ::ivs_runtime::json::string(v).map_err(|e| e.at("encoder"))?,
-            );
-        }
-        if let ::std::option::Option::Some(v) = ::ivs_runtime::json::member(
-            obj,
-            "targetBitrate",
-        ) {
-            builder.target_bitrate = ::std::option::Option::Some(
-                ::ivs_runtime::json::integer::<i64>(v)
-                    .map_err(|e| e.at("targetBitrate"))?,
-            );
-        }
-        if let ::std::option::Option::Some(v) = ::ivs_runtime::json::member(
-            obj,
-            "targetFramerate",
-        ) {
-            builder.target_framerate = ::std::option::Option::Some(
-                ::ivs_runtime::json::integer::<i64>(v)
-                    .map_err(|e| e.at("targetFramerate"))?,
-            );
-        }
-        if let ::std::option::Option::Some(v) = ::ivs_runtime::json::member(
-            obj,
-            "videoHeight",
-        ) {
-            builder.video_height = ::std::option::Option::Some(
-                ::ivs_runtime::json::integer::<i64>(v).map_err(|e| e.at("videoHeight"))?,
-            );
-        }
-        if let ::std::option::Option::Some(v) = ::ivs_runtime::json::member(
-            obj,
-            "videoWidth",
-        ) {
-            builder.video_width = ::std::option::Option::Some(
-                ::ivs_runtime::json::integer::<i64>(v).map_err(|e| e.at("videoWidth"))?,
-            );
-        }
-        if let ::std::option::Option::Some(v) = ::ivs_runtime::json::member(
-            obj,
-            "level",
-        ) {
-            builder.level = ::std::option::Option::Some(
-                ::ivs_runtime::json::string(v).map_err(|e| e.at("level"))?,
-            );
-        }
-        if let ::std::option::Option::Some(v) = ::ivs_runtime::json::member(
-            obj,
-            "track",
-        ) {
-            builder.track = ::std::option::Option::Some(
-                ::ivs_runtime::json::string(v).map_err(|e| e.at("track"))?,
-            );
-        }
-        if let ::std::option::Option::Some(v) = ::ivs_runtime::json::member(
-            obj,
-            "profile",
-        ) {
-            builder.profile = ::std::option::Option::Some(
-                ::ivs_runtime::json::string(v).map_err(|e| e.at("profile"))?,
-            );
+        for (key, v) in obj {
+            if v.is_null() {
+                continue;
+            }
+            match key.as_str() {
+                "avcProfile" => {
+                    builder.avc_profile = ::std::option::Option::Some(
+                        ::ivs_runtime::json::string(v).map_err(|e| e.at("avcProfile"))?,
+                    );
+                }
+                "avcLevel" => {
+                    builder.avc_level = ::std::option::Option::Some(
+                        ::ivs_runtime::json::string(v).map_err(|e| e.at("avcLevel"))?,
+                    );
+                }
+                "codec" => {
+                    builder.codec = ::std::option::Option::Some(
+                        ::ivs_runtime::json::string(v).map_err(|e| e.at("codec"))?,
+                    );
+                }
+                "encoder" => {
+                    builder.encoder = ::std::option::Option::Some(
+                        ::ivs_runtime::json::string(v).map_err(|e| e.at("encoder"))?,
+                    );
+                }
+                "targetBitrate" => {
+                    builder.target_bitrate = ::std::option::Option::Some(
+                        ::ivs_runtime::json::integer::<i64>(v)
+                            .map_err(|e| e.at("targetBitrate"))?,
+                    );
+                }
+                "targetFramerate" => {
+                    builder.target_framerate = ::std::option::Option::Some(
+                        ::ivs_runtime::json::integer::<i64>(v)
+                            .map_err(|e| e.at("targetFramerate"))?,
+                    );
+                }
+                "videoHeight" => {
+                    builder.video_height = ::std::option::Option::Some(
+                        ::ivs_runtime::json::integer::<i64>(v)
+                            .map_err(|e| e.at("videoHeight"))?,
+                    );
+                }
+                "videoWidth" => {
+                    builder.video_width = ::std::option::Option::Some(
+                        ::ivs_runtime::json::integer::<i64>(v)
+                            .map_err(|e| e.at("videoWidth"))?,
+                    );
+                }
+                "level" => {
+                    builder.level = ::std::option::Option::Some(
+                        ::ivs_runtime::json::string(v).map_err(|e| e.at("level"))?,
+                    );
+                }
+                "track" => {
+                    builder.track = ::std::option::Option::Some(
+                        ::ivs_runtime::json::string(v).map_err(|e| e.at("track"))?,
+                    );
+                }
+                "profile" => {
+                    builder.profile = ::std::option::Option::Some(
+                        ::ivs_runtime::json::string(v).map_err(|e| e.at("profile"))?,
+                    );
+                }
+                _ => {}
+            }
         }
         ::std::result::Result::Ok(builder.build())
     }

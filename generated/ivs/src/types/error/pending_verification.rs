@@ -66,17 +66,19 @@ impl PendingVerificationBuilder {
 impl PendingVerification {
     /// Reads the structure from its JSON object; unknown keys are ignored.
     pub(crate) fn from_json(
-        value: &::ivs_runtime::json::Value,
+        value: ::ivs_runtime::json::Value,
     ) -> ::std::result::Result<Self, ::ivs_runtime::json::DeError> {
         let obj = ::ivs_runtime::json::object(value)?;
         let mut builder = PendingVerificationBuilder::default();
-        if let ::std::option::Option::Some(v) = ::ivs_runtime::json::member(
-            obj,
-            "exceptionMessage",
-        ) {
-            builder.exception_message = ::std::option::Option::Some(
-                ::ivs_runtime::json::string(v).map_err(|e| e.at("exceptionMessage"))?,
-            );
+        for (key, v) in obj {
+            if v.is_null() {
+                continue;
+            }
+            if key == "exceptionMessage" {
+                builder.exception_message = ::std::option::Option::Some(
+                    ::ivs_runtime::json::string(v).map_err(|e| e.at("exceptionMessage"))?,
+                );
+            }
         }
         ::std::result::Result::Ok(builder.build())
     }
@@ -113,7 +115,7 @@ impl PendingVerification {
         meta: ::ivs_runtime::error::ErrorMetadata,
     ) -> ::std::result::Result<Self, ::ivs_runtime::json::DeError> {
         let body = ::ivs_runtime::json::parse_body(response.body())?;
-        let mut err = Self::from_json(&body)?;
+        let mut err = Self::from_json(body)?;
         err.meta = meta;
         ::std::result::Result::Ok(err)
     }
