@@ -132,8 +132,10 @@ impl Converter {
             }
             ("a", true) => {
                 if let Some(href) = self.link.take() {
+                    // Link text is HTML text too: its whitespace folds.
                     let text = std::mem::take(&mut self.link_text);
-                    let text = text.trim();
+                    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+                    let text = text.as_str();
                     if href.starts_with("http://") || href.starts_with("https://") {
                         let label = if text.is_empty() { &href } else { text };
                         let label = escape_text(label);
@@ -428,6 +430,12 @@ mod tests {
                 "End"
             ]
         );
+    }
+
+    #[test]
+    fn link_text_whitespace_folds() {
+        let md = to_markdown("<a href=\"https://x.example/a\">Amazon\n         Resource Names</a>");
+        assert_eq!(md, ["[Amazon Resource Names](https://x.example/a)"]);
     }
 
     #[test]

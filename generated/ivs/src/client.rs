@@ -98,7 +98,7 @@ impl Client {
             self.handle.clone(),
         )
     }
-    /// Deletes a specified authorization key pair. This invalidates future viewer tokens generated using the key pair’s `privateKey`. For more information, see [Setting Up Private         Channels](https://docs.aws.amazon.com/ivs/latest/userguide/private-channels.html) in the *Amazon IVS User Guide*.
+    /// Deletes a specified authorization key pair. This invalidates future viewer tokens generated using the key pair’s `privateKey`. For more information, see [Setting Up Private Channels](https://docs.aws.amazon.com/ivs/latest/userguide/private-channels.html) in the *Amazon IVS User Guide*.
     pub fn delete_playback_key_pair(
         &self,
     ) -> crate::operation::delete_playback_key_pair::DeletePlaybackKeyPairFluentBuilder {
@@ -180,7 +180,7 @@ impl Client {
             self.handle.clone(),
         )
     }
-    /// Imports the public portion of a new key pair and returns its `arn` and `fingerprint`. The `privateKey` can then be used to generate viewer authorization tokens, to grant viewers access to private channels. For more information, see [Setting Up         Private Channels](https://docs.aws.amazon.com/ivs/latest/userguide/private-channels.html) in the *Amazon IVS User Guide*.
+    /// Imports the public portion of a new key pair and returns its `arn` and `fingerprint`. The `privateKey` can then be used to generate viewer authorization tokens, to grant viewers access to private channels. For more information, see [Setting Up Private Channels](https://docs.aws.amazon.com/ivs/latest/userguide/private-channels.html) in the *Amazon IVS User Guide*.
     pub fn import_playback_key_pair(
         &self,
     ) -> crate::operation::import_playback_key_pair::ImportPlaybackKeyPairFluentBuilder {
@@ -196,7 +196,7 @@ impl Client {
             self.handle.clone(),
         )
     }
-    /// Gets summary information about playback key pairs. For more information, see [Setting Up Private         Channels](https://docs.aws.amazon.com/ivs/latest/userguide/private-channels.html) in the *Amazon IVS User Guide*.
+    /// Gets summary information about playback key pairs. For more information, see [Setting Up Private Channels](https://docs.aws.amazon.com/ivs/latest/userguide/private-channels.html) in the *Amazon IVS User Guide*.
     pub fn list_playback_key_pairs(
         &self,
     ) -> crate::operation::list_playback_key_pairs::ListPlaybackKeyPairsFluentBuilder {
@@ -260,7 +260,7 @@ impl Client {
             self.handle.clone(),
         )
     }
-    /// Starts the process of revoking the viewer session associated with a specified channel ARN and viewer ID. Optionally, you can provide a version to revoke viewer sessions less than and including that version. For instructions on associating a viewer ID with a viewer session, see [Setting Up         Private Channels](https://docs.aws.amazon.com/ivs/latest/userguide/private-channels.html).
+    /// Starts the process of revoking the viewer session associated with a specified channel ARN and viewer ID. Optionally, you can provide a version to revoke viewer sessions less than and including that version. For instructions on associating a viewer ID with a viewer session, see [Setting Up Private Channels](https://docs.aws.amazon.com/ivs/latest/userguide/private-channels.html).
     pub fn start_viewer_session_revocation(
         &self,
     ) -> crate::operation::start_viewer_session_revocation::StartViewerSessionRevocationFluentBuilder {

@@ -12,7 +12,7 @@
 //!
 //! * **All API request parameters and URLs are case sensitive. ** *
 //!
-//! For a summary of notable documentation changes in each release, see [Document       History](https://docs.aws.amazon.com/ivs/latest/userguide/doc-history.html).
+//! For a summary of notable documentation changes in each release, see [Document History](https://docs.aws.amazon.com/ivs/latest/userguide/doc-history.html).
 //!
 //! **Allowed Header Values**
 //!
@@ -55,12 +55,12 @@
 //!
 //! For more information:
 //!
-//! - Authentication and generating signatures — See [Authenticating Requests               (Amazon Web Services Signature Version 4)](https://docs.aws.amazon.com/AmazonS3/latest/API/sig-v4-authenticating-requests.html) in the *Amazon Web Services General Reference*.
+//! - Authentication and generating signatures — See [Authenticating Requests (Amazon Web Services Signature Version 4)](https://docs.aws.amazon.com/AmazonS3/latest/API/sig-v4-authenticating-requests.html) in the *Amazon Web Services General Reference*.
 //! - Managing Amazon IVS permissions — See [Identity and Access Management](https://docs.aws.amazon.com/ivs/latest/userguide/security-iam.html) on the Security page of the *Amazon IVS User Guide*.
 //!
 //! **Amazon Resource Names (ARNs)**
 //!
-//! ARNs uniquely identify AWS resources. An ARN is required when you need to specify a resource unambiguously across all of AWS, such as in IAM policies and API calls. For more information, see [Amazon         Resource Names](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html) in the *AWS General Reference*.
+//! ARNs uniquely identify AWS resources. An ARN is required when you need to specify a resource unambiguously across all of AWS, such as in IAM policies and API calls. For more information, see [Amazon Resource Names](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html) in the *AWS General Reference*.
 #![warn(missing_docs)]
 #[rustfmt::skip]
 pub mod types;

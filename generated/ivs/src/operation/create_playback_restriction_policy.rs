@@ -5,7 +5,7 @@
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct CreatePlaybackRestrictionPolicyInput {
-    /// A list of country codes that control geoblocking restriction. Allowed values are the officially assigned [ISO 3166-1         alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2) codes. Default: All countries (an empty array).
+    /// A list of country codes that control geoblocking restriction. Allowed values are the officially assigned [ISO 3166-1 alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2) codes. Default: All countries (an empty array).
     #[cfg_attr(feature = "serde", serde(rename = "allowedCountries"))]
     pub allowed_countries: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// A list of origin sites that control CORS restriction. Allowed values are the same as valid values of the Origin header defined at [<https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/Origin>](https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/Origin). Default: All origins (an empty array).
@@ -25,7 +25,7 @@ pub struct CreatePlaybackRestrictionPolicyInput {
 }
 
 impl CreatePlaybackRestrictionPolicyInput {
-    /// A list of country codes that control geoblocking restriction. Allowed values are the officially assigned [ISO 3166-1         alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2) codes. Default: All countries (an empty array).
+    /// A list of country codes that control geoblocking restriction. Allowed values are the officially assigned [ISO 3166-1 alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2) codes. Default: All countries (an empty array).
     ///
     /// If no value was sent for this field, a default will be set. To tell an absent list from an empty one, use `.allowed_countries.is_none()`.
     pub fn allowed_countries(&self) -> &[::std::string::String] {
@@ -82,7 +82,7 @@ pub struct CreatePlaybackRestrictionPolicyInputBuilder {
 }
 
 impl CreatePlaybackRestrictionPolicyInputBuilder {
-    /// A list of country codes that control geoblocking restriction. Allowed values are the officially assigned [ISO 3166-1         alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2) codes. Default: All countries (an empty array).
+    /// A list of country codes that control geoblocking restriction. Allowed values are the officially assigned [ISO 3166-1 alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2) codes. Default: All countries (an empty array).
     ///
     /// Appends an item to `allowed_countries`; use `set_allowed_countries` to replace the whole list.
     pub fn allowed_countries(
@@ -584,7 +584,7 @@ impl CreatePlaybackRestrictionPolicyFluentBuilder {
         let input: CreatePlaybackRestrictionPolicyInput = self.inner.build();
         send(&self.handle, input).await
     }
-    /// A list of country codes that control geoblocking restriction. Allowed values are the officially assigned [ISO 3166-1         alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2) codes. Default: All countries (an empty array).
+    /// A list of country codes that control geoblocking restriction. Allowed values are the officially assigned [ISO 3166-1 alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2) codes. Default: All countries (an empty array).
     ///
     /// Appends an item to `allowed_countries`; use `set_allowed_countries` to replace the whole list.
     pub fn allowed_countries(

@@ -259,7 +259,7 @@ fn deserialize_error(
 
 /// Fluent builder of the `DeletePlaybackKeyPair` operation: set members, then `send()`.
 ///
-/// Deletes a specified authorization key pair. This invalidates future viewer tokens generated using the key pair’s `privateKey`. For more information, see [Setting Up Private         Channels](https://docs.aws.amazon.com/ivs/latest/userguide/private-channels.html) in the *Amazon IVS User Guide*.
+/// Deletes a specified authorization key pair. This invalidates future viewer tokens generated using the key pair’s `privateKey`. For more information, see [Setting Up Private Channels](https://docs.aws.amazon.com/ivs/latest/userguide/private-channels.html) in the *Amazon IVS User Guide*.
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
 pub struct DeletePlaybackKeyPairFluentBuilder {
     handle: ::ivs_runtime::orchestrator::Handle,

@@ -431,7 +431,7 @@ fn deserialize_error(
 
 /// Fluent builder of the `ImportPlaybackKeyPair` operation: set members, then `send()`.
 ///
-/// Imports the public portion of a new key pair and returns its `arn` and `fingerprint`. The `privateKey` can then be used to generate viewer authorization tokens, to grant viewers access to private channels. For more information, see [Setting Up         Private Channels](https://docs.aws.amazon.com/ivs/latest/userguide/private-channels.html) in the *Amazon IVS User Guide*.
+/// Imports the public portion of a new key pair and returns its `arn` and `fingerprint`. The `privateKey` can then be used to generate viewer authorization tokens, to grant viewers access to private channels. For more information, see [Setting Up Private Channels](https://docs.aws.amazon.com/ivs/latest/userguide/private-channels.html) in the *Amazon IVS User Guide*.
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
 pub struct ImportPlaybackKeyPairFluentBuilder {
     handle: ::ivs_runtime::orchestrator::Handle,

@@ -382,7 +382,7 @@ fn deserialize_error(
 
 /// Fluent builder of the `ListPlaybackKeyPairs` operation: set members, then `send()`.
 ///
-/// Gets summary information about playback key pairs. For more information, see [Setting Up Private         Channels](https://docs.aws.amazon.com/ivs/latest/userguide/private-channels.html) in the *Amazon IVS User Guide*.
+/// Gets summary information about playback key pairs. For more information, see [Setting Up Private Channels](https://docs.aws.amazon.com/ivs/latest/userguide/private-channels.html) in the *Amazon IVS User Guide*.
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
 pub struct ListPlaybackKeyPairsFluentBuilder {
     handle: ::ivs_runtime::orchestrator::Handle,

@@ -376,7 +376,7 @@ fn deserialize_error(
 
 /// Fluent builder of the `StartViewerSessionRevocation` operation: set members, then `send()`.
 ///
-/// Starts the process of revoking the viewer session associated with a specified channel ARN and viewer ID. Optionally, you can provide a version to revoke viewer sessions less than and including that version. For instructions on associating a viewer ID with a viewer session, see [Setting Up         Private Channels](https://docs.aws.amazon.com/ivs/latest/userguide/private-channels.html).
+/// Starts the process of revoking the viewer session associated with a specified channel ARN and viewer ID. Optionally, you can provide a version to revoke viewer sessions less than and including that version. For instructions on associating a viewer ID with a viewer session, see [Setting Up Private Channels](https://docs.aws.amazon.com/ivs/latest/userguide/private-channels.html).
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
 pub struct StartViewerSessionRevocationFluentBuilder {
     handle: ::ivs_runtime::orchestrator::Handle,

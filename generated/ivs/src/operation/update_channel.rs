@@ -14,7 +14,7 @@ pub struct UpdateChannelInput {
     /// Channel latency mode. Use `NORMAL` to broadcast and deliver live video up to Full HD. Use `LOW` for near-real-time interaction with viewers.
     #[cfg_attr(feature = "serde", serde(rename = "latencyMode"))]
     pub latency_mode: ::std::option::Option<crate::types::ChannelLatencyMode>,
-    /// Channel type, which determines the allowable resolution and bitrate. *If you exceed the allowable input resolution or bitrate, the stream probably will disconnect immediately.* Default: `STANDARD`. For details, see [Channel         Types](https://docs.aws.amazon.com/ivs/latest/LowLatencyAPIReference/channel-types.html).
+    /// Channel type, which determines the allowable resolution and bitrate. *If you exceed the allowable input resolution or bitrate, the stream probably will disconnect immediately.* Default: `STANDARD`. For details, see [Channel Types](https://docs.aws.amazon.com/ivs/latest/LowLatencyAPIReference/channel-types.html).
     #[cfg_attr(feature = "serde", serde(rename = "type"))]
     pub r#type: ::std::option::Option<crate::types::ChannelType>,
     /// Whether the channel is private (enabled for playback authorization).
@@ -57,7 +57,7 @@ impl UpdateChannelInput {
     ) -> ::std::option::Option<&crate::types::ChannelLatencyMode> {
         self.latency_mode.as_ref()
     }
-    /// Channel type, which determines the allowable resolution and bitrate. *If you exceed the allowable input resolution or bitrate, the stream probably will disconnect immediately.* Default: `STANDARD`. For details, see [Channel         Types](https://docs.aws.amazon.com/ivs/latest/LowLatencyAPIReference/channel-types.html).
+    /// Channel type, which determines the allowable resolution and bitrate. *If you exceed the allowable input resolution or bitrate, the stream probably will disconnect immediately.* Default: `STANDARD`. For details, see [Channel Types](https://docs.aws.amazon.com/ivs/latest/LowLatencyAPIReference/channel-types.html).
     pub fn r#type(&self) -> ::std::option::Option<&crate::types::ChannelType> {
         self.r#type.as_ref()
     }
@@ -188,7 +188,7 @@ impl UpdateChannelInputBuilder {
     ) -> &::std::option::Option<crate::types::ChannelLatencyMode> {
         &self.latency_mode
     }
-    /// Channel type, which determines the allowable resolution and bitrate. *If you exceed the allowable input resolution or bitrate, the stream probably will disconnect immediately.* Default: `STANDARD`. For details, see [Channel         Types](https://docs.aws.amazon.com/ivs/latest/LowLatencyAPIReference/channel-types.html).
+    /// Channel type, which determines the allowable resolution and bitrate. *If you exceed the allowable input resolution or bitrate, the stream probably will disconnect immediately.* Default: `STANDARD`. For details, see [Channel Types](https://docs.aws.amazon.com/ivs/latest/LowLatencyAPIReference/channel-types.html).
     pub fn r#type(
         mut self,
         input: impl ::std::convert::Into<crate::types::ChannelType>,
@@ -797,7 +797,7 @@ impl UpdateChannelFluentBuilder {
     ) -> &::std::option::Option<crate::types::ChannelLatencyMode> {
         &self.inner.latency_mode
     }
-    /// Channel type, which determines the allowable resolution and bitrate. *If you exceed the allowable input resolution or bitrate, the stream probably will disconnect immediately.* Default: `STANDARD`. For details, see [Channel         Types](https://docs.aws.amazon.com/ivs/latest/LowLatencyAPIReference/channel-types.html).
+    /// Channel type, which determines the allowable resolution and bitrate. *If you exceed the allowable input resolution or bitrate, the stream probably will disconnect immediately.* Default: `STANDARD`. For details, see [Channel Types](https://docs.aws.amazon.com/ivs/latest/LowLatencyAPIReference/channel-types.html).
     pub fn r#type(
         mut self,
         input: impl ::std::convert::Into<crate::types::ChannelType>,

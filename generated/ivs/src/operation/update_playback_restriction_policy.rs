@@ -8,7 +8,7 @@ pub struct UpdatePlaybackRestrictionPolicyInput {
     /// ARN of the playback-restriction-policy to be updated.
     #[cfg_attr(feature = "serde", serde(rename = "arn"))]
     pub arn: ::std::option::Option<::std::string::String>,
-    /// A list of country codes that control geoblocking restriction. Allowed values are the officially assigned [ISO 3166-1         alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2) codes. Default: All countries (an empty array).
+    /// A list of country codes that control geoblocking restriction. Allowed values are the officially assigned [ISO 3166-1 alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2) codes. Default: All countries (an empty array).
     #[cfg_attr(feature = "serde", serde(rename = "allowedCountries"))]
     pub allowed_countries: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// A list of origin sites that control CORS restriction. Allowed values are the same as valid values of the Origin header defined at [<https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/Origin>](https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/Origin). Default: All origins (an empty array).
@@ -27,7 +27,7 @@ impl UpdatePlaybackRestrictionPolicyInput {
     pub fn arn(&self) -> ::std::option::Option<&str> {
         self.arn.as_deref()
     }
-    /// A list of country codes that control geoblocking restriction. Allowed values are the officially assigned [ISO 3166-1         alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2) codes. Default: All countries (an empty array).
+    /// A list of country codes that control geoblocking restriction. Allowed values are the officially assigned [ISO 3166-1 alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2) codes. Default: All countries (an empty array).
     ///
     /// If no value was sent for this field, a default will be set. To tell an absent list from an empty one, use `.allowed_countries.is_none()`.
     pub fn allowed_countries(&self) -> &[::std::string::String] {
@@ -94,7 +94,7 @@ impl UpdatePlaybackRestrictionPolicyInputBuilder {
     pub fn get_arn(&self) -> &::std::option::Option<::std::string::String> {
         &self.arn
     }
-    /// A list of country codes that control geoblocking restriction. Allowed values are the officially assigned [ISO 3166-1         alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2) codes. Default: All countries (an empty array).
+    /// A list of country codes that control geoblocking restriction. Allowed values are the officially assigned [ISO 3166-1 alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2) codes. Default: All countries (an empty array).
     ///
     /// Appends an item to `allowed_countries`; use `set_allowed_countries` to replace the whole list.
     pub fn allowed_countries(
@@ -581,7 +581,7 @@ impl UpdatePlaybackRestrictionPolicyFluentBuilder {
     pub fn get_arn(&self) -> &::std::option::Option<::std::string::String> {
         &self.inner.arn
     }
-    /// A list of country codes that control geoblocking restriction. Allowed values are the officially assigned [ISO 3166-1         alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2) codes. Default: All countries (an empty array).
+    /// A list of country codes that control geoblocking restriction. Allowed values are the officially assigned [ISO 3166-1 alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2) codes. Default: All countries (an empty array).
     ///
     /// Appends an item to `allowed_countries`; use `set_allowed_countries` to replace the whole list.
     pub fn allowed_countries(

@@ -7,7 +7,7 @@ pub struct PlaybackRestrictionPolicy {
     /// Playback-restriction-policy ARN
     #[cfg_attr(feature = "serde", serde(rename = "arn"))]
     pub arn: ::std::string::String,
-    /// A list of country codes that control geoblocking restriction. Allowed values are the officially assigned [ISO 3166-1         alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2) codes. Default: All countries (an empty array).
+    /// A list of country codes that control geoblocking restriction. Allowed values are the officially assigned [ISO 3166-1 alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2) codes. Default: All countries (an empty array).
     #[cfg_attr(feature = "serde", serde(rename = "allowedCountries"))]
     pub allowed_countries: ::std::vec::Vec<::std::string::String>,
     /// A list of origin sites that control CORS restriction. Allowed values are the same as valid values of the Origin header defined at [<https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/Origin>](https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/Origin). Default: All origins (an empty array).
@@ -31,7 +31,7 @@ impl PlaybackRestrictionPolicy {
     pub fn arn(&self) -> &str {
         &self.arn
     }
-    /// A list of country codes that control geoblocking restriction. Allowed values are the officially assigned [ISO 3166-1         alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2) codes. Default: All countries (an empty array).
+    /// A list of country codes that control geoblocking restriction. Allowed values are the officially assigned [ISO 3166-1 alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2) codes. Default: All countries (an empty array).
     pub fn allowed_countries(&self) -> &[::std::string::String] {
         &self.allowed_countries
     }
@@ -105,7 +105,7 @@ impl PlaybackRestrictionPolicyBuilder {
     pub fn get_arn(&self) -> &::std::option::Option<::std::string::String> {
         &self.arn
     }
-    /// A list of country codes that control geoblocking restriction. Allowed values are the officially assigned [ISO 3166-1         alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2) codes. Default: All countries (an empty array).
+    /// A list of country codes that control geoblocking restriction. Allowed values are the officially assigned [ISO 3166-1 alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2) codes. Default: All countries (an empty array).
     ///
     /// Appends an item to `allowed_countries`; use `set_allowed_countries` to replace the whole list.
     pub fn allowed_countries(

@@ -29,7 +29,7 @@ pub struct StreamSession {
     pub recording_configuration: ::std::option::Option<
         crate::types::RecordingConfiguration,
     >,
-    /// List of Amazon IVS events that the stream encountered. The list is sorted by most recent events and contains up to 500 events. For Amazon IVS events, see [Using Amazon EventBridge with Amazon       IVS](https://docs.aws.amazon.com/ivs/latest/userguide/eventbridge.html).
+    /// List of Amazon IVS events that the stream encountered. The list is sorted by most recent events and contains up to 500 events. For Amazon IVS events, see [Using Amazon EventBridge with Amazon IVS](https://docs.aws.amazon.com/ivs/latest/userguide/eventbridge.html).
     #[cfg_attr(feature = "serde", serde(rename = "truncatedEvents"))]
     pub truncated_events: ::std::option::Option<
         ::std::vec::Vec<crate::types::StreamEvent>,
@@ -73,7 +73,7 @@ impl StreamSession {
     ) -> ::std::option::Option<&crate::types::RecordingConfiguration> {
         self.recording_configuration.as_ref()
     }
-    /// List of Amazon IVS events that the stream encountered. The list is sorted by most recent events and contains up to 500 events. For Amazon IVS events, see [Using Amazon EventBridge with Amazon       IVS](https://docs.aws.amazon.com/ivs/latest/userguide/eventbridge.html).
+    /// List of Amazon IVS events that the stream encountered. The list is sorted by most recent events and contains up to 500 events. For Amazon IVS events, see [Using Amazon EventBridge with Amazon IVS](https://docs.aws.amazon.com/ivs/latest/userguide/eventbridge.html).
     ///
     /// If no value was sent for this field, a default will be set. To tell an absent list from an empty one, use `.truncated_events.is_none()`.
     pub fn truncated_events(&self) -> &[crate::types::StreamEvent] {
@@ -261,7 +261,7 @@ impl StreamSessionBuilder {
     ) -> &::std::option::Option<crate::types::RecordingConfiguration> {
         &self.recording_configuration
     }
-    /// List of Amazon IVS events that the stream encountered. The list is sorted by most recent events and contains up to 500 events. For Amazon IVS events, see [Using Amazon EventBridge with Amazon       IVS](https://docs.aws.amazon.com/ivs/latest/userguide/eventbridge.html).
+    /// List of Amazon IVS events that the stream encountered. The list is sorted by most recent events and contains up to 500 events. For Amazon IVS events, see [Using Amazon EventBridge with Amazon IVS](https://docs.aws.amazon.com/ivs/latest/userguide/eventbridge.html).
     ///
     /// Appends an item to `truncated_events`; use `set_truncated_events` to replace the whole list.
     pub fn truncated_events(
