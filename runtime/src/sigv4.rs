@@ -437,7 +437,7 @@ pub fn amz_date(time: SystemTime) -> Result<String, SigningError> {
     .ok_or_else(|| SigningError::new("the signing time is out of range"))?;
     let days = secs.div_euclid(86_400);
     let rem = secs.rem_euclid(86_400);
-    let (year, month, day) = civil_from_days(days);
+    let (year, month, day) = crate::time::civil_from_days(days);
     if !(0..=9999).contains(&year) {
         return Err(SigningError::new(format!(
             "the signing time's year {year} is outside 0000..=9999"
@@ -449,21 +449,6 @@ pub fn amz_date(time: SystemTime) -> Result<String, SigningError> {
         rem % 3600 / 60,
         rem % 60
     ))
-}
-
-/// The proleptic Gregorian date of a day count since 1970-01-01 (Howard Hinnant's
-/// `civil_from_days`; exact for every `i64` day this module can produce).
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097); // [0, 146096]
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365; // [0, 399]
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100); // [0, 365]
-    let mp = (5 * doy + 2) / 153; // [0, 11], March first
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u32; // [1, 31]
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32; // [1, 12]
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month, day)
 }
 
 /// The `host` header value for a URI: the host, plus the port unless it is the scheme's
@@ -632,7 +617,7 @@ mod tests {
             ];
             for (month, &length) in lengths.iter().enumerate() {
                 for day in 1..=length {
-                    assert_eq!(civil_from_days(days), (year, month as u32 + 1, day));
+                    assert_eq!(crate::time::civil_from_days(days), (year, month as u32 + 1, day));
                     days += 1;
                 }
             }
