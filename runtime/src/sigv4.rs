@@ -617,7 +617,10 @@ mod tests {
             ];
             for (month, &length) in lengths.iter().enumerate() {
                 for day in 1..=length {
-                    assert_eq!(crate::time::civil_from_days(days), (year, month as u32 + 1, day));
+                    assert_eq!(
+                        crate::time::civil_from_days(days),
+                        (year, month as u32 + 1, day)
+                    );
                     days += 1;
                 }
             }
