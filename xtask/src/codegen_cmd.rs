@@ -93,8 +93,10 @@ pub fn generate(args: &Args) -> Result<Vec<codegen::File>, String> {
     let partitions_path = root().join("model/partitions.json");
     let partitions = std::fs::read_to_string(&partitions_path)
         .map_err(|e| format!("cannot read {}: {e}", partitions_path.display()))?;
-    let endpoint_divergences =
-        read_divergences(&root().join("model/endpoint-test-divergences.json"))?;
+    let endpoint_divergences = read_divergences(
+        &root().join("model/endpoint-test-divergences.json"),
+        &partitions,
+    )?;
     let out = absolute(&args.out);
     let runtime = relative(&out, &root().join("runtime"));
     let options = codegen::Options {
@@ -114,8 +116,13 @@ pub fn generate(args: &Args) -> Result<Vec<codegen::File>, String> {
     codegen::generate(&text, &options).map_err(|e| format!("{}: {e}", args.model.display()))
 }
 
-/// Reads the endpoint test cases known to differ from the model (absent file: none).
-fn read_divergences(path: &Path) -> Result<Vec<codegen::EndpointDivergence>, String> {
+/// Reads the endpoint test cases known to differ from the model (absent file: none), with the
+/// partition outputs the model's tests were written against (`partitions_as_tested`: partition
+/// id to outputs), checked against the partition table `partitions_json`.
+fn read_divergences(
+    path: &Path,
+    partitions_json: &str,
+) -> Result<Vec<codegen::EndpointDivergence>, String> {
     let Ok(text) = std::fs::read_to_string(path) else {
         return Ok(Vec::new());
     };
@@ -127,6 +134,28 @@ fn read_divergences(path: &Path) -> Result<Vec<codegen::EndpointDivergence>, Str
     let cases = v["cases"]
         .as_array()
         .ok_or_else(|| bad("needs a `cases` list"))?;
+    let mut as_tested = std::collections::BTreeMap::new();
+    match &v["partitions_as_tested"] {
+        serde_json::Value::Null if cases.is_empty() => {}
+        serde_json::Value::Object(partitions) => {
+            for (id, outputs) in partitions {
+                let outputs = outputs.as_object().ok_or_else(|| {
+                    bad(&format!(
+                        "`partitions_as_tested`.`{id}` must be an object of partition outputs"
+                    ))
+                })?;
+                as_tested.insert(id.clone(), outputs.clone());
+            }
+        }
+        _ => {
+            return Err(bad(
+                "needs a `partitions_as_tested` object: partition id to the outputs the \
+                 model's endpoint tests were written against",
+            ))
+        }
+    }
+    codegen::EndpointDivergence::apply_partition_outputs(partitions_json, &as_tested)
+        .map_err(|e| bad(&e))?;
     cases
         .iter()
         .map(|c| {
@@ -140,6 +169,7 @@ fn read_divergences(path: &Path) -> Result<Vec<codegen::EndpointDivergence>, Str
                     .ok_or_else(|| bad("a case needs `url`"))?
                     .to_owned(),
                 reason: reason.to_owned(),
+                partitions_as_tested: as_tested.clone(),
             })
         })
         .collect()
@@ -276,6 +306,46 @@ mod tests {
         let api = codegen::surface::public_api(&files).unwrap();
         assert!(api.len() > 1000, "{} items", api.len());
         insta::assert_snapshot!("ivs_public_api", api.join("\n"));
+    }
+
+    /// A `partitions_as_tested` naming a partition the table does not have is an error that
+    /// names the file and the partition, not a panic.
+    #[test]
+    fn divergences_naming_an_unknown_partition_are_an_error() {
+        let dir = std::env::temp_dir().join(format!("xtask-divergences-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("endpoint-test-divergences.json");
+        let partitions =
+            r#"{"partitions": [{"id": "aws-iso", "outputs": {"supportsDualStack": true}}]}"#;
+        let write = |as_tested: &str| {
+            std::fs::write(
+                &path,
+                format!(
+                    r#"{{"reason": "r", "partitions_as_tested": {as_tested}, "cases": [{{"documentation": "d", "url": "https://x"}}]}}"#
+                ),
+            )
+            .unwrap();
+        };
+        write(r#"{"aws-isx": {"supportsDualStack": false}}"#);
+        let err = read_divergences(&path, partitions).unwrap_err();
+        assert_eq!(
+            err,
+            format!(
+                "{}: `partitions_as_tested` names partition `aws-isx`, which the partition table \
+                 does not have (it has aws-iso)",
+                path.display()
+            )
+        );
+        write(r#"{"aws-iso": {"supportsDualStak": false}}"#);
+        let err = read_divergences(&path, partitions).unwrap_err();
+        assert!(err.contains("no such output"), "{err}");
+        write(r#"{"aws-iso": {"supportsDualStack": false}}"#);
+        let read = read_divergences(&path, partitions).unwrap();
+        assert_eq!(
+            read[0].partitions_as_tested["aws-iso"]["supportsDualStack"],
+            false
+        );
+        std::fs::remove_dir_all(&dir).ok();
     }
 
     #[test]

@@ -7,8 +7,11 @@ mod service;
 mod shapes;
 mod values;
 
+use std::collections::BTreeMap;
+
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
+use serde_json::{Map, Value};
 
 use crate::ir::{Deprecated, Ir, Placement, Ty};
 use crate::model::ModelError;
@@ -35,6 +38,81 @@ pub struct EndpointDivergence {
     pub url: String,
     /// Why the model's expectation does not hold.
     pub reason: String,
+    /// The partition outputs the model's tests were written against, by partition id: set over
+    /// the shipped table's `outputs`, they make the rules give the model's own expectation,
+    /// which the generated test asserts too.
+    pub partitions_as_tested: BTreeMap<String, Map<String, Value>>,
+}
+
+impl EndpointDivergence {
+    /// `partitions_json` with `overrides` (partition id to outputs) set over the partitions'
+    /// `outputs`. Each override must name a partition of the table and an output it has, with
+    /// a value of the same JSON type; the error says which does not.
+    pub fn apply_partition_outputs(
+        partitions_json: &str,
+        overrides: &BTreeMap<String, Map<String, Value>>,
+    ) -> Result<String, String> {
+        let mut root: Value = serde_json::from_str(partitions_json)
+            .map_err(|e| format!("the partition table is not JSON: {e}"))?;
+        let list = root
+            .get_mut("partitions")
+            .and_then(Value::as_array_mut)
+            .ok_or("the partition table has no `partitions` list")?;
+        let ids: Vec<String> = list
+            .iter()
+            .filter_map(|p| p.get("id").and_then(Value::as_str).map(str::to_owned))
+            .collect();
+        for (id, outputs) in overrides {
+            let partition = list
+                .iter_mut()
+                .find(|p| p.get("id").and_then(Value::as_str) == Some(id.as_str()))
+                .ok_or_else(|| {
+                    format!(
+                        "`partitions_as_tested` names partition `{id}`, which the partition table \
+                         does not have (it has {})",
+                        ids.join(", ")
+                    )
+                })?;
+            let shipped = partition
+                .get_mut("outputs")
+                .and_then(Value::as_object_mut)
+                .ok_or_else(|| {
+                    format!("partition `{id}` of the partition table has no `outputs`")
+                })?;
+            let keys: Vec<String> = shipped.keys().cloned().collect();
+            for (key, value) in outputs {
+                let old = shipped.get_mut(key).ok_or_else(|| {
+                    format!(
+                        "`partitions_as_tested` sets output `{key}` of partition `{id}`, which has \
+                         no such output (it has {})",
+                        keys.join(", ")
+                    )
+                })?;
+                if json_kind(old) != json_kind(value) {
+                    return Err(format!(
+                        "`partitions_as_tested` sets output `{key}` of partition `{id}` to {value}, \
+                         a {}, but the partition table's value {old} is a {}",
+                        json_kind(value),
+                        json_kind(old)
+                    ));
+                }
+                *old = value.clone();
+            }
+        }
+        Ok(root.to_string())
+    }
+}
+
+/// The JSON type of `v`, for messages.
+fn json_kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "list",
+        Value::Object(_) => "object",
+    }
 }
 
 /// A generated file: path relative to the crate root, and its text.
@@ -65,6 +143,7 @@ enum Job<'a> {
 /// not depend on the scheduling.
 pub fn emit(ir: &Ir, options: &EmitOptions) -> Result<Vec<File>, ModelError> {
     let type_modules = type_modules(ir);
+    let partitions_as_tested = service::partitions_as_tested(ir, options)?;
     let mut jobs: Vec<(String, Job<'_>)> = Vec::new();
     for s in ir.structures.values() {
         let dir = match s.placement {
@@ -119,7 +198,7 @@ pub fn emit(ir: &Ir, options: &EmitOptions) -> Result<Vec<File>, ModelError> {
             Job::Client => service::client(ir),
             Job::CrateError => service::crate_error(ir),
             Job::Primitives => service::primitives(),
-            Job::Endpoint => service::endpoint(ir, options),
+            Job::Endpoint => service::endpoint(ir, options, partitions_as_tested.as_deref()),
             Job::Lib => service::lib(ir),
             Job::ProtocolTestsMod => protocol_tests::module(ir),
             Job::ProtocolTests(op) => protocol_tests::operation_tests(ir, op),
@@ -277,4 +356,72 @@ pub(crate) fn is_copy(ty: &Ty) -> bool {
         ty,
         Ty::Bool | Ty::Byte | Ty::Short | Ty::Integer | Ty::Long | Ty::Float | Ty::Double
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TABLE: &str = r#"{"partitions": [{"id": "aws-iso", "outputs": {"name": "aws-iso", "supportsDualStack": true}}]}"#;
+
+    fn overrides(id: &str, key: &str, value: Value) -> BTreeMap<String, Map<String, Value>> {
+        let mut outputs = Map::new();
+        outputs.insert(key.to_owned(), value);
+        BTreeMap::from([(id.to_owned(), outputs)])
+    }
+
+    #[test]
+    fn partition_outputs_are_set() {
+        let table = EndpointDivergence::apply_partition_outputs(
+            TABLE,
+            &overrides("aws-iso", "supportsDualStack", Value::Bool(false)),
+        )
+        .unwrap();
+        let table: Value = serde_json::from_str(&table).unwrap();
+        assert_eq!(
+            table["partitions"][0]["outputs"]["supportsDualStack"],
+            Value::Bool(false)
+        );
+        assert_eq!(table["partitions"][0]["outputs"]["name"], "aws-iso");
+    }
+
+    #[test]
+    fn an_unknown_partition_is_an_error() {
+        let err = EndpointDivergence::apply_partition_outputs(
+            TABLE,
+            &overrides("aws-isx", "supportsDualStack", Value::Bool(false)),
+        )
+        .unwrap_err();
+        assert_eq!(
+            err,
+            "`partitions_as_tested` names partition `aws-isx`, which the partition table does \
+             not have (it has aws-iso)"
+        );
+    }
+
+    #[test]
+    fn an_unknown_output_or_another_type_is_an_error() {
+        let err = EndpointDivergence::apply_partition_outputs(
+            TABLE,
+            &overrides("aws-iso", "supportsDualStak", Value::Bool(false)),
+        )
+        .unwrap_err();
+        assert!(
+            err.contains("output `supportsDualStak` of partition `aws-iso`, which has no such output (it has name, supportsDualStack)"),
+            "{err}"
+        );
+        let err = EndpointDivergence::apply_partition_outputs(
+            TABLE,
+            &overrides(
+                "aws-iso",
+                "supportsDualStack",
+                Value::String("false".into()),
+            ),
+        )
+        .unwrap_err();
+        assert!(
+            err.contains("a string, but the partition table's value true is a boolean"),
+            "{err}"
+        );
+    }
 }

@@ -5,8 +5,9 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use serde_json::Value;
 
-use super::{ident, EmitOptions};
+use super::{ident, EmitOptions, EndpointDivergence};
 use crate::ir::{Ir, OperationIr, Placement, StructRole, Ty};
+use crate::model::ModelError;
 use crate::names;
 
 /// `src/types/mod.rs` (or `src/types/error/mod.rs` with `errors`).
@@ -234,9 +235,129 @@ fn param_value(v: &Value) -> TokenStream {
     }
 }
 
+/// The model's `smithy.rules#endpointTests` cases.
+fn endpoint_cases(ir: &Ir) -> Vec<Value> {
+    ir.service
+        .endpoint_tests
+        .as_ref()
+        .and_then(|t| t.get("testCases"))
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default()
+}
+
+/// The known divergence of an endpoint test case, by its `documentation`.
+fn divergence<'a>(options: &'a EmitOptions, case: &Value) -> Option<&'a EndpointDivergence> {
+    let doc = case.get("documentation").and_then(Value::as_str)?;
+    options
+        .endpoint_divergences
+        .iter()
+        .find(|d| d.documentation == doc)
+}
+
+/// The partition table the model's endpoint tests were written against: the shipped one with
+/// the `partitions_as_tested` outputs of the model's divergent cases set over it. `None` when
+/// no case of the model diverges. The divergent cases must agree on the overrides (the
+/// generated tests have one such table).
+pub(crate) fn partitions_as_tested(
+    ir: &Ir,
+    options: &EmitOptions,
+) -> Result<Option<String>, ModelError> {
+    let invalid = |message: String| ModelError::Invalid {
+        shape: ir.service.id.clone(),
+        message,
+    };
+    let mut first: Option<&EndpointDivergence> = None;
+    for case in endpoint_cases(ir) {
+        let Some(d) = divergence(options, &case) else {
+            continue;
+        };
+        match first {
+            None => first = Some(d),
+            Some(f) if f.partitions_as_tested != d.partitions_as_tested => {
+                return Err(invalid(format!(
+                    "endpoint test divergences {:?} and {:?} set different `partitions_as_tested` \
+                     outputs; the generated tests have one partition table as tested",
+                    f.documentation, d.documentation
+                )));
+            }
+            Some(_) => {}
+        }
+    }
+    let Some(d) = first else {
+        return Ok(None);
+    };
+    EndpointDivergence::apply_partition_outputs(&options.partitions_json, &d.partitions_as_tested)
+        .map(Some)
+        .map_err(|e| {
+            invalid(format!(
+                "endpoint test divergence {:?}: {e}",
+                d.documentation
+            ))
+        })
+}
+
+/// Statements that check `result` against an endpoint test case's `expect`: the model's
+/// error message, or its endpoint (URL, headers, properties).
+fn expectation_check(expect: &Value) -> TokenStream {
+    if let Some(err) = expect.get("error").and_then(Value::as_str) {
+        return quote! {
+            let err = result.expect_err("the rules must reject these parameters");
+            ::std::assert_eq!(err.to_string(), #err);
+        };
+    }
+    let ep = expect.get("endpoint").cloned().unwrap_or(Value::Null);
+    let url = ep.get("url").and_then(Value::as_str).unwrap_or_default();
+    let headers = ep
+        .get("headers")
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default();
+    let header_checks = headers.iter().map(|(k, v)| {
+        let vals = v.as_array().cloned().unwrap_or_default();
+        let vals = vals.iter().filter_map(Value::as_str);
+        quote! { ::std::assert_eq!(endpoint.headers.get(#k).cloned().unwrap_or_default(), ::std::vec![#(#vals.to_owned()),*]); }
+    });
+    let props = ep.get("properties").map(Value::to_string);
+    let prop_check = props.map(|p| {
+        quote! {
+            let want: ::ivs_runtime::json::Value = ::ivs_runtime::json::parse_body(#p.as_bytes()).expect("test properties are JSON");
+            ::std::assert_eq!(::ivs_runtime::json::Value::Object(endpoint.properties.clone()), want);
+        }
+    });
+    quote! {
+        let endpoint = result.expect("the rules must resolve these parameters");
+        ::std::assert_eq!(endpoint.url, #url);
+        #( #header_checks )*
+        #prop_check
+    }
+}
+
+/// `text` as doc lines (each with the leading space of `/// `) of at most 88 characters where
+/// the words allow: generated test functions sit indented in a module.
+fn doc_lines(text: &str) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for word in text.split_whitespace() {
+        match lines.last_mut() {
+            Some(line) if line.len() + 1 + word.len() <= 88 => {
+                line.push(' ');
+                line.push_str(word);
+            }
+            _ => lines.push(format!(" {word}")),
+        }
+    }
+    lines
+}
+
 /// `src/endpoint.rs`: the service spec with the rule set and partitions compiled in, and one
-/// test per `smithy.rules#endpointTests` case.
-pub(crate) fn endpoint(ir: &Ir, options: &EmitOptions) -> TokenStream {
+/// test per `smithy.rules#endpointTests` case. A case with a known divergence asserts both
+/// the URL the shipped partition table gives and, with `partitions_as_tested` (from
+/// [`partitions_as_tested`]), the model's own expectation.
+pub(crate) fn endpoint(
+    ir: &Ir,
+    options: &EmitOptions,
+    partitions_as_tested: Option<&str>,
+) -> TokenStream {
     let rules = ir
         .service
         .endpoint_rules
@@ -252,14 +373,7 @@ pub(crate) fn endpoint(ir: &Ir, options: &EmitOptions) -> TokenStream {
         .clone()
         .unwrap_or_else(|| ir.service.sdk_id.to_lowercase());
     let ua = ir.service.crate_name.clone();
-    let cases = ir
-        .service
-        .endpoint_tests
-        .as_ref()
-        .and_then(|t| t.get("testCases"))
-        .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default();
+    let cases = endpoint_cases(ir);
     let tests = cases.iter().enumerate().map(|(i, case)| {
         let name = format_ident!("case_{:02}", i);
         let doc = case
@@ -282,59 +396,54 @@ pub(crate) fn endpoint(ir: &Ir, options: &EmitOptions) -> TokenStream {
             quote! { let mut params = ::ivs_runtime::endpoint::Params::default(); }
         };
         let expect = case.get("expect").cloned().unwrap_or(Value::Null);
-        let divergence = options
-            .endpoint_divergences
-            .iter()
-            .find(|d| Some(d.documentation.as_str()) == case.get("documentation").and_then(Value::as_str));
-        let check = if let Some(d) = divergence {
-            let url = &d.url;
-            let want = expect.get("error").and_then(Value::as_str).unwrap_or_default();
-            let note = format!(" Known divergence: the model expects the error {want:?}. {}", d.reason);
-            quote! {
-                let _known_divergence = #note;
-                let endpoint = result.expect("the shipped partition table resolves this case");
-                ::std::assert_eq!(endpoint.url, #url);
+        let model_check = expectation_check(&expect);
+        let (note, check) = match (divergence(options, case), partitions_as_tested) {
+            (Some(d), Some(_)) => {
+                let url = &d.url;
+                let want = match expect.get("error").and_then(Value::as_str) {
+                    Some(err) => format!("the error {err:?}"),
+                    None => "its endpoint".to_owned(),
+                };
+                let summary = format!(
+                    "Known divergence: with the shipped partition table the rules resolve \
+                     `{url}`; with the partition table as the model's tests were written \
+                     (`PARTITIONS_AS_TESTED`) they give what the model expects, {want}. This \
+                     test asserts both."
+                );
+                let mut note = vec![String::new()];
+                note.extend(doc_lines(&summary));
+                note.push(String::new());
+                note.extend(doc_lines(&d.reason));
+                let check = quote! {
+                    let endpoint = result.expect("the shipped partition table resolves this case");
+                    ::std::assert_eq!(endpoint.url, #url);
+                    let result = ::ivs_runtime::endpoint::resolve(&rules(), &partitions_as_tested(), &params);
+                    #model_check
+                };
+                (note, check)
             }
-        } else if let Some(err) = expect.get("error").and_then(Value::as_str) {
-            quote! {
-                let err = result.expect_err("the rules must reject these parameters");
-                ::std::assert_eq!(err.to_string(), #err);
-            }
-        } else {
-            let ep = expect.get("endpoint").cloned().unwrap_or(Value::Null);
-            let url = ep.get("url").and_then(Value::as_str).unwrap_or_default();
-            let headers = ep
-                .get("headers")
-                .and_then(Value::as_object)
-                .cloned()
-                .unwrap_or_default();
-            let header_checks = headers.iter().map(|(k, v)| {
-                let vals = v.as_array().cloned().unwrap_or_default();
-                let vals = vals.iter().filter_map(Value::as_str);
-                quote! { ::std::assert_eq!(endpoint.headers.get(#k).cloned().unwrap_or_default(), ::std::vec![#(#vals.to_owned()),*]); }
-            });
-            let props = ep.get("properties").map(Value::to_string);
-            let prop_check = props.map(|p| {
-                quote! {
-                    let want: ::ivs_runtime::json::Value = ::ivs_runtime::json::parse_body(#p.as_bytes()).expect("test properties are JSON");
-                    ::std::assert_eq!(::ivs_runtime::json::Value::Object(endpoint.properties.clone()), want);
-                }
-            });
-            quote! {
-                let endpoint = result.expect("the rules must resolve these parameters");
-                ::std::assert_eq!(endpoint.url, #url);
-                #( #header_checks )*
-                #prop_check
-            }
+            _ => (Vec::new(), model_check),
         };
         quote! {
             #[doc = #doc]
+            #( #[doc = #note] )*
             #[test]
             fn #name() {
                 #decl
                 #( #sets )*
                 let result = ::ivs_runtime::endpoint::resolve(&rules(), &partitions(), &params);
                 #check
+            }
+        }
+    });
+    let as_tested = partitions_as_tested.map(|table| {
+        quote! {
+            /// The partition table the model's endpoint tests were written against: the shipped
+            /// one with the `partitions_as_tested` outputs of
+            /// `model/endpoint-test-divergences.json` set over it.
+            const PARTITIONS_AS_TESTED: &str = #table;
+            fn partitions_as_tested() -> ::ivs_runtime::endpoint::Partitions {
+                ::ivs_runtime::endpoint::Partitions::from_json(PARTITIONS_AS_TESTED).expect("the partitions as tested parse")
             }
         }
     });
@@ -351,6 +460,7 @@ pub(crate) fn endpoint(ir: &Ir, options: &EmitOptions) -> TokenStream {
                 fn partitions() -> ::ivs_runtime::endpoint::Partitions {
                     ::ivs_runtime::endpoint::Partitions::from_json(super::PARTITIONS).expect("the partitions parse")
                 }
+                #as_tested
                 #( #tests )*
             }
         }

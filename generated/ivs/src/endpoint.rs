@@ -25,6 +25,14 @@ mod tests {
         ::ivs_runtime::endpoint::Partitions::from_json(super::PARTITIONS)
             .expect("the partitions parse")
     }
+    /// The partition table the model's endpoint tests were written against: the shipped
+    /// one with the `partitions_as_tested` outputs of
+    /// `model/endpoint-test-divergences.json` set over it.
+    const PARTITIONS_AS_TESTED: &str = "{\"partitions\":[{\"id\":\"aws\",\"outputs\":{\"dnsSuffix\":\"amazonaws.com\",\"dualStackDnsSuffix\":\"api.aws\",\"implicitGlobalRegion\":\"us-east-1\",\"name\":\"aws\",\"supportsDualStack\":true,\"supportsFIPS\":true},\"regionRegex\":\"^(us|eu|ap|sa|ca|me|af|il|mx)\\\\-\\\\w+\\\\-\\\\d+$\",\"regions\":{\"af-south-1\":{\"description\":\"Africa (Cape Town)\"},\"ap-east-1\":{\"description\":\"Asia Pacific (Hong Kong)\"},\"ap-east-2\":{\"description\":\"Asia Pacific (Taipei)\"},\"ap-northeast-1\":{\"description\":\"Asia Pacific (Tokyo)\"},\"ap-northeast-2\":{\"description\":\"Asia Pacific (Seoul)\"},\"ap-northeast-3\":{\"description\":\"Asia Pacific (Osaka)\"},\"ap-south-1\":{\"description\":\"Asia Pacific (Mumbai)\"},\"ap-south-2\":{\"description\":\"Asia Pacific (Hyderabad)\"},\"ap-southeast-1\":{\"description\":\"Asia Pacific (Singapore)\"},\"ap-southeast-2\":{\"description\":\"Asia Pacific (Sydney)\"},\"ap-southeast-3\":{\"description\":\"Asia Pacific (Jakarta)\"},\"ap-southeast-4\":{\"description\":\"Asia Pacific (Melbourne)\"},\"ap-southeast-5\":{\"description\":\"Asia Pacific (Malaysia)\"},\"ap-southeast-6\":{\"description\":\"Asia Pacific (New Zealand)\"},\"ap-southeast-7\":{\"description\":\"Asia Pacific (Thailand)\"},\"aws-global\":{\"description\":\"aws global region\"},\"ca-central-1\":{\"description\":\"Canada (Central)\"},\"ca-west-1\":{\"description\":\"Canada West (Calgary)\"},\"eu-central-1\":{\"description\":\"Europe (Frankfurt)\"},\"eu-central-2\":{\"description\":\"Europe (Zurich)\"},\"eu-north-1\":{\"description\":\"Europe (Stockholm)\"},\"eu-south-1\":{\"description\":\"Europe (Milan)\"},\"eu-south-2\":{\"description\":\"Europe (Spain)\"},\"eu-west-1\":{\"description\":\"Europe (Ireland)\"},\"eu-west-2\":{\"description\":\"Europe (London)\"},\"eu-west-3\":{\"description\":\"Europe (Paris)\"},\"il-central-1\":{\"description\":\"Israel (Tel Aviv)\"},\"me-central-1\":{\"description\":\"Middle East (UAE)\"},\"me-south-1\":{\"description\":\"Middle East (Bahrain)\"},\"me-west-1\":{\"description\":\"Middle East (Saudi Arabia)\"},\"mx-central-1\":{\"description\":\"Mexico (Central)\"},\"sa-east-1\":{\"description\":\"South America (Sao Paulo)\"},\"sa-west-1\":{\"description\":\"South America (Chile)\"},\"us-east-1\":{\"description\":\"US East (N. Virginia)\"},\"us-east-2\":{\"description\":\"US East (Ohio)\"},\"us-west-1\":{\"description\":\"US West (N. California)\"},\"us-west-2\":{\"description\":\"US West (Oregon)\"}}},{\"id\":\"aws-cn\",\"outputs\":{\"dnsSuffix\":\"amazonaws.com.cn\",\"dualStackDnsSuffix\":\"api.amazonwebservices.com.cn\",\"implicitGlobalRegion\":\"cn-northwest-1\",\"name\":\"aws-cn\",\"supportsDualStack\":true,\"supportsFIPS\":true},\"regionRegex\":\"^cn\\\\-\\\\w+\\\\-\\\\d+$\",\"regions\":{\"aws-cn-global\":{\"description\":\"aws-cn global region\"},\"cn-north-1\":{\"description\":\"China (Beijing)\"},\"cn-northwest-1\":{\"description\":\"China (Ningxia)\"}}},{\"id\":\"aws-eusc\",\"outputs\":{\"dnsSuffix\":\"amazonaws.eu\",\"dualStackDnsSuffix\":\"api.amazonwebservices.eu\",\"implicitGlobalRegion\":\"eusc-de-east-1\",\"name\":\"aws-eusc\",\"supportsDualStack\":true,\"supportsFIPS\":true},\"regionRegex\":\"^eusc\\\\-(de)\\\\-\\\\w+\\\\-\\\\d+$\",\"regions\":{\"eusc-de-east-1\":{\"description\":\"AWS European Sovereign Cloud (Germany)\"}}},{\"id\":\"aws-iso\",\"outputs\":{\"dnsSuffix\":\"c2s.ic.gov\",\"dualStackDnsSuffix\":\"api.aws.ic.gov\",\"implicitGlobalRegion\":\"us-iso-east-1\",\"name\":\"aws-iso\",\"supportsDualStack\":false,\"supportsFIPS\":true},\"regionRegex\":\"^us\\\\-iso\\\\-\\\\w+\\\\-\\\\d+$\",\"regions\":{\"aws-iso-global\":{\"description\":\"aws-iso global region\"},\"us-iso-east-1\":{\"description\":\"US ISO East\"},\"us-iso-west-1\":{\"description\":\"US ISO WEST\"}}},{\"id\":\"aws-iso-b\",\"outputs\":{\"dnsSuffix\":\"sc2s.sgov.gov\",\"dualStackDnsSuffix\":\"api.aws.scloud\",\"implicitGlobalRegion\":\"us-isob-east-1\",\"name\":\"aws-iso-b\",\"supportsDualStack\":false,\"supportsFIPS\":true},\"regionRegex\":\"^us\\\\-isob\\\\-\\\\w+\\\\-\\\\d+$\",\"regions\":{\"aws-iso-b-global\":{\"description\":\"aws-iso-b global region\"},\"us-isob-east-1\":{\"description\":\"US ISOB East (Ohio)\"},\"us-isob-west-1\":{\"description\":\"US ISOB West\"}}},{\"id\":\"aws-iso-e\",\"outputs\":{\"dnsSuffix\":\"cloud.adc-e.uk\",\"dualStackDnsSuffix\":\"api.cloud-aws.adc-e.uk\",\"implicitGlobalRegion\":\"eu-isoe-west-1\",\"name\":\"aws-iso-e\",\"supportsDualStack\":true,\"supportsFIPS\":true},\"regionRegex\":\"^eu\\\\-isoe\\\\-\\\\w+\\\\-\\\\d+$\",\"regions\":{\"aws-iso-e-global\":{\"description\":\"aws-iso-e global region\"},\"eu-isoe-west-1\":{\"description\":\"EU ISOE West\"}}},{\"id\":\"aws-iso-f\",\"outputs\":{\"dnsSuffix\":\"csp.hci.ic.gov\",\"dualStackDnsSuffix\":\"api.aws.hci.ic.gov\",\"implicitGlobalRegion\":\"us-isof-south-1\",\"name\":\"aws-iso-f\",\"supportsDualStack\":true,\"supportsFIPS\":true},\"regionRegex\":\"^us\\\\-isof\\\\-\\\\w+\\\\-\\\\d+$\",\"regions\":{\"aws-iso-f-global\":{\"description\":\"aws-iso-f global region\"},\"us-isof-east-1\":{\"description\":\"US ISOF EAST\"},\"us-isof-south-1\":{\"description\":\"US ISOF SOUTH\"}}},{\"id\":\"aws-us-gov\",\"outputs\":{\"dnsSuffix\":\"amazonaws.com\",\"dualStackDnsSuffix\":\"api.aws\",\"implicitGlobalRegion\":\"us-gov-west-1\",\"name\":\"aws-us-gov\",\"supportsDualStack\":true,\"supportsFIPS\":true},\"regionRegex\":\"^us\\\\-gov\\\\-\\\\w+\\\\-\\\\d+$\",\"regions\":{\"aws-us-gov-global\":{\"description\":\"aws-us-gov global region\"},\"us-gov-east-1\":{\"description\":\"AWS GovCloud (US-East)\"},\"us-gov-west-1\":{\"description\":\"AWS GovCloud (US-West)\"}}}],\"version\":\"1.1\"}";
+    fn partitions_as_tested() -> ::ivs_runtime::endpoint::Partitions {
+        ::ivs_runtime::endpoint::Partitions::from_json(PARTITIONS_AS_TESTED)
+            .expect("the partitions as tested parse")
+    }
     /// For region ap-northeast-1 with FIPS disabled and DualStack disabled
     #[test]
     fn case_00() {
@@ -498,6 +506,19 @@ mod tests {
         ::std::assert_eq!(endpoint.url, "https://ivs.us-gov-east-1.amazonaws.com");
     }
     /// For region us-iso-east-1 with FIPS enabled and DualStack enabled
+    ///
+    /// Known divergence: with the shipped partition table the rules resolve
+    /// `https://ivs-fips.us-iso-east-1.api.aws.ic.gov`; with the partition table as the
+    /// model's tests were written (`PARTITIONS_AS_TESTED`) they give what the model expects,
+    /// the error "FIPS and DualStack are enabled, but this partition does not support one or
+    /// both". This test asserts both.
+    ///
+    /// The model's endpoint tests were written against an older partition table, in which the
+    /// aws-iso and aws-iso-b partitions did not support dual-stack (`partitions_as_tested`).
+    /// model/partitions.json (botocore 1.44.8) says they do, so the rules resolve a dual-stack
+    /// endpoint where the test expects an error. The generated test asserts the endpoint the
+    /// shipped table gives, and the model's error with `partitions_as_tested` set over the
+    /// shipped table's outputs.
     #[test]
     fn case_18() {
         let mut params = ::ivs_runtime::endpoint::Params::default();
@@ -520,9 +541,18 @@ mod tests {
                 ::ivs_runtime::endpoint::ParamValue::Bool(true),
             );
         let result = ::ivs_runtime::endpoint::resolve(&rules(), &partitions(), &params);
-        let _known_divergence = " Known divergence: the model expects the error \"FIPS and DualStack are enabled, but this partition does not support one or both\". The model's endpoint tests were written against an older partition table, in which the aws-iso and aws-iso-b partitions did not support dual-stack. model/partitions.json (botocore 1.44.8) says they do, so the rules resolve a dual-stack endpoint where the test expects an error. The generated test asserts the endpoint the shipped table gives.";
         let endpoint = result.expect("the shipped partition table resolves this case");
         ::std::assert_eq!(endpoint.url, "https://ivs-fips.us-iso-east-1.api.aws.ic.gov");
+        let result = ::ivs_runtime::endpoint::resolve(
+            &rules(),
+            &partitions_as_tested(),
+            &params,
+        );
+        let err = result.expect_err("the rules must reject these parameters");
+        ::std::assert_eq!(
+            err.to_string(),
+            "FIPS and DualStack are enabled, but this partition does not support one or both"
+        );
     }
     /// For region us-iso-east-1 with FIPS enabled and DualStack disabled
     #[test]
@@ -551,6 +581,19 @@ mod tests {
         ::std::assert_eq!(endpoint.url, "https://ivs-fips.us-iso-east-1.c2s.ic.gov");
     }
     /// For region us-iso-east-1 with FIPS disabled and DualStack enabled
+    ///
+    /// Known divergence: with the shipped partition table the rules resolve
+    /// `https://ivs.us-iso-east-1.api.aws.ic.gov`; with the partition table as the model's
+    /// tests were written (`PARTITIONS_AS_TESTED`) they give what the model expects, the error
+    /// "DualStack is enabled but this partition does not support DualStack". This test asserts
+    /// both.
+    ///
+    /// The model's endpoint tests were written against an older partition table, in which the
+    /// aws-iso and aws-iso-b partitions did not support dual-stack (`partitions_as_tested`).
+    /// model/partitions.json (botocore 1.44.8) says they do, so the rules resolve a dual-stack
+    /// endpoint where the test expects an error. The generated test asserts the endpoint the
+    /// shipped table gives, and the model's error with `partitions_as_tested` set over the
+    /// shipped table's outputs.
     #[test]
     fn case_20() {
         let mut params = ::ivs_runtime::endpoint::Params::default();
@@ -573,9 +616,18 @@ mod tests {
                 ::ivs_runtime::endpoint::ParamValue::Bool(true),
             );
         let result = ::ivs_runtime::endpoint::resolve(&rules(), &partitions(), &params);
-        let _known_divergence = " Known divergence: the model expects the error \"DualStack is enabled but this partition does not support DualStack\". The model's endpoint tests were written against an older partition table, in which the aws-iso and aws-iso-b partitions did not support dual-stack. model/partitions.json (botocore 1.44.8) says they do, so the rules resolve a dual-stack endpoint where the test expects an error. The generated test asserts the endpoint the shipped table gives.";
         let endpoint = result.expect("the shipped partition table resolves this case");
         ::std::assert_eq!(endpoint.url, "https://ivs.us-iso-east-1.api.aws.ic.gov");
+        let result = ::ivs_runtime::endpoint::resolve(
+            &rules(),
+            &partitions_as_tested(),
+            &params,
+        );
+        let err = result.expect_err("the rules must reject these parameters");
+        ::std::assert_eq!(
+            err.to_string(),
+            "DualStack is enabled but this partition does not support DualStack"
+        );
     }
     /// For region us-iso-east-1 with FIPS disabled and DualStack disabled
     #[test]
@@ -604,6 +656,19 @@ mod tests {
         ::std::assert_eq!(endpoint.url, "https://ivs.us-iso-east-1.c2s.ic.gov");
     }
     /// For region us-isob-east-1 with FIPS enabled and DualStack enabled
+    ///
+    /// Known divergence: with the shipped partition table the rules resolve
+    /// `https://ivs-fips.us-isob-east-1.api.aws.scloud`; with the partition table as the
+    /// model's tests were written (`PARTITIONS_AS_TESTED`) they give what the model expects,
+    /// the error "FIPS and DualStack are enabled, but this partition does not support one or
+    /// both". This test asserts both.
+    ///
+    /// The model's endpoint tests were written against an older partition table, in which the
+    /// aws-iso and aws-iso-b partitions did not support dual-stack (`partitions_as_tested`).
+    /// model/partitions.json (botocore 1.44.8) says they do, so the rules resolve a dual-stack
+    /// endpoint where the test expects an error. The generated test asserts the endpoint the
+    /// shipped table gives, and the model's error with `partitions_as_tested` set over the
+    /// shipped table's outputs.
     #[test]
     fn case_22() {
         let mut params = ::ivs_runtime::endpoint::Params::default();
@@ -626,10 +691,19 @@ mod tests {
                 ::ivs_runtime::endpoint::ParamValue::Bool(true),
             );
         let result = ::ivs_runtime::endpoint::resolve(&rules(), &partitions(), &params);
-        let _known_divergence = " Known divergence: the model expects the error \"FIPS and DualStack are enabled, but this partition does not support one or both\". The model's endpoint tests were written against an older partition table, in which the aws-iso and aws-iso-b partitions did not support dual-stack. model/partitions.json (botocore 1.44.8) says they do, so the rules resolve a dual-stack endpoint where the test expects an error. The generated test asserts the endpoint the shipped table gives.";
         let endpoint = result.expect("the shipped partition table resolves this case");
         ::std::assert_eq!(
             endpoint.url, "https://ivs-fips.us-isob-east-1.api.aws.scloud"
+        );
+        let result = ::ivs_runtime::endpoint::resolve(
+            &rules(),
+            &partitions_as_tested(),
+            &params,
+        );
+        let err = result.expect_err("the rules must reject these parameters");
+        ::std::assert_eq!(
+            err.to_string(),
+            "FIPS and DualStack are enabled, but this partition does not support one or both"
         );
     }
     /// For region us-isob-east-1 with FIPS enabled and DualStack disabled
@@ -659,6 +733,19 @@ mod tests {
         ::std::assert_eq!(endpoint.url, "https://ivs-fips.us-isob-east-1.sc2s.sgov.gov");
     }
     /// For region us-isob-east-1 with FIPS disabled and DualStack enabled
+    ///
+    /// Known divergence: with the shipped partition table the rules resolve
+    /// `https://ivs.us-isob-east-1.api.aws.scloud`; with the partition table as the model's
+    /// tests were written (`PARTITIONS_AS_TESTED`) they give what the model expects, the error
+    /// "DualStack is enabled but this partition does not support DualStack". This test asserts
+    /// both.
+    ///
+    /// The model's endpoint tests were written against an older partition table, in which the
+    /// aws-iso and aws-iso-b partitions did not support dual-stack (`partitions_as_tested`).
+    /// model/partitions.json (botocore 1.44.8) says they do, so the rules resolve a dual-stack
+    /// endpoint where the test expects an error. The generated test asserts the endpoint the
+    /// shipped table gives, and the model's error with `partitions_as_tested` set over the
+    /// shipped table's outputs.
     #[test]
     fn case_24() {
         let mut params = ::ivs_runtime::endpoint::Params::default();
@@ -681,9 +768,18 @@ mod tests {
                 ::ivs_runtime::endpoint::ParamValue::Bool(true),
             );
         let result = ::ivs_runtime::endpoint::resolve(&rules(), &partitions(), &params);
-        let _known_divergence = " Known divergence: the model expects the error \"DualStack is enabled but this partition does not support DualStack\". The model's endpoint tests were written against an older partition table, in which the aws-iso and aws-iso-b partitions did not support dual-stack. model/partitions.json (botocore 1.44.8) says they do, so the rules resolve a dual-stack endpoint where the test expects an error. The generated test asserts the endpoint the shipped table gives.";
         let endpoint = result.expect("the shipped partition table resolves this case");
         ::std::assert_eq!(endpoint.url, "https://ivs.us-isob-east-1.api.aws.scloud");
+        let result = ::ivs_runtime::endpoint::resolve(
+            &rules(),
+            &partitions_as_tested(),
+            &params,
+        );
+        let err = result.expect_err("the rules must reject these parameters");
+        ::std::assert_eq!(
+            err.to_string(),
+            "DualStack is enabled but this partition does not support DualStack"
+        );
     }
     /// For region us-isob-east-1 with FIPS disabled and DualStack disabled
     #[test]
