@@ -144,7 +144,11 @@ enum Job<'a> {
 pub fn emit(ir: &Ir, options: &EmitOptions) -> Result<Vec<File>, ModelError> {
     let type_modules = type_modules(ir);
     let partitions_as_tested = service::partitions_as_tested(ir, options)?;
+    // The largest files (operations) come first, so the workers finish close together.
     let mut jobs: Vec<(String, Job<'_>)> = Vec::new();
+    for op in &ir.operations {
+        jobs.push((format!("src/operation/{}.rs", op.snake), Job::Operation(op)));
+    }
     for s in ir.structures.values() {
         let dir = match s.placement {
             Placement::Operation(_) => continue,
@@ -164,9 +168,6 @@ pub fn emit(ir: &Ir, options: &EmitOptions) -> Result<Vec<File>, ModelError> {
     }
     jobs.push(("src/types/mod.rs".into(), Job::TypesMod(false)));
     jobs.push(("src/types/error/mod.rs".into(), Job::TypesMod(true)));
-    for op in &ir.operations {
-        jobs.push((format!("src/operation/{}.rs", op.snake), Job::Operation(op)));
-    }
     jobs.push(("src/operation/mod.rs".into(), Job::OperationMod));
     jobs.push(("src/client.rs".into(), Job::Client));
     jobs.push(("src/error.rs".into(), Job::CrateError));
@@ -207,20 +208,21 @@ pub fn emit(ir: &Ir, options: &EmitOptions) -> Result<Vec<File>, ModelError> {
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .clamp(1, 8);
-    // Jobs are dealt round-robin: shapes and operations alternate in size, so shares stay even.
+    // Workers take the next job from a shared counter, so one slow file never leaves a thread
+    // idle; results are sorted by path afterwards, so the order of work does not matter.
+    let next = std::sync::atomic::AtomicUsize::new(0);
     let rendered: Vec<Result<File, ModelError>> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..workers)
-            .map(|w| {
-                let jobs = &jobs;
-                let make = &make;
+            .map(|_| {
+                let (jobs, make, next) = (&jobs, &make, &next);
                 scope.spawn(move || {
-                    jobs.iter()
-                        .skip(w)
-                        .step_by(workers)
-                        .map(|(path, job)| {
-                            render::render(path, make(job)).map(|text| (path.clone(), text))
-                        })
-                        .collect::<Vec<_>>()
+                    let mut done = Vec::new();
+                    while let Some((path, job)) =
+                        jobs.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
+                    {
+                        done.push(render::render(path, make(job)).map(|text| (path.clone(), text)));
+                    }
+                    done
                 })
             })
             .collect();
