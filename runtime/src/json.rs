@@ -1,10 +1,14 @@
 //! JSON helpers for generated serializers and deserializers.
 //!
 //! Generated code builds a `serde_json::Value` per request and walks one per response. The
-//! helpers here are written once, non-generic, so per-shape code stays a short list of calls.
+//! helpers here are written once, so per-shape code stays a short list of calls; the
+//! collection helpers take element readers and writers as function pointers, so each is
+//! compiled once per element type rather than once per member.
 //! Deserializers accumulate the path of a failure (`channels[2].name`) only when one happens.
 
+use std::collections::HashMap;
 use std::fmt;
+use std::hash::Hash;
 
 pub use serde_json::{Map, Value};
 
@@ -110,6 +114,123 @@ pub fn array(v: Value) -> Result<Vec<Value>, DeError> {
         Value::Array(a) => Ok(a),
         other => Err(expected("an array", &other)),
     }
+}
+
+/// `r` with `member` prefixed to the path of its error. One copy per result type, shared
+/// by every member of that type (a closure per member would be compiled once per member).
+pub fn at<T>(r: Result<T, DeError>, member: &str) -> Result<T, DeError> {
+    r.map_err(|e| e.at(member))
+}
+
+/// A list read element by element with `item`; nulls are dropped (dense lists), and an
+/// element's error names its index. `item` is a function pointer, so this is compiled once
+/// per element type, not once per call site.
+pub fn list<T>(v: Value, item: fn(Value) -> Result<T, DeError>) -> Result<Vec<T>, DeError> {
+    let items = array(v)?;
+    let mut out = Vec::with_capacity(items.len());
+    for (i, v) in items.into_iter().enumerate() {
+        if !v.is_null() {
+            out.push(item(v).map_err(|e| e.at_index(i))?);
+        }
+    }
+    Ok(out)
+}
+
+/// A `@sparse` list: nulls are kept as `None`.
+pub fn sparse_list<T>(
+    v: Value,
+    item: fn(Value) -> Result<T, DeError>,
+) -> Result<Vec<Option<T>>, DeError> {
+    let items = array(v)?;
+    let mut out = Vec::with_capacity(items.len());
+    for (i, v) in items.into_iter().enumerate() {
+        out.push(if v.is_null() {
+            None
+        } else {
+            Some(item(v).map_err(|e| e.at_index(i))?)
+        });
+    }
+    Ok(out)
+}
+
+/// A map read entry by entry: `key` makes the key (enum keys), `item` reads the value; null
+/// values are dropped (dense maps), and an entry's error names its key.
+pub fn map<K: Eq + Hash, T>(
+    v: Value,
+    key: fn(String) -> K,
+    item: fn(Value) -> Result<T, DeError>,
+) -> Result<HashMap<K, T>, DeError> {
+    let entries = object(v)?;
+    let mut out = HashMap::with_capacity(entries.len());
+    for (k, v) in entries {
+        if !v.is_null() {
+            let value = item(v).map_err(|e| e.at_key(&k))?;
+            out.insert(key(k), value);
+        }
+    }
+    Ok(out)
+}
+
+/// A `@sparse` map: null values are kept as `None`.
+pub fn sparse_map<K: Eq + Hash, T>(
+    v: Value,
+    key: fn(String) -> K,
+    item: fn(Value) -> Result<T, DeError>,
+) -> Result<HashMap<K, Option<T>>, DeError> {
+    let entries = object(v)?;
+    let mut out = HashMap::with_capacity(entries.len());
+    for (k, v) in entries {
+        let value = if v.is_null() {
+            None
+        } else {
+            Some(item(v).map_err(|e| e.at_key(&k))?)
+        };
+        out.insert(key(k), value);
+    }
+    Ok(out)
+}
+
+/// A string enum: unknown values are kept by the enum's `From<&str>`.
+pub fn enumeration<T: for<'a> From<&'a str>>(v: Value) -> Result<T, DeError> {
+    string(v).map(|s| T::from(s.as_str()))
+}
+
+/// A JSON array of `items`, each written by `item`.
+pub fn list_value<T>(items: &[T], item: fn(&T) -> Value) -> Value {
+    Value::Array(items.iter().map(item).collect())
+}
+
+/// A JSON array of a `@sparse` list: `None` is written as null.
+pub fn sparse_list_value<T>(items: &[Option<T>], item: fn(&T) -> Value) -> Value {
+    Value::Array(
+        items
+            .iter()
+            .map(|v| v.as_ref().map_or(Value::Null, item))
+            .collect(),
+    )
+}
+
+/// A JSON object of `entries`: `key` writes a key, `item` a value.
+pub fn map_value<K, T>(
+    entries: &HashMap<K, T>,
+    key: fn(&K) -> String,
+    item: fn(&T) -> Value,
+) -> Value {
+    Value::Object(entries.iter().map(|(k, v)| (key(k), item(v))).collect())
+}
+
+/// A JSON object of a `@sparse` map: `None` is written as null.
+pub fn sparse_map_value<K, T>(
+    entries: &HashMap<K, Option<T>>,
+    key: fn(&K) -> String,
+    item: fn(&T) -> Value,
+) -> Value {
+    Value::Object(
+        entries
+            .iter()
+            .map(|(k, v)| (key(k), v.as_ref().map_or(Value::Null, item)))
+            .collect(),
+    )
 }
 
 /// A member of `obj`, with `null` read as absent.
@@ -308,6 +429,40 @@ mod tests {
         assert_eq!(
             e.to_string(),
             "at `channels[2].name`: expected a string, found a number"
+        );
+    }
+
+    #[test]
+    fn collections_drop_or_keep_nulls_and_name_the_failing_element() {
+        let v = |s: &str| parse_body(s.as_bytes()).unwrap();
+        assert_eq!(list(v(r#"["a",null,"b"]"#), string).unwrap(), ["a", "b"]);
+        assert_eq!(
+            sparse_list(v(r#"["a",null]"#), string).unwrap(),
+            [Some("a".to_owned()), None]
+        );
+        let e = list(v(r#"["a","b",3]"#), string).unwrap_err().at("names");
+        assert_eq!(
+            e.to_string(),
+            "at `names[2]`: expected a string, found a number"
+        );
+        let m = map(v(r#"{"k":1,"n":null}"#), |k| k, integer::<i32>).unwrap();
+        assert_eq!(m, HashMap::from([("k".to_owned(), 1)]));
+        let m = sparse_map(v(r#"{"n":null}"#), |k| k, integer::<i32>).unwrap();
+        assert_eq!(m, HashMap::from([("n".to_owned(), None)]));
+        let e = map(v(r#"{"k":"x"}"#), |k| k, integer::<i32>).unwrap_err();
+        assert_eq!(e.path(), r#"["k"]"#);
+        assert!(list(v("{}"), string).is_err());
+        assert!(map(v("[]"), |k| k, string).is_err());
+
+        let items = vec![Some(1), None];
+        assert_eq!(
+            sparse_list_value(&items, |i| Value::from(*i)),
+            v("[1,null]")
+        );
+        let entries = HashMap::from([("b".to_owned(), 2), ("a".to_owned(), 1)]);
+        assert_eq!(
+            map_value(&entries, Clone::clone, |i| Value::from(*i)),
+            v(r#"{"a":1,"b":2}"#)
         );
     }
 

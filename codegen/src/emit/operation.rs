@@ -742,7 +742,7 @@ fn deserialize_response(ir: &Ir, output: &StructIr) -> TokenStream {
                     if !values.is_empty() {
                         let joined = values.join(", ");
                         let s = joined.as_str();
-                        builder.#f = ::std::option::Option::Some(#parse.map_err(|e| e.at(#name))?);
+                        builder.#f = ::std::option::Option::Some(::ivs_runtime::json::at(#parse, #name)?);
                     }
                 })
             }

@@ -461,7 +461,7 @@ pub(crate) fn structure(ir: &Ir, s: &StructIr) -> TokenStream {
         };
         (
             key,
-            quote! { builder.#f = ::std::option::Option::Some(#v.map_err(|e| e.at(#key))?); },
+            quote! { builder.#f = ::std::option::Option::Some(::ivs_runtime::json::at(#v, #key)?); },
         )
     });
     let map_mut = if body_members.is_empty() {
@@ -886,7 +886,7 @@ pub(crate) fn union(ir: &Ir, u: &UnionIr) -> TokenStream {
             } else {
                 val
             };
-            quote! { #key => #val.map(Self::#v).map_err(|e| e.at(#key)), }
+            quote! { #key => ::ivs_runtime::json::at(#val, #key).map(Self::#v), }
         }
     });
     let debug = if u.sensitive || u.members.iter().any(|m| m.sensitive) {

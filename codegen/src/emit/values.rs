@@ -47,34 +47,54 @@ pub(crate) fn to_json(ir: &Ir, ty: &Ty, v: TokenStream, format: Option<&str>) ->
         Ty::IntEnum(_) => quote! { #json::Value::from(#v.as_i32()) },
         Ty::Struct(_) | Ty::Union(_) => quote! { #v.to_json() },
         Ty::Unit => quote! { #json::Value::Object(#json::Map::new()) },
+        // Collections go through runtime helpers that take the element writer as a function
+        // pointer: one copy per element type instead of an iterator chain per member.
         Ty::List { member, sparse } => {
             let inner = to_json(ir, member, quote! { item }, format);
-            if *sparse {
-                quote! {
-                    #json::Value::Array(#v.iter().map(|item| match item {
-                        ::std::option::Option::Some(item) => #inner,
-                        ::std::option::Option::None => #json::Value::Null,
-                    }).collect())
-                }
+            let helper = if *sparse {
+                quote! { sparse_list_value }
             } else {
-                quote! { #json::Value::Array(#v.iter().map(|item| #inner).collect()) }
-            }
+                quote! { list_value }
+            };
+            let inner = function(inner, "item");
+            quote! { #json::#helper(#v, #inner) }
         }
         Ty::Map { key, value, sparse } => {
-            let k = key_to_string(key, quote! { key });
-            let inner = to_json(ir, value, quote! { item }, format);
-            if *sparse {
-                quote! {
-                    #json::Value::Object(#v.iter().map(|(key, item)| (#k, match item {
-                        ::std::option::Option::Some(item) => #inner,
-                        ::std::option::Option::None => #json::Value::Null,
-                    })).collect())
-                }
+            let k = function(key_to_string(key, quote! { key }), "key");
+            let inner = function(to_json(ir, value, quote! { item }, format), "item");
+            let helper = if *sparse {
+                quote! { sparse_map_value }
             } else {
-                quote! { #json::Value::Object(#v.iter().map(|(key, item)| (#k, #inner)).collect()) }
-            }
+                quote! { map_value }
+            };
+            quote! { #json::#helper(#v, #k, #inner) }
         }
     }
+}
+
+/// `body` (an expression of the variable `var`) as a function: the function itself when
+/// `body` only calls one with `var` (`path(var)`), else a closure `|var| body`.
+fn function(body: TokenStream, var: &str) -> TokenStream {
+    use proc_macro2::{Delimiter, TokenTree};
+    let tokens: Vec<TokenTree> = body.clone().into_iter().collect();
+    if let Some((TokenTree::Group(args), path)) = tokens.split_last() {
+        let only_var = matches!(
+            &args.stream().into_iter().collect::<Vec<_>>()[..],
+            [TokenTree::Ident(i)] if i == var
+        );
+        // A plain path: identifiers, `::` and turbofish generics, no method call or group.
+        let plain = !path.is_empty()
+            && path.iter().all(|t| match t {
+                TokenTree::Ident(_) => true,
+                TokenTree::Punct(p) => matches!(p.as_char(), ':' | '<' | '>' | ','),
+                _ => false,
+            });
+        if args.delimiter() == Delimiter::Parenthesis && only_var && plain {
+            return path.iter().cloned().collect();
+        }
+    }
+    let var = proc_macro2::Ident::new(var, proc_macro2::Span::call_site());
+    quote! { |#var| #body }
 }
 
 fn key_to_string(key: &Ty, k: TokenStream) -> TokenStream {
@@ -108,7 +128,7 @@ pub(crate) fn from_json(ir: &Ir, ty: &Ty, v: TokenStream, format: Option<&str>) 
         }
         Ty::Enum(id) => {
             let p = type_path(ir, id);
-            quote! { #json::string(#v).map(|s| #p::from(s.as_str())) }
+            quote! { #json::enumeration::<#p>(#v) }
         }
         Ty::IntEnum(id) => {
             let p = type_path(ir, id);
@@ -119,28 +139,17 @@ pub(crate) fn from_json(ir: &Ir, ty: &Ty, v: TokenStream, format: Option<&str>) 
             quote! { #p::from_json(#v) }
         }
         Ty::Unit => quote! { ::std::result::Result::Ok(()) },
+        // Dense collections drop nulls; sparse ones keep them as `None`. The element reader
+        // is a function pointer, so each helper is compiled once per element type.
         Ty::List { member, sparse } => {
             let inner = from_json(ir, member, quote! { item }, format);
-            let elem = if *sparse {
-                quote! {
-                    if item.is_null() { ::std::result::Result::Ok(::std::option::Option::None) }
-                    else { #inner.map(::std::option::Option::Some) }
-                }
+            let helper = if *sparse {
+                quote! { sparse_list }
             } else {
-                inner
+                quote! { list }
             };
-            // Dense lists drop nulls; sparse lists keep them as `None`.
-            let keep = if *sparse {
-                quote! {}
-            } else {
-                quote! { .filter(|(_, item)| !item.is_null()) }
-            };
-            quote! {
-                #json::array(#v).and_then(|items| items.into_iter().enumerate()
-                    #keep
-                    .map(|(i, item)| (#elem).map_err(|e| e.at_index(i)))
-                    .collect::<::std::result::Result<::std::vec::Vec<_>, _>>())
-            }
+            let inner = function(inner, "item");
+            quote! { #json::#helper(#v, #inner) }
         }
         Ty::Map { key, value, sparse } => {
             let k = match &**key {
@@ -150,29 +159,14 @@ pub(crate) fn from_json(ir: &Ir, ty: &Ty, v: TokenStream, format: Option<&str>) 
                 }
                 _ => quote! { key },
             };
-            let inner = from_json(ir, value, quote! { item }, format);
-            let elem = if *sparse {
-                quote! {
-                    if item.is_null() { ::std::result::Result::Ok(::std::option::Option::None) }
-                    else { #inner.map(::std::option::Option::Some) }
-                }
+            let k = function(k, "key");
+            let inner = function(from_json(ir, value, quote! { item }, format), "item");
+            let helper = if *sparse {
+                quote! { sparse_map }
             } else {
-                inner
+                quote! { map }
             };
-            let keep = if *sparse {
-                quote! {}
-            } else {
-                quote! { .filter(|(_, item)| !item.is_null()) }
-            };
-            quote! {
-                #json::object(#v).and_then(|entries| entries.into_iter()
-                    #keep
-                    .map(|(key, item)| match #elem {
-                        ::std::result::Result::Ok(value) => ::std::result::Result::Ok((#k, value)),
-                        ::std::result::Result::Err(e) => ::std::result::Result::Err(e.at_key(&key)),
-                    })
-                    .collect::<::std::result::Result<::std::collections::HashMap<_, _>, _>>())
-            }
+            quote! { #json::#helper(#v, #k, #inner) }
         }
     }
 }
@@ -312,6 +306,39 @@ pub(crate) fn from_text(ir: &Ir, ty: &Ty, s: TokenStream, format: Option<&str>) 
         Ty::Blob => quote! { #json::blob_from_text(#s) },
         _ => {
             quote! { ::std::result::Result::<_, #json::DeError>::Err(#json::DeError::new("not a scalar")) }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::function;
+    use quote::quote;
+
+    #[test]
+    fn a_call_with_only_the_variable_becomes_the_function() {
+        let f = |body: proc_macro2::TokenStream, var: &str| function(body, var).to_string();
+        assert_eq!(
+            f(quote! { ::ivs_runtime::json::integer::<i32>(item) }, "item"),
+            quote! { ::ivs_runtime::json::integer::<i32> }.to_string()
+        );
+        assert_eq!(
+            f(quote! { crate::types::Node::from_json(item) }, "item"),
+            quote! { crate::types::Node::from_json }.to_string()
+        );
+        // Anything else stays a closure: other arguments, method calls, another variable.
+        for (body, var) in [
+            (
+                quote! { ::ivs_runtime::json::timestamp(item, Format::DateTime) },
+                "item",
+            ),
+            (quote! { item.to_json() }, "item"),
+            (quote! { key }, "key"),
+            (quote! { ::ivs_runtime::json::string(other) }, "item"),
+            (quote! { ::ivs_runtime::json::string(item).map(f) }, "item"),
+        ] {
+            let want = format!("| {var} | {body}");
+            assert_eq!(f(body, var), want);
         }
     }
 }

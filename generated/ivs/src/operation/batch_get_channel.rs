@@ -75,13 +75,11 @@ impl BatchGetChannelInput {
         if let ::std::option::Option::Some(v) = &self.arns {
             map.insert(
                 "arns".to_owned(),
-                ::ivs_runtime::json::Value::Array(
-                    v
-                        .iter()
-                        .map(|item| ::ivs_runtime::json::Value::String(
-                            ::std::clone::Clone::clone(item),
-                        ))
-                        .collect(),
+                ::ivs_runtime::json::list_value(
+                    v,
+                    |item| ::ivs_runtime::json::Value::String(
+                        ::std::clone::Clone::clone(item),
+                    ),
                 ),
             );
         }
@@ -206,36 +204,24 @@ impl BatchGetChannelOutput {
             match key.as_str() {
                 "channels" => {
                     builder.channels = ::std::option::Option::Some(
-                        ::ivs_runtime::json::array(v)
-                            .and_then(|items| {
-                                items
-                                    .into_iter()
-                                    .enumerate()
-                                    .filter(|(_, item)| !item.is_null())
-                                    .map(|(i, item)| {
-                                        (crate::types::Channel::from_json(item))
-                                            .map_err(|e| e.at_index(i))
-                                    })
-                                    .collect::<::std::result::Result<::std::vec::Vec<_>, _>>()
-                            })
-                            .map_err(|e| e.at("channels"))?,
+                        ::ivs_runtime::json::at(
+                            ::ivs_runtime::json::list(
+                                v,
+                                crate::types::Channel::from_json,
+                            ),
+                            "channels",
+                        )?,
                     );
                 }
                 "errors" => {
                     builder.errors = ::std::option::Option::Some(
-                        ::ivs_runtime::json::array(v)
-                            .and_then(|items| {
-                                items
-                                    .into_iter()
-                                    .enumerate()
-                                    .filter(|(_, item)| !item.is_null())
-                                    .map(|(i, item)| {
-                                        (crate::types::BatchError::from_json(item))
-                                            .map_err(|e| e.at_index(i))
-                                    })
-                                    .collect::<::std::result::Result<::std::vec::Vec<_>, _>>()
-                            })
-                            .map_err(|e| e.at("errors"))?,
+                        ::ivs_runtime::json::at(
+                            ::ivs_runtime::json::list(
+                                v,
+                                crate::types::BatchError::from_json,
+                            ),
+                            "errors",
+                        )?,
                     );
                 }
                 _ => {}

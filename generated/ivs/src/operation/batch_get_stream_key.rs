@@ -75,13 +75,11 @@ impl BatchGetStreamKeyInput {
         if let ::std::option::Option::Some(v) = &self.arns {
             map.insert(
                 "arns".to_owned(),
-                ::ivs_runtime::json::Value::Array(
-                    v
-                        .iter()
-                        .map(|item| ::ivs_runtime::json::Value::String(
-                            ::std::clone::Clone::clone(item),
-                        ))
-                        .collect(),
+                ::ivs_runtime::json::list_value(
+                    v,
+                    |item| ::ivs_runtime::json::Value::String(
+                        ::std::clone::Clone::clone(item),
+                    ),
                 ),
             );
         }
@@ -208,36 +206,24 @@ impl BatchGetStreamKeyOutput {
             match key.as_str() {
                 "streamKeys" => {
                     builder.stream_keys = ::std::option::Option::Some(
-                        ::ivs_runtime::json::array(v)
-                            .and_then(|items| {
-                                items
-                                    .into_iter()
-                                    .enumerate()
-                                    .filter(|(_, item)| !item.is_null())
-                                    .map(|(i, item)| {
-                                        (crate::types::StreamKey::from_json(item))
-                                            .map_err(|e| e.at_index(i))
-                                    })
-                                    .collect::<::std::result::Result<::std::vec::Vec<_>, _>>()
-                            })
-                            .map_err(|e| e.at("streamKeys"))?,
+                        ::ivs_runtime::json::at(
+                            ::ivs_runtime::json::list(
+                                v,
+                                crate::types::StreamKey::from_json,
+                            ),
+                            "streamKeys",
+                        )?,
                     );
                 }
                 "errors" => {
                     builder.errors = ::std::option::Option::Some(
-                        ::ivs_runtime::json::array(v)
-                            .and_then(|items| {
-                                items
-                                    .into_iter()
-                                    .enumerate()
-                                    .filter(|(_, item)| !item.is_null())
-                                    .map(|(i, item)| {
-                                        (crate::types::BatchError::from_json(item))
-                                            .map_err(|e| e.at_index(i))
-                                    })
-                                    .collect::<::std::result::Result<::std::vec::Vec<_>, _>>()
-                            })
-                            .map_err(|e| e.at("errors"))?,
+                        ::ivs_runtime::json::at(
+                            ::ivs_runtime::json::list(
+                                v,
+                                crate::types::BatchError::from_json,
+                            ),
+                            "errors",
+                        )?,
                     );
                 }
                 _ => {}

@@ -87,9 +87,7 @@ impl BatchStartViewerSessionRevocationInput {
         if let ::std::option::Option::Some(v) = &self.viewer_sessions {
             map.insert(
                 "viewerSessions".to_owned(),
-                ::ivs_runtime::json::Value::Array(
-                    v.iter().map(|item| item.to_json()).collect(),
-                ),
+                ::ivs_runtime::json::list_value(v, |item| item.to_json()),
             );
         }
         ::ivs_runtime::json::Value::Object(map)
@@ -187,21 +185,13 @@ impl BatchStartViewerSessionRevocationOutput {
             }
             if key == "errors" {
                 builder.errors = ::std::option::Option::Some(
-                    ::ivs_runtime::json::array(v)
-                        .and_then(|items| {
-                            items
-                                .into_iter()
-                                .enumerate()
-                                .filter(|(_, item)| !item.is_null())
-                                .map(|(i, item)| {
-                                    (crate::types::BatchStartViewerSessionRevocationError::from_json(
-                                        item,
-                                    ))
-                                        .map_err(|e| e.at_index(i))
-                                })
-                                .collect::<::std::result::Result<::std::vec::Vec<_>, _>>()
-                        })
-                        .map_err(|e| e.at("errors"))?,
+                    ::ivs_runtime::json::at(
+                        ::ivs_runtime::json::list(
+                            v,
+                            crate::types::BatchStartViewerSessionRevocationError::from_json,
+                        ),
+                        "errors",
+                    )?,
                 );
             }
         }

@@ -415,16 +415,12 @@ impl CreateChannelInput {
         if let ::std::option::Option::Some(v) = &self.tags {
             map.insert(
                 "tags".to_owned(),
-                ::ivs_runtime::json::Value::Object(
-                    v
-                        .iter()
-                        .map(|(key, item)| (
-                            ::std::clone::Clone::clone(key),
-                            ::ivs_runtime::json::Value::String(
-                                ::std::clone::Clone::clone(item),
-                            ),
-                        ))
-                        .collect(),
+                ::ivs_runtime::json::map_value(
+                    v,
+                    ::std::clone::Clone::clone,
+                    |item| ::ivs_runtime::json::Value::String(
+                        ::std::clone::Clone::clone(item),
+                    ),
                 ),
             );
         }
@@ -564,13 +560,18 @@ impl CreateChannelOutput {
             match key.as_str() {
                 "channel" => {
                     builder.channel = ::std::option::Option::Some(
-                        crate::types::Channel::from_json(v).map_err(|e| e.at("channel"))?,
+                        ::ivs_runtime::json::at(
+                            crate::types::Channel::from_json(v),
+                            "channel",
+                        )?,
                     );
                 }
                 "streamKey" => {
                     builder.stream_key = ::std::option::Option::Some(
-                        crate::types::StreamKey::from_json(v)
-                            .map_err(|e| e.at("streamKey"))?,
+                        ::ivs_runtime::json::at(
+                            crate::types::StreamKey::from_json(v),
+                            "streamKey",
+                        )?,
                     );
                 }
                 _ => {}

@@ -224,26 +224,22 @@ impl CreatePlaybackRestrictionPolicyInput {
         if let ::std::option::Option::Some(v) = &self.allowed_countries {
             map.insert(
                 "allowedCountries".to_owned(),
-                ::ivs_runtime::json::Value::Array(
-                    v
-                        .iter()
-                        .map(|item| ::ivs_runtime::json::Value::String(
-                            ::std::clone::Clone::clone(item),
-                        ))
-                        .collect(),
+                ::ivs_runtime::json::list_value(
+                    v,
+                    |item| ::ivs_runtime::json::Value::String(
+                        ::std::clone::Clone::clone(item),
+                    ),
                 ),
             );
         }
         if let ::std::option::Option::Some(v) = &self.allowed_origins {
             map.insert(
                 "allowedOrigins".to_owned(),
-                ::ivs_runtime::json::Value::Array(
-                    v
-                        .iter()
-                        .map(|item| ::ivs_runtime::json::Value::String(
-                            ::std::clone::Clone::clone(item),
-                        ))
-                        .collect(),
+                ::ivs_runtime::json::list_value(
+                    v,
+                    |item| ::ivs_runtime::json::Value::String(
+                        ::std::clone::Clone::clone(item),
+                    ),
                 ),
             );
         }
@@ -262,16 +258,12 @@ impl CreatePlaybackRestrictionPolicyInput {
         if let ::std::option::Option::Some(v) = &self.tags {
             map.insert(
                 "tags".to_owned(),
-                ::ivs_runtime::json::Value::Object(
-                    v
-                        .iter()
-                        .map(|(key, item)| (
-                            ::std::clone::Clone::clone(key),
-                            ::ivs_runtime::json::Value::String(
-                                ::std::clone::Clone::clone(item),
-                            ),
-                        ))
-                        .collect(),
+                ::ivs_runtime::json::map_value(
+                    v,
+                    ::std::clone::Clone::clone,
+                    |item| ::ivs_runtime::json::Value::String(
+                        ::std::clone::Clone::clone(item),
+                    ),
                 ),
             );
         }
@@ -362,8 +354,10 @@ impl CreatePlaybackRestrictionPolicyOutput {
             }
             if key == "playbackRestrictionPolicy" {
                 builder.playback_restriction_policy = ::std::option::Option::Some(
-                    crate::types::PlaybackRestrictionPolicy::from_json(v)
-                        .map_err(|e| e.at("playbackRestrictionPolicy"))?,
+                    ::ivs_runtime::json::at(
+                        crate::types::PlaybackRestrictionPolicy::from_json(v),
+                        "playbackRestrictionPolicy",
+                    )?,
                 );
             }
         }

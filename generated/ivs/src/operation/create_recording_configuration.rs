@@ -268,16 +268,12 @@ impl CreateRecordingConfigurationInput {
         if let ::std::option::Option::Some(v) = &self.tags {
             map.insert(
                 "tags".to_owned(),
-                ::ivs_runtime::json::Value::Object(
-                    v
-                        .iter()
-                        .map(|(key, item)| (
-                            ::std::clone::Clone::clone(key),
-                            ::ivs_runtime::json::Value::String(
-                                ::std::clone::Clone::clone(item),
-                            ),
-                        ))
-                        .collect(),
+                ::ivs_runtime::json::map_value(
+                    v,
+                    ::std::clone::Clone::clone,
+                    |item| ::ivs_runtime::json::Value::String(
+                        ::std::clone::Clone::clone(item),
+                    ),
                 ),
             );
         }
@@ -381,8 +377,10 @@ impl CreateRecordingConfigurationOutput {
             }
             if key == "recordingConfiguration" {
                 builder.recording_configuration = ::std::option::Option::Some(
-                    crate::types::RecordingConfiguration::from_json(v)
-                        .map_err(|e| e.at("recordingConfiguration"))?,
+                    ::ivs_runtime::json::at(
+                        crate::types::RecordingConfiguration::from_json(v),
+                        "recordingConfiguration",
+                    )?,
                 );
             }
         }

@@ -149,7 +149,10 @@ impl GetChannelOutput {
             }
             if key == "channel" {
                 builder.channel = ::std::option::Option::Some(
-                    crate::types::Channel::from_json(v).map_err(|e| e.at("channel"))?,
+                    ::ivs_runtime::json::at(
+                        crate::types::Channel::from_json(v),
+                        "channel",
+                    )?,
                 );
             }
         }

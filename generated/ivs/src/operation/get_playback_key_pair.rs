@@ -151,8 +151,10 @@ impl GetPlaybackKeyPairOutput {
             }
             if key == "keyPair" {
                 builder.key_pair = ::std::option::Option::Some(
-                    crate::types::PlaybackKeyPair::from_json(v)
-                        .map_err(|e| e.at("keyPair"))?,
+                    ::ivs_runtime::json::at(
+                        crate::types::PlaybackKeyPair::from_json(v),
+                        "keyPair",
+                    )?,
                 );
             }
         }

@@ -159,8 +159,10 @@ impl GetPlaybackRestrictionPolicyOutput {
             }
             if key == "playbackRestrictionPolicy" {
                 builder.playback_restriction_policy = ::std::option::Option::Some(
-                    crate::types::PlaybackRestrictionPolicy::from_json(v)
-                        .map_err(|e| e.at("playbackRestrictionPolicy"))?,
+                    ::ivs_runtime::json::at(
+                        crate::types::PlaybackRestrictionPolicy::from_json(v),
+                        "playbackRestrictionPolicy",
+                    )?,
                 );
             }
         }

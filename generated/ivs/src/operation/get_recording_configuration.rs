@@ -159,8 +159,10 @@ impl GetRecordingConfigurationOutput {
             }
             if key == "recordingConfiguration" {
                 builder.recording_configuration = ::std::option::Option::Some(
-                    crate::types::RecordingConfiguration::from_json(v)
-                        .map_err(|e| e.at("recordingConfiguration"))?,
+                    ::ivs_runtime::json::at(
+                        crate::types::RecordingConfiguration::from_json(v),
+                        "recordingConfiguration",
+                    )?,
                 );
             }
         }

@@ -151,7 +151,10 @@ impl GetStreamOutput {
             }
             if key == "stream" {
                 builder.stream = ::std::option::Option::Some(
-                    crate::types::Stream::from_json(v).map_err(|e| e.at("stream"))?,
+                    ::ivs_runtime::json::at(
+                        crate::types::Stream::from_json(v),
+                        "stream",
+                    )?,
                 );
             }
         }

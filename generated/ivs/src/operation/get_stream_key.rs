@@ -149,7 +149,10 @@ impl GetStreamKeyOutput {
             }
             if key == "streamKey" {
                 builder.stream_key = ::std::option::Option::Some(
-                    crate::types::StreamKey::from_json(v).map_err(|e| e.at("streamKey"))?,
+                    ::ivs_runtime::json::at(
+                        crate::types::StreamKey::from_json(v),
+                        "streamKey",
+                    )?,
                 );
             }
         }

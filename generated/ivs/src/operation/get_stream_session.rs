@@ -188,8 +188,10 @@ impl GetStreamSessionOutput {
             }
             if key == "streamSession" {
                 builder.stream_session = ::std::option::Option::Some(
-                    crate::types::StreamSession::from_json(v)
-                        .map_err(|e| e.at("streamSession"))?,
+                    ::ivs_runtime::json::at(
+                        crate::types::StreamSession::from_json(v),
+                        "streamSession",
+                    )?,
                 );
             }
         }

@@ -160,16 +160,12 @@ impl ImportPlaybackKeyPairInput {
         if let ::std::option::Option::Some(v) = &self.tags {
             map.insert(
                 "tags".to_owned(),
-                ::ivs_runtime::json::Value::Object(
-                    v
-                        .iter()
-                        .map(|(key, item)| (
-                            ::std::clone::Clone::clone(key),
-                            ::ivs_runtime::json::Value::String(
-                                ::std::clone::Clone::clone(item),
-                            ),
-                        ))
-                        .collect(),
+                ::ivs_runtime::json::map_value(
+                    v,
+                    ::std::clone::Clone::clone,
+                    |item| ::ivs_runtime::json::Value::String(
+                        ::std::clone::Clone::clone(item),
+                    ),
                 ),
             );
         }
@@ -252,8 +248,10 @@ impl ImportPlaybackKeyPairOutput {
             }
             if key == "keyPair" {
                 builder.key_pair = ::std::option::Option::Some(
-                    crate::types::PlaybackKeyPair::from_json(v)
-                        .map_err(|e| e.at("keyPair"))?,
+                    ::ivs_runtime::json::at(
+                        crate::types::PlaybackKeyPair::from_json(v),
+                        "keyPair",
+                    )?,
                 );
             }
         }

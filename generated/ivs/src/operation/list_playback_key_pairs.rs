@@ -235,24 +235,21 @@ impl ListPlaybackKeyPairsOutput {
             match key.as_str() {
                 "keyPairs" => {
                     builder.key_pairs = ::std::option::Option::Some(
-                        ::ivs_runtime::json::array(v)
-                            .and_then(|items| {
-                                items
-                                    .into_iter()
-                                    .enumerate()
-                                    .filter(|(_, item)| !item.is_null())
-                                    .map(|(i, item)| {
-                                        (crate::types::PlaybackKeyPairSummary::from_json(item))
-                                            .map_err(|e| e.at_index(i))
-                                    })
-                                    .collect::<::std::result::Result<::std::vec::Vec<_>, _>>()
-                            })
-                            .map_err(|e| e.at("keyPairs"))?,
+                        ::ivs_runtime::json::at(
+                            ::ivs_runtime::json::list(
+                                v,
+                                crate::types::PlaybackKeyPairSummary::from_json,
+                            ),
+                            "keyPairs",
+                        )?,
                     );
                 }
                 "nextToken" => {
                     builder.next_token = ::std::option::Option::Some(
-                        ::ivs_runtime::json::string(v).map_err(|e| e.at("nextToken"))?,
+                        ::ivs_runtime::json::at(
+                            ::ivs_runtime::json::string(v),
+                            "nextToken",
+                        )?,
                     );
                 }
                 _ => {}

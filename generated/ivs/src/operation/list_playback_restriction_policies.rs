@@ -245,26 +245,21 @@ impl ListPlaybackRestrictionPoliciesOutput {
             match key.as_str() {
                 "playbackRestrictionPolicies" => {
                     builder.playback_restriction_policies = ::std::option::Option::Some(
-                        ::ivs_runtime::json::array(v)
-                            .and_then(|items| {
-                                items
-                                    .into_iter()
-                                    .enumerate()
-                                    .filter(|(_, item)| !item.is_null())
-                                    .map(|(i, item)| {
-                                        (crate::types::PlaybackRestrictionPolicySummary::from_json(
-                                            item,
-                                        ))
-                                            .map_err(|e| e.at_index(i))
-                                    })
-                                    .collect::<::std::result::Result<::std::vec::Vec<_>, _>>()
-                            })
-                            .map_err(|e| e.at("playbackRestrictionPolicies"))?,
+                        ::ivs_runtime::json::at(
+                            ::ivs_runtime::json::list(
+                                v,
+                                crate::types::PlaybackRestrictionPolicySummary::from_json,
+                            ),
+                            "playbackRestrictionPolicies",
+                        )?,
                     );
                 }
                 "nextToken" => {
                     builder.next_token = ::std::option::Option::Some(
-                        ::ivs_runtime::json::string(v).map_err(|e| e.at("nextToken"))?,
+                        ::ivs_runtime::json::at(
+                            ::ivs_runtime::json::string(v),
+                            "nextToken",
+                        )?,
                     );
                 }
                 _ => {}

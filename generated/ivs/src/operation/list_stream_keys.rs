@@ -265,24 +265,21 @@ impl ListStreamKeysOutput {
             match key.as_str() {
                 "streamKeys" => {
                     builder.stream_keys = ::std::option::Option::Some(
-                        ::ivs_runtime::json::array(v)
-                            .and_then(|items| {
-                                items
-                                    .into_iter()
-                                    .enumerate()
-                                    .filter(|(_, item)| !item.is_null())
-                                    .map(|(i, item)| {
-                                        (crate::types::StreamKeySummary::from_json(item))
-                                            .map_err(|e| e.at_index(i))
-                                    })
-                                    .collect::<::std::result::Result<::std::vec::Vec<_>, _>>()
-                            })
-                            .map_err(|e| e.at("streamKeys"))?,
+                        ::ivs_runtime::json::at(
+                            ::ivs_runtime::json::list(
+                                v,
+                                crate::types::StreamKeySummary::from_json,
+                            ),
+                            "streamKeys",
+                        )?,
                     );
                 }
                 "nextToken" => {
                     builder.next_token = ::std::option::Option::Some(
-                        ::ivs_runtime::json::string(v).map_err(|e| e.at("nextToken"))?,
+                        ::ivs_runtime::json::at(
+                            ::ivs_runtime::json::string(v),
+                            "nextToken",
+                        )?,
                     );
                 }
                 _ => {}

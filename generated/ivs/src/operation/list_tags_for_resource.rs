@@ -172,24 +172,14 @@ impl ListTagsForResourceOutput {
             }
             if key == "tags" {
                 builder.tags = ::std::option::Option::Some(
-                    ::ivs_runtime::json::object(v)
-                        .and_then(|entries| {
-                            entries
-                                .into_iter()
-                                .filter(|(_, item)| !item.is_null())
-                                .map(|(key, item)| match ::ivs_runtime::json::string(item) {
-                                    ::std::result::Result::Ok(value) => {
-                                        ::std::result::Result::Ok((key, value))
-                                    }
-                                    ::std::result::Result::Err(e) => {
-                                        ::std::result::Result::Err(e.at_key(&key))
-                                    }
-                                })
-                                .collect::<
-                                    ::std::result::Result<::std::collections::HashMap<_, _>, _>,
-                                >()
-                        })
-                        .map_err(|e| e.at("tags"))?,
+                    ::ivs_runtime::json::at(
+                        ::ivs_runtime::json::map(
+                            v,
+                            |key| key,
+                            ::ivs_runtime::json::string,
+                        ),
+                        "tags",
+                    )?,
                 );
             }
         }

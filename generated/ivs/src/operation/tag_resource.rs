@@ -117,16 +117,12 @@ impl TagResourceInput {
         if let ::std::option::Option::Some(v) = &self.tags {
             map.insert(
                 "tags".to_owned(),
-                ::ivs_runtime::json::Value::Object(
-                    v
-                        .iter()
-                        .map(|(key, item)| (
-                            ::std::clone::Clone::clone(key),
-                            ::ivs_runtime::json::Value::String(
-                                ::std::clone::Clone::clone(item),
-                            ),
-                        ))
-                        .collect(),
+                ::ivs_runtime::json::map_value(
+                    v,
+                    ::std::clone::Clone::clone,
+                    |item| ::ivs_runtime::json::Value::String(
+                        ::std::clone::Clone::clone(item),
+                    ),
                 ),
             );
         }

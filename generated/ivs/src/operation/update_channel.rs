@@ -505,7 +505,10 @@ impl UpdateChannelOutput {
             }
             if key == "channel" {
                 builder.channel = ::std::option::Option::Some(
-                    crate::types::Channel::from_json(v).map_err(|e| e.at("channel"))?,
+                    ::ivs_runtime::json::at(
+                        crate::types::Channel::from_json(v),
+                        "channel",
+                    )?,
                 );
             }
         }

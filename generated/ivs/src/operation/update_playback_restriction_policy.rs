@@ -211,26 +211,22 @@ impl UpdatePlaybackRestrictionPolicyInput {
         if let ::std::option::Option::Some(v) = &self.allowed_countries {
             map.insert(
                 "allowedCountries".to_owned(),
-                ::ivs_runtime::json::Value::Array(
-                    v
-                        .iter()
-                        .map(|item| ::ivs_runtime::json::Value::String(
-                            ::std::clone::Clone::clone(item),
-                        ))
-                        .collect(),
+                ::ivs_runtime::json::list_value(
+                    v,
+                    |item| ::ivs_runtime::json::Value::String(
+                        ::std::clone::Clone::clone(item),
+                    ),
                 ),
             );
         }
         if let ::std::option::Option::Some(v) = &self.allowed_origins {
             map.insert(
                 "allowedOrigins".to_owned(),
-                ::ivs_runtime::json::Value::Array(
-                    v
-                        .iter()
-                        .map(|item| ::ivs_runtime::json::Value::String(
-                            ::std::clone::Clone::clone(item),
-                        ))
-                        .collect(),
+                ::ivs_runtime::json::list_value(
+                    v,
+                    |item| ::ivs_runtime::json::Value::String(
+                        ::std::clone::Clone::clone(item),
+                    ),
                 ),
             );
         }
@@ -333,8 +329,10 @@ impl UpdatePlaybackRestrictionPolicyOutput {
             }
             if key == "playbackRestrictionPolicy" {
                 builder.playback_restriction_policy = ::std::option::Option::Some(
-                    crate::types::PlaybackRestrictionPolicy::from_json(v)
-                        .map_err(|e| e.at("playbackRestrictionPolicy"))?,
+                    ::ivs_runtime::json::at(
+                        crate::types::PlaybackRestrictionPolicy::from_json(v),
+                        "playbackRestrictionPolicy",
+                    )?,
                 );
             }
         }

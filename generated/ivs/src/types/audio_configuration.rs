@@ -176,30 +176,36 @@ impl AudioConfiguration {
             match key.as_str() {
                 "codec" => {
                     builder.codec = ::std::option::Option::Some(
-                        ::ivs_runtime::json::string(v).map_err(|e| e.at("codec"))?,
+                        ::ivs_runtime::json::at(::ivs_runtime::json::string(v), "codec")?,
                     );
                 }
                 "targetBitrate" => {
                     builder.target_bitrate = ::std::option::Option::Some(
-                        ::ivs_runtime::json::integer::<i64>(v)
-                            .map_err(|e| e.at("targetBitrate"))?,
+                        ::ivs_runtime::json::at(
+                            ::ivs_runtime::json::integer::<i64>(v),
+                            "targetBitrate",
+                        )?,
                     );
                 }
                 "sampleRate" => {
                     builder.sample_rate = ::std::option::Option::Some(
-                        ::ivs_runtime::json::integer::<i64>(v)
-                            .map_err(|e| e.at("sampleRate"))?,
+                        ::ivs_runtime::json::at(
+                            ::ivs_runtime::json::integer::<i64>(v),
+                            "sampleRate",
+                        )?,
                     );
                 }
                 "channels" => {
                     builder.channels = ::std::option::Option::Some(
-                        ::ivs_runtime::json::integer::<i64>(v)
-                            .map_err(|e| e.at("channels"))?,
+                        ::ivs_runtime::json::at(
+                            ::ivs_runtime::json::integer::<i64>(v),
+                            "channels",
+                        )?,
                     );
                 }
                 "track" => {
                     builder.track = ::std::option::Option::Some(
-                        ::ivs_runtime::json::string(v).map_err(|e| e.at("track"))?,
+                        ::ivs_runtime::json::at(::ivs_runtime::json::string(v), "track")?,
                     );
                 }
                 _ => {}

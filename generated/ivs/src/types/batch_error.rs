@@ -133,17 +133,20 @@ impl BatchError {
             match key.as_str() {
                 "arn" => {
                     builder.arn = ::std::option::Option::Some(
-                        ::ivs_runtime::json::string(v).map_err(|e| e.at("arn"))?,
+                        ::ivs_runtime::json::at(::ivs_runtime::json::string(v), "arn")?,
                     );
                 }
                 "code" => {
                     builder.code_value = ::std::option::Option::Some(
-                        ::ivs_runtime::json::string(v).map_err(|e| e.at("code"))?,
+                        ::ivs_runtime::json::at(::ivs_runtime::json::string(v), "code")?,
                     );
                 }
                 "message" => {
                     builder.message_value = ::std::option::Option::Some(
-                        ::ivs_runtime::json::string(v).map_err(|e| e.at("message"))?,
+                        ::ivs_runtime::json::at(
+                            ::ivs_runtime::json::string(v),
+                            "message",
+                        )?,
                     );
                 }
                 _ => {}

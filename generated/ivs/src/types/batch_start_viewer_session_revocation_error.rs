@@ -189,22 +189,31 @@ impl BatchStartViewerSessionRevocationError {
             match key.as_str() {
                 "channelArn" => {
                     builder.channel_arn = ::std::option::Option::Some(
-                        ::ivs_runtime::json::string(v).map_err(|e| e.at("channelArn"))?,
+                        ::ivs_runtime::json::at(
+                            ::ivs_runtime::json::string(v),
+                            "channelArn",
+                        )?,
                     );
                 }
                 "viewerId" => {
                     builder.viewer_id = ::std::option::Option::Some(
-                        ::ivs_runtime::json::string(v).map_err(|e| e.at("viewerId"))?,
+                        ::ivs_runtime::json::at(
+                            ::ivs_runtime::json::string(v),
+                            "viewerId",
+                        )?,
                     );
                 }
                 "code" => {
                     builder.code_value = ::std::option::Option::Some(
-                        ::ivs_runtime::json::string(v).map_err(|e| e.at("code"))?,
+                        ::ivs_runtime::json::at(::ivs_runtime::json::string(v), "code")?,
                     );
                 }
                 "message" => {
                     builder.message_value = ::std::option::Option::Some(
-                        ::ivs_runtime::json::string(v).map_err(|e| e.at("message"))?,
+                        ::ivs_runtime::json::at(
+                            ::ivs_runtime::json::string(v),
+                            "message",
+                        )?,
                     );
                 }
                 _ => {}

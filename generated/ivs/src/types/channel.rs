@@ -506,107 +506,125 @@ impl Channel {
             match key.as_str() {
                 "arn" => {
                     builder.arn = ::std::option::Option::Some(
-                        ::ivs_runtime::json::string(v).map_err(|e| e.at("arn"))?,
+                        ::ivs_runtime::json::at(::ivs_runtime::json::string(v), "arn")?,
                     );
                 }
                 "name" => {
                     builder.name = ::std::option::Option::Some(
-                        ::ivs_runtime::json::string(v).map_err(|e| e.at("name"))?,
+                        ::ivs_runtime::json::at(::ivs_runtime::json::string(v), "name")?,
                     );
                 }
                 "latencyMode" => {
                     builder.latency_mode = ::std::option::Option::Some(
-                        ::ivs_runtime::json::string(v)
-                            .map(|s| crate::types::ChannelLatencyMode::from(s.as_str()))
-                            .map_err(|e| e.at("latencyMode"))?,
+                        ::ivs_runtime::json::at(
+                            ::ivs_runtime::json::enumeration::<
+                                crate::types::ChannelLatencyMode,
+                            >(v),
+                            "latencyMode",
+                        )?,
                     );
                 }
                 "type" => {
                     builder.r#type = ::std::option::Option::Some(
-                        ::ivs_runtime::json::string(v)
-                            .map(|s| crate::types::ChannelType::from(s.as_str()))
-                            .map_err(|e| e.at("type"))?,
+                        ::ivs_runtime::json::at(
+                            ::ivs_runtime::json::enumeration::<
+                                crate::types::ChannelType,
+                            >(v),
+                            "type",
+                        )?,
                     );
                 }
                 "recordingConfigurationArn" => {
                     builder.recording_configuration_arn = ::std::option::Option::Some(
-                        ::ivs_runtime::json::string(v)
-                            .map_err(|e| e.at("recordingConfigurationArn"))?,
+                        ::ivs_runtime::json::at(
+                            ::ivs_runtime::json::string(v),
+                            "recordingConfigurationArn",
+                        )?,
                     );
                 }
                 "ingestEndpoint" => {
                     builder.ingest_endpoint = ::std::option::Option::Some(
-                        ::ivs_runtime::json::string(v)
-                            .map_err(|e| e.at("ingestEndpoint"))?,
+                        ::ivs_runtime::json::at(
+                            ::ivs_runtime::json::string(v),
+                            "ingestEndpoint",
+                        )?,
                     );
                 }
                 "playbackUrl" => {
                     builder.playback_url = ::std::option::Option::Some(
-                        ::ivs_runtime::json::string(v).map_err(|e| e.at("playbackUrl"))?,
+                        ::ivs_runtime::json::at(
+                            ::ivs_runtime::json::string(v),
+                            "playbackUrl",
+                        )?,
                     );
                 }
                 "authorized" => {
                     builder.authorized = ::std::option::Option::Some(
-                        ::ivs_runtime::json::boolean(v).map_err(|e| e.at("authorized"))?,
+                        ::ivs_runtime::json::at(
+                            ::ivs_runtime::json::boolean(v),
+                            "authorized",
+                        )?,
                     );
                 }
                 "tags" => {
                     builder.tags = ::std::option::Option::Some(
-                        ::ivs_runtime::json::object(v)
-                            .and_then(|entries| {
-                                entries
-                                    .into_iter()
-                                    .filter(|(_, item)| !item.is_null())
-                                    .map(|(key, item)| match ::ivs_runtime::json::string(item) {
-                                        ::std::result::Result::Ok(value) => {
-                                            ::std::result::Result::Ok((key, value))
-                                        }
-                                        ::std::result::Result::Err(e) => {
-                                            ::std::result::Result::Err(e.at_key(&key))
-                                        }
-                                    })
-                                    .collect::<
-                                        ::std::result::Result<::std::collections::HashMap<_, _>, _>,
-                                    >()
-                            })
-                            .map_err(|e| e.at("tags"))?,
+                        ::ivs_runtime::json::at(
+                            ::ivs_runtime::json::map(
+                                v,
+                                |key| key,
+                                ::ivs_runtime::json::string,
+                            ),
+                            "tags",
+                        )?,
                     );
                 }
                 "insecureIngest" => {
                     builder.insecure_ingest = ::std::option::Option::Some(
-                        ::ivs_runtime::json::boolean(v)
-                            .map_err(|e| e.at("insecureIngest"))?,
+                        ::ivs_runtime::json::at(
+                            ::ivs_runtime::json::boolean(v),
+                            "insecureIngest",
+                        )?,
                     );
                 }
                 "preset" => {
                     builder.preset = ::std::option::Option::Some(
-                        ::ivs_runtime::json::string(v)
-                            .map(|s| crate::types::TranscodePreset::from(s.as_str()))
-                            .map_err(|e| e.at("preset"))?,
+                        ::ivs_runtime::json::at(
+                            ::ivs_runtime::json::enumeration::<
+                                crate::types::TranscodePreset,
+                            >(v),
+                            "preset",
+                        )?,
                     );
                 }
                 "srt" => {
                     builder.srt = ::std::option::Option::Some(
-                        crate::types::Srt::from_json(v).map_err(|e| e.at("srt"))?,
+                        ::ivs_runtime::json::at(crate::types::Srt::from_json(v), "srt")?,
                     );
                 }
                 "playbackRestrictionPolicyArn" => {
                     builder.playback_restriction_policy_arn = ::std::option::Option::Some(
-                        ::ivs_runtime::json::string(v)
-                            .map_err(|e| e.at("playbackRestrictionPolicyArn"))?,
+                        ::ivs_runtime::json::at(
+                            ::ivs_runtime::json::string(v),
+                            "playbackRestrictionPolicyArn",
+                        )?,
                     );
                 }
                 "multitrackInputConfiguration" => {
                     builder.multitrack_input_configuration = ::std::option::Option::Some(
-                        crate::types::MultitrackInputConfiguration::from_json(v)
-                            .map_err(|e| e.at("multitrackInputConfiguration"))?,
+                        ::ivs_runtime::json::at(
+                            crate::types::MultitrackInputConfiguration::from_json(v),
+                            "multitrackInputConfiguration",
+                        )?,
                     );
                 }
                 "containerFormat" => {
                     builder.container_format = ::std::option::Option::Some(
-                        ::ivs_runtime::json::string(v)
-                            .map(|s| crate::types::ContainerFormat::from(s.as_str()))
-                            .map_err(|e| e.at("containerFormat"))?,
+                        ::ivs_runtime::json::at(
+                            ::ivs_runtime::json::enumeration::<
+                                crate::types::ContainerFormat,
+                            >(v),
+                            "containerFormat",
+                        )?,
                     );
                 }
                 _ => {}

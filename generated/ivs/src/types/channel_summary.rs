@@ -355,78 +355,86 @@ impl ChannelSummary {
             match key.as_str() {
                 "arn" => {
                     builder.arn = ::std::option::Option::Some(
-                        ::ivs_runtime::json::string(v).map_err(|e| e.at("arn"))?,
+                        ::ivs_runtime::json::at(::ivs_runtime::json::string(v), "arn")?,
                     );
                 }
                 "name" => {
                     builder.name = ::std::option::Option::Some(
-                        ::ivs_runtime::json::string(v).map_err(|e| e.at("name"))?,
+                        ::ivs_runtime::json::at(::ivs_runtime::json::string(v), "name")?,
                     );
                 }
                 "latencyMode" => {
                     builder.latency_mode = ::std::option::Option::Some(
-                        ::ivs_runtime::json::string(v)
-                            .map(|s| crate::types::ChannelLatencyMode::from(s.as_str()))
-                            .map_err(|e| e.at("latencyMode"))?,
+                        ::ivs_runtime::json::at(
+                            ::ivs_runtime::json::enumeration::<
+                                crate::types::ChannelLatencyMode,
+                            >(v),
+                            "latencyMode",
+                        )?,
                     );
                 }
                 "authorized" => {
                     builder.authorized = ::std::option::Option::Some(
-                        ::ivs_runtime::json::boolean(v).map_err(|e| e.at("authorized"))?,
+                        ::ivs_runtime::json::at(
+                            ::ivs_runtime::json::boolean(v),
+                            "authorized",
+                        )?,
                     );
                 }
                 "recordingConfigurationArn" => {
                     builder.recording_configuration_arn = ::std::option::Option::Some(
-                        ::ivs_runtime::json::string(v)
-                            .map_err(|e| e.at("recordingConfigurationArn"))?,
+                        ::ivs_runtime::json::at(
+                            ::ivs_runtime::json::string(v),
+                            "recordingConfigurationArn",
+                        )?,
                     );
                 }
                 "tags" => {
                     builder.tags = ::std::option::Option::Some(
-                        ::ivs_runtime::json::object(v)
-                            .and_then(|entries| {
-                                entries
-                                    .into_iter()
-                                    .filter(|(_, item)| !item.is_null())
-                                    .map(|(key, item)| match ::ivs_runtime::json::string(item) {
-                                        ::std::result::Result::Ok(value) => {
-                                            ::std::result::Result::Ok((key, value))
-                                        }
-                                        ::std::result::Result::Err(e) => {
-                                            ::std::result::Result::Err(e.at_key(&key))
-                                        }
-                                    })
-                                    .collect::<
-                                        ::std::result::Result<::std::collections::HashMap<_, _>, _>,
-                                    >()
-                            })
-                            .map_err(|e| e.at("tags"))?,
+                        ::ivs_runtime::json::at(
+                            ::ivs_runtime::json::map(
+                                v,
+                                |key| key,
+                                ::ivs_runtime::json::string,
+                            ),
+                            "tags",
+                        )?,
                     );
                 }
                 "insecureIngest" => {
                     builder.insecure_ingest = ::std::option::Option::Some(
-                        ::ivs_runtime::json::boolean(v)
-                            .map_err(|e| e.at("insecureIngest"))?,
+                        ::ivs_runtime::json::at(
+                            ::ivs_runtime::json::boolean(v),
+                            "insecureIngest",
+                        )?,
                     );
                 }
                 "type" => {
                     builder.r#type = ::std::option::Option::Some(
-                        ::ivs_runtime::json::string(v)
-                            .map(|s| crate::types::ChannelType::from(s.as_str()))
-                            .map_err(|e| e.at("type"))?,
+                        ::ivs_runtime::json::at(
+                            ::ivs_runtime::json::enumeration::<
+                                crate::types::ChannelType,
+                            >(v),
+                            "type",
+                        )?,
                     );
                 }
                 "preset" => {
                     builder.preset = ::std::option::Option::Some(
-                        ::ivs_runtime::json::string(v)
-                            .map(|s| crate::types::TranscodePreset::from(s.as_str()))
-                            .map_err(|e| e.at("preset"))?,
+                        ::ivs_runtime::json::at(
+                            ::ivs_runtime::json::enumeration::<
+                                crate::types::TranscodePreset,
+                            >(v),
+                            "preset",
+                        )?,
                     );
                 }
                 "playbackRestrictionPolicyArn" => {
                     builder.playback_restriction_policy_arn = ::std::option::Option::Some(
-                        ::ivs_runtime::json::string(v)
-                            .map_err(|e| e.at("playbackRestrictionPolicyArn"))?,
+                        ::ivs_runtime::json::at(
+                            ::ivs_runtime::json::string(v),
+                            "playbackRestrictionPolicyArn",
+                        )?,
                     );
                 }
                 _ => {}

@@ -86,8 +86,10 @@ impl DestinationConfiguration {
             }
             if key == "s3" {
                 builder.s3 = ::std::option::Option::Some(
-                    crate::types::S3DestinationConfiguration::from_json(v)
-                        .map_err(|e| e.at("s3"))?,
+                    ::ivs_runtime::json::at(
+                        crate::types::S3DestinationConfiguration::from_json(v),
+                        "s3",
+                    )?,
                 );
             }
         }

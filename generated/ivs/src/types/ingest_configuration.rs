@@ -106,14 +106,18 @@ impl IngestConfiguration {
             match key.as_str() {
                 "video" => {
                     builder.video = ::std::option::Option::Some(
-                        crate::types::VideoConfiguration::from_json(v)
-                            .map_err(|e| e.at("video"))?,
+                        ::ivs_runtime::json::at(
+                            crate::types::VideoConfiguration::from_json(v),
+                            "video",
+                        )?,
                     );
                 }
                 "audio" => {
                     builder.audio = ::std::option::Option::Some(
-                        crate::types::AudioConfiguration::from_json(v)
-                            .map_err(|e| e.at("audio"))?,
+                        ::ivs_runtime::json::at(
+                            crate::types::AudioConfiguration::from_json(v),
+                            "audio",
+                        )?,
                     );
                 }
                 _ => {}

@@ -144,36 +144,24 @@ impl IngestConfigurations {
             match key.as_str() {
                 "videoConfigurations" => {
                     builder.video_configurations = ::std::option::Option::Some(
-                        ::ivs_runtime::json::array(v)
-                            .and_then(|items| {
-                                items
-                                    .into_iter()
-                                    .enumerate()
-                                    .filter(|(_, item)| !item.is_null())
-                                    .map(|(i, item)| {
-                                        (crate::types::VideoConfiguration::from_json(item))
-                                            .map_err(|e| e.at_index(i))
-                                    })
-                                    .collect::<::std::result::Result<::std::vec::Vec<_>, _>>()
-                            })
-                            .map_err(|e| e.at("videoConfigurations"))?,
+                        ::ivs_runtime::json::at(
+                            ::ivs_runtime::json::list(
+                                v,
+                                crate::types::VideoConfiguration::from_json,
+                            ),
+                            "videoConfigurations",
+                        )?,
                     );
                 }
                 "audioConfigurations" => {
                     builder.audio_configurations = ::std::option::Option::Some(
-                        ::ivs_runtime::json::array(v)
-                            .and_then(|items| {
-                                items
-                                    .into_iter()
-                                    .enumerate()
-                                    .filter(|(_, item)| !item.is_null())
-                                    .map(|(i, item)| {
-                                        (crate::types::AudioConfiguration::from_json(item))
-                                            .map_err(|e| e.at_index(i))
-                                    })
-                                    .collect::<::std::result::Result<::std::vec::Vec<_>, _>>()
-                            })
-                            .map_err(|e| e.at("audioConfigurations"))?,
+                        ::ivs_runtime::json::at(
+                            ::ivs_runtime::json::list(
+                                v,
+                                crate::types::AudioConfiguration::from_json,
+                            ),
+                            "audioConfigurations",
+                        )?,
                     );
                 }
                 _ => {}

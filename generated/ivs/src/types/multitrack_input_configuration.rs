@@ -157,23 +157,30 @@ impl MultitrackInputConfiguration {
             match key.as_str() {
                 "enabled" => {
                     builder.enabled = ::std::option::Option::Some(
-                        ::ivs_runtime::json::boolean(v).map_err(|e| e.at("enabled"))?,
+                        ::ivs_runtime::json::at(
+                            ::ivs_runtime::json::boolean(v),
+                            "enabled",
+                        )?,
                     );
                 }
                 "policy" => {
                     builder.policy = ::std::option::Option::Some(
-                        ::ivs_runtime::json::string(v)
-                            .map(|s| crate::types::MultitrackPolicy::from(s.as_str()))
-                            .map_err(|e| e.at("policy"))?,
+                        ::ivs_runtime::json::at(
+                            ::ivs_runtime::json::enumeration::<
+                                crate::types::MultitrackPolicy,
+                            >(v),
+                            "policy",
+                        )?,
                     );
                 }
                 "maximumResolution" => {
                     builder.maximum_resolution = ::std::option::Option::Some(
-                        ::ivs_runtime::json::string(v)
-                            .map(|s| crate::types::MultitrackMaximumResolution::from(
-                                s.as_str(),
-                            ))
-                            .map_err(|e| e.at("maximumResolution"))?,
+                        ::ivs_runtime::json::at(
+                            ::ivs_runtime::json::enumeration::<
+                                crate::types::MultitrackMaximumResolution,
+                            >(v),
+                            "maximumResolution",
+                        )?,
                     );
                 }
                 _ => {}

@@ -289,74 +289,48 @@ impl PlaybackRestrictionPolicy {
             match key.as_str() {
                 "arn" => {
                     builder.arn = ::std::option::Option::Some(
-                        ::ivs_runtime::json::string(v).map_err(|e| e.at("arn"))?,
+                        ::ivs_runtime::json::at(::ivs_runtime::json::string(v), "arn")?,
                     );
                 }
                 "allowedCountries" => {
                     builder.allowed_countries = ::std::option::Option::Some(
-                        ::ivs_runtime::json::array(v)
-                            .and_then(|items| {
-                                items
-                                    .into_iter()
-                                    .enumerate()
-                                    .filter(|(_, item)| !item.is_null())
-                                    .map(|(i, item)| {
-                                        (::ivs_runtime::json::string(item))
-                                            .map_err(|e| e.at_index(i))
-                                    })
-                                    .collect::<::std::result::Result<::std::vec::Vec<_>, _>>()
-                            })
-                            .map_err(|e| e.at("allowedCountries"))?,
+                        ::ivs_runtime::json::at(
+                            ::ivs_runtime::json::list(v, ::ivs_runtime::json::string),
+                            "allowedCountries",
+                        )?,
                     );
                 }
                 "allowedOrigins" => {
                     builder.allowed_origins = ::std::option::Option::Some(
-                        ::ivs_runtime::json::array(v)
-                            .and_then(|items| {
-                                items
-                                    .into_iter()
-                                    .enumerate()
-                                    .filter(|(_, item)| !item.is_null())
-                                    .map(|(i, item)| {
-                                        (::ivs_runtime::json::string(item))
-                                            .map_err(|e| e.at_index(i))
-                                    })
-                                    .collect::<::std::result::Result<::std::vec::Vec<_>, _>>()
-                            })
-                            .map_err(|e| e.at("allowedOrigins"))?,
+                        ::ivs_runtime::json::at(
+                            ::ivs_runtime::json::list(v, ::ivs_runtime::json::string),
+                            "allowedOrigins",
+                        )?,
                     );
                 }
                 "enableStrictOriginEnforcement" => {
                     builder.enable_strict_origin_enforcement = ::std::option::Option::Some(
-                        ::ivs_runtime::json::boolean(v)
-                            .map_err(|e| e.at("enableStrictOriginEnforcement"))?,
+                        ::ivs_runtime::json::at(
+                            ::ivs_runtime::json::boolean(v),
+                            "enableStrictOriginEnforcement",
+                        )?,
                     );
                 }
                 "name" => {
                     builder.name = ::std::option::Option::Some(
-                        ::ivs_runtime::json::string(v).map_err(|e| e.at("name"))?,
+                        ::ivs_runtime::json::at(::ivs_runtime::json::string(v), "name")?,
                     );
                 }
                 "tags" => {
                     builder.tags = ::std::option::Option::Some(
-                        ::ivs_runtime::json::object(v)
-                            .and_then(|entries| {
-                                entries
-                                    .into_iter()
-                                    .filter(|(_, item)| !item.is_null())
-                                    .map(|(key, item)| match ::ivs_runtime::json::string(item) {
-                                        ::std::result::Result::Ok(value) => {
-                                            ::std::result::Result::Ok((key, value))
-                                        }
-                                        ::std::result::Result::Err(e) => {
-                                            ::std::result::Result::Err(e.at_key(&key))
-                                        }
-                                    })
-                                    .collect::<
-                                        ::std::result::Result<::std::collections::HashMap<_, _>, _>,
-                                    >()
-                            })
-                            .map_err(|e| e.at("tags"))?,
+                        ::ivs_runtime::json::at(
+                            ::ivs_runtime::json::map(
+                                v,
+                                |key| key,
+                                ::ivs_runtime::json::string,
+                            ),
+                            "tags",
+                        )?,
                     );
                 }
                 _ => {}

@@ -366,67 +366,66 @@ impl RecordingConfiguration {
             match key.as_str() {
                 "arn" => {
                     builder.arn = ::std::option::Option::Some(
-                        ::ivs_runtime::json::string(v).map_err(|e| e.at("arn"))?,
+                        ::ivs_runtime::json::at(::ivs_runtime::json::string(v), "arn")?,
                     );
                 }
                 "name" => {
                     builder.name = ::std::option::Option::Some(
-                        ::ivs_runtime::json::string(v).map_err(|e| e.at("name"))?,
+                        ::ivs_runtime::json::at(::ivs_runtime::json::string(v), "name")?,
                     );
                 }
                 "destinationConfiguration" => {
                     builder.destination_configuration = ::std::option::Option::Some(
-                        crate::types::DestinationConfiguration::from_json(v)
-                            .map_err(|e| e.at("destinationConfiguration"))?,
+                        ::ivs_runtime::json::at(
+                            crate::types::DestinationConfiguration::from_json(v),
+                            "destinationConfiguration",
+                        )?,
                     );
                 }
                 "state" => {
                     builder.state = ::std::option::Option::Some(
-                        ::ivs_runtime::json::string(v)
-                            .map(|s| crate::types::RecordingConfigurationState::from(
-                                s.as_str(),
-                            ))
-                            .map_err(|e| e.at("state"))?,
+                        ::ivs_runtime::json::at(
+                            ::ivs_runtime::json::enumeration::<
+                                crate::types::RecordingConfigurationState,
+                            >(v),
+                            "state",
+                        )?,
                     );
                 }
                 "tags" => {
                     builder.tags = ::std::option::Option::Some(
-                        ::ivs_runtime::json::object(v)
-                            .and_then(|entries| {
-                                entries
-                                    .into_iter()
-                                    .filter(|(_, item)| !item.is_null())
-                                    .map(|(key, item)| match ::ivs_runtime::json::string(item) {
-                                        ::std::result::Result::Ok(value) => {
-                                            ::std::result::Result::Ok((key, value))
-                                        }
-                                        ::std::result::Result::Err(e) => {
-                                            ::std::result::Result::Err(e.at_key(&key))
-                                        }
-                                    })
-                                    .collect::<
-                                        ::std::result::Result<::std::collections::HashMap<_, _>, _>,
-                                    >()
-                            })
-                            .map_err(|e| e.at("tags"))?,
+                        ::ivs_runtime::json::at(
+                            ::ivs_runtime::json::map(
+                                v,
+                                |key| key,
+                                ::ivs_runtime::json::string,
+                            ),
+                            "tags",
+                        )?,
                     );
                 }
                 "thumbnailConfiguration" => {
                     builder.thumbnail_configuration = ::std::option::Option::Some(
-                        crate::types::ThumbnailConfiguration::from_json(v)
-                            .map_err(|e| e.at("thumbnailConfiguration"))?,
+                        ::ivs_runtime::json::at(
+                            crate::types::ThumbnailConfiguration::from_json(v),
+                            "thumbnailConfiguration",
+                        )?,
                     );
                 }
                 "recordingReconnectWindowSeconds" => {
                     builder.recording_reconnect_window_seconds = ::std::option::Option::Some(
-                        ::ivs_runtime::json::integer::<i32>(v)
-                            .map_err(|e| e.at("recordingReconnectWindowSeconds"))?,
+                        ::ivs_runtime::json::at(
+                            ::ivs_runtime::json::integer::<i32>(v),
+                            "recordingReconnectWindowSeconds",
+                        )?,
                     );
                 }
                 "renditionConfiguration" => {
                     builder.rendition_configuration = ::std::option::Option::Some(
-                        crate::types::RenditionConfiguration::from_json(v)
-                            .map_err(|e| e.at("renditionConfiguration"))?,
+                        ::ivs_runtime::json::at(
+                            crate::types::RenditionConfiguration::from_json(v),
+                            "renditionConfiguration",
+                        )?,
                     );
                 }
                 _ => {}

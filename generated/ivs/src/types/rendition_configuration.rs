@@ -129,13 +129,9 @@ impl RenditionConfiguration {
         if let ::std::option::Option::Some(v) = &self.renditions {
             map.insert(
                 "renditions".to_owned(),
-                ::ivs_runtime::json::Value::Array(
-                    v
-                        .iter()
-                        .map(|item| ::ivs_runtime::json::Value::String(
-                            item.as_str().to_owned(),
-                        ))
-                        .collect(),
+                ::ivs_runtime::json::list_value(
+                    v,
+                    |item| ::ivs_runtime::json::Value::String(item.as_str().to_owned()),
                 ),
             );
         }
@@ -154,31 +150,25 @@ impl RenditionConfiguration {
             match key.as_str() {
                 "renditionSelection" => {
                     builder.rendition_selection = ::std::option::Option::Some(
-                        ::ivs_runtime::json::string(v)
-                            .map(|s| crate::types::RenditionConfigurationRenditionSelection::from(
-                                s.as_str(),
-                            ))
-                            .map_err(|e| e.at("renditionSelection"))?,
+                        ::ivs_runtime::json::at(
+                            ::ivs_runtime::json::enumeration::<
+                                crate::types::RenditionConfigurationRenditionSelection,
+                            >(v),
+                            "renditionSelection",
+                        )?,
                     );
                 }
                 "renditions" => {
                     builder.renditions = ::std::option::Option::Some(
-                        ::ivs_runtime::json::array(v)
-                            .and_then(|items| {
-                                items
-                                    .into_iter()
-                                    .enumerate()
-                                    .filter(|(_, item)| !item.is_null())
-                                    .map(|(i, item)| {
-                                        (::ivs_runtime::json::string(item)
-                                            .map(|s| crate::types::RenditionConfigurationRendition::from(
-                                                s.as_str(),
-                                            )))
-                                            .map_err(|e| e.at_index(i))
-                                    })
-                                    .collect::<::std::result::Result<::std::vec::Vec<_>, _>>()
-                            })
-                            .map_err(|e| e.at("renditions"))?,
+                        ::ivs_runtime::json::at(
+                            ::ivs_runtime::json::list(
+                                v,
+                                ::ivs_runtime::json::enumeration::<
+                                    crate::types::RenditionConfigurationRendition,
+                                >,
+                            ),
+                            "renditions",
+                        )?,
                     );
                 }
                 _ => {}

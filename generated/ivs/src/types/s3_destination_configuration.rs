@@ -105,7 +105,10 @@ impl S3DestinationConfiguration {
             }
             if key == "bucketName" {
                 builder.bucket_name = ::std::option::Option::Some(
-                    ::ivs_runtime::json::string(v).map_err(|e| e.at("bucketName"))?,
+                    ::ivs_runtime::json::at(
+                        ::ivs_runtime::json::string(v),
+                        "bucketName",
+                    )?,
                 );
             }
         }

@@ -117,12 +117,18 @@ impl Srt {
             match key.as_str() {
                 "endpoint" => {
                     builder.endpoint = ::std::option::Option::Some(
-                        ::ivs_runtime::json::string(v).map_err(|e| e.at("endpoint"))?,
+                        ::ivs_runtime::json::at(
+                            ::ivs_runtime::json::string(v),
+                            "endpoint",
+                        )?,
                     );
                 }
                 "passphrase" => {
                     builder.passphrase = ::std::option::Option::Some(
-                        ::ivs_runtime::json::string(v).map_err(|e| e.at("passphrase"))?,
+                        ::ivs_runtime::json::at(
+                            ::ivs_runtime::json::string(v),
+                            "passphrase",
+                        )?,
                     );
                 }
                 _ => {}

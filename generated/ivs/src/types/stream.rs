@@ -244,46 +244,65 @@ impl Stream {
             match key.as_str() {
                 "channelArn" => {
                     builder.channel_arn = ::std::option::Option::Some(
-                        ::ivs_runtime::json::string(v).map_err(|e| e.at("channelArn"))?,
+                        ::ivs_runtime::json::at(
+                            ::ivs_runtime::json::string(v),
+                            "channelArn",
+                        )?,
                     );
                 }
                 "streamId" => {
                     builder.stream_id = ::std::option::Option::Some(
-                        ::ivs_runtime::json::string(v).map_err(|e| e.at("streamId"))?,
+                        ::ivs_runtime::json::at(
+                            ::ivs_runtime::json::string(v),
+                            "streamId",
+                        )?,
                     );
                 }
                 "playbackUrl" => {
                     builder.playback_url = ::std::option::Option::Some(
-                        ::ivs_runtime::json::string(v).map_err(|e| e.at("playbackUrl"))?,
+                        ::ivs_runtime::json::at(
+                            ::ivs_runtime::json::string(v),
+                            "playbackUrl",
+                        )?,
                     );
                 }
                 "startTime" => {
                     builder.start_time = ::std::option::Option::Some(
-                        ::ivs_runtime::json::timestamp(
+                        ::ivs_runtime::json::at(
+                            ::ivs_runtime::json::timestamp(
                                 v,
                                 ::ivs_runtime::time::Format::DateTime,
-                            )
-                            .map_err(|e| e.at("startTime"))?,
+                            ),
+                            "startTime",
+                        )?,
                     );
                 }
                 "state" => {
                     builder.state = ::std::option::Option::Some(
-                        ::ivs_runtime::json::string(v)
-                            .map(|s| crate::types::StreamState::from(s.as_str()))
-                            .map_err(|e| e.at("state"))?,
+                        ::ivs_runtime::json::at(
+                            ::ivs_runtime::json::enumeration::<
+                                crate::types::StreamState,
+                            >(v),
+                            "state",
+                        )?,
                     );
                 }
                 "health" => {
                     builder.health = ::std::option::Option::Some(
-                        ::ivs_runtime::json::string(v)
-                            .map(|s| crate::types::StreamHealth::from(s.as_str()))
-                            .map_err(|e| e.at("health"))?,
+                        ::ivs_runtime::json::at(
+                            ::ivs_runtime::json::enumeration::<
+                                crate::types::StreamHealth,
+                            >(v),
+                            "health",
+                        )?,
                     );
                 }
                 "viewerCount" => {
                     builder.viewer_count = ::std::option::Option::Some(
-                        ::ivs_runtime::json::integer::<i64>(v)
-                            .map_err(|e| e.at("viewerCount"))?,
+                        ::ivs_runtime::json::at(
+                            ::ivs_runtime::json::integer::<i64>(v),
+                            "viewerCount",
+                        )?,
                     );
                 }
                 _ => {}

@@ -195,26 +195,28 @@ impl StreamEvent {
             match key.as_str() {
                 "name" => {
                     builder.name = ::std::option::Option::Some(
-                        ::ivs_runtime::json::string(v).map_err(|e| e.at("name"))?,
+                        ::ivs_runtime::json::at(::ivs_runtime::json::string(v), "name")?,
                     );
                 }
                 "type" => {
                     builder.r#type = ::std::option::Option::Some(
-                        ::ivs_runtime::json::string(v).map_err(|e| e.at("type"))?,
+                        ::ivs_runtime::json::at(::ivs_runtime::json::string(v), "type")?,
                     );
                 }
                 "eventTime" => {
                     builder.event_time = ::std::option::Option::Some(
-                        ::ivs_runtime::json::timestamp(
+                        ::ivs_runtime::json::at(
+                            ::ivs_runtime::json::timestamp(
                                 v,
                                 ::ivs_runtime::time::Format::DateTime,
-                            )
-                            .map_err(|e| e.at("eventTime"))?,
+                            ),
+                            "eventTime",
+                        )?,
                     );
                 }
                 "code" => {
                     builder.code_value = ::std::option::Option::Some(
-                        ::ivs_runtime::json::string(v).map_err(|e| e.at("code"))?,
+                        ::ivs_runtime::json::at(::ivs_runtime::json::string(v), "code")?,
                     );
                 }
                 _ => {}

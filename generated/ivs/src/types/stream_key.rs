@@ -198,39 +198,32 @@ impl StreamKey {
             match key.as_str() {
                 "arn" => {
                     builder.arn = ::std::option::Option::Some(
-                        ::ivs_runtime::json::string(v).map_err(|e| e.at("arn"))?,
+                        ::ivs_runtime::json::at(::ivs_runtime::json::string(v), "arn")?,
                     );
                 }
                 "value" => {
                     builder.value = ::std::option::Option::Some(
-                        ::ivs_runtime::json::string(v).map_err(|e| e.at("value"))?,
+                        ::ivs_runtime::json::at(::ivs_runtime::json::string(v), "value")?,
                     );
                 }
                 "channelArn" => {
                     builder.channel_arn = ::std::option::Option::Some(
-                        ::ivs_runtime::json::string(v).map_err(|e| e.at("channelArn"))?,
+                        ::ivs_runtime::json::at(
+                            ::ivs_runtime::json::string(v),
+                            "channelArn",
+                        )?,
                     );
                 }
                 "tags" => {
                     builder.tags = ::std::option::Option::Some(
-                        ::ivs_runtime::json::object(v)
-                            .and_then(|entries| {
-                                entries
-                                    .into_iter()
-                                    .filter(|(_, item)| !item.is_null())
-                                    .map(|(key, item)| match ::ivs_runtime::json::string(item) {
-                                        ::std::result::Result::Ok(value) => {
-                                            ::std::result::Result::Ok((key, value))
-                                        }
-                                        ::std::result::Result::Err(e) => {
-                                            ::std::result::Result::Err(e.at_key(&key))
-                                        }
-                                    })
-                                    .collect::<
-                                        ::std::result::Result<::std::collections::HashMap<_, _>, _>,
-                                    >()
-                            })
-                            .map_err(|e| e.at("tags"))?,
+                        ::ivs_runtime::json::at(
+                            ::ivs_runtime::json::map(
+                                v,
+                                |key| key,
+                                ::ivs_runtime::json::string,
+                            ),
+                            "tags",
+                        )?,
                     );
                 }
                 _ => {}

@@ -316,65 +316,75 @@ impl StreamSession {
             match key.as_str() {
                 "streamId" => {
                     builder.stream_id = ::std::option::Option::Some(
-                        ::ivs_runtime::json::string(v).map_err(|e| e.at("streamId"))?,
+                        ::ivs_runtime::json::at(
+                            ::ivs_runtime::json::string(v),
+                            "streamId",
+                        )?,
                     );
                 }
                 "startTime" => {
                     builder.start_time = ::std::option::Option::Some(
-                        ::ivs_runtime::json::timestamp(
+                        ::ivs_runtime::json::at(
+                            ::ivs_runtime::json::timestamp(
                                 v,
                                 ::ivs_runtime::time::Format::DateTime,
-                            )
-                            .map_err(|e| e.at("startTime"))?,
+                            ),
+                            "startTime",
+                        )?,
                     );
                 }
                 "endTime" => {
                     builder.end_time = ::std::option::Option::Some(
-                        ::ivs_runtime::json::timestamp(
+                        ::ivs_runtime::json::at(
+                            ::ivs_runtime::json::timestamp(
                                 v,
                                 ::ivs_runtime::time::Format::DateTime,
-                            )
-                            .map_err(|e| e.at("endTime"))?,
+                            ),
+                            "endTime",
+                        )?,
                     );
                 }
                 "channel" => {
                     builder.channel = ::std::option::Option::Some(
-                        crate::types::Channel::from_json(v).map_err(|e| e.at("channel"))?,
+                        ::ivs_runtime::json::at(
+                            crate::types::Channel::from_json(v),
+                            "channel",
+                        )?,
                     );
                 }
                 "ingestConfiguration" => {
                     builder.ingest_configuration = ::std::option::Option::Some(
-                        crate::types::IngestConfiguration::from_json(v)
-                            .map_err(|e| e.at("ingestConfiguration"))?,
+                        ::ivs_runtime::json::at(
+                            crate::types::IngestConfiguration::from_json(v),
+                            "ingestConfiguration",
+                        )?,
                     );
                 }
                 "ingestConfigurations" => {
                     builder.ingest_configurations = ::std::option::Option::Some(
-                        crate::types::IngestConfigurations::from_json(v)
-                            .map_err(|e| e.at("ingestConfigurations"))?,
+                        ::ivs_runtime::json::at(
+                            crate::types::IngestConfigurations::from_json(v),
+                            "ingestConfigurations",
+                        )?,
                     );
                 }
                 "recordingConfiguration" => {
                     builder.recording_configuration = ::std::option::Option::Some(
-                        crate::types::RecordingConfiguration::from_json(v)
-                            .map_err(|e| e.at("recordingConfiguration"))?,
+                        ::ivs_runtime::json::at(
+                            crate::types::RecordingConfiguration::from_json(v),
+                            "recordingConfiguration",
+                        )?,
                     );
                 }
                 "truncatedEvents" => {
                     builder.truncated_events = ::std::option::Option::Some(
-                        ::ivs_runtime::json::array(v)
-                            .and_then(|items| {
-                                items
-                                    .into_iter()
-                                    .enumerate()
-                                    .filter(|(_, item)| !item.is_null())
-                                    .map(|(i, item)| {
-                                        (crate::types::StreamEvent::from_json(item))
-                                            .map_err(|e| e.at_index(i))
-                                    })
-                                    .collect::<::std::result::Result<::std::vec::Vec<_>, _>>()
-                            })
-                            .map_err(|e| e.at("truncatedEvents"))?,
+                        ::ivs_runtime::json::at(
+                            ::ivs_runtime::json::list(
+                                v,
+                                crate::types::StreamEvent::from_json,
+                            ),
+                            "truncatedEvents",
+                        )?,
                     );
                 }
                 _ => {}

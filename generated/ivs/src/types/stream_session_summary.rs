@@ -157,31 +157,40 @@ impl StreamSessionSummary {
             match key.as_str() {
                 "streamId" => {
                     builder.stream_id = ::std::option::Option::Some(
-                        ::ivs_runtime::json::string(v).map_err(|e| e.at("streamId"))?,
+                        ::ivs_runtime::json::at(
+                            ::ivs_runtime::json::string(v),
+                            "streamId",
+                        )?,
                     );
                 }
                 "startTime" => {
                     builder.start_time = ::std::option::Option::Some(
-                        ::ivs_runtime::json::timestamp(
+                        ::ivs_runtime::json::at(
+                            ::ivs_runtime::json::timestamp(
                                 v,
                                 ::ivs_runtime::time::Format::DateTime,
-                            )
-                            .map_err(|e| e.at("startTime"))?,
+                            ),
+                            "startTime",
+                        )?,
                     );
                 }
                 "endTime" => {
                     builder.end_time = ::std::option::Option::Some(
-                        ::ivs_runtime::json::timestamp(
+                        ::ivs_runtime::json::at(
+                            ::ivs_runtime::json::timestamp(
                                 v,
                                 ::ivs_runtime::time::Format::DateTime,
-                            )
-                            .map_err(|e| e.at("endTime"))?,
+                            ),
+                            "endTime",
+                        )?,
                     );
                 }
                 "hasErrorEvent" => {
                     builder.has_error_event = ::std::option::Option::Some(
-                        ::ivs_runtime::json::boolean(v)
-                            .map_err(|e| e.at("hasErrorEvent"))?,
+                        ::ivs_runtime::json::at(
+                            ::ivs_runtime::json::boolean(v),
+                            "hasErrorEvent",
+                        )?,
                     );
                 }
                 _ => {}

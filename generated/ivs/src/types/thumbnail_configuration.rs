@@ -203,13 +203,9 @@ impl ThumbnailConfiguration {
         if let ::std::option::Option::Some(v) = &self.storage {
             map.insert(
                 "storage".to_owned(),
-                ::ivs_runtime::json::Value::Array(
-                    v
-                        .iter()
-                        .map(|item| ::ivs_runtime::json::Value::String(
-                            item.as_str().to_owned(),
-                        ))
-                        .collect(),
+                ::ivs_runtime::json::list_value(
+                    v,
+                    |item| ::ivs_runtime::json::Value::String(item.as_str().to_owned()),
                 ),
             );
         }
@@ -228,44 +224,43 @@ impl ThumbnailConfiguration {
             match key.as_str() {
                 "recordingMode" => {
                     builder.recording_mode = ::std::option::Option::Some(
-                        ::ivs_runtime::json::string(v)
-                            .map(|s| crate::types::RecordingMode::from(s.as_str()))
-                            .map_err(|e| e.at("recordingMode"))?,
+                        ::ivs_runtime::json::at(
+                            ::ivs_runtime::json::enumeration::<
+                                crate::types::RecordingMode,
+                            >(v),
+                            "recordingMode",
+                        )?,
                     );
                 }
                 "targetIntervalSeconds" => {
                     builder.target_interval_seconds = ::std::option::Option::Some(
-                        ::ivs_runtime::json::integer::<i64>(v)
-                            .map_err(|e| e.at("targetIntervalSeconds"))?,
+                        ::ivs_runtime::json::at(
+                            ::ivs_runtime::json::integer::<i64>(v),
+                            "targetIntervalSeconds",
+                        )?,
                     );
                 }
                 "resolution" => {
                     builder.resolution = ::std::option::Option::Some(
-                        ::ivs_runtime::json::string(v)
-                            .map(|s| crate::types::ThumbnailConfigurationResolution::from(
-                                s.as_str(),
-                            ))
-                            .map_err(|e| e.at("resolution"))?,
+                        ::ivs_runtime::json::at(
+                            ::ivs_runtime::json::enumeration::<
+                                crate::types::ThumbnailConfigurationResolution,
+                            >(v),
+                            "resolution",
+                        )?,
                     );
                 }
                 "storage" => {
                     builder.storage = ::std::option::Option::Some(
-                        ::ivs_runtime::json::array(v)
-                            .and_then(|items| {
-                                items
-                                    .into_iter()
-                                    .enumerate()
-                                    .filter(|(_, item)| !item.is_null())
-                                    .map(|(i, item)| {
-                                        (::ivs_runtime::json::string(item)
-                                            .map(|s| crate::types::ThumbnailConfigurationStorage::from(
-                                                s.as_str(),
-                                            )))
-                                            .map_err(|e| e.at_index(i))
-                                    })
-                                    .collect::<::std::result::Result<::std::vec::Vec<_>, _>>()
-                            })
-                            .map_err(|e| e.at("storage"))?,
+                        ::ivs_runtime::json::at(
+                            ::ivs_runtime::json::list(
+                                v,
+                                ::ivs_runtime::json::enumeration::<
+                                    crate::types::ThumbnailConfigurationStorage,
+                                >,
+                            ),
+                            "storage",
+                        )?,
                     );
                 }
                 _ => {}

@@ -345,61 +345,81 @@ impl VideoConfiguration {
             match key.as_str() {
                 "avcProfile" => {
                     builder.avc_profile = ::std::option::Option::Some(
-                        ::ivs_runtime::json::string(v).map_err(|e| e.at("avcProfile"))?,
+                        ::ivs_runtime::json::at(
+                            ::ivs_runtime::json::string(v),
+                            "avcProfile",
+                        )?,
                     );
                 }
                 "avcLevel" => {
                     builder.avc_level = ::std::option::Option::Some(
-                        ::ivs_runtime::json::string(v).map_err(|e| e.at("avcLevel"))?,
+                        ::ivs_runtime::json::at(
+                            ::ivs_runtime::json::string(v),
+                            "avcLevel",
+                        )?,
                     );
                 }
                 "codec" => {
                     builder.codec = ::std::option::Option::Some(
-                        ::ivs_runtime::json::string(v).map_err(|e| e.at("codec"))?,
+                        ::ivs_runtime::json::at(::ivs_runtime::json::string(v), "codec")?,
                     );
                 }
                 "encoder" => {
                     builder.encoder = ::std::option::Option::Some(
-                        ::ivs_runtime::json::string(v).map_err(|e| e.at("encoder"))?,
+                        ::ivs_runtime::json::at(
+                            ::ivs_runtime::json::string(v),
+                            "encoder",
+                        )?,
                     );
                 }
                 "targetBitrate" => {
                     builder.target_bitrate = ::std::option::Option::Some(
-                        ::ivs_runtime::json::integer::<i64>(v)
-                            .map_err(|e| e.at("targetBitrate"))?,
+                        ::ivs_runtime::json::at(
+                            ::ivs_runtime::json::integer::<i64>(v),
+                            "targetBitrate",
+                        )?,
                     );
                 }
                 "targetFramerate" => {
                     builder.target_framerate = ::std::option::Option::Some(
-                        ::ivs_runtime::json::integer::<i64>(v)
-                            .map_err(|e| e.at("targetFramerate"))?,
+                        ::ivs_runtime::json::at(
+                            ::ivs_runtime::json::integer::<i64>(v),
+                            "targetFramerate",
+                        )?,
                     );
                 }
                 "videoHeight" => {
                     builder.video_height = ::std::option::Option::Some(
-                        ::ivs_runtime::json::integer::<i64>(v)
-                            .map_err(|e| e.at("videoHeight"))?,
+                        ::ivs_runtime::json::at(
+                            ::ivs_runtime::json::integer::<i64>(v),
+                            "videoHeight",
+                        )?,
                     );
                 }
                 "videoWidth" => {
                     builder.video_width = ::std::option::Option::Some(
-                        ::ivs_runtime::json::integer::<i64>(v)
-                            .map_err(|e| e.at("videoWidth"))?,
+                        ::ivs_runtime::json::at(
+                            ::ivs_runtime::json::integer::<i64>(v),
+                            "videoWidth",
+                        )?,
                     );
                 }
                 "level" => {
                     builder.level = ::std::option::Option::Some(
-                        ::ivs_runtime::json::string(v).map_err(|e| e.at("level"))?,
+                        ::ivs_runtime::json::at(::ivs_runtime::json::string(v), "level")?,
                     );
                 }
                 "track" => {
                     builder.track = ::std::option::Option::Some(
-                        ::ivs_runtime::json::string(v).map_err(|e| e.at("track"))?,
+                        ::ivs_runtime::json::at(::ivs_runtime::json::string(v), "track")?,
                     );
                 }
                 "profile" => {
                     builder.profile = ::std::option::Option::Some(
-                        ::ivs_runtime::json::string(v).map_err(|e| e.at("profile"))?,
+                        ::ivs_runtime::json::at(
+                            ::ivs_runtime::json::string(v),
+                            "profile",
+                        )?,
                     );
                 }
                 _ => {}

@@ -76,7 +76,10 @@ impl ConflictException {
             }
             if key == "exceptionMessage" {
                 builder.exception_message = ::std::option::Option::Some(
-                    ::ivs_runtime::json::string(v).map_err(|e| e.at("exceptionMessage"))?,
+                    ::ivs_runtime::json::at(
+                        ::ivs_runtime::json::string(v),
+                        "exceptionMessage",
+                    )?,
                 );
             }
         }
