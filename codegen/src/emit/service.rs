@@ -223,10 +223,12 @@ pub(crate) fn primitives() -> TokenStream {
     }
 }
 
+/// A test case's parameter value, as the argument of `Params::set`.
 fn param_value(v: &Value) -> TokenStream {
+    // `Params::set` takes `impl Into<ParamValue>`: booleans and strings go in as literals.
     match v {
-        Value::Bool(b) => quote! { ::ivs_runtime::endpoint::ParamValue::Bool(#b) },
-        Value::String(s) => quote! { ::ivs_runtime::endpoint::ParamValue::String(#s.to_owned()) },
+        Value::Bool(b) => quote! { #b },
+        Value::String(s) => quote! { #s },
         Value::Array(items) => {
             let items = items.iter().filter_map(Value::as_str);
             quote! { ::ivs_runtime::endpoint::ParamValue::StringArray(::std::vec![#(#items.to_owned()),*]) }
@@ -388,7 +390,7 @@ pub(crate) fn endpoint(
             .unwrap_or_default();
         let sets = params.iter().map(|(k, v)| {
             let v = param_value(v);
-            quote! { params.0.insert(#k.to_owned(), #v); }
+            quote! { params.set(#k, #v); }
         });
         let decl = if params.is_empty() {
             quote! { let params = ::ivs_runtime::endpoint::Params::default(); }

@@ -37,24 +37,9 @@ mod tests {
     #[test]
     fn case_00() {
         let mut params = ::ivs_runtime::endpoint::Params::default();
-        params
-            .0
-            .insert(
-                "Region".to_owned(),
-                ::ivs_runtime::endpoint::ParamValue::String("ap-northeast-1".to_owned()),
-            );
-        params
-            .0
-            .insert(
-                "UseFIPS".to_owned(),
-                ::ivs_runtime::endpoint::ParamValue::Bool(false),
-            );
-        params
-            .0
-            .insert(
-                "UseDualStack".to_owned(),
-                ::ivs_runtime::endpoint::ParamValue::Bool(false),
-            );
+        params.set("Region", "ap-northeast-1");
+        params.set("UseFIPS", false);
+        params.set("UseDualStack", false);
         let result = ::ivs_runtime::endpoint::resolve(&rules(), &partitions(), &params);
         let endpoint = result.expect("the rules must resolve these parameters");
         ::std::assert_eq!(endpoint.url, "https://ivs.ap-northeast-1.amazonaws.com");
@@ -63,24 +48,9 @@ mod tests {
     #[test]
     fn case_01() {
         let mut params = ::ivs_runtime::endpoint::Params::default();
-        params
-            .0
-            .insert(
-                "Region".to_owned(),
-                ::ivs_runtime::endpoint::ParamValue::String("ap-northeast-2".to_owned()),
-            );
-        params
-            .0
-            .insert(
-                "UseFIPS".to_owned(),
-                ::ivs_runtime::endpoint::ParamValue::Bool(false),
-            );
-        params
-            .0
-            .insert(
-                "UseDualStack".to_owned(),
-                ::ivs_runtime::endpoint::ParamValue::Bool(false),
-            );
+        params.set("Region", "ap-northeast-2");
+        params.set("UseFIPS", false);
+        params.set("UseDualStack", false);
         let result = ::ivs_runtime::endpoint::resolve(&rules(), &partitions(), &params);
         let endpoint = result.expect("the rules must resolve these parameters");
         ::std::assert_eq!(endpoint.url, "https://ivs.ap-northeast-2.amazonaws.com");
@@ -89,24 +59,9 @@ mod tests {
     #[test]
     fn case_02() {
         let mut params = ::ivs_runtime::endpoint::Params::default();
-        params
-            .0
-            .insert(
-                "Region".to_owned(),
-                ::ivs_runtime::endpoint::ParamValue::String("ap-south-1".to_owned()),
-            );
-        params
-            .0
-            .insert(
-                "UseFIPS".to_owned(),
-                ::ivs_runtime::endpoint::ParamValue::Bool(false),
-            );
-        params
-            .0
-            .insert(
-                "UseDualStack".to_owned(),
-                ::ivs_runtime::endpoint::ParamValue::Bool(false),
-            );
+        params.set("Region", "ap-south-1");
+        params.set("UseFIPS", false);
+        params.set("UseDualStack", false);
         let result = ::ivs_runtime::endpoint::resolve(&rules(), &partitions(), &params);
         let endpoint = result.expect("the rules must resolve these parameters");
         ::std::assert_eq!(endpoint.url, "https://ivs.ap-south-1.amazonaws.com");
@@ -115,24 +70,9 @@ mod tests {
     #[test]
     fn case_03() {
         let mut params = ::ivs_runtime::endpoint::Params::default();
-        params
-            .0
-            .insert(
-                "Region".to_owned(),
-                ::ivs_runtime::endpoint::ParamValue::String("eu-central-1".to_owned()),
-            );
-        params
-            .0
-            .insert(
-                "UseFIPS".to_owned(),
-                ::ivs_runtime::endpoint::ParamValue::Bool(false),
-            );
-        params
-            .0
-            .insert(
-                "UseDualStack".to_owned(),
-                ::ivs_runtime::endpoint::ParamValue::Bool(false),
-            );
+        params.set("Region", "eu-central-1");
+        params.set("UseFIPS", false);
+        params.set("UseDualStack", false);
         let result = ::ivs_runtime::endpoint::resolve(&rules(), &partitions(), &params);
         let endpoint = result.expect("the rules must resolve these parameters");
         ::std::assert_eq!(endpoint.url, "https://ivs.eu-central-1.amazonaws.com");
@@ -141,24 +81,9 @@ mod tests {
     #[test]
     fn case_04() {
         let mut params = ::ivs_runtime::endpoint::Params::default();
-        params
-            .0
-            .insert(
-                "Region".to_owned(),
-                ::ivs_runtime::endpoint::ParamValue::String("eu-west-1".to_owned()),
-            );
-        params
-            .0
-            .insert(
-                "UseFIPS".to_owned(),
-                ::ivs_runtime::endpoint::ParamValue::Bool(false),
-            );
-        params
-            .0
-            .insert(
-                "UseDualStack".to_owned(),
-                ::ivs_runtime::endpoint::ParamValue::Bool(false),
-            );
+        params.set("Region", "eu-west-1");
+        params.set("UseFIPS", false);
+        params.set("UseDualStack", false);
         let result = ::ivs_runtime::endpoint::resolve(&rules(), &partitions(), &params);
         let endpoint = result.expect("the rules must resolve these parameters");
         ::std::assert_eq!(endpoint.url, "https://ivs.eu-west-1.amazonaws.com");
@@ -167,24 +92,9 @@ mod tests {
     #[test]
     fn case_05() {
         let mut params = ::ivs_runtime::endpoint::Params::default();
-        params
-            .0
-            .insert(
-                "Region".to_owned(),
-                ::ivs_runtime::endpoint::ParamValue::String("us-east-1".to_owned()),
-            );
-        params
-            .0
-            .insert(
-                "UseFIPS".to_owned(),
-                ::ivs_runtime::endpoint::ParamValue::Bool(false),
-            );
-        params
-            .0
-            .insert(
-                "UseDualStack".to_owned(),
-                ::ivs_runtime::endpoint::ParamValue::Bool(false),
-            );
+        params.set("Region", "us-east-1");
+        params.set("UseFIPS", false);
+        params.set("UseDualStack", false);
         let result = ::ivs_runtime::endpoint::resolve(&rules(), &partitions(), &params);
         let endpoint = result.expect("the rules must resolve these parameters");
         ::std::assert_eq!(endpoint.url, "https://ivs.us-east-1.amazonaws.com");
@@ -193,24 +103,9 @@ mod tests {
     #[test]
     fn case_06() {
         let mut params = ::ivs_runtime::endpoint::Params::default();
-        params
-            .0
-            .insert(
-                "Region".to_owned(),
-                ::ivs_runtime::endpoint::ParamValue::String("us-west-2".to_owned()),
-            );
-        params
-            .0
-            .insert(
-                "UseFIPS".to_owned(),
-                ::ivs_runtime::endpoint::ParamValue::Bool(false),
-            );
-        params
-            .0
-            .insert(
-                "UseDualStack".to_owned(),
-                ::ivs_runtime::endpoint::ParamValue::Bool(false),
-            );
+        params.set("Region", "us-west-2");
+        params.set("UseFIPS", false);
+        params.set("UseDualStack", false);
         let result = ::ivs_runtime::endpoint::resolve(&rules(), &partitions(), &params);
         let endpoint = result.expect("the rules must resolve these parameters");
         ::std::assert_eq!(endpoint.url, "https://ivs.us-west-2.amazonaws.com");
@@ -219,24 +114,9 @@ mod tests {
     #[test]
     fn case_07() {
         let mut params = ::ivs_runtime::endpoint::Params::default();
-        params
-            .0
-            .insert(
-                "Region".to_owned(),
-                ::ivs_runtime::endpoint::ParamValue::String("us-east-1".to_owned()),
-            );
-        params
-            .0
-            .insert(
-                "UseFIPS".to_owned(),
-                ::ivs_runtime::endpoint::ParamValue::Bool(true),
-            );
-        params
-            .0
-            .insert(
-                "UseDualStack".to_owned(),
-                ::ivs_runtime::endpoint::ParamValue::Bool(true),
-            );
+        params.set("Region", "us-east-1");
+        params.set("UseFIPS", true);
+        params.set("UseDualStack", true);
         let result = ::ivs_runtime::endpoint::resolve(&rules(), &partitions(), &params);
         let endpoint = result.expect("the rules must resolve these parameters");
         ::std::assert_eq!(endpoint.url, "https://ivs-fips.us-east-1.api.aws");
@@ -245,24 +125,9 @@ mod tests {
     #[test]
     fn case_08() {
         let mut params = ::ivs_runtime::endpoint::Params::default();
-        params
-            .0
-            .insert(
-                "Region".to_owned(),
-                ::ivs_runtime::endpoint::ParamValue::String("us-east-1".to_owned()),
-            );
-        params
-            .0
-            .insert(
-                "UseFIPS".to_owned(),
-                ::ivs_runtime::endpoint::ParamValue::Bool(true),
-            );
-        params
-            .0
-            .insert(
-                "UseDualStack".to_owned(),
-                ::ivs_runtime::endpoint::ParamValue::Bool(false),
-            );
+        params.set("Region", "us-east-1");
+        params.set("UseFIPS", true);
+        params.set("UseDualStack", false);
         let result = ::ivs_runtime::endpoint::resolve(&rules(), &partitions(), &params);
         let endpoint = result.expect("the rules must resolve these parameters");
         ::std::assert_eq!(endpoint.url, "https://ivs-fips.us-east-1.amazonaws.com");
@@ -271,24 +136,9 @@ mod tests {
     #[test]
     fn case_09() {
         let mut params = ::ivs_runtime::endpoint::Params::default();
-        params
-            .0
-            .insert(
-                "Region".to_owned(),
-                ::ivs_runtime::endpoint::ParamValue::String("us-east-1".to_owned()),
-            );
-        params
-            .0
-            .insert(
-                "UseFIPS".to_owned(),
-                ::ivs_runtime::endpoint::ParamValue::Bool(false),
-            );
-        params
-            .0
-            .insert(
-                "UseDualStack".to_owned(),
-                ::ivs_runtime::endpoint::ParamValue::Bool(true),
-            );
+        params.set("Region", "us-east-1");
+        params.set("UseFIPS", false);
+        params.set("UseDualStack", true);
         let result = ::ivs_runtime::endpoint::resolve(&rules(), &partitions(), &params);
         let endpoint = result.expect("the rules must resolve these parameters");
         ::std::assert_eq!(endpoint.url, "https://ivs.us-east-1.api.aws");
@@ -297,24 +147,9 @@ mod tests {
     #[test]
     fn case_10() {
         let mut params = ::ivs_runtime::endpoint::Params::default();
-        params
-            .0
-            .insert(
-                "Region".to_owned(),
-                ::ivs_runtime::endpoint::ParamValue::String("cn-north-1".to_owned()),
-            );
-        params
-            .0
-            .insert(
-                "UseFIPS".to_owned(),
-                ::ivs_runtime::endpoint::ParamValue::Bool(true),
-            );
-        params
-            .0
-            .insert(
-                "UseDualStack".to_owned(),
-                ::ivs_runtime::endpoint::ParamValue::Bool(true),
-            );
+        params.set("Region", "cn-north-1");
+        params.set("UseFIPS", true);
+        params.set("UseDualStack", true);
         let result = ::ivs_runtime::endpoint::resolve(&rules(), &partitions(), &params);
         let endpoint = result.expect("the rules must resolve these parameters");
         ::std::assert_eq!(
@@ -325,24 +160,9 @@ mod tests {
     #[test]
     fn case_11() {
         let mut params = ::ivs_runtime::endpoint::Params::default();
-        params
-            .0
-            .insert(
-                "Region".to_owned(),
-                ::ivs_runtime::endpoint::ParamValue::String("cn-north-1".to_owned()),
-            );
-        params
-            .0
-            .insert(
-                "UseFIPS".to_owned(),
-                ::ivs_runtime::endpoint::ParamValue::Bool(true),
-            );
-        params
-            .0
-            .insert(
-                "UseDualStack".to_owned(),
-                ::ivs_runtime::endpoint::ParamValue::Bool(false),
-            );
+        params.set("Region", "cn-north-1");
+        params.set("UseFIPS", true);
+        params.set("UseDualStack", false);
         let result = ::ivs_runtime::endpoint::resolve(&rules(), &partitions(), &params);
         let endpoint = result.expect("the rules must resolve these parameters");
         ::std::assert_eq!(endpoint.url, "https://ivs-fips.cn-north-1.amazonaws.com.cn");
@@ -351,24 +171,9 @@ mod tests {
     #[test]
     fn case_12() {
         let mut params = ::ivs_runtime::endpoint::Params::default();
-        params
-            .0
-            .insert(
-                "Region".to_owned(),
-                ::ivs_runtime::endpoint::ParamValue::String("cn-north-1".to_owned()),
-            );
-        params
-            .0
-            .insert(
-                "UseFIPS".to_owned(),
-                ::ivs_runtime::endpoint::ParamValue::Bool(false),
-            );
-        params
-            .0
-            .insert(
-                "UseDualStack".to_owned(),
-                ::ivs_runtime::endpoint::ParamValue::Bool(true),
-            );
+        params.set("Region", "cn-north-1");
+        params.set("UseFIPS", false);
+        params.set("UseDualStack", true);
         let result = ::ivs_runtime::endpoint::resolve(&rules(), &partitions(), &params);
         let endpoint = result.expect("the rules must resolve these parameters");
         ::std::assert_eq!(
@@ -379,24 +184,9 @@ mod tests {
     #[test]
     fn case_13() {
         let mut params = ::ivs_runtime::endpoint::Params::default();
-        params
-            .0
-            .insert(
-                "Region".to_owned(),
-                ::ivs_runtime::endpoint::ParamValue::String("cn-north-1".to_owned()),
-            );
-        params
-            .0
-            .insert(
-                "UseFIPS".to_owned(),
-                ::ivs_runtime::endpoint::ParamValue::Bool(false),
-            );
-        params
-            .0
-            .insert(
-                "UseDualStack".to_owned(),
-                ::ivs_runtime::endpoint::ParamValue::Bool(false),
-            );
+        params.set("Region", "cn-north-1");
+        params.set("UseFIPS", false);
+        params.set("UseDualStack", false);
         let result = ::ivs_runtime::endpoint::resolve(&rules(), &partitions(), &params);
         let endpoint = result.expect("the rules must resolve these parameters");
         ::std::assert_eq!(endpoint.url, "https://ivs.cn-north-1.amazonaws.com.cn");
@@ -405,24 +195,9 @@ mod tests {
     #[test]
     fn case_14() {
         let mut params = ::ivs_runtime::endpoint::Params::default();
-        params
-            .0
-            .insert(
-                "Region".to_owned(),
-                ::ivs_runtime::endpoint::ParamValue::String("us-gov-east-1".to_owned()),
-            );
-        params
-            .0
-            .insert(
-                "UseFIPS".to_owned(),
-                ::ivs_runtime::endpoint::ParamValue::Bool(true),
-            );
-        params
-            .0
-            .insert(
-                "UseDualStack".to_owned(),
-                ::ivs_runtime::endpoint::ParamValue::Bool(true),
-            );
+        params.set("Region", "us-gov-east-1");
+        params.set("UseFIPS", true);
+        params.set("UseDualStack", true);
         let result = ::ivs_runtime::endpoint::resolve(&rules(), &partitions(), &params);
         let endpoint = result.expect("the rules must resolve these parameters");
         ::std::assert_eq!(endpoint.url, "https://ivs-fips.us-gov-east-1.api.aws");
@@ -431,24 +206,9 @@ mod tests {
     #[test]
     fn case_15() {
         let mut params = ::ivs_runtime::endpoint::Params::default();
-        params
-            .0
-            .insert(
-                "Region".to_owned(),
-                ::ivs_runtime::endpoint::ParamValue::String("us-gov-east-1".to_owned()),
-            );
-        params
-            .0
-            .insert(
-                "UseFIPS".to_owned(),
-                ::ivs_runtime::endpoint::ParamValue::Bool(true),
-            );
-        params
-            .0
-            .insert(
-                "UseDualStack".to_owned(),
-                ::ivs_runtime::endpoint::ParamValue::Bool(false),
-            );
+        params.set("Region", "us-gov-east-1");
+        params.set("UseFIPS", true);
+        params.set("UseDualStack", false);
         let result = ::ivs_runtime::endpoint::resolve(&rules(), &partitions(), &params);
         let endpoint = result.expect("the rules must resolve these parameters");
         ::std::assert_eq!(endpoint.url, "https://ivs-fips.us-gov-east-1.amazonaws.com");
@@ -457,24 +217,9 @@ mod tests {
     #[test]
     fn case_16() {
         let mut params = ::ivs_runtime::endpoint::Params::default();
-        params
-            .0
-            .insert(
-                "Region".to_owned(),
-                ::ivs_runtime::endpoint::ParamValue::String("us-gov-east-1".to_owned()),
-            );
-        params
-            .0
-            .insert(
-                "UseFIPS".to_owned(),
-                ::ivs_runtime::endpoint::ParamValue::Bool(false),
-            );
-        params
-            .0
-            .insert(
-                "UseDualStack".to_owned(),
-                ::ivs_runtime::endpoint::ParamValue::Bool(true),
-            );
+        params.set("Region", "us-gov-east-1");
+        params.set("UseFIPS", false);
+        params.set("UseDualStack", true);
         let result = ::ivs_runtime::endpoint::resolve(&rules(), &partitions(), &params);
         let endpoint = result.expect("the rules must resolve these parameters");
         ::std::assert_eq!(endpoint.url, "https://ivs.us-gov-east-1.api.aws");
@@ -483,24 +228,9 @@ mod tests {
     #[test]
     fn case_17() {
         let mut params = ::ivs_runtime::endpoint::Params::default();
-        params
-            .0
-            .insert(
-                "Region".to_owned(),
-                ::ivs_runtime::endpoint::ParamValue::String("us-gov-east-1".to_owned()),
-            );
-        params
-            .0
-            .insert(
-                "UseFIPS".to_owned(),
-                ::ivs_runtime::endpoint::ParamValue::Bool(false),
-            );
-        params
-            .0
-            .insert(
-                "UseDualStack".to_owned(),
-                ::ivs_runtime::endpoint::ParamValue::Bool(false),
-            );
+        params.set("Region", "us-gov-east-1");
+        params.set("UseFIPS", false);
+        params.set("UseDualStack", false);
         let result = ::ivs_runtime::endpoint::resolve(&rules(), &partitions(), &params);
         let endpoint = result.expect("the rules must resolve these parameters");
         ::std::assert_eq!(endpoint.url, "https://ivs.us-gov-east-1.amazonaws.com");
@@ -522,24 +252,9 @@ mod tests {
     #[test]
     fn case_18() {
         let mut params = ::ivs_runtime::endpoint::Params::default();
-        params
-            .0
-            .insert(
-                "Region".to_owned(),
-                ::ivs_runtime::endpoint::ParamValue::String("us-iso-east-1".to_owned()),
-            );
-        params
-            .0
-            .insert(
-                "UseFIPS".to_owned(),
-                ::ivs_runtime::endpoint::ParamValue::Bool(true),
-            );
-        params
-            .0
-            .insert(
-                "UseDualStack".to_owned(),
-                ::ivs_runtime::endpoint::ParamValue::Bool(true),
-            );
+        params.set("Region", "us-iso-east-1");
+        params.set("UseFIPS", true);
+        params.set("UseDualStack", true);
         let result = ::ivs_runtime::endpoint::resolve(&rules(), &partitions(), &params);
         let endpoint = result.expect("the shipped partition table resolves this case");
         ::std::assert_eq!(endpoint.url, "https://ivs-fips.us-iso-east-1.api.aws.ic.gov");
@@ -558,24 +273,9 @@ mod tests {
     #[test]
     fn case_19() {
         let mut params = ::ivs_runtime::endpoint::Params::default();
-        params
-            .0
-            .insert(
-                "Region".to_owned(),
-                ::ivs_runtime::endpoint::ParamValue::String("us-iso-east-1".to_owned()),
-            );
-        params
-            .0
-            .insert(
-                "UseFIPS".to_owned(),
-                ::ivs_runtime::endpoint::ParamValue::Bool(true),
-            );
-        params
-            .0
-            .insert(
-                "UseDualStack".to_owned(),
-                ::ivs_runtime::endpoint::ParamValue::Bool(false),
-            );
+        params.set("Region", "us-iso-east-1");
+        params.set("UseFIPS", true);
+        params.set("UseDualStack", false);
         let result = ::ivs_runtime::endpoint::resolve(&rules(), &partitions(), &params);
         let endpoint = result.expect("the rules must resolve these parameters");
         ::std::assert_eq!(endpoint.url, "https://ivs-fips.us-iso-east-1.c2s.ic.gov");
@@ -597,24 +297,9 @@ mod tests {
     #[test]
     fn case_20() {
         let mut params = ::ivs_runtime::endpoint::Params::default();
-        params
-            .0
-            .insert(
-                "Region".to_owned(),
-                ::ivs_runtime::endpoint::ParamValue::String("us-iso-east-1".to_owned()),
-            );
-        params
-            .0
-            .insert(
-                "UseFIPS".to_owned(),
-                ::ivs_runtime::endpoint::ParamValue::Bool(false),
-            );
-        params
-            .0
-            .insert(
-                "UseDualStack".to_owned(),
-                ::ivs_runtime::endpoint::ParamValue::Bool(true),
-            );
+        params.set("Region", "us-iso-east-1");
+        params.set("UseFIPS", false);
+        params.set("UseDualStack", true);
         let result = ::ivs_runtime::endpoint::resolve(&rules(), &partitions(), &params);
         let endpoint = result.expect("the shipped partition table resolves this case");
         ::std::assert_eq!(endpoint.url, "https://ivs.us-iso-east-1.api.aws.ic.gov");
@@ -633,24 +318,9 @@ mod tests {
     #[test]
     fn case_21() {
         let mut params = ::ivs_runtime::endpoint::Params::default();
-        params
-            .0
-            .insert(
-                "Region".to_owned(),
-                ::ivs_runtime::endpoint::ParamValue::String("us-iso-east-1".to_owned()),
-            );
-        params
-            .0
-            .insert(
-                "UseFIPS".to_owned(),
-                ::ivs_runtime::endpoint::ParamValue::Bool(false),
-            );
-        params
-            .0
-            .insert(
-                "UseDualStack".to_owned(),
-                ::ivs_runtime::endpoint::ParamValue::Bool(false),
-            );
+        params.set("Region", "us-iso-east-1");
+        params.set("UseFIPS", false);
+        params.set("UseDualStack", false);
         let result = ::ivs_runtime::endpoint::resolve(&rules(), &partitions(), &params);
         let endpoint = result.expect("the rules must resolve these parameters");
         ::std::assert_eq!(endpoint.url, "https://ivs.us-iso-east-1.c2s.ic.gov");
@@ -672,24 +342,9 @@ mod tests {
     #[test]
     fn case_22() {
         let mut params = ::ivs_runtime::endpoint::Params::default();
-        params
-            .0
-            .insert(
-                "Region".to_owned(),
-                ::ivs_runtime::endpoint::ParamValue::String("us-isob-east-1".to_owned()),
-            );
-        params
-            .0
-            .insert(
-                "UseFIPS".to_owned(),
-                ::ivs_runtime::endpoint::ParamValue::Bool(true),
-            );
-        params
-            .0
-            .insert(
-                "UseDualStack".to_owned(),
-                ::ivs_runtime::endpoint::ParamValue::Bool(true),
-            );
+        params.set("Region", "us-isob-east-1");
+        params.set("UseFIPS", true);
+        params.set("UseDualStack", true);
         let result = ::ivs_runtime::endpoint::resolve(&rules(), &partitions(), &params);
         let endpoint = result.expect("the shipped partition table resolves this case");
         ::std::assert_eq!(
@@ -710,24 +365,9 @@ mod tests {
     #[test]
     fn case_23() {
         let mut params = ::ivs_runtime::endpoint::Params::default();
-        params
-            .0
-            .insert(
-                "Region".to_owned(),
-                ::ivs_runtime::endpoint::ParamValue::String("us-isob-east-1".to_owned()),
-            );
-        params
-            .0
-            .insert(
-                "UseFIPS".to_owned(),
-                ::ivs_runtime::endpoint::ParamValue::Bool(true),
-            );
-        params
-            .0
-            .insert(
-                "UseDualStack".to_owned(),
-                ::ivs_runtime::endpoint::ParamValue::Bool(false),
-            );
+        params.set("Region", "us-isob-east-1");
+        params.set("UseFIPS", true);
+        params.set("UseDualStack", false);
         let result = ::ivs_runtime::endpoint::resolve(&rules(), &partitions(), &params);
         let endpoint = result.expect("the rules must resolve these parameters");
         ::std::assert_eq!(endpoint.url, "https://ivs-fips.us-isob-east-1.sc2s.sgov.gov");
@@ -749,24 +389,9 @@ mod tests {
     #[test]
     fn case_24() {
         let mut params = ::ivs_runtime::endpoint::Params::default();
-        params
-            .0
-            .insert(
-                "Region".to_owned(),
-                ::ivs_runtime::endpoint::ParamValue::String("us-isob-east-1".to_owned()),
-            );
-        params
-            .0
-            .insert(
-                "UseFIPS".to_owned(),
-                ::ivs_runtime::endpoint::ParamValue::Bool(false),
-            );
-        params
-            .0
-            .insert(
-                "UseDualStack".to_owned(),
-                ::ivs_runtime::endpoint::ParamValue::Bool(true),
-            );
+        params.set("Region", "us-isob-east-1");
+        params.set("UseFIPS", false);
+        params.set("UseDualStack", true);
         let result = ::ivs_runtime::endpoint::resolve(&rules(), &partitions(), &params);
         let endpoint = result.expect("the shipped partition table resolves this case");
         ::std::assert_eq!(endpoint.url, "https://ivs.us-isob-east-1.api.aws.scloud");
@@ -785,24 +410,9 @@ mod tests {
     #[test]
     fn case_25() {
         let mut params = ::ivs_runtime::endpoint::Params::default();
-        params
-            .0
-            .insert(
-                "Region".to_owned(),
-                ::ivs_runtime::endpoint::ParamValue::String("us-isob-east-1".to_owned()),
-            );
-        params
-            .0
-            .insert(
-                "UseFIPS".to_owned(),
-                ::ivs_runtime::endpoint::ParamValue::Bool(false),
-            );
-        params
-            .0
-            .insert(
-                "UseDualStack".to_owned(),
-                ::ivs_runtime::endpoint::ParamValue::Bool(false),
-            );
+        params.set("Region", "us-isob-east-1");
+        params.set("UseFIPS", false);
+        params.set("UseDualStack", false);
         let result = ::ivs_runtime::endpoint::resolve(&rules(), &partitions(), &params);
         let endpoint = result.expect("the rules must resolve these parameters");
         ::std::assert_eq!(endpoint.url, "https://ivs.us-isob-east-1.sc2s.sgov.gov");
@@ -811,32 +421,10 @@ mod tests {
     #[test]
     fn case_26() {
         let mut params = ::ivs_runtime::endpoint::Params::default();
-        params
-            .0
-            .insert(
-                "Region".to_owned(),
-                ::ivs_runtime::endpoint::ParamValue::String("us-east-1".to_owned()),
-            );
-        params
-            .0
-            .insert(
-                "UseFIPS".to_owned(),
-                ::ivs_runtime::endpoint::ParamValue::Bool(false),
-            );
-        params
-            .0
-            .insert(
-                "UseDualStack".to_owned(),
-                ::ivs_runtime::endpoint::ParamValue::Bool(false),
-            );
-        params
-            .0
-            .insert(
-                "Endpoint".to_owned(),
-                ::ivs_runtime::endpoint::ParamValue::String(
-                    "https://example.com".to_owned(),
-                ),
-            );
+        params.set("Region", "us-east-1");
+        params.set("UseFIPS", false);
+        params.set("UseDualStack", false);
+        params.set("Endpoint", "https://example.com");
         let result = ::ivs_runtime::endpoint::resolve(&rules(), &partitions(), &params);
         let endpoint = result.expect("the rules must resolve these parameters");
         ::std::assert_eq!(endpoint.url, "https://example.com");
@@ -845,26 +433,9 @@ mod tests {
     #[test]
     fn case_27() {
         let mut params = ::ivs_runtime::endpoint::Params::default();
-        params
-            .0
-            .insert(
-                "UseFIPS".to_owned(),
-                ::ivs_runtime::endpoint::ParamValue::Bool(false),
-            );
-        params
-            .0
-            .insert(
-                "UseDualStack".to_owned(),
-                ::ivs_runtime::endpoint::ParamValue::Bool(false),
-            );
-        params
-            .0
-            .insert(
-                "Endpoint".to_owned(),
-                ::ivs_runtime::endpoint::ParamValue::String(
-                    "https://example.com".to_owned(),
-                ),
-            );
+        params.set("UseFIPS", false);
+        params.set("UseDualStack", false);
+        params.set("Endpoint", "https://example.com");
         let result = ::ivs_runtime::endpoint::resolve(&rules(), &partitions(), &params);
         let endpoint = result.expect("the rules must resolve these parameters");
         ::std::assert_eq!(endpoint.url, "https://example.com");
@@ -873,32 +444,10 @@ mod tests {
     #[test]
     fn case_28() {
         let mut params = ::ivs_runtime::endpoint::Params::default();
-        params
-            .0
-            .insert(
-                "Region".to_owned(),
-                ::ivs_runtime::endpoint::ParamValue::String("us-east-1".to_owned()),
-            );
-        params
-            .0
-            .insert(
-                "UseFIPS".to_owned(),
-                ::ivs_runtime::endpoint::ParamValue::Bool(true),
-            );
-        params
-            .0
-            .insert(
-                "UseDualStack".to_owned(),
-                ::ivs_runtime::endpoint::ParamValue::Bool(false),
-            );
-        params
-            .0
-            .insert(
-                "Endpoint".to_owned(),
-                ::ivs_runtime::endpoint::ParamValue::String(
-                    "https://example.com".to_owned(),
-                ),
-            );
+        params.set("Region", "us-east-1");
+        params.set("UseFIPS", true);
+        params.set("UseDualStack", false);
+        params.set("Endpoint", "https://example.com");
         let result = ::ivs_runtime::endpoint::resolve(&rules(), &partitions(), &params);
         let err = result.expect_err("the rules must reject these parameters");
         ::std::assert_eq!(
@@ -910,32 +459,10 @@ mod tests {
     #[test]
     fn case_29() {
         let mut params = ::ivs_runtime::endpoint::Params::default();
-        params
-            .0
-            .insert(
-                "Region".to_owned(),
-                ::ivs_runtime::endpoint::ParamValue::String("us-east-1".to_owned()),
-            );
-        params
-            .0
-            .insert(
-                "UseFIPS".to_owned(),
-                ::ivs_runtime::endpoint::ParamValue::Bool(false),
-            );
-        params
-            .0
-            .insert(
-                "UseDualStack".to_owned(),
-                ::ivs_runtime::endpoint::ParamValue::Bool(true),
-            );
-        params
-            .0
-            .insert(
-                "Endpoint".to_owned(),
-                ::ivs_runtime::endpoint::ParamValue::String(
-                    "https://example.com".to_owned(),
-                ),
-            );
+        params.set("Region", "us-east-1");
+        params.set("UseFIPS", false);
+        params.set("UseDualStack", true);
+        params.set("Endpoint", "https://example.com");
         let result = ::ivs_runtime::endpoint::resolve(&rules(), &partitions(), &params);
         let err = result.expect_err("the rules must reject these parameters");
         ::std::assert_eq!(
