@@ -12,7 +12,9 @@ pub mod names;
 pub mod render;
 pub mod surface;
 
-pub use emit::{EmitOptions, EndpointDivergence, File};
+pub use emit::{
+    partitions_with_outputs, EmitOptions, EndpointDivergence, EndpointDivergences, File,
+};
 
 /// Everything [`generate`] needs besides the model.
 #[derive(Debug, Clone)]

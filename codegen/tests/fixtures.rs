@@ -47,7 +47,7 @@ fn options() -> codegen::Options {
             // test points this at the real runtime.
             runtime_dependency: RUNTIME_PLACEHOLDER.to_owned(),
             partitions_json: partitions,
-            endpoint_divergences: Vec::new(),
+            endpoint_divergences: codegen::EndpointDivergences::default(),
         },
     }
 }

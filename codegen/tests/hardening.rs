@@ -76,7 +76,7 @@ fn options() -> codegen::Options {
         emit: codegen::EmitOptions {
             runtime_dependency: "{ path = \"../../runtime\" }".to_owned(),
             partitions_json: partitions.clone(),
-            endpoint_divergences: Vec::new(),
+            endpoint_divergences: codegen::EndpointDivergences::default(),
         },
     }
 }

@@ -117,14 +117,14 @@ pub fn generate(args: &Args) -> Result<Vec<codegen::File>, String> {
 }
 
 /// Reads the endpoint test cases known to differ from the model (absent file: none), with the
-/// partition outputs the model's tests were written against (`partitions_as_tested`: partition
-/// id to outputs), checked against the partition table `partitions_json`.
+/// partition table as the model's tests were written: `partitions_as_tested` (partition id to
+/// outputs) set over the shipped table `partitions_json`, checked against it.
 fn read_divergences(
     path: &Path,
     partitions_json: &str,
-) -> Result<Vec<codegen::EndpointDivergence>, String> {
+) -> Result<codegen::EndpointDivergences, String> {
     let Ok(text) = std::fs::read_to_string(path) else {
-        return Ok(Vec::new());
+        return Ok(codegen::EndpointDivergences::default());
     };
     let bad = |what: &str| format!("{}: {what}", path.display());
     let v: serde_json::Value = serde_json::from_str(&text).map_err(|e| bad(&e.to_string()))?;
@@ -154,9 +154,9 @@ fn read_divergences(
             ))
         }
     }
-    codegen::EndpointDivergence::apply_partition_outputs(partitions_json, &as_tested)
-        .map_err(|e| bad(&e))?;
-    cases
+    let partitions_as_tested =
+        codegen::partitions_with_outputs(partitions_json, &as_tested).map_err(|e| bad(&e))?;
+    let cases = cases
         .iter()
         .map(|c| {
             Ok(codegen::EndpointDivergence {
@@ -168,11 +168,14 @@ fn read_divergences(
                     .as_str()
                     .ok_or_else(|| bad("a case needs `url`"))?
                     .to_owned(),
-                reason: reason.to_owned(),
-                partitions_as_tested: as_tested.clone(),
             })
         })
-        .collect()
+        .collect::<Result<_, String>>()?;
+    Ok(codegen::EndpointDivergences {
+        reason: reason.to_owned(),
+        partitions_as_tested,
+        cases,
+    })
 }
 
 /// Files under `dir` (relative paths), skipping `target/` and lock files.
@@ -341,11 +344,40 @@ mod tests {
         assert!(err.contains("no such output"), "{err}");
         write(r#"{"aws-iso": {"supportsDualStack": false}}"#);
         let read = read_divergences(&path, partitions).unwrap();
+        let table: serde_json::Value = serde_json::from_str(&read.partitions_as_tested).unwrap();
         assert_eq!(
-            read[0].partitions_as_tested["aws-iso"]["supportsDualStack"],
+            table["partitions"][0]["outputs"]["supportsDualStack"],
             false
         );
         std::fs::remove_dir_all(&dir).ok();
+    }
+
+    /// A divergent endpoint case of the model without the partition table as tested is an
+    /// error naming the case: its generated test could not assert the model's expectation.
+    #[test]
+    fn a_divergence_without_the_table_as_tested_is_an_error() {
+        let model = std::fs::read_to_string(root().join("model/ivs.json")).unwrap();
+        let partitions = std::fs::read_to_string(root().join("model/partitions.json")).unwrap();
+        let mut divergences = read_divergences(
+            &root().join("model/endpoint-test-divergences.json"),
+            &partitions,
+        )
+        .unwrap();
+        assert!(!divergences.cases.is_empty());
+        divergences.partitions_as_tested.clear();
+        let options = codegen::Options {
+            ir: codegen::ir::Options::default(),
+            emit: codegen::EmitOptions {
+                runtime_dependency: "{ path = \"runtime\" }".to_owned(),
+                partitions_json: partitions,
+                endpoint_divergences: divergences,
+            },
+        };
+        let err = codegen::generate(&model, &options).unwrap_err().to_string();
+        assert!(
+            err.contains("has a known divergence but no partition table as tested"),
+            "{err}"
+        );
     }
 
     #[test]

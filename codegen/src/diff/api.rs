@@ -69,7 +69,7 @@ fn api_surface(model: &Model) -> Result<Vec<String>, ModelError> {
             runtime_dependency: "{ path = \"runtime\" }".to_owned(),
             // Endpoint data does not change the public API.
             partitions_json: "{}".to_owned(),
-            endpoint_divergences: Vec::new(),
+            endpoint_divergences: crate::EndpointDivergences::default(),
         },
     };
     let files = crate::generate_from_model(model, &options)?;

@@ -24,83 +24,85 @@ pub struct EmitOptions {
     pub runtime_dependency: String,
     /// The partitions JSON compiled into the crate for endpoint resolution.
     pub partitions_json: String,
-    /// Endpoint test cases (by `documentation`) whose model expectation the shipped partition
-    /// table contradicts, with the URL it gives instead, and why.
-    pub endpoint_divergences: Vec<EndpointDivergence>,
+    /// Endpoint test cases whose model expectation the shipped partition table contradicts.
+    pub endpoint_divergences: EndpointDivergences,
 }
 
-/// An endpoint test case known to differ from the model's expectation, with the reason.
+/// Endpoint test cases known to differ from the model's expectation (default: none).
+#[derive(Debug, Clone, Default)]
+pub struct EndpointDivergences {
+    /// Why the model's expectations do not hold.
+    pub reason: String,
+    /// The partition table (JSON) as the model's endpoint tests were written: the shipped one
+    /// with some outputs set back (see [`partitions_with_outputs`]). With it the rules give the
+    /// model's own expectation, which the generated test of a divergent case asserts too.
+    pub partitions_as_tested: String,
+    /// The cases.
+    pub cases: Vec<EndpointDivergence>,
+}
+
+/// An endpoint test case known to differ from the model's expectation.
 #[derive(Debug, Clone)]
 pub struct EndpointDivergence {
     /// The case's `documentation` string.
     pub documentation: String,
     /// The URL the shipped partition table resolves.
     pub url: String,
-    /// Why the model's expectation does not hold.
-    pub reason: String,
-    /// The partition outputs the model's tests were written against, by partition id: set over
-    /// the shipped table's `outputs`, they make the rules give the model's own expectation,
-    /// which the generated test asserts too.
-    pub partitions_as_tested: BTreeMap<String, Map<String, Value>>,
 }
 
-impl EndpointDivergence {
-    /// `partitions_json` with `overrides` (partition id to outputs) set over the partitions'
-    /// `outputs`. Each override must name a partition of the table and an output it has, with
-    /// a value of the same JSON type; the error says which does not.
-    pub fn apply_partition_outputs(
-        partitions_json: &str,
-        overrides: &BTreeMap<String, Map<String, Value>>,
-    ) -> Result<String, String> {
-        let mut root: Value = serde_json::from_str(partitions_json)
-            .map_err(|e| format!("the partition table is not JSON: {e}"))?;
-        let list = root
-            .get_mut("partitions")
-            .and_then(Value::as_array_mut)
-            .ok_or("the partition table has no `partitions` list")?;
-        let ids: Vec<String> = list
-            .iter()
-            .filter_map(|p| p.get("id").and_then(Value::as_str).map(str::to_owned))
-            .collect();
-        for (id, outputs) in overrides {
-            let partition = list
-                .iter_mut()
-                .find(|p| p.get("id").and_then(Value::as_str) == Some(id.as_str()))
-                .ok_or_else(|| {
-                    format!(
-                        "`partitions_as_tested` names partition `{id}`, which the partition table \
-                         does not have (it has {})",
-                        ids.join(", ")
-                    )
-                })?;
-            let shipped = partition
-                .get_mut("outputs")
-                .and_then(Value::as_object_mut)
-                .ok_or_else(|| {
-                    format!("partition `{id}` of the partition table has no `outputs`")
-                })?;
-            let keys: Vec<String> = shipped.keys().cloned().collect();
-            for (key, value) in outputs {
-                let old = shipped.get_mut(key).ok_or_else(|| {
-                    format!(
-                        "`partitions_as_tested` sets output `{key}` of partition `{id}`, which has \
-                         no such output (it has {})",
-                        keys.join(", ")
-                    )
-                })?;
-                if json_kind(old) != json_kind(value) {
-                    return Err(format!(
-                        "`partitions_as_tested` sets output `{key}` of partition `{id}` to {value}, \
-                         a {}, but the partition table's value {old} is a {}",
-                        json_kind(value),
-                        json_kind(old)
-                    ));
-                }
-                *old = value.clone();
+/// `partitions_json` with `overrides` (partition id to outputs) set over the partitions'
+/// `outputs`. Each override must name a partition of the table and an output it has, with a
+/// value of the same JSON type; the error says which does not.
+pub fn partitions_with_outputs(
+    partitions_json: &str,
+    overrides: &BTreeMap<String, Map<String, Value>>,
+) -> Result<String, String> {
+    let mut root: Value = serde_json::from_str(partitions_json)
+        .map_err(|e| format!("the partition table is not JSON: {e}"))?;
+    let list = root
+        .get_mut("partitions")
+        .and_then(Value::as_array_mut)
+        .ok_or("the partition table has no `partitions` list")?;
+    let ids: Vec<String> = list
+        .iter()
+        .filter_map(|p| p.get("id").and_then(Value::as_str).map(str::to_owned))
+        .collect();
+    for (id, outputs) in overrides {
+        let partition = list
+            .iter_mut()
+            .find(|p| p.get("id").and_then(Value::as_str) == Some(id.as_str()))
+            .ok_or_else(|| {
+                format!(
+                    "`partitions_as_tested` names partition `{id}`, which the partition table \
+                     does not have (it has {})",
+                    ids.join(", ")
+                )
+            })?;
+        let shipped = partition
+            .get_mut("outputs")
+            .and_then(Value::as_object_mut)
+            .ok_or_else(|| format!("partition `{id}` of the partition table has no `outputs`"))?;
+        let keys: Vec<String> = shipped.keys().cloned().collect();
+        for (key, value) in outputs {
+            let old = shipped.get_mut(key).ok_or_else(|| {
+                format!(
+                    "`partitions_as_tested` sets output `{key}` of partition `{id}`, which has \
+                     no such output (it has {})",
+                    keys.join(", ")
+                )
+            })?;
+            if json_kind(old) != json_kind(value) {
+                return Err(format!(
+                    "`partitions_as_tested` sets output `{key}` of partition `{id}` to {value}, \
+                     a {}, but the partition table's value {old} is a {}",
+                    json_kind(value),
+                    json_kind(old)
+                ));
             }
+            *old = value.clone();
         }
-        Ok(root.to_string())
     }
+    Ok(root.to_string())
 }
 
 /// The JSON type of `v`, for messages.
@@ -199,7 +201,7 @@ pub fn emit(ir: &Ir, options: &EmitOptions) -> Result<Vec<File>, ModelError> {
             Job::Client => service::client(ir),
             Job::CrateError => service::crate_error(ir),
             Job::Primitives => service::primitives(),
-            Job::Endpoint => service::endpoint(ir, options, partitions_as_tested.as_deref()),
+            Job::Endpoint => service::endpoint(ir, options, partitions_as_tested),
             Job::Lib => service::lib(ir),
             Job::ProtocolTestsMod => protocol_tests::module(ir),
             Job::ProtocolTests(op) => protocol_tests::operation_tests(ir, op),
@@ -374,7 +376,7 @@ mod tests {
 
     #[test]
     fn partition_outputs_are_set() {
-        let table = EndpointDivergence::apply_partition_outputs(
+        let table = partitions_with_outputs(
             TABLE,
             &overrides("aws-iso", "supportsDualStack", Value::Bool(false)),
         )
@@ -389,7 +391,7 @@ mod tests {
 
     #[test]
     fn an_unknown_partition_is_an_error() {
-        let err = EndpointDivergence::apply_partition_outputs(
+        let err = partitions_with_outputs(
             TABLE,
             &overrides("aws-isx", "supportsDualStack", Value::Bool(false)),
         )
@@ -403,7 +405,7 @@ mod tests {
 
     #[test]
     fn an_unknown_output_or_another_type_is_an_error() {
-        let err = EndpointDivergence::apply_partition_outputs(
+        let err = partitions_with_outputs(
             TABLE,
             &overrides("aws-iso", "supportsDualStak", Value::Bool(false)),
         )
@@ -412,7 +414,7 @@ mod tests {
             err.contains("output `supportsDualStak` of partition `aws-iso`, which has no such output (it has name, supportsDualStack)"),
             "{err}"
         );
-        let err = EndpointDivergence::apply_partition_outputs(
+        let err = partitions_with_outputs(
             TABLE,
             &overrides(
                 "aws-iso",

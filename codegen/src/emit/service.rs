@@ -253,50 +253,38 @@ fn divergence<'a>(options: &'a EmitOptions, case: &Value) -> Option<&'a Endpoint
     let doc = case.get("documentation").and_then(Value::as_str)?;
     options
         .endpoint_divergences
+        .cases
         .iter()
         .find(|d| d.documentation == doc)
 }
 
-/// The partition table the model's endpoint tests were written against: the shipped one with
-/// the `partitions_as_tested` outputs of the model's divergent cases set over it. `None` when
-/// no case of the model diverges. The divergent cases must agree on the overrides (the
-/// generated tests have one such table).
-pub(crate) fn partitions_as_tested(
+/// The partition table the model's endpoint tests were written against, when a case of the
+/// model diverges (`None` when none does). A divergence without that table is an error: the
+/// generated test could not assert the model's expectation.
+pub(crate) fn partitions_as_tested<'a>(
     ir: &Ir,
-    options: &EmitOptions,
-) -> Result<Option<String>, ModelError> {
-    let invalid = |message: String| ModelError::Invalid {
-        shape: ir.service.id.clone(),
-        message,
-    };
-    let mut first: Option<&EndpointDivergence> = None;
-    for case in endpoint_cases(ir) {
-        let Some(d) = divergence(options, &case) else {
-            continue;
-        };
-        match first {
-            None => first = Some(d),
-            Some(f) if f.partitions_as_tested != d.partitions_as_tested => {
-                return Err(invalid(format!(
-                    "endpoint test divergences {:?} and {:?} set different `partitions_as_tested` \
-                     outputs; the generated tests have one partition table as tested",
-                    f.documentation, d.documentation
-                )));
-            }
-            Some(_) => {}
-        }
-    }
-    let Some(d) = first else {
+    options: &'a EmitOptions,
+) -> Result<Option<&'a str>, ModelError> {
+    let divergences = &options.endpoint_divergences;
+    let Some(case) = endpoint_cases(ir)
+        .into_iter()
+        .find(|case| divergence(options, case).is_some())
+    else {
         return Ok(None);
     };
-    EndpointDivergence::apply_partition_outputs(&options.partitions_json, &d.partitions_as_tested)
-        .map(Some)
-        .map_err(|e| {
-            invalid(format!(
-                "endpoint test divergence {:?}: {e}",
-                d.documentation
-            ))
-        })
+    if divergences.partitions_as_tested.is_empty() {
+        return Err(ModelError::Invalid {
+            shape: ir.service.id.clone(),
+            message: format!(
+                "endpoint test case {:?} has a known divergence but no partition table as \
+                 tested was given",
+                case.get("documentation")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+            ),
+        });
+    }
+    Ok(Some(&divergences.partitions_as_tested))
 }
 
 /// Statements that check `result` against an endpoint test case's `expect`: the model's
@@ -415,7 +403,7 @@ pub(crate) fn endpoint(
                 let mut note = vec![String::new()];
                 note.extend(doc_lines(&summary));
                 note.push(String::new());
-                note.extend(doc_lines(&d.reason));
+                note.extend(doc_lines(&options.endpoint_divergences.reason));
                 let check = quote! {
                     let endpoint = result.expect("the shipped partition table resolves this case");
                     ::std::assert_eq!(endpoint.url, #url);
