@@ -470,7 +470,7 @@ fn copy_dir(from: &Path, to: &Path) -> Result<(), String> {
 const ANCHOR_HARNESS: &str = r#"// Measurement harness written by `cargo xtask bench`; not part of the anchor program.
 use aws_config::BehaviorVersion;
 use aws_sdk_ivs::config::{Credentials, Region};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
@@ -501,36 +501,16 @@ async fn main() {
         cpu.as_nanos()
     );
 }
-
-fn cpu_time() -> Duration {
-    #[repr(C)]
-    struct Timeval {
-        sec: i64,
-        usec: i64,
-    }
-    #[repr(C)]
-    struct Rusage {
-        utime: Timeval,
-        stime: Timeval,
-        rest: [i64; 14],
-    }
-    extern "C" {
-        fn getrusage(who: i32, usage: *mut Rusage) -> i32;
-    }
-    let mut usage = std::mem::MaybeUninit::<Rusage>::zeroed();
-    let usage = unsafe {
-        assert_eq!(getrusage(0, usage.as_mut_ptr()), 0, "getrusage");
-        usage.assume_init()
-    };
-    let micros = |t: &Timeval| t.sec as u64 * 1_000_000 + t.usec as u64;
-    Duration::from_micros(micros(&usage.utime) + micros(&usage.stime))
-}
 "#;
 
 fn write_anchor_harness(dir: &Path) -> Result<(), String> {
     let bin = dir.join("src/bin");
     std::fs::create_dir_all(&bin).map_err(|e| e.to_string())?;
-    std::fs::write(bin.join("anchor-load.rs"), ANCHOR_HARNESS).map_err(|e| e.to_string())
+    let harness = format!(
+        "{ANCHOR_HARNESS}\n{}",
+        include_str!("../../bench/cpu_time.rs")
+    );
+    std::fs::write(bin.join("anchor-load.rs"), harness).map_err(|e| e.to_string())
 }
 
 struct Load {

@@ -6,7 +6,7 @@
 //! single-threaded runtime (after a warm-up) and prints one line
 //! `requests=N wall_ns=... cpu_ns=...` for `cargo xtask bench`.
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
@@ -60,28 +60,5 @@ async fn main() {
     );
 }
 
-/// User plus system CPU time of this process (getrusage, RUSAGE_SELF), without a libc crate.
-fn cpu_time() -> Duration {
-    #[repr(C)]
-    struct Timeval {
-        sec: i64,
-        usec: i64,
-    }
-    #[repr(C)]
-    struct Rusage {
-        utime: Timeval,
-        stime: Timeval,
-        rest: [i64; 14],
-    }
-    extern "C" {
-        fn getrusage(who: i32, usage: *mut Rusage) -> i32;
-    }
-    let mut usage = std::mem::MaybeUninit::<Rusage>::zeroed();
-    // SAFETY: `Rusage` has the layout of `struct rusage` on 64-bit Linux; RUSAGE_SELF is 0.
-    let usage = unsafe {
-        assert_eq!(getrusage(0, usage.as_mut_ptr()), 0, "getrusage");
-        usage.assume_init()
-    };
-    let micros = |t: &Timeval| t.sec as u64 * 1_000_000 + t.usec as u64;
-    Duration::from_micros(micros(&usage.utime) + micros(&usage.stime))
-}
+// The same file is written into the anchor's harness, so both programs measure alike.
+include!("../../cpu_time.rs");
