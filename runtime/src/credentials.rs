@@ -417,7 +417,7 @@ impl ProfileProvider {
                     "credential_process",
                     "web_identity_token_file",
                 ];
-                match UNSUPPORTED.iter().find(|key| profile.contains_key(**key)) {
+                match UNSUPPORTED.iter().find(|key| profile.contains_key(key)) {
                     Some(key) => Err(CredentialsError::not_loaded(format!(
                         "profile `{name}` gets credentials through `{key}`, which this client does \
                          not implement; enable the `aws-config` feature and use SdkCredentials"
@@ -659,7 +659,29 @@ pub(crate) enum Lookup {
     /// The file has no section for the profile.
     ProfileMissing,
     /// The profile's properties, keys lowercase.
-    Found(BTreeMap<String, String>),
+    Found(Profile),
+}
+
+/// A profile's properties in the order they were merged; a later one overrides an earlier
+/// one of the same key. A plain `Vec`, as [`Section`] has, rather than one more map type
+/// to compile: profiles are small and read once.
+#[derive(Debug, Default)]
+pub(crate) struct Profile(Vec<(String, String)>);
+
+impl Profile {
+    /// The value of `key`: its last setting.
+    pub(crate) fn get(&self, key: &str) -> Option<&String> {
+        self.0.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+
+    pub(crate) fn contains_key(&self, key: &str) -> bool {
+        self.get(key).is_some()
+    }
+
+    /// Adds `other`'s properties, which override this profile's.
+    fn extend(&mut self, other: Profile) {
+        self.0.extend(other.0);
+    }
 }
 
 /// Looks profile `name` up in the file at `path`.
@@ -772,22 +794,23 @@ fn strip_comment(line: &str, needs_whitespace: bool) -> &str {
 /// Merges the sections that make up profile `name` in a file of `kind`; later sections and
 /// properties override earlier ones.
 pub(crate) fn select_profile(sections: &[Section], kind: FileKind, name: &str) -> Lookup {
-    // (section rank, section) pairs: in the config file, `[profile default]` beats `[default]`.
-    let mut matching: Vec<(u8, &Section)> = sections
-        .iter()
-        .filter_map(|s| section_rank(&s.header, kind, name).map(|rank| (rank, s)))
-        .collect();
-    if matching.is_empty() {
-        return Lookup::ProfileMissing;
-    }
-    matching.sort_by_key(|(rank, _)| *rank);
-    let mut properties = BTreeMap::new();
-    for (_, section) in matching {
-        for (key, value) in &section.properties {
-            properties.insert(key.clone(), value.clone());
+    // Sections of rank 0 first, then rank 1, each in file order: in the config file,
+    // `[profile default]` (rank 1) beats `[default]`. Two passes rather than a sort, which
+    // would be one more sort instantiation to compile.
+    let mut found = false;
+    let mut properties = Vec::new();
+    for rank in [0, 1] {
+        for section in sections {
+            if section_rank(&section.header, kind, name) == Some(rank) {
+                found = true;
+                properties.extend_from_slice(&section.properties);
+            }
         }
     }
-    Lookup::Found(properties)
+    if !found {
+        return Lookup::ProfileMissing;
+    }
+    Lookup::Found(Profile(properties))
 }
 
 fn section_rank(header: &str, kind: FileKind, name: &str) -> Option<u8> {
@@ -818,7 +841,13 @@ mod tests {
 
     fn props(lookup: Lookup) -> BTreeMap<String, String> {
         match lookup {
-            Lookup::Found(p) => p,
+            Lookup::Found(p) => {
+                let mut map = BTreeMap::new();
+                for (k, v) in p.0 {
+                    map.insert(k, v);
+                }
+                map
+            }
             other => panic!("expected a profile, got {other:?}"),
         }
     }

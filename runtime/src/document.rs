@@ -143,7 +143,13 @@ impl From<serde_json::Value> for Document {
             Value::String(s) => Document::String(s),
             Value::Array(a) => Document::Array(a.into_iter().map(Document::from).collect()),
             Value::Object(o) => {
-                Document::Object(o.into_iter().map(|(k, v)| (k, v.into())).collect())
+                // Inserting rather than `collect`ing: collecting into a BTreeMap
+                // instantiates a whole stable sort per iterator type.
+                let mut map = BTreeMap::new();
+                for (k, v) in o {
+                    map.insert(k, Document::from(v));
+                }
+                Document::Object(map)
             }
         }
     }
@@ -178,7 +184,11 @@ impl From<&Document> for serde_json::Value {
             Document::String(s) => Value::String(s.clone()),
             Document::Array(a) => Value::Array(a.iter().map(Value::from).collect()),
             Document::Object(o) => {
-                Value::Object(o.iter().map(|(k, v)| (k.clone(), Value::from(v))).collect())
+                let mut map = serde_json::Map::new();
+                for (k, v) in o {
+                    map.insert(k.clone(), Value::from(v));
+                }
+                Value::Object(map)
             }
         }
     }

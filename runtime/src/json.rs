@@ -216,7 +216,13 @@ pub fn map_value<K, T>(
     key: fn(&K) -> String,
     item: fn(&T) -> Value,
 ) -> Value {
-    Value::Object(entries.iter().map(|(k, v)| (key(k), item(v))).collect())
+    // Inserting rather than `collect`ing: collecting into a map instantiates a stable sort
+    // per call site.
+    let mut out = Map::new();
+    for (k, v) in entries {
+        out.insert(key(k), item(v));
+    }
+    Value::Object(out)
 }
 
 /// A JSON object of a `@sparse` map: `None` is written as null.
@@ -225,12 +231,11 @@ pub fn sparse_map_value<K, T>(
     key: fn(&K) -> String,
     item: fn(&T) -> Value,
 ) -> Value {
-    Value::Object(
-        entries
-            .iter()
-            .map(|(k, v)| (key(k), v.as_ref().map_or(Value::Null, item)))
-            .collect(),
-    )
+    let mut out = Map::new();
+    for (k, v) in entries {
+        out.insert(key(k), v.as_ref().map_or(Value::Null, item));
+    }
+    Value::Object(out)
 }
 
 /// A member of `obj`, with `null` read as absent.

@@ -12,6 +12,7 @@
 //! signed, and `authorization`, `user-agent`, `x-amzn-trace-id` and `transfer-encoding` are
 //! never signed (they are computed here or may be changed by proxies).
 
+use std::cmp::Ordering;
 use std::fmt;
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -335,12 +336,14 @@ pub fn canonical_request(
     let path = utf8_percent_encode(&path, PATH_ENCODE_SET).to_string();
 
     // Sorted by lowercase name; a stable sort keeps the values of one name in order.
-    let mut sorted: Vec<(String, &str)> = headers
-        .iter()
-        .map(|(name, value)| (name.to_ascii_lowercase(), *value))
-        .filter(|(name, _)| !EXCLUDED_HEADERS.contains(&name.as_str()))
-        .collect();
-    sorted.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut sorted: Vec<(String, String)> = Vec::with_capacity(headers.len());
+    for (name, value) in headers {
+        let name = name.to_ascii_lowercase();
+        if !EXCLUDED_HEADERS.contains(&name.as_str()) {
+            sorted.push((name, (*value).to_owned()));
+        }
+    }
+    sort_pairs(&mut sorted, |a, b| a.0.cmp(&b.0));
     let mut canonical_headers = String::new();
     let mut signed_headers = String::new();
     let mut previous: Option<&str> = None;
@@ -510,7 +513,7 @@ fn canonical_query(query: &str) -> String {
             (reencode(key), reencode(value))
         })
         .collect();
-    pairs.sort();
+    sort_pairs(&mut pairs, Ord::cmp);
     let mut out = String::with_capacity(query.len() + 8);
     for (i, (key, value)) in pairs.iter().enumerate() {
         if i > 0 {
@@ -521,6 +524,15 @@ fn canonical_query(query: &str) -> String {
         out.push_str(value);
     }
     out
+}
+
+/// The one sort instantiation for both header and query pairs: a stable sort is a lot of
+/// code to compile per element type and comparator, so the comparator is a fn pointer.
+fn sort_pairs(
+    pairs: &mut [(String, String)],
+    by: fn(&(String, String), &(String, String)) -> Ordering,
+) {
+    pairs.sort_by(by);
 }
 
 fn reencode(component: &str) -> String {

@@ -125,11 +125,13 @@ impl<'a> Eval<'a> {
                     .map(|p| self.prop(p))
                     .collect::<Result<_, _>>()?,
             ),
-            Prop::Object(map) => Value::Object(
-                map.iter()
-                    .map(|(k, p)| Ok((k.clone(), self.prop(p)?)))
-                    .collect::<Result<_, EndpointError>>()?,
-            ),
+            Prop::Object(entries) => {
+                let mut map = Map::new();
+                for (k, p) in entries {
+                    map.insert(k.clone(), self.prop(p)?);
+                }
+                Value::Object(map)
+            }
             Prop::Other(v) => v.clone(),
         })
     }

@@ -5,8 +5,6 @@
 //! in scope or a malformed template: each is an error naming its place in the document, such
 //! as `rules[1].rules[0].conditions[0].argv[1]`.
 
-use std::collections::BTreeMap;
-
 use serde_json::{Map, Value};
 
 use super::{EndpointError, ParamValue};
@@ -72,8 +70,10 @@ pub(crate) struct Condition {
 #[derive(Debug, Clone)]
 pub(crate) struct EndpointSpec {
     pub(crate) url: Expr,
-    pub(crate) headers: BTreeMap<String, Vec<Expr>>,
-    pub(crate) properties: BTreeMap<String, Prop>,
+    /// By name, sorted and unique (as read from a JSON object); only ever iterated, so a
+    /// `Vec` rather than another map type to compile.
+    pub(crate) headers: Vec<(String, Vec<Expr>)>,
+    pub(crate) properties: Vec<(String, Prop)>,
 }
 
 /// An endpoint property: plain JSON whose strings are templates.
@@ -81,7 +81,8 @@ pub(crate) struct EndpointSpec {
 pub(crate) enum Prop {
     Str(Template),
     Array(Vec<Prop>),
-    Object(BTreeMap<String, Prop>),
+    /// Sorted and unique keys, as in the JSON object.
+    Object(Vec<(String, Prop)>),
     Other(Value),
 }
 
@@ -325,7 +326,7 @@ fn endpoint(json: &Value, at: &str, scope: &[String]) -> Result<EndpointSpec, En
         &format!("{at}.url"),
         scope,
     )?;
-    let mut headers = BTreeMap::new();
+    let mut headers = Vec::new();
     match obj.get("headers") {
         None => {}
         Some(Value::Object(map)) => {
@@ -338,13 +339,13 @@ fn endpoint(json: &Value, at: &str, scope: &[String]) -> Result<EndpointSpec, En
                     .enumerate()
                     .map(|(i, v)| expr(v, &format!("{at}[{i}]"), scope))
                     .collect::<Result<_, _>>()?;
-                headers.insert(name.clone(), values);
+                headers.push((name.clone(), values));
             }
         }
         Some(_) => return Err(err(at, "`headers` is not an object")),
     }
     let properties = match obj.get("properties") {
-        None => BTreeMap::new(),
+        None => Vec::new(),
         Some(Value::Object(map)) => object_props(map, &format!("{at}.properties"), scope)?,
         Some(_) => return Err(err(at, "`properties` is not an object")),
     };
@@ -359,10 +360,12 @@ fn object_props(
     map: &Map<String, Value>,
     at: &str,
     scope: &[String],
-) -> Result<BTreeMap<String, Prop>, EndpointError> {
-    map.iter()
-        .map(|(k, v)| Ok((k.clone(), prop(v, &format!("{at}.{k}"), scope)?)))
-        .collect()
+) -> Result<Vec<(String, Prop)>, EndpointError> {
+    let mut props = Vec::with_capacity(map.len());
+    for (k, v) in map {
+        props.push((k.clone(), prop(v, &format!("{at}.{k}"), scope)?));
+    }
+    Ok(props)
 }
 
 fn prop(json: &Value, at: &str, scope: &[String]) -> Result<Prop, EndpointError> {

@@ -1,7 +1,5 @@
 //! The AWS partition table and the `aws.partition` lookup.
 
-use std::collections::BTreeMap;
-
 use serde_json::{Map, Value};
 
 use super::regex::Regex;
@@ -21,8 +19,9 @@ pub struct Partitions {
 struct Partition {
     id: String,
     regex: Regex,
-    /// Known regions and the outputs each overrides (usually none).
-    regions: BTreeMap<String, Map<String, Value>>,
+    /// Known regions and the outputs each overrides (usually none), sorted by region for
+    /// binary search (a `Vec` rather than one more map type to compile).
+    regions: Vec<(String, Map<String, Value>)>,
     outputs: Map<String, Value>,
 }
 
@@ -72,24 +71,31 @@ impl Partitions {
                 .ok_or_else(|| at("no `outputs` object"))?;
             check_outputs(&outputs, true).map_err(|e| at(&format!("outputs: {e}")))?;
             // The partition's name is its id unless the outputs say otherwise.
-            outputs
-                .entry("name")
-                .or_insert_with(|| Value::String(id.to_owned()));
-            let mut regions = BTreeMap::new();
+            if !outputs.contains_key("name") {
+                outputs.insert("name".to_owned(), Value::String(id.to_owned()));
+            }
+            let mut regions = Vec::new();
             let listed = match entry.get("regions") {
                 None => Map::new(),
                 Some(Value::Object(map)) => map.clone(),
                 Some(_) => return Err(at("`regions` is not an object")),
             };
+            // A JSON object iterates sorted by key, so `regions` comes out sorted.
             for (region, value) in listed {
-                let Value::Object(mut overrides) = value else {
+                let Value::Object(listed_overrides) = value else {
                     return Err(at(&format!("region `{region}` is not an object")));
                 };
-                // A description is documentation, not an output.
-                overrides.remove("description");
+                // A description is documentation, not an output. Copying the rest instead of
+                // `remove` spares compiling the map's removal and rebalancing code.
+                let mut overrides = Map::new();
+                for (key, value) in listed_overrides {
+                    if key != "description" {
+                        overrides.insert(key, value);
+                    }
+                }
                 check_outputs(&overrides, false)
                     .map_err(|e| at(&format!("region `{region}`: {e}")))?;
-                regions.insert(region, overrides);
+                regions.push((region, overrides));
             }
             partitions.push(Partition {
                 id: id.to_owned(),
@@ -107,7 +113,13 @@ impl Partitions {
         let (partition, overrides) = self
             .partitions
             .iter()
-            .find_map(|p| p.regions.get(region).map(|o| (p, Some(o))))
+            .find_map(|p| {
+                let i = p
+                    .regions
+                    .binary_search_by(|(r, _)| r.as_str().cmp(region))
+                    .ok()?;
+                Some((p, Some(&p.regions[i].1)))
+            })
             .or_else(|| {
                 self.partitions
                     .iter()
@@ -238,7 +250,7 @@ mod tests {
         let table = Partitions::from_json(&json).unwrap();
         let mut checked = 0;
         for partition in &table.partitions {
-            for region in partition.regions.keys() {
+            for (region, _) in &partition.regions {
                 let result = table.lookup(region).unwrap();
                 assert_eq!(
                     field(&result, "name"),
