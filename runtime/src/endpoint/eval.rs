@@ -99,11 +99,11 @@ impl<'a> Eval<'a> {
         let url = self.string(&spec.url, "the endpoint url")?;
         let mut headers = BTreeMap::new();
         for (name, values) in &spec.headers {
-            let values = values
-                .iter()
-                .map(|v| self.string(v, &format!("header `{name}`")))
-                .collect::<Result<Vec<_>, _>>()?;
-            headers.insert(name.clone(), values);
+            let mut strings = Vec::with_capacity(values.len());
+            for v in values {
+                strings.push(self.string(v, &format!("header `{name}`"))?);
+            }
+            headers.insert(name.clone(), strings);
         }
         let mut properties = Map::new();
         for (key, prop) in &spec.properties {
@@ -119,12 +119,13 @@ impl<'a> Eval<'a> {
     fn prop(&self, prop: &Prop) -> Result<Value, EndpointError> {
         Ok(match prop {
             Prop::Str(t) => Value::String(self.template(t)?),
-            Prop::Array(items) => Value::Array(
-                items
-                    .iter()
-                    .map(|p| self.prop(p))
-                    .collect::<Result<_, _>>()?,
-            ),
+            Prop::Array(items) => {
+                let mut values = Vec::with_capacity(items.len());
+                for p in items {
+                    values.push(self.prop(p)?);
+                }
+                Value::Array(values)
+            }
             Prop::Object(entries) => {
                 let mut map = Map::new();
                 for (k, p) in entries {

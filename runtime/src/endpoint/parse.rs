@@ -185,15 +185,22 @@ pub(crate) fn rule_set(json: &str) -> Result<(Vec<Parameter>, Vec<Rule>), Endpoi
     let root = root
         .as_object()
         .ok_or_else(|| EndpointError::invalid_rule_set("the document is not an object"))?;
-    let parameters = match root.get("parameters") {
-        None => Vec::new(),
-        Some(Value::Object(map)) => map
-            .iter()
-            .map(|(name, p)| parameter(name, p))
-            .collect::<Result<_, _>>()?,
+    // Plain loops rather than `collect`ing `Result`s throughout this module: each such
+    // iterator chain is a few hundred lines of generic code to compile, and this is cold.
+    let mut parameters = Vec::new();
+    match root.get("parameters") {
+        None => {}
+        Some(Value::Object(map)) => {
+            for (name, p) in map {
+                parameters.push(parameter(name, p)?);
+            }
+        }
         Some(_) => return Err(err("parameters", "not an object")),
-    };
-    let mut scope: Vec<String> = parameters.iter().map(|p| p.name.clone()).collect();
+    }
+    let mut scope = Vec::with_capacity(parameters.len());
+    for p in &parameters {
+        scope.push(p.name.clone());
+    }
     let rules = rules(root.get("rules"), "rules", &mut scope)?;
     Ok((parameters, rules))
 }
@@ -245,25 +252,27 @@ fn rules(
     if list.is_empty() {
         return Err(err(at, "no rules"));
     }
-    list.iter()
-        .enumerate()
-        .map(|(i, r)| rule(r, &format!("{at}[{i}]"), scope))
-        .collect()
+    let mut out = Vec::with_capacity(list.len());
+    for (i, r) in list.iter().enumerate() {
+        out.push(rule(r, &format!("{at}[{i}]"), scope)?);
+    }
+    Ok(out)
 }
 
 fn rule(json: &Value, at: &str, scope: &mut Vec<String>) -> Result<Rule, EndpointError> {
     let obj = json.as_object().ok_or_else(|| err(at, "not an object"))?;
     let outer = scope.len();
     let result = (|| {
-        let conditions = match obj.get("conditions") {
-            None => Vec::new(),
-            Some(Value::Array(list)) => list
-                .iter()
-                .enumerate()
-                .map(|(i, c)| condition(c, &format!("{at}.conditions[{i}]"), scope))
-                .collect::<Result<_, _>>()?,
+        let mut conditions = Vec::new();
+        match obj.get("conditions") {
+            None => {}
+            Some(Value::Array(list)) => {
+                for (i, c) in list.iter().enumerate() {
+                    conditions.push(condition(c, &format!("{at}.conditions[{i}]"), scope)?);
+                }
+            }
             Some(_) => return Err(err(at, "`conditions` is not an array")),
-        };
+        }
         let kind = match obj.get("type").and_then(Value::as_str) {
             Some("endpoint") => {
                 let spec = obj
@@ -332,14 +341,10 @@ fn endpoint(json: &Value, at: &str, scope: &[String]) -> Result<EndpointSpec, En
         Some(Value::Object(map)) => {
             for (name, values) in map {
                 let at = format!("{at}.headers.{name}");
-                let values = values
-                    .as_array()
-                    .ok_or_else(|| err(&at, "not an array"))?
-                    .iter()
-                    .enumerate()
-                    .map(|(i, v)| expr(v, &format!("{at}[{i}]"), scope))
-                    .collect::<Result<_, _>>()?;
-                headers.push((name.clone(), values));
+                let Some(values) = values.as_array() else {
+                    return Err(err(&at, "not an array"));
+                };
+                headers.push((name.clone(), exprs(values, &at, scope)?));
             }
         }
         Some(_) => return Err(err(at, "`headers` is not an object")),
@@ -371,13 +376,13 @@ fn object_props(
 fn prop(json: &Value, at: &str, scope: &[String]) -> Result<Prop, EndpointError> {
     Ok(match json {
         Value::String(s) => Prop::Str(template(s, at, scope)?),
-        Value::Array(items) => Prop::Array(
-            items
-                .iter()
-                .enumerate()
-                .map(|(i, v)| prop(v, &format!("{at}[{i}]"), scope))
-                .collect::<Result<_, _>>()?,
-        ),
+        Value::Array(items) => {
+            let mut props = Vec::with_capacity(items.len());
+            for (i, v) in items.iter().enumerate() {
+                props.push(prop(v, &format!("{at}[{i}]"), scope)?);
+            }
+            Prop::Array(props)
+        }
         Value::Object(map) => Prop::Object(object_props(map, at, scope)?),
         other => Prop::Other(other.clone()),
     })
@@ -389,13 +394,7 @@ pub(crate) fn expr(json: &Value, at: &str, scope: &[String]) -> Result<Expr, End
         Value::Number(n) if n.is_i64() => Ok(Expr::Literal(json.clone())),
         Value::Number(n) => Err(err(at, format_args!("number `{n}` is not an integer"))),
         Value::String(s) => Ok(Expr::Str(template(s, at, scope)?)),
-        Value::Array(items) => Ok(Expr::Array(
-            items
-                .iter()
-                .enumerate()
-                .map(|(i, v)| expr(v, &format!("{at}[{i}]"), scope))
-                .collect::<Result<_, _>>()?,
-        )),
+        Value::Array(items) => Ok(Expr::Array(exprs(items, at, scope)?)),
         Value::Null => Err(err(at, "`null` is not an expression")),
         Value::Object(obj) => {
             if let Some(name) = obj.get("ref") {
@@ -447,14 +446,22 @@ pub(crate) fn expr(json: &Value, at: &str, scope: &[String]) -> Result<Expr, End
                     format_args!("`{name}` takes {expected} arguments, got {}", argv.len()),
                 ));
             }
-            let args = argv
-                .iter()
-                .enumerate()
-                .map(|(i, a)| expr(a, &arg_at(i), scope))
-                .collect::<Result<_, _>>()?;
+            let mut args = Vec::with_capacity(argv.len());
+            for (i, a) in argv.iter().enumerate() {
+                args.push(expr(a, &arg_at(i), scope)?);
+            }
             Ok(Expr::Call(func, args))
         }
     }
+}
+
+/// The expressions of a JSON array, each at `{at}[i]`.
+fn exprs(items: &[Value], at: &str, scope: &[String]) -> Result<Vec<Expr>, EndpointError> {
+    let mut out = Vec::with_capacity(items.len());
+    for (i, v) in items.iter().enumerate() {
+        out.push(expr(v, &format!("{at}[{i}]"), scope)?);
+    }
+    Ok(out)
 }
 
 fn check_in_scope(name: &str, scope: &[String]) -> Result<(), String> {
