@@ -103,22 +103,19 @@ impl Rules {
         // so only declared ones may be passed.
         let json: serde_json::Value = serde_json::from_str(service.endpoint_rules)
             .map_err(|e| format!("the endpoint rule set is invalid: {e}"))?;
-        let built_ins = json
-            .get("parameters")
-            .and_then(|p| p.as_object())
-            .into_iter()
-            .flatten()
-            .filter_map(|(name, param)| {
-                let built_in = match param.get("builtIn")?.as_str()? {
-                    "AWS::Region" => BuiltIn::Region,
-                    "AWS::UseFIPS" => BuiltIn::UseFips,
-                    "AWS::UseDualStack" => BuiltIn::UseDualStack,
-                    "SDK::Endpoint" => BuiltIn::Endpoint,
-                    _ => return None,
+        let mut built_ins = Vec::new();
+        if let Some(parameters) = json.get("parameters").and_then(|p| p.as_object()) {
+            for (name, param) in parameters {
+                let built_in = match param.get("builtIn").and_then(|b| b.as_str()) {
+                    Some("AWS::Region") => BuiltIn::Region,
+                    Some("AWS::UseFIPS") => BuiltIn::UseFips,
+                    Some("AWS::UseDualStack") => BuiltIn::UseDualStack,
+                    Some("SDK::Endpoint") => BuiltIn::Endpoint,
+                    _ => continue,
                 };
-                Some((name.clone(), built_in))
-            })
-            .collect();
+                built_ins.push((name.clone(), built_in));
+            }
+        }
         Ok(Rules {
             rule_set,
             partitions,
@@ -428,13 +425,18 @@ impl Handle {
                 .iter()
                 .find(|s| scheme_name(s) == "sigv4")
                 .ok_or_else(|| {
-                    let names: Vec<String> = schemes.iter().map(scheme_name).collect();
+                    let mut names = String::new();
+                    for (i, s) in schemes.iter().enumerate() {
+                        if i > 0 {
+                            names.push_str(", ");
+                        }
+                        names.push_str(&scheme_name(s));
+                    }
                     Failure::new(
                         ErrorKind::Endpoint,
                         format!(
-                            "the endpoint requires an unsupported auth scheme ({}); only sigv4 \
-                             is supported",
-                            names.join(", ")
+                            "the endpoint requires an unsupported auth scheme ({names}); only \
+                             sigv4 is supported"
                         ),
                     )
                 })?;
@@ -570,14 +572,16 @@ fn join_uri(endpoint: &str, request: &Uri, prefix: Option<&HostPrefix>) -> Resul
         None => format!("{prefix}{authority}"),
     };
     let mut joined = format!("{scheme}://{authority}{base_path}{slash}{path}");
-    let queries: Vec<&str> = [base.query(), request.query()]
-        .into_iter()
-        .flatten()
-        .filter(|q| !q.is_empty())
-        .collect();
-    if !queries.is_empty() {
-        joined.push('?');
-        joined.push_str(&queries.join("&"));
+    let mut separator = '?';
+    for query in [base.query(), request.query()] {
+        match query {
+            Some(query) if !query.is_empty() => {
+                joined.push(separator);
+                joined.push_str(query);
+                separator = '&';
+            }
+            _ => {}
+        }
     }
     joined
         .parse()

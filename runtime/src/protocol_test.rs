@@ -71,14 +71,12 @@ pub fn request_mismatches(request: &HttpRequest, expected: &ExpectedRequest<'_>)
             problems.push(format!("host: expected {host}, got {actual}"));
         }
     }
-    let actual_query: Vec<(String, String)> = request
-        .uri()
-        .query()
-        .unwrap_or("")
-        .split('&')
-        .filter(|p| !p.is_empty())
-        .map(pair)
-        .collect();
+    let mut actual_query = Vec::new();
+    for p in request.uri().query().unwrap_or("").split('&') {
+        if !p.is_empty() {
+            actual_query.push(pair(p));
+        }
+    }
     let mut remaining = actual_query.clone();
     for want in expected.query_params {
         let want = pair(want);
@@ -108,18 +106,24 @@ pub fn request_mismatches(request: &HttpRequest, expected: &ExpectedRequest<'_>)
     }
     let headers = request.headers();
     for (name, value) in expected.headers {
-        let actual: Vec<&str> = headers
-            .get_all(*name)
-            .iter()
-            .map(|v| v.to_str().unwrap_or("<not text>"))
-            .collect();
-        if actual.is_empty() {
-            problems.push(format!("header `{name}`: expected `{value}`, absent"));
-        } else if actual.join(", ") != *value {
-            problems.push(format!(
-                "header `{name}`: expected `{value}`, got `{}`",
-                actual.join(", ")
-            ));
+        // The values joined with `, `, as one header line would carry them.
+        let mut actual: Option<String> = None;
+        for v in headers.get_all(*name) {
+            let v = v.to_str().unwrap_or("<not text>");
+            match &mut actual {
+                Some(joined) => {
+                    joined.push_str(", ");
+                    joined.push_str(v);
+                }
+                None => actual = Some(v.to_owned()),
+            }
+        }
+        match actual {
+            None => problems.push(format!("header `{name}`: expected `{value}`, absent")),
+            Some(actual) if actual != *value => problems.push(format!(
+                "header `{name}`: expected `{value}`, got `{actual}`"
+            )),
+            Some(_) => {}
         }
     }
     for name in expected.forbid_headers {

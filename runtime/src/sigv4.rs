@@ -505,14 +505,13 @@ fn normalize_path(path: &str) -> String {
 /// The canonical query string: each `key=value` pair percent-decoded, re-encoded with only
 /// unreserved characters left as they are, sorted by key and then value.
 fn canonical_query(query: &str) -> String {
-    let mut pairs: Vec<(String, String)> = query
-        .split('&')
-        .filter(|pair| !pair.is_empty())
-        .map(|pair| {
+    let mut pairs = Vec::new();
+    for pair in query.split('&') {
+        if !pair.is_empty() {
             let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-            (reencode(key), reencode(value))
-        })
-        .collect();
+            pairs.push((reencode(key), reencode(value)));
+        }
+    }
     sort_pairs(&mut pairs, Ord::cmp);
     let mut out = String::with_capacity(query.len() + 8);
     for (i, (key, value)) in pairs.iter().enumerate() {

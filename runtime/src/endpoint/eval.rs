@@ -305,8 +305,11 @@ impl<'a> Eval<'a> {
                 }
                 let limit = usize::try_from(a.int(2)?)
                     .map_err(|_| self.bad("`split` limit is negative"))?;
-                let parts = stdlib::split(a.str(0)?, delimiter, limit);
-                Value::Array(parts.into_iter().map(Value::String).collect())
+                let mut parts = Vec::new();
+                for part in stdlib::split(a.str(0)?, delimiter, limit) {
+                    parts.push(Value::String(part));
+                }
+                Value::Array(parts)
             }
             Func::AwsPartition => return Ok(self.partitions.lookup(a.str(0)?)),
             Func::AwsParseArn => return Ok(stdlib::parse_arn(a.str(0)?)),

@@ -88,11 +88,13 @@ impl ParamValue {
         match json {
             serde_json::Value::String(s) => Some(ParamValue::String(s.clone())),
             serde_json::Value::Bool(b) => Some(ParamValue::Bool(*b)),
-            serde_json::Value::Array(items) => items
-                .iter()
-                .map(|v| v.as_str().map(str::to_owned))
-                .collect::<Option<Vec<_>>>()
-                .map(ParamValue::StringArray),
+            serde_json::Value::Array(items) => {
+                let mut strings = Vec::with_capacity(items.len());
+                for item in items {
+                    strings.push(item.as_str()?.to_owned());
+                }
+                Some(ParamValue::StringArray(strings))
+            }
             _ => None,
         }
     }
@@ -101,11 +103,13 @@ impl ParamValue {
         match self {
             ParamValue::String(s) => serde_json::Value::String(s.clone()),
             ParamValue::Bool(b) => serde_json::Value::Bool(*b),
-            ParamValue::StringArray(items) => items
-                .iter()
-                .cloned()
-                .map(serde_json::Value::String)
-                .collect(),
+            ParamValue::StringArray(items) => {
+                let mut values = Vec::with_capacity(items.len());
+                for item in items {
+                    values.push(serde_json::Value::String(item.clone()));
+                }
+                serde_json::Value::Array(values)
+            }
         }
     }
 }

@@ -147,12 +147,17 @@ pub(crate) fn split(value: &str, delimiter: &str, limit: usize) -> Vec<String> {
     if value.is_empty() || limit == 1 {
         return vec![value.to_owned()];
     }
-    let parts: Vec<&str> = if limit == 0 {
-        value.split(delimiter).collect()
+    let mut parts = Vec::new();
+    if limit == 0 {
+        for part in value.split(delimiter) {
+            parts.push(part.to_owned());
+        }
     } else {
-        value.splitn(limit, delimiter).collect()
-    };
-    parts.into_iter().map(str::to_owned).collect()
+        for part in value.splitn(limit, delimiter) {
+            parts.push(part.to_owned());
+        }
+    }
+    parts
 }
 
 /// `aws.parseArn`: `arn:partition:service:region:accountId:resource`, with the resource split
@@ -166,10 +171,10 @@ pub(crate) fn parse_arn(value: &str) -> Option<Value> {
     if arn != "arn" || partition.is_empty() || service.is_empty() || resource.is_empty() {
         return None;
     }
-    let resource_id: Vec<Value> = resource
-        .split([':', '/'])
-        .map(|s| Value::String(s.to_owned()))
-        .collect();
+    let mut resource_id = Vec::new();
+    for s in resource.split([':', '/']) {
+        resource_id.push(Value::String(s.to_owned()));
+    }
     let mut out = Map::new();
     out.insert("partition".into(), partition.into());
     out.insert("service".into(), service.into());
