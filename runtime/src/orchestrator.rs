@@ -21,7 +21,7 @@ use tracing::Instrument;
 
 use crate::config::ClientConfig;
 use crate::credentials::Credentials;
-use crate::endpoint::{self, Endpoint, ParamValue, Params, Partitions, RuleSet};
+use crate::endpoint::{self, Endpoint, ParamValue, Partitions, RuleSet};
 use crate::error::{parse_error_metadata, ErrorKind, Failure};
 use crate::http::{HttpRequest, HttpResponse};
 use crate::retry::{self, RetryReason, TokenBucket};
@@ -346,7 +346,7 @@ impl Handle {
             .map_err(|e| Failure::new(ErrorKind::Endpoint, e.clone()))?;
 
         let config = &self.inner.config;
-        let mut params = BTreeMap::new();
+        let mut values = Vec::with_capacity(rules.built_ins.len());
         for (name, built_in) in &rules.built_ins {
             let value = match built_in {
                 BuiltIn::Region => config.region().map(|r| ParamValue::String(r.to_owned())),
@@ -357,10 +357,15 @@ impl Handle {
                     .map(|u| ParamValue::String(u.to_owned())),
             };
             if let Some(value) = value {
-                params.insert(name.clone(), value);
+                values.push((name.as_str(), value));
             }
         }
-        endpoint::resolve(&rules.rule_set, &rules.partitions, &Params(params)).map_err(|e| {
+        let mut given = Vec::with_capacity(values.len());
+        for (name, value) in &values {
+            given.push((*name, value));
+        }
+        let resolved = endpoint::resolve_given(&rules.rule_set, &rules.partitions, &given);
+        resolved.map_err(|e| {
             let description = if config.region().is_none() {
                 format!(
                     "no region is configured (set one with ClientConfigBuilder::region or the \

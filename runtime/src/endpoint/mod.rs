@@ -280,18 +280,33 @@ pub fn resolve(
     partitions: &Partitions,
     params: &Params,
 ) -> Result<Endpoint, EndpointError> {
-    if let Some(name) = params
-        .0
-        .keys()
-        .find(|name| !rules.parameters.iter().any(|p| &p.name == *name))
-    {
-        return Err(EndpointError::invalid_params(format!(
-            "`{name}` is not an endpoint parameter of this rule set"
-        )));
+    let mut given = Vec::with_capacity(params.0.len());
+    for (name, value) in &params.0 {
+        given.push((name.as_str(), value));
+    }
+    resolve_given(rules, partitions, &given)
+}
+
+/// [`resolve`] for values given as pairs with unique names: lets the orchestrator skip building
+/// a `BTreeMap`, whose insertion code is a lot to compile for one small map.
+pub(crate) fn resolve_given(
+    rules: &RuleSet,
+    partitions: &Partitions,
+    given: &[(&str, &ParamValue)],
+) -> Result<Endpoint, EndpointError> {
+    for (name, _) in given {
+        if !rules.parameters.iter().any(|p| p.name == *name) {
+            return Err(EndpointError::invalid_params(format!(
+                "`{name}` is not an endpoint parameter of this rule set"
+            )));
+        }
     }
     let mut vars = Vec::with_capacity(rules.parameters.len());
     for parameter in &rules.parameters {
-        let value = params.get(&parameter.name).or(parameter.default.as_ref());
+        let value = match given.iter().find(|(name, _)| *name == parameter.name) {
+            Some((_, value)) => Some(*value),
+            None => parameter.default.as_ref(),
+        };
         match value {
             Some(value) if !parameter.ty.admits(value) => {
                 return Err(EndpointError::invalid_params(format!(
