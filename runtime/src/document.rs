@@ -141,7 +141,13 @@ impl From<serde_json::Value> for Document {
             Value::Bool(b) => Document::Bool(b),
             Value::Number(n) => Document::Number(number_from_json(&n)),
             Value::String(s) => Document::String(s),
-            Value::Array(a) => Document::Array(a.into_iter().map(Document::from).collect()),
+            Value::Array(a) => {
+                let mut items = Vec::with_capacity(a.len());
+                for v in a {
+                    items.push(Document::from(v));
+                }
+                Document::Array(items)
+            }
             Value::Object(o) => {
                 // Inserting rather than `collect`ing: collecting into a BTreeMap
                 // instantiates a whole stable sort per iterator type.
@@ -182,7 +188,13 @@ impl From<&Document> for serde_json::Value {
                 None => Value::String(crate::encoding::fmt_f64(*f)),
             },
             Document::String(s) => Value::String(s.clone()),
-            Document::Array(a) => Value::Array(a.iter().map(Value::from).collect()),
+            Document::Array(a) => {
+                let mut items = Vec::with_capacity(a.len());
+                for d in a {
+                    items.push(Value::from(d));
+                }
+                Value::Array(items)
+            }
             Document::Object(o) => {
                 let mut map = serde_json::Map::new();
                 for (k, v) in o {
