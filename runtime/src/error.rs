@@ -53,8 +53,12 @@ pub fn parse_error_metadata(response: &HttpResponse) -> ErrorMetadata {
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned)
     };
-    let body: Option<serde_json::Map<String, serde_json::Value>> =
-        serde_json::from_slice(response.body()).ok();
+    // Parsed as a `Value`, whose parser the crate compiles anyway, rather than straight into
+    // a `Map`, which would be a second parser instantiation.
+    let body = match serde_json::from_slice(response.body()) {
+        Ok(serde_json::Value::Object(map)) => Some(map),
+        _ => None,
+    };
     let body_str = |key: &str| {
         body.as_ref()
             .and_then(|b| b.get(key))
