@@ -1,0 +1,1221 @@
+//! The fast path of [`super::render`]: prints the items the generator emits most (structs,
+//! enums, `use`, `mod`, consts, and impl blocks of functions made of statements, `for`/`if`/
+//! `match` blocks, calls, chains and struct literals) straight from the tokens, byte for byte
+//! as prettyplease prints them, without building a syntax tree. Parsing into `syn` and
+//! printing was about 80% of the generator's time.
+//!
+//! Whatever it does not know, or is not sure to print as prettyplease would (an `else`, a
+//! closure with a block, generics on an item, a line it cannot break the same way...), it
+//! hands back as tokens, and prettyplease prints that item. A test renders every file of the
+//! IVS models, the protocol test model and the fixtures both ways and compares the bytes.
+
+use proc_macro2::{Delimiter, Spacing, TokenStream, TokenTree};
+
+/// prettyplease's line width: a line that fits stays flat.
+const MARGIN: usize = 89;
+const INDENT: usize = 4;
+/// The widest struct literal prettyplease keeps on one line.
+const STRUCT_MAX_WIDTH: usize = 34;
+
+/// A token tree read once from the token stream: `proc_macro2` hands out a group's tokens
+/// only as copies, and the printer looks at most of them more than once.
+pub(super) enum Tree {
+    Ident(Word),
+    Punct(Punct),
+    Literal(Word),
+    Group(Group),
+}
+
+/// An identifier's or literal's text.
+pub(super) struct Word(String);
+
+impl PartialEq<str> for Word {
+    fn eq(&self, other: &str) -> bool {
+        self.0 == other
+    }
+}
+
+impl PartialEq<&str> for Word {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == *other
+    }
+}
+
+impl std::fmt::Display for Word {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+pub(super) struct Punct {
+    ch: char,
+    joint: bool,
+}
+
+impl Punct {
+    fn as_char(&self) -> char {
+        self.ch
+    }
+
+    fn spacing(&self) -> Spacing {
+        if self.joint {
+            Spacing::Joint
+        } else {
+            Spacing::Alone
+        }
+    }
+}
+
+pub(super) struct Group {
+    delimiter: Delimiter,
+    inner: Vec<Tree>,
+}
+
+impl Group {
+    fn delimiter(&self) -> Delimiter {
+        self.delimiter
+    }
+}
+
+fn read_tree(t: &TokenTree) -> Tree {
+    match t {
+        TokenTree::Ident(i) => Tree::Ident(Word(i.to_string())),
+        TokenTree::Literal(l) => Tree::Literal(Word(l.to_string())),
+        TokenTree::Punct(p) => Tree::Punct(Punct {
+            ch: p.as_char(),
+            joint: p.spacing() == Spacing::Joint,
+        }),
+        TokenTree::Group(g) => Tree::Group(Group {
+            delimiter: g.delimiter(),
+            inner: g.stream().into_iter().map(|t| read_tree(&t)).collect(),
+        }),
+    }
+}
+
+/// A printed item, or the tokens of an item for prettyplease.
+pub(super) enum Piece {
+    Text(String),
+    Tokens(TokenStream),
+    /// An impl block printed here whose listed items prettyplease prints: `(head, body)`
+    /// where body pieces are text already indented or item tokens.
+    Impl(String, Vec<Piece>),
+    /// Items `start..end` of the impl body being printed, for prettyplease.
+    Range(usize, usize),
+}
+
+/// The pieces of a file, or `None` when its items cannot be told apart here (prettyplease
+/// then prints the whole file).
+pub(super) fn file(orig: &[TokenTree]) -> Option<Vec<Piece>> {
+    let tts: Vec<Tree> = orig.iter().map(read_tree).collect();
+    let tts = &tts[..];
+    let mut out = Vec::new();
+    let mut i = 0;
+    // Inner attributes: `#![...]`.
+    let mut inner = String::new();
+    while let (Some(Tree::Punct(h)), Some(Tree::Punct(b)), Some(Tree::Group(g))) =
+        (tts.get(i), tts.get(i + 1), tts.get(i + 2))
+    {
+        if h.as_char() != '#' || b.as_char() != '!' || g.delimiter() != Delimiter::Bracket {
+            break;
+        }
+        attr(&mut inner, 0, "//!", "#!", &g.inner)?;
+        i += 3;
+    }
+    if !inner.is_empty() {
+        out.push(Piece::Text(inner));
+    }
+    while i < tts.len() {
+        let end = item_end(tts, i)?;
+        let item = &tts[i..end];
+        let original = || orig[i..end].iter().cloned().collect();
+        out.push(match print_item(item, 0) {
+            Some(Piece::Impl(head, mut items)) => {
+                // Items left to prettyplease are taken from the original body.
+                if items.iter().any(|p| matches!(p, Piece::Range(..))) {
+                    let Some(TokenTree::Group(g)) = orig.get(end - 1) else {
+                        return None;
+                    };
+                    let body: Vec<TokenTree> = g.stream().into_iter().collect();
+                    for p in &mut items {
+                        if let Piece::Range(a, b) = *p {
+                            *p = Piece::Tokens(body.get(a..b)?.iter().cloned().collect());
+                        }
+                    }
+                }
+                Piece::Impl(head, items)
+            }
+            Some(p) => p,
+            None => Piece::Tokens(original()),
+        });
+        i = end;
+    }
+    Some(out)
+}
+
+/// Where the item starting at `start` ends: after its body's braces or its `;`.
+fn item_end(tts: &[Tree], start: usize) -> Option<usize> {
+    let mut i = start;
+    while is_punct(tts.get(i), '#') {
+        match tts.get(i + 1) {
+            Some(Tree::Group(g)) if g.delimiter() == Delimiter::Bracket => i += 2,
+            _ => return None,
+        }
+    }
+    let kind = keyword_after_vis(tts, i)?;
+    let braced = matches!(
+        kind.as_str(),
+        "struct" | "enum" | "impl" | "fn" | "mod" | "trait" | "async" | "unsafe"
+    );
+    if !braced && !matches!(kind.as_str(), "use" | "static" | "const" | "type") {
+        return None;
+    }
+    let mut j = i;
+    while j < tts.len() {
+        match &tts[j] {
+            Tree::Punct(p) if p.as_char() == ';' => return Some(j + 1),
+            Tree::Group(g) if braced && g.delimiter() == Delimiter::Brace => return Some(j + 1),
+            _ => j += 1,
+        }
+    }
+    None
+}
+
+/// The keyword after an optional `pub`/`pub(...)` at `i`.
+fn keyword_after_vis(tts: &[Tree], mut i: usize) -> Option<String> {
+    if ident_is(tts.get(i), "pub") {
+        i += 1;
+        if let Some(Tree::Group(g)) = tts.get(i) {
+            if g.delimiter() == Delimiter::Parenthesis {
+                i += 1;
+            }
+        }
+    }
+    match tts.get(i) {
+        Some(Tree::Ident(id)) => Some(id.0.clone()),
+        _ => None,
+    }
+}
+
+fn is_punct(t: Option<&Tree>, c: char) -> bool {
+    matches!(t, Some(Tree::Punct(p)) if p.as_char() == c)
+}
+
+fn ident_is(t: Option<&Tree>, s: &str) -> bool {
+    matches!(t, Some(Tree::Ident(id)) if id == s)
+}
+
+/// Prints one item at `indent`, or `None` for prettyplease.
+fn print_item(item: &[Tree], indent: usize) -> Option<Piece> {
+    let mut text = String::new();
+    let mut i = 0;
+    while is_punct(item.get(i), '#') {
+        let Tree::Group(g) = &item[i + 1] else {
+            return None;
+        };
+        attr(&mut text, indent, "///", "#", &g.inner)?;
+        i += 2;
+    }
+    let rest = &item[i..];
+    let (vis, k) = visibility(rest)?;
+    let kind = match rest.get(k) {
+        Some(Tree::Ident(id)) => id.0.clone(),
+        _ => return None,
+    };
+    match kind.as_str() {
+        "struct" => structure(&mut text, indent, &vis, &rest[k + 1..]).map(|_| Piece::Text(text)),
+        "enum" => enumeration(&mut text, indent, &vis, &rest[k + 1..]).map(|_| Piece::Text(text)),
+        "fn" | "async" | "const" if is_fn(&rest[k..]) => {
+            function(&mut text, indent, &vis, &rest[k..]).map(|_| Piece::Text(text))
+        }
+        "use" | "mod" => {
+            // `use path;`, `use a::{b, c};`, `mod name;`
+            if !is_punct(rest.last(), ';') {
+                return module(&mut text, indent, &vis, &rest[k + 1..]).map(|_| Piece::Text(text));
+            }
+            let line = format!("{vis}{kind} {}", flat(&rest[k + 1..])?);
+            push_line(&mut text, indent, &line)?;
+            Some(Piece::Text(text))
+        }
+        "impl" if indent == 0 => implementation(text, &rest[k..]),
+        "const" | "static" => {
+            let (semi, value) = rest.split_last()?;
+            if !is_punct(Some(semi), ';') {
+                return None;
+            }
+            // A literal value cannot break: the line stays whole, however long.
+            if let [.., Tree::Punct(eq), Tree::Literal(_)] = value {
+                if eq.as_char() == '=' {
+                    push_raw(&mut text, indent, &format!("{};", flat(value)?));
+                    return Some(Piece::Text(text));
+                }
+            }
+            statement(&mut text, indent, value, ";")?;
+            Some(Piece::Text(text))
+        }
+        _ => None,
+    }
+}
+
+/// `pub `, `pub(crate) `... and the index after it.
+fn visibility(tts: &[Tree]) -> Option<(String, usize)> {
+    if !ident_is(tts.first(), "pub") {
+        return Some((String::new(), 0));
+    }
+    match tts.get(1) {
+        Some(Tree::Group(g)) if g.delimiter() == Delimiter::Parenthesis => {
+            Some((format!("pub({}) ", flat(&g.inner)?), 2))
+        }
+        _ => Some(("pub ".into(), 1)),
+    }
+}
+
+fn is_fn(tts: &[Tree]) -> bool {
+    tts.iter()
+        .take(4)
+        .any(|t| matches!(t, Tree::Ident(id) if id == "fn"))
+}
+
+/// Appends `indent` spaces, `line` and a newline; `None` when the line is over the margin.
+fn push_line(out: &mut String, indent: usize, line: &str) -> Option<()> {
+    if indent + line.chars().count() > MARGIN {
+        return None;
+    }
+    push_raw(out, indent, line);
+    Some(())
+}
+
+fn push_raw(out: &mut String, indent: usize, line: &str) {
+    const SPACES: &str = "                                                                ";
+    let mut left = indent;
+    while left > 0 {
+        let n = left.min(SPACES.len());
+        out.push_str(&SPACES[..n]);
+        left -= n;
+    }
+    out.push_str(line);
+    out.push('\n');
+}
+
+/// One attribute: a one-line doc string as a comment, anything else flat.
+fn attr(out: &mut String, indent: usize, doc: &str, hash: &str, tts: &[Tree]) -> Option<()> {
+    if let [Tree::Ident(name), Tree::Punct(eq), Tree::Literal(lit)] = tts {
+        if name == "doc" && eq.as_char() == '=' {
+            let text = unescape(&lit.0)?;
+            // prettyplease prints other doc strings as block comments.
+            if text.contains('\n') || doc == "///" && text.starts_with('/') {
+                return None;
+            }
+            push_raw(out, indent, &format!("{doc}{}", text.trim_end_matches(' ')));
+            return Some(());
+        }
+    }
+    let line = format!("{hash}[{}]", flat(tts)?);
+    if indent + line.chars().count() <= MARGIN {
+        push_raw(out, indent, &line);
+        return Some(());
+    }
+    // `#[name(a, b, c)]` too long: one element per line, no trailing comma.
+    let [Tree::Ident(name), Tree::Group(list)] = tts else {
+        return None;
+    };
+    if list.delimiter() != Delimiter::Parenthesis {
+        return None;
+    }
+    let parts: Vec<String> = split(&list.inner, ',').map(flat).collect::<Option<_>>()?;
+    push_line(out, indent, &format!("{hash}[{name}("))?;
+    let last = parts.len().checked_sub(1)?;
+    for (i, p) in parts.iter().enumerate() {
+        let comma = if i == last { "" } else { "," };
+        push_line(out, indent + INDENT, &format!("{p}{comma}"))?;
+    }
+    push_line(out, indent, ")]")
+}
+
+/// `tokens` + `suffix` on a line if it fits, else, when the tokens end with a type's generic
+/// arguments (`name: Path<A, B>`), those arguments one per line, each printed the same way.
+/// `slack` is the width of a suffix prettyplease does not count (a broken list's last comma).
+fn typed(out: &mut String, indent: usize, tts: &[Tree], suffix: &str, slack: usize) -> Option<()> {
+    let line = format!("{}{suffix}", flat(tts)?);
+    if indent + line.chars().count() <= MARGIN + slack {
+        push_raw(out, indent, &line);
+        return Some(());
+    }
+    if !is_punct(tts.last(), '>') {
+        return None;
+    }
+    // The `<` that the last `>` closes.
+    let mut depth = 0usize;
+    let mut open = None;
+    for (i, t) in tts.iter().enumerate().rev() {
+        if is_punct(Some(t), '>')
+            && !(i > 0 && (is_punct(tts.get(i - 1), '-') || is_punct(tts.get(i - 1), '=')))
+        {
+            depth += 1;
+        } else if is_punct(Some(t), '<') {
+            depth -= 1;
+            if depth == 0 {
+                open = Some(i);
+                break;
+            }
+        }
+    }
+    let open = open?;
+    let args = &tts[open + 1..tts.len() - 1];
+    let head = &tts[..open];
+    // `pub(crate)` is the only group allowed before the type.
+    let vis = if ident_is(head.first(), "pub") && matches!(head.get(1), Some(Tree::Group(_))) {
+        2
+    } else {
+        0
+    };
+    if head.len() <= vis
+        || head[vis..]
+            .iter()
+            .any(|t| is_punct(Some(t), '<') || matches!(t, Tree::Group(_)))
+    {
+        return None;
+    }
+    push_line(out, indent, &format!("{}<", flat(head)?))?;
+    let parts: Vec<&[Tree]> = split(args, ',').collect();
+    let last = parts.len().checked_sub(1)?;
+    for (i, a) in parts.into_iter().enumerate() {
+        typed(out, indent + INDENT, a, ",", usize::from(i == last))?;
+    }
+    push_line(out, indent, &format!(">{suffix}"))
+}
+
+/// The value of a plain string literal token (`"..."`), or `None` for any other literal.
+fn unescape(lit: &str) -> Option<String> {
+    if let Some(raw) = lit.strip_prefix('r') {
+        let hashes = raw.len() - raw.trim_start_matches('#').len();
+        let body = raw[hashes..].strip_prefix('"')?;
+        return Some(body.get(..body.len().checked_sub(hashes + 1)?)?.to_owned());
+    }
+    let body = lit.strip_prefix('"')?.strip_suffix('"')?;
+    let mut out = String::with_capacity(body.len());
+    let mut chars = body.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        out.push(match chars.next()? {
+            'n' => '\n',
+            'r' => '\r',
+            't' => '\t',
+            '0' => '\0',
+            '\\' => '\\',
+            '\'' => '\'',
+            '"' => '"',
+            'u' => {
+                let hex: String = chars.by_ref().skip(1).take_while(|&c| c != '}').collect();
+                char::from_u32(u32::from_str_radix(&hex, 16).ok()?)?
+            }
+            _ => return None,
+        });
+    }
+    Some(out)
+}
+
+/// `struct Name { fields }` or `struct Name;` (no generics, no tuple structs).
+fn structure(out: &mut String, indent: usize, vis: &str, tts: &[Tree]) -> Option<()> {
+    let [Tree::Ident(name), body] = tts else {
+        return None;
+    };
+    match body {
+        Tree::Punct(p) if p.as_char() == ';' => {
+            push_line(out, indent, &format!("{vis}struct {name};"))
+        }
+        Tree::Group(g) if g.delimiter() == Delimiter::Brace => {
+            let fields = &g.inner;
+            if fields.is_empty() {
+                return push_line(out, indent, &format!("{vis}struct {name} {{}}"));
+            }
+            push_line(out, indent, &format!("{vis}struct {name} {{"))?;
+            for field in split(fields, ',') {
+                let mut i = 0;
+                while is_punct(field.get(i), '#') {
+                    let Tree::Group(a) = field.get(i + 1)? else {
+                        return None;
+                    };
+                    attr(out, indent + INDENT, "///", "#", &a.inner)?;
+                    i += 2;
+                }
+                typed(out, indent + INDENT, &field[i..], ",", 0)?;
+            }
+            push_line(out, indent, "}")
+        }
+        _ => None,
+    }
+}
+
+/// `enum Name { Variant, Variant(T), ... }` (no struct variants, no discriminants).
+fn enumeration(out: &mut String, indent: usize, vis: &str, tts: &[Tree]) -> Option<()> {
+    let [Tree::Ident(name), Tree::Group(g)] = tts else {
+        return None;
+    };
+    let variants = &g.inner;
+    if variants.is_empty() {
+        return push_line(out, indent, &format!("{vis}enum {name} {{}}"));
+    }
+    push_line(out, indent, &format!("{vis}enum {name} {{"))?;
+    for v in split(variants, ',') {
+        let mut i = 0;
+        while is_punct(v.get(i), '#') {
+            let Tree::Group(a) = v.get(i + 1)? else {
+                return None;
+            };
+            attr(out, indent + INDENT, "///", "#", &a.inner)?;
+            i += 2;
+        }
+        match &v[i..] {
+            [Tree::Ident(_)] => {}
+            [Tree::Ident(_), Tree::Group(p)] if p.delimiter() == Delimiter::Parenthesis => {}
+            _ => return None,
+        }
+        push_line(out, indent + INDENT, &format!("{},", flat(&v[i..])?))?;
+    }
+    push_line(out, indent, "}")
+}
+
+/// `mod name { items }`: each item printed here or by prettyplease.
+fn module(out: &mut String, indent: usize, vis: &str, tts: &[Tree]) -> Option<()> {
+    let [Tree::Ident(name), Tree::Group(g)] = tts else {
+        return None;
+    };
+    let items = &g.inner;
+    if items.is_empty() {
+        return push_line(out, indent, &format!("{vis}mod {name} {{}}"));
+    }
+    push_line(out, indent, &format!("{vis}mod {name} {{"))?;
+    let mut i = 0;
+    while i < items.len() {
+        let end = item_end(items, i)?;
+        // Nested items must print here: prettyplease cannot print one alone at this depth.
+        match print_item(&items[i..end], indent + INDENT)? {
+            Piece::Text(t) => out.push_str(&t),
+            _ => return None,
+        }
+        i = end;
+    }
+    push_line(out, indent, "}")
+}
+
+/// `impl [Trait for] Type { items }`: functions printed here where they can be, the other
+/// items by prettyplease.
+fn implementation(mut head: String, tts: &[Tree]) -> Option<Piece> {
+    let (Tree::Group(body), header) = tts.split_last()? else {
+        return None;
+    };
+    // `impl<T>` and `where` clauses are left to prettyplease.
+    if is_punct(header.get(1), '<') || header.iter().any(|t| ident_is(Some(t), "where")) {
+        return None;
+    }
+    let items = &body.inner;
+    if items.is_empty() {
+        push_line(&mut head, 0, &format!("{} {{}}", flat(header)?))?;
+        return Some(Piece::Text(head));
+    }
+    let line = format!("{} {{", flat(header)?);
+    if line.chars().count() <= MARGIN {
+        push_raw(&mut head, 0, &line);
+    } else {
+        // `impl Trait for Type` too long: `for Type` goes on the next line.
+        let at = header.iter().position(|t| ident_is(Some(t), "for"))?;
+        push_line(&mut head, 0, &flat(&header[..at])?)?;
+        push_line(&mut head, 0, &format!("{} {{", flat(&header[at..])?))?;
+    }
+    let mut pieces = Vec::new();
+    let mut i = 0;
+    while i < items.len() {
+        let end = item_end(items, i)?;
+        let item = &items[i..end];
+        pieces.push(match print_item(item, INDENT) {
+            Some(p @ Piece::Text(_)) => p,
+            _ => Piece::Range(i, end),
+        });
+        i = end;
+    }
+    Some(Piece::Impl(head, pieces))
+}
+
+/// A function: qualifiers, `fn name(params) -> Ret`, body of statements that fit a line.
+fn function(out: &mut String, indent: usize, vis: &str, tts: &[Tree]) -> Option<()> {
+    let fn_at = tts.iter().position(|t| ident_is(Some(t), "fn"))?;
+    let mut quals = String::new();
+    for q in &tts[..fn_at] {
+        let Tree::Ident(q) = q else { return None };
+        quals.push_str(&format!("{q} "));
+    }
+    let (Some(Tree::Ident(name)), Some(Tree::Group(params))) =
+        (tts.get(fn_at + 1), tts.get(fn_at + 2))
+    else {
+        return None;
+    };
+    if params.delimiter() != Delimiter::Parenthesis {
+        return None;
+    }
+    let (Tree::Group(body), sig_rest) = tts[fn_at + 3..].split_last()? else {
+        return None;
+    };
+    if body.delimiter() != Delimiter::Brace || sig_rest.iter().any(|t| ident_is(Some(t), "where")) {
+        return None;
+    }
+    let ret = if sig_rest.is_empty() {
+        String::new()
+    } else {
+        format!(" {}", flat(sig_rest)?)
+    };
+    let param_tts = &params.inner;
+    let param_parts: Vec<&[Tree]> = split(param_tts, ',').collect();
+    let params: Vec<String> = param_parts.iter().map(|p| flat(p)).collect::<Option<_>>()?;
+    let stmts = &body.inner;
+    let open = if stmts.is_empty() { " {}" } else { " {" };
+    let head = format!("{vis}{quals}fn {name}");
+    let one_line = format!("{head}({}){ret}{open}", params.join(", "));
+    if indent + one_line.chars().count() <= MARGIN {
+        push_raw(out, indent, &one_line);
+    } else {
+        if params.is_empty() {
+            return None;
+        }
+        push_line(out, indent, &format!("{head}("))?;
+        let last = param_parts.len() - 1;
+        for (i, p) in param_parts.iter().enumerate() {
+            typed(out, indent + INDENT, p, ",", usize::from(i == last))?;
+        }
+        push_line(out, indent, &format!("){ret}{open}"))?;
+    }
+    if stmts.is_empty() {
+        return Some(());
+    }
+    block(out, indent + INDENT, stmts)?;
+    push_line(out, indent, "}")
+}
+
+/// Statements at `indent`: lines that fit, and `for`/`if`/`match`/`while` with their blocks
+/// (no `else`: prettyplease may put a short if-else on one line).
+fn block(out: &mut String, indent: usize, tts: &[Tree]) -> Option<()> {
+    let mut i = 0;
+    while i < tts.len() {
+        let keyword = match &tts[i] {
+            Tree::Ident(id) => id.0.as_str(),
+            _ => "",
+        };
+        if matches!(keyword, "for" | "if" | "match" | "while") {
+            let open = i + tts[i..].iter().position(is_brace)?;
+            let Tree::Group(body) = &tts[open] else {
+                return None;
+            };
+            // `else`, a method or `?` after the block, or `;` are left to prettyplease.
+            if open + 1 < tts.len() && !starts_statement(&tts[open + 1]) {
+                return None;
+            }
+            let head = flat(&tts[i..open])?;
+            let inner = &body.inner;
+            if inner.is_empty() {
+                push_line(out, indent, &format!("{head} {{}}"))?;
+            } else {
+                push_line(out, indent, &format!("{head} {{"))?;
+                if keyword == "match" {
+                    arms(out, indent + INDENT, inner)?;
+                } else {
+                    block(out, indent + INDENT, inner)?;
+                }
+                push_line(out, indent, "}")?;
+            }
+            i = open + 1;
+            continue;
+        }
+        if is_brace(&tts[i]) {
+            let Tree::Group(body) = &tts[i] else {
+                return None;
+            };
+            let inner = &body.inner;
+            if inner.is_empty() || !tts.get(i + 1).is_none_or(starts_statement) {
+                return None;
+            }
+            push_line(out, indent, "{")?;
+            block(out, indent + INDENT, inner)?;
+            push_line(out, indent, "}")?;
+            i += 1;
+            continue;
+        }
+        let end = tts[i..]
+            .iter()
+            .position(|t| is_punct(Some(t), ';'))
+            .map_or(tts.len(), |p| i + p);
+        let stmt = &tts[i..end];
+        let semi = if end < tts.len() { ";" } else { "" };
+        statement(out, indent, stmt, semi)?;
+        i = end + 1;
+    }
+    Some(())
+}
+
+fn is_brace(t: &Tree) -> bool {
+    matches!(t, Tree::Group(g) if g.delimiter() == Delimiter::Brace)
+}
+
+/// Whether `t` can only begin a new statement after a block (not `else`, `.`, `?`, `;`...).
+fn starts_statement(t: &Tree) -> bool {
+    match t {
+        Tree::Ident(id) => id != "else" && id != "as",
+        Tree::Punct(p) => matches!(p.as_char(), '&' | '*' | '!' | ':'),
+        Tree::Literal(_) => true,
+        Tree::Group(g) => g.delimiter() == Delimiter::Brace,
+    }
+}
+
+/// One statement: on a line if it fits, else a call whose arguments go one per line, a
+/// struct literal with one field per line, or `let x = match y {` with its arms.
+fn statement(out: &mut String, indent: usize, stmt: &[Tree], semi: &str) -> Option<()> {
+    if let Some((Tree::Group(g), head)) = stmt.split_last() {
+        if g.delimiter() == Delimiter::Brace && !head.iter().any(is_brace) {
+            let inner = &g.inner;
+            if head.iter().any(|t| ident_is(Some(t), "match")) {
+                push_line(out, indent, &format!("{} {{", flat(head)?))?;
+                arms(out, indent + INDENT, inner)?;
+                return push_line(out, indent, &format!("}}{semi}"));
+            }
+            return struct_literal(out, indent, head, inner, semi);
+        }
+    }
+    if stmt.iter().any(is_brace) {
+        return None;
+    }
+    expression(out, indent, stmt, semi)
+}
+
+/// `Path { fields }`: flat if it fits, else one field per line.
+fn struct_literal(
+    out: &mut String,
+    indent: usize,
+    head: &[Tree],
+    fields: &[Tree],
+    semi: &str,
+) -> Option<()> {
+    // A path right before the braces (not `if x {`, `match`, closures...).
+    if !matches!(head.last(), Some(Tree::Ident(_)))
+        || head.iter().any(|t| {
+            matches!(t, Tree::Ident(id) if ["if", "while", "for", "loop", "unsafe", "async", "move", "else"].contains(&id.0.as_str()))
+                || is_punct(Some(t), '|')
+        })
+    {
+        return None;
+    }
+    // The path: the trailing run of identifiers and `::`.
+    let path_len = head
+        .iter()
+        .rev()
+        .take_while(|t| matches!(t, Tree::Ident(_)) || is_punct(Some(t), ':'))
+        .count();
+    let path = flat(&head[head.len() - path_len..])?;
+    let head = flat(head)?;
+    let field_parts: Vec<&[Tree]> = split(fields, ',').collect();
+    let fields: Vec<String> = field_parts.iter().map(|f| flat(f)).collect::<Option<_>>()?;
+    if fields.is_empty() {
+        if path.chars().count() + 2 < STRUCT_MAX_WIDTH {
+            return push_line(out, indent, &format!("{head} {{}}{semi}"));
+        }
+        push_line(out, indent, &format!("{head} {{"))?;
+        return push_line(out, indent, &format!("}}{semi}"));
+    }
+    let one = format!("{head} {{ {} }}{semi}", fields.join(", "));
+    // prettyplease keeps a struct literal on one line only up to a width of 34.
+    let width =
+        path.chars().count() + fields.iter().map(|f| f.chars().count() + 2).sum::<usize>() + 2;
+    if width <= STRUCT_MAX_WIDTH && indent + one.chars().count() <= MARGIN {
+        push_raw(out, indent, &one);
+        return Some(());
+    }
+    push_line(out, indent, &format!("{head} {{"))?;
+    let last = fields.len() - 1;
+    for (i, f) in field_parts.iter().enumerate() {
+        let line = format!("{},", fields[i]);
+        if indent + INDENT + line.chars().count() <= MARGIN + usize::from(i == last) {
+            push_raw(out, indent + INDENT, &line);
+            continue;
+        }
+        // `name: value.field` too long: the field access goes on the next line.
+        let [Tree::Ident(name), Tree::Punct(colon), Tree::Ident(recv), Tree::Punct(dot), Tree::Ident(member)] =
+            f
+        else {
+            return None;
+        };
+        if colon.as_char() != ':' || dot.as_char() != '.' {
+            return None;
+        }
+        push_line(out, indent + INDENT, &format!("{name}: {recv}"))?;
+        push_line(out, indent + 2 * INDENT, &format!(".{member},"))?;
+    }
+    push_line(out, indent, &format!("}}{semi}"))
+}
+
+/// An expression (no blocks) followed by `suffix`: on a line if it fits, else, when it ends
+/// with a call of a path (not a method) and maybe `?`, that call's arguments one per line,
+/// each printed the same way.
+fn expression(out: &mut String, indent: usize, tts: &[Tree], suffix: &str) -> Option<()> {
+    expression_in(out, indent, tts, suffix, 0)
+}
+
+/// [`expression`]; `slack` is the width of a suffix prettyplease does not count when it
+/// decides whether a line fits (the trailing comma of a broken list).
+fn expression_in(
+    out: &mut String,
+    indent: usize,
+    tts: &[Tree],
+    suffix: &str,
+    slack: usize,
+) -> Option<()> {
+    let line = format!("{}{suffix}", flat(tts)?);
+    if indent + line.chars().count() <= MARGIN + slack {
+        push_raw(out, indent, &line);
+        return Some(());
+    }
+    if let Some(()) = chain(out, indent, tts, suffix) {
+        return Some(());
+    }
+    let (tts, question) = match tts.split_last() {
+        Some((q, rest)) if is_punct(Some(q), '?') => (rest, "?"),
+        _ => (tts, ""),
+    };
+    let (Tree::Group(args), prefix) = tts.split_last()? else {
+        return None;
+    };
+    let n = prefix.len();
+    // `recv.method(args)` breaks its arguments like a path call does.
+    let simple_method =
+        matches!(prefix, [Tree::Ident(_), Tree::Punct(p), Tree::Ident(_)] if p.as_char() == '.');
+    if args.delimiter() != Delimiter::Parenthesis
+        || prefix
+            .iter()
+            .any(|t| matches!(t, Tree::Group(_)) || is_punct(Some(t), '<'))
+        || n >= 2 && is_punct(prefix.get(n - 2), '.') && !simple_method
+        || prefix.is_empty()
+    {
+        return None;
+    }
+    let args = &args.inner;
+    let args: Vec<&[Tree]> = split(args, ',').collect();
+    if args.is_empty() {
+        return None;
+    }
+    push_line(out, indent, &format!("{}(", flat(prefix)?))?;
+    let last = args.len() - 1;
+    for (i, a) in args.into_iter().enumerate() {
+        if a.iter().any(is_brace) {
+            return None;
+        }
+        expression_in(out, indent + INDENT, a, ",", usize::from(i == last))?;
+    }
+    push_line(out, indent, &format!("){question}{suffix}"))
+}
+
+/// A method chain of two calls or more, one `.segment` per line after the receiver (`self.x`
+/// or a name); `None` when `tts` is not such a chain.
+fn chain(out: &mut String, indent: usize, tts: &[Tree], suffix: &str) -> Option<()> {
+    let Tree::Ident(first) = tts.first()? else {
+        return None;
+    };
+    let mut i = 1;
+    // A receiver no wider than the indentation keeps its first segment on its line.
+    let attach_first = first.0.chars().count() <= INDENT;
+    let mut segments = Vec::new();
+    let mut calls = 0;
+    while i < tts.len() {
+        if !is_punct(tts.get(i), '.') || !matches!(tts.get(i + 1), Some(Tree::Ident(_))) {
+            return None;
+        }
+        let mut j = i + 2;
+        if let Some(Tree::Group(g)) = tts.get(j) {
+            if g.delimiter() != Delimiter::Parenthesis {
+                return None;
+            }
+            calls += 1;
+            j += 1;
+        }
+        if is_punct(tts.get(j), '?') {
+            j += 1;
+        }
+        if tts[i..j].iter().any(is_brace) {
+            return None;
+        }
+        segments.push(flat(&tts[i..j])?);
+        i = j;
+    }
+    if calls < 2 {
+        return None;
+    }
+    let mut receiver = first.0.clone();
+    if attach_first {
+        receiver.push_str(&segments.remove(0));
+    }
+    let mut text = String::new();
+    push_line(&mut text, indent, &receiver)?;
+    let last = segments.len().checked_sub(1)?;
+    for (k, seg) in segments.iter().enumerate() {
+        let end = if k == last { suffix } else { "" };
+        push_line(&mut text, indent + INDENT, &format!("{seg}{end}"))?;
+    }
+    out.push_str(&text);
+    Some(())
+}
+
+/// The arms of a `match`: `pat => expr,` lines and `pat => {` blocks.
+fn arms(out: &mut String, indent: usize, tts: &[Tree]) -> Option<()> {
+    let mut i = 0;
+    while i < tts.len() {
+        while is_punct(tts.get(i), '#') {
+            let Tree::Group(a) = tts.get(i + 1)? else {
+                return None;
+            };
+            attr(out, indent, "///", "#", &a.inner)?;
+            i += 2;
+        }
+        let arrow = i + tts[i..].windows(2).position(|w| {
+            matches!(&w[0], Tree::Punct(p) if p.as_char() == '=' && p.spacing() == Spacing::Joint)
+                && is_punct(Some(&w[1]), '>')
+        })?;
+        let pat = flat(&tts[i..arrow])?;
+        let body_at = arrow + 2;
+        match tts.get(body_at)? {
+            Tree::Group(g) if g.delimiter() == Delimiter::Brace => {
+                let inner = &g.inner;
+                let single_expr = !inner.is_empty()
+                    && !inner.iter().any(|t| is_punct(Some(t), ';') || is_brace(t));
+                if inner.is_empty() {
+                    push_line(out, indent, &format!("{pat} => {{}}"))?;
+                } else if single_expr {
+                    // prettyplease unwraps a block of one expression.
+                    if matches!(&inner[0], Tree::Ident(id) if ["if", "match", "for", "while", "loop", "unsafe", "return"].contains(&id.0.as_str()))
+                    {
+                        return None;
+                    }
+                    push_line(out, indent, &format!("{pat} => {},", flat(inner)?))?;
+                } else {
+                    push_line(out, indent, &format!("{pat} => {{"))?;
+                    block(out, indent + INDENT, inner)?;
+                    push_line(out, indent, "}")?;
+                }
+                i = body_at + 1;
+                if is_punct(tts.get(i), ',') {
+                    i += 1;
+                }
+            }
+            _ => {
+                let end = tts[body_at..]
+                    .iter()
+                    .position(|t| is_punct(Some(t), ','))
+                    .map_or(tts.len(), |p| body_at + p);
+                let body = &tts[body_at..end];
+                if body.iter().any(is_brace)
+                    || matches!(body, [Tree::Group(g)] if g.inner.is_empty())
+                    || matches!(&body[0], Tree::Ident(id) if id == "return")
+                {
+                    return None;
+                }
+                // The arm's comma does not count against the margin.
+                let line = format!("{pat} => {},", flat(body)?);
+                if indent + line.chars().count() <= MARGIN + 1 {
+                    push_raw(out, indent, &line);
+                } else {
+                    // Too long: prettyplease puts the expression in a block.
+                    push_line(out, indent, &format!("{pat} => {{"))?;
+                    expression(out, indent + INDENT, body, "")?;
+                    push_line(out, indent, "}")?;
+                }
+                i = end + 1;
+            }
+        }
+    }
+    Some(())
+}
+
+/// The `sep`-separated parts of `tts`, outside generic arguments (a trailing separator ends
+/// the last part).
+fn split(tts: &[Tree], sep: char) -> impl Iterator<Item = &[Tree]> {
+    let mut parts = Vec::new();
+    let (mut depth, mut start) = (0usize, 0);
+    for (i, t) in tts.iter().enumerate() {
+        let Tree::Punct(p) = t else { continue };
+        let after_arrow = i > 0 && (is_punct(tts.get(i - 1), '-') || is_punct(tts.get(i - 1), '='));
+        match p.as_char() {
+            '<' => depth += 1,
+            '>' if !after_arrow => depth = depth.saturating_sub(1),
+            c if c == sep && depth == 0 => {
+                parts.push(&tts[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    if start < tts.len() {
+        parts.push(&tts[start..]);
+    }
+    parts.into_iter()
+}
+
+/// What was printed last, for spacing.
+#[derive(Clone, Copy, PartialEq)]
+enum Prev {
+    /// Start of the text or of a group: no space.
+    Open,
+    /// An identifier, literal, lifetime or closing group: an operand ended.
+    Operand,
+    /// A keyword such as `impl`, `dyn`, `mut`, `return`.
+    Keyword,
+    /// A prefix operator (`&`, `*`, `-`, `!`), `::`, `.`, `<` of generics, `#`: no space after.
+    Tight,
+    /// A binary operator, `,`, `:`, `;`, `=`...: a space after.
+    Spaced,
+    /// The `!` of a macro call.
+    Bang,
+    /// The `>` closing generic arguments.
+    GenericClose,
+}
+
+/// The keywords after which a group or `::` is spaced.
+fn is_keyword(word: &str) -> bool {
+    matches!(
+        word,
+        "as" | "async"
+            | "await"
+            | "break"
+            | "const"
+            | "continue"
+            | "dyn"
+            | "else"
+            | "enum"
+            | "extern"
+            | "for"
+            | "if"
+            | "impl"
+            | "in"
+            | "let"
+            | "loop"
+            | "match"
+            | "mod"
+            | "move"
+            | "mut"
+            | "ref"
+            | "return"
+            | "static"
+            | "struct"
+            | "trait"
+            | "type"
+            | "unsafe"
+            | "use"
+            | "where"
+            | "while"
+            | "pub"
+    )
+}
+
+/// Tokens on one line with prettyplease's spacing, or `None` for anything whose printing is
+/// not a plain join (blocks, closures, ranges, attributes on expressions...).
+fn flat(tts: &[Tree]) -> Option<String> {
+    let mut out = String::new();
+    flat_into(&mut out, tts)?;
+    Some(out)
+}
+
+fn flat_into(out: &mut String, tts: &[Tree]) -> Option<()> {
+    let mut prev = Prev::Open;
+    let mut generics = 0usize;
+    let mut i = 0;
+    let space = |out: &mut String, yes: bool| {
+        if yes {
+            out.push(' ');
+        }
+    };
+    while i < tts.len() {
+        match &tts[i] {
+            Tree::Ident(id) => {
+                let s = id.0.as_str();
+                space(out, !matches!(prev, Prev::Open | Prev::Tight));
+                out.push_str(s);
+                prev = if is_keyword(s) {
+                    Prev::Keyword
+                } else {
+                    Prev::Operand
+                };
+            }
+            Tree::Literal(l) => {
+                space(out, !matches!(prev, Prev::Open | Prev::Tight));
+                out.push_str(&l.0);
+                prev = Prev::Operand;
+            }
+            Tree::Group(g) => {
+                let inner = &g.inner;
+                let (open, close) = match g.delimiter() {
+                    Delimiter::Parenthesis => ('(', ')'),
+                    Delimiter::Bracket => ('[', ']'),
+                    // Only `use a::{b, c}` trees; braces elsewhere are blocks or literals.
+                    Delimiter::Brace if prev == Prev::Tight && out.ends_with("::") => ('{', '}'),
+                    _ => return None,
+                };
+                let glued = match prev {
+                    Prev::Open | Prev::Tight | Prev::Bang | Prev::GenericClose => true,
+                    Prev::Operand => true,
+                    Prev::Keyword => out.ends_with("fn") || out.ends_with("pub"),
+                    Prev::Spaced => false,
+                };
+                space(out, !glued);
+                out.push(open);
+                // A trailing comma goes when flat, except for a one-element tuple.
+                let inner = match inner.split_last() {
+                    Some((last, rest)) if is_punct(Some(last), ',') => {
+                        if !rest.iter().any(|t| is_punct(Some(t), ',')) {
+                            return None;
+                        }
+                        rest
+                    }
+                    _ => &inner[..],
+                };
+                flat_into(out, inner)?;
+                out.push(close);
+                prev = Prev::Operand;
+            }
+            Tree::Punct(p) => {
+                let c = p.as_char();
+                let joint = p.spacing() == Spacing::Joint;
+                let next = tts.get(i + 1);
+                let next_char = match next {
+                    Some(Tree::Punct(n)) => Some(n.as_char()),
+                    _ => None,
+                };
+                // Two-character operators.
+                let pair = if joint {
+                    next_char.map(|n| (c, n))
+                } else {
+                    None
+                };
+                match (c, pair) {
+                    (':', Some((':', ':'))) => {
+                        space(out, matches!(prev, Prev::Keyword | Prev::Spaced));
+                        out.push_str("::");
+                        prev = Prev::Tight;
+                        i += 2;
+                        continue;
+                    }
+                    ('\'', _) => {
+                        let Some(Tree::Ident(l)) = next else {
+                            return None;
+                        };
+                        space(out, !matches!(prev, Prev::Open | Prev::Tight));
+                        out.push('\'');
+                        out.push_str(&l.0);
+                        prev = Prev::Operand;
+                        i += 2;
+                        continue;
+                    }
+                    ('-', Some(('-', '>')))
+                    | ('=', Some(('=', '>')))
+                    | ('=', Some(('=', '=')))
+                    | ('!', Some(('!', '=')))
+                    | ('&', Some(('&', '&')))
+                    | ('|', Some(('|', '|')))
+                    | ('+', Some(('+', '=')))
+                    | ('-', Some(('-', '=')))
+                        if prev == Prev::Operand
+                            || prev == Prev::GenericClose
+                            || c == '-'
+                            || c == '=' =>
+                    {
+                        space(out, prev != Prev::Open);
+                        out.push(c);
+                        out.push(next_char?);
+                        prev = Prev::Spaced;
+                        i += 2;
+                        continue;
+                    }
+                    ('.', Some(('.', _))) | ('#', _) | ('$', _) | ('@', _) | ('~', _) => {
+                        return None
+                    }
+                    _ => {}
+                }
+                match c {
+                    ',' | ';' => {
+                        out.push(c);
+                        prev = Prev::Spaced;
+                    }
+                    ':' => {
+                        out.push(':');
+                        prev = Prev::Spaced;
+                    }
+                    '.' => {
+                        out.push('.');
+                        prev = Prev::Tight;
+                    }
+                    '?' => {
+                        out.push('?');
+                        prev = Prev::Operand;
+                    }
+                    '!' if prev == Prev::Operand => {
+                        out.push('!');
+                        prev = Prev::Bang;
+                    }
+                    '<' if prev == Prev::Tight && out.ends_with("::")
+                        || prev == Prev::Operand && starts_upper(out) =>
+                    {
+                        out.push('<');
+                        generics += 1;
+                        prev = Prev::Tight;
+                    }
+                    '<' if prev == Prev::Keyword => return None,
+                    '>' if generics > 0 => {
+                        out.push('>');
+                        generics -= 1;
+                        prev = Prev::GenericClose;
+                    }
+                    // A closure's parameters (its body follows as tokens; a block body is
+                    // declined like any block).
+                    '|' if !matches!(prev, Prev::Operand | Prev::GenericClose) => {
+                        space(out, !matches!(prev, Prev::Open | Prev::Tight));
+                        if joint && next_char == Some('|') {
+                            out.push_str("||");
+                            i += 1;
+                        } else {
+                            let close =
+                                i + 1 + tts[i + 1..].iter().position(|t| is_punct(Some(t), '|'))?;
+                            out.push('|');
+                            flat_into(out, &tts[i + 1..close])?;
+                            out.push('|');
+                            i = close;
+                        }
+                        prev = Prev::Spaced;
+                    }
+                    '&' | '*' | '-' | '!'
+                        if !matches!(prev, Prev::Operand | Prev::GenericClose) =>
+                    {
+                        space(out, !matches!(prev, Prev::Open | Prev::Tight));
+                        out.push(c);
+                        prev = Prev::Tight;
+                    }
+                    '=' | '+' | '-' | '*' | '/' | '%' | '<' | '>' | '&' | '|' | '^' => {
+                        if joint {
+                            return None;
+                        }
+                        space(out, prev != Prev::Open);
+                        out.push(c);
+                        prev = Prev::Spaced;
+                    }
+                    _ => return None,
+                }
+            }
+        }
+        i += 1;
+    }
+    Some(())
+}
+
+/// Whether the word just printed starts with an upper-case letter (a type, so `<` opens its
+/// generic arguments rather than comparing).
+fn starts_upper(out: &str) -> bool {
+    let word = out
+        .rsplit(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .next()
+        .unwrap_or("");
+    word.starts_with(|c: char| c.is_ascii_uppercase())
+}
