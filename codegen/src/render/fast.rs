@@ -815,6 +815,20 @@ fn expression_in(
 /// A method chain of two calls or more, one `.segment` per line after the receiver (`self.x`
 /// or a name); `None` when `tts` is not such a chain.
 fn chain(out: &mut String, indent: usize, tts: &[Tree], suffix: &str) -> Option<()> {
+    // `let name = chain` / `let mut name = chain`: the binding starts the first line.
+    let (lead, tts) = match tts {
+        [Tree::Ident(l), Tree::Ident(n), Tree::Punct(eq), rest @ ..]
+            if l == "let" && eq.as_char() == '=' && !eq.joint =>
+        {
+            (format!("let {n} = "), rest)
+        }
+        [Tree::Ident(l), Tree::Ident(m), Tree::Ident(n), Tree::Punct(eq), rest @ ..]
+            if l == "let" && m == "mut" && eq.as_char() == '=' && !eq.joint =>
+        {
+            (format!("let mut {n} = "), rest)
+        }
+        _ => (String::new(), tts),
+    };
     let Tree::Ident(first) = tts.first()? else {
         return None;
     };
@@ -847,7 +861,7 @@ fn chain(out: &mut String, indent: usize, tts: &[Tree], suffix: &str) -> Option<
     if calls < 2 {
         return None;
     }
-    let mut receiver = first.0.clone();
+    let mut receiver = format!("{lead}{first}");
     if attach_first {
         receiver.push_str(&segments.remove(0));
     }
@@ -1218,4 +1232,89 @@ fn starts_upper(out: &str) -> bool {
         .next()
         .unwrap_or("");
     word.starts_with(|c: char| c.is_ascii_uppercase())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The fast printer's text for `src`, or `None` when it leaves the file to prettyplease.
+    fn fast(src: &str) -> Option<String> {
+        let tts: Vec<TokenTree> = src.parse::<TokenStream>().unwrap().into_iter().collect();
+        let mut out = String::new();
+        for piece in file(&tts)? {
+            match piece {
+                Piece::Text(t) => out.push_str(&t),
+                Piece::Impl(head, items) => {
+                    out.push_str(&head);
+                    for item in items {
+                        let Piece::Text(t) = item else { return None };
+                        out.push_str(&t);
+                    }
+                    out.push_str("}\n");
+                }
+                _ => return None,
+            }
+        }
+        Some(out)
+    }
+
+    fn pretty(src: &str) -> String {
+        prettyplease::unparse(&syn::parse_str(src).unwrap())
+    }
+
+    #[test]
+    fn prints_the_common_shapes_as_prettyplease_does() {
+        for src in [
+            "/// A thing.\n#[derive(Debug, Clone)] pub struct Thing { /// Its name.\n pub name: Option<String>, pub(crate) size: u64 }",
+            "pub enum Kind { A, B(String), Unknown(crate::primitives::UnknownVariantValue) }",
+            "impl Thing { pub fn name(&self) -> Option<&str> { self.name.as_deref() } pub fn set_name(mut self, input: Option<String>) -> Self { self.name = input; self } }",
+            "fn f(v: &Value) -> Result<u64, Error> { let n = v.as_u64().ok_or_else(|| Error::new(\"not a number\"))?; match n { 0 => Err(Error::zero()), n => Ok(n) } }",
+            "fn g(items: Vec<u8>) { for i in items { if i > 3 { continue; } println(i); } }",
+            "impl Thing { fn very_long_function_name_that_needs_breaking(first_argument: ::std::string::String, second_argument: ::std::string::String) -> Self { Self { name: ::std::option::Option::Some(first_argument), size: second_argument.len() as u64 } } }",
+            "pub(crate) const RULES: &str = \"a literal longer than the margin, a literal longer than the margin, a literal longer than the margin\";",
+        ] {
+            let text = fast(src).unwrap_or_else(|| panic!("declined: {src}"));
+            assert_eq!(text, pretty(src), "{src}");
+        }
+    }
+
+    #[test]
+    fn leaves_what_it_does_not_know_to_prettyplease() {
+        for src in [
+            // A short if-else may go on one line.
+            "fn f(a: bool) -> u8 { if a { 1 } else { 2 } }",
+            // Generics on items.
+            "impl<T> Wrapper<T> { fn get(&self) -> &T { &self.0 } }",
+            // A closure with a block body.
+            "fn f() { run(|x| { let y = x; y }); }",
+            // Unknown items.
+            "macro_rules! m { () => {} }",
+        ] {
+            let tts: Vec<TokenTree> = src.parse::<TokenStream>().unwrap().into_iter().collect();
+            let handed_back = match file(&tts) {
+                None => true,
+                Some(pieces) => pieces.iter().any(|p| match p {
+                    Piece::Tokens(_) => true,
+                    Piece::Impl(_, items) => items.iter().any(|i| matches!(i, Piece::Tokens(_))),
+                    _ => false,
+                }),
+            };
+            assert!(handed_back, "printed instead of handing back: {src}");
+        }
+    }
+
+    #[test]
+    fn doc_strings_are_unescaped() {
+        assert_eq!(
+            unescape(r#""a \"b\" \\ c""#).as_deref(),
+            Some(r#"a "b" \ c"#)
+        );
+        assert_eq!(unescape(r#""\u{e9}t\u{e9}""#).as_deref(), Some("été"));
+        assert_eq!(
+            unescape(r##"r#"raw "quoted""#"##).as_deref(),
+            Some(r#"raw "quoted""#)
+        );
+        assert_eq!(unescape("b\"bytes\""), None);
+    }
 }
