@@ -607,7 +607,11 @@ fn block(out: &mut String, indent: usize, tts: &[Tree]) -> Option<()> {
             let Tree::Group(body) = &tts[open] else {
                 return None;
             };
-            // `else`, a method or `?` after the block, or `;` are left to prettyplease.
+            if keyword == "if" && ident_is(tts.get(open + 1), "else") {
+                i = if_else(out, indent, &tts[i..])? + i;
+                continue;
+            }
+            // A method or `?` after the block, or `;`, are left to prettyplease.
             if open + 1 < tts.len() && !starts_statement(&tts[open + 1]) {
                 return None;
             }
@@ -651,6 +655,49 @@ fn block(out: &mut String, indent: usize, tts: &[Tree]) -> Option<()> {
         i = end + 1;
     }
     Some(())
+}
+
+/// `if a { .. } else if b { .. } else { .. }` at the start of `tts`, when some branch has a
+/// statement ending in `;` (so prettyplease cannot keep it on one line); returns how many
+/// trees it used.
+fn if_else(out: &mut String, indent: usize, tts: &[Tree]) -> Option<usize> {
+    let mut branches: Vec<(String, &[Tree])> = Vec::new();
+    let mut i = 0;
+    loop {
+        let open = i + tts[i..].iter().position(is_brace)?;
+        let Tree::Group(body) = &tts[open] else {
+            return None;
+        };
+        if body.inner.is_empty() {
+            return None;
+        }
+        branches.push((flat(&tts[i..open])?, &body.inner));
+        i = open + 1;
+        if !ident_is(tts.get(i), "else") {
+            break;
+        }
+        // `else` is followed by `if ..` or by the last block.
+        if !ident_is(tts.get(i + 1), "if") && !matches!(tts.get(i + 1), Some(t) if is_brace(t)) {
+            return None;
+        }
+    }
+    if i < tts.len() && !starts_statement(&tts[i]) {
+        return None;
+    }
+    let forced = branches
+        .iter()
+        .any(|(_, body)| body.iter().any(|t| is_punct(Some(t), ';')));
+    if !forced {
+        return None;
+    }
+    let mut close = "";
+    for (head, body) in &branches {
+        push_line(out, indent, &format!("{close}{head} {{"))?;
+        block(out, indent + INDENT, body)?;
+        close = "} ";
+    }
+    push_line(out, indent, "}")?;
+    Some(i)
 }
 
 fn is_brace(t: &Tree) -> bool {
@@ -1271,6 +1318,7 @@ mod tests {
             "impl Thing { pub fn name(&self) -> Option<&str> { self.name.as_deref() } pub fn set_name(mut self, input: Option<String>) -> Self { self.name = input; self } }",
             "fn f(v: &Value) -> Result<u64, Error> { let n = v.as_u64().ok_or_else(|| Error::new(\"not a number\"))?; match n { 0 => Err(Error::zero()), n => Ok(n) } }",
             "fn g(items: Vec<u8>) { for i in items { if i > 3 { continue; } println(i); } }",
+            "fn h(a: bool, b: bool) -> u8 { if a { log(1); 1 } else if b { 2 } else { log(3); 3 } }",
             "impl Thing { fn very_long_function_name_that_needs_breaking(first_argument: ::std::string::String, second_argument: ::std::string::String) -> Self { Self { name: ::std::option::Option::Some(first_argument), size: second_argument.len() as u64 } } }",
             "pub(crate) const RULES: &str = \"a literal longer than the margin, a literal longer than the margin, a literal longer than the margin\";",
         ] {
