@@ -815,12 +815,17 @@ fn expression_in(
     suffix: &str,
     slack: usize,
 ) -> Option<()> {
-    let line = format!("{}{suffix}", flat(tts)?);
-    if indent + line.chars().count() <= MARGIN + slack {
-        push_raw(out, indent, &line);
-        return Some(());
+    // No flat form (a closure with a block inside) still leaves the broken forms to try.
+    if let Some(line) = flat(tts).map(|f| format!("{f}{suffix}")) {
+        if indent + line.chars().count() <= MARGIN + slack {
+            push_raw(out, indent, &line);
+            return Some(());
+        }
     }
     if let Some(()) = chain(out, indent, tts, suffix) {
+        return Some(());
+    }
+    if let Some(()) = call_chain(out, indent, tts, suffix) {
         return Some(());
     }
     let (tts, question) = match tts.split_last() {
@@ -832,9 +837,12 @@ fn expression_in(
     };
     let n = prefix.len();
     // `recv.method(args)` breaks its arguments like a path call does.
-    let simple_method =
-        matches!(prefix, [Tree::Ident(_), Tree::Punct(p), Tree::Ident(_)] if p.as_char() == '.');
+    // `recv.method(args)` keeps `recv.method(` together when the receiver is short.
+    let simple_method = matches!(prefix, [Tree::Ident(r), Tree::Punct(p), Tree::Ident(_)]
+        if p.as_char() == '.' && r.0.chars().count() <= INDENT);
+    // Macro arguments are tokens: prettyplease lays them out by rules of its own.
     if args.delimiter() != Delimiter::Parenthesis
+        || is_punct(prefix.last(), '!')
         || prefix
             .iter()
             .any(|t| matches!(t, Tree::Group(_)) || is_punct(Some(t), '<'))
@@ -845,7 +853,7 @@ fn expression_in(
     }
     let args = &args.inner;
     let args: Vec<&[Tree]> = split(args, ',').collect();
-    if args.is_empty() {
+    if args.is_empty() || args.len() == 1 && is_punct(args[0].first(), '|') {
         return None;
     }
     push_line(out, indent, &format!("{}(", flat(prefix)?))?;
@@ -879,11 +887,33 @@ fn chain(out: &mut String, indent: usize, tts: &[Tree], suffix: &str) -> Option<
     let Tree::Ident(first) = tts.first()? else {
         return None;
     };
-    let mut i = 1;
-    // A receiver no wider than the indentation keeps its first segment on its line.
-    let attach_first = first.0.chars().count() <= INDENT;
-    let mut segments = Vec::new();
-    let mut calls = 0;
+    // A receiver that ends within one indentation of the line's start keeps its first
+    // segment on its line.
+    let attach_first = lead.chars().count() + first.0.chars().count() <= INDENT;
+    let mut segments = segments(&tts[1..])?;
+    let calls = segments
+        .iter()
+        .filter(|s| matches!(s.get(2), Some(Tree::Group(_))))
+        .count();
+    // One call keeps a short receiver: `map.insert(` (see `expression_in`).
+    if calls == 0 || calls == 1 && attach_first {
+        return None;
+    }
+    let mut receiver = format!("{lead}{first}");
+    if attach_first {
+        receiver.push_str(&flat(segments.remove(0))?);
+    }
+    let mut text = String::new();
+    push_line(&mut text, indent, &receiver)?;
+    print_segments(&mut text, indent + INDENT, &segments, suffix)?;
+    out.push_str(&text);
+    Some(())
+}
+
+/// The `.name`, `.name(args)`, `.name(args)?` segments of a method chain.
+fn segments(tts: &[Tree]) -> Option<Vec<&[Tree]>> {
+    let mut out = Vec::new();
+    let mut i = 0;
     while i < tts.len() {
         if !is_punct(tts.get(i), '.') || !matches!(tts.get(i + 1), Some(Tree::Ident(_))) {
             return None;
@@ -893,32 +923,124 @@ fn chain(out: &mut String, indent: usize, tts: &[Tree], suffix: &str) -> Option<
             if g.delimiter() != Delimiter::Parenthesis {
                 return None;
             }
-            calls += 1;
             j += 1;
         }
         if is_punct(tts.get(j), '?') {
             j += 1;
         }
-        if tts[i..j].iter().any(is_brace) {
-            return None;
-        }
-        segments.push(flat(&tts[i..j])?);
+        out.push(&tts[i..j]);
         i = j;
     }
-    if calls < 2 {
+    Some(out)
+}
+
+/// Chain segments one per line at `indent`, the last followed by `suffix`. A segment too long
+/// for its line breaks its arguments; a closure with a block as the only argument opens the
+/// block on the segment's line.
+fn print_segments(out: &mut String, indent: usize, segs: &[&[Tree]], suffix: &str) -> Option<()> {
+    let last = segs.len().checked_sub(1)?;
+    for (k, seg) in segs.iter().enumerate() {
+        let end = if k == last { suffix } else { "" };
+        let question = if is_punct(seg.last(), '?') { "?" } else { "" };
+        let name = match seg.get(1) {
+            Some(Tree::Ident(n)) => n,
+            _ => return None,
+        };
+        let args = match seg.get(2) {
+            Some(Tree::Group(g)) => &g.inner[..],
+            _ => &[],
+        };
+        if let Some((params, body)) = block_closure(args) {
+            push_line(out, indent, &format!(".{name}({params} {{"))?;
+            block(out, indent + INDENT, body)?;
+            push_line(out, indent, &format!("}}){question}{end}"))?;
+            continue;
+        }
+        if seg.iter().any(is_brace) {
+            return None;
+        }
+        let line = format!("{}{end}", flat(seg)?);
+        if indent + line.chars().count() <= MARGIN {
+            push_raw(out, indent, &line);
+            continue;
+        }
+        let parts: Vec<&[Tree]> = split(args, ',').collect();
+        let last_arg = parts.len().checked_sub(1)?;
+        // A lone closure argument stays on the call's line (prettyplease breaks inside it).
+        if parts.len() == 1 && is_punct(parts[0].first(), '|') {
+            return None;
+        }
+        push_line(out, indent, &format!(".{name}("))?;
+        for (a, part) in parts.into_iter().enumerate() {
+            if part.iter().any(is_brace) {
+                return None;
+            }
+            expression_in(out, indent + INDENT, part, ",", usize::from(a == last_arg))?;
+        }
+        push_line(out, indent, &format!("){question}{end}"))?;
+    }
+    Some(())
+}
+
+/// `|params| { body }` (the whole argument list): the printed parameters and the body.
+fn block_closure(args: &[Tree]) -> Option<(String, &[Tree])> {
+    let (Tree::Group(body), params) = args.split_last()? else {
+        return None;
+    };
+    if body.delimiter() != Delimiter::Brace
+        || body.inner.is_empty()
+        || !is_punct(params.first(), '|')
+        || !is_punct(params.last(), '|')
+        || params.len() < 2
+    {
         return None;
     }
-    let mut receiver = format!("{lead}{first}");
-    if attach_first {
-        receiver.push_str(&segments.remove(0));
+    Some((flat(params)?, &body.inner))
+}
+
+/// `path(args).method(..)...` too long for a line: the call on the first line (its arguments
+/// one per line, indented twice, if it does not fit), then one `.segment` per line.
+fn call_chain(out: &mut String, indent: usize, tts: &[Tree], suffix: &str) -> Option<()> {
+    let call = tts.iter().position(|t| matches!(t, Tree::Group(_)))?;
+    let (path, rest) = tts.split_at(call);
+    let Some((Tree::Group(args), rest)) = rest.split_first() else {
+        return None;
+    };
+    if path.is_empty()
+        || args.delimiter() != Delimiter::Parenthesis
+        || path
+            .iter()
+            .any(|t| is_punct(Some(t), '.') || is_punct(Some(t), '<'))
+        || !matches!(path.last(), Some(Tree::Ident(_)))
+        || rest.is_empty()
+    {
+        return None;
     }
+    let segments = segments(rest)?;
     let mut text = String::new();
-    push_line(&mut text, indent, &receiver)?;
-    let last = segments.len().checked_sub(1)?;
-    for (k, seg) in segments.iter().enumerate() {
-        let end = if k == last { suffix } else { "" };
-        push_line(&mut text, indent + INDENT, &format!("{seg}{end}"))?;
+    let head = flat(path)?;
+    let receiver = format!("{head}({})", flat(&args.inner)?);
+    if indent + receiver.chars().count() <= MARGIN {
+        push_raw(&mut text, indent, &receiver);
+    } else {
+        let parts: Vec<&[Tree]> = split(&args.inner, ',').collect();
+        let last = parts.len().checked_sub(1)?;
+        if parts.iter().any(|a| a.iter().any(is_brace)) {
+            return None;
+        }
+        push_line(&mut text, indent, &format!("{head}("))?;
+        for (k, a) in parts.into_iter().enumerate() {
+            expression_in(
+                &mut text,
+                indent + 2 * INDENT,
+                a,
+                ",",
+                usize::from(k == last),
+            )?;
+        }
+        push_line(&mut text, indent + INDENT, ")")?;
     }
+    print_segments(&mut text, indent + INDENT, &segments, suffix)?;
     out.push_str(&text);
     Some(())
 }
@@ -953,7 +1075,14 @@ fn arms(out: &mut String, indent: usize, tts: &[Tree]) -> Option<()> {
                     {
                         return None;
                     }
-                    push_line(out, indent, &format!("{pat} => {},", flat(inner)?))?;
+                    let line = format!("{pat} => {},", flat(inner)?);
+                    if indent + line.chars().count() <= MARGIN + 1 {
+                        push_raw(out, indent, &line);
+                    } else {
+                        push_line(out, indent, &format!("{pat} => {{"))?;
+                        expression(out, indent + INDENT, inner, "")?;
+                        push_line(out, indent, "}")?;
+                    }
                 } else {
                     push_line(out, indent, &format!("{pat} => {{"))?;
                     block(out, indent + INDENT, inner)?;
@@ -972,10 +1101,15 @@ fn arms(out: &mut String, indent: usize, tts: &[Tree]) -> Option<()> {
                 let body = &tts[body_at..end];
                 if body.iter().any(is_brace)
                     || matches!(body, [Tree::Group(g)] if g.inner.is_empty())
-                    || matches!(&body[0], Tree::Ident(id) if id == "return")
                 {
                     return None;
                 }
+                // In a block, prettyplease ends `return` with a semicolon.
+                let semi = if ident_is(body.first(), "return") {
+                    ";"
+                } else {
+                    ""
+                };
                 // The arm's comma does not count against the margin.
                 let line = format!("{pat} => {},", flat(body)?);
                 if indent + line.chars().count() <= MARGIN + 1 {
@@ -983,7 +1117,7 @@ fn arms(out: &mut String, indent: usize, tts: &[Tree]) -> Option<()> {
                 } else {
                     // Too long: prettyplease puts the expression in a block.
                     push_line(out, indent, &format!("{pat} => {{"))?;
-                    expression(out, indent + INDENT, body, "")?;
+                    expression_in(out, indent + INDENT, body, semi, semi.len())?;
                     push_line(out, indent, "}")?;
                 }
                 i = end + 1;
@@ -1124,10 +1258,12 @@ fn flat_into(out: &mut String, tts: &[Tree]) -> Option<()> {
                 };
                 space(out, !glued);
                 out.push(open);
-                // A trailing comma goes when flat, except for a one-element tuple.
+                // A trailing comma goes when flat, except for a one-element tuple (a group
+                // that is not the argument list of a call).
+                let call = matches!(prev, Prev::Operand | Prev::GenericClose | Prev::Bang);
                 let inner = match inner.split_last() {
                     Some((last, rest)) if is_punct(Some(last), ',') => {
-                        if !rest.iter().any(|t| is_punct(Some(t), ',')) {
+                        if !call && !rest.iter().any(|t| is_punct(Some(t), ',')) {
                             return None;
                         }
                         rest
@@ -1319,6 +1455,8 @@ mod tests {
             "fn f(v: &Value) -> Result<u64, Error> { let n = v.as_u64().ok_or_else(|| Error::new(\"not a number\"))?; match n { 0 => Err(Error::zero()), n => Ok(n) } }",
             "fn g(items: Vec<u8>) { for i in items { if i > 3 { continue; } println(i); } }",
             "fn h(a: bool, b: bool) -> u8 { if a { log(1); 1 } else if b { 2 } else { log(3); 3 } }",
+            // Chains: a broken call as receiver, a closure with a block, `return` in an arm.
+            "fn e(response: &Response, meta: Meta) -> OperationError { let parsed = match meta.code.as_deref() { ::std::option::Option::Some(\"AccessDeniedException\") => crate::types::error::AccessDeniedException::from_response(response, meta.clone()).map(OperationError::AccessDeniedException), _ => return OperationError::Unhandled(::ivs_runtime::error::Failure::unmodeled(meta)), }; parsed.unwrap_or_else(|e| { OperationError::Unhandled(::ivs_runtime::error::Failure::new(::ivs_runtime::error::ErrorKind::ResponseParse, \"cannot read the error response\").with_meta(meta).with_source(e)) }) }",
             "impl Thing { fn very_long_function_name_that_needs_breaking(first_argument: ::std::string::String, second_argument: ::std::string::String) -> Self { Self { name: ::std::option::Option::Some(first_argument), size: second_argument.len() as u64 } } }",
             "pub(crate) const RULES: &str = \"a literal longer than the margin, a literal longer than the margin, a literal longer than the margin\";",
         ] {
