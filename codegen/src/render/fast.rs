@@ -684,10 +684,19 @@ fn if_else(out: &mut String, indent: usize, tts: &[Tree]) -> Option<usize> {
     if i < tts.len() && !starts_statement(&tts[i]) {
         return None;
     }
-    let forced = branches
-        .iter()
-        .any(|(_, body)| body.iter().any(|t| is_punct(Some(t), ';')));
-    if !forced {
+    // Broken for sure when a branch has a statement, or has no one-line form, or the whole
+    // chain is wider than the margin; otherwise prettyplease may keep it on one line.
+    let mut one_line = String::new();
+    let mut forced = false;
+    for (head, body) in &branches {
+        match flat(body) {
+            Some(b) if !body.iter().any(|t| is_punct(Some(t), ';')) => {
+                one_line.push_str(&format!("{head} {{ {b} }} "));
+            }
+            _ => forced = true,
+        }
+    }
+    if !forced && indent + one_line.trim_end().chars().count() <= MARGIN {
         return None;
     }
     let mut close = "";
@@ -1455,6 +1464,7 @@ mod tests {
             "fn f(v: &Value) -> Result<u64, Error> { let n = v.as_u64().ok_or_else(|| Error::new(\"not a number\"))?; match n { 0 => Err(Error::zero()), n => Ok(n) } }",
             "fn g(items: Vec<u8>) { for i in items { if i > 3 { continue; } println(i); } }",
             "fn h(a: bool, b: bool) -> u8 { if a { log(1); 1 } else if b { 2 } else { log(3); 3 } }",
+            "fn s(r: Response) -> Result<Output, OperationError> { if r.status().is_success() { deserialize_output(&r).map_err(|e| { OperationError::Unhandled(e.into()) }) } else { ::std::result::Result::Err(deserialize_error(&r)) } }",
             // Chains: a broken call as receiver, a closure with a block, `return` in an arm.
             "fn e(response: &Response, meta: Meta) -> OperationError { let parsed = match meta.code.as_deref() { ::std::option::Option::Some(\"AccessDeniedException\") => crate::types::error::AccessDeniedException::from_response(response, meta.clone()).map(OperationError::AccessDeniedException), _ => return OperationError::Unhandled(::ivs_runtime::error::Failure::unmodeled(meta)), }; parsed.unwrap_or_else(|e| { OperationError::Unhandled(::ivs_runtime::error::Failure::new(::ivs_runtime::error::ErrorKind::ResponseParse, \"cannot read the error response\").with_meta(meta).with_source(e)) }) }",
             "impl Thing { fn very_long_function_name_that_needs_breaking(first_argument: ::std::string::String, second_argument: ::std::string::String) -> Self { Self { name: ::std::option::Option::Some(first_argument), size: second_argument.len() as u64 } } }",
