@@ -686,17 +686,15 @@ fn if_else(out: &mut String, indent: usize, tts: &[Tree]) -> Option<usize> {
     }
     // Broken for sure when a branch has a statement, or has no one-line form, or the whole
     // chain is wider than the margin; otherwise prettyplease may keep it on one line.
-    let mut one_line = String::new();
+    let mut width = 0;
     let mut forced = false;
     for (head, body) in &branches {
-        match flat(body) {
-            Some(b) if !body.iter().any(|t| is_punct(Some(t), ';')) => {
-                one_line.push_str(&format!("{head} {{ {b} }} "));
-            }
-            _ => forced = true,
+        if body.iter().any(|t| is_punct(Some(t), ';')) {
+            forced = true;
         }
+        width += head.chars().count() + min_width(body) + 5;
     }
-    if !forced && indent + one_line.trim_end().chars().count() <= MARGIN {
+    if !forced && indent + width <= MARGIN {
         return None;
     }
     let mut close = "";
@@ -707,6 +705,17 @@ fn if_else(out: &mut String, indent: usize, tts: &[Tree]) -> Option<usize> {
     }
     push_line(out, indent, "}")?;
     Some(i)
+}
+
+/// A lower bound of the width of `tts` on one line: their text without any space.
+fn min_width(tts: &[Tree]) -> usize {
+    tts.iter()
+        .map(|t| match t {
+            Tree::Ident(w) | Tree::Literal(w) => w.0.chars().count(),
+            Tree::Punct(_) => 1,
+            Tree::Group(g) => 2 + min_width(&g.inner),
+        })
+        .sum()
 }
 
 fn is_brace(t: &Tree) -> bool {
@@ -824,11 +833,18 @@ fn expression_in(
     suffix: &str,
     slack: usize,
 ) -> Option<()> {
-    // No flat form (a closure with a block inside) still leaves the broken forms to try.
-    if let Some(line) = flat(tts).map(|f| format!("{f}{suffix}")) {
-        if indent + line.chars().count() <= MARGIN + slack {
+    match flat(tts).map(|f| format!("{f}{suffix}")) {
+        Some(line) if indent + line.chars().count() <= MARGIN + slack => {
             push_raw(out, indent, &line);
             return Some(());
+        }
+        Some(_) => {}
+        // No flat form here (a closure with a block inside): prettyplease may still keep it on
+        // one line, unless even its shortest spelling is too wide.
+        None => {
+            if indent + min_width(tts) + suffix.len() <= MARGIN + slack {
+                return None;
+            }
         }
     }
     if let Some(()) = chain(out, indent, tts, suffix) {
@@ -1464,7 +1480,7 @@ mod tests {
             "fn f(v: &Value) -> Result<u64, Error> { let n = v.as_u64().ok_or_else(|| Error::new(\"not a number\"))?; match n { 0 => Err(Error::zero()), n => Ok(n) } }",
             "fn g(items: Vec<u8>) { for i in items { if i > 3 { continue; } println(i); } }",
             "fn h(a: bool, b: bool) -> u8 { if a { log(1); 1 } else if b { 2 } else { log(3); 3 } }",
-            "fn s(r: Response) -> Result<Output, OperationError> { if r.status().is_success() { deserialize_output(&r).map_err(|e| { OperationError::Unhandled(e.into()) }) } else { ::std::result::Result::Err(deserialize_error(&r)) } }",
+            "fn s(r: Response) -> Result<Output, OperationError> { if r.status().is_success() { deserialize_output(&r).map_err(|e| { OperationError::Unhandled(::ivs_runtime::error::Failure::new(::ivs_runtime::error::ErrorKind::ResponseParse, \"cannot read the response\").with_source(e)) }) } else { ::std::result::Result::Err(deserialize_error(&r)) } }",
             // Chains: a broken call as receiver, a closure with a block, `return` in an arm.
             "fn e(response: &Response, meta: Meta) -> OperationError { let parsed = match meta.code.as_deref() { ::std::option::Option::Some(\"AccessDeniedException\") => crate::types::error::AccessDeniedException::from_response(response, meta.clone()).map(OperationError::AccessDeniedException), _ => return OperationError::Unhandled(::ivs_runtime::error::Failure::unmodeled(meta)), }; parsed.unwrap_or_else(|e| { OperationError::Unhandled(::ivs_runtime::error::Failure::new(::ivs_runtime::error::ErrorKind::ResponseParse, \"cannot read the error response\").with_meta(meta).with_source(e)) }) }",
             "impl Thing { fn very_long_function_name_that_needs_breaking(first_argument: ::std::string::String, second_argument: ::std::string::String) -> Self { Self { name: ::std::option::Option::Some(first_argument), size: second_argument.len() as u64 } } }",
@@ -1484,6 +1500,8 @@ mod tests {
             "impl<T> Wrapper<T> { fn get(&self) -> &T { &self.0 } }",
             // A closure with a block body.
             "fn f() { run(|x| { let y = x; y }); }",
+            // A chain that may fit on one line with its closure's block.
+            "fn s(r: Response) -> Result<Output, OperationError> { if r.status().is_success() { deserialize_output(&r).map_err(|e| { OperationError::Unhandled(e.into()) }) } else { Err(deserialize_error(&r)) } }",
             // Unknown items.
             "macro_rules! m { () => {} }",
         ] {
