@@ -1,5 +1,5 @@
 //! Token streams to text: prettyplease, with the do-not-edit preamble. The common item shapes
-//! take a fast path ([`fast`]) that prints them as prettyplease would without parsing them.
+//! take a fast path (`render/fast.rs`) that prints them as prettyplease would without parsing them.
 
 mod fast;
 
