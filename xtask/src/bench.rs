@@ -26,9 +26,11 @@ use std::time::{Duration, Instant};
 
 use crate::codegen_cmd::root;
 
-const USAGE: &str = "usage: cargo xtask bench [--quick] [--runs N] [--requests N] [--rounds N] \
-[--no-criterion] [--anchor DIR] [--work DIR]\n\
+pub(crate) const USAGE: &str =
+    "usage: cargo xtask bench [--quick] [--codegen-only] [--runs N] [--requests N] \
+[--rounds N] [--no-criterion] [--anchor DIR] [--work DIR]\n\
   --quick         skip the clean builds (reuse the work directory's targets)\n\
+  --codegen-only  only time code generation (run it in a release xtask for the real figure)\n\
   --runs N        code generation runs (median; default 11)\n\
   --requests N    ListChannels per round and program (default 2000)\n\
   --rounds N      load rounds per program (median; default 5)\n\

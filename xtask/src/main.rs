@@ -11,15 +11,23 @@ use std::process::ExitCode;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+const USAGE: &str = "usage: cargo xtask <command>\n\ncommands:\n  codegen [--model PATH] [--out DIR] [--crate-name NAME] [--check]\n      regenerate the client crate (default: model/ivs.json -> generated/ivs)\n  diff OLD NEW [--format text|json|markdown] [--fail-on NOTE|WARNING|DANGER|ERROR] [--docs]\n      what a model update changes, how breaking it is, and its semver level\n  bench [--quick] [--runs N] [--requests N] [--rounds N] [--no-criterion]\n      ours against the official aws-sdk-ivs: codegen, clean builds, crates, binary size, per-request cost\n";
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    // `--help` is an answer, not an error.
+    if args.iter().any(|a| a == "--help" || a == "-h") {
+        match args.first().map(String::as_str) {
+            Some("bench") => println!("{}", bench::USAGE),
+            _ => print!("{USAGE}"),
+        }
+        return ExitCode::SUCCESS;
+    }
     let result = match args.first().map(String::as_str) {
         Some("codegen") => codegen_cmd::run(&args[1..]),
         Some("diff") => diff::run(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
-        _ => Err(String::from(
-            "usage: cargo xtask <command>\n\ncommands:\n  codegen [--model PATH] [--out DIR] [--crate-name NAME] [--check]\n      regenerate the client crate (default: model/ivs.json -> generated/ivs)\n  diff OLD NEW [--format text|json|markdown] [--fail-on NOTE|WARNING|DANGER|ERROR] [--docs]\n      what a model update changes, how breaking it is, and its semver level\n  bench [--quick] [--runs N] [--requests N] [--rounds N] [--no-criterion]\n      ours against the official aws-sdk-ivs: codegen, clean builds, crates, binary size, per-request cost\n"
-        )),
+        _ => Err(String::from(USAGE)),
     };
     match result {
         Ok(code) => code,
