@@ -35,12 +35,6 @@ impl PartialEq<str> for Word {
     }
 }
 
-impl PartialEq<&str> for Word {
-    fn eq(&self, other: &&str) -> bool {
-        self.0 == *other
-    }
-}
-
 impl std::fmt::Display for Word {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
