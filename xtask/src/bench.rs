@@ -491,12 +491,12 @@ async fn main() {
     for _ in 0..count.div_ceil(10) {
         channels += client.list_channels().send().await.expect("warm-up").channels.len();
     }
-    let (wall, cpu0) = (Instant::now(), cpu_time());
+    let (wall, cpu0) = (Instant::now(), rusage_cpu(0).expect("getrusage"));
     for _ in 0..count {
         let out = client.list_channels().send().await.expect("ListChannels");
         channels += out.channels.len();
     }
-    let (wall, cpu) = (wall.elapsed(), cpu_time() - cpu0);
+    let (wall, cpu) = (wall.elapsed(), rusage_cpu(0).expect("getrusage") - cpu0);
     println!(
         "requests={count} wall_ns={} cpu_ns={} channels={channels}",
         wall.as_nanos(),
@@ -738,34 +738,11 @@ fn cargo() -> String {
     std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned())
 }
 
-/// User plus system CPU time of the waited-for children of this process (getrusage,
-/// RUSAGE_CHILDREN), without a libc crate.
+include!("../../bench/cpu_time.rs");
+
+/// User plus system CPU time of the waited-for children of this process (zero if unknown).
 fn children_cpu() -> Duration {
-    #[repr(C)]
-    struct Timeval {
-        sec: i64,
-        usec: i64,
-    }
-    #[repr(C)]
-    struct Rusage {
-        utime: Timeval,
-        stime: Timeval,
-        rest: [i64; 14],
-    }
-    extern "C" {
-        fn getrusage(who: i32, usage: *mut Rusage) -> i32;
-    }
-    const RUSAGE_CHILDREN: i32 = -1;
-    let mut usage = std::mem::MaybeUninit::<Rusage>::zeroed();
-    // SAFETY: `Rusage` has the layout of `struct rusage` on 64-bit Linux.
-    let usage = unsafe {
-        if getrusage(RUSAGE_CHILDREN, usage.as_mut_ptr()) != 0 {
-            return Duration::ZERO;
-        }
-        usage.assume_init()
-    };
-    let micros = |t: &Timeval| t.sec as u64 * 1_000_000 + t.usec as u64;
-    Duration::from_micros(micros(&usage.utime) + micros(&usage.stime))
+    rusage_cpu(-1).unwrap_or(Duration::ZERO)
 }
 
 #[cfg(test)]

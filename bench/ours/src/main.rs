@@ -47,12 +47,12 @@ async fn main() {
             .channels
             .len();
     }
-    let (wall, cpu0) = (Instant::now(), cpu_time());
+    let (wall, cpu0) = (Instant::now(), rusage_cpu(0).expect("getrusage"));
     for _ in 0..count {
         let out = client.list_channels().send().await.expect("ListChannels");
         channels += out.channels.len();
     }
-    let (wall, cpu) = (wall.elapsed(), cpu_time() - cpu0);
+    let (wall, cpu) = (wall.elapsed(), rusage_cpu(0).expect("getrusage") - cpu0);
     println!(
         "requests={count} wall_ns={} cpu_ns={} channels={channels}",
         wall.as_nanos(),
