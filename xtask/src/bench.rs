@@ -5,7 +5,11 @@
 //! 1. code generation time of `model/ivs.json` (release xtask, in-process, median of N runs);
 //! 2. clean build time, debug and release, of `bench/ours/` and of a fresh copy of the anchor,
 //!    each in a fresh `CARGO_TARGET_DIR`, dependencies included (wall time and the CPU time of
-//!    cargo and its children, which noise from other processes on the machine moves less);
+//!    cargo and its children, which noise from other processes on the machine moves less).
+//!    Both with `CARGO_INCREMENTAL=0`: cargo compiles path dependencies incrementally, so
+//!    `bench/ours` would pay incremental bookkeeping for `ivs` and `ivs-runtime` that the
+//!    anchor's registry crates, and a user's registry or git dependency on ours, never pay;
+//!    a clean build gains nothing from it;
 //! 3. crates in the dependency graph (`cargo tree -e normal --prefix none`, deduplicated) and
 //!    crates compiled by the clean build (build scripts and their dependencies included);
 //! 4. stripped release binary size;
@@ -337,7 +341,10 @@ impl Program {
             cmd.env("CARGO_TARGET_DIR", t);
         }
         // Each program is a workspace of its own; do not let ours inherit xtask's settings.
-        cmd.env_remove("RUSTFLAGS").env_remove("CARGO_BUILD_TARGET");
+        // Incremental off for both: see the module documentation.
+        cmd.env_remove("RUSTFLAGS")
+            .env_remove("CARGO_BUILD_TARGET")
+            .env("CARGO_INCREMENTAL", "0");
         let out = cmd
             .stdin(Stdio::null())
             .output()
