@@ -329,7 +329,19 @@ fn attr(out: &mut String, indent: usize, doc: &str, hash: &str, tts: &[Tree]) ->
 /// arguments (`name: Path<A, B>`), those arguments one per line, each printed the same way.
 /// `slack` is the width of a suffix prettyplease does not count (a broken list's last comma).
 fn typed(out: &mut String, indent: usize, tts: &[Tree], suffix: &str, slack: usize) -> Option<()> {
-    let line = format!("{}{suffix}", flat(tts)?);
+    typed_after(out, indent, "", tts, suffix, slack)
+}
+
+/// [`typed`] with `lead` printed before the tokens (`) ` before a function's `-> Type`).
+fn typed_after(
+    out: &mut String,
+    indent: usize,
+    lead: &str,
+    tts: &[Tree],
+    suffix: &str,
+    slack: usize,
+) -> Option<()> {
+    let line = format!("{lead}{}{suffix}", flat(tts)?);
     if indent + line.chars().count() <= MARGIN + slack {
         push_raw(out, indent, &line);
         return Some(());
@@ -369,7 +381,7 @@ fn typed(out: &mut String, indent: usize, tts: &[Tree], suffix: &str, slack: usi
     {
         return None;
     }
-    push_line(out, indent, &format!("{}<", flat(head)?))?;
+    push_line(out, indent, &format!("{lead}{}<", flat(head)?))?;
     let parts: Vec<&[Tree]> = split(args, ',').collect();
     let last = parts.len().checked_sub(1)?;
     for (i, a) in parts.into_iter().enumerate() {
@@ -569,16 +581,21 @@ fn function(out: &mut String, indent: usize, vis: &str, tts: &[Tree]) -> Option<
     let one_line = format!("{head}({}){ret}{open}", params.join(", "));
     if indent + one_line.chars().count() <= MARGIN {
         push_raw(out, indent, &one_line);
+    } else if params.is_empty() {
+        // No parameters to break: the return type's generic arguments break.
+        typed_after(out, indent, &format!("{head}() "), sig_rest, open, 0)?;
     } else {
-        if params.is_empty() {
-            return None;
-        }
         push_line(out, indent, &format!("{head}("))?;
         let last = param_parts.len() - 1;
         for (i, p) in param_parts.iter().enumerate() {
             typed(out, indent + INDENT, p, ",", usize::from(i == last))?;
         }
-        push_line(out, indent, &format!("){ret}{open}"))?;
+        if sig_rest.is_empty() {
+            push_line(out, indent, &format!("){open}"))?;
+        } else {
+            // `) -> Type<A, B> {` too long: the type's arguments break as a field's do.
+            typed_after(out, indent, ") ", sig_rest, open, 0)?;
+        }
     }
     if stmts.is_empty() {
         return Some(());
@@ -841,6 +858,9 @@ fn expression_in(
             }
         }
     }
+    if let Some(()) = unbreakable_let(out, indent, tts, suffix) {
+        return Some(());
+    }
     if let Some(()) = chain(out, indent, tts, suffix) {
         return Some(());
     }
@@ -884,6 +904,50 @@ fn expression_in(
         expression_in(out, indent + INDENT, a, ",", usize::from(i == last))?;
     }
     push_line(out, indent, &format!("){question}{suffix}"))
+}
+
+/// `let pat: Type = path()` too long for a line, whose value has nowhere to break (a path,
+/// maybe called without arguments, or a literal): prettyplease leaves the line long as long as
+/// `let pat: Type = ` fits, since the type's generic arguments break only when they, up to the
+/// `= `, do not fit (the value follows a break that never breaks).
+fn unbreakable_let(out: &mut String, indent: usize, tts: &[Tree], suffix: &str) -> Option<()> {
+    if !ident_is(tts.first(), "let") {
+        return None;
+    }
+    let eq = tts
+        .iter()
+        .position(|t| matches!(t, Tree::Punct(p) if p.as_char() == '=' && !p.joint))?;
+    // `==`, `<=`, `=>`... are joint on their first character: the `=` found is the binding's
+    // unless a comparison ends before it.
+    if eq == 0 || matches!(&tts[eq - 1], Tree::Punct(p) if p.joint) {
+        return None;
+    }
+    let (lhs, init) = (&tts[..eq], &tts[eq + 1..]);
+    let unbreakable = match init {
+        [Tree::Literal(_)] => true,
+        [path @ .., Tree::Group(g)] if g.delimiter() == Delimiter::Parenthesis => {
+            g.inner.is_empty() && is_plain_path(path)
+        }
+        path => is_plain_path(path),
+    };
+    if !unbreakable {
+        return None;
+    }
+    let lead = format!("{} = ", flat(lhs)?);
+    if indent + lead.chars().count() > MARGIN {
+        return None;
+    }
+    push_raw(out, indent, &format!("{lead}{}{suffix}", flat(init)?));
+    Some(())
+}
+
+/// Identifiers joined by `::` (no generic arguments).
+fn is_plain_path(tts: &[Tree]) -> bool {
+    !tts.is_empty()
+        && matches!(tts.last(), Some(Tree::Ident(_)))
+        && tts
+            .iter()
+            .all(|t| matches!(t, Tree::Ident(_)) || is_punct(Some(t), ':'))
 }
 
 /// A method chain of two calls or more, one `.segment` per line after the receiver (`self.x`
@@ -1478,6 +1542,9 @@ mod tests {
             // Chains: a broken call as receiver, a closure with a block, `return` in an arm.
             "fn e(response: &Response, meta: Meta) -> OperationError { let parsed = match meta.code.as_deref() { ::std::option::Option::Some(\"AccessDeniedException\") => crate::types::error::AccessDeniedException::from_response(response, meta.clone()).map(OperationError::AccessDeniedException), _ => return OperationError::Unhandled(::ivs_runtime::error::Failure::unmodeled(meta)), }; parsed.unwrap_or_else(|e| { OperationError::Unhandled(::ivs_runtime::error::Failure::new(::ivs_runtime::error::ErrorKind::ResponseParse, \"cannot read the error response\").with_meta(meta).with_source(e)) }) }",
             "impl Thing { fn very_long_function_name_that_needs_breaking(first_argument: ::std::string::String, second_argument: ::std::string::String) -> Self { Self { name: ::std::option::Option::Some(first_argument), size: second_argument.len() as u64 } } }",
+            // A broken return type, and `let` lines left over the margin.
+            "fn serialize_request(input: &ListStreamsInput) -> ::std::result::Result<::ivs_runtime::http::HttpRequest, ::ivs_runtime::error::Failure> { let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new(); let mut a_rather_long_name_for_a_string_value_in_the_request = ::std::string::String::new(); ::std::result::Result::Ok(request) }",
+            "fn no_params() -> ::std::result::Result<::ivs_runtime::http::HttpRequest, ::ivs_runtime::error::Failure> {}",
             "pub(crate) const RULES: &str = \"a literal longer than the margin, a literal longer than the margin, a literal longer than the margin\";",
         ] {
             let text = fast(src).unwrap_or_else(|| panic!("declined: {src}"));
