@@ -13,6 +13,8 @@ use proc_macro2::{Delimiter, Spacing, TokenStream, TokenTree};
 
 /// prettyplease's line width: a line that fits stays flat.
 const MARGIN: usize = 89;
+/// The least room prettyplease gives a line, however deep its indentation.
+const MIN_SPACE: usize = 60;
 const INDENT: usize = 4;
 /// The widest struct literal prettyplease keeps on one line.
 const STRUCT_MAX_WIDTH: usize = 34;
@@ -269,9 +271,14 @@ fn is_fn(tts: &[Tree]) -> bool {
         .any(|t| matches!(t, Tree::Ident(id) if id == "fn"))
 }
 
+/// The width a line indented by `indent` may take.
+fn room(indent: usize) -> usize {
+    MARGIN.saturating_sub(indent).max(MIN_SPACE)
+}
+
 /// Appends `indent` spaces, `line` and a newline; `None` when the line is over the margin.
 fn push_line(out: &mut String, indent: usize, line: &str) -> Option<()> {
-    if indent + line.chars().count() > MARGIN {
+    if line.chars().count() > room(indent) {
         return None;
     }
     push_raw(out, indent, line);
@@ -304,7 +311,7 @@ fn attr(out: &mut String, indent: usize, doc: &str, hash: &str, tts: &[Tree]) ->
         }
     }
     let line = format!("{hash}[{}]", flat(tts)?);
-    if indent + line.chars().count() <= MARGIN {
+    if line.chars().count() <= room(indent) {
         push_raw(out, indent, &line);
         return Some(());
     }
@@ -342,7 +349,7 @@ fn typed_after(
     slack: usize,
 ) -> Option<()> {
     let line = format!("{lead}{}{suffix}", flat(tts)?);
-    if indent + line.chars().count() <= MARGIN + slack {
+    if line.chars().count() <= room(indent) + slack {
         push_raw(out, indent, &line);
         return Some(());
     }
@@ -523,7 +530,7 @@ fn implementation(mut head: String, tts: &[Tree]) -> Option<Piece> {
         return Some(Piece::Text(head));
     }
     let line = format!("{} {{", flat(header)?);
-    if line.chars().count() <= MARGIN {
+    if line.chars().count() <= room(0) {
         push_raw(&mut head, 0, &line);
     } else {
         // `impl Trait for Type` too long: `for Type` goes on the next line.
@@ -579,7 +586,7 @@ fn function(out: &mut String, indent: usize, vis: &str, tts: &[Tree]) -> Option<
     let open = if stmts.is_empty() { " {}" } else { " {" };
     let head = format!("{vis}{quals}fn {name}");
     let one_line = format!("{head}({}){ret}{open}", params.join(", "));
-    if indent + one_line.chars().count() <= MARGIN {
+    if one_line.chars().count() <= room(indent) {
         push_raw(out, indent, &one_line);
     } else if params.is_empty() {
         // No parameters to break: the return type's generic arguments break.
@@ -705,7 +712,7 @@ fn if_else(out: &mut String, indent: usize, tts: &[Tree]) -> Option<usize> {
         }
         width += head.chars().count() + min_width(body) + 5;
     }
-    if !forced && indent + width <= MARGIN {
+    if !forced && width <= room(indent) {
         return None;
     }
     let mut close = "";
@@ -801,7 +808,7 @@ fn struct_literal(
     // prettyplease keeps a struct literal on one line only up to a width of 34.
     let width =
         path.chars().count() + fields.iter().map(|f| f.chars().count() + 2).sum::<usize>() + 2;
-    if width <= STRUCT_MAX_WIDTH && indent + one.chars().count() <= MARGIN {
+    if width <= STRUCT_MAX_WIDTH && one.chars().count() <= room(indent) {
         push_raw(out, indent, &one);
         return Some(());
     }
@@ -809,7 +816,7 @@ fn struct_literal(
     let last = fields.len() - 1;
     for (i, f) in field_parts.iter().enumerate() {
         let line = format!("{},", fields[i]);
-        if indent + INDENT + line.chars().count() <= MARGIN + usize::from(i == last) {
+        if line.chars().count() <= room(indent + INDENT) + usize::from(i == last) {
             push_raw(out, indent + INDENT, &line);
             continue;
         }
@@ -845,7 +852,7 @@ fn expression_in(
     slack: usize,
 ) -> Option<()> {
     match flat(tts).map(|f| format!("{f}{suffix}")) {
-        Some(line) if indent + line.chars().count() <= MARGIN + slack => {
+        Some(line) if line.chars().count() <= room(indent) + slack => {
             push_raw(out, indent, &line);
             return Some(());
         }
@@ -853,7 +860,7 @@ fn expression_in(
         // No flat form here (a closure with a block inside): prettyplease may still keep it on
         // one line, unless even its shortest spelling is too wide.
         None => {
-            if indent + min_width(tts) + suffix.len() <= MARGIN + slack {
+            if min_width(tts) + suffix.len() <= room(indent) + slack {
                 return None;
             }
         }
@@ -874,6 +881,16 @@ fn expression_in(
     let (Tree::Group(args), prefix) = tts.split_last()? else {
         return None;
     };
+    // `path!(tokens)` too long: the tokens go on a line of their own (prettyplease breaks
+    // them only where that line would be too long, which is declined).
+    if is_punct(prefix.last(), '!') && args.delimiter() == Delimiter::Parenthesis {
+        if args.inner.is_empty() || !is_plain_path(&prefix[..prefix.len() - 1]) {
+            return None;
+        }
+        push_line(out, indent, &format!("{}(", flat(prefix)?))?;
+        macro_tokens(out, indent + INDENT, &args.inner)?;
+        return push_line(out, indent, &format!("){question}{suffix}"));
+    }
     let n = prefix.len();
     // `recv.method(args)` breaks its arguments like a path call does.
     // `recv.method(args)` keeps `recv.method(` together when the receiver is short.
@@ -934,7 +951,7 @@ fn unbreakable_let(out: &mut String, indent: usize, tts: &[Tree], suffix: &str) 
         return None;
     }
     let lead = format!("{} = ", flat(lhs)?);
-    if indent + lead.chars().count() > MARGIN {
+    if lead.chars().count() > room(indent) {
         return None;
     }
     push_raw(out, indent, &format!("{lead}{}{suffix}", flat(init)?));
@@ -950,23 +967,40 @@ fn is_plain_path(tts: &[Tree]) -> bool {
             .all(|t| matches!(t, Tree::Ident(_)) || is_punct(Some(t), ':'))
 }
 
+/// A broken macro call's tokens at `indent`: as many `,`-separated literals and paths on a
+/// line as fit (prettyplease's macro tokens break only at their spaces, where needed). Other
+/// tokens are spaced by macro rules of their own: declined.
+fn macro_tokens(out: &mut String, indent: usize, tts: &[Tree]) -> Option<()> {
+    let mut line = String::new();
+    let mut parts = split(tts, ',').peekable();
+    let trailing = is_punct(tts.last(), ',');
+    while let Some(part) = parts.next() {
+        if !matches!(part, [Tree::Literal(_)]) && !is_plain_path(part) {
+            return None;
+        }
+        let comma = if parts.peek().is_some() || trailing {
+            ","
+        } else {
+            ""
+        };
+        let chunk = format!("{}{comma}", flat(part)?);
+        if line.is_empty() {
+            line = chunk;
+        } else if line.chars().count() + 1 + chunk.chars().count() <= room(indent) {
+            line.push(' ');
+            line.push_str(&chunk);
+        } else {
+            push_line(out, indent, &line)?;
+            line = chunk;
+        }
+    }
+    push_line(out, indent, &line)
+}
+
 /// A method chain of two calls or more, one `.segment` per line after the receiver (`self.x`
 /// or a name); `None` when `tts` is not such a chain.
 fn chain(out: &mut String, indent: usize, tts: &[Tree], suffix: &str) -> Option<()> {
-    // `let name = chain` / `let mut name = chain`: the binding starts the first line.
-    let (lead, tts) = match tts {
-        [Tree::Ident(l), Tree::Ident(n), Tree::Punct(eq), rest @ ..]
-            if l == "let" && eq.as_char() == '=' && !eq.joint =>
-        {
-            (format!("let {n} = "), rest)
-        }
-        [Tree::Ident(l), Tree::Ident(m), Tree::Ident(n), Tree::Punct(eq), rest @ ..]
-            if l == "let" && m == "mut" && eq.as_char() == '=' && !eq.joint =>
-        {
-            (format!("let mut {n} = "), rest)
-        }
-        _ => (String::new(), tts),
-    };
+    let (lead, tts) = let_lead(tts);
     let Tree::Ident(first) = tts.first()? else {
         return None;
     };
@@ -991,6 +1025,24 @@ fn chain(out: &mut String, indent: usize, tts: &[Tree], suffix: &str) -> Option<
     print_segments(&mut text, indent + INDENT, &segments, suffix)?;
     out.push_str(&text);
     Some(())
+}
+
+/// `let name = value` / `let mut name = value`: the binding, which starts the value's first
+/// line, and the value's tokens; otherwise no binding and all of `tts`.
+fn let_lead(tts: &[Tree]) -> (String, &[Tree]) {
+    match tts {
+        [Tree::Ident(l), Tree::Ident(n), Tree::Punct(eq), rest @ ..]
+            if l == "let" && eq.as_char() == '=' && !eq.joint =>
+        {
+            (format!("let {n} = "), rest)
+        }
+        [Tree::Ident(l), Tree::Ident(m), Tree::Ident(n), Tree::Punct(eq), rest @ ..]
+            if l == "let" && m == "mut" && eq.as_char() == '=' && !eq.joint =>
+        {
+            (format!("let mut {n} = "), rest)
+        }
+        _ => (String::new(), tts),
+    }
 }
 
 /// The `.name`, `.name(args)`, `.name(args)?` segments of a method chain.
@@ -1043,7 +1095,7 @@ fn print_segments(out: &mut String, indent: usize, segs: &[&[Tree]], suffix: &st
             return None;
         }
         let line = format!("{}{end}", flat(seg)?);
-        if indent + line.chars().count() <= MARGIN {
+        if line.chars().count() <= room(indent) {
             push_raw(out, indent, &line);
             continue;
         }
@@ -1084,6 +1136,7 @@ fn block_closure(args: &[Tree]) -> Option<(String, &[Tree])> {
 /// `path(args).method(..)...` too long for a line: the call on the first line (its arguments
 /// one per line, indented twice, if it does not fit), then one `.segment` per line.
 fn call_chain(out: &mut String, indent: usize, tts: &[Tree], suffix: &str) -> Option<()> {
+    let (lead, tts) = let_lead(tts);
     let call = tts.iter().position(|t| matches!(t, Tree::Group(_)))?;
     let (path, rest) = tts.split_at(call);
     let Some((Tree::Group(args), rest)) = rest.split_first() else {
@@ -1102,9 +1155,11 @@ fn call_chain(out: &mut String, indent: usize, tts: &[Tree], suffix: &str) -> Op
     let segments = segments(rest)?;
     let mut text = String::new();
     let head = flat(path)?;
-    let receiver = format!("{head}({})", flat(&args.inner)?);
-    if indent + receiver.chars().count() <= MARGIN {
+    let receiver = format!("{lead}{head}({})", flat(&args.inner)?);
+    if receiver.chars().count() <= room(indent) {
         push_raw(&mut text, indent, &receiver);
+    } else if !lead.is_empty() {
+        return None;
     } else {
         let parts: Vec<&[Tree]> = split(&args.inner, ',').collect();
         let last = parts.len().checked_sub(1)?;
@@ -1159,7 +1214,7 @@ fn arms(out: &mut String, indent: usize, tts: &[Tree]) -> Option<()> {
                         return None;
                     }
                     let line = format!("{pat} => {},", flat(inner)?);
-                    if indent + line.chars().count() <= MARGIN + 1 {
+                    if line.chars().count() <= room(indent) + 1 {
                         push_raw(out, indent, &line);
                     } else {
                         push_line(out, indent, &format!("{pat} => {{"))?;
@@ -1195,7 +1250,7 @@ fn arms(out: &mut String, indent: usize, tts: &[Tree]) -> Option<()> {
                 };
                 // The arm's comma does not count against the margin.
                 let line = format!("{pat} => {},", flat(body)?);
-                if indent + line.chars().count() <= MARGIN + 1 {
+                if line.chars().count() <= room(indent) + 1 {
                     push_raw(out, indent, &line);
                 } else {
                     // Too long: prettyplease puts the expression in a block.
@@ -1345,6 +1400,8 @@ fn flat_into(out: &mut String, tts: &[Tree]) -> Option<()> {
                 // that is not the argument list of a call).
                 let call = matches!(prev, Prev::Operand | Prev::GenericClose | Prev::Bang);
                 let inner = match inner.split_last() {
+                    // A macro's arguments are printed as they come, trailing comma included.
+                    Some(_) if prev == Prev::Bang => &inner[..],
                     Some((last, rest)) if is_punct(Some(last), ',') => {
                         if !call && !rest.iter().any(|t| is_punct(Some(t), ',')) {
                             return None;
@@ -1545,6 +1602,11 @@ mod tests {
             // A broken return type, and `let` lines left over the margin.
             "fn serialize_request(input: &ListStreamsInput) -> ::std::result::Result<::ivs_runtime::http::HttpRequest, ::ivs_runtime::error::Failure> { let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new(); let mut a_rather_long_name_for_a_string_value_in_the_request = ::std::string::String::new(); ::std::result::Result::Ok(request) }",
             "fn no_params() -> ::std::result::Result<::ivs_runtime::http::HttpRequest, ::ivs_runtime::error::Failure> {}",
+            // Calls of a `let` chain, macros broken (at a depth where a line may pass the margin
+            // up to 60 columns after its indentation), a macro's trailing comma.
+            "# [doc = r\" Sends `input` and reads the answer.\"] pub (crate) async fn send (handle : & :: ivs_runtime :: orchestrator :: Handle , input : BatchStartViewerSessionRevocationInput ,) -> :: std :: result :: Result < BatchStartViewerSessionRevocationOutput , BatchStartViewerSessionRevocationError > { let request = serialize_request (& input) . map_err (BatchStartViewerSessionRevocationError :: Unhandled) ? ; let response = handle . send (& SPEC , request) . await . map_err (BatchStartViewerSessionRevocationError :: Unhandled) ? ; if response . status () . is_success () { deserialize_output (& response) . map_err (| e | { BatchStartViewerSessionRevocationError :: Unhandled (:: ivs_runtime :: error :: Failure :: new (:: ivs_runtime :: error :: ErrorKind :: ResponseParse , :: std :: format ! (\"cannot read the {} response\" , \"BatchStartViewerSessionRevocation\") ,) . with_meta (:: ivs_runtime :: error :: parse_error_metadata (& response)) . with_source (e) ,) }) } else { :: std :: result :: Result :: Err (deserialize_error (& response)) } }",
+            "# [doc = r\" Sends `input` and reads the answer.\"] pub (crate) async fn send (handle : & :: ivs_runtime :: orchestrator :: Handle , input : ListRecordingConfigurationsInput ,) -> :: std :: result :: Result < ListRecordingConfigurationsOutput , ListRecordingConfigurationsError > { let request = serialize_request (& input) . map_err (ListRecordingConfigurationsError :: Unhandled) ? ; let response = handle . send (& SPEC , request) . await . map_err (ListRecordingConfigurationsError :: Unhandled) ? ; if response . status () . is_success () { deserialize_output (& response) . map_err (| e | { ListRecordingConfigurationsError :: Unhandled (:: ivs_runtime :: error :: Failure :: new (:: ivs_runtime :: error :: ErrorKind :: ResponseParse , :: std :: format ! (\"cannot read the {} response\" , \"ListRecordingConfigurations\") ,) . with_meta (:: ivs_runtime :: error :: parse_error_metadata (& response)) . with_source (e) ,) }) } else { :: std :: result :: Result :: Err (deserialize_error (& response)) } }",
+            "fn d() { ::std::format!(\"a {}\", \"b\",) }",
             "pub(crate) const RULES: &str = \"a literal longer than the margin, a literal longer than the margin, a literal longer than the margin\";",
         ] {
             let text = fast(src).unwrap_or_else(|| panic!("declined: {src}"));
