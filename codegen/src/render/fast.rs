@@ -354,7 +354,21 @@ fn typed_after(
         return Some(());
     }
     if !is_punct(tts.last(), '>') {
-        return None;
+        // A path without generic arguments (maybe behind `&` or a binding) has nowhere to
+        // break: prettyplease leaves the line long.
+        let vis = if ident_is(tts.first(), "pub") && matches!(tts.get(1), Some(Tree::Group(_))) {
+            2
+        } else {
+            0
+        };
+        let unbreakable = tts[vis..].iter().all(|t| {
+            matches!(t, Tree::Ident(_)) || is_punct(Some(t), ':') || is_punct(Some(t), '&')
+        });
+        if !unbreakable {
+            return None;
+        }
+        push_raw(out, indent, &line);
+        return Some(());
     }
     // The `<` that the last `>` closes.
     let mut depth = 0usize;
@@ -535,8 +549,16 @@ fn implementation(mut head: String, tts: &[Tree]) -> Option<Piece> {
     } else {
         // `impl Trait for Type` too long: `for Type` goes on the next line.
         let at = header.iter().position(|t| ident_is(Some(t), "for"))?;
-        push_line(&mut head, 0, &flat(&header[..at])?)?;
-        push_line(&mut head, 0, &format!("{} {{", flat(&header[at..])?))?;
+        let tail = format!("{} {{", flat(&header[at..])?);
+        let trait_ = flat(&header[..at])?;
+        if trait_.chars().count() <= room(0) {
+            push_line(&mut head, 0, &trait_)?;
+            push_line(&mut head, 0, &tail)?;
+        } else {
+            // `impl Trait<A>` too long as well: its generic arguments break, and `for Type`
+            // follows the `>` (declined if it does not fit there).
+            typed_after(&mut head, 0, "", &header[..at], &format!(" {tail}"), 0)?;
+        }
     }
     let mut pieces = Vec::new();
     let mut i = 0;
@@ -1198,8 +1220,26 @@ fn arms(out: &mut String, indent: usize, tts: &[Tree]) -> Option<()> {
             matches!(&w[0], Tree::Punct(p) if p.as_char() == '=' && p.spacing() == Spacing::Joint)
                 && is_punct(Some(&w[1]), '>')
         })?;
-        let pat = flat(&tts[i..arrow])?;
+        let mut pat = flat(&tts[i..arrow])?;
         let body_at = arrow + 2;
+        // The pattern breaks when it does not fit with what follows it up to the first place
+        // the line may break: ` => ` before a plain expression, ` => {` before a block.
+        let opener = match tts.get(body_at)? {
+            Tree::Group(g) if g.delimiter() == Delimiter::Brace => {
+                let inner = &g.inner;
+                let unwrapped = !inner.is_empty()
+                    && !inner.iter().any(|t| is_punct(Some(t), ';') || is_brace(t));
+                if unwrapped {
+                    " => "
+                } else {
+                    " => {"
+                }
+            }
+            _ => " => ",
+        };
+        if pat.chars().count() + opener.len() > room(indent) {
+            pat = broken_pattern(out, indent, &tts[i..arrow])?;
+        }
         match tts.get(body_at)? {
             Tree::Group(g) if g.delimiter() == Delimiter::Brace => {
                 let inner = &g.inner;
@@ -1263,6 +1303,27 @@ fn arms(out: &mut String, indent: usize, tts: &[Tree]) -> Option<()> {
         }
     }
     Some(())
+}
+
+/// `Path(a, b)` as a pattern too long for its line: `Path(`, one element per line, and `)`
+/// returned to start the arm's last line.
+fn broken_pattern(out: &mut String, indent: usize, tts: &[Tree]) -> Option<String> {
+    let (Tree::Group(g), path) = tts.split_last()? else {
+        return None;
+    };
+    if g.delimiter() != Delimiter::Parenthesis || !is_plain_path(path) || g.inner.is_empty() {
+        return None;
+    }
+    // The path cannot break: its line may be long.
+    push_raw(out, indent, &format!("{}(", flat(path)?));
+    for elem in split(&g.inner, ',') {
+        // Bindings and `_` only: nested patterns have breaks of their own.
+        let [Tree::Ident(name)] = elem else {
+            return None;
+        };
+        push_line(out, indent + INDENT, &format!("{name},"))?;
+    }
+    Some(")".into())
 }
 
 /// The `sep`-separated parts of `tts`, outside generic arguments (a trailing separator ends
@@ -1607,6 +1668,10 @@ mod tests {
             "# [doc = r\" Sends `input` and reads the answer.\"] pub (crate) async fn send (handle : & :: ivs_runtime :: orchestrator :: Handle , input : BatchStartViewerSessionRevocationInput ,) -> :: std :: result :: Result < BatchStartViewerSessionRevocationOutput , BatchStartViewerSessionRevocationError > { let request = serialize_request (& input) . map_err (BatchStartViewerSessionRevocationError :: Unhandled) ? ; let response = handle . send (& SPEC , request) . await . map_err (BatchStartViewerSessionRevocationError :: Unhandled) ? ; if response . status () . is_success () { deserialize_output (& response) . map_err (| e | { BatchStartViewerSessionRevocationError :: Unhandled (:: ivs_runtime :: error :: Failure :: new (:: ivs_runtime :: error :: ErrorKind :: ResponseParse , :: std :: format ! (\"cannot read the {} response\" , \"BatchStartViewerSessionRevocation\") ,) . with_meta (:: ivs_runtime :: error :: parse_error_metadata (& response)) . with_source (e) ,) }) } else { :: std :: result :: Result :: Err (deserialize_error (& response)) } }",
             "# [doc = r\" Sends `input` and reads the answer.\"] pub (crate) async fn send (handle : & :: ivs_runtime :: orchestrator :: Handle , input : ListRecordingConfigurationsInput ,) -> :: std :: result :: Result < ListRecordingConfigurationsOutput , ListRecordingConfigurationsError > { let request = serialize_request (& input) . map_err (ListRecordingConfigurationsError :: Unhandled) ? ; let response = handle . send (& SPEC , request) . await . map_err (ListRecordingConfigurationsError :: Unhandled) ? ; if response . status () . is_success () { deserialize_output (& response) . map_err (| e | { ListRecordingConfigurationsError :: Unhandled (:: ivs_runtime :: error :: Failure :: new (:: ivs_runtime :: error :: ErrorKind :: ResponseParse , :: std :: format ! (\"cannot read the {} response\" , \"ListRecordingConfigurations\") ,) . with_meta (:: ivs_runtime :: error :: parse_error_metadata (& response)) . with_source (e) ,) }) } else { :: std :: result :: Result :: Err (deserialize_error (& response)) } }",
             "fn d() { ::std::format!(\"a {}\", \"b\",) }",
+            // An impl header's generic arguments broken, paths too long for any line, match
+            // patterns broken.
+            "impl :: std :: convert :: From < crate :: operation :: batch_start_viewer_session_revocation :: BatchStartViewerSessionRevocationError > for Error { fn from (e : crate :: operation :: batch_start_viewer_session_revocation :: BatchStartViewerSessionRevocationError) -> Self { match e { crate :: operation :: batch_start_viewer_session_revocation :: BatchStartViewerSessionRevocationError :: AccessDeniedException (e) => Error :: AccessDeniedException (e) , crate :: operation :: batch_start_viewer_session_revocation :: BatchStartViewerSessionRevocationError :: PendingVerification (e) => Error :: PendingVerification (e) , crate :: operation :: batch_start_viewer_session_revocation :: BatchStartViewerSessionRevocationError :: ThrottlingException (e) => Error :: ThrottlingException (e) , crate :: operation :: batch_start_viewer_session_revocation :: BatchStartViewerSessionRevocationError :: ValidationException (e) => Error :: ValidationException (e) , crate :: operation :: batch_start_viewer_session_revocation :: BatchStartViewerSessionRevocationError :: Unhandled (f) => Error :: Unhandled (f) , } } }",
+            "impl X { fn from (e : crate :: operation :: batch_get_stream_key :: BatchGetStreamKeyError) -> Self { match e { crate :: operation :: batch_get_stream_key :: BatchGetStreamKeyError :: Unhandled (f) => Error :: Unhandled (f) , } } }",
             "pub(crate) const RULES: &str = \"a literal longer than the margin, a literal longer than the margin, a literal longer than the margin\";",
         ] {
             let text = fast(src).unwrap_or_else(|| panic!("declined: {src}"));
