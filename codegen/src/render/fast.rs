@@ -229,7 +229,13 @@ fn print_item(item: &[Tree], indent: usize) -> Option<Piece> {
                 return module(&mut text, indent, &vis, &rest[k + 1..]).map(|_| Piece::Text(text));
             }
             let line = format!("{vis}{kind} {}", flat(&rest[k + 1..])?);
-            push_line(&mut text, indent, &line)?;
+            if line.chars().count() <= room(indent) {
+                push_raw(&mut text, indent, &line);
+            } else if kind == "use" {
+                use_group(&mut text, indent, &vis, &rest[k + 1..rest.len() - 1])?;
+            } else {
+                return None;
+            }
             Some(Piece::Text(text))
         }
         "impl" if indent == 0 => implementation(text, &rest[k..]),
@@ -250,6 +256,43 @@ fn print_item(item: &[Tree], indent: usize) -> Option<Piece> {
         }
         _ => None,
     }
+}
+
+/// `use path::{A, B, C}` too long for a line: the names filled on lines after the `{`, with
+/// a trailing comma, and `};` on a line of its own. Names only (a nested group breaks after
+/// itself, a single name loses its braces).
+fn use_group(out: &mut String, indent: usize, vis: &str, tts: &[Tree]) -> Option<()> {
+    let (Tree::Group(g), path) = tts.split_last()? else {
+        return None;
+    };
+    if g.delimiter() != Delimiter::Brace || !is_punct(path.last(), ':') {
+        return None;
+    }
+    let names: Vec<&[Tree]> = split(&g.inner, ',').collect();
+    if names.len() < 2 || names.iter().any(|n| !is_plain_path(n)) {
+        return None;
+    }
+    push_line(out, indent, &format!("{vis}use {}{{", flat(path)?))?;
+    let at = indent + INDENT;
+    let mut line = String::new();
+    let last = names.len() - 1;
+    for (i, name) in names.into_iter().enumerate() {
+        let name = flat(name)?;
+        // The last name's comma is the list's trailing comma, not counted for the fit.
+        let chunk = if i == last { name } else { format!("{name},") };
+        if line.is_empty() {
+            line = chunk;
+        } else if line.chars().count() + 1 + chunk.chars().count() <= room(at) {
+            line.push(' ');
+            line.push_str(&chunk);
+        } else {
+            push_line(out, at, &line)?;
+            line = chunk;
+        }
+    }
+    line.push(',');
+    push_raw(out, at, &line);
+    push_line(out, indent, "};")
 }
 
 /// `pub `, `pub(crate) `... and the index after it.
@@ -816,6 +859,7 @@ fn struct_literal(
         .take_while(|t| matches!(t, Tree::Ident(_)) || is_punct(Some(t), ':'))
         .count();
     let path = flat(&head[head.len() - path_len..])?;
+    let head_tts = head;
     let head = flat(head)?;
     let field_parts: Vec<&[Tree]> = split(fields, ',').collect();
     let fields: Vec<String> = field_parts.iter().map(|f| flat(f)).collect::<Option<_>>()?;
@@ -834,7 +878,11 @@ fn struct_literal(
         push_raw(out, indent, &one);
         return Some(());
     }
-    push_line(out, indent, &format!("{head} {{"))?;
+    let open = format!("{head} {{");
+    if open.chars().count() > room(indent) && !unbreakable_head(head_tts) {
+        return None;
+    }
+    push_raw(out, indent, &open);
     let last = fields.len() - 1;
     for (i, f) in field_parts.iter().enumerate() {
         let line = format!("{},", fields[i]);
@@ -855,6 +903,22 @@ fn struct_literal(
         push_line(out, indent + 2 * INDENT, &format!(".{member},"))?;
     }
     push_line(out, indent, &format!("}}{semi}"))
+}
+
+/// Whether the tokens before a struct literal's `{` have nowhere to break: a path, maybe
+/// after `static NAME: Type = ` or `let name = ` (whose `=` is followed by a break that never
+/// breaks).
+fn unbreakable_head(tts: &[Tree]) -> bool {
+    let vis = if ident_is(tts.first(), "pub") && matches!(tts.get(1), Some(Tree::Group(_))) {
+        2
+    } else {
+        0
+    };
+    tts[vis..].iter().all(|t| match t {
+        Tree::Ident(_) => true,
+        Tree::Punct(p) => p.ch == ':' || p.ch == '=' && !p.joint,
+        _ => false,
+    })
 }
 
 /// An expression (no blocks) followed by `suffix`: on a line if it fits, else, when it ends
@@ -1672,6 +1736,10 @@ mod tests {
             // patterns broken.
             "impl :: std :: convert :: From < crate :: operation :: batch_start_viewer_session_revocation :: BatchStartViewerSessionRevocationError > for Error { fn from (e : crate :: operation :: batch_start_viewer_session_revocation :: BatchStartViewerSessionRevocationError) -> Self { match e { crate :: operation :: batch_start_viewer_session_revocation :: BatchStartViewerSessionRevocationError :: AccessDeniedException (e) => Error :: AccessDeniedException (e) , crate :: operation :: batch_start_viewer_session_revocation :: BatchStartViewerSessionRevocationError :: PendingVerification (e) => Error :: PendingVerification (e) , crate :: operation :: batch_start_viewer_session_revocation :: BatchStartViewerSessionRevocationError :: ThrottlingException (e) => Error :: ThrottlingException (e) , crate :: operation :: batch_start_viewer_session_revocation :: BatchStartViewerSessionRevocationError :: ValidationException (e) => Error :: ValidationException (e) , crate :: operation :: batch_start_viewer_session_revocation :: BatchStartViewerSessionRevocationError :: Unhandled (f) => Error :: Unhandled (f) , } } }",
             "impl X { fn from (e : crate :: operation :: batch_get_stream_key :: BatchGetStreamKeyError) -> Self { match e { crate :: operation :: batch_get_stream_key :: BatchGetStreamKeyError :: Unhandled (f) => Error :: Unhandled (f) , } } }",
+            // A long `use` group filled on lines; a struct literal after an unbreakable long head.
+            "# [doc = r\" Builders of this operation's input and output, and its fluent builder.\"] pub mod builders { pub use super :: { BatchGetChannelInputBuilder , BatchGetChannelOutputBuilder , BatchGetChannelFluentBuilder } ; }",
+            "static SPEC : :: ivs_runtime :: orchestrator :: OperationSpec = :: ivs_runtime :: orchestrator :: OperationSpec { name : \"BatchGetChannel\" , retryable_errors : & [] , } ;",
+            "use a::{aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa, bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb, c::d, eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee, f, g, hhhhhhhhhhhhhhhhhhhhhhhh, iiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiii};",
             "pub(crate) const RULES: &str = \"a literal longer than the margin, a literal longer than the margin, a literal longer than the margin\";",
         ] {
             let text = fast(src).unwrap_or_else(|| panic!("declined: {src}"));
