@@ -826,7 +826,7 @@ fn statement(out: &mut String, indent: usize, stmt: &[Tree], semi: &str) -> Opti
                 arms(out, indent + INDENT, inner)?;
                 return push_line(out, indent, &format!("}}{semi}"));
             }
-            return struct_literal(out, indent, head, inner, semi);
+            return struct_literal(out, indent, "", head, inner, semi);
         }
     }
     if stmt.iter().any(is_brace) {
@@ -839,6 +839,7 @@ fn statement(out: &mut String, indent: usize, stmt: &[Tree], semi: &str) -> Opti
 fn struct_literal(
     out: &mut String,
     indent: usize,
+    lead: &str,
     head: &[Tree],
     fields: &[Tree],
     semi: &str,
@@ -860,7 +861,7 @@ fn struct_literal(
         .count();
     let path = flat(&head[head.len() - path_len..])?;
     let head_tts = head;
-    let head = flat(head)?;
+    let head = format!("{lead}{}", flat(head)?);
     let field_parts: Vec<&[Tree]> = split(fields, ',').collect();
     let fields: Vec<String> = field_parts.iter().map(|f| flat(f)).collect::<Option<_>>()?;
     if fields.is_empty() {
@@ -891,16 +892,32 @@ fn struct_literal(
             continue;
         }
         // `name: value.field` too long: the field access goes on the next line.
-        let [Tree::Ident(name), Tree::Punct(colon), Tree::Ident(recv), Tree::Punct(dot), Tree::Ident(member)] =
+        if let [Tree::Ident(name), Tree::Punct(colon), Tree::Ident(recv), Tree::Punct(dot), Tree::Ident(member)] =
             f
-        else {
+        {
+            if colon.as_char() != ':' || dot.as_char() != '.' {
+                return None;
+            }
+            push_line(out, indent + INDENT, &format!("{name}: {recv}"))?;
+            push_line(out, indent + 2 * INDENT, &format!(".{member},"))?;
+            continue;
+        }
+        // `name: a.b.method(..)` too long: a chain after the field's name.
+        let [Tree::Ident(name), Tree::Punct(colon), value @ ..] = f else {
             return None;
         };
-        if colon.as_char() != ':' || dot.as_char() != '.' {
+        if colon.as_char() != ':' || colon.joint {
             return None;
         }
-        push_line(out, indent + INDENT, &format!("{name}: {recv}"))?;
-        push_line(out, indent + 2 * INDENT, &format!(".{member},"))?;
+        let slack = usize::from(i == last);
+        chain_after(
+            out,
+            indent + INDENT,
+            &format!("{name}: "),
+            value,
+            ",",
+            slack,
+        )?;
     }
     push_line(out, indent, &format!("}}{semi}"))
 }
@@ -951,13 +968,18 @@ fn expression_in(
             }
         }
     }
+    // A literal cannot break: its line stays long.
+    if let [Tree::Literal(lit)] = tts {
+        push_raw(out, indent, &format!("{lit}{suffix}"));
+        return Some(());
+    }
     if let Some(()) = unbreakable_let(out, indent, tts, suffix) {
         return Some(());
     }
-    if let Some(()) = chain(out, indent, tts, suffix) {
+    if let Some(()) = chain(out, indent, tts, suffix, slack) {
         return Some(());
     }
-    if let Some(()) = call_chain(out, indent, tts, suffix) {
+    if let Some(()) = call_chain(out, indent, tts, suffix, slack) {
         return Some(());
     }
     let (tts, question) = match tts.split_last() {
@@ -976,6 +998,19 @@ fn expression_in(
         push_line(out, indent, &format!("{}(", flat(prefix)?))?;
         macro_tokens(out, indent + INDENT, &args.inner)?;
         return push_line(out, indent, &format!("){question}{suffix}"));
+    }
+    // `path(Struct { .. })`: a struct literal, the only argument, follows the `(` and breaks
+    // on its own.
+    if let [lit_path @ .., Tree::Group(fields)] = &args.inner[..] {
+        if fields.delimiter() == Delimiter::Brace
+            && is_plain_path(lit_path)
+            && is_plain_path(prefix)
+            && args.delimiter() == Delimiter::Parenthesis
+        {
+            let lead = format!("{}(", flat(prefix)?);
+            let semi = format!("){question}{suffix}");
+            return struct_literal(out, indent, &lead, lit_path, &fields.inner, &semi);
+        }
     }
     let n = prefix.len();
     // `recv.method(args)` breaks its arguments like a path call does.
@@ -1085,8 +1120,21 @@ fn macro_tokens(out: &mut String, indent: usize, tts: &[Tree]) -> Option<()> {
 
 /// A method chain of two calls or more, one `.segment` per line after the receiver (`self.x`
 /// or a name); `None` when `tts` is not such a chain.
-fn chain(out: &mut String, indent: usize, tts: &[Tree], suffix: &str) -> Option<()> {
+fn chain(out: &mut String, indent: usize, tts: &[Tree], suffix: &str, slack: usize) -> Option<()> {
     let (lead, tts) = let_lead(tts);
+    chain_after(out, indent, &lead, tts, suffix, slack)
+}
+
+/// [`chain`] after `lead` (a binding or a field's name) on its first line; `slack` as in
+/// [`expression_in`].
+fn chain_after(
+    out: &mut String,
+    indent: usize,
+    lead: &str,
+    tts: &[Tree],
+    suffix: &str,
+    slack: usize,
+) -> Option<()> {
     let Tree::Ident(first) = tts.first()? else {
         return None;
     };
@@ -1108,7 +1156,7 @@ fn chain(out: &mut String, indent: usize, tts: &[Tree], suffix: &str) -> Option<
     }
     let mut text = String::new();
     push_line(&mut text, indent, &receiver)?;
-    print_segments(&mut text, indent + INDENT, &segments, suffix)?;
+    print_segments(&mut text, indent + INDENT, &segments, suffix, slack)?;
     out.push_str(&text);
     Some(())
 }
@@ -1158,10 +1206,17 @@ fn segments(tts: &[Tree]) -> Option<Vec<&[Tree]>> {
 /// Chain segments one per line at `indent`, the last followed by `suffix`. A segment too long
 /// for its line breaks its arguments; a closure with a block as the only argument opens the
 /// block on the segment's line.
-fn print_segments(out: &mut String, indent: usize, segs: &[&[Tree]], suffix: &str) -> Option<()> {
+/// `slack`: see [`expression_in`] (for the last segment, which the suffix follows).
+fn print_segments(
+    out: &mut String,
+    indent: usize,
+    segs: &[&[Tree]],
+    suffix: &str,
+    slack: usize,
+) -> Option<()> {
     let last = segs.len().checked_sub(1)?;
     for (k, seg) in segs.iter().enumerate() {
-        let end = if k == last { suffix } else { "" };
+        let (end, slack) = if k == last { (suffix, slack) } else { ("", 0) };
         let question = if is_punct(seg.last(), '?') { "?" } else { "" };
         let name = match seg.get(1) {
             Some(Tree::Ident(n)) => n,
@@ -1181,7 +1236,7 @@ fn print_segments(out: &mut String, indent: usize, segs: &[&[Tree]], suffix: &st
             return None;
         }
         let line = format!("{}{end}", flat(seg)?);
-        if line.chars().count() <= room(indent) {
+        if line.chars().count() <= room(indent) + slack {
             push_raw(out, indent, &line);
             continue;
         }
@@ -1189,7 +1244,18 @@ fn print_segments(out: &mut String, indent: usize, segs: &[&[Tree]], suffix: &st
         let last_arg = parts.len().checked_sub(1)?;
         // A lone closure argument stays on the call's line (prettyplease breaks inside it).
         if parts.len() == 1 && is_punct(parts[0].first(), '|') {
-            return None;
+            let (params, path, call_args) = closure_call(parts[0])?;
+            push_line(out, indent, &format!(".{name}({params} {path}("))?;
+            let call_args: Vec<&[Tree]> = split(call_args, ',').collect();
+            let last_arg = call_args.len().checked_sub(1)?;
+            for (a, part) in call_args.into_iter().enumerate() {
+                if part.iter().any(is_brace) {
+                    return None;
+                }
+                expression_in(out, indent + INDENT, part, ",", usize::from(a == last_arg))?;
+            }
+            push_line(out, indent, &format!(")){question}{end}"))?;
+            continue;
         }
         push_line(out, indent, &format!(".{name}("))?;
         for (a, part) in parts.into_iter().enumerate() {
@@ -1201,6 +1267,20 @@ fn print_segments(out: &mut String, indent: usize, segs: &[&[Tree]], suffix: &st
         push_line(out, indent, &format!("){question}{end}"))?;
     }
     Some(())
+}
+
+/// `|params| path(args)`: the printed parameters, the path and the arguments (not empty).
+/// prettyplease does not wrap a call body in a block, so the call's arguments break.
+fn closure_call(tts: &[Tree]) -> Option<(String, String, &[Tree])> {
+    let close = 1 + tts[1..].iter().position(|t| is_punct(Some(t), '|'))?;
+    let (params, body) = tts.split_at(close + 1);
+    let (Tree::Group(args), path) = body.split_last()? else {
+        return None;
+    };
+    if args.delimiter() != Delimiter::Parenthesis || args.inner.is_empty() || !is_plain_path(path) {
+        return None;
+    }
+    Some((flat(params)?, flat(path)?, &args.inner))
 }
 
 /// `|params| { body }` (the whole argument list): the printed parameters and the body.
@@ -1221,7 +1301,13 @@ fn block_closure(args: &[Tree]) -> Option<(String, &[Tree])> {
 
 /// `path(args).method(..)...` too long for a line: the call on the first line (its arguments
 /// one per line, indented twice, if it does not fit), then one `.segment` per line.
-fn call_chain(out: &mut String, indent: usize, tts: &[Tree], suffix: &str) -> Option<()> {
+fn call_chain(
+    out: &mut String,
+    indent: usize,
+    tts: &[Tree],
+    suffix: &str,
+    slack: usize,
+) -> Option<()> {
     let (lead, tts) = let_lead(tts);
     let call = tts.iter().position(|t| matches!(t, Tree::Group(_)))?;
     let (path, rest) = tts.split_at(call);
@@ -1264,7 +1350,7 @@ fn call_chain(out: &mut String, indent: usize, tts: &[Tree], suffix: &str) -> Op
         }
         push_line(&mut text, indent + INDENT, ")")?;
     }
-    print_segments(&mut text, indent + INDENT, &segments, suffix)?;
+    print_segments(&mut text, indent + INDENT, &segments, suffix, slack)?;
     out.push_str(&text);
     Some(())
 }
@@ -1740,6 +1826,9 @@ mod tests {
             "# [doc = r\" Builders of this operation's input and output, and its fluent builder.\"] pub mod builders { pub use super :: { BatchGetChannelInputBuilder , BatchGetChannelOutputBuilder , BatchGetChannelFluentBuilder } ; }",
             "static SPEC : :: ivs_runtime :: orchestrator :: OperationSpec = :: ivs_runtime :: orchestrator :: OperationSpec { name : \"BatchGetChannel\" , retryable_errors : & [] , } ;",
             "use a::{aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa, bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb, c::d, eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee, f, g, hhhhhhhhhhhhhhhhhhhhhhhh, iiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiii};",
+            // A call of one struct literal, field chains with a closure calling a path, a long literal argument.
+            "impl X { # [doc = r\" Sends the request and waits for the answer.\"] pub async fn send (self) -> :: std :: result :: Result < BatchStartViewerSessionRevocationOutput , BatchStartViewerSessionRevocationError > { let input : BatchStartViewerSessionRevocationInput = self . inner . build () ; if input . viewer_sessions . is_none () { return :: std :: result :: Result :: Err (BatchStartViewerSessionRevocationError :: Unhandled (:: ivs_runtime :: error :: BuildError :: missing (\"viewerSessions\" , \"`viewerSessions` is required by BatchStartViewerSessionRevocation but was not set\") . into () ,)) ; } send (& self . handle , input) . await } }",
+            "impl X { # [doc = \" Builds a [`ListChannelsOutput`].\"] # [doc = \"\"] # [doc = \" Fails with a [`BuildError`](::ivs_runtime::error::BuildError) naming the first missing required member of: `channels`.\"] pub fn build (self) -> :: std :: result :: Result < ListChannelsOutput , :: ivs_runtime :: error :: BuildError > { :: std :: result :: Result :: Ok (ListChannelsOutput { channels : self . channels . ok_or_else (|| :: ivs_runtime :: error :: BuildError :: missing (\"channels\" , \"`channels` is required to build ListChannelsOutput\")) ? , next_token : self . next_token , }) } }",
             "pub(crate) const RULES: &str = \"a literal longer than the margin, a literal longer than the margin, a literal longer than the margin\";",
         ] {
             let text = fast(src).unwrap_or_else(|| panic!("declined: {src}"));
