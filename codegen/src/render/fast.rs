@@ -968,9 +968,9 @@ fn expression_in(
             }
         }
     }
-    // A literal cannot break: its line stays long.
-    if let [Tree::Literal(lit)] = tts {
-        push_raw(out, indent, &format!("{lit}{suffix}"));
+    // A literal or a path cannot break: its line stays long.
+    if matches!(tts, [Tree::Literal(_)]) || is_plain_path(tts) {
+        push_raw(out, indent, &format!("{}{suffix}", flat(tts)?));
         return Some(());
     }
     if let Some(()) = unbreakable_let(out, indent, tts, suffix) {
@@ -981,6 +981,9 @@ fn expression_in(
     }
     if let Some(()) = call_chain(out, indent, tts, suffix, slack) {
         return Some(());
+    }
+    if is_punct(tts.last(), '>') {
+        return turbofish(out, indent, tts, suffix, slack);
     }
     let (tts, question) = match tts.split_last() {
         Some((q, rest)) if is_punct(Some(q), '?') => (rest, "?"),
@@ -1012,6 +1015,14 @@ fn expression_in(
             return struct_literal(out, indent, &lead, lit_path, &fields.inner, &semi);
         }
     }
+    // `path::<T>(args)`: the turbofish breaks first (its box ends after the call).
+    if prefix.iter().any(|t| is_punct(Some(t), '<')) {
+        if args.delimiter() != Delimiter::Parenthesis {
+            return None;
+        }
+        let after = format!("({}){question}{suffix}", flat(&args.inner)?);
+        return turbofish(out, indent, prefix, &after, slack);
+    }
     let n = prefix.len();
     // `recv.method(args)` breaks its arguments like a path call does.
     // `recv.method(args)` keeps `recv.method(` together when the receiver is short.
@@ -1033,7 +1044,11 @@ fn expression_in(
     if args.is_empty() || args.len() == 1 && is_punct(args[0].first(), '|') {
         return None;
     }
-    push_line(out, indent, &format!("{}(", flat(prefix)?))?;
+    let open = format!("{}(", flat(prefix)?);
+    if open.chars().count() > room(indent) && !unbreakable_call_head(indent, prefix) {
+        return None;
+    }
+    push_raw(out, indent, &open);
     let last = args.len() - 1;
     for (i, a) in args.into_iter().enumerate() {
         if a.iter().any(is_brace) {
@@ -1042,6 +1057,69 @@ fn expression_in(
         expression_in(out, indent + INDENT, a, ",", usize::from(i == last))?;
     }
     push_line(out, indent, &format!("){question}{suffix}"))
+}
+
+/// `path::<A, B>` too long for its line (followed by `after`, a call's arguments and the
+/// suffix): the generic arguments one per line, then `>` and `after`.
+fn turbofish(
+    out: &mut String,
+    indent: usize,
+    tts: &[Tree],
+    after: &str,
+    slack: usize,
+) -> Option<()> {
+    let lt = tts.iter().position(|t| is_punct(Some(t), '<'))?;
+    if lt < 2
+        || !is_plain_path(&tts[..lt - 2])
+        || !is_punct(tts.get(lt - 1), ':')
+        || !is_punct(tts.get(lt - 2), ':')
+        || !is_punct(tts.last(), '>')
+    {
+        return None;
+    }
+    let generics = &tts[lt + 1..tts.len() - 1];
+    if generics
+        .iter()
+        .any(|t| is_punct(Some(t), '<') || is_punct(Some(t), '>'))
+    {
+        return None;
+    }
+    push_line(out, indent, &format!("{}<", flat(&tts[..lt])?))?;
+    let parts: Vec<&[Tree]> = split(generics, ',').collect();
+    let last = parts.len().checked_sub(1)?;
+    for (i, a) in parts.into_iter().enumerate() {
+        typed(out, indent + INDENT, a, ",", usize::from(i == last))?;
+    }
+    let close = format!(">{after}");
+    if close.chars().count() > room(indent) + slack {
+        return None;
+    }
+    push_raw(out, indent, &close);
+    Some(())
+}
+
+/// Whether the tokens before a call's `(` have nowhere to break: a path, maybe after `return`
+/// or after `let name = ` / `a.b = ` that fits (a field access breaks only when it does not fit
+/// up to the `= `, which is followed by a break that never breaks).
+fn unbreakable_call_head(indent: usize, tts: &[Tree]) -> bool {
+    let eq = tts
+        .iter()
+        .position(|t| matches!(t, Tree::Punct(p) if p.ch == '=' && !p.joint));
+    let (lhs, path) = match eq {
+        Some(eq) => (&tts[..eq], &tts[eq + 1..]),
+        None if ident_is(tts.first(), "return") => (&tts[..0], &tts[1..]),
+        None => (&tts[..0], tts),
+    };
+    if !is_plain_path(path) {
+        return false;
+    }
+    if lhs.is_empty() {
+        return eq.is_none();
+    }
+    let simple = lhs
+        .iter()
+        .all(|t| matches!(t, Tree::Ident(_)) || is_punct(Some(t), '.'));
+    simple && flat(lhs).is_some_and(|l| l.chars().count() + " = ".len() <= room(indent))
 }
 
 /// `let pat: Type = path()` too long for a line, whose value has nowhere to break (a path,
@@ -1829,6 +1907,8 @@ mod tests {
             // A call of one struct literal, field chains with a closure calling a path, a long literal argument.
             "impl X { # [doc = r\" Sends the request and waits for the answer.\"] pub async fn send (self) -> :: std :: result :: Result < BatchStartViewerSessionRevocationOutput , BatchStartViewerSessionRevocationError > { let input : BatchStartViewerSessionRevocationInput = self . inner . build () ; if input . viewer_sessions . is_none () { return :: std :: result :: Result :: Err (BatchStartViewerSessionRevocationError :: Unhandled (:: ivs_runtime :: error :: BuildError :: missing (\"viewerSessions\" , \"`viewerSessions` is required by BatchStartViewerSessionRevocation but was not set\") . into () ,)) ; } send (& self . handle , input) . await } }",
             "impl X { # [doc = \" Builds a [`ListChannelsOutput`].\"] # [doc = \"\"] # [doc = \" Fails with a [`BuildError`](::ivs_runtime::error::BuildError) naming the first missing required member of: `channels`.\"] pub fn build (self) -> :: std :: result :: Result < ListChannelsOutput , :: ivs_runtime :: error :: BuildError > { :: std :: result :: Result :: Ok (ListChannelsOutput { channels : self . channels . ok_or_else (|| :: ivs_runtime :: error :: BuildError :: missing (\"channels\" , \"`channels` is required to build ListChannelsOutput\")) ? , next_token : self . next_token , }) } }",
+            // Turbofish arguments broken (called or not), a call after a long `a.b = `, a long path argument.
+            "impl X { # [doc = r\" Reads the structure from its JSON object; unknown keys are ignored.\"] pub (crate) fn from_json (value : :: ivs_runtime :: json :: Value) -> :: std :: result :: Result < Self , :: ivs_runtime :: json :: DeError > { let obj = :: ivs_runtime :: json :: object (value) ? ; let mut builder = ThumbnailConfigurationBuilder :: default () ; for (key , v) in obj { if v . is_null () { continue ; } match key . as_str () { \"recordingMode\" => { builder . recording_mode = :: std :: option :: Option :: Some (:: ivs_runtime :: json :: at (:: ivs_runtime :: json :: enumeration :: < crate :: types :: RecordingMode > (v) , \"recordingMode\") ?) ; } \"targetIntervalSeconds\" => { builder . target_interval_seconds = :: std :: option :: Option :: Some (:: ivs_runtime :: json :: at (:: ivs_runtime :: json :: integer :: < i64 > (v) , \"targetIntervalSeconds\") ?) ; } \"resolution\" => { builder . resolution = :: std :: option :: Option :: Some (:: ivs_runtime :: json :: at (:: ivs_runtime :: json :: enumeration :: < crate :: types :: ThumbnailConfigurationResolution > (v) , \"resolution\") ?) ; } \"storage\" => { builder . storage = :: std :: option :: Option :: Some (:: ivs_runtime :: json :: at (:: ivs_runtime :: json :: list (v , :: ivs_runtime :: json :: enumeration :: < crate :: types :: ThumbnailConfigurationStorage >) , \"storage\") ?) ; } _ => { } } } :: std :: result :: Result :: Ok (builder . build ()) } }",
             "pub(crate) const RULES: &str = \"a literal longer than the margin, a literal longer than the margin, a literal longer than the margin\";",
         ] {
             let text = fast(src).unwrap_or_else(|| panic!("declined: {src}"));
