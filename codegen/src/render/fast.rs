@@ -1174,7 +1174,7 @@ fn macro_tokens(out: &mut String, indent: usize, tts: &[Tree]) -> Option<()> {
     let mut parts = split(tts, ',').peekable();
     let trailing = is_punct(tts.last(), ',');
     while let Some(part) = parts.next() {
-        if !matches!(part, [Tree::Literal(_)]) && !is_plain_path(part) {
+        if !matches!(part, [Tree::Literal(_)]) && !is_plain_path(part) && !is_field_call(part) {
             return None;
         }
         let comma = if parts.peek().is_some() || trailing {
@@ -1189,11 +1189,34 @@ fn macro_tokens(out: &mut String, indent: usize, tts: &[Tree]) -> Option<()> {
             line.push(' ');
             line.push_str(&chunk);
         } else {
-            push_line(out, indent, &line)?;
+            // Only a lone token run can be too long, and it has nowhere to break.
+            push_raw(out, indent, &line);
             line = chunk;
         }
     }
-    push_line(out, indent, &line)
+    push_raw(out, indent, &line);
+    Some(())
+}
+
+/// `a.b.c` or `a.b()`: names joined by dots, maybe called without arguments at the end
+/// (macro tokens print these as expressions do).
+fn is_field_call(tts: &[Tree]) -> bool {
+    let tts = match tts.split_last() {
+        Some((Tree::Group(g), rest))
+            if g.delimiter() == Delimiter::Parenthesis && g.inner.is_empty() =>
+        {
+            rest
+        }
+        _ => tts,
+    };
+    tts.len() % 2 == 1
+        && tts.iter().enumerate().all(|(i, t)| {
+            if i % 2 == 0 {
+                matches!(t, Tree::Ident(_))
+            } else {
+                is_punct(Some(t), '.')
+            }
+        })
 }
 
 /// A method chain of two calls or more, one `.segment` per line after the receiver (`self.x`
@@ -1909,6 +1932,9 @@ mod tests {
             "impl X { # [doc = \" Builds a [`ListChannelsOutput`].\"] # [doc = \"\"] # [doc = \" Fails with a [`BuildError`](::ivs_runtime::error::BuildError) naming the first missing required member of: `channels`.\"] pub fn build (self) -> :: std :: result :: Result < ListChannelsOutput , :: ivs_runtime :: error :: BuildError > { :: std :: result :: Result :: Ok (ListChannelsOutput { channels : self . channels . ok_or_else (|| :: ivs_runtime :: error :: BuildError :: missing (\"channels\" , \"`channels` is required to build ListChannelsOutput\")) ? , next_token : self . next_token , }) } }",
             // Turbofish arguments broken (called or not), a call after a long `a.b = `, a long path argument.
             "impl X { # [doc = r\" Reads the structure from its JSON object; unknown keys are ignored.\"] pub (crate) fn from_json (value : :: ivs_runtime :: json :: Value) -> :: std :: result :: Result < Self , :: ivs_runtime :: json :: DeError > { let obj = :: ivs_runtime :: json :: object (value) ? ; let mut builder = ThumbnailConfigurationBuilder :: default () ; for (key , v) in obj { if v . is_null () { continue ; } match key . as_str () { \"recordingMode\" => { builder . recording_mode = :: std :: option :: Option :: Some (:: ivs_runtime :: json :: at (:: ivs_runtime :: json :: enumeration :: < crate :: types :: RecordingMode > (v) , \"recordingMode\") ?) ; } \"targetIntervalSeconds\" => { builder . target_interval_seconds = :: std :: option :: Option :: Some (:: ivs_runtime :: json :: at (:: ivs_runtime :: json :: integer :: < i64 > (v) , \"targetIntervalSeconds\") ?) ; } \"resolution\" => { builder . resolution = :: std :: option :: Option :: Some (:: ivs_runtime :: json :: at (:: ivs_runtime :: json :: enumeration :: < crate :: types :: ThumbnailConfigurationResolution > (v) , \"resolution\") ?) ; } \"storage\" => { builder . storage = :: std :: option :: Option :: Some (:: ivs_runtime :: json :: at (:: ivs_runtime :: json :: list (v , :: ivs_runtime :: json :: enumeration :: < crate :: types :: ThumbnailConfigurationStorage >) , \"storage\") ?) ; } _ => { } } } :: std :: result :: Result :: Ok (builder . build ()) } }",
+            // Broken macro statements: dotted names and calls, a literal too long for any line.
+            "fn case_10() { let mut params = ::ivs_runtime::endpoint::Params::default(); params.set(\"Region\", \"cn-north-1\"); params.set(\"UseFIPS\", true); params.set(\"UseDualStack\", true); let result = ::ivs_runtime::endpoint::resolve(&rules(), &partitions(), &params); let endpoint = result.expect(\"the rules must resolve these parameters\"); ::std::assert_eq!( endpoint.url, \"https://ivs-fips.cn-north-1.api.amazonwebservices.com.cn\" ); }",
+            "mod tests { fn case_18() { let mut params = ::ivs_runtime::endpoint::Params::default(); params.set(\"Region\", \"us-iso-east-1\"); params.set(\"UseFIPS\", true); params.set(\"UseDualStack\", true); let result = ::ivs_runtime::endpoint::resolve(&rules(), &partitions(), &params); let endpoint = result.expect(\"the shipped partition table resolves this case\"); ::std::assert_eq!(endpoint.url, \"https://ivs-fips.us-iso-east-1.api.aws.ic.gov\"); let result = ::ivs_runtime::endpoint::resolve( &rules(), &partitions_as_tested(), &params, ); let err = result.expect_err(\"the rules must reject these parameters\"); ::std::assert_eq!( err.to_string(), \"FIPS and DualStack are enabled, but this partition does not support one or both\" ); } }",
             "pub(crate) const RULES: &str = \"a literal longer than the margin, a literal longer than the margin, a literal longer than the margin\";",
         ] {
             let text = fast(src).unwrap_or_else(|| panic!("declined: {src}"));
