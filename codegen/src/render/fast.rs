@@ -158,10 +158,13 @@ fn item_end(tts: &[Tree], start: usize) -> Option<usize> {
         }
     }
     let kind = keyword_after_vis(tts, i)?;
-    let braced = matches!(
-        kind.as_str(),
-        "struct" | "enum" | "impl" | "fn" | "mod" | "trait" | "async" | "unsafe"
-    );
+    // `const fn` has a body; `const NAME: T = v;` ends with `;`.
+    let const_fn = kind == "const" && tts[i..].iter().take(4).any(|t| ident_is(Some(t), "fn"));
+    let braced = const_fn
+        || matches!(
+            kind.as_str(),
+            "struct" | "enum" | "impl" | "fn" | "mod" | "trait" | "async" | "unsafe"
+        );
     if !braced && !matches!(kind.as_str(), "use" | "static" | "const" | "type") {
         return None;
     }
@@ -230,6 +233,9 @@ fn print_item(item: &[Tree], indent: usize) -> Option<Piece> {
             }
             let line = format!("{vis}{kind} {}", flat(&rest[k + 1..])?);
             if line.chars().count() <= room(indent) {
+                push_raw(&mut text, indent, &line);
+            } else if kind == "use" && is_plain_path(&rest[k + 1..rest.len() - 1]) {
+                // A path has nowhere to break.
                 push_raw(&mut text, indent, &line);
             } else if kind == "use" {
                 use_group(&mut text, indent, &vis, &rest[k + 1..rest.len() - 1])?;
@@ -399,12 +405,15 @@ fn typed_after(
     if !is_punct(tts.last(), '>') {
         // A path without generic arguments (maybe behind `&` or a binding) has nowhere to
         // break: prettyplease leaves the line long.
-        let vis = if ident_is(tts.first(), "pub") && matches!(tts.get(1), Some(Tree::Group(_))) {
+        // Also a function's `-> Type`.
+        let skip = if ident_is(tts.first(), "pub") && matches!(tts.get(1), Some(Tree::Group(_)))
+            || is_punct(tts.first(), '-') && is_punct(tts.get(1), '>')
+        {
             2
         } else {
             0
         };
-        let unbreakable = tts[vis..].iter().all(|t| {
+        let unbreakable = tts[skip..].iter().all(|t| {
             matches!(t, Tree::Ident(_)) || is_punct(Some(t), ':') || is_punct(Some(t), '&')
         });
         if !unbreakable {
@@ -1755,7 +1764,8 @@ fn flat_into(out: &mut String, tts: &[Tree]) -> Option<()> {
                         space(out, !matches!(prev, Prev::Open | Prev::Tight));
                         out.push('\'');
                         out.push_str(&l.0);
-                        prev = Prev::Operand;
+                        // Spaced like a keyword: `&'a [T]`, `&'a mut T`.
+                        prev = Prev::Keyword;
                         i += 2;
                         continue;
                     }
@@ -1935,6 +1945,10 @@ mod tests {
             // Broken macro statements: dotted names and calls, a literal too long for any line.
             "fn case_10() { let mut params = ::ivs_runtime::endpoint::Params::default(); params.set(\"Region\", \"cn-north-1\"); params.set(\"UseFIPS\", true); params.set(\"UseDualStack\", true); let result = ::ivs_runtime::endpoint::resolve(&rules(), &partitions(), &params); let endpoint = result.expect(\"the rules must resolve these parameters\"); ::std::assert_eq!( endpoint.url, \"https://ivs-fips.cn-north-1.api.amazonwebservices.com.cn\" ); }",
             "mod tests { fn case_18() { let mut params = ::ivs_runtime::endpoint::Params::default(); params.set(\"Region\", \"us-iso-east-1\"); params.set(\"UseFIPS\", true); params.set(\"UseDualStack\", true); let result = ::ivs_runtime::endpoint::resolve(&rules(), &partitions(), &params); let endpoint = result.expect(\"the shipped partition table resolves this case\"); ::std::assert_eq!(endpoint.url, \"https://ivs-fips.us-iso-east-1.api.aws.ic.gov\"); let result = ::ivs_runtime::endpoint::resolve( &rules(), &partitions_as_tested(), &params, ); let err = result.expect_err(\"the rules must reject these parameters\"); ::std::assert_eq!( err.to_string(), \"FIPS and DualStack are enabled, but this partition does not support one or both\" ); } }",
+            // A const fn and lifetimes before a slice type; a long use path; a long return path.
+            "# [allow (deprecated)] impl ChannelType { # [doc = r\" The wire value.\"] pub fn as_str (& self) -> & str { match self { Self :: BasicChannelType => \"BASIC\" , Self :: Unknown (v) => v . as_str () } } # [doc = r\" Every value the model defines.\"] pub const fn values () -> & 'static [& 'static str] { & [\"BASIC\" , \"STANDARD\" , \"ADVANCED_SD\" , \"ADVANCED_HD\"] } }",
+            "pub mod builders { pub use super :: batch_start_viewer_session_revocation_viewer_session :: BatchStartViewerSessionRevocationViewerSessionBuilder ; }",
+            "impl X { pub fn delete_recording_configuration (& self) -> crate :: operation :: delete_recording_configuration :: DeleteRecordingConfigurationFluentBuilder { crate :: operation :: delete_recording_configuration :: DeleteRecordingConfigurationFluentBuilder :: new (self . handle . clone ()) } }",
             "pub(crate) const RULES: &str = \"a literal longer than the margin, a literal longer than the margin, a literal longer than the margin\";",
         ] {
             let text = fast(src).unwrap_or_else(|| panic!("declined: {src}"));
