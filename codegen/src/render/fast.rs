@@ -245,6 +245,10 @@ fn print_item(item: &[Tree], indent: usize) -> Option<Piece> {
             Some(Piece::Text(text))
         }
         "impl" if indent == 0 => implementation(text, &rest[k..]),
+        "type" if is_punct(rest.last(), ';') => {
+            push_line(&mut text, indent, &format!("{vis}{}", flat(&rest[k..])?))?;
+            Some(Piece::Text(text))
+        }
         "const" | "static" => {
             let (semi, value) = rest.split_last()?;
             if !is_punct(Some(semi), ';') {
@@ -498,6 +502,25 @@ fn unescape(lit: &str) -> Option<String> {
 
 /// `struct Name { fields }` or `struct Name;` (no generics, no tuple structs).
 fn structure(out: &mut String, indent: usize, vis: &str, tts: &[Tree]) -> Option<()> {
+    if let [Tree::Ident(name), Tree::Group(g), semi] = tts {
+        // `struct Name(pub(crate) T, U);` on one line.
+        if g.delimiter() != Delimiter::Parenthesis || !is_punct(Some(semi), ';') {
+            return None;
+        }
+        let mut fields = Vec::new();
+        for field in split(&g.inner, ',') {
+            let (field_vis, k) = visibility(field)?;
+            if is_punct(field.first(), '#') || k >= field.len() {
+                return None;
+            }
+            fields.push(format!("{field_vis}{}", flat(&field[k..])?));
+        }
+        return push_line(
+            out,
+            indent,
+            &format!("{vis}struct {name}({});", fields.join(", ")),
+        );
+    }
     let [Tree::Ident(name), body] = tts else {
         return None;
     };
@@ -586,18 +609,26 @@ fn implementation(mut head: String, tts: &[Tree]) -> Option<Piece> {
     let (Tree::Group(body), header) = tts.split_last()? else {
         return None;
     };
-    // `impl<T>` and `where` clauses are left to prettyplease.
-    if is_punct(header.get(1), '<') || header.iter().any(|t| ident_is(Some(t), "where")) {
+    // `where` clauses are left to prettyplease.
+    if header.iter().any(|t| ident_is(Some(t), "where")) {
         return None;
     }
+    // `impl<T> Trait for Type`: printed only on one line.
+    let generic = generic_params(&header[1..])?;
+    let header_text = match &generic {
+        Some((text, used)) => format!("impl{text} {}", flat(&header[1 + used..])?),
+        None => flat(header)?,
+    };
     let items = &body.inner;
     if items.is_empty() {
-        push_line(&mut head, 0, &format!("{} {{}}", flat(header)?))?;
+        push_line(&mut head, 0, &format!("{header_text} {{}}"))?;
         return Some(Piece::Text(head));
     }
-    let line = format!("{} {{", flat(header)?);
+    let line = format!("{header_text} {{");
     if line.chars().count() <= room(0) {
         push_raw(&mut head, 0, &line);
+    } else if generic.is_some() {
+        return None;
     } else {
         // `impl Trait for Type` too long: `for Type` goes on the next line.
         let at = header.iter().position(|t| ident_is(Some(t), "for"))?;
@@ -634,15 +665,22 @@ fn function(out: &mut String, indent: usize, vis: &str, tts: &[Tree]) -> Option<
         let Tree::Ident(q) = q else { return None };
         quals.push_str(&format!("{q} "));
     }
-    let (Some(Tree::Ident(name)), Some(Tree::Group(params))) =
-        (tts.get(fn_at + 1), tts.get(fn_at + 2))
-    else {
+    let Some(Tree::Ident(name)) = tts.get(fn_at + 1) else {
+        return None;
+    };
+    // `fn name<T: Bound>`: generic parameters flat (they break only where `fn name<..>(`
+    // does not fit, which is declined below).
+    let (generics, after) = match generic_params(&tts[fn_at + 2..])? {
+        Some((text, used)) => (text, fn_at + 2 + used),
+        None => (String::new(), fn_at + 2),
+    };
+    let Some(Tree::Group(params)) = tts.get(after) else {
         return None;
     };
     if params.delimiter() != Delimiter::Parenthesis {
         return None;
     }
-    let (Tree::Group(body), sig_rest) = tts[fn_at + 3..].split_last()? else {
+    let (Tree::Group(body), sig_rest) = tts[after + 1..].split_last()? else {
         return None;
     };
     if body.delimiter() != Delimiter::Brace || sig_rest.iter().any(|t| ident_is(Some(t), "where")) {
@@ -658,7 +696,10 @@ fn function(out: &mut String, indent: usize, vis: &str, tts: &[Tree]) -> Option<
     let params: Vec<String> = param_parts.iter().map(|p| flat(p)).collect::<Option<_>>()?;
     let stmts = &body.inner;
     let open = if stmts.is_empty() { " {}" } else { " {" };
-    let head = format!("{vis}{quals}fn {name}");
+    let head = format!("{vis}{quals}fn {name}{generics}");
+    if !generics.is_empty() && head.chars().count() + 1 > room(indent) {
+        return None;
+    }
     let one_line = format!("{head}({}){ret}{open}", params.join(", "));
     if one_line.chars().count() <= room(indent) {
         push_raw(out, indent, &one_line);
@@ -683,6 +724,40 @@ fn function(out: &mut String, indent: usize, vis: &str, tts: &[Tree]) -> Option<
     }
     block(out, indent + INDENT, stmts)?;
     push_line(out, indent, "}")
+}
+
+/// `<A, B: Bound<'a>>` at the start of `tts`: `Some(None)` when there is no `<`, else the
+/// printed parameters and how many trees they take; `None` for what is not a plain list of
+/// names, lifetimes and path bounds.
+#[allow(clippy::option_option)]
+fn generic_params(tts: &[Tree]) -> Option<Option<(String, usize)>> {
+    if !is_punct(tts.first(), '<') {
+        return Some(None);
+    }
+    let mut depth = 0usize;
+    for (i, t) in tts.iter().enumerate() {
+        match t {
+            Tree::Punct(p) if p.ch == '<' => depth += 1,
+            Tree::Punct(p) if p.ch == '>' => {
+                depth -= 1;
+                if depth == 0 {
+                    let inner = &tts[1..i];
+                    let plain = inner.iter().all(|t| match t {
+                        Tree::Ident(_) => true,
+                        Tree::Punct(p) => matches!(p.ch, ':' | ',' | '\'' | '<' | '>' | '+'),
+                        _ => false,
+                    });
+                    if !plain || inner.is_empty() {
+                        return None;
+                    }
+                    return Some(Some((format!("<{}>", flat(inner)?), i + 1)));
+                }
+            }
+            Tree::Punct(p) if matches!(p.ch, '-' | '=') => return None,
+            _ => {}
+        }
+    }
+    None
 }
 
 /// Statements at `indent`: lines that fit, and `for`/`if`/`match`/`while` with their blocks
@@ -1822,7 +1897,8 @@ fn flat_into(out: &mut String, tts: &[Tree]) -> Option<()> {
                         generics += 1;
                         prev = Prev::Tight;
                     }
-                    '<' if prev == Prev::Keyword => return None,
+                    // `<T as Trait>::f` and other uses of `<` not after an operand.
+                    '<' if !matches!(prev, Prev::Operand | Prev::GenericClose) => return None,
                     '>' if generics > 0 => {
                         out.push('>');
                         generics -= 1;
@@ -1949,6 +2025,13 @@ mod tests {
             "# [allow (deprecated)] impl ChannelType { # [doc = r\" The wire value.\"] pub fn as_str (& self) -> & str { match self { Self :: BasicChannelType => \"BASIC\" , Self :: Unknown (v) => v . as_str () } } # [doc = r\" Every value the model defines.\"] pub const fn values () -> & 'static [& 'static str] { & [\"BASIC\" , \"STANDARD\" , \"ADVANCED_SD\" , \"ADVANCED_HD\"] } }",
             "pub mod builders { pub use super :: batch_start_viewer_session_revocation_viewer_session :: BatchStartViewerSessionRevocationViewerSessionBuilder ; }",
             "impl X { pub fn delete_recording_configuration (& self) -> crate :: operation :: delete_recording_configuration :: DeleteRecordingConfigurationFluentBuilder { crate :: operation :: delete_recording_configuration :: DeleteRecordingConfigurationFluentBuilder :: new (self . handle . clone ()) } }",
+            // Generics on impls and functions, a type alias, tuple structs.
+            "# [cfg (feature = \"serde\")] impl < 'de > :: serde :: Deserialize < 'de > for ChannelLatencyMode { fn deserialize < D : :: serde :: Deserializer < 'de >> (d : D) -> :: std :: result :: Result < Self , D :: Error > { deserialize_string (d) . map (| s | Self :: from (s . as_str ())) } }",
+            "impl ::serde::Serialize for X { fn serialize < S : :: serde :: Serializer > (& self , s : S) -> :: std :: result :: Result < S :: Ok , S :: Error > { s . serialize_str (self . as_str ()) } }",
+            "impl X { type Err = :: std :: convert :: Infallible ; }",
+            "# [doc = r\" The value of an enum the crate does not know. Only the crate constructs it, so an\"] # [doc = r\" `Unknown` never equals a value that a later version knows.\"] # [derive (:: std :: clone :: Clone , :: std :: fmt :: Debug , :: std :: cmp :: PartialEq , :: std :: cmp :: Eq , :: std :: hash :: Hash , :: std :: cmp :: PartialOrd , :: std :: cmp :: Ord)] pub struct UnknownVariantValue (pub (crate) :: std :: string :: String) ;",
+            "# [doc = r\" The value of an integer enum the crate does not know.\"] # [derive (:: std :: clone :: Clone , :: std :: fmt :: Debug , :: std :: cmp :: PartialEq , :: std :: cmp :: Eq , :: std :: hash :: Hash , :: std :: cmp :: PartialOrd , :: std :: cmp :: Ord)] pub struct UnknownIntValue (pub (crate) i32) ;",
+            "impl<T> Wrapper<T> { fn get(&self) -> &T { &self.0 } }",
             "pub(crate) const RULES: &str = \"a literal longer than the margin, a literal longer than the margin, a literal longer than the margin\";",
         ] {
             let text = fast(src).unwrap_or_else(|| panic!("declined: {src}"));
@@ -1961,8 +2044,9 @@ mod tests {
         for src in [
             // A short if-else may go on one line.
             "fn f(a: bool) -> u8 { if a { 1 } else { 2 } }",
-            // Generics on items.
-            "impl<T> Wrapper<T> { fn get(&self) -> &T { &self.0 } }",
+            // A qualified path, a where clause.
+            "fn f() -> u8 { <T as Trait>::f() }",
+            "impl<T> Wrapper<T> where T: Clone { fn get(&self) -> &T { &self.0 } }",
             // A closure with a block body.
             "fn f() { run(|x| { let y = x; y }); }",
             // A chain that may fit on one line with its closure's block.
