@@ -1499,9 +1499,11 @@ fn call_chain(
     let Some((Tree::Group(args), rest)) = rest.split_first() else {
         return None;
     };
+    // A qualified path's `<..>` has nowhere to break.
+    let unqualified = qpath_len(path).map_or(path, |n| &path[n..]);
     if path.is_empty()
         || args.delimiter() != Delimiter::Parenthesis
-        || path
+        || unqualified
             .iter()
             .any(|t| is_punct(Some(t), '.') || is_punct(Some(t), '<'))
         || !matches!(path.last(), Some(Tree::Ident(_)))
@@ -1897,7 +1899,13 @@ fn flat_into(out: &mut String, tts: &[Tree]) -> Option<()> {
                         generics += 1;
                         prev = Prev::Tight;
                     }
-                    // `<T as Trait>::f` and other uses of `<` not after an operand.
+                    // `<a::T as b::Trait>::f`: a qualified path of plain paths.
+                    '<' if prev == Prev::Open && qpath_len(&tts[i..]).is_some() => {
+                        out.push('<');
+                        generics += 1;
+                        prev = Prev::Tight;
+                    }
+                    // Other uses of `<` not after an operand.
                     '<' if !matches!(prev, Prev::Operand | Prev::GenericClose) => return None,
                     '>' if generics > 0 => {
                         out.push('>');
@@ -1943,6 +1951,20 @@ fn flat_into(out: &mut String, tts: &[Tree]) -> Option<()> {
         i += 1;
     }
     Some(())
+}
+
+/// `<a::T as b::Trait>::` at the start of `tts` (plain paths only, no boxes to break): the
+/// number of trees up to and including the `>`.
+fn qpath_len(tts: &[Tree]) -> Option<usize> {
+    if !is_punct(tts.first(), '<') {
+        return None;
+    }
+    let close = tts.iter().position(|t| is_punct(Some(t), '>'))?;
+    let inner = &tts[1..close];
+    let as_at = inner.iter().position(|t| ident_is(Some(t), "as"))?;
+    let followed = is_punct(tts.get(close + 1), ':') && is_punct(tts.get(close + 2), ':');
+    (followed && is_plain_path(&inner[..as_at]) && is_plain_path(&inner[as_at + 1..]))
+        .then_some(close + 1)
 }
 
 /// Whether the word just printed starts with an upper-case letter (a type, so `<` opens its
@@ -2032,6 +2054,9 @@ mod tests {
             "# [doc = r\" The value of an enum the crate does not know. Only the crate constructs it, so an\"] # [doc = r\" `Unknown` never equals a value that a later version knows.\"] # [derive (:: std :: clone :: Clone , :: std :: fmt :: Debug , :: std :: cmp :: PartialEq , :: std :: cmp :: Eq , :: std :: hash :: Hash , :: std :: cmp :: PartialOrd , :: std :: cmp :: Ord)] pub struct UnknownVariantValue (pub (crate) :: std :: string :: String) ;",
             "# [doc = r\" The value of an integer enum the crate does not know.\"] # [derive (:: std :: clone :: Clone , :: std :: fmt :: Debug , :: std :: cmp :: PartialEq , :: std :: cmp :: Eq , :: std :: hash :: Hash , :: std :: cmp :: PartialOrd , :: std :: cmp :: Ord)] pub struct UnknownIntValue (pub (crate) i32) ;",
             "impl<T> Wrapper<T> { fn get(&self) -> &T { &self.0 } }",
+            // Qualified paths of plain paths, in a call chain too.
+            "impl X { fn deserialize < D : :: serde :: Deserializer < 'de >> (d : D) -> :: std :: result :: Result < Self , D :: Error > { < :: std :: string :: String as :: serde :: Deserialize > :: deserialize (d) . map (| s | Self :: from (s . as_str ())) } }",
+            "fn f() -> u8 { <T as Trait>::f() }",
             "pub(crate) const RULES: &str = \"a literal longer than the margin, a literal longer than the margin, a literal longer than the margin\";",
         ] {
             let text = fast(src).unwrap_or_else(|| panic!("declined: {src}"));
@@ -2044,8 +2069,8 @@ mod tests {
         for src in [
             // A short if-else may go on one line.
             "fn f(a: bool) -> u8 { if a { 1 } else { 2 } }",
-            // A qualified path, a where clause.
-            "fn f() -> u8 { <T as Trait>::f() }",
+            // A qualified path with generics, a where clause.
+            "fn f() -> u8 { <T as Trait<U>>::f() }",
             "impl<T> Wrapper<T> where T: Clone { fn get(&self) -> &T { &self.0 } }",
             // A closure with a block body.
             "fn f() { run(|x| { let y = x; y }); }",
