@@ -787,7 +787,14 @@ fn block(out: &mut String, indent: usize, tts: &[Tree]) -> Option<()> {
             if inner.is_empty() {
                 push_line(out, indent, &format!("{head} {{}}"))?;
             } else {
-                push_line(out, indent, &format!("{head} {{"))?;
+                let line = format!("{head} {{");
+                if line.chars().count() <= room(indent) {
+                    push_raw(out, indent, &line);
+                } else if keyword == "if" {
+                    if_let_field(out, indent, &tts[i..open])?;
+                } else {
+                    return None;
+                }
                 if keyword == "match" {
                     arms(out, indent + INDENT, inner)?;
                 } else {
@@ -822,6 +829,62 @@ fn block(out: &mut String, indent: usize, tts: &[Tree]) -> Option<()> {
         i = end + 1;
     }
     Some(())
+}
+
+/// `if let P = &a.b` too long for a line with its ` {`: the condition breaks, so the `{`
+/// goes on a line of its own, and `.b` goes on the next line too when the condition alone
+/// does not fit.
+fn if_let_field(out: &mut String, indent: usize, head: &[Tree]) -> Option<()> {
+    let [.., Tree::Punct(eq), Tree::Ident(recv), Tree::Punct(dot), Tree::Ident(field)] = head
+    else {
+        return None;
+    };
+    if eq.ch == '&' {
+        return if_let_field_ref(out, indent, head);
+    }
+    if_let_field_at(out, indent, head, eq, "", recv, dot, field)
+}
+
+fn if_let_field_ref(out: &mut String, indent: usize, head: &[Tree]) -> Option<()> {
+    let [.., Tree::Punct(eq), Tree::Punct(amp), Tree::Ident(recv), Tree::Punct(dot), Tree::Ident(field)] =
+        head
+    else {
+        return None;
+    };
+    if amp.ch != '&' || amp.joint {
+        return None;
+    }
+    if_let_field_at(out, indent, head, eq, "&", recv, dot, field)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn if_let_field_at(
+    out: &mut String,
+    indent: usize,
+    head: &[Tree],
+    eq: &Punct,
+    amp: &str,
+    recv: &Word,
+    dot: &Punct,
+    field: &Word,
+) -> Option<()> {
+    let value_len = 3 + usize::from(!amp.is_empty());
+    let pat = &head[..head.len() - value_len - 1];
+    if eq.ch != '=' || eq.joint || dot.ch != '.' || !ident_is(pat.first(), "if") {
+        return None;
+    }
+    if !ident_is(pat.get(1), "let") {
+        return None;
+    }
+    let lead = format!("{} = {amp}{recv}", flat(pat)?);
+    let whole = format!("{lead}.{field}");
+    if whole.chars().count() <= room(indent) {
+        push_raw(out, indent, &whole);
+    } else {
+        push_line(out, indent, &lead)?;
+        push_line(out, indent + INDENT, &format!(".{field}"))?;
+    }
+    push_line(out, indent, "{")
 }
 
 /// `if a { .. } else if b { .. } else { .. }` at the start of `tts`, when some branch has a
@@ -994,6 +1057,13 @@ fn struct_literal(
             return None;
         }
         let slack = usize::from(i == last);
+        // `name: path(args)`: the call's arguments break.
+        if let [path @ .., Tree::Group(g)] = value {
+            if g.delimiter() == Delimiter::Parenthesis && is_plain_path(path) {
+                expression_in(out, indent + INDENT, f, ",", slack)?;
+                continue;
+            }
+        }
         chain_after(
             out,
             indent + INDENT,
@@ -1594,7 +1664,9 @@ fn arms(out: &mut String, indent: usize, tts: &[Tree]) -> Option<()> {
                     if line.chars().count() <= room(indent) + 1 {
                         push_raw(out, indent, &line);
                     } else {
-                        push_line(out, indent, &format!("{pat} => {{"))?;
+                        // The `{` is printed where the line breaks: not counted (the
+                        // pattern fits with ` => `, checked above).
+                        push_raw(out, indent, &format!("{pat} => {{"));
                         expression(out, indent + INDENT, inner, "")?;
                         push_line(out, indent, "}")?;
                     }
@@ -1630,8 +1702,9 @@ fn arms(out: &mut String, indent: usize, tts: &[Tree]) -> Option<()> {
                 if line.chars().count() <= room(indent) + 1 {
                     push_raw(out, indent, &line);
                 } else {
-                    // Too long: prettyplease puts the expression in a block.
-                    push_line(out, indent, &format!("{pat} => {{"))?;
+                    // Too long: prettyplease puts the expression in a block (its `{` is
+                    // not counted, as above).
+                    push_raw(out, indent, &format!("{pat} => {{"));
                     expression_in(out, indent + INDENT, body, semi, semi.len())?;
                     push_line(out, indent, "}")?;
                 }
@@ -2057,6 +2130,11 @@ mod tests {
             // Qualified paths of plain paths, in a call chain too.
             "impl X { fn deserialize < D : :: serde :: Deserializer < 'de >> (d : D) -> :: std :: result :: Result < Self , D :: Error > { < :: std :: string :: String as :: serde :: Deserialize > :: deserialize (d) . map (| s | Self :: from (s . as_str ())) } }",
             "fn f() -> u8 { <T as Trait>::f() }",
+            // Arms whose block opens past the margin, a struct field calling a path, if-let conditions broken.
+            "impl X { fn from (e : crate :: operation :: get_stream_session :: GetStreamSessionError) -> Self { match e { crate :: operation :: get_stream_session :: GetStreamSessionError :: AccessDeniedException (e) => Error :: AccessDeniedException (e) , crate :: operation :: get_stream_session :: GetStreamSessionError :: ResourceNotFoundException (e) => Error :: ResourceNotFoundException (e) , crate :: operation :: get_stream_session :: GetStreamSessionError :: ValidationException (e) => Error :: ValidationException (e) , crate :: operation :: get_stream_session :: GetStreamSessionError :: Unhandled (f) => Error :: Unhandled (f) , } } }",
+            "impl X { # [doc = r\" A client with `config`.\"] pub fn new (config : crate :: Config) -> Self { Self { handle : :: ivs_runtime :: orchestrator :: Handle :: new (config , & crate :: endpoint :: SERVICE) } } }",
+            "impl X { fn f(&self) { if let :: std :: option :: Option :: Some (v) = & self . aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa { g(v); } } }",
+            "impl X { fn f(&self) { if let :: std :: option :: Option :: Some (v) = & self . recording_reconnect_window_seconds_and_more_words_here { g(v); } } }",
             "pub(crate) const RULES: &str = \"a literal longer than the margin, a literal longer than the margin, a literal longer than the margin\";",
         ] {
             let text = fast(src).unwrap_or_else(|| panic!("declined: {src}"));
