@@ -9,7 +9,7 @@
 //! hands back as tokens, and prettyplease prints that item. A test renders every file of the
 //! IVS models, the protocol test model and the fixtures both ways and compares the bytes.
 
-use proc_macro2::{Delimiter, Spacing, TokenStream, TokenTree};
+use proc_macro2::{Delimiter, Ident, Literal, Spacing, Span, TokenStream, TokenTree};
 
 /// prettyplease's line width: a line that fits stays flat.
 const MARGIN: usize = 89;
@@ -73,7 +73,9 @@ impl Group {
     }
 }
 
-fn read_tree(t: &TokenTree) -> Tree {
+/// Reads a token tree, taking it: once the group is gone its tokens are no longer shared, so
+/// `proc_macro2` hands them over instead of copying each one.
+fn read_tree(t: TokenTree) -> Tree {
     match t {
         TokenTree::Ident(i) => Tree::Ident(Word(i.to_string())),
         TokenTree::Literal(l) => Tree::Literal(Word(l.to_string())),
@@ -81,11 +83,34 @@ fn read_tree(t: &TokenTree) -> Tree {
             ch: p.as_char(),
             joint: p.spacing() == Spacing::Joint,
         }),
-        TokenTree::Group(g) => Tree::Group(Group {
-            delimiter: g.delimiter(),
-            inner: g.stream().into_iter().map(|t| read_tree(&t)).collect(),
-        }),
+        TokenTree::Group(g) => {
+            let delimiter = g.delimiter();
+            let stream = g.stream();
+            drop(g);
+            Tree::Group(Group {
+                delimiter,
+                inner: stream.into_iter().map(read_tree).collect(),
+            })
+        }
     }
+}
+
+/// The tokens `tts` were read from (same text and spacing), for prettyplease; `None` if a
+/// literal does not read back, which `proc_macro2` rules out.
+fn to_tokens(tts: &[Tree]) -> Option<TokenStream> {
+    tts.iter().map(to_token).collect()
+}
+
+fn to_token(t: &Tree) -> Option<TokenTree> {
+    Some(match t {
+        Tree::Ident(w) => match w.0.strip_prefix("r#") {
+            Some(raw) => Ident::new_raw(raw, Span::call_site()).into(),
+            None => Ident::new(&w.0, Span::call_site()).into(),
+        },
+        Tree::Literal(w) => w.0.parse::<Literal>().ok()?.into(),
+        Tree::Punct(p) => proc_macro2::Punct::new(p.ch, p.spacing()).into(),
+        Tree::Group(g) => proc_macro2::Group::new(g.delimiter, to_tokens(&g.inner)?).into(),
+    })
 }
 
 /// A printed item, or the tokens of an item for prettyplease.
@@ -99,11 +124,26 @@ pub(super) enum Piece {
     Range(usize, usize),
 }
 
-/// The pieces of a file, or `None` when its items cannot be told apart here (prettyplease
-/// then prints the whole file).
-pub(super) fn file(orig: &[TokenTree]) -> Option<Vec<Piece>> {
-    let tts: Vec<Tree> = orig.iter().map(read_tree).collect();
-    let tts = &tts[..];
+/// The pieces of a file: all its tokens as one piece when its items cannot be told apart here
+/// (prettyplease then prints the whole file); `None` if tokens cannot be rebuilt.
+pub(super) fn file(tokens: TokenStream) -> Option<Vec<Piece>> {
+    let tts: Vec<Tree> = tokens.into_iter().map(read_tree).collect();
+    match split_items(&tts) {
+        Ok(pieces) => Some(pieces),
+        Err(Stop::Unsplit) => Some(vec![Piece::Tokens(to_tokens(&tts)?)]),
+        Err(Stop::Unrebuilt) => None,
+    }
+}
+
+/// Why [`split_items`] stopped.
+enum Stop {
+    /// The items cannot be told apart.
+    Unsplit,
+    /// Tokens for prettyplease cannot be rebuilt.
+    Unrebuilt,
+}
+
+fn split_items(tts: &[Tree]) -> Result<Vec<Piece>, Stop> {
     let mut out = Vec::new();
     let mut i = 0;
     // Inner attributes: `#![...]`.
@@ -114,38 +154,37 @@ pub(super) fn file(orig: &[TokenTree]) -> Option<Vec<Piece>> {
         if h.as_char() != '#' || b.as_char() != '!' || g.delimiter() != Delimiter::Bracket {
             break;
         }
-        attr(&mut inner, 0, "//!", "#!", &g.inner)?;
+        attr(&mut inner, 0, "//!", "#!", &g.inner).ok_or(Stop::Unsplit)?;
         i += 3;
     }
     if !inner.is_empty() {
         out.push(Piece::Text(inner));
     }
     while i < tts.len() {
-        let end = item_end(tts, i)?;
+        let end = item_end(tts, i).ok_or(Stop::Unsplit)?;
         let item = &tts[i..end];
-        let original = || orig[i..end].iter().cloned().collect();
         out.push(match print_item(item, 0) {
             Some(Piece::Impl(head, mut items)) => {
-                // Items left to prettyplease are taken from the original body.
+                // Items left to prettyplease are rebuilt from the body.
                 if items.iter().any(|p| matches!(p, Piece::Range(..))) {
-                    let Some(TokenTree::Group(g)) = orig.get(end - 1) else {
-                        return None;
+                    let Some(Tree::Group(g)) = tts.get(end - 1) else {
+                        return Err(Stop::Unrebuilt);
                     };
-                    let body: Vec<TokenTree> = g.stream().into_iter().collect();
                     for p in &mut items {
                         if let Piece::Range(a, b) = *p {
-                            *p = Piece::Tokens(body.get(a..b)?.iter().cloned().collect());
+                            let body = g.inner.get(a..b).and_then(to_tokens);
+                            *p = Piece::Tokens(body.ok_or(Stop::Unrebuilt)?);
                         }
                     }
                 }
                 Piece::Impl(head, items)
             }
             Some(p) => p,
-            None => Piece::Tokens(original()),
+            None => Piece::Tokens(to_tokens(item).ok_or(Stop::Unrebuilt)?),
         });
         i = end;
     }
-    Some(out)
+    Ok(out)
 }
 
 /// Where the item starting at `start` ends: after its body's braces or its `;`.
@@ -2056,9 +2095,8 @@ mod tests {
 
     /// The fast printer's text for `src`, or `None` when it leaves the file to prettyplease.
     fn fast(src: &str) -> Option<String> {
-        let tts: Vec<TokenTree> = src.parse::<TokenStream>().unwrap().into_iter().collect();
         let mut out = String::new();
-        for piece in file(&tts)? {
+        for piece in file(src.parse().unwrap())? {
             match piece {
                 Piece::Text(t) => out.push_str(&t),
                 Piece::Impl(head, items) => {
@@ -2157,17 +2195,22 @@ mod tests {
             // Unknown items.
             "macro_rules! m { () => {} }",
         ] {
-            let tts: Vec<TokenTree> = src.parse::<TokenStream>().unwrap().into_iter().collect();
-            let handed_back = match file(&tts) {
-                None => true,
-                Some(pieces) => pieces.iter().any(|p| match p {
-                    Piece::Tokens(_) => true,
-                    Piece::Impl(_, items) => items.iter().any(|i| matches!(i, Piece::Tokens(_))),
-                    _ => false,
-                }),
-            };
+            let pieces = file(src.parse().unwrap()).unwrap();
+            let handed_back = pieces.iter().any(|p| match p {
+                Piece::Tokens(_) => true,
+                Piece::Impl(_, items) => items.iter().any(|i| matches!(i, Piece::Tokens(_))),
+                _ => false,
+            });
             assert!(handed_back, "printed instead of handing back: {src}");
         }
+    }
+
+    #[test]
+    fn tokens_handed_back_are_rebuilt_as_read() {
+        let src = "#[doc = r\"a\"] macro_rules! m { ($a:expr) => { $a + 1 } } fn r#type<'a>(x: &'a [u8]) -> f64 { -1.5e3 + b'x' as f64 + x.len() as f64 } const S: &str = \"\\u{e9}\\n\";";
+        let tokens: TokenStream = src.parse().unwrap();
+        let read: Vec<Tree> = tokens.clone().into_iter().map(read_tree).collect();
+        assert_eq!(to_tokens(&read).unwrap().to_string(), tokens.to_string());
     }
 
     #[test]

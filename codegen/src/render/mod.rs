@@ -3,7 +3,7 @@
 
 mod fast;
 
-use proc_macro2::{TokenStream, TokenTree};
+use proc_macro2::TokenStream;
 
 use crate::model::ModelError;
 
@@ -34,13 +34,16 @@ pub fn render_with(
 ) -> Result<String, ModelError> {
     let body = match printer {
         Printer::Prettyplease => unparse(path, tokens)?,
-        Printer::Fast => {
-            let tts: Vec<TokenTree> = tokens.into_iter().collect();
-            match fast::file(&tts) {
-                Some(pieces) => print_pieces(path, pieces)?,
-                None => unparse(path, tts.into_iter().collect())?,
+        Printer::Fast => match fast::file(tokens) {
+            Some(pieces) => print_pieces(path, pieces)?,
+            None => {
+                return Err(ModelError::Invalid {
+                    shape: path.to_owned(),
+                    message: "the fast printer could not rebuild tokens; this is a generator bug"
+                        .into(),
+                })
             }
-        }
+        },
     };
     // prettyplease puts items next to each other; a blank line between top-level items reads
     // better and keeps diffs of one item local.
