@@ -4,9 +4,10 @@
 //! as prettyplease prints them, without building a syntax tree. Parsing into `syn` and
 //! printing was about 80% of the generator's time.
 //!
-//! Whatever it does not know, or is not sure to print as prettyplease would (an `else`, a
-//! closure with a block, generics on an item, a line it cannot break the same way...), it
-//! hands back as tokens, and prettyplease prints that item. A test renders every file of the
+//! Whatever it does not know, or is not sure to print as prettyplease would (a short
+//! if-else, a closure with a block inside a call, generics on an item that do not fit their
+//! line, a line it cannot break the same way...), it hands back as tokens, and prettyplease
+//! prints that item. A test renders every file of the
 //! IVS models, the protocol test model and the fixtures both ways and compares the bytes.
 
 use proc_macro2::{Delimiter, Ident, Literal, Spacing, Span, TokenStream, TokenTree};
