@@ -191,6 +191,27 @@ impl Failure {
         Self::new(ErrorKind::Service, String::new()).with_meta(meta)
     }
 
+    /// An error response whose body cannot be read as the modeled error its code names.
+    pub fn unreadable_error(meta: ErrorMetadata, source: crate::json::DeError) -> Self {
+        Self::new(ErrorKind::ResponseParse, "cannot read the error response")
+            .with_meta(meta)
+            .with_source(source)
+    }
+
+    /// A success response of `operation` whose body cannot be read as its output.
+    pub fn unreadable_output(
+        operation: &str,
+        response: &HttpResponse,
+        source: crate::json::DeError,
+    ) -> Self {
+        Self::new(
+            ErrorKind::ResponseParse,
+            format!("cannot read the {operation} response"),
+        )
+        .with_meta(parse_error_metadata(response))
+        .with_source(source)
+    }
+
     /// Attach the error that caused this one.
     pub fn with_source(mut self, source: impl Into<BoxError>) -> Self {
         self.inner.source = Some(source.into());
@@ -261,6 +282,28 @@ impl fmt::Display for Failure {
         }
         Ok(())
     }
+}
+
+/// Writes a modeled error the way [`Failure`] writes an unmodeled one:
+/// `Code (HTTP 404): message (request id: id)`, each part only when known. Every modeled
+/// error's `Display` calls this.
+pub fn fmt_service_error(
+    f: &mut fmt::Formatter<'_>,
+    code: &str,
+    meta: &ErrorMetadata,
+    message: Option<&str>,
+) -> fmt::Result {
+    f.write_str(code)?;
+    if let Some(status) = meta.status {
+        write!(f, " (HTTP {status})")?;
+    }
+    if let Some(m) = message {
+        write!(f, ": {m}")?;
+    }
+    if let Some(id) = &meta.request_id {
+        write!(f, " (request id: {id})")?;
+    }
+    Ok(())
 }
 
 impl std::error::Error for Failure {

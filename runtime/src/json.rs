@@ -122,6 +122,19 @@ pub fn at<T>(r: Result<T, DeError>, member: &str) -> Result<T, DeError> {
     r.map_err(|e| e.at(member))
 }
 
+/// Stores `r` in a builder's member slot, or names `member` in the path of its error. The
+/// generated readers call this once per member: one copy per member type, and the member
+/// code stays a single call (no `Some`, no `?`, no drop of the old value per member).
+pub fn set<T>(slot: &mut Option<T>, r: Result<T, DeError>, member: &str) -> Result<(), DeError> {
+    match r {
+        Ok(v) => {
+            *slot = Some(v);
+            Ok(())
+        }
+        Err(e) => Err(e.at(member)),
+    }
+}
+
 /// A list read element by element with `item`; nulls are dropped (dense lists), and an
 /// element's error names its index. `item` is a function pointer, so this is compiled once
 /// per element type, not once per call site.
@@ -192,7 +205,11 @@ pub fn sparse_map<K: Eq + Hash, T>(
 
 /// A string enum: unknown values are kept by the enum's `From<&str>`.
 pub fn enumeration<T: for<'a> From<&'a str>>(v: Value) -> Result<T, DeError> {
-    string(v).map(|s| T::from(s.as_str()))
+    // A `match`, not `map` with a closure: this is compiled once per enum type.
+    match string(v) {
+        Ok(s) => Ok(T::from(s.as_str())),
+        Err(e) => Err(e),
+    }
 }
 
 /// A JSON array of `items`, each written by `item`.
@@ -236,6 +253,12 @@ pub fn sparse_map_value<K, T>(
         out.insert(key(k), v.as_ref().map_or(Value::Null, item));
     }
     Value::Object(out)
+}
+
+/// Writes the member `key` of an object being serialized: one call per member in generated
+/// serializers, where `to_owned`, `insert` and dropping what it returns would each be inline.
+pub fn insert(map: &mut Map<String, Value>, key: &str, value: Value) {
+    map.insert(key.to_owned(), value);
 }
 
 /// A member of `obj`, with `null` read as absent.

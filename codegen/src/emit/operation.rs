@@ -93,21 +93,22 @@ pub(crate) fn operation(ir: &Ir, op: &OperationIr) -> TokenStream {
             input: #in_name,
         ) -> ::std::result::Result<#out_name, #err_name> {
             #fill_tokens
-            let request = serialize_request(&input).map_err(#err_name::Unhandled)?;
-            let response = handle.send(&SPEC, request).await.map_err(#err_name::Unhandled)?;
-            if response.status().is_success() {
-                deserialize_output(&response).map_err(|e| {
-                    #err_name::Unhandled(
-                        ::ivs_runtime::error::Failure::new(
-                            ::ivs_runtime::error::ErrorKind::ResponseParse,
-                            ::std::format!("cannot read the {} response", #name),
-                        )
-                        .with_meta(::ivs_runtime::error::parse_error_metadata(&response))
-                        .with_source(e),
-                    )
-                })
-            } else {
-                ::std::result::Result::Err(deserialize_error(&response))
+            // Plain `match`es: `map_err` and its closures would be compiled once per operation.
+            let response = match serialize_request(&input) {
+                ::std::result::Result::Ok(request) => handle.send(&SPEC, request).await,
+                ::std::result::Result::Err(f) => ::std::result::Result::Err(f),
+            };
+            match response {
+                ::std::result::Result::Ok(response) if response.status().is_success() => {
+                    match deserialize_output(&response) {
+                        ::std::result::Result::Ok(output) => ::std::result::Result::Ok(output),
+                        ::std::result::Result::Err(e) => ::std::result::Result::Err(#err_name::Unhandled(
+                            ::ivs_runtime::error::Failure::unreadable_output(#name, &response, e),
+                        )),
+                    }
+                }
+                ::std::result::Result::Ok(response) => ::std::result::Result::Err(deserialize_error(&response)),
+                ::std::result::Result::Err(f) => ::std::result::Result::Err(#err_name::Unhandled(f)),
             }
         }
 
@@ -147,22 +148,18 @@ fn error_enum(ir: &Ir, op: &OperationIr) -> TokenStream {
     let deser_body = if errors.is_empty() {
         quote! { #name::Unhandled(::ivs_runtime::error::Failure::unmodeled(::ivs_runtime::error::parse_error_metadata(response))) }
     } else {
+        // Plain `match`es: `map` and `unwrap_or_else` would be compiled once per variant.
         quote! {
             let meta = ::ivs_runtime::error::parse_error_metadata(response);
-            let parsed = match meta.code.as_deref() {
-                #( ::std::option::Option::Some(#codes) => #paths::from_response(response, meta.clone()).map(#name::#variants), )*
-                _ => return #name::Unhandled(::ivs_runtime::error::Failure::unmodeled(meta)),
-            };
-            parsed.unwrap_or_else(|e| {
-                #name::Unhandled(
-                    ::ivs_runtime::error::Failure::new(
-                        ::ivs_runtime::error::ErrorKind::ResponseParse,
-                        "cannot read the error response",
-                    )
-                    .with_meta(meta)
-                    .with_source(e),
-                )
-            })
+            match meta.code.as_deref() {
+                #(
+                    ::std::option::Option::Some(#codes) => match #paths::from_response(response, meta) {
+                        ::std::result::Result::Ok(e) => #name::#variants(e),
+                        ::std::result::Result::Err(f) => #name::Unhandled(f),
+                    },
+                )*
+                _ => #name::Unhandled(::ivs_runtime::error::Failure::unmodeled(meta)),
+            }
         }
     };
     let doc = format!(" Errors of `{}`: one variant per modeled error, and `Unhandled` for everything else (unmodeled service errors, transport failures, timeouts, unreadable responses).", op.name);
@@ -491,11 +488,10 @@ fn serialize_request(ir: &Ir, op: &OperationIr, input: &StructIr) -> TokenStream
         .filter(|m| m.binding == HttpBinding::Body)
         .collect();
     // The default Content-Type of the body, unless a member binds the header itself.
+    // A runtime call rather than an `any` over a closure, which is compiled per operation.
     let content_type = |media: &str| {
         quote! {
-            if !headers.iter().any(|(h, _)| h.eq_ignore_ascii_case("content-type")) {
-                headers.push(("Content-Type".to_owned(), #media.to_owned()));
-            }
+            ::ivs_runtime::http::push_default_header(&mut headers, "Content-Type", #media);
         }
     };
     let body = if let Some(p) = payload {
@@ -599,6 +595,17 @@ fn serialize_request(ir: &Ir, op: &OperationIr, input: &StructIr) -> TokenStream
         }
         None => (quote! {}, quote! {}),
     };
+    let build = quote! { ::ivs_runtime::http::build_request(#method, uri, &query, headers, body) };
+    let build = if finish.is_empty() && compression.is_empty() {
+        build
+    } else {
+        quote! {
+            let mut request = #build?;
+            #finish
+            #compression
+            ::std::result::Result::Ok(request)
+        }
+    };
     quote! {
         /// Builds the HTTP request of `input` (path and query only; the endpoint comes later).
         // Each binding appends in model order; a `vec![]` literal would need them all at once.
@@ -618,10 +625,7 @@ fn serialize_request(ir: &Ir, op: &OperationIr, input: &StructIr) -> TokenStream
             #host_prefix
             #body
             #checksum
-            let mut request = ::ivs_runtime::http::build_request(#method, uri, &query, headers, body)?;
-            #finish
-            #compression
-            ::std::result::Result::Ok(request)
+            #build
         }
     }
 }
@@ -774,6 +778,19 @@ fn deserialize_response(ir: &Ir, output: &StructIr) -> TokenStream {
     } else {
         quote! { builder.build() }
     };
+    let bound_elsewhere = output
+        .members
+        .iter()
+        .any(|m| m.binding != HttpBinding::Body);
+    if !body_members.is_empty() && !bound_elsewhere {
+        // Everything is in the body: its reader builds the output itself.
+        return quote! {
+            /// Reads a success response into the output.
+            fn deserialize_output(response: &::ivs_runtime::http::HttpResponse) -> ::std::result::Result<#out_name, ::ivs_runtime::json::DeError> {
+                #out_name::from_json(::ivs_runtime::json::parse_body(response.body())?)
+            }
+        };
+    }
     quote! {
         /// Reads a success response into the output.
         #[allow(unused_mut)]

@@ -437,14 +437,14 @@ pub(crate) fn structure(ir: &Ir, s: &StructIr) -> TokenStream {
             // Unset `@idempotencyToken` members were filled in before serializing.
             quote! {
                 if let ::std::option::Option::Some(v) = &self.#f {
-                    map.insert(#key.to_owned(), #v);
+                    ::ivs_runtime::json::insert(&mut map, #key, #v);
                 }
             }
         } else {
             quote! {
                 {
                     let v = &self.#f;
-                    map.insert(#key.to_owned(), #v);
+                    ::ivs_runtime::json::insert(&mut map, #key, #v);
                 }
             }
         }
@@ -461,7 +461,7 @@ pub(crate) fn structure(ir: &Ir, s: &StructIr) -> TokenStream {
         };
         (
             key,
-            quote! { builder.#f = ::std::option::Option::Some(::ivs_runtime::json::at(#v, #key)?); },
+            quote! { ::ivs_runtime::json::set(&mut builder.#f, #v, #key) },
         )
     });
     let map_mut = if body_members.is_empty() {
@@ -472,20 +472,22 @@ pub(crate) fn structure(ir: &Ir, s: &StructIr) -> TokenStream {
     // One pass over the object, moving each member out; `null` is absent and unknown keys
     // are ignored.
     let de: Vec<_> = de.collect();
+    // Each member is one `json::set` call; the match yields its result and one `?` serves
+    // every member (a `?` per member costs a branch and a conversion each).
     let read_member = if let [(key, read)] = de.as_slice() {
         // One member: an `if`, as clippy prefers to a one-armed `match`.
         quote! {
             if key == #key {
-                #read
+                #read?;
             }
         }
     } else {
-        let arms = de.iter().map(|(key, read)| quote! { #key => { #read } });
+        let arms = de.iter().map(|(key, read)| quote! { #key => #read, });
         quote! {
             match key.as_str() {
                 #(#arms)*
-                _ => {}
-            }
+                _ => ::std::result::Result::Ok(()),
+            }?;
         }
     };
     let read_members = if body_members.is_empty() {
@@ -618,31 +620,29 @@ pub(crate) fn structure(ir: &Ir, s: &StructIr) -> TokenStream {
                     pub fn is_retryable(&self) -> bool { #retryable }
                     /// Whether the model marks this error as throttling.
                     pub fn is_throttling(&self) -> bool { #throttling }
-                    /// Reads the error from an error response.
+                    /// Reads the error from an error response; a body that does not read is
+                    /// an `Unhandled` failure carrying `meta`.
                     pub(crate) fn from_response(
                         response: &::ivs_runtime::http::HttpResponse,
                         meta: ::ivs_runtime::error::ErrorMetadata,
-                    ) -> ::std::result::Result<Self, ::ivs_runtime::json::DeError> {
-                        let body = ::ivs_runtime::json::parse_body(response.body())?;
-                        let mut err = Self::from_json(body)?;
-                        err.meta = meta;
-                        ::std::result::Result::Ok(err)
+                    ) -> ::std::result::Result<Self, ::ivs_runtime::error::Failure> {
+                        let parsed = match ::ivs_runtime::json::parse_body(response.body()) {
+                            ::std::result::Result::Ok(body) => Self::from_json(body),
+                            ::std::result::Result::Err(e) => ::std::result::Result::Err(e),
+                        };
+                        match parsed {
+                            ::std::result::Result::Ok(mut err) => {
+                                err.meta = meta;
+                                ::std::result::Result::Ok(err)
+                            }
+                            ::std::result::Result::Err(e) => ::std::result::Result::Err(::ivs_runtime::error::Failure::unreadable_error(meta, e)),
+                        }
                     }
                 }
                 impl ::std::fmt::Display for #name {
                     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                        f.write_str(#code)?;
                         // Same form as an unmodeled error: `Code (HTTP 404): message`.
-                        if let ::std::option::Option::Some(status) = self.meta.status {
-                            ::std::write!(f, " (HTTP {status})")?;
-                        }
-                        if let ::std::option::Option::Some(m) = self.message() {
-                            ::std::write!(f, ": {m}")?;
-                        }
-                        if let ::std::option::Option::Some(id) = self.request_id() {
-                            ::std::write!(f, " (request id: {id})")?;
-                        }
-                        ::std::result::Result::Ok(())
+                        ::ivs_runtime::error::fmt_service_error(f, #code, &self.meta, self.message())
                     }
                 }
                 impl ::std::error::Error for #name {}

@@ -73,8 +73,9 @@ impl BatchGetStreamKeyInput {
     pub(crate) fn to_json(&self) -> ::ivs_runtime::json::Value {
         let mut map = ::ivs_runtime::json::Map::new();
         if let ::std::option::Option::Some(v) = &self.arns {
-            map.insert(
-                "arns".to_owned(),
+            ::ivs_runtime::json::insert(
+                &mut map,
+                "arns",
                 ::ivs_runtime::json::list_value(
                     v,
                     |item| ::ivs_runtime::json::Value::String(
@@ -205,29 +206,24 @@ impl BatchGetStreamKeyOutput {
             }
             match key.as_str() {
                 "streamKeys" => {
-                    builder.stream_keys = ::std::option::Option::Some(
-                        ::ivs_runtime::json::at(
-                            ::ivs_runtime::json::list(
-                                v,
-                                crate::types::StreamKey::from_json,
-                            ),
-                            "streamKeys",
-                        )?,
-                    );
+                    ::ivs_runtime::json::set(
+                        &mut builder.stream_keys,
+                        ::ivs_runtime::json::list(v, crate::types::StreamKey::from_json),
+                        "streamKeys",
+                    )
                 }
                 "errors" => {
-                    builder.errors = ::std::option::Option::Some(
-                        ::ivs_runtime::json::at(
-                            ::ivs_runtime::json::list(
-                                v,
-                                crate::types::BatchError::from_json,
-                            ),
-                            "errors",
-                        )?,
-                    );
+                    ::ivs_runtime::json::set(
+                        &mut builder.errors,
+                        ::ivs_runtime::json::list(
+                            v,
+                            crate::types::BatchError::from_json,
+                        ),
+                        "errors",
+                    )
                 }
-                _ => {}
-            }
+                _ => ::std::result::Result::Ok(()),
+            }?;
         }
         ::std::result::Result::Ok(builder.build())
     }
@@ -393,27 +389,33 @@ pub(crate) async fn send(
     handle: &::ivs_runtime::orchestrator::Handle,
     input: BatchGetStreamKeyInput,
 ) -> ::std::result::Result<BatchGetStreamKeyOutput, BatchGetStreamKeyError> {
-    let request = serialize_request(&input).map_err(BatchGetStreamKeyError::Unhandled)?;
-    let response = handle
-        .send(&SPEC, request)
-        .await
-        .map_err(BatchGetStreamKeyError::Unhandled)?;
-    if response.status().is_success() {
-        deserialize_output(&response)
-            .map_err(|e| {
-                BatchGetStreamKeyError::Unhandled(
-                    ::ivs_runtime::error::Failure::new(
-                            ::ivs_runtime::error::ErrorKind::ResponseParse,
-                            ::std::format!(
-                                "cannot read the {} response", "BatchGetStreamKey"
+    let response = match serialize_request(&input) {
+        ::std::result::Result::Ok(request) => handle.send(&SPEC, request).await,
+        ::std::result::Result::Err(f) => ::std::result::Result::Err(f),
+    };
+    match response {
+        ::std::result::Result::Ok(response) if response.status().is_success() => {
+            match deserialize_output(&response) {
+                ::std::result::Result::Ok(output) => ::std::result::Result::Ok(output),
+                ::std::result::Result::Err(e) => {
+                    ::std::result::Result::Err(
+                        BatchGetStreamKeyError::Unhandled(
+                            ::ivs_runtime::error::Failure::unreadable_output(
+                                "BatchGetStreamKey",
+                                &response,
+                                e,
                             ),
-                        )
-                        .with_meta(::ivs_runtime::error::parse_error_metadata(&response))
-                        .with_source(e),
-                )
-            })
-    } else {
-        ::std::result::Result::Err(deserialize_error(&response))
+                        ),
+                    )
+                }
+            }
+        }
+        ::std::result::Result::Ok(response) => {
+            ::std::result::Result::Err(deserialize_error(&response))
+        }
+        ::std::result::Result::Err(f) => {
+            ::std::result::Result::Err(BatchGetStreamKeyError::Unhandled(f))
+        }
     }
 }
 
@@ -430,31 +432,18 @@ fn serialize_request(
     uri.push_str("/BatchGetStreamKey");
     let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
     let mut headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-    if !headers.iter().any(|(h, _)| h.eq_ignore_ascii_case("content-type")) {
-        headers.push(("Content-Type".to_owned(), "application/json".to_owned()));
-    }
+    ::ivs_runtime::http::push_default_header(
+        &mut headers,
+        "Content-Type",
+        "application/json",
+    );
     let body = ::ivs_runtime::json::to_body(&input.to_json());
-    let mut request = ::ivs_runtime::http::build_request(
-        "POST",
-        uri,
-        &query,
-        headers,
-        body,
-    )?;
-    ::std::result::Result::Ok(request)
+    ::ivs_runtime::http::build_request("POST", uri, &query, headers, body)
 }
 
 /// Reads a success response into the output.
-#[allow(unused_mut)]
 fn deserialize_output(
     response: &::ivs_runtime::http::HttpResponse,
 ) -> ::std::result::Result<BatchGetStreamKeyOutput, ::ivs_runtime::json::DeError> {
-    let mut builder = BatchGetStreamKeyOutputBuilder::default();
-    let _ = response;
-    let parsed = BatchGetStreamKeyOutput::from_json(
-        ::ivs_runtime::json::parse_body(response.body())?,
-    )?;
-    builder.stream_keys = parsed.stream_keys;
-    builder.errors = parsed.errors;
-    ::std::result::Result::Ok(builder.build())
+    BatchGetStreamKeyOutput::from_json(::ivs_runtime::json::parse_body(response.body())?)
 }

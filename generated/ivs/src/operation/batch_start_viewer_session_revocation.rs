@@ -85,8 +85,9 @@ impl BatchStartViewerSessionRevocationInput {
     pub(crate) fn to_json(&self) -> ::ivs_runtime::json::Value {
         let mut map = ::ivs_runtime::json::Map::new();
         if let ::std::option::Option::Some(v) = &self.viewer_sessions {
-            map.insert(
-                "viewerSessions".to_owned(),
+            ::ivs_runtime::json::insert(
+                &mut map,
+                "viewerSessions",
                 ::ivs_runtime::json::list_value(v, |item| item.to_json()),
             );
         }
@@ -184,15 +185,14 @@ impl BatchStartViewerSessionRevocationOutput {
                 continue;
             }
             if key == "errors" {
-                builder.errors = ::std::option::Option::Some(
-                    ::ivs_runtime::json::at(
-                        ::ivs_runtime::json::list(
-                            v,
-                            crate::types::BatchStartViewerSessionRevocationError::from_json,
-                        ),
-                        "errors",
-                    )?,
-                );
+                ::ivs_runtime::json::set(
+                    &mut builder.errors,
+                    ::ivs_runtime::json::list(
+                        v,
+                        crate::types::BatchStartViewerSessionRevocationError::from_json,
+                    ),
+                    "errors",
+                )?;
             }
         }
         ::std::result::Result::Ok(builder.build())
@@ -303,52 +303,65 @@ fn deserialize_error(
     response: &::ivs_runtime::http::HttpResponse,
 ) -> BatchStartViewerSessionRevocationError {
     let meta = ::ivs_runtime::error::parse_error_metadata(response);
-    let parsed = match meta.code.as_deref() {
+    match meta.code.as_deref() {
         ::std::option::Option::Some("AccessDeniedException") => {
-            crate::types::error::AccessDeniedException::from_response(
-                    response,
-                    meta.clone(),
-                )
-                .map(BatchStartViewerSessionRevocationError::AccessDeniedException)
+            match crate::types::error::AccessDeniedException::from_response(
+                response,
+                meta,
+            ) {
+                ::std::result::Result::Ok(e) => {
+                    BatchStartViewerSessionRevocationError::AccessDeniedException(e)
+                }
+                ::std::result::Result::Err(f) => {
+                    BatchStartViewerSessionRevocationError::Unhandled(f)
+                }
+            }
         }
         ::std::option::Option::Some("PendingVerification") => {
-            crate::types::error::PendingVerification::from_response(
-                    response,
-                    meta.clone(),
-                )
-                .map(BatchStartViewerSessionRevocationError::PendingVerification)
+            match crate::types::error::PendingVerification::from_response(
+                response,
+                meta,
+            ) {
+                ::std::result::Result::Ok(e) => {
+                    BatchStartViewerSessionRevocationError::PendingVerification(e)
+                }
+                ::std::result::Result::Err(f) => {
+                    BatchStartViewerSessionRevocationError::Unhandled(f)
+                }
+            }
         }
         ::std::option::Option::Some("ThrottlingException") => {
-            crate::types::error::ThrottlingException::from_response(
-                    response,
-                    meta.clone(),
-                )
-                .map(BatchStartViewerSessionRevocationError::ThrottlingException)
+            match crate::types::error::ThrottlingException::from_response(
+                response,
+                meta,
+            ) {
+                ::std::result::Result::Ok(e) => {
+                    BatchStartViewerSessionRevocationError::ThrottlingException(e)
+                }
+                ::std::result::Result::Err(f) => {
+                    BatchStartViewerSessionRevocationError::Unhandled(f)
+                }
+            }
         }
         ::std::option::Option::Some("ValidationException") => {
-            crate::types::error::ValidationException::from_response(
-                    response,
-                    meta.clone(),
-                )
-                .map(BatchStartViewerSessionRevocationError::ValidationException)
+            match crate::types::error::ValidationException::from_response(
+                response,
+                meta,
+            ) {
+                ::std::result::Result::Ok(e) => {
+                    BatchStartViewerSessionRevocationError::ValidationException(e)
+                }
+                ::std::result::Result::Err(f) => {
+                    BatchStartViewerSessionRevocationError::Unhandled(f)
+                }
+            }
         }
         _ => {
-            return BatchStartViewerSessionRevocationError::Unhandled(
-                ::ivs_runtime::error::Failure::unmodeled(meta),
-            );
-        }
-    };
-    parsed
-        .unwrap_or_else(|e| {
             BatchStartViewerSessionRevocationError::Unhandled(
-                ::ivs_runtime::error::Failure::new(
-                        ::ivs_runtime::error::ErrorKind::ResponseParse,
-                        "cannot read the error response",
-                    )
-                    .with_meta(meta)
-                    .with_source(e),
+                ::ivs_runtime::error::Failure::unmodeled(meta),
             )
-        })
+        }
+    }
 }
 
 /// Fluent builder of the `BatchStartViewerSessionRevocation` operation: set members, then `send()`.
@@ -457,29 +470,35 @@ pub(crate) async fn send(
     BatchStartViewerSessionRevocationOutput,
     BatchStartViewerSessionRevocationError,
 > {
-    let request = serialize_request(&input)
-        .map_err(BatchStartViewerSessionRevocationError::Unhandled)?;
-    let response = handle
-        .send(&SPEC, request)
-        .await
-        .map_err(BatchStartViewerSessionRevocationError::Unhandled)?;
-    if response.status().is_success() {
-        deserialize_output(&response)
-            .map_err(|e| {
-                BatchStartViewerSessionRevocationError::Unhandled(
-                    ::ivs_runtime::error::Failure::new(
-                            ::ivs_runtime::error::ErrorKind::ResponseParse,
-                            ::std::format!(
-                                "cannot read the {} response",
-                                "BatchStartViewerSessionRevocation"
+    let response = match serialize_request(&input) {
+        ::std::result::Result::Ok(request) => handle.send(&SPEC, request).await,
+        ::std::result::Result::Err(f) => ::std::result::Result::Err(f),
+    };
+    match response {
+        ::std::result::Result::Ok(response) if response.status().is_success() => {
+            match deserialize_output(&response) {
+                ::std::result::Result::Ok(output) => ::std::result::Result::Ok(output),
+                ::std::result::Result::Err(e) => {
+                    ::std::result::Result::Err(
+                        BatchStartViewerSessionRevocationError::Unhandled(
+                            ::ivs_runtime::error::Failure::unreadable_output(
+                                "BatchStartViewerSessionRevocation",
+                                &response,
+                                e,
                             ),
-                        )
-                        .with_meta(::ivs_runtime::error::parse_error_metadata(&response))
-                        .with_source(e),
-                )
-            })
-    } else {
-        ::std::result::Result::Err(deserialize_error(&response))
+                        ),
+                    )
+                }
+            }
+        }
+        ::std::result::Result::Ok(response) => {
+            ::std::result::Result::Err(deserialize_error(&response))
+        }
+        ::std::result::Result::Err(f) => {
+            ::std::result::Result::Err(
+                BatchStartViewerSessionRevocationError::Unhandled(f),
+            )
+        }
     }
 }
 
@@ -496,33 +515,23 @@ fn serialize_request(
     uri.push_str("/BatchStartViewerSessionRevocation");
     let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
     let mut headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-    if !headers.iter().any(|(h, _)| h.eq_ignore_ascii_case("content-type")) {
-        headers.push(("Content-Type".to_owned(), "application/json".to_owned()));
-    }
+    ::ivs_runtime::http::push_default_header(
+        &mut headers,
+        "Content-Type",
+        "application/json",
+    );
     let body = ::ivs_runtime::json::to_body(&input.to_json());
-    let mut request = ::ivs_runtime::http::build_request(
-        "POST",
-        uri,
-        &query,
-        headers,
-        body,
-    )?;
-    ::std::result::Result::Ok(request)
+    ::ivs_runtime::http::build_request("POST", uri, &query, headers, body)
 }
 
 /// Reads a success response into the output.
-#[allow(unused_mut)]
 fn deserialize_output(
     response: &::ivs_runtime::http::HttpResponse,
 ) -> ::std::result::Result<
     BatchStartViewerSessionRevocationOutput,
     ::ivs_runtime::json::DeError,
 > {
-    let mut builder = BatchStartViewerSessionRevocationOutputBuilder::default();
-    let _ = response;
-    let parsed = BatchStartViewerSessionRevocationOutput::from_json(
+    BatchStartViewerSessionRevocationOutput::from_json(
         ::ivs_runtime::json::parse_body(response.body())?,
-    )?;
-    builder.errors = parsed.errors;
-    ::std::result::Result::Ok(builder.build())
+    )
 }

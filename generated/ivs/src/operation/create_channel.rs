@@ -386,35 +386,44 @@ impl CreateChannelInput {
     pub(crate) fn to_json(&self) -> ::ivs_runtime::json::Value {
         let mut map = ::ivs_runtime::json::Map::new();
         if let ::std::option::Option::Some(v) = &self.name {
-            map.insert(
-                "name".to_owned(),
+            ::ivs_runtime::json::insert(
+                &mut map,
+                "name",
                 ::ivs_runtime::json::Value::String(::std::clone::Clone::clone(v)),
             );
         }
         if let ::std::option::Option::Some(v) = &self.latency_mode {
-            map.insert(
-                "latencyMode".to_owned(),
+            ::ivs_runtime::json::insert(
+                &mut map,
+                "latencyMode",
                 ::ivs_runtime::json::Value::String(v.as_str().to_owned()),
             );
         }
         if let ::std::option::Option::Some(v) = &self.r#type {
-            map.insert(
-                "type".to_owned(),
+            ::ivs_runtime::json::insert(
+                &mut map,
+                "type",
                 ::ivs_runtime::json::Value::String(v.as_str().to_owned()),
             );
         }
         if let ::std::option::Option::Some(v) = &self.authorized {
-            map.insert("authorized".to_owned(), ::ivs_runtime::json::Value::Bool(*v));
+            ::ivs_runtime::json::insert(
+                &mut map,
+                "authorized",
+                ::ivs_runtime::json::Value::Bool(*v),
+            );
         }
         if let ::std::option::Option::Some(v) = &self.recording_configuration_arn {
-            map.insert(
-                "recordingConfigurationArn".to_owned(),
+            ::ivs_runtime::json::insert(
+                &mut map,
+                "recordingConfigurationArn",
                 ::ivs_runtime::json::Value::String(::std::clone::Clone::clone(v)),
             );
         }
         if let ::std::option::Option::Some(v) = &self.tags {
-            map.insert(
-                "tags".to_owned(),
+            ::ivs_runtime::json::insert(
+                &mut map,
+                "tags",
                 ::ivs_runtime::json::map_value(
                     v,
                     ::std::clone::Clone::clone,
@@ -425,29 +434,37 @@ impl CreateChannelInput {
             );
         }
         if let ::std::option::Option::Some(v) = &self.insecure_ingest {
-            map.insert(
-                "insecureIngest".to_owned(),
+            ::ivs_runtime::json::insert(
+                &mut map,
+                "insecureIngest",
                 ::ivs_runtime::json::Value::Bool(*v),
             );
         }
         if let ::std::option::Option::Some(v) = &self.preset {
-            map.insert(
-                "preset".to_owned(),
+            ::ivs_runtime::json::insert(
+                &mut map,
+                "preset",
                 ::ivs_runtime::json::Value::String(v.as_str().to_owned()),
             );
         }
         if let ::std::option::Option::Some(v) = &self.playback_restriction_policy_arn {
-            map.insert(
-                "playbackRestrictionPolicyArn".to_owned(),
+            ::ivs_runtime::json::insert(
+                &mut map,
+                "playbackRestrictionPolicyArn",
                 ::ivs_runtime::json::Value::String(::std::clone::Clone::clone(v)),
             );
         }
         if let ::std::option::Option::Some(v) = &self.multitrack_input_configuration {
-            map.insert("multitrackInputConfiguration".to_owned(), v.to_json());
+            ::ivs_runtime::json::insert(
+                &mut map,
+                "multitrackInputConfiguration",
+                v.to_json(),
+            );
         }
         if let ::std::option::Option::Some(v) = &self.container_format {
-            map.insert(
-                "containerFormat".to_owned(),
+            ::ivs_runtime::json::insert(
+                &mut map,
+                "containerFormat",
                 ::ivs_runtime::json::Value::String(v.as_str().to_owned()),
             );
         }
@@ -559,23 +576,21 @@ impl CreateChannelOutput {
             }
             match key.as_str() {
                 "channel" => {
-                    builder.channel = ::std::option::Option::Some(
-                        ::ivs_runtime::json::at(
-                            crate::types::Channel::from_json(v),
-                            "channel",
-                        )?,
-                    );
+                    ::ivs_runtime::json::set(
+                        &mut builder.channel,
+                        crate::types::Channel::from_json(v),
+                        "channel",
+                    )
                 }
                 "streamKey" => {
-                    builder.stream_key = ::std::option::Option::Some(
-                        ::ivs_runtime::json::at(
-                            crate::types::StreamKey::from_json(v),
-                            "streamKey",
-                        )?,
-                    );
+                    ::ivs_runtime::json::set(
+                        &mut builder.stream_key,
+                        crate::types::StreamKey::from_json(v),
+                        "streamKey",
+                    )
                 }
-                _ => {}
-            }
+                _ => ::std::result::Result::Ok(()),
+            }?;
         }
         ::std::result::Result::Ok(builder.build())
     }
@@ -697,59 +712,66 @@ fn deserialize_error(
     response: &::ivs_runtime::http::HttpResponse,
 ) -> CreateChannelError {
     let meta = ::ivs_runtime::error::parse_error_metadata(response);
-    let parsed = match meta.code.as_deref() {
+    match meta.code.as_deref() {
         ::std::option::Option::Some("AccessDeniedException") => {
-            crate::types::error::AccessDeniedException::from_response(
-                    response,
-                    meta.clone(),
-                )
-                .map(CreateChannelError::AccessDeniedException)
+            match crate::types::error::AccessDeniedException::from_response(
+                response,
+                meta,
+            ) {
+                ::std::result::Result::Ok(e) => {
+                    CreateChannelError::AccessDeniedException(e)
+                }
+                ::std::result::Result::Err(f) => CreateChannelError::Unhandled(f),
+            }
         }
         ::std::option::Option::Some("PendingVerification") => {
-            crate::types::error::PendingVerification::from_response(
-                    response,
-                    meta.clone(),
-                )
-                .map(CreateChannelError::PendingVerification)
+            match crate::types::error::PendingVerification::from_response(
+                response,
+                meta,
+            ) {
+                ::std::result::Result::Ok(e) => {
+                    CreateChannelError::PendingVerification(e)
+                }
+                ::std::result::Result::Err(f) => CreateChannelError::Unhandled(f),
+            }
         }
         ::std::option::Option::Some("ResourceNotFoundException") => {
-            crate::types::error::ResourceNotFoundException::from_response(
-                    response,
-                    meta.clone(),
-                )
-                .map(CreateChannelError::ResourceNotFoundException)
+            match crate::types::error::ResourceNotFoundException::from_response(
+                response,
+                meta,
+            ) {
+                ::std::result::Result::Ok(e) => {
+                    CreateChannelError::ResourceNotFoundException(e)
+                }
+                ::std::result::Result::Err(f) => CreateChannelError::Unhandled(f),
+            }
         }
         ::std::option::Option::Some("ServiceQuotaExceededException") => {
-            crate::types::error::ServiceQuotaExceededException::from_response(
-                    response,
-                    meta.clone(),
-                )
-                .map(CreateChannelError::ServiceQuotaExceededException)
+            match crate::types::error::ServiceQuotaExceededException::from_response(
+                response,
+                meta,
+            ) {
+                ::std::result::Result::Ok(e) => {
+                    CreateChannelError::ServiceQuotaExceededException(e)
+                }
+                ::std::result::Result::Err(f) => CreateChannelError::Unhandled(f),
+            }
         }
         ::std::option::Option::Some("ValidationException") => {
-            crate::types::error::ValidationException::from_response(
-                    response,
-                    meta.clone(),
-                )
-                .map(CreateChannelError::ValidationException)
+            match crate::types::error::ValidationException::from_response(
+                response,
+                meta,
+            ) {
+                ::std::result::Result::Ok(e) => {
+                    CreateChannelError::ValidationException(e)
+                }
+                ::std::result::Result::Err(f) => CreateChannelError::Unhandled(f),
+            }
         }
         _ => {
-            return CreateChannelError::Unhandled(
-                ::ivs_runtime::error::Failure::unmodeled(meta),
-            );
+            CreateChannelError::Unhandled(::ivs_runtime::error::Failure::unmodeled(meta))
         }
-    };
-    parsed
-        .unwrap_or_else(|e| {
-            CreateChannelError::Unhandled(
-                ::ivs_runtime::error::Failure::new(
-                        ::ivs_runtime::error::ErrorKind::ResponseParse,
-                        "cannot read the error response",
-                    )
-                    .with_meta(meta)
-                    .with_source(e),
-            )
-        })
+    }
 }
 
 /// Fluent builder of the `CreateChannel` operation: set members, then `send()`.
@@ -1052,27 +1074,33 @@ pub(crate) async fn send(
     handle: &::ivs_runtime::orchestrator::Handle,
     input: CreateChannelInput,
 ) -> ::std::result::Result<CreateChannelOutput, CreateChannelError> {
-    let request = serialize_request(&input).map_err(CreateChannelError::Unhandled)?;
-    let response = handle
-        .send(&SPEC, request)
-        .await
-        .map_err(CreateChannelError::Unhandled)?;
-    if response.status().is_success() {
-        deserialize_output(&response)
-            .map_err(|e| {
-                CreateChannelError::Unhandled(
-                    ::ivs_runtime::error::Failure::new(
-                            ::ivs_runtime::error::ErrorKind::ResponseParse,
-                            ::std::format!(
-                                "cannot read the {} response", "CreateChannel"
+    let response = match serialize_request(&input) {
+        ::std::result::Result::Ok(request) => handle.send(&SPEC, request).await,
+        ::std::result::Result::Err(f) => ::std::result::Result::Err(f),
+    };
+    match response {
+        ::std::result::Result::Ok(response) if response.status().is_success() => {
+            match deserialize_output(&response) {
+                ::std::result::Result::Ok(output) => ::std::result::Result::Ok(output),
+                ::std::result::Result::Err(e) => {
+                    ::std::result::Result::Err(
+                        CreateChannelError::Unhandled(
+                            ::ivs_runtime::error::Failure::unreadable_output(
+                                "CreateChannel",
+                                &response,
+                                e,
                             ),
-                        )
-                        .with_meta(::ivs_runtime::error::parse_error_metadata(&response))
-                        .with_source(e),
-                )
-            })
-    } else {
-        ::std::result::Result::Err(deserialize_error(&response))
+                        ),
+                    )
+                }
+            }
+        }
+        ::std::result::Result::Ok(response) => {
+            ::std::result::Result::Err(deserialize_error(&response))
+        }
+        ::std::result::Result::Err(f) => {
+            ::std::result::Result::Err(CreateChannelError::Unhandled(f))
+        }
     }
 }
 
@@ -1089,31 +1117,18 @@ fn serialize_request(
     uri.push_str("/CreateChannel");
     let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
     let mut headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-    if !headers.iter().any(|(h, _)| h.eq_ignore_ascii_case("content-type")) {
-        headers.push(("Content-Type".to_owned(), "application/json".to_owned()));
-    }
+    ::ivs_runtime::http::push_default_header(
+        &mut headers,
+        "Content-Type",
+        "application/json",
+    );
     let body = ::ivs_runtime::json::to_body(&input.to_json());
-    let mut request = ::ivs_runtime::http::build_request(
-        "POST",
-        uri,
-        &query,
-        headers,
-        body,
-    )?;
-    ::std::result::Result::Ok(request)
+    ::ivs_runtime::http::build_request("POST", uri, &query, headers, body)
 }
 
 /// Reads a success response into the output.
-#[allow(unused_mut)]
 fn deserialize_output(
     response: &::ivs_runtime::http::HttpResponse,
 ) -> ::std::result::Result<CreateChannelOutput, ::ivs_runtime::json::DeError> {
-    let mut builder = CreateChannelOutputBuilder::default();
-    let _ = response;
-    let parsed = CreateChannelOutput::from_json(
-        ::ivs_runtime::json::parse_body(response.body())?,
-    )?;
-    builder.channel = parsed.channel;
-    builder.stream_key = parsed.stream_key;
-    ::std::result::Result::Ok(builder.build())
+    CreateChannelOutput::from_json(::ivs_runtime::json::parse_body(response.body())?)
 }

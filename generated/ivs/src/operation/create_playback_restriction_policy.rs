@@ -222,8 +222,9 @@ impl CreatePlaybackRestrictionPolicyInput {
     pub(crate) fn to_json(&self) -> ::ivs_runtime::json::Value {
         let mut map = ::ivs_runtime::json::Map::new();
         if let ::std::option::Option::Some(v) = &self.allowed_countries {
-            map.insert(
-                "allowedCountries".to_owned(),
+            ::ivs_runtime::json::insert(
+                &mut map,
+                "allowedCountries",
                 ::ivs_runtime::json::list_value(
                     v,
                     |item| ::ivs_runtime::json::Value::String(
@@ -233,8 +234,9 @@ impl CreatePlaybackRestrictionPolicyInput {
             );
         }
         if let ::std::option::Option::Some(v) = &self.allowed_origins {
-            map.insert(
-                "allowedOrigins".to_owned(),
+            ::ivs_runtime::json::insert(
+                &mut map,
+                "allowedOrigins",
                 ::ivs_runtime::json::list_value(
                     v,
                     |item| ::ivs_runtime::json::Value::String(
@@ -244,20 +246,23 @@ impl CreatePlaybackRestrictionPolicyInput {
             );
         }
         if let ::std::option::Option::Some(v) = &self.enable_strict_origin_enforcement {
-            map.insert(
-                "enableStrictOriginEnforcement".to_owned(),
+            ::ivs_runtime::json::insert(
+                &mut map,
+                "enableStrictOriginEnforcement",
                 ::ivs_runtime::json::Value::Bool(*v),
             );
         }
         if let ::std::option::Option::Some(v) = &self.name {
-            map.insert(
-                "name".to_owned(),
+            ::ivs_runtime::json::insert(
+                &mut map,
+                "name",
                 ::ivs_runtime::json::Value::String(::std::clone::Clone::clone(v)),
             );
         }
         if let ::std::option::Option::Some(v) = &self.tags {
-            map.insert(
-                "tags".to_owned(),
+            ::ivs_runtime::json::insert(
+                &mut map,
+                "tags",
                 ::ivs_runtime::json::map_value(
                     v,
                     ::std::clone::Clone::clone,
@@ -353,12 +358,11 @@ impl CreatePlaybackRestrictionPolicyOutput {
                 continue;
             }
             if key == "playbackRestrictionPolicy" {
-                builder.playback_restriction_policy = ::std::option::Option::Some(
-                    ::ivs_runtime::json::at(
-                        crate::types::PlaybackRestrictionPolicy::from_json(v),
-                        "playbackRestrictionPolicy",
-                    )?,
-                );
+                ::ivs_runtime::json::set(
+                    &mut builder.playback_restriction_policy,
+                    crate::types::PlaybackRestrictionPolicy::from_json(v),
+                    "playbackRestrictionPolicy",
+                )?;
             }
         }
         ::std::result::Result::Ok(builder.build())
@@ -481,59 +485,80 @@ fn deserialize_error(
     response: &::ivs_runtime::http::HttpResponse,
 ) -> CreatePlaybackRestrictionPolicyError {
     let meta = ::ivs_runtime::error::parse_error_metadata(response);
-    let parsed = match meta.code.as_deref() {
+    match meta.code.as_deref() {
         ::std::option::Option::Some("AccessDeniedException") => {
-            crate::types::error::AccessDeniedException::from_response(
-                    response,
-                    meta.clone(),
-                )
-                .map(CreatePlaybackRestrictionPolicyError::AccessDeniedException)
+            match crate::types::error::AccessDeniedException::from_response(
+                response,
+                meta,
+            ) {
+                ::std::result::Result::Ok(e) => {
+                    CreatePlaybackRestrictionPolicyError::AccessDeniedException(e)
+                }
+                ::std::result::Result::Err(f) => {
+                    CreatePlaybackRestrictionPolicyError::Unhandled(f)
+                }
+            }
         }
         ::std::option::Option::Some("PendingVerification") => {
-            crate::types::error::PendingVerification::from_response(
-                    response,
-                    meta.clone(),
-                )
-                .map(CreatePlaybackRestrictionPolicyError::PendingVerification)
+            match crate::types::error::PendingVerification::from_response(
+                response,
+                meta,
+            ) {
+                ::std::result::Result::Ok(e) => {
+                    CreatePlaybackRestrictionPolicyError::PendingVerification(e)
+                }
+                ::std::result::Result::Err(f) => {
+                    CreatePlaybackRestrictionPolicyError::Unhandled(f)
+                }
+            }
         }
         ::std::option::Option::Some("ServiceQuotaExceededException") => {
-            crate::types::error::ServiceQuotaExceededException::from_response(
-                    response,
-                    meta.clone(),
-                )
-                .map(CreatePlaybackRestrictionPolicyError::ServiceQuotaExceededException)
+            match crate::types::error::ServiceQuotaExceededException::from_response(
+                response,
+                meta,
+            ) {
+                ::std::result::Result::Ok(e) => {
+                    CreatePlaybackRestrictionPolicyError::ServiceQuotaExceededException(
+                        e,
+                    )
+                }
+                ::std::result::Result::Err(f) => {
+                    CreatePlaybackRestrictionPolicyError::Unhandled(f)
+                }
+            }
         }
         ::std::option::Option::Some("ThrottlingException") => {
-            crate::types::error::ThrottlingException::from_response(
-                    response,
-                    meta.clone(),
-                )
-                .map(CreatePlaybackRestrictionPolicyError::ThrottlingException)
+            match crate::types::error::ThrottlingException::from_response(
+                response,
+                meta,
+            ) {
+                ::std::result::Result::Ok(e) => {
+                    CreatePlaybackRestrictionPolicyError::ThrottlingException(e)
+                }
+                ::std::result::Result::Err(f) => {
+                    CreatePlaybackRestrictionPolicyError::Unhandled(f)
+                }
+            }
         }
         ::std::option::Option::Some("ValidationException") => {
-            crate::types::error::ValidationException::from_response(
-                    response,
-                    meta.clone(),
-                )
-                .map(CreatePlaybackRestrictionPolicyError::ValidationException)
+            match crate::types::error::ValidationException::from_response(
+                response,
+                meta,
+            ) {
+                ::std::result::Result::Ok(e) => {
+                    CreatePlaybackRestrictionPolicyError::ValidationException(e)
+                }
+                ::std::result::Result::Err(f) => {
+                    CreatePlaybackRestrictionPolicyError::Unhandled(f)
+                }
+            }
         }
         _ => {
-            return CreatePlaybackRestrictionPolicyError::Unhandled(
-                ::ivs_runtime::error::Failure::unmodeled(meta),
-            );
-        }
-    };
-    parsed
-        .unwrap_or_else(|e| {
             CreatePlaybackRestrictionPolicyError::Unhandled(
-                ::ivs_runtime::error::Failure::new(
-                        ::ivs_runtime::error::ErrorKind::ResponseParse,
-                        "cannot read the error response",
-                    )
-                    .with_meta(meta)
-                    .with_source(e),
+                ::ivs_runtime::error::Failure::unmodeled(meta),
             )
-        })
+        }
+    }
 }
 
 /// Fluent builder of the `CreatePlaybackRestrictionPolicy` operation: set members, then `send()`.
@@ -730,29 +755,35 @@ pub(crate) async fn send(
     CreatePlaybackRestrictionPolicyOutput,
     CreatePlaybackRestrictionPolicyError,
 > {
-    let request = serialize_request(&input)
-        .map_err(CreatePlaybackRestrictionPolicyError::Unhandled)?;
-    let response = handle
-        .send(&SPEC, request)
-        .await
-        .map_err(CreatePlaybackRestrictionPolicyError::Unhandled)?;
-    if response.status().is_success() {
-        deserialize_output(&response)
-            .map_err(|e| {
-                CreatePlaybackRestrictionPolicyError::Unhandled(
-                    ::ivs_runtime::error::Failure::new(
-                            ::ivs_runtime::error::ErrorKind::ResponseParse,
-                            ::std::format!(
-                                "cannot read the {} response",
-                                "CreatePlaybackRestrictionPolicy"
+    let response = match serialize_request(&input) {
+        ::std::result::Result::Ok(request) => handle.send(&SPEC, request).await,
+        ::std::result::Result::Err(f) => ::std::result::Result::Err(f),
+    };
+    match response {
+        ::std::result::Result::Ok(response) if response.status().is_success() => {
+            match deserialize_output(&response) {
+                ::std::result::Result::Ok(output) => ::std::result::Result::Ok(output),
+                ::std::result::Result::Err(e) => {
+                    ::std::result::Result::Err(
+                        CreatePlaybackRestrictionPolicyError::Unhandled(
+                            ::ivs_runtime::error::Failure::unreadable_output(
+                                "CreatePlaybackRestrictionPolicy",
+                                &response,
+                                e,
                             ),
-                        )
-                        .with_meta(::ivs_runtime::error::parse_error_metadata(&response))
-                        .with_source(e),
-                )
-            })
-    } else {
-        ::std::result::Result::Err(deserialize_error(&response))
+                        ),
+                    )
+                }
+            }
+        }
+        ::std::result::Result::Ok(response) => {
+            ::std::result::Result::Err(deserialize_error(&response))
+        }
+        ::std::result::Result::Err(f) => {
+            ::std::result::Result::Err(
+                CreatePlaybackRestrictionPolicyError::Unhandled(f),
+            )
+        }
     }
 }
 
@@ -769,33 +800,23 @@ fn serialize_request(
     uri.push_str("/CreatePlaybackRestrictionPolicy");
     let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
     let mut headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-    if !headers.iter().any(|(h, _)| h.eq_ignore_ascii_case("content-type")) {
-        headers.push(("Content-Type".to_owned(), "application/json".to_owned()));
-    }
+    ::ivs_runtime::http::push_default_header(
+        &mut headers,
+        "Content-Type",
+        "application/json",
+    );
     let body = ::ivs_runtime::json::to_body(&input.to_json());
-    let mut request = ::ivs_runtime::http::build_request(
-        "POST",
-        uri,
-        &query,
-        headers,
-        body,
-    )?;
-    ::std::result::Result::Ok(request)
+    ::ivs_runtime::http::build_request("POST", uri, &query, headers, body)
 }
 
 /// Reads a success response into the output.
-#[allow(unused_mut)]
 fn deserialize_output(
     response: &::ivs_runtime::http::HttpResponse,
 ) -> ::std::result::Result<
     CreatePlaybackRestrictionPolicyOutput,
     ::ivs_runtime::json::DeError,
 > {
-    let mut builder = CreatePlaybackRestrictionPolicyOutputBuilder::default();
-    let _ = response;
-    let parsed = CreatePlaybackRestrictionPolicyOutput::from_json(
+    CreatePlaybackRestrictionPolicyOutput::from_json(
         ::ivs_runtime::json::parse_body(response.body())?,
-    )?;
-    builder.playback_restriction_policy = parsed.playback_restriction_policy;
-    ::std::result::Result::Ok(builder.build())
+    )
 }

@@ -257,17 +257,23 @@ impl CreateRecordingConfigurationInput {
     pub(crate) fn to_json(&self) -> ::ivs_runtime::json::Value {
         let mut map = ::ivs_runtime::json::Map::new();
         if let ::std::option::Option::Some(v) = &self.name {
-            map.insert(
-                "name".to_owned(),
+            ::ivs_runtime::json::insert(
+                &mut map,
+                "name",
                 ::ivs_runtime::json::Value::String(::std::clone::Clone::clone(v)),
             );
         }
         if let ::std::option::Option::Some(v) = &self.destination_configuration {
-            map.insert("destinationConfiguration".to_owned(), v.to_json());
+            ::ivs_runtime::json::insert(
+                &mut map,
+                "destinationConfiguration",
+                v.to_json(),
+            );
         }
         if let ::std::option::Option::Some(v) = &self.tags {
-            map.insert(
-                "tags".to_owned(),
+            ::ivs_runtime::json::insert(
+                &mut map,
+                "tags",
                 ::ivs_runtime::json::map_value(
                     v,
                     ::std::clone::Clone::clone,
@@ -278,17 +284,18 @@ impl CreateRecordingConfigurationInput {
             );
         }
         if let ::std::option::Option::Some(v) = &self.thumbnail_configuration {
-            map.insert("thumbnailConfiguration".to_owned(), v.to_json());
+            ::ivs_runtime::json::insert(&mut map, "thumbnailConfiguration", v.to_json());
         }
         if let ::std::option::Option::Some(v) = &self.recording_reconnect_window_seconds
         {
-            map.insert(
-                "recordingReconnectWindowSeconds".to_owned(),
+            ::ivs_runtime::json::insert(
+                &mut map,
+                "recordingReconnectWindowSeconds",
                 ::ivs_runtime::json::Value::from(*v),
             );
         }
         if let ::std::option::Option::Some(v) = &self.rendition_configuration {
-            map.insert("renditionConfiguration".to_owned(), v.to_json());
+            ::ivs_runtime::json::insert(&mut map, "renditionConfiguration", v.to_json());
         }
         ::ivs_runtime::json::Value::Object(map)
     }
@@ -376,12 +383,11 @@ impl CreateRecordingConfigurationOutput {
                 continue;
             }
             if key == "recordingConfiguration" {
-                builder.recording_configuration = ::std::option::Option::Some(
-                    ::ivs_runtime::json::at(
-                        crate::types::RecordingConfiguration::from_json(v),
-                        "recordingConfiguration",
-                    )?,
-                );
+                ::ivs_runtime::json::set(
+                    &mut builder.recording_configuration,
+                    crate::types::RecordingConfiguration::from_json(v),
+                    "recordingConfiguration",
+                )?;
             }
         }
         ::std::result::Result::Ok(builder.build())
@@ -514,63 +520,88 @@ fn deserialize_error(
     response: &::ivs_runtime::http::HttpResponse,
 ) -> CreateRecordingConfigurationError {
     let meta = ::ivs_runtime::error::parse_error_metadata(response);
-    let parsed = match meta.code.as_deref() {
+    match meta.code.as_deref() {
         ::std::option::Option::Some("AccessDeniedException") => {
-            crate::types::error::AccessDeniedException::from_response(
-                    response,
-                    meta.clone(),
-                )
-                .map(CreateRecordingConfigurationError::AccessDeniedException)
+            match crate::types::error::AccessDeniedException::from_response(
+                response,
+                meta,
+            ) {
+                ::std::result::Result::Ok(e) => {
+                    CreateRecordingConfigurationError::AccessDeniedException(e)
+                }
+                ::std::result::Result::Err(f) => {
+                    CreateRecordingConfigurationError::Unhandled(f)
+                }
+            }
         }
         ::std::option::Option::Some("ConflictException") => {
-            crate::types::error::ConflictException::from_response(response, meta.clone())
-                .map(CreateRecordingConfigurationError::ConflictException)
+            match crate::types::error::ConflictException::from_response(response, meta) {
+                ::std::result::Result::Ok(e) => {
+                    CreateRecordingConfigurationError::ConflictException(e)
+                }
+                ::std::result::Result::Err(f) => {
+                    CreateRecordingConfigurationError::Unhandled(f)
+                }
+            }
         }
         ::std::option::Option::Some("InternalServerException") => {
-            crate::types::error::InternalServerException::from_response(
-                    response,
-                    meta.clone(),
-                )
-                .map(CreateRecordingConfigurationError::InternalServerException)
+            match crate::types::error::InternalServerException::from_response(
+                response,
+                meta,
+            ) {
+                ::std::result::Result::Ok(e) => {
+                    CreateRecordingConfigurationError::InternalServerException(e)
+                }
+                ::std::result::Result::Err(f) => {
+                    CreateRecordingConfigurationError::Unhandled(f)
+                }
+            }
         }
         ::std::option::Option::Some("PendingVerification") => {
-            crate::types::error::PendingVerification::from_response(
-                    response,
-                    meta.clone(),
-                )
-                .map(CreateRecordingConfigurationError::PendingVerification)
+            match crate::types::error::PendingVerification::from_response(
+                response,
+                meta,
+            ) {
+                ::std::result::Result::Ok(e) => {
+                    CreateRecordingConfigurationError::PendingVerification(e)
+                }
+                ::std::result::Result::Err(f) => {
+                    CreateRecordingConfigurationError::Unhandled(f)
+                }
+            }
         }
         ::std::option::Option::Some("ServiceQuotaExceededException") => {
-            crate::types::error::ServiceQuotaExceededException::from_response(
-                    response,
-                    meta.clone(),
-                )
-                .map(CreateRecordingConfigurationError::ServiceQuotaExceededException)
+            match crate::types::error::ServiceQuotaExceededException::from_response(
+                response,
+                meta,
+            ) {
+                ::std::result::Result::Ok(e) => {
+                    CreateRecordingConfigurationError::ServiceQuotaExceededException(e)
+                }
+                ::std::result::Result::Err(f) => {
+                    CreateRecordingConfigurationError::Unhandled(f)
+                }
+            }
         }
         ::std::option::Option::Some("ValidationException") => {
-            crate::types::error::ValidationException::from_response(
-                    response,
-                    meta.clone(),
-                )
-                .map(CreateRecordingConfigurationError::ValidationException)
+            match crate::types::error::ValidationException::from_response(
+                response,
+                meta,
+            ) {
+                ::std::result::Result::Ok(e) => {
+                    CreateRecordingConfigurationError::ValidationException(e)
+                }
+                ::std::result::Result::Err(f) => {
+                    CreateRecordingConfigurationError::Unhandled(f)
+                }
+            }
         }
         _ => {
-            return CreateRecordingConfigurationError::Unhandled(
-                ::ivs_runtime::error::Failure::unmodeled(meta),
-            );
-        }
-    };
-    parsed
-        .unwrap_or_else(|e| {
             CreateRecordingConfigurationError::Unhandled(
-                ::ivs_runtime::error::Failure::new(
-                        ::ivs_runtime::error::ErrorKind::ResponseParse,
-                        "cannot read the error response",
-                    )
-                    .with_meta(meta)
-                    .with_source(e),
+                ::ivs_runtime::error::Failure::unmodeled(meta),
             )
-        })
+        }
+    }
 }
 
 /// Fluent builder of the `CreateRecordingConfiguration` operation: set members, then `send()`.
@@ -795,29 +826,33 @@ pub(crate) async fn send(
     CreateRecordingConfigurationOutput,
     CreateRecordingConfigurationError,
 > {
-    let request = serialize_request(&input)
-        .map_err(CreateRecordingConfigurationError::Unhandled)?;
-    let response = handle
-        .send(&SPEC, request)
-        .await
-        .map_err(CreateRecordingConfigurationError::Unhandled)?;
-    if response.status().is_success() {
-        deserialize_output(&response)
-            .map_err(|e| {
-                CreateRecordingConfigurationError::Unhandled(
-                    ::ivs_runtime::error::Failure::new(
-                            ::ivs_runtime::error::ErrorKind::ResponseParse,
-                            ::std::format!(
-                                "cannot read the {} response",
-                                "CreateRecordingConfiguration"
+    let response = match serialize_request(&input) {
+        ::std::result::Result::Ok(request) => handle.send(&SPEC, request).await,
+        ::std::result::Result::Err(f) => ::std::result::Result::Err(f),
+    };
+    match response {
+        ::std::result::Result::Ok(response) if response.status().is_success() => {
+            match deserialize_output(&response) {
+                ::std::result::Result::Ok(output) => ::std::result::Result::Ok(output),
+                ::std::result::Result::Err(e) => {
+                    ::std::result::Result::Err(
+                        CreateRecordingConfigurationError::Unhandled(
+                            ::ivs_runtime::error::Failure::unreadable_output(
+                                "CreateRecordingConfiguration",
+                                &response,
+                                e,
                             ),
-                        )
-                        .with_meta(::ivs_runtime::error::parse_error_metadata(&response))
-                        .with_source(e),
-                )
-            })
-    } else {
-        ::std::result::Result::Err(deserialize_error(&response))
+                        ),
+                    )
+                }
+            }
+        }
+        ::std::result::Result::Ok(response) => {
+            ::std::result::Result::Err(deserialize_error(&response))
+        }
+        ::std::result::Result::Err(f) => {
+            ::std::result::Result::Err(CreateRecordingConfigurationError::Unhandled(f))
+        }
     }
 }
 
@@ -834,33 +869,23 @@ fn serialize_request(
     uri.push_str("/CreateRecordingConfiguration");
     let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
     let mut headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-    if !headers.iter().any(|(h, _)| h.eq_ignore_ascii_case("content-type")) {
-        headers.push(("Content-Type".to_owned(), "application/json".to_owned()));
-    }
+    ::ivs_runtime::http::push_default_header(
+        &mut headers,
+        "Content-Type",
+        "application/json",
+    );
     let body = ::ivs_runtime::json::to_body(&input.to_json());
-    let mut request = ::ivs_runtime::http::build_request(
-        "POST",
-        uri,
-        &query,
-        headers,
-        body,
-    )?;
-    ::std::result::Result::Ok(request)
+    ::ivs_runtime::http::build_request("POST", uri, &query, headers, body)
 }
 
 /// Reads a success response into the output.
-#[allow(unused_mut)]
 fn deserialize_output(
     response: &::ivs_runtime::http::HttpResponse,
 ) -> ::std::result::Result<
     CreateRecordingConfigurationOutput,
     ::ivs_runtime::json::DeError,
 > {
-    let mut builder = CreateRecordingConfigurationOutputBuilder::default();
-    let _ = response;
-    let parsed = CreateRecordingConfigurationOutput::from_json(
+    CreateRecordingConfigurationOutput::from_json(
         ::ivs_runtime::json::parse_body(response.body())?,
-    )?;
-    builder.recording_configuration = parsed.recording_configuration;
-    ::std::result::Result::Ok(builder.build())
+    )
 }

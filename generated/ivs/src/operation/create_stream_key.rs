@@ -115,14 +115,16 @@ impl CreateStreamKeyInput {
     pub(crate) fn to_json(&self) -> ::ivs_runtime::json::Value {
         let mut map = ::ivs_runtime::json::Map::new();
         if let ::std::option::Option::Some(v) = &self.channel_arn {
-            map.insert(
-                "channelArn".to_owned(),
+            ::ivs_runtime::json::insert(
+                &mut map,
+                "channelArn",
                 ::ivs_runtime::json::Value::String(::std::clone::Clone::clone(v)),
             );
         }
         if let ::std::option::Option::Some(v) = &self.tags {
-            map.insert(
-                "tags".to_owned(),
+            ::ivs_runtime::json::insert(
+                &mut map,
+                "tags",
                 ::ivs_runtime::json::map_value(
                     v,
                     ::std::clone::Clone::clone,
@@ -210,12 +212,11 @@ impl CreateStreamKeyOutput {
                 continue;
             }
             if key == "streamKey" {
-                builder.stream_key = ::std::option::Option::Some(
-                    ::ivs_runtime::json::at(
-                        crate::types::StreamKey::from_json(v),
-                        "streamKey",
-                    )?,
-                );
+                ::ivs_runtime::json::set(
+                    &mut builder.stream_key,
+                    crate::types::StreamKey::from_json(v),
+                    "streamKey",
+                )?;
             }
         }
         ::std::result::Result::Ok(builder.build())
@@ -338,59 +339,68 @@ fn deserialize_error(
     response: &::ivs_runtime::http::HttpResponse,
 ) -> CreateStreamKeyError {
     let meta = ::ivs_runtime::error::parse_error_metadata(response);
-    let parsed = match meta.code.as_deref() {
+    match meta.code.as_deref() {
         ::std::option::Option::Some("AccessDeniedException") => {
-            crate::types::error::AccessDeniedException::from_response(
-                    response,
-                    meta.clone(),
-                )
-                .map(CreateStreamKeyError::AccessDeniedException)
+            match crate::types::error::AccessDeniedException::from_response(
+                response,
+                meta,
+            ) {
+                ::std::result::Result::Ok(e) => {
+                    CreateStreamKeyError::AccessDeniedException(e)
+                }
+                ::std::result::Result::Err(f) => CreateStreamKeyError::Unhandled(f),
+            }
         }
         ::std::option::Option::Some("PendingVerification") => {
-            crate::types::error::PendingVerification::from_response(
-                    response,
-                    meta.clone(),
-                )
-                .map(CreateStreamKeyError::PendingVerification)
+            match crate::types::error::PendingVerification::from_response(
+                response,
+                meta,
+            ) {
+                ::std::result::Result::Ok(e) => {
+                    CreateStreamKeyError::PendingVerification(e)
+                }
+                ::std::result::Result::Err(f) => CreateStreamKeyError::Unhandled(f),
+            }
         }
         ::std::option::Option::Some("ResourceNotFoundException") => {
-            crate::types::error::ResourceNotFoundException::from_response(
-                    response,
-                    meta.clone(),
-                )
-                .map(CreateStreamKeyError::ResourceNotFoundException)
+            match crate::types::error::ResourceNotFoundException::from_response(
+                response,
+                meta,
+            ) {
+                ::std::result::Result::Ok(e) => {
+                    CreateStreamKeyError::ResourceNotFoundException(e)
+                }
+                ::std::result::Result::Err(f) => CreateStreamKeyError::Unhandled(f),
+            }
         }
         ::std::option::Option::Some("ServiceQuotaExceededException") => {
-            crate::types::error::ServiceQuotaExceededException::from_response(
-                    response,
-                    meta.clone(),
-                )
-                .map(CreateStreamKeyError::ServiceQuotaExceededException)
+            match crate::types::error::ServiceQuotaExceededException::from_response(
+                response,
+                meta,
+            ) {
+                ::std::result::Result::Ok(e) => {
+                    CreateStreamKeyError::ServiceQuotaExceededException(e)
+                }
+                ::std::result::Result::Err(f) => CreateStreamKeyError::Unhandled(f),
+            }
         }
         ::std::option::Option::Some("ValidationException") => {
-            crate::types::error::ValidationException::from_response(
-                    response,
-                    meta.clone(),
-                )
-                .map(CreateStreamKeyError::ValidationException)
+            match crate::types::error::ValidationException::from_response(
+                response,
+                meta,
+            ) {
+                ::std::result::Result::Ok(e) => {
+                    CreateStreamKeyError::ValidationException(e)
+                }
+                ::std::result::Result::Err(f) => CreateStreamKeyError::Unhandled(f),
+            }
         }
         _ => {
-            return CreateStreamKeyError::Unhandled(
-                ::ivs_runtime::error::Failure::unmodeled(meta),
-            );
-        }
-    };
-    parsed
-        .unwrap_or_else(|e| {
             CreateStreamKeyError::Unhandled(
-                ::ivs_runtime::error::Failure::new(
-                        ::ivs_runtime::error::ErrorKind::ResponseParse,
-                        "cannot read the error response",
-                    )
-                    .with_meta(meta)
-                    .with_source(e),
+                ::ivs_runtime::error::Failure::unmodeled(meta),
             )
-        })
+        }
+    }
 }
 
 /// Fluent builder of the `CreateStreamKey` operation: set members, then `send()`.
@@ -514,27 +524,33 @@ pub(crate) async fn send(
     handle: &::ivs_runtime::orchestrator::Handle,
     input: CreateStreamKeyInput,
 ) -> ::std::result::Result<CreateStreamKeyOutput, CreateStreamKeyError> {
-    let request = serialize_request(&input).map_err(CreateStreamKeyError::Unhandled)?;
-    let response = handle
-        .send(&SPEC, request)
-        .await
-        .map_err(CreateStreamKeyError::Unhandled)?;
-    if response.status().is_success() {
-        deserialize_output(&response)
-            .map_err(|e| {
-                CreateStreamKeyError::Unhandled(
-                    ::ivs_runtime::error::Failure::new(
-                            ::ivs_runtime::error::ErrorKind::ResponseParse,
-                            ::std::format!(
-                                "cannot read the {} response", "CreateStreamKey"
+    let response = match serialize_request(&input) {
+        ::std::result::Result::Ok(request) => handle.send(&SPEC, request).await,
+        ::std::result::Result::Err(f) => ::std::result::Result::Err(f),
+    };
+    match response {
+        ::std::result::Result::Ok(response) if response.status().is_success() => {
+            match deserialize_output(&response) {
+                ::std::result::Result::Ok(output) => ::std::result::Result::Ok(output),
+                ::std::result::Result::Err(e) => {
+                    ::std::result::Result::Err(
+                        CreateStreamKeyError::Unhandled(
+                            ::ivs_runtime::error::Failure::unreadable_output(
+                                "CreateStreamKey",
+                                &response,
+                                e,
                             ),
-                        )
-                        .with_meta(::ivs_runtime::error::parse_error_metadata(&response))
-                        .with_source(e),
-                )
-            })
-    } else {
-        ::std::result::Result::Err(deserialize_error(&response))
+                        ),
+                    )
+                }
+            }
+        }
+        ::std::result::Result::Ok(response) => {
+            ::std::result::Result::Err(deserialize_error(&response))
+        }
+        ::std::result::Result::Err(f) => {
+            ::std::result::Result::Err(CreateStreamKeyError::Unhandled(f))
+        }
     }
 }
 
@@ -551,30 +567,18 @@ fn serialize_request(
     uri.push_str("/CreateStreamKey");
     let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
     let mut headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-    if !headers.iter().any(|(h, _)| h.eq_ignore_ascii_case("content-type")) {
-        headers.push(("Content-Type".to_owned(), "application/json".to_owned()));
-    }
+    ::ivs_runtime::http::push_default_header(
+        &mut headers,
+        "Content-Type",
+        "application/json",
+    );
     let body = ::ivs_runtime::json::to_body(&input.to_json());
-    let mut request = ::ivs_runtime::http::build_request(
-        "POST",
-        uri,
-        &query,
-        headers,
-        body,
-    )?;
-    ::std::result::Result::Ok(request)
+    ::ivs_runtime::http::build_request("POST", uri, &query, headers, body)
 }
 
 /// Reads a success response into the output.
-#[allow(unused_mut)]
 fn deserialize_output(
     response: &::ivs_runtime::http::HttpResponse,
 ) -> ::std::result::Result<CreateStreamKeyOutput, ::ivs_runtime::json::DeError> {
-    let mut builder = CreateStreamKeyOutputBuilder::default();
-    let _ = response;
-    let parsed = CreateStreamKeyOutput::from_json(
-        ::ivs_runtime::json::parse_body(response.body())?,
-    )?;
-    builder.stream_key = parsed.stream_key;
-    ::std::result::Result::Ok(builder.build())
+    CreateStreamKeyOutput::from_json(::ivs_runtime::json::parse_body(response.body())?)
 }

@@ -67,8 +67,9 @@ impl DeleteChannelInput {
     pub(crate) fn to_json(&self) -> ::ivs_runtime::json::Value {
         let mut map = ::ivs_runtime::json::Map::new();
         if let ::std::option::Option::Some(v) = &self.arn {
-            map.insert(
-                "arn".to_owned(),
+            ::ivs_runtime::json::insert(
+                &mut map,
+                "arn",
                 ::ivs_runtime::json::Value::String(::std::clone::Clone::clone(v)),
             );
         }
@@ -219,56 +220,61 @@ fn deserialize_error(
     response: &::ivs_runtime::http::HttpResponse,
 ) -> DeleteChannelError {
     let meta = ::ivs_runtime::error::parse_error_metadata(response);
-    let parsed = match meta.code.as_deref() {
+    match meta.code.as_deref() {
         ::std::option::Option::Some("AccessDeniedException") => {
-            crate::types::error::AccessDeniedException::from_response(
-                    response,
-                    meta.clone(),
-                )
-                .map(DeleteChannelError::AccessDeniedException)
+            match crate::types::error::AccessDeniedException::from_response(
+                response,
+                meta,
+            ) {
+                ::std::result::Result::Ok(e) => {
+                    DeleteChannelError::AccessDeniedException(e)
+                }
+                ::std::result::Result::Err(f) => DeleteChannelError::Unhandled(f),
+            }
         }
         ::std::option::Option::Some("ConflictException") => {
-            crate::types::error::ConflictException::from_response(response, meta.clone())
-                .map(DeleteChannelError::ConflictException)
+            match crate::types::error::ConflictException::from_response(response, meta) {
+                ::std::result::Result::Ok(e) => DeleteChannelError::ConflictException(e),
+                ::std::result::Result::Err(f) => DeleteChannelError::Unhandled(f),
+            }
         }
         ::std::option::Option::Some("PendingVerification") => {
-            crate::types::error::PendingVerification::from_response(
-                    response,
-                    meta.clone(),
-                )
-                .map(DeleteChannelError::PendingVerification)
+            match crate::types::error::PendingVerification::from_response(
+                response,
+                meta,
+            ) {
+                ::std::result::Result::Ok(e) => {
+                    DeleteChannelError::PendingVerification(e)
+                }
+                ::std::result::Result::Err(f) => DeleteChannelError::Unhandled(f),
+            }
         }
         ::std::option::Option::Some("ResourceNotFoundException") => {
-            crate::types::error::ResourceNotFoundException::from_response(
-                    response,
-                    meta.clone(),
-                )
-                .map(DeleteChannelError::ResourceNotFoundException)
+            match crate::types::error::ResourceNotFoundException::from_response(
+                response,
+                meta,
+            ) {
+                ::std::result::Result::Ok(e) => {
+                    DeleteChannelError::ResourceNotFoundException(e)
+                }
+                ::std::result::Result::Err(f) => DeleteChannelError::Unhandled(f),
+            }
         }
         ::std::option::Option::Some("ValidationException") => {
-            crate::types::error::ValidationException::from_response(
-                    response,
-                    meta.clone(),
-                )
-                .map(DeleteChannelError::ValidationException)
+            match crate::types::error::ValidationException::from_response(
+                response,
+                meta,
+            ) {
+                ::std::result::Result::Ok(e) => {
+                    DeleteChannelError::ValidationException(e)
+                }
+                ::std::result::Result::Err(f) => DeleteChannelError::Unhandled(f),
+            }
         }
         _ => {
-            return DeleteChannelError::Unhandled(
-                ::ivs_runtime::error::Failure::unmodeled(meta),
-            );
+            DeleteChannelError::Unhandled(::ivs_runtime::error::Failure::unmodeled(meta))
         }
-    };
-    parsed
-        .unwrap_or_else(|e| {
-            DeleteChannelError::Unhandled(
-                ::ivs_runtime::error::Failure::new(
-                        ::ivs_runtime::error::ErrorKind::ResponseParse,
-                        "cannot read the error response",
-                    )
-                    .with_meta(meta)
-                    .with_source(e),
-            )
-        })
+    }
 }
 
 /// Fluent builder of the `DeleteChannel` operation: set members, then `send()`.
@@ -358,27 +364,33 @@ pub(crate) async fn send(
     handle: &::ivs_runtime::orchestrator::Handle,
     input: DeleteChannelInput,
 ) -> ::std::result::Result<DeleteChannelOutput, DeleteChannelError> {
-    let request = serialize_request(&input).map_err(DeleteChannelError::Unhandled)?;
-    let response = handle
-        .send(&SPEC, request)
-        .await
-        .map_err(DeleteChannelError::Unhandled)?;
-    if response.status().is_success() {
-        deserialize_output(&response)
-            .map_err(|e| {
-                DeleteChannelError::Unhandled(
-                    ::ivs_runtime::error::Failure::new(
-                            ::ivs_runtime::error::ErrorKind::ResponseParse,
-                            ::std::format!(
-                                "cannot read the {} response", "DeleteChannel"
+    let response = match serialize_request(&input) {
+        ::std::result::Result::Ok(request) => handle.send(&SPEC, request).await,
+        ::std::result::Result::Err(f) => ::std::result::Result::Err(f),
+    };
+    match response {
+        ::std::result::Result::Ok(response) if response.status().is_success() => {
+            match deserialize_output(&response) {
+                ::std::result::Result::Ok(output) => ::std::result::Result::Ok(output),
+                ::std::result::Result::Err(e) => {
+                    ::std::result::Result::Err(
+                        DeleteChannelError::Unhandled(
+                            ::ivs_runtime::error::Failure::unreadable_output(
+                                "DeleteChannel",
+                                &response,
+                                e,
                             ),
-                        )
-                        .with_meta(::ivs_runtime::error::parse_error_metadata(&response))
-                        .with_source(e),
-                )
-            })
-    } else {
-        ::std::result::Result::Err(deserialize_error(&response))
+                        ),
+                    )
+                }
+            }
+        }
+        ::std::result::Result::Ok(response) => {
+            ::std::result::Result::Err(deserialize_error(&response))
+        }
+        ::std::result::Result::Err(f) => {
+            ::std::result::Result::Err(DeleteChannelError::Unhandled(f))
+        }
     }
 }
 
@@ -395,18 +407,13 @@ fn serialize_request(
     uri.push_str("/DeleteChannel");
     let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
     let mut headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-    if !headers.iter().any(|(h, _)| h.eq_ignore_ascii_case("content-type")) {
-        headers.push(("Content-Type".to_owned(), "application/json".to_owned()));
-    }
+    ::ivs_runtime::http::push_default_header(
+        &mut headers,
+        "Content-Type",
+        "application/json",
+    );
     let body = ::ivs_runtime::json::to_body(&input.to_json());
-    let mut request = ::ivs_runtime::http::build_request(
-        "POST",
-        uri,
-        &query,
-        headers,
-        body,
-    )?;
-    ::std::result::Result::Ok(request)
+    ::ivs_runtime::http::build_request("POST", uri, &query, headers, body)
 }
 
 /// Reads a success response into the output.

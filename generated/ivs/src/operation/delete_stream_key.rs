@@ -67,8 +67,9 @@ impl DeleteStreamKeyInput {
     pub(crate) fn to_json(&self) -> ::ivs_runtime::json::Value {
         let mut map = ::ivs_runtime::json::Map::new();
         if let ::std::option::Option::Some(v) = &self.arn {
-            map.insert(
-                "arn".to_owned(),
+            ::ivs_runtime::json::insert(
+                &mut map,
+                "arn",
                 ::ivs_runtime::json::Value::String(::std::clone::Clone::clone(v)),
             );
         }
@@ -209,52 +210,57 @@ fn deserialize_error(
     response: &::ivs_runtime::http::HttpResponse,
 ) -> DeleteStreamKeyError {
     let meta = ::ivs_runtime::error::parse_error_metadata(response);
-    let parsed = match meta.code.as_deref() {
+    match meta.code.as_deref() {
         ::std::option::Option::Some("AccessDeniedException") => {
-            crate::types::error::AccessDeniedException::from_response(
-                    response,
-                    meta.clone(),
-                )
-                .map(DeleteStreamKeyError::AccessDeniedException)
+            match crate::types::error::AccessDeniedException::from_response(
+                response,
+                meta,
+            ) {
+                ::std::result::Result::Ok(e) => {
+                    DeleteStreamKeyError::AccessDeniedException(e)
+                }
+                ::std::result::Result::Err(f) => DeleteStreamKeyError::Unhandled(f),
+            }
         }
         ::std::option::Option::Some("PendingVerification") => {
-            crate::types::error::PendingVerification::from_response(
-                    response,
-                    meta.clone(),
-                )
-                .map(DeleteStreamKeyError::PendingVerification)
+            match crate::types::error::PendingVerification::from_response(
+                response,
+                meta,
+            ) {
+                ::std::result::Result::Ok(e) => {
+                    DeleteStreamKeyError::PendingVerification(e)
+                }
+                ::std::result::Result::Err(f) => DeleteStreamKeyError::Unhandled(f),
+            }
         }
         ::std::option::Option::Some("ResourceNotFoundException") => {
-            crate::types::error::ResourceNotFoundException::from_response(
-                    response,
-                    meta.clone(),
-                )
-                .map(DeleteStreamKeyError::ResourceNotFoundException)
+            match crate::types::error::ResourceNotFoundException::from_response(
+                response,
+                meta,
+            ) {
+                ::std::result::Result::Ok(e) => {
+                    DeleteStreamKeyError::ResourceNotFoundException(e)
+                }
+                ::std::result::Result::Err(f) => DeleteStreamKeyError::Unhandled(f),
+            }
         }
         ::std::option::Option::Some("ValidationException") => {
-            crate::types::error::ValidationException::from_response(
-                    response,
-                    meta.clone(),
-                )
-                .map(DeleteStreamKeyError::ValidationException)
+            match crate::types::error::ValidationException::from_response(
+                response,
+                meta,
+            ) {
+                ::std::result::Result::Ok(e) => {
+                    DeleteStreamKeyError::ValidationException(e)
+                }
+                ::std::result::Result::Err(f) => DeleteStreamKeyError::Unhandled(f),
+            }
         }
         _ => {
-            return DeleteStreamKeyError::Unhandled(
-                ::ivs_runtime::error::Failure::unmodeled(meta),
-            );
-        }
-    };
-    parsed
-        .unwrap_or_else(|e| {
             DeleteStreamKeyError::Unhandled(
-                ::ivs_runtime::error::Failure::new(
-                        ::ivs_runtime::error::ErrorKind::ResponseParse,
-                        "cannot read the error response",
-                    )
-                    .with_meta(meta)
-                    .with_source(e),
+                ::ivs_runtime::error::Failure::unmodeled(meta),
             )
-        })
+        }
+    }
 }
 
 /// Fluent builder of the `DeleteStreamKey` operation: set members, then `send()`.
@@ -343,27 +349,33 @@ pub(crate) async fn send(
     handle: &::ivs_runtime::orchestrator::Handle,
     input: DeleteStreamKeyInput,
 ) -> ::std::result::Result<DeleteStreamKeyOutput, DeleteStreamKeyError> {
-    let request = serialize_request(&input).map_err(DeleteStreamKeyError::Unhandled)?;
-    let response = handle
-        .send(&SPEC, request)
-        .await
-        .map_err(DeleteStreamKeyError::Unhandled)?;
-    if response.status().is_success() {
-        deserialize_output(&response)
-            .map_err(|e| {
-                DeleteStreamKeyError::Unhandled(
-                    ::ivs_runtime::error::Failure::new(
-                            ::ivs_runtime::error::ErrorKind::ResponseParse,
-                            ::std::format!(
-                                "cannot read the {} response", "DeleteStreamKey"
+    let response = match serialize_request(&input) {
+        ::std::result::Result::Ok(request) => handle.send(&SPEC, request).await,
+        ::std::result::Result::Err(f) => ::std::result::Result::Err(f),
+    };
+    match response {
+        ::std::result::Result::Ok(response) if response.status().is_success() => {
+            match deserialize_output(&response) {
+                ::std::result::Result::Ok(output) => ::std::result::Result::Ok(output),
+                ::std::result::Result::Err(e) => {
+                    ::std::result::Result::Err(
+                        DeleteStreamKeyError::Unhandled(
+                            ::ivs_runtime::error::Failure::unreadable_output(
+                                "DeleteStreamKey",
+                                &response,
+                                e,
                             ),
-                        )
-                        .with_meta(::ivs_runtime::error::parse_error_metadata(&response))
-                        .with_source(e),
-                )
-            })
-    } else {
-        ::std::result::Result::Err(deserialize_error(&response))
+                        ),
+                    )
+                }
+            }
+        }
+        ::std::result::Result::Ok(response) => {
+            ::std::result::Result::Err(deserialize_error(&response))
+        }
+        ::std::result::Result::Err(f) => {
+            ::std::result::Result::Err(DeleteStreamKeyError::Unhandled(f))
+        }
     }
 }
 
@@ -380,18 +392,13 @@ fn serialize_request(
     uri.push_str("/DeleteStreamKey");
     let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
     let mut headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-    if !headers.iter().any(|(h, _)| h.eq_ignore_ascii_case("content-type")) {
-        headers.push(("Content-Type".to_owned(), "application/json".to_owned()));
-    }
+    ::ivs_runtime::http::push_default_header(
+        &mut headers,
+        "Content-Type",
+        "application/json",
+    );
     let body = ::ivs_runtime::json::to_body(&input.to_json());
-    let mut request = ::ivs_runtime::http::build_request(
-        "POST",
-        uri,
-        &query,
-        headers,
-        body,
-    )?;
-    ::std::result::Result::Ok(request)
+    ::ivs_runtime::http::build_request("POST", uri, &query, headers, body)
 }
 
 /// Reads a success response into the output.

@@ -65,8 +65,9 @@ impl GetChannelInput {
     pub(crate) fn to_json(&self) -> ::ivs_runtime::json::Value {
         let mut map = ::ivs_runtime::json::Map::new();
         if let ::std::option::Option::Some(v) = &self.arn {
-            map.insert(
-                "arn".to_owned(),
+            ::ivs_runtime::json::insert(
+                &mut map,
+                "arn",
                 ::ivs_runtime::json::Value::String(::std::clone::Clone::clone(v)),
             );
         }
@@ -148,12 +149,11 @@ impl GetChannelOutput {
                 continue;
             }
             if key == "channel" {
-                builder.channel = ::std::option::Option::Some(
-                    ::ivs_runtime::json::at(
-                        crate::types::Channel::from_json(v),
-                        "channel",
-                    )?,
-                );
+                ::ivs_runtime::json::set(
+                    &mut builder.channel,
+                    crate::types::Channel::from_json(v),
+                    "channel",
+                )?;
             }
         }
         ::std::result::Result::Ok(builder.build())
@@ -252,45 +252,38 @@ impl ::std::error::Error for GetChannelError {
 /// Maps an error response to the modeled error its code names.
 fn deserialize_error(response: &::ivs_runtime::http::HttpResponse) -> GetChannelError {
     let meta = ::ivs_runtime::error::parse_error_metadata(response);
-    let parsed = match meta.code.as_deref() {
+    match meta.code.as_deref() {
         ::std::option::Option::Some("AccessDeniedException") => {
-            crate::types::error::AccessDeniedException::from_response(
-                    response,
-                    meta.clone(),
-                )
-                .map(GetChannelError::AccessDeniedException)
+            match crate::types::error::AccessDeniedException::from_response(
+                response,
+                meta,
+            ) {
+                ::std::result::Result::Ok(e) => GetChannelError::AccessDeniedException(e),
+                ::std::result::Result::Err(f) => GetChannelError::Unhandled(f),
+            }
         }
         ::std::option::Option::Some("ResourceNotFoundException") => {
-            crate::types::error::ResourceNotFoundException::from_response(
-                    response,
-                    meta.clone(),
-                )
-                .map(GetChannelError::ResourceNotFoundException)
+            match crate::types::error::ResourceNotFoundException::from_response(
+                response,
+                meta,
+            ) {
+                ::std::result::Result::Ok(e) => {
+                    GetChannelError::ResourceNotFoundException(e)
+                }
+                ::std::result::Result::Err(f) => GetChannelError::Unhandled(f),
+            }
         }
         ::std::option::Option::Some("ValidationException") => {
-            crate::types::error::ValidationException::from_response(
-                    response,
-                    meta.clone(),
-                )
-                .map(GetChannelError::ValidationException)
+            match crate::types::error::ValidationException::from_response(
+                response,
+                meta,
+            ) {
+                ::std::result::Result::Ok(e) => GetChannelError::ValidationException(e),
+                ::std::result::Result::Err(f) => GetChannelError::Unhandled(f),
+            }
         }
-        _ => {
-            return GetChannelError::Unhandled(
-                ::ivs_runtime::error::Failure::unmodeled(meta),
-            );
-        }
-    };
-    parsed
-        .unwrap_or_else(|e| {
-            GetChannelError::Unhandled(
-                ::ivs_runtime::error::Failure::new(
-                        ::ivs_runtime::error::ErrorKind::ResponseParse,
-                        "cannot read the error response",
-                    )
-                    .with_meta(meta)
-                    .with_source(e),
-            )
-        })
+        _ => GetChannelError::Unhandled(::ivs_runtime::error::Failure::unmodeled(meta)),
+    }
 }
 
 /// Fluent builder of the `GetChannel` operation: set members, then `send()`.
@@ -376,25 +369,33 @@ pub(crate) async fn send(
     handle: &::ivs_runtime::orchestrator::Handle,
     input: GetChannelInput,
 ) -> ::std::result::Result<GetChannelOutput, GetChannelError> {
-    let request = serialize_request(&input).map_err(GetChannelError::Unhandled)?;
-    let response = handle
-        .send(&SPEC, request)
-        .await
-        .map_err(GetChannelError::Unhandled)?;
-    if response.status().is_success() {
-        deserialize_output(&response)
-            .map_err(|e| {
-                GetChannelError::Unhandled(
-                    ::ivs_runtime::error::Failure::new(
-                            ::ivs_runtime::error::ErrorKind::ResponseParse,
-                            ::std::format!("cannot read the {} response", "GetChannel"),
-                        )
-                        .with_meta(::ivs_runtime::error::parse_error_metadata(&response))
-                        .with_source(e),
-                )
-            })
-    } else {
-        ::std::result::Result::Err(deserialize_error(&response))
+    let response = match serialize_request(&input) {
+        ::std::result::Result::Ok(request) => handle.send(&SPEC, request).await,
+        ::std::result::Result::Err(f) => ::std::result::Result::Err(f),
+    };
+    match response {
+        ::std::result::Result::Ok(response) if response.status().is_success() => {
+            match deserialize_output(&response) {
+                ::std::result::Result::Ok(output) => ::std::result::Result::Ok(output),
+                ::std::result::Result::Err(e) => {
+                    ::std::result::Result::Err(
+                        GetChannelError::Unhandled(
+                            ::ivs_runtime::error::Failure::unreadable_output(
+                                "GetChannel",
+                                &response,
+                                e,
+                            ),
+                        ),
+                    )
+                }
+            }
+        }
+        ::std::result::Result::Ok(response) => {
+            ::std::result::Result::Err(deserialize_error(&response))
+        }
+        ::std::result::Result::Err(f) => {
+            ::std::result::Result::Err(GetChannelError::Unhandled(f))
+        }
     }
 }
 
@@ -411,30 +412,18 @@ fn serialize_request(
     uri.push_str("/GetChannel");
     let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
     let mut headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-    if !headers.iter().any(|(h, _)| h.eq_ignore_ascii_case("content-type")) {
-        headers.push(("Content-Type".to_owned(), "application/json".to_owned()));
-    }
+    ::ivs_runtime::http::push_default_header(
+        &mut headers,
+        "Content-Type",
+        "application/json",
+    );
     let body = ::ivs_runtime::json::to_body(&input.to_json());
-    let mut request = ::ivs_runtime::http::build_request(
-        "POST",
-        uri,
-        &query,
-        headers,
-        body,
-    )?;
-    ::std::result::Result::Ok(request)
+    ::ivs_runtime::http::build_request("POST", uri, &query, headers, body)
 }
 
 /// Reads a success response into the output.
-#[allow(unused_mut)]
 fn deserialize_output(
     response: &::ivs_runtime::http::HttpResponse,
 ) -> ::std::result::Result<GetChannelOutput, ::ivs_runtime::json::DeError> {
-    let mut builder = GetChannelOutputBuilder::default();
-    let _ = response;
-    let parsed = GetChannelOutput::from_json(
-        ::ivs_runtime::json::parse_body(response.body())?,
-    )?;
-    builder.channel = parsed.channel;
-    ::std::result::Result::Ok(builder.build())
+    GetChannelOutput::from_json(::ivs_runtime::json::parse_body(response.body())?)
 }

@@ -67,8 +67,9 @@ impl GetPlaybackKeyPairInput {
     pub(crate) fn to_json(&self) -> ::ivs_runtime::json::Value {
         let mut map = ::ivs_runtime::json::Map::new();
         if let ::std::option::Option::Some(v) = &self.arn {
-            map.insert(
-                "arn".to_owned(),
+            ::ivs_runtime::json::insert(
+                &mut map,
+                "arn",
                 ::ivs_runtime::json::Value::String(::std::clone::Clone::clone(v)),
             );
         }
@@ -150,12 +151,11 @@ impl GetPlaybackKeyPairOutput {
                 continue;
             }
             if key == "keyPair" {
-                builder.key_pair = ::std::option::Option::Some(
-                    ::ivs_runtime::json::at(
-                        crate::types::PlaybackKeyPair::from_json(v),
-                        "keyPair",
-                    )?,
-                );
+                ::ivs_runtime::json::set(
+                    &mut builder.key_pair,
+                    crate::types::PlaybackKeyPair::from_json(v),
+                    "keyPair",
+                )?;
             }
         }
         ::std::result::Result::Ok(builder.build())
@@ -256,45 +256,46 @@ fn deserialize_error(
     response: &::ivs_runtime::http::HttpResponse,
 ) -> GetPlaybackKeyPairError {
     let meta = ::ivs_runtime::error::parse_error_metadata(response);
-    let parsed = match meta.code.as_deref() {
+    match meta.code.as_deref() {
         ::std::option::Option::Some("AccessDeniedException") => {
-            crate::types::error::AccessDeniedException::from_response(
-                    response,
-                    meta.clone(),
-                )
-                .map(GetPlaybackKeyPairError::AccessDeniedException)
+            match crate::types::error::AccessDeniedException::from_response(
+                response,
+                meta,
+            ) {
+                ::std::result::Result::Ok(e) => {
+                    GetPlaybackKeyPairError::AccessDeniedException(e)
+                }
+                ::std::result::Result::Err(f) => GetPlaybackKeyPairError::Unhandled(f),
+            }
         }
         ::std::option::Option::Some("ResourceNotFoundException") => {
-            crate::types::error::ResourceNotFoundException::from_response(
-                    response,
-                    meta.clone(),
-                )
-                .map(GetPlaybackKeyPairError::ResourceNotFoundException)
+            match crate::types::error::ResourceNotFoundException::from_response(
+                response,
+                meta,
+            ) {
+                ::std::result::Result::Ok(e) => {
+                    GetPlaybackKeyPairError::ResourceNotFoundException(e)
+                }
+                ::std::result::Result::Err(f) => GetPlaybackKeyPairError::Unhandled(f),
+            }
         }
         ::std::option::Option::Some("ValidationException") => {
-            crate::types::error::ValidationException::from_response(
-                    response,
-                    meta.clone(),
-                )
-                .map(GetPlaybackKeyPairError::ValidationException)
+            match crate::types::error::ValidationException::from_response(
+                response,
+                meta,
+            ) {
+                ::std::result::Result::Ok(e) => {
+                    GetPlaybackKeyPairError::ValidationException(e)
+                }
+                ::std::result::Result::Err(f) => GetPlaybackKeyPairError::Unhandled(f),
+            }
         }
         _ => {
-            return GetPlaybackKeyPairError::Unhandled(
-                ::ivs_runtime::error::Failure::unmodeled(meta),
-            );
-        }
-    };
-    parsed
-        .unwrap_or_else(|e| {
             GetPlaybackKeyPairError::Unhandled(
-                ::ivs_runtime::error::Failure::new(
-                        ::ivs_runtime::error::ErrorKind::ResponseParse,
-                        "cannot read the error response",
-                    )
-                    .with_meta(meta)
-                    .with_source(e),
+                ::ivs_runtime::error::Failure::unmodeled(meta),
             )
-        })
+        }
+    }
 }
 
 /// Fluent builder of the `GetPlaybackKeyPair` operation: set members, then `send()`.
@@ -383,27 +384,33 @@ pub(crate) async fn send(
     handle: &::ivs_runtime::orchestrator::Handle,
     input: GetPlaybackKeyPairInput,
 ) -> ::std::result::Result<GetPlaybackKeyPairOutput, GetPlaybackKeyPairError> {
-    let request = serialize_request(&input).map_err(GetPlaybackKeyPairError::Unhandled)?;
-    let response = handle
-        .send(&SPEC, request)
-        .await
-        .map_err(GetPlaybackKeyPairError::Unhandled)?;
-    if response.status().is_success() {
-        deserialize_output(&response)
-            .map_err(|e| {
-                GetPlaybackKeyPairError::Unhandled(
-                    ::ivs_runtime::error::Failure::new(
-                            ::ivs_runtime::error::ErrorKind::ResponseParse,
-                            ::std::format!(
-                                "cannot read the {} response", "GetPlaybackKeyPair"
+    let response = match serialize_request(&input) {
+        ::std::result::Result::Ok(request) => handle.send(&SPEC, request).await,
+        ::std::result::Result::Err(f) => ::std::result::Result::Err(f),
+    };
+    match response {
+        ::std::result::Result::Ok(response) if response.status().is_success() => {
+            match deserialize_output(&response) {
+                ::std::result::Result::Ok(output) => ::std::result::Result::Ok(output),
+                ::std::result::Result::Err(e) => {
+                    ::std::result::Result::Err(
+                        GetPlaybackKeyPairError::Unhandled(
+                            ::ivs_runtime::error::Failure::unreadable_output(
+                                "GetPlaybackKeyPair",
+                                &response,
+                                e,
                             ),
-                        )
-                        .with_meta(::ivs_runtime::error::parse_error_metadata(&response))
-                        .with_source(e),
-                )
-            })
-    } else {
-        ::std::result::Result::Err(deserialize_error(&response))
+                        ),
+                    )
+                }
+            }
+        }
+        ::std::result::Result::Ok(response) => {
+            ::std::result::Result::Err(deserialize_error(&response))
+        }
+        ::std::result::Result::Err(f) => {
+            ::std::result::Result::Err(GetPlaybackKeyPairError::Unhandled(f))
+        }
     }
 }
 
@@ -420,30 +427,20 @@ fn serialize_request(
     uri.push_str("/GetPlaybackKeyPair");
     let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
     let mut headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-    if !headers.iter().any(|(h, _)| h.eq_ignore_ascii_case("content-type")) {
-        headers.push(("Content-Type".to_owned(), "application/json".to_owned()));
-    }
+    ::ivs_runtime::http::push_default_header(
+        &mut headers,
+        "Content-Type",
+        "application/json",
+    );
     let body = ::ivs_runtime::json::to_body(&input.to_json());
-    let mut request = ::ivs_runtime::http::build_request(
-        "POST",
-        uri,
-        &query,
-        headers,
-        body,
-    )?;
-    ::std::result::Result::Ok(request)
+    ::ivs_runtime::http::build_request("POST", uri, &query, headers, body)
 }
 
 /// Reads a success response into the output.
-#[allow(unused_mut)]
 fn deserialize_output(
     response: &::ivs_runtime::http::HttpResponse,
 ) -> ::std::result::Result<GetPlaybackKeyPairOutput, ::ivs_runtime::json::DeError> {
-    let mut builder = GetPlaybackKeyPairOutputBuilder::default();
-    let _ = response;
-    let parsed = GetPlaybackKeyPairOutput::from_json(
+    GetPlaybackKeyPairOutput::from_json(
         ::ivs_runtime::json::parse_body(response.body())?,
-    )?;
-    builder.key_pair = parsed.key_pair;
-    ::std::result::Result::Ok(builder.build())
+    )
 }

@@ -67,8 +67,9 @@ impl GetPlaybackRestrictionPolicyInput {
     pub(crate) fn to_json(&self) -> ::ivs_runtime::json::Value {
         let mut map = ::ivs_runtime::json::Map::new();
         if let ::std::option::Option::Some(v) = &self.arn {
-            map.insert(
-                "arn".to_owned(),
+            ::ivs_runtime::json::insert(
+                &mut map,
+                "arn",
                 ::ivs_runtime::json::Value::String(::std::clone::Clone::clone(v)),
             );
         }
@@ -158,12 +159,11 @@ impl GetPlaybackRestrictionPolicyOutput {
                 continue;
             }
             if key == "playbackRestrictionPolicy" {
-                builder.playback_restriction_policy = ::std::option::Option::Some(
-                    ::ivs_runtime::json::at(
-                        crate::types::PlaybackRestrictionPolicy::from_json(v),
-                        "playbackRestrictionPolicy",
-                    )?,
-                );
+                ::ivs_runtime::json::set(
+                    &mut builder.playback_restriction_policy,
+                    crate::types::PlaybackRestrictionPolicy::from_json(v),
+                    "playbackRestrictionPolicy",
+                )?;
             }
         }
         ::std::result::Result::Ok(builder.build())
@@ -274,52 +274,65 @@ fn deserialize_error(
     response: &::ivs_runtime::http::HttpResponse,
 ) -> GetPlaybackRestrictionPolicyError {
     let meta = ::ivs_runtime::error::parse_error_metadata(response);
-    let parsed = match meta.code.as_deref() {
+    match meta.code.as_deref() {
         ::std::option::Option::Some("AccessDeniedException") => {
-            crate::types::error::AccessDeniedException::from_response(
-                    response,
-                    meta.clone(),
-                )
-                .map(GetPlaybackRestrictionPolicyError::AccessDeniedException)
+            match crate::types::error::AccessDeniedException::from_response(
+                response,
+                meta,
+            ) {
+                ::std::result::Result::Ok(e) => {
+                    GetPlaybackRestrictionPolicyError::AccessDeniedException(e)
+                }
+                ::std::result::Result::Err(f) => {
+                    GetPlaybackRestrictionPolicyError::Unhandled(f)
+                }
+            }
         }
         ::std::option::Option::Some("PendingVerification") => {
-            crate::types::error::PendingVerification::from_response(
-                    response,
-                    meta.clone(),
-                )
-                .map(GetPlaybackRestrictionPolicyError::PendingVerification)
+            match crate::types::error::PendingVerification::from_response(
+                response,
+                meta,
+            ) {
+                ::std::result::Result::Ok(e) => {
+                    GetPlaybackRestrictionPolicyError::PendingVerification(e)
+                }
+                ::std::result::Result::Err(f) => {
+                    GetPlaybackRestrictionPolicyError::Unhandled(f)
+                }
+            }
         }
         ::std::option::Option::Some("ResourceNotFoundException") => {
-            crate::types::error::ResourceNotFoundException::from_response(
-                    response,
-                    meta.clone(),
-                )
-                .map(GetPlaybackRestrictionPolicyError::ResourceNotFoundException)
+            match crate::types::error::ResourceNotFoundException::from_response(
+                response,
+                meta,
+            ) {
+                ::std::result::Result::Ok(e) => {
+                    GetPlaybackRestrictionPolicyError::ResourceNotFoundException(e)
+                }
+                ::std::result::Result::Err(f) => {
+                    GetPlaybackRestrictionPolicyError::Unhandled(f)
+                }
+            }
         }
         ::std::option::Option::Some("ValidationException") => {
-            crate::types::error::ValidationException::from_response(
-                    response,
-                    meta.clone(),
-                )
-                .map(GetPlaybackRestrictionPolicyError::ValidationException)
+            match crate::types::error::ValidationException::from_response(
+                response,
+                meta,
+            ) {
+                ::std::result::Result::Ok(e) => {
+                    GetPlaybackRestrictionPolicyError::ValidationException(e)
+                }
+                ::std::result::Result::Err(f) => {
+                    GetPlaybackRestrictionPolicyError::Unhandled(f)
+                }
+            }
         }
         _ => {
-            return GetPlaybackRestrictionPolicyError::Unhandled(
-                ::ivs_runtime::error::Failure::unmodeled(meta),
-            );
-        }
-    };
-    parsed
-        .unwrap_or_else(|e| {
             GetPlaybackRestrictionPolicyError::Unhandled(
-                ::ivs_runtime::error::Failure::new(
-                        ::ivs_runtime::error::ErrorKind::ResponseParse,
-                        "cannot read the error response",
-                    )
-                    .with_meta(meta)
-                    .with_source(e),
+                ::ivs_runtime::error::Failure::unmodeled(meta),
             )
-        })
+        }
+    }
 }
 
 /// Fluent builder of the `GetPlaybackRestrictionPolicy` operation: set members, then `send()`.
@@ -415,29 +428,33 @@ pub(crate) async fn send(
     GetPlaybackRestrictionPolicyOutput,
     GetPlaybackRestrictionPolicyError,
 > {
-    let request = serialize_request(&input)
-        .map_err(GetPlaybackRestrictionPolicyError::Unhandled)?;
-    let response = handle
-        .send(&SPEC, request)
-        .await
-        .map_err(GetPlaybackRestrictionPolicyError::Unhandled)?;
-    if response.status().is_success() {
-        deserialize_output(&response)
-            .map_err(|e| {
-                GetPlaybackRestrictionPolicyError::Unhandled(
-                    ::ivs_runtime::error::Failure::new(
-                            ::ivs_runtime::error::ErrorKind::ResponseParse,
-                            ::std::format!(
-                                "cannot read the {} response",
-                                "GetPlaybackRestrictionPolicy"
+    let response = match serialize_request(&input) {
+        ::std::result::Result::Ok(request) => handle.send(&SPEC, request).await,
+        ::std::result::Result::Err(f) => ::std::result::Result::Err(f),
+    };
+    match response {
+        ::std::result::Result::Ok(response) if response.status().is_success() => {
+            match deserialize_output(&response) {
+                ::std::result::Result::Ok(output) => ::std::result::Result::Ok(output),
+                ::std::result::Result::Err(e) => {
+                    ::std::result::Result::Err(
+                        GetPlaybackRestrictionPolicyError::Unhandled(
+                            ::ivs_runtime::error::Failure::unreadable_output(
+                                "GetPlaybackRestrictionPolicy",
+                                &response,
+                                e,
                             ),
-                        )
-                        .with_meta(::ivs_runtime::error::parse_error_metadata(&response))
-                        .with_source(e),
-                )
-            })
-    } else {
-        ::std::result::Result::Err(deserialize_error(&response))
+                        ),
+                    )
+                }
+            }
+        }
+        ::std::result::Result::Ok(response) => {
+            ::std::result::Result::Err(deserialize_error(&response))
+        }
+        ::std::result::Result::Err(f) => {
+            ::std::result::Result::Err(GetPlaybackRestrictionPolicyError::Unhandled(f))
+        }
     }
 }
 
@@ -454,33 +471,23 @@ fn serialize_request(
     uri.push_str("/GetPlaybackRestrictionPolicy");
     let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
     let mut headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-    if !headers.iter().any(|(h, _)| h.eq_ignore_ascii_case("content-type")) {
-        headers.push(("Content-Type".to_owned(), "application/json".to_owned()));
-    }
+    ::ivs_runtime::http::push_default_header(
+        &mut headers,
+        "Content-Type",
+        "application/json",
+    );
     let body = ::ivs_runtime::json::to_body(&input.to_json());
-    let mut request = ::ivs_runtime::http::build_request(
-        "POST",
-        uri,
-        &query,
-        headers,
-        body,
-    )?;
-    ::std::result::Result::Ok(request)
+    ::ivs_runtime::http::build_request("POST", uri, &query, headers, body)
 }
 
 /// Reads a success response into the output.
-#[allow(unused_mut)]
 fn deserialize_output(
     response: &::ivs_runtime::http::HttpResponse,
 ) -> ::std::result::Result<
     GetPlaybackRestrictionPolicyOutput,
     ::ivs_runtime::json::DeError,
 > {
-    let mut builder = GetPlaybackRestrictionPolicyOutputBuilder::default();
-    let _ = response;
-    let parsed = GetPlaybackRestrictionPolicyOutput::from_json(
+    GetPlaybackRestrictionPolicyOutput::from_json(
         ::ivs_runtime::json::parse_body(response.body())?,
-    )?;
-    builder.playback_restriction_policy = parsed.playback_restriction_policy;
-    ::std::result::Result::Ok(builder.build())
+    )
 }

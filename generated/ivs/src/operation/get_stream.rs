@@ -67,8 +67,9 @@ impl GetStreamInput {
     pub(crate) fn to_json(&self) -> ::ivs_runtime::json::Value {
         let mut map = ::ivs_runtime::json::Map::new();
         if let ::std::option::Option::Some(v) = &self.channel_arn {
-            map.insert(
-                "channelArn".to_owned(),
+            ::ivs_runtime::json::insert(
+                &mut map,
+                "channelArn",
                 ::ivs_runtime::json::Value::String(::std::clone::Clone::clone(v)),
             );
         }
@@ -150,12 +151,11 @@ impl GetStreamOutput {
                 continue;
             }
             if key == "stream" {
-                builder.stream = ::std::option::Option::Some(
-                    ::ivs_runtime::json::at(
-                        crate::types::Stream::from_json(v),
-                        "stream",
-                    )?,
-                );
+                ::ivs_runtime::json::set(
+                    &mut builder.stream,
+                    crate::types::Stream::from_json(v),
+                    "stream",
+                )?;
             }
         }
         ::std::result::Result::Ok(builder.build())
@@ -264,52 +264,47 @@ impl ::std::error::Error for GetStreamError {
 /// Maps an error response to the modeled error its code names.
 fn deserialize_error(response: &::ivs_runtime::http::HttpResponse) -> GetStreamError {
     let meta = ::ivs_runtime::error::parse_error_metadata(response);
-    let parsed = match meta.code.as_deref() {
+    match meta.code.as_deref() {
         ::std::option::Option::Some("AccessDeniedException") => {
-            crate::types::error::AccessDeniedException::from_response(
-                    response,
-                    meta.clone(),
-                )
-                .map(GetStreamError::AccessDeniedException)
+            match crate::types::error::AccessDeniedException::from_response(
+                response,
+                meta,
+            ) {
+                ::std::result::Result::Ok(e) => GetStreamError::AccessDeniedException(e),
+                ::std::result::Result::Err(f) => GetStreamError::Unhandled(f),
+            }
         }
         ::std::option::Option::Some("ChannelNotBroadcasting") => {
-            crate::types::error::ChannelNotBroadcasting::from_response(
-                    response,
-                    meta.clone(),
-                )
-                .map(GetStreamError::ChannelNotBroadcasting)
+            match crate::types::error::ChannelNotBroadcasting::from_response(
+                response,
+                meta,
+            ) {
+                ::std::result::Result::Ok(e) => GetStreamError::ChannelNotBroadcasting(e),
+                ::std::result::Result::Err(f) => GetStreamError::Unhandled(f),
+            }
         }
         ::std::option::Option::Some("ResourceNotFoundException") => {
-            crate::types::error::ResourceNotFoundException::from_response(
-                    response,
-                    meta.clone(),
-                )
-                .map(GetStreamError::ResourceNotFoundException)
+            match crate::types::error::ResourceNotFoundException::from_response(
+                response,
+                meta,
+            ) {
+                ::std::result::Result::Ok(e) => {
+                    GetStreamError::ResourceNotFoundException(e)
+                }
+                ::std::result::Result::Err(f) => GetStreamError::Unhandled(f),
+            }
         }
         ::std::option::Option::Some("ValidationException") => {
-            crate::types::error::ValidationException::from_response(
-                    response,
-                    meta.clone(),
-                )
-                .map(GetStreamError::ValidationException)
+            match crate::types::error::ValidationException::from_response(
+                response,
+                meta,
+            ) {
+                ::std::result::Result::Ok(e) => GetStreamError::ValidationException(e),
+                ::std::result::Result::Err(f) => GetStreamError::Unhandled(f),
+            }
         }
-        _ => {
-            return GetStreamError::Unhandled(
-                ::ivs_runtime::error::Failure::unmodeled(meta),
-            );
-        }
-    };
-    parsed
-        .unwrap_or_else(|e| {
-            GetStreamError::Unhandled(
-                ::ivs_runtime::error::Failure::new(
-                        ::ivs_runtime::error::ErrorKind::ResponseParse,
-                        "cannot read the error response",
-                    )
-                    .with_meta(meta)
-                    .with_source(e),
-            )
-        })
+        _ => GetStreamError::Unhandled(::ivs_runtime::error::Failure::unmodeled(meta)),
+    }
 }
 
 /// Fluent builder of the `GetStream` operation: set members, then `send()`.
@@ -395,22 +390,33 @@ pub(crate) async fn send(
     handle: &::ivs_runtime::orchestrator::Handle,
     input: GetStreamInput,
 ) -> ::std::result::Result<GetStreamOutput, GetStreamError> {
-    let request = serialize_request(&input).map_err(GetStreamError::Unhandled)?;
-    let response = handle.send(&SPEC, request).await.map_err(GetStreamError::Unhandled)?;
-    if response.status().is_success() {
-        deserialize_output(&response)
-            .map_err(|e| {
-                GetStreamError::Unhandled(
-                    ::ivs_runtime::error::Failure::new(
-                            ::ivs_runtime::error::ErrorKind::ResponseParse,
-                            ::std::format!("cannot read the {} response", "GetStream"),
-                        )
-                        .with_meta(::ivs_runtime::error::parse_error_metadata(&response))
-                        .with_source(e),
-                )
-            })
-    } else {
-        ::std::result::Result::Err(deserialize_error(&response))
+    let response = match serialize_request(&input) {
+        ::std::result::Result::Ok(request) => handle.send(&SPEC, request).await,
+        ::std::result::Result::Err(f) => ::std::result::Result::Err(f),
+    };
+    match response {
+        ::std::result::Result::Ok(response) if response.status().is_success() => {
+            match deserialize_output(&response) {
+                ::std::result::Result::Ok(output) => ::std::result::Result::Ok(output),
+                ::std::result::Result::Err(e) => {
+                    ::std::result::Result::Err(
+                        GetStreamError::Unhandled(
+                            ::ivs_runtime::error::Failure::unreadable_output(
+                                "GetStream",
+                                &response,
+                                e,
+                            ),
+                        ),
+                    )
+                }
+            }
+        }
+        ::std::result::Result::Ok(response) => {
+            ::std::result::Result::Err(deserialize_error(&response))
+        }
+        ::std::result::Result::Err(f) => {
+            ::std::result::Result::Err(GetStreamError::Unhandled(f))
+        }
     }
 }
 
@@ -427,30 +433,18 @@ fn serialize_request(
     uri.push_str("/GetStream");
     let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
     let mut headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-    if !headers.iter().any(|(h, _)| h.eq_ignore_ascii_case("content-type")) {
-        headers.push(("Content-Type".to_owned(), "application/json".to_owned()));
-    }
+    ::ivs_runtime::http::push_default_header(
+        &mut headers,
+        "Content-Type",
+        "application/json",
+    );
     let body = ::ivs_runtime::json::to_body(&input.to_json());
-    let mut request = ::ivs_runtime::http::build_request(
-        "POST",
-        uri,
-        &query,
-        headers,
-        body,
-    )?;
-    ::std::result::Result::Ok(request)
+    ::ivs_runtime::http::build_request("POST", uri, &query, headers, body)
 }
 
 /// Reads a success response into the output.
-#[allow(unused_mut)]
 fn deserialize_output(
     response: &::ivs_runtime::http::HttpResponse,
 ) -> ::std::result::Result<GetStreamOutput, ::ivs_runtime::json::DeError> {
-    let mut builder = GetStreamOutputBuilder::default();
-    let _ = response;
-    let parsed = GetStreamOutput::from_json(
-        ::ivs_runtime::json::parse_body(response.body())?,
-    )?;
-    builder.stream = parsed.stream;
-    ::std::result::Result::Ok(builder.build())
+    GetStreamOutput::from_json(::ivs_runtime::json::parse_body(response.body())?)
 }

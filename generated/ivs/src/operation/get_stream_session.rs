@@ -96,14 +96,16 @@ impl GetStreamSessionInput {
     pub(crate) fn to_json(&self) -> ::ivs_runtime::json::Value {
         let mut map = ::ivs_runtime::json::Map::new();
         if let ::std::option::Option::Some(v) = &self.channel_arn {
-            map.insert(
-                "channelArn".to_owned(),
+            ::ivs_runtime::json::insert(
+                &mut map,
+                "channelArn",
                 ::ivs_runtime::json::Value::String(::std::clone::Clone::clone(v)),
             );
         }
         if let ::std::option::Option::Some(v) = &self.stream_id {
-            map.insert(
-                "streamId".to_owned(),
+            ::ivs_runtime::json::insert(
+                &mut map,
+                "streamId",
                 ::ivs_runtime::json::Value::String(::std::clone::Clone::clone(v)),
             );
         }
@@ -187,12 +189,11 @@ impl GetStreamSessionOutput {
                 continue;
             }
             if key == "streamSession" {
-                builder.stream_session = ::std::option::Option::Some(
-                    ::ivs_runtime::json::at(
-                        crate::types::StreamSession::from_json(v),
-                        "streamSession",
-                    )?,
-                );
+                ::ivs_runtime::json::set(
+                    &mut builder.stream_session,
+                    crate::types::StreamSession::from_json(v),
+                    "streamSession",
+                )?;
             }
         }
         ::std::result::Result::Ok(builder.build())
@@ -293,45 +294,46 @@ fn deserialize_error(
     response: &::ivs_runtime::http::HttpResponse,
 ) -> GetStreamSessionError {
     let meta = ::ivs_runtime::error::parse_error_metadata(response);
-    let parsed = match meta.code.as_deref() {
+    match meta.code.as_deref() {
         ::std::option::Option::Some("AccessDeniedException") => {
-            crate::types::error::AccessDeniedException::from_response(
-                    response,
-                    meta.clone(),
-                )
-                .map(GetStreamSessionError::AccessDeniedException)
+            match crate::types::error::AccessDeniedException::from_response(
+                response,
+                meta,
+            ) {
+                ::std::result::Result::Ok(e) => {
+                    GetStreamSessionError::AccessDeniedException(e)
+                }
+                ::std::result::Result::Err(f) => GetStreamSessionError::Unhandled(f),
+            }
         }
         ::std::option::Option::Some("ResourceNotFoundException") => {
-            crate::types::error::ResourceNotFoundException::from_response(
-                    response,
-                    meta.clone(),
-                )
-                .map(GetStreamSessionError::ResourceNotFoundException)
+            match crate::types::error::ResourceNotFoundException::from_response(
+                response,
+                meta,
+            ) {
+                ::std::result::Result::Ok(e) => {
+                    GetStreamSessionError::ResourceNotFoundException(e)
+                }
+                ::std::result::Result::Err(f) => GetStreamSessionError::Unhandled(f),
+            }
         }
         ::std::option::Option::Some("ValidationException") => {
-            crate::types::error::ValidationException::from_response(
-                    response,
-                    meta.clone(),
-                )
-                .map(GetStreamSessionError::ValidationException)
+            match crate::types::error::ValidationException::from_response(
+                response,
+                meta,
+            ) {
+                ::std::result::Result::Ok(e) => {
+                    GetStreamSessionError::ValidationException(e)
+                }
+                ::std::result::Result::Err(f) => GetStreamSessionError::Unhandled(f),
+            }
         }
         _ => {
-            return GetStreamSessionError::Unhandled(
-                ::ivs_runtime::error::Failure::unmodeled(meta),
-            );
-        }
-    };
-    parsed
-        .unwrap_or_else(|e| {
             GetStreamSessionError::Unhandled(
-                ::ivs_runtime::error::Failure::new(
-                        ::ivs_runtime::error::ErrorKind::ResponseParse,
-                        "cannot read the error response",
-                    )
-                    .with_meta(meta)
-                    .with_source(e),
+                ::ivs_runtime::error::Failure::unmodeled(meta),
             )
-        })
+        }
+    }
 }
 
 /// Fluent builder of the `GetStreamSession` operation: set members, then `send()`.
@@ -441,27 +443,33 @@ pub(crate) async fn send(
     handle: &::ivs_runtime::orchestrator::Handle,
     input: GetStreamSessionInput,
 ) -> ::std::result::Result<GetStreamSessionOutput, GetStreamSessionError> {
-    let request = serialize_request(&input).map_err(GetStreamSessionError::Unhandled)?;
-    let response = handle
-        .send(&SPEC, request)
-        .await
-        .map_err(GetStreamSessionError::Unhandled)?;
-    if response.status().is_success() {
-        deserialize_output(&response)
-            .map_err(|e| {
-                GetStreamSessionError::Unhandled(
-                    ::ivs_runtime::error::Failure::new(
-                            ::ivs_runtime::error::ErrorKind::ResponseParse,
-                            ::std::format!(
-                                "cannot read the {} response", "GetStreamSession"
+    let response = match serialize_request(&input) {
+        ::std::result::Result::Ok(request) => handle.send(&SPEC, request).await,
+        ::std::result::Result::Err(f) => ::std::result::Result::Err(f),
+    };
+    match response {
+        ::std::result::Result::Ok(response) if response.status().is_success() => {
+            match deserialize_output(&response) {
+                ::std::result::Result::Ok(output) => ::std::result::Result::Ok(output),
+                ::std::result::Result::Err(e) => {
+                    ::std::result::Result::Err(
+                        GetStreamSessionError::Unhandled(
+                            ::ivs_runtime::error::Failure::unreadable_output(
+                                "GetStreamSession",
+                                &response,
+                                e,
                             ),
-                        )
-                        .with_meta(::ivs_runtime::error::parse_error_metadata(&response))
-                        .with_source(e),
-                )
-            })
-    } else {
-        ::std::result::Result::Err(deserialize_error(&response))
+                        ),
+                    )
+                }
+            }
+        }
+        ::std::result::Result::Ok(response) => {
+            ::std::result::Result::Err(deserialize_error(&response))
+        }
+        ::std::result::Result::Err(f) => {
+            ::std::result::Result::Err(GetStreamSessionError::Unhandled(f))
+        }
     }
 }
 
@@ -478,30 +486,18 @@ fn serialize_request(
     uri.push_str("/GetStreamSession");
     let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
     let mut headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-    if !headers.iter().any(|(h, _)| h.eq_ignore_ascii_case("content-type")) {
-        headers.push(("Content-Type".to_owned(), "application/json".to_owned()));
-    }
+    ::ivs_runtime::http::push_default_header(
+        &mut headers,
+        "Content-Type",
+        "application/json",
+    );
     let body = ::ivs_runtime::json::to_body(&input.to_json());
-    let mut request = ::ivs_runtime::http::build_request(
-        "POST",
-        uri,
-        &query,
-        headers,
-        body,
-    )?;
-    ::std::result::Result::Ok(request)
+    ::ivs_runtime::http::build_request("POST", uri, &query, headers, body)
 }
 
 /// Reads a success response into the output.
-#[allow(unused_mut)]
 fn deserialize_output(
     response: &::ivs_runtime::http::HttpResponse,
 ) -> ::std::result::Result<GetStreamSessionOutput, ::ivs_runtime::json::DeError> {
-    let mut builder = GetStreamSessionOutputBuilder::default();
-    let _ = response;
-    let parsed = GetStreamSessionOutput::from_json(
-        ::ivs_runtime::json::parse_body(response.body())?,
-    )?;
-    builder.stream_session = parsed.stream_session;
-    ::std::result::Result::Ok(builder.build())
+    GetStreamSessionOutput::from_json(::ivs_runtime::json::parse_body(response.body())?)
 }

@@ -146,20 +146,23 @@ impl ImportPlaybackKeyPairInput {
     pub(crate) fn to_json(&self) -> ::ivs_runtime::json::Value {
         let mut map = ::ivs_runtime::json::Map::new();
         if let ::std::option::Option::Some(v) = &self.public_key_material {
-            map.insert(
-                "publicKeyMaterial".to_owned(),
+            ::ivs_runtime::json::insert(
+                &mut map,
+                "publicKeyMaterial",
                 ::ivs_runtime::json::Value::String(::std::clone::Clone::clone(v)),
             );
         }
         if let ::std::option::Option::Some(v) = &self.name {
-            map.insert(
-                "name".to_owned(),
+            ::ivs_runtime::json::insert(
+                &mut map,
+                "name",
                 ::ivs_runtime::json::Value::String(::std::clone::Clone::clone(v)),
             );
         }
         if let ::std::option::Option::Some(v) = &self.tags {
-            map.insert(
-                "tags".to_owned(),
+            ::ivs_runtime::json::insert(
+                &mut map,
+                "tags",
                 ::ivs_runtime::json::map_value(
                     v,
                     ::std::clone::Clone::clone,
@@ -247,12 +250,11 @@ impl ImportPlaybackKeyPairOutput {
                 continue;
             }
             if key == "keyPair" {
-                builder.key_pair = ::std::option::Option::Some(
-                    ::ivs_runtime::json::at(
-                        crate::types::PlaybackKeyPair::from_json(v),
-                        "keyPair",
-                    )?,
-                );
+                ::ivs_runtime::json::set(
+                    &mut builder.key_pair,
+                    crate::types::PlaybackKeyPair::from_json(v),
+                    "keyPair",
+                )?;
             }
         }
         ::std::result::Result::Ok(builder.build())
@@ -375,56 +377,65 @@ fn deserialize_error(
     response: &::ivs_runtime::http::HttpResponse,
 ) -> ImportPlaybackKeyPairError {
     let meta = ::ivs_runtime::error::parse_error_metadata(response);
-    let parsed = match meta.code.as_deref() {
+    match meta.code.as_deref() {
         ::std::option::Option::Some("AccessDeniedException") => {
-            crate::types::error::AccessDeniedException::from_response(
-                    response,
-                    meta.clone(),
-                )
-                .map(ImportPlaybackKeyPairError::AccessDeniedException)
+            match crate::types::error::AccessDeniedException::from_response(
+                response,
+                meta,
+            ) {
+                ::std::result::Result::Ok(e) => {
+                    ImportPlaybackKeyPairError::AccessDeniedException(e)
+                }
+                ::std::result::Result::Err(f) => ImportPlaybackKeyPairError::Unhandled(f),
+            }
         }
         ::std::option::Option::Some("ConflictException") => {
-            crate::types::error::ConflictException::from_response(response, meta.clone())
-                .map(ImportPlaybackKeyPairError::ConflictException)
+            match crate::types::error::ConflictException::from_response(response, meta) {
+                ::std::result::Result::Ok(e) => {
+                    ImportPlaybackKeyPairError::ConflictException(e)
+                }
+                ::std::result::Result::Err(f) => ImportPlaybackKeyPairError::Unhandled(f),
+            }
         }
         ::std::option::Option::Some("PendingVerification") => {
-            crate::types::error::PendingVerification::from_response(
-                    response,
-                    meta.clone(),
-                )
-                .map(ImportPlaybackKeyPairError::PendingVerification)
+            match crate::types::error::PendingVerification::from_response(
+                response,
+                meta,
+            ) {
+                ::std::result::Result::Ok(e) => {
+                    ImportPlaybackKeyPairError::PendingVerification(e)
+                }
+                ::std::result::Result::Err(f) => ImportPlaybackKeyPairError::Unhandled(f),
+            }
         }
         ::std::option::Option::Some("ServiceQuotaExceededException") => {
-            crate::types::error::ServiceQuotaExceededException::from_response(
-                    response,
-                    meta.clone(),
-                )
-                .map(ImportPlaybackKeyPairError::ServiceQuotaExceededException)
+            match crate::types::error::ServiceQuotaExceededException::from_response(
+                response,
+                meta,
+            ) {
+                ::std::result::Result::Ok(e) => {
+                    ImportPlaybackKeyPairError::ServiceQuotaExceededException(e)
+                }
+                ::std::result::Result::Err(f) => ImportPlaybackKeyPairError::Unhandled(f),
+            }
         }
         ::std::option::Option::Some("ValidationException") => {
-            crate::types::error::ValidationException::from_response(
-                    response,
-                    meta.clone(),
-                )
-                .map(ImportPlaybackKeyPairError::ValidationException)
+            match crate::types::error::ValidationException::from_response(
+                response,
+                meta,
+            ) {
+                ::std::result::Result::Ok(e) => {
+                    ImportPlaybackKeyPairError::ValidationException(e)
+                }
+                ::std::result::Result::Err(f) => ImportPlaybackKeyPairError::Unhandled(f),
+            }
         }
         _ => {
-            return ImportPlaybackKeyPairError::Unhandled(
-                ::ivs_runtime::error::Failure::unmodeled(meta),
-            );
-        }
-    };
-    parsed
-        .unwrap_or_else(|e| {
             ImportPlaybackKeyPairError::Unhandled(
-                ::ivs_runtime::error::Failure::new(
-                        ::ivs_runtime::error::ErrorKind::ResponseParse,
-                        "cannot read the error response",
-                    )
-                    .with_meta(meta)
-                    .with_source(e),
+                ::ivs_runtime::error::Failure::unmodeled(meta),
             )
-        })
+        }
+    }
 }
 
 /// Fluent builder of the `ImportPlaybackKeyPair` operation: set members, then `send()`.
@@ -569,28 +580,33 @@ pub(crate) async fn send(
     handle: &::ivs_runtime::orchestrator::Handle,
     input: ImportPlaybackKeyPairInput,
 ) -> ::std::result::Result<ImportPlaybackKeyPairOutput, ImportPlaybackKeyPairError> {
-    let request = serialize_request(&input)
-        .map_err(ImportPlaybackKeyPairError::Unhandled)?;
-    let response = handle
-        .send(&SPEC, request)
-        .await
-        .map_err(ImportPlaybackKeyPairError::Unhandled)?;
-    if response.status().is_success() {
-        deserialize_output(&response)
-            .map_err(|e| {
-                ImportPlaybackKeyPairError::Unhandled(
-                    ::ivs_runtime::error::Failure::new(
-                            ::ivs_runtime::error::ErrorKind::ResponseParse,
-                            ::std::format!(
-                                "cannot read the {} response", "ImportPlaybackKeyPair"
+    let response = match serialize_request(&input) {
+        ::std::result::Result::Ok(request) => handle.send(&SPEC, request).await,
+        ::std::result::Result::Err(f) => ::std::result::Result::Err(f),
+    };
+    match response {
+        ::std::result::Result::Ok(response) if response.status().is_success() => {
+            match deserialize_output(&response) {
+                ::std::result::Result::Ok(output) => ::std::result::Result::Ok(output),
+                ::std::result::Result::Err(e) => {
+                    ::std::result::Result::Err(
+                        ImportPlaybackKeyPairError::Unhandled(
+                            ::ivs_runtime::error::Failure::unreadable_output(
+                                "ImportPlaybackKeyPair",
+                                &response,
+                                e,
                             ),
-                        )
-                        .with_meta(::ivs_runtime::error::parse_error_metadata(&response))
-                        .with_source(e),
-                )
-            })
-    } else {
-        ::std::result::Result::Err(deserialize_error(&response))
+                        ),
+                    )
+                }
+            }
+        }
+        ::std::result::Result::Ok(response) => {
+            ::std::result::Result::Err(deserialize_error(&response))
+        }
+        ::std::result::Result::Err(f) => {
+            ::std::result::Result::Err(ImportPlaybackKeyPairError::Unhandled(f))
+        }
     }
 }
 
@@ -607,30 +623,20 @@ fn serialize_request(
     uri.push_str("/ImportPlaybackKeyPair");
     let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
     let mut headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-    if !headers.iter().any(|(h, _)| h.eq_ignore_ascii_case("content-type")) {
-        headers.push(("Content-Type".to_owned(), "application/json".to_owned()));
-    }
+    ::ivs_runtime::http::push_default_header(
+        &mut headers,
+        "Content-Type",
+        "application/json",
+    );
     let body = ::ivs_runtime::json::to_body(&input.to_json());
-    let mut request = ::ivs_runtime::http::build_request(
-        "POST",
-        uri,
-        &query,
-        headers,
-        body,
-    )?;
-    ::std::result::Result::Ok(request)
+    ::ivs_runtime::http::build_request("POST", uri, &query, headers, body)
 }
 
 /// Reads a success response into the output.
-#[allow(unused_mut)]
 fn deserialize_output(
     response: &::ivs_runtime::http::HttpResponse,
 ) -> ::std::result::Result<ImportPlaybackKeyPairOutput, ::ivs_runtime::json::DeError> {
-    let mut builder = ImportPlaybackKeyPairOutputBuilder::default();
-    let _ = response;
-    let parsed = ImportPlaybackKeyPairOutput::from_json(
+    ImportPlaybackKeyPairOutput::from_json(
         ::ivs_runtime::json::parse_body(response.body())?,
-    )?;
-    builder.key_pair = parsed.key_pair;
-    ::std::result::Result::Ok(builder.build())
+    )
 }

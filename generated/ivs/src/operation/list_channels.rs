@@ -200,35 +200,43 @@ impl ListChannelsInput {
     pub(crate) fn to_json(&self) -> ::ivs_runtime::json::Value {
         let mut map = ::ivs_runtime::json::Map::new();
         if let ::std::option::Option::Some(v) = &self.filter_by_name {
-            map.insert(
-                "filterByName".to_owned(),
+            ::ivs_runtime::json::insert(
+                &mut map,
+                "filterByName",
                 ::ivs_runtime::json::Value::String(::std::clone::Clone::clone(v)),
             );
         }
         if let ::std::option::Option::Some(v) = &self
             .filter_by_recording_configuration_arn
         {
-            map.insert(
-                "filterByRecordingConfigurationArn".to_owned(),
+            ::ivs_runtime::json::insert(
+                &mut map,
+                "filterByRecordingConfigurationArn",
                 ::ivs_runtime::json::Value::String(::std::clone::Clone::clone(v)),
             );
         }
         if let ::std::option::Option::Some(v) = &self
             .filter_by_playback_restriction_policy_arn
         {
-            map.insert(
-                "filterByPlaybackRestrictionPolicyArn".to_owned(),
+            ::ivs_runtime::json::insert(
+                &mut map,
+                "filterByPlaybackRestrictionPolicyArn",
                 ::ivs_runtime::json::Value::String(::std::clone::Clone::clone(v)),
             );
         }
         if let ::std::option::Option::Some(v) = &self.next_token {
-            map.insert(
-                "nextToken".to_owned(),
+            ::ivs_runtime::json::insert(
+                &mut map,
+                "nextToken",
                 ::ivs_runtime::json::Value::String(::std::clone::Clone::clone(v)),
             );
         }
         if let ::std::option::Option::Some(v) = &self.max_results {
-            map.insert("maxResults".to_owned(), ::ivs_runtime::json::Value::from(*v));
+            ::ivs_runtime::json::insert(
+                &mut map,
+                "maxResults",
+                ::ivs_runtime::json::Value::from(*v),
+            );
         }
         ::ivs_runtime::json::Value::Object(map)
     }
@@ -361,26 +369,24 @@ impl ListChannelsOutput {
             }
             match key.as_str() {
                 "channels" => {
-                    builder.channels = ::std::option::Option::Some(
-                        ::ivs_runtime::json::at(
-                            ::ivs_runtime::json::list(
-                                v,
-                                crate::types::ChannelSummary::from_json,
-                            ),
-                            "channels",
-                        )?,
-                    );
+                    ::ivs_runtime::json::set(
+                        &mut builder.channels,
+                        ::ivs_runtime::json::list(
+                            v,
+                            crate::types::ChannelSummary::from_json,
+                        ),
+                        "channels",
+                    )
                 }
                 "nextToken" => {
-                    builder.next_token = ::std::option::Option::Some(
-                        ::ivs_runtime::json::at(
-                            ::ivs_runtime::json::string(v),
-                            "nextToken",
-                        )?,
-                    );
+                    ::ivs_runtime::json::set(
+                        &mut builder.next_token,
+                        ::ivs_runtime::json::string(v),
+                        "nextToken",
+                    )
                 }
-                _ => {}
-            }
+                _ => ::std::result::Result::Ok(()),
+            }?;
         }
         ::std::result::Result::Ok(builder.build_lenient())
     }
@@ -478,42 +484,35 @@ impl ::std::error::Error for ListChannelsError {
 /// Maps an error response to the modeled error its code names.
 fn deserialize_error(response: &::ivs_runtime::http::HttpResponse) -> ListChannelsError {
     let meta = ::ivs_runtime::error::parse_error_metadata(response);
-    let parsed = match meta.code.as_deref() {
+    match meta.code.as_deref() {
         ::std::option::Option::Some("AccessDeniedException") => {
-            crate::types::error::AccessDeniedException::from_response(
-                    response,
-                    meta.clone(),
-                )
-                .map(ListChannelsError::AccessDeniedException)
+            match crate::types::error::AccessDeniedException::from_response(
+                response,
+                meta,
+            ) {
+                ::std::result::Result::Ok(e) => {
+                    ListChannelsError::AccessDeniedException(e)
+                }
+                ::std::result::Result::Err(f) => ListChannelsError::Unhandled(f),
+            }
         }
         ::std::option::Option::Some("ConflictException") => {
-            crate::types::error::ConflictException::from_response(response, meta.clone())
-                .map(ListChannelsError::ConflictException)
+            match crate::types::error::ConflictException::from_response(response, meta) {
+                ::std::result::Result::Ok(e) => ListChannelsError::ConflictException(e),
+                ::std::result::Result::Err(f) => ListChannelsError::Unhandled(f),
+            }
         }
         ::std::option::Option::Some("ValidationException") => {
-            crate::types::error::ValidationException::from_response(
-                    response,
-                    meta.clone(),
-                )
-                .map(ListChannelsError::ValidationException)
+            match crate::types::error::ValidationException::from_response(
+                response,
+                meta,
+            ) {
+                ::std::result::Result::Ok(e) => ListChannelsError::ValidationException(e),
+                ::std::result::Result::Err(f) => ListChannelsError::Unhandled(f),
+            }
         }
-        _ => {
-            return ListChannelsError::Unhandled(
-                ::ivs_runtime::error::Failure::unmodeled(meta),
-            );
-        }
-    };
-    parsed
-        .unwrap_or_else(|e| {
-            ListChannelsError::Unhandled(
-                ::ivs_runtime::error::Failure::new(
-                        ::ivs_runtime::error::ErrorKind::ResponseParse,
-                        "cannot read the error response",
-                    )
-                    .with_meta(meta)
-                    .with_source(e),
-            )
-        })
+        _ => ListChannelsError::Unhandled(::ivs_runtime::error::Failure::unmodeled(meta)),
+    }
 }
 
 /// Fluent builder of the `ListChannels` operation: set members, then `send()`.
@@ -766,25 +765,33 @@ pub(crate) async fn send(
     handle: &::ivs_runtime::orchestrator::Handle,
     input: ListChannelsInput,
 ) -> ::std::result::Result<ListChannelsOutput, ListChannelsError> {
-    let request = serialize_request(&input).map_err(ListChannelsError::Unhandled)?;
-    let response = handle
-        .send(&SPEC, request)
-        .await
-        .map_err(ListChannelsError::Unhandled)?;
-    if response.status().is_success() {
-        deserialize_output(&response)
-            .map_err(|e| {
-                ListChannelsError::Unhandled(
-                    ::ivs_runtime::error::Failure::new(
-                            ::ivs_runtime::error::ErrorKind::ResponseParse,
-                            ::std::format!("cannot read the {} response", "ListChannels"),
-                        )
-                        .with_meta(::ivs_runtime::error::parse_error_metadata(&response))
-                        .with_source(e),
-                )
-            })
-    } else {
-        ::std::result::Result::Err(deserialize_error(&response))
+    let response = match serialize_request(&input) {
+        ::std::result::Result::Ok(request) => handle.send(&SPEC, request).await,
+        ::std::result::Result::Err(f) => ::std::result::Result::Err(f),
+    };
+    match response {
+        ::std::result::Result::Ok(response) if response.status().is_success() => {
+            match deserialize_output(&response) {
+                ::std::result::Result::Ok(output) => ::std::result::Result::Ok(output),
+                ::std::result::Result::Err(e) => {
+                    ::std::result::Result::Err(
+                        ListChannelsError::Unhandled(
+                            ::ivs_runtime::error::Failure::unreadable_output(
+                                "ListChannels",
+                                &response,
+                                e,
+                            ),
+                        ),
+                    )
+                }
+            }
+        }
+        ::std::result::Result::Ok(response) => {
+            ::std::result::Result::Err(deserialize_error(&response))
+        }
+        ::std::result::Result::Err(f) => {
+            ::std::result::Result::Err(ListChannelsError::Unhandled(f))
+        }
     }
 }
 
@@ -801,31 +808,18 @@ fn serialize_request(
     uri.push_str("/ListChannels");
     let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
     let mut headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-    if !headers.iter().any(|(h, _)| h.eq_ignore_ascii_case("content-type")) {
-        headers.push(("Content-Type".to_owned(), "application/json".to_owned()));
-    }
+    ::ivs_runtime::http::push_default_header(
+        &mut headers,
+        "Content-Type",
+        "application/json",
+    );
     let body = ::ivs_runtime::json::to_body(&input.to_json());
-    let mut request = ::ivs_runtime::http::build_request(
-        "POST",
-        uri,
-        &query,
-        headers,
-        body,
-    )?;
-    ::std::result::Result::Ok(request)
+    ::ivs_runtime::http::build_request("POST", uri, &query, headers, body)
 }
 
 /// Reads a success response into the output.
-#[allow(unused_mut)]
 fn deserialize_output(
     response: &::ivs_runtime::http::HttpResponse,
 ) -> ::std::result::Result<ListChannelsOutput, ::ivs_runtime::json::DeError> {
-    let mut builder = ListChannelsOutputBuilder::default();
-    let _ = response;
-    let parsed = ListChannelsOutput::from_json(
-        ::ivs_runtime::json::parse_body(response.body())?,
-    )?;
-    builder.channels = ::std::option::Option::Some(parsed.channels);
-    builder.next_token = parsed.next_token;
-    ::std::result::Result::Ok(builder.build_lenient())
+    ListChannelsOutput::from_json(::ivs_runtime::json::parse_body(response.body())?)
 }

@@ -90,13 +90,18 @@ impl ListPlaybackKeyPairsInput {
     pub(crate) fn to_json(&self) -> ::ivs_runtime::json::Value {
         let mut map = ::ivs_runtime::json::Map::new();
         if let ::std::option::Option::Some(v) = &self.next_token {
-            map.insert(
-                "nextToken".to_owned(),
+            ::ivs_runtime::json::insert(
+                &mut map,
+                "nextToken",
                 ::ivs_runtime::json::Value::String(::std::clone::Clone::clone(v)),
             );
         }
         if let ::std::option::Option::Some(v) = &self.max_results {
-            map.insert("maxResults".to_owned(), ::ivs_runtime::json::Value::from(*v));
+            ::ivs_runtime::json::insert(
+                &mut map,
+                "maxResults",
+                ::ivs_runtime::json::Value::from(*v),
+            );
         }
         ::ivs_runtime::json::Value::Object(map)
     }
@@ -234,26 +239,24 @@ impl ListPlaybackKeyPairsOutput {
             }
             match key.as_str() {
                 "keyPairs" => {
-                    builder.key_pairs = ::std::option::Option::Some(
-                        ::ivs_runtime::json::at(
-                            ::ivs_runtime::json::list(
-                                v,
-                                crate::types::PlaybackKeyPairSummary::from_json,
-                            ),
-                            "keyPairs",
-                        )?,
-                    );
+                    ::ivs_runtime::json::set(
+                        &mut builder.key_pairs,
+                        ::ivs_runtime::json::list(
+                            v,
+                            crate::types::PlaybackKeyPairSummary::from_json,
+                        ),
+                        "keyPairs",
+                    )
                 }
                 "nextToken" => {
-                    builder.next_token = ::std::option::Option::Some(
-                        ::ivs_runtime::json::at(
-                            ::ivs_runtime::json::string(v),
-                            "nextToken",
-                        )?,
-                    );
+                    ::ivs_runtime::json::set(
+                        &mut builder.next_token,
+                        ::ivs_runtime::json::string(v),
+                        "nextToken",
+                    )
                 }
-                _ => {}
-            }
+                _ => ::std::result::Result::Ok(()),
+            }?;
         }
         ::std::result::Result::Ok(builder.build_lenient())
     }
@@ -343,38 +346,35 @@ fn deserialize_error(
     response: &::ivs_runtime::http::HttpResponse,
 ) -> ListPlaybackKeyPairsError {
     let meta = ::ivs_runtime::error::parse_error_metadata(response);
-    let parsed = match meta.code.as_deref() {
+    match meta.code.as_deref() {
         ::std::option::Option::Some("AccessDeniedException") => {
-            crate::types::error::AccessDeniedException::from_response(
-                    response,
-                    meta.clone(),
-                )
-                .map(ListPlaybackKeyPairsError::AccessDeniedException)
+            match crate::types::error::AccessDeniedException::from_response(
+                response,
+                meta,
+            ) {
+                ::std::result::Result::Ok(e) => {
+                    ListPlaybackKeyPairsError::AccessDeniedException(e)
+                }
+                ::std::result::Result::Err(f) => ListPlaybackKeyPairsError::Unhandled(f),
+            }
         }
         ::std::option::Option::Some("ValidationException") => {
-            crate::types::error::ValidationException::from_response(
-                    response,
-                    meta.clone(),
-                )
-                .map(ListPlaybackKeyPairsError::ValidationException)
+            match crate::types::error::ValidationException::from_response(
+                response,
+                meta,
+            ) {
+                ::std::result::Result::Ok(e) => {
+                    ListPlaybackKeyPairsError::ValidationException(e)
+                }
+                ::std::result::Result::Err(f) => ListPlaybackKeyPairsError::Unhandled(f),
+            }
         }
         _ => {
-            return ListPlaybackKeyPairsError::Unhandled(
-                ::ivs_runtime::error::Failure::unmodeled(meta),
-            );
-        }
-    };
-    parsed
-        .unwrap_or_else(|e| {
             ListPlaybackKeyPairsError::Unhandled(
-                ::ivs_runtime::error::Failure::new(
-                        ::ivs_runtime::error::ErrorKind::ResponseParse,
-                        "cannot read the error response",
-                    )
-                    .with_meta(meta)
-                    .with_source(e),
+                ::ivs_runtime::error::Failure::unmodeled(meta),
             )
-        })
+        }
+    }
 }
 
 /// Fluent builder of the `ListPlaybackKeyPairs` operation: set members, then `send()`.
@@ -556,28 +556,33 @@ pub(crate) async fn send(
     handle: &::ivs_runtime::orchestrator::Handle,
     input: ListPlaybackKeyPairsInput,
 ) -> ::std::result::Result<ListPlaybackKeyPairsOutput, ListPlaybackKeyPairsError> {
-    let request = serialize_request(&input)
-        .map_err(ListPlaybackKeyPairsError::Unhandled)?;
-    let response = handle
-        .send(&SPEC, request)
-        .await
-        .map_err(ListPlaybackKeyPairsError::Unhandled)?;
-    if response.status().is_success() {
-        deserialize_output(&response)
-            .map_err(|e| {
-                ListPlaybackKeyPairsError::Unhandled(
-                    ::ivs_runtime::error::Failure::new(
-                            ::ivs_runtime::error::ErrorKind::ResponseParse,
-                            ::std::format!(
-                                "cannot read the {} response", "ListPlaybackKeyPairs"
+    let response = match serialize_request(&input) {
+        ::std::result::Result::Ok(request) => handle.send(&SPEC, request).await,
+        ::std::result::Result::Err(f) => ::std::result::Result::Err(f),
+    };
+    match response {
+        ::std::result::Result::Ok(response) if response.status().is_success() => {
+            match deserialize_output(&response) {
+                ::std::result::Result::Ok(output) => ::std::result::Result::Ok(output),
+                ::std::result::Result::Err(e) => {
+                    ::std::result::Result::Err(
+                        ListPlaybackKeyPairsError::Unhandled(
+                            ::ivs_runtime::error::Failure::unreadable_output(
+                                "ListPlaybackKeyPairs",
+                                &response,
+                                e,
                             ),
-                        )
-                        .with_meta(::ivs_runtime::error::parse_error_metadata(&response))
-                        .with_source(e),
-                )
-            })
-    } else {
-        ::std::result::Result::Err(deserialize_error(&response))
+                        ),
+                    )
+                }
+            }
+        }
+        ::std::result::Result::Ok(response) => {
+            ::std::result::Result::Err(deserialize_error(&response))
+        }
+        ::std::result::Result::Err(f) => {
+            ::std::result::Result::Err(ListPlaybackKeyPairsError::Unhandled(f))
+        }
     }
 }
 
@@ -594,31 +599,20 @@ fn serialize_request(
     uri.push_str("/ListPlaybackKeyPairs");
     let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
     let mut headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-    if !headers.iter().any(|(h, _)| h.eq_ignore_ascii_case("content-type")) {
-        headers.push(("Content-Type".to_owned(), "application/json".to_owned()));
-    }
+    ::ivs_runtime::http::push_default_header(
+        &mut headers,
+        "Content-Type",
+        "application/json",
+    );
     let body = ::ivs_runtime::json::to_body(&input.to_json());
-    let mut request = ::ivs_runtime::http::build_request(
-        "POST",
-        uri,
-        &query,
-        headers,
-        body,
-    )?;
-    ::std::result::Result::Ok(request)
+    ::ivs_runtime::http::build_request("POST", uri, &query, headers, body)
 }
 
 /// Reads a success response into the output.
-#[allow(unused_mut)]
 fn deserialize_output(
     response: &::ivs_runtime::http::HttpResponse,
 ) -> ::std::result::Result<ListPlaybackKeyPairsOutput, ::ivs_runtime::json::DeError> {
-    let mut builder = ListPlaybackKeyPairsOutputBuilder::default();
-    let _ = response;
-    let parsed = ListPlaybackKeyPairsOutput::from_json(
+    ListPlaybackKeyPairsOutput::from_json(
         ::ivs_runtime::json::parse_body(response.body())?,
-    )?;
-    builder.key_pairs = ::std::option::Option::Some(parsed.key_pairs);
-    builder.next_token = parsed.next_token;
-    ::std::result::Result::Ok(builder.build_lenient())
+    )
 }

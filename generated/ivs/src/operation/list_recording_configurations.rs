@@ -90,13 +90,18 @@ impl ListRecordingConfigurationsInput {
     pub(crate) fn to_json(&self) -> ::ivs_runtime::json::Value {
         let mut map = ::ivs_runtime::json::Map::new();
         if let ::std::option::Option::Some(v) = &self.next_token {
-            map.insert(
-                "nextToken".to_owned(),
+            ::ivs_runtime::json::insert(
+                &mut map,
+                "nextToken",
                 ::ivs_runtime::json::Value::String(::std::clone::Clone::clone(v)),
             );
         }
         if let ::std::option::Option::Some(v) = &self.max_results {
-            map.insert("maxResults".to_owned(), ::ivs_runtime::json::Value::from(*v));
+            ::ivs_runtime::json::insert(
+                &mut map,
+                "maxResults",
+                ::ivs_runtime::json::Value::from(*v),
+            );
         }
         ::ivs_runtime::json::Value::Object(map)
     }
@@ -242,26 +247,24 @@ impl ListRecordingConfigurationsOutput {
             }
             match key.as_str() {
                 "recordingConfigurations" => {
-                    builder.recording_configurations = ::std::option::Option::Some(
-                        ::ivs_runtime::json::at(
-                            ::ivs_runtime::json::list(
-                                v,
-                                crate::types::RecordingConfigurationSummary::from_json,
-                            ),
-                            "recordingConfigurations",
-                        )?,
-                    );
+                    ::ivs_runtime::json::set(
+                        &mut builder.recording_configurations,
+                        ::ivs_runtime::json::list(
+                            v,
+                            crate::types::RecordingConfigurationSummary::from_json,
+                        ),
+                        "recordingConfigurations",
+                    )
                 }
                 "nextToken" => {
-                    builder.next_token = ::std::option::Option::Some(
-                        ::ivs_runtime::json::at(
-                            ::ivs_runtime::json::string(v),
-                            "nextToken",
-                        )?,
-                    );
+                    ::ivs_runtime::json::set(
+                        &mut builder.next_token,
+                        ::ivs_runtime::json::string(v),
+                        "nextToken",
+                    )
                 }
-                _ => {}
-            }
+                _ => ::std::result::Result::Ok(()),
+            }?;
         }
         ::std::result::Result::Ok(builder.build_lenient())
     }
@@ -361,45 +364,52 @@ fn deserialize_error(
     response: &::ivs_runtime::http::HttpResponse,
 ) -> ListRecordingConfigurationsError {
     let meta = ::ivs_runtime::error::parse_error_metadata(response);
-    let parsed = match meta.code.as_deref() {
+    match meta.code.as_deref() {
         ::std::option::Option::Some("AccessDeniedException") => {
-            crate::types::error::AccessDeniedException::from_response(
-                    response,
-                    meta.clone(),
-                )
-                .map(ListRecordingConfigurationsError::AccessDeniedException)
+            match crate::types::error::AccessDeniedException::from_response(
+                response,
+                meta,
+            ) {
+                ::std::result::Result::Ok(e) => {
+                    ListRecordingConfigurationsError::AccessDeniedException(e)
+                }
+                ::std::result::Result::Err(f) => {
+                    ListRecordingConfigurationsError::Unhandled(f)
+                }
+            }
         }
         ::std::option::Option::Some("InternalServerException") => {
-            crate::types::error::InternalServerException::from_response(
-                    response,
-                    meta.clone(),
-                )
-                .map(ListRecordingConfigurationsError::InternalServerException)
+            match crate::types::error::InternalServerException::from_response(
+                response,
+                meta,
+            ) {
+                ::std::result::Result::Ok(e) => {
+                    ListRecordingConfigurationsError::InternalServerException(e)
+                }
+                ::std::result::Result::Err(f) => {
+                    ListRecordingConfigurationsError::Unhandled(f)
+                }
+            }
         }
         ::std::option::Option::Some("ValidationException") => {
-            crate::types::error::ValidationException::from_response(
-                    response,
-                    meta.clone(),
-                )
-                .map(ListRecordingConfigurationsError::ValidationException)
+            match crate::types::error::ValidationException::from_response(
+                response,
+                meta,
+            ) {
+                ::std::result::Result::Ok(e) => {
+                    ListRecordingConfigurationsError::ValidationException(e)
+                }
+                ::std::result::Result::Err(f) => {
+                    ListRecordingConfigurationsError::Unhandled(f)
+                }
+            }
         }
         _ => {
-            return ListRecordingConfigurationsError::Unhandled(
-                ::ivs_runtime::error::Failure::unmodeled(meta),
-            );
-        }
-    };
-    parsed
-        .unwrap_or_else(|e| {
             ListRecordingConfigurationsError::Unhandled(
-                ::ivs_runtime::error::Failure::new(
-                        ::ivs_runtime::error::ErrorKind::ResponseParse,
-                        "cannot read the error response",
-                    )
-                    .with_meta(meta)
-                    .with_source(e),
+                ::ivs_runtime::error::Failure::unmodeled(meta),
             )
-        })
+        }
+    }
 }
 
 /// Fluent builder of the `ListRecordingConfigurations` operation: set members, then `send()`.
@@ -589,28 +599,33 @@ pub(crate) async fn send(
     ListRecordingConfigurationsOutput,
     ListRecordingConfigurationsError,
 > {
-    let request = serialize_request(&input)
-        .map_err(ListRecordingConfigurationsError::Unhandled)?;
-    let response = handle
-        .send(&SPEC, request)
-        .await
-        .map_err(ListRecordingConfigurationsError::Unhandled)?;
-    if response.status().is_success() {
-        deserialize_output(&response)
-            .map_err(|e| {
-                ListRecordingConfigurationsError::Unhandled(
-                    ::ivs_runtime::error::Failure::new(
-                            ::ivs_runtime::error::ErrorKind::ResponseParse,
-                            ::std::format!(
-                                "cannot read the {} response", "ListRecordingConfigurations"
+    let response = match serialize_request(&input) {
+        ::std::result::Result::Ok(request) => handle.send(&SPEC, request).await,
+        ::std::result::Result::Err(f) => ::std::result::Result::Err(f),
+    };
+    match response {
+        ::std::result::Result::Ok(response) if response.status().is_success() => {
+            match deserialize_output(&response) {
+                ::std::result::Result::Ok(output) => ::std::result::Result::Ok(output),
+                ::std::result::Result::Err(e) => {
+                    ::std::result::Result::Err(
+                        ListRecordingConfigurationsError::Unhandled(
+                            ::ivs_runtime::error::Failure::unreadable_output(
+                                "ListRecordingConfigurations",
+                                &response,
+                                e,
                             ),
-                        )
-                        .with_meta(::ivs_runtime::error::parse_error_metadata(&response))
-                        .with_source(e),
-                )
-            })
-    } else {
-        ::std::result::Result::Err(deserialize_error(&response))
+                        ),
+                    )
+                }
+            }
+        }
+        ::std::result::Result::Ok(response) => {
+            ::std::result::Result::Err(deserialize_error(&response))
+        }
+        ::std::result::Result::Err(f) => {
+            ::std::result::Result::Err(ListRecordingConfigurationsError::Unhandled(f))
+        }
     }
 }
 
@@ -627,36 +642,23 @@ fn serialize_request(
     uri.push_str("/ListRecordingConfigurations");
     let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
     let mut headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-    if !headers.iter().any(|(h, _)| h.eq_ignore_ascii_case("content-type")) {
-        headers.push(("Content-Type".to_owned(), "application/json".to_owned()));
-    }
+    ::ivs_runtime::http::push_default_header(
+        &mut headers,
+        "Content-Type",
+        "application/json",
+    );
     let body = ::ivs_runtime::json::to_body(&input.to_json());
-    let mut request = ::ivs_runtime::http::build_request(
-        "POST",
-        uri,
-        &query,
-        headers,
-        body,
-    )?;
-    ::std::result::Result::Ok(request)
+    ::ivs_runtime::http::build_request("POST", uri, &query, headers, body)
 }
 
 /// Reads a success response into the output.
-#[allow(unused_mut)]
 fn deserialize_output(
     response: &::ivs_runtime::http::HttpResponse,
 ) -> ::std::result::Result<
     ListRecordingConfigurationsOutput,
     ::ivs_runtime::json::DeError,
 > {
-    let mut builder = ListRecordingConfigurationsOutputBuilder::default();
-    let _ = response;
-    let parsed = ListRecordingConfigurationsOutput::from_json(
+    ListRecordingConfigurationsOutput::from_json(
         ::ivs_runtime::json::parse_body(response.body())?,
-    )?;
-    builder.recording_configurations = ::std::option::Option::Some(
-        parsed.recording_configurations,
-    );
-    builder.next_token = parsed.next_token;
-    ::std::result::Result::Ok(builder.build_lenient())
+    )
 }

@@ -119,19 +119,25 @@ impl ListStreamKeysInput {
     pub(crate) fn to_json(&self) -> ::ivs_runtime::json::Value {
         let mut map = ::ivs_runtime::json::Map::new();
         if let ::std::option::Option::Some(v) = &self.channel_arn {
-            map.insert(
-                "channelArn".to_owned(),
+            ::ivs_runtime::json::insert(
+                &mut map,
+                "channelArn",
                 ::ivs_runtime::json::Value::String(::std::clone::Clone::clone(v)),
             );
         }
         if let ::std::option::Option::Some(v) = &self.next_token {
-            map.insert(
-                "nextToken".to_owned(),
+            ::ivs_runtime::json::insert(
+                &mut map,
+                "nextToken",
                 ::ivs_runtime::json::Value::String(::std::clone::Clone::clone(v)),
             );
         }
         if let ::std::option::Option::Some(v) = &self.max_results {
-            map.insert("maxResults".to_owned(), ::ivs_runtime::json::Value::from(*v));
+            ::ivs_runtime::json::insert(
+                &mut map,
+                "maxResults",
+                ::ivs_runtime::json::Value::from(*v),
+            );
         }
         ::ivs_runtime::json::Value::Object(map)
     }
@@ -264,26 +270,24 @@ impl ListStreamKeysOutput {
             }
             match key.as_str() {
                 "streamKeys" => {
-                    builder.stream_keys = ::std::option::Option::Some(
-                        ::ivs_runtime::json::at(
-                            ::ivs_runtime::json::list(
-                                v,
-                                crate::types::StreamKeySummary::from_json,
-                            ),
-                            "streamKeys",
-                        )?,
-                    );
+                    ::ivs_runtime::json::set(
+                        &mut builder.stream_keys,
+                        ::ivs_runtime::json::list(
+                            v,
+                            crate::types::StreamKeySummary::from_json,
+                        ),
+                        "streamKeys",
+                    )
                 }
                 "nextToken" => {
-                    builder.next_token = ::std::option::Option::Some(
-                        ::ivs_runtime::json::at(
-                            ::ivs_runtime::json::string(v),
-                            "nextToken",
-                        )?,
-                    );
+                    ::ivs_runtime::json::set(
+                        &mut builder.next_token,
+                        ::ivs_runtime::json::string(v),
+                        "nextToken",
+                    )
                 }
-                _ => {}
-            }
+                _ => ::std::result::Result::Ok(()),
+            }?;
         }
         ::std::result::Result::Ok(builder.build_lenient())
     }
@@ -383,45 +387,46 @@ fn deserialize_error(
     response: &::ivs_runtime::http::HttpResponse,
 ) -> ListStreamKeysError {
     let meta = ::ivs_runtime::error::parse_error_metadata(response);
-    let parsed = match meta.code.as_deref() {
+    match meta.code.as_deref() {
         ::std::option::Option::Some("AccessDeniedException") => {
-            crate::types::error::AccessDeniedException::from_response(
-                    response,
-                    meta.clone(),
-                )
-                .map(ListStreamKeysError::AccessDeniedException)
+            match crate::types::error::AccessDeniedException::from_response(
+                response,
+                meta,
+            ) {
+                ::std::result::Result::Ok(e) => {
+                    ListStreamKeysError::AccessDeniedException(e)
+                }
+                ::std::result::Result::Err(f) => ListStreamKeysError::Unhandled(f),
+            }
         }
         ::std::option::Option::Some("ResourceNotFoundException") => {
-            crate::types::error::ResourceNotFoundException::from_response(
-                    response,
-                    meta.clone(),
-                )
-                .map(ListStreamKeysError::ResourceNotFoundException)
+            match crate::types::error::ResourceNotFoundException::from_response(
+                response,
+                meta,
+            ) {
+                ::std::result::Result::Ok(e) => {
+                    ListStreamKeysError::ResourceNotFoundException(e)
+                }
+                ::std::result::Result::Err(f) => ListStreamKeysError::Unhandled(f),
+            }
         }
         ::std::option::Option::Some("ValidationException") => {
-            crate::types::error::ValidationException::from_response(
-                    response,
-                    meta.clone(),
-                )
-                .map(ListStreamKeysError::ValidationException)
+            match crate::types::error::ValidationException::from_response(
+                response,
+                meta,
+            ) {
+                ::std::result::Result::Ok(e) => {
+                    ListStreamKeysError::ValidationException(e)
+                }
+                ::std::result::Result::Err(f) => ListStreamKeysError::Unhandled(f),
+            }
         }
         _ => {
-            return ListStreamKeysError::Unhandled(
-                ::ivs_runtime::error::Failure::unmodeled(meta),
-            );
-        }
-    };
-    parsed
-        .unwrap_or_else(|e| {
             ListStreamKeysError::Unhandled(
-                ::ivs_runtime::error::Failure::new(
-                        ::ivs_runtime::error::ErrorKind::ResponseParse,
-                        "cannot read the error response",
-                    )
-                    .with_meta(meta)
-                    .with_source(e),
+                ::ivs_runtime::error::Failure::unmodeled(meta),
             )
-        })
+        }
+    }
 }
 
 /// Fluent builder of the `ListStreamKeys` operation: set members, then `send()`.
@@ -634,27 +639,33 @@ pub(crate) async fn send(
     handle: &::ivs_runtime::orchestrator::Handle,
     input: ListStreamKeysInput,
 ) -> ::std::result::Result<ListStreamKeysOutput, ListStreamKeysError> {
-    let request = serialize_request(&input).map_err(ListStreamKeysError::Unhandled)?;
-    let response = handle
-        .send(&SPEC, request)
-        .await
-        .map_err(ListStreamKeysError::Unhandled)?;
-    if response.status().is_success() {
-        deserialize_output(&response)
-            .map_err(|e| {
-                ListStreamKeysError::Unhandled(
-                    ::ivs_runtime::error::Failure::new(
-                            ::ivs_runtime::error::ErrorKind::ResponseParse,
-                            ::std::format!(
-                                "cannot read the {} response", "ListStreamKeys"
+    let response = match serialize_request(&input) {
+        ::std::result::Result::Ok(request) => handle.send(&SPEC, request).await,
+        ::std::result::Result::Err(f) => ::std::result::Result::Err(f),
+    };
+    match response {
+        ::std::result::Result::Ok(response) if response.status().is_success() => {
+            match deserialize_output(&response) {
+                ::std::result::Result::Ok(output) => ::std::result::Result::Ok(output),
+                ::std::result::Result::Err(e) => {
+                    ::std::result::Result::Err(
+                        ListStreamKeysError::Unhandled(
+                            ::ivs_runtime::error::Failure::unreadable_output(
+                                "ListStreamKeys",
+                                &response,
+                                e,
                             ),
-                        )
-                        .with_meta(::ivs_runtime::error::parse_error_metadata(&response))
-                        .with_source(e),
-                )
-            })
-    } else {
-        ::std::result::Result::Err(deserialize_error(&response))
+                        ),
+                    )
+                }
+            }
+        }
+        ::std::result::Result::Ok(response) => {
+            ::std::result::Result::Err(deserialize_error(&response))
+        }
+        ::std::result::Result::Err(f) => {
+            ::std::result::Result::Err(ListStreamKeysError::Unhandled(f))
+        }
     }
 }
 
@@ -671,31 +682,18 @@ fn serialize_request(
     uri.push_str("/ListStreamKeys");
     let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
     let mut headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-    if !headers.iter().any(|(h, _)| h.eq_ignore_ascii_case("content-type")) {
-        headers.push(("Content-Type".to_owned(), "application/json".to_owned()));
-    }
+    ::ivs_runtime::http::push_default_header(
+        &mut headers,
+        "Content-Type",
+        "application/json",
+    );
     let body = ::ivs_runtime::json::to_body(&input.to_json());
-    let mut request = ::ivs_runtime::http::build_request(
-        "POST",
-        uri,
-        &query,
-        headers,
-        body,
-    )?;
-    ::std::result::Result::Ok(request)
+    ::ivs_runtime::http::build_request("POST", uri, &query, headers, body)
 }
 
 /// Reads a success response into the output.
-#[allow(unused_mut)]
 fn deserialize_output(
     response: &::ivs_runtime::http::HttpResponse,
 ) -> ::std::result::Result<ListStreamKeysOutput, ::ivs_runtime::json::DeError> {
-    let mut builder = ListStreamKeysOutputBuilder::default();
-    let _ = response;
-    let parsed = ListStreamKeysOutput::from_json(
-        ::ivs_runtime::json::parse_body(response.body())?,
-    )?;
-    builder.stream_keys = ::std::option::Option::Some(parsed.stream_keys);
-    builder.next_token = parsed.next_token;
-    ::std::result::Result::Ok(builder.build_lenient())
+    ListStreamKeysOutput::from_json(::ivs_runtime::json::parse_body(response.body())?)
 }

@@ -119,16 +119,21 @@ impl ListStreamsInput {
     pub(crate) fn to_json(&self) -> ::ivs_runtime::json::Value {
         let mut map = ::ivs_runtime::json::Map::new();
         if let ::std::option::Option::Some(v) = &self.filter_by {
-            map.insert("filterBy".to_owned(), v.to_json());
+            ::ivs_runtime::json::insert(&mut map, "filterBy", v.to_json());
         }
         if let ::std::option::Option::Some(v) = &self.next_token {
-            map.insert(
-                "nextToken".to_owned(),
+            ::ivs_runtime::json::insert(
+                &mut map,
+                "nextToken",
                 ::ivs_runtime::json::Value::String(::std::clone::Clone::clone(v)),
             );
         }
         if let ::std::option::Option::Some(v) = &self.max_results {
-            map.insert("maxResults".to_owned(), ::ivs_runtime::json::Value::from(*v));
+            ::ivs_runtime::json::insert(
+                &mut map,
+                "maxResults",
+                ::ivs_runtime::json::Value::from(*v),
+            );
         }
         ::ivs_runtime::json::Value::Object(map)
     }
@@ -261,26 +266,24 @@ impl ListStreamsOutput {
             }
             match key.as_str() {
                 "streams" => {
-                    builder.streams = ::std::option::Option::Some(
-                        ::ivs_runtime::json::at(
-                            ::ivs_runtime::json::list(
-                                v,
-                                crate::types::StreamSummary::from_json,
-                            ),
-                            "streams",
-                        )?,
-                    );
+                    ::ivs_runtime::json::set(
+                        &mut builder.streams,
+                        ::ivs_runtime::json::list(
+                            v,
+                            crate::types::StreamSummary::from_json,
+                        ),
+                        "streams",
+                    )
                 }
                 "nextToken" => {
-                    builder.next_token = ::std::option::Option::Some(
-                        ::ivs_runtime::json::at(
-                            ::ivs_runtime::json::string(v),
-                            "nextToken",
-                        )?,
-                    );
+                    ::ivs_runtime::json::set(
+                        &mut builder.next_token,
+                        ::ivs_runtime::json::string(v),
+                        "nextToken",
+                    )
                 }
-                _ => {}
-            }
+                _ => ::std::result::Result::Ok(()),
+            }?;
         }
         ::std::result::Result::Ok(builder.build_lenient())
     }
@@ -368,38 +371,29 @@ impl ::std::error::Error for ListStreamsError {
 /// Maps an error response to the modeled error its code names.
 fn deserialize_error(response: &::ivs_runtime::http::HttpResponse) -> ListStreamsError {
     let meta = ::ivs_runtime::error::parse_error_metadata(response);
-    let parsed = match meta.code.as_deref() {
+    match meta.code.as_deref() {
         ::std::option::Option::Some("AccessDeniedException") => {
-            crate::types::error::AccessDeniedException::from_response(
-                    response,
-                    meta.clone(),
-                )
-                .map(ListStreamsError::AccessDeniedException)
+            match crate::types::error::AccessDeniedException::from_response(
+                response,
+                meta,
+            ) {
+                ::std::result::Result::Ok(e) => {
+                    ListStreamsError::AccessDeniedException(e)
+                }
+                ::std::result::Result::Err(f) => ListStreamsError::Unhandled(f),
+            }
         }
         ::std::option::Option::Some("ValidationException") => {
-            crate::types::error::ValidationException::from_response(
-                    response,
-                    meta.clone(),
-                )
-                .map(ListStreamsError::ValidationException)
+            match crate::types::error::ValidationException::from_response(
+                response,
+                meta,
+            ) {
+                ::std::result::Result::Ok(e) => ListStreamsError::ValidationException(e),
+                ::std::result::Result::Err(f) => ListStreamsError::Unhandled(f),
+            }
         }
-        _ => {
-            return ListStreamsError::Unhandled(
-                ::ivs_runtime::error::Failure::unmodeled(meta),
-            );
-        }
-    };
-    parsed
-        .unwrap_or_else(|e| {
-            ListStreamsError::Unhandled(
-                ::ivs_runtime::error::Failure::new(
-                        ::ivs_runtime::error::ErrorKind::ResponseParse,
-                        "cannot read the error response",
-                    )
-                    .with_meta(meta)
-                    .with_source(e),
-            )
-        })
+        _ => ListStreamsError::Unhandled(::ivs_runtime::error::Failure::unmodeled(meta)),
+    }
 }
 
 /// Fluent builder of the `ListStreams` operation: set members, then `send()`.
@@ -600,25 +594,33 @@ pub(crate) async fn send(
     handle: &::ivs_runtime::orchestrator::Handle,
     input: ListStreamsInput,
 ) -> ::std::result::Result<ListStreamsOutput, ListStreamsError> {
-    let request = serialize_request(&input).map_err(ListStreamsError::Unhandled)?;
-    let response = handle
-        .send(&SPEC, request)
-        .await
-        .map_err(ListStreamsError::Unhandled)?;
-    if response.status().is_success() {
-        deserialize_output(&response)
-            .map_err(|e| {
-                ListStreamsError::Unhandled(
-                    ::ivs_runtime::error::Failure::new(
-                            ::ivs_runtime::error::ErrorKind::ResponseParse,
-                            ::std::format!("cannot read the {} response", "ListStreams"),
-                        )
-                        .with_meta(::ivs_runtime::error::parse_error_metadata(&response))
-                        .with_source(e),
-                )
-            })
-    } else {
-        ::std::result::Result::Err(deserialize_error(&response))
+    let response = match serialize_request(&input) {
+        ::std::result::Result::Ok(request) => handle.send(&SPEC, request).await,
+        ::std::result::Result::Err(f) => ::std::result::Result::Err(f),
+    };
+    match response {
+        ::std::result::Result::Ok(response) if response.status().is_success() => {
+            match deserialize_output(&response) {
+                ::std::result::Result::Ok(output) => ::std::result::Result::Ok(output),
+                ::std::result::Result::Err(e) => {
+                    ::std::result::Result::Err(
+                        ListStreamsError::Unhandled(
+                            ::ivs_runtime::error::Failure::unreadable_output(
+                                "ListStreams",
+                                &response,
+                                e,
+                            ),
+                        ),
+                    )
+                }
+            }
+        }
+        ::std::result::Result::Ok(response) => {
+            ::std::result::Result::Err(deserialize_error(&response))
+        }
+        ::std::result::Result::Err(f) => {
+            ::std::result::Result::Err(ListStreamsError::Unhandled(f))
+        }
     }
 }
 
@@ -635,31 +637,18 @@ fn serialize_request(
     uri.push_str("/ListStreams");
     let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
     let mut headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-    if !headers.iter().any(|(h, _)| h.eq_ignore_ascii_case("content-type")) {
-        headers.push(("Content-Type".to_owned(), "application/json".to_owned()));
-    }
+    ::ivs_runtime::http::push_default_header(
+        &mut headers,
+        "Content-Type",
+        "application/json",
+    );
     let body = ::ivs_runtime::json::to_body(&input.to_json());
-    let mut request = ::ivs_runtime::http::build_request(
-        "POST",
-        uri,
-        &query,
-        headers,
-        body,
-    )?;
-    ::std::result::Result::Ok(request)
+    ::ivs_runtime::http::build_request("POST", uri, &query, headers, body)
 }
 
 /// Reads a success response into the output.
-#[allow(unused_mut)]
 fn deserialize_output(
     response: &::ivs_runtime::http::HttpResponse,
 ) -> ::std::result::Result<ListStreamsOutput, ::ivs_runtime::json::DeError> {
-    let mut builder = ListStreamsOutputBuilder::default();
-    let _ = response;
-    let parsed = ListStreamsOutput::from_json(
-        ::ivs_runtime::json::parse_body(response.body())?,
-    )?;
-    builder.streams = ::std::option::Option::Some(parsed.streams);
-    builder.next_token = parsed.next_token;
-    ::std::result::Result::Ok(builder.build_lenient())
+    ListStreamsOutput::from_json(::ivs_runtime::json::parse_body(response.body())?)
 }

@@ -171,16 +171,11 @@ impl ListTagsForResourceOutput {
                 continue;
             }
             if key == "tags" {
-                builder.tags = ::std::option::Option::Some(
-                    ::ivs_runtime::json::at(
-                        ::ivs_runtime::json::map(
-                            v,
-                            |key| key,
-                            ::ivs_runtime::json::string,
-                        ),
-                        "tags",
-                    )?,
-                );
+                ::ivs_runtime::json::set(
+                    &mut builder.tags,
+                    ::ivs_runtime::json::map(v, |key| key, ::ivs_runtime::json::string),
+                    "tags",
+                )?;
             }
         }
         ::std::result::Result::Ok(builder.build_lenient())
@@ -281,45 +276,46 @@ fn deserialize_error(
     response: &::ivs_runtime::http::HttpResponse,
 ) -> ListTagsForResourceError {
     let meta = ::ivs_runtime::error::parse_error_metadata(response);
-    let parsed = match meta.code.as_deref() {
+    match meta.code.as_deref() {
         ::std::option::Option::Some("InternalServerException") => {
-            crate::types::error::InternalServerException::from_response(
-                    response,
-                    meta.clone(),
-                )
-                .map(ListTagsForResourceError::InternalServerException)
+            match crate::types::error::InternalServerException::from_response(
+                response,
+                meta,
+            ) {
+                ::std::result::Result::Ok(e) => {
+                    ListTagsForResourceError::InternalServerException(e)
+                }
+                ::std::result::Result::Err(f) => ListTagsForResourceError::Unhandled(f),
+            }
         }
         ::std::option::Option::Some("ResourceNotFoundException") => {
-            crate::types::error::ResourceNotFoundException::from_response(
-                    response,
-                    meta.clone(),
-                )
-                .map(ListTagsForResourceError::ResourceNotFoundException)
+            match crate::types::error::ResourceNotFoundException::from_response(
+                response,
+                meta,
+            ) {
+                ::std::result::Result::Ok(e) => {
+                    ListTagsForResourceError::ResourceNotFoundException(e)
+                }
+                ::std::result::Result::Err(f) => ListTagsForResourceError::Unhandled(f),
+            }
         }
         ::std::option::Option::Some("ValidationException") => {
-            crate::types::error::ValidationException::from_response(
-                    response,
-                    meta.clone(),
-                )
-                .map(ListTagsForResourceError::ValidationException)
+            match crate::types::error::ValidationException::from_response(
+                response,
+                meta,
+            ) {
+                ::std::result::Result::Ok(e) => {
+                    ListTagsForResourceError::ValidationException(e)
+                }
+                ::std::result::Result::Err(f) => ListTagsForResourceError::Unhandled(f),
+            }
         }
         _ => {
-            return ListTagsForResourceError::Unhandled(
-                ::ivs_runtime::error::Failure::unmodeled(meta),
-            );
-        }
-    };
-    parsed
-        .unwrap_or_else(|e| {
             ListTagsForResourceError::Unhandled(
-                ::ivs_runtime::error::Failure::new(
-                        ::ivs_runtime::error::ErrorKind::ResponseParse,
-                        "cannot read the error response",
-                    )
-                    .with_meta(meta)
-                    .with_source(e),
+                ::ivs_runtime::error::Failure::unmodeled(meta),
             )
-        })
+        }
+    }
 }
 
 /// Fluent builder of the `ListTagsForResource` operation: set members, then `send()`.
@@ -408,28 +404,33 @@ pub(crate) async fn send(
     handle: &::ivs_runtime::orchestrator::Handle,
     input: ListTagsForResourceInput,
 ) -> ::std::result::Result<ListTagsForResourceOutput, ListTagsForResourceError> {
-    let request = serialize_request(&input)
-        .map_err(ListTagsForResourceError::Unhandled)?;
-    let response = handle
-        .send(&SPEC, request)
-        .await
-        .map_err(ListTagsForResourceError::Unhandled)?;
-    if response.status().is_success() {
-        deserialize_output(&response)
-            .map_err(|e| {
-                ListTagsForResourceError::Unhandled(
-                    ::ivs_runtime::error::Failure::new(
-                            ::ivs_runtime::error::ErrorKind::ResponseParse,
-                            ::std::format!(
-                                "cannot read the {} response", "ListTagsForResource"
+    let response = match serialize_request(&input) {
+        ::std::result::Result::Ok(request) => handle.send(&SPEC, request).await,
+        ::std::result::Result::Err(f) => ::std::result::Result::Err(f),
+    };
+    match response {
+        ::std::result::Result::Ok(response) if response.status().is_success() => {
+            match deserialize_output(&response) {
+                ::std::result::Result::Ok(output) => ::std::result::Result::Ok(output),
+                ::std::result::Result::Err(e) => {
+                    ::std::result::Result::Err(
+                        ListTagsForResourceError::Unhandled(
+                            ::ivs_runtime::error::Failure::unreadable_output(
+                                "ListTagsForResource",
+                                &response,
+                                e,
                             ),
-                        )
-                        .with_meta(::ivs_runtime::error::parse_error_metadata(&response))
-                        .with_source(e),
-                )
-            })
-    } else {
-        ::std::result::Result::Err(deserialize_error(&response))
+                        ),
+                    )
+                }
+            }
+        }
+        ::std::result::Result::Ok(response) => {
+            ::std::result::Result::Err(deserialize_error(&response))
+        }
+        ::std::result::Result::Err(f) => {
+            ::std::result::Result::Err(ListTagsForResourceError::Unhandled(f))
+        }
     }
 }
 
@@ -458,26 +459,14 @@ fn serialize_request(
     let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
     let mut headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
     let body = ::ivs_runtime::http::Bytes::new();
-    let mut request = ::ivs_runtime::http::build_request(
-        "GET",
-        uri,
-        &query,
-        headers,
-        body,
-    )?;
-    ::std::result::Result::Ok(request)
+    ::ivs_runtime::http::build_request("GET", uri, &query, headers, body)
 }
 
 /// Reads a success response into the output.
-#[allow(unused_mut)]
 fn deserialize_output(
     response: &::ivs_runtime::http::HttpResponse,
 ) -> ::std::result::Result<ListTagsForResourceOutput, ::ivs_runtime::json::DeError> {
-    let mut builder = ListTagsForResourceOutputBuilder::default();
-    let _ = response;
-    let parsed = ListTagsForResourceOutput::from_json(
+    ListTagsForResourceOutput::from_json(
         ::ivs_runtime::json::parse_body(response.body())?,
-    )?;
-    builder.tags = ::std::option::Option::Some(parsed.tags);
-    ::std::result::Result::Ok(builder.build_lenient())
+    )
 }

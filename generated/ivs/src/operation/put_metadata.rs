@@ -109,14 +109,16 @@ impl PutMetadataInput {
     pub(crate) fn to_json(&self) -> ::ivs_runtime::json::Value {
         let mut map = ::ivs_runtime::json::Map::new();
         if let ::std::option::Option::Some(v) = &self.channel_arn {
-            map.insert(
-                "channelArn".to_owned(),
+            ::ivs_runtime::json::insert(
+                &mut map,
+                "channelArn",
                 ::ivs_runtime::json::Value::String(::std::clone::Clone::clone(v)),
             );
         }
         if let ::std::option::Option::Some(v) = &self.metadata {
-            map.insert(
-                "metadata".to_owned(),
+            ::ivs_runtime::json::insert(
+                &mut map,
+                "metadata",
                 ::ivs_runtime::json::Value::String(::std::clone::Clone::clone(v)),
             );
         }
@@ -265,59 +267,60 @@ impl ::std::error::Error for PutMetadataError {
 /// Maps an error response to the modeled error its code names.
 fn deserialize_error(response: &::ivs_runtime::http::HttpResponse) -> PutMetadataError {
     let meta = ::ivs_runtime::error::parse_error_metadata(response);
-    let parsed = match meta.code.as_deref() {
+    match meta.code.as_deref() {
         ::std::option::Option::Some("AccessDeniedException") => {
-            crate::types::error::AccessDeniedException::from_response(
-                    response,
-                    meta.clone(),
-                )
-                .map(PutMetadataError::AccessDeniedException)
+            match crate::types::error::AccessDeniedException::from_response(
+                response,
+                meta,
+            ) {
+                ::std::result::Result::Ok(e) => {
+                    PutMetadataError::AccessDeniedException(e)
+                }
+                ::std::result::Result::Err(f) => PutMetadataError::Unhandled(f),
+            }
         }
         ::std::option::Option::Some("ChannelNotBroadcasting") => {
-            crate::types::error::ChannelNotBroadcasting::from_response(
-                    response,
-                    meta.clone(),
-                )
-                .map(PutMetadataError::ChannelNotBroadcasting)
+            match crate::types::error::ChannelNotBroadcasting::from_response(
+                response,
+                meta,
+            ) {
+                ::std::result::Result::Ok(e) => {
+                    PutMetadataError::ChannelNotBroadcasting(e)
+                }
+                ::std::result::Result::Err(f) => PutMetadataError::Unhandled(f),
+            }
         }
         ::std::option::Option::Some("ResourceNotFoundException") => {
-            crate::types::error::ResourceNotFoundException::from_response(
-                    response,
-                    meta.clone(),
-                )
-                .map(PutMetadataError::ResourceNotFoundException)
+            match crate::types::error::ResourceNotFoundException::from_response(
+                response,
+                meta,
+            ) {
+                ::std::result::Result::Ok(e) => {
+                    PutMetadataError::ResourceNotFoundException(e)
+                }
+                ::std::result::Result::Err(f) => PutMetadataError::Unhandled(f),
+            }
         }
         ::std::option::Option::Some("ThrottlingException") => {
-            crate::types::error::ThrottlingException::from_response(
-                    response,
-                    meta.clone(),
-                )
-                .map(PutMetadataError::ThrottlingException)
+            match crate::types::error::ThrottlingException::from_response(
+                response,
+                meta,
+            ) {
+                ::std::result::Result::Ok(e) => PutMetadataError::ThrottlingException(e),
+                ::std::result::Result::Err(f) => PutMetadataError::Unhandled(f),
+            }
         }
         ::std::option::Option::Some("ValidationException") => {
-            crate::types::error::ValidationException::from_response(
-                    response,
-                    meta.clone(),
-                )
-                .map(PutMetadataError::ValidationException)
+            match crate::types::error::ValidationException::from_response(
+                response,
+                meta,
+            ) {
+                ::std::result::Result::Ok(e) => PutMetadataError::ValidationException(e),
+                ::std::result::Result::Err(f) => PutMetadataError::Unhandled(f),
+            }
         }
-        _ => {
-            return PutMetadataError::Unhandled(
-                ::ivs_runtime::error::Failure::unmodeled(meta),
-            );
-        }
-    };
-    parsed
-        .unwrap_or_else(|e| {
-            PutMetadataError::Unhandled(
-                ::ivs_runtime::error::Failure::new(
-                        ::ivs_runtime::error::ErrorKind::ResponseParse,
-                        "cannot read the error response",
-                    )
-                    .with_meta(meta)
-                    .with_source(e),
-            )
-        })
+        _ => PutMetadataError::Unhandled(::ivs_runtime::error::Failure::unmodeled(meta)),
+    }
 }
 
 /// Fluent builder of the `PutMetadata` operation: set members, then `send()`.
@@ -437,25 +440,33 @@ pub(crate) async fn send(
     handle: &::ivs_runtime::orchestrator::Handle,
     input: PutMetadataInput,
 ) -> ::std::result::Result<PutMetadataOutput, PutMetadataError> {
-    let request = serialize_request(&input).map_err(PutMetadataError::Unhandled)?;
-    let response = handle
-        .send(&SPEC, request)
-        .await
-        .map_err(PutMetadataError::Unhandled)?;
-    if response.status().is_success() {
-        deserialize_output(&response)
-            .map_err(|e| {
-                PutMetadataError::Unhandled(
-                    ::ivs_runtime::error::Failure::new(
-                            ::ivs_runtime::error::ErrorKind::ResponseParse,
-                            ::std::format!("cannot read the {} response", "PutMetadata"),
-                        )
-                        .with_meta(::ivs_runtime::error::parse_error_metadata(&response))
-                        .with_source(e),
-                )
-            })
-    } else {
-        ::std::result::Result::Err(deserialize_error(&response))
+    let response = match serialize_request(&input) {
+        ::std::result::Result::Ok(request) => handle.send(&SPEC, request).await,
+        ::std::result::Result::Err(f) => ::std::result::Result::Err(f),
+    };
+    match response {
+        ::std::result::Result::Ok(response) if response.status().is_success() => {
+            match deserialize_output(&response) {
+                ::std::result::Result::Ok(output) => ::std::result::Result::Ok(output),
+                ::std::result::Result::Err(e) => {
+                    ::std::result::Result::Err(
+                        PutMetadataError::Unhandled(
+                            ::ivs_runtime::error::Failure::unreadable_output(
+                                "PutMetadata",
+                                &response,
+                                e,
+                            ),
+                        ),
+                    )
+                }
+            }
+        }
+        ::std::result::Result::Ok(response) => {
+            ::std::result::Result::Err(deserialize_error(&response))
+        }
+        ::std::result::Result::Err(f) => {
+            ::std::result::Result::Err(PutMetadataError::Unhandled(f))
+        }
     }
 }
 
@@ -472,18 +483,13 @@ fn serialize_request(
     uri.push_str("/PutMetadata");
     let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
     let mut headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-    if !headers.iter().any(|(h, _)| h.eq_ignore_ascii_case("content-type")) {
-        headers.push(("Content-Type".to_owned(), "application/json".to_owned()));
-    }
+    ::ivs_runtime::http::push_default_header(
+        &mut headers,
+        "Content-Type",
+        "application/json",
+    );
     let body = ::ivs_runtime::json::to_body(&input.to_json());
-    let mut request = ::ivs_runtime::http::build_request(
-        "POST",
-        uri,
-        &query,
-        headers,
-        body,
-    )?;
-    ::std::result::Result::Ok(request)
+    ::ivs_runtime::http::build_request("POST", uri, &query, headers, body)
 }
 
 /// Reads a success response into the output.

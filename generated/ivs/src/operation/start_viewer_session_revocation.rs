@@ -135,22 +135,25 @@ impl StartViewerSessionRevocationInput {
     pub(crate) fn to_json(&self) -> ::ivs_runtime::json::Value {
         let mut map = ::ivs_runtime::json::Map::new();
         if let ::std::option::Option::Some(v) = &self.channel_arn {
-            map.insert(
-                "channelArn".to_owned(),
+            ::ivs_runtime::json::insert(
+                &mut map,
+                "channelArn",
                 ::ivs_runtime::json::Value::String(::std::clone::Clone::clone(v)),
             );
         }
         if let ::std::option::Option::Some(v) = &self.viewer_id {
-            map.insert(
-                "viewerId".to_owned(),
+            ::ivs_runtime::json::insert(
+                &mut map,
+                "viewerId",
                 ::ivs_runtime::json::Value::String(::std::clone::Clone::clone(v)),
             );
         }
         if let ::std::option::Option::Some(v) = &self
             .viewer_session_versions_less_than_or_equal_to
         {
-            map.insert(
-                "viewerSessionVersionsLessThanOrEqualTo".to_owned(),
+            ::ivs_runtime::json::insert(
+                &mut map,
+                "viewerSessionVersionsLessThanOrEqualTo",
                 ::ivs_runtime::json::Value::from(*v),
             );
         }
@@ -312,66 +315,91 @@ fn deserialize_error(
     response: &::ivs_runtime::http::HttpResponse,
 ) -> StartViewerSessionRevocationError {
     let meta = ::ivs_runtime::error::parse_error_metadata(response);
-    let parsed = match meta.code.as_deref() {
+    match meta.code.as_deref() {
         ::std::option::Option::Some("AccessDeniedException") => {
-            crate::types::error::AccessDeniedException::from_response(
-                    response,
-                    meta.clone(),
-                )
-                .map(StartViewerSessionRevocationError::AccessDeniedException)
+            match crate::types::error::AccessDeniedException::from_response(
+                response,
+                meta,
+            ) {
+                ::std::result::Result::Ok(e) => {
+                    StartViewerSessionRevocationError::AccessDeniedException(e)
+                }
+                ::std::result::Result::Err(f) => {
+                    StartViewerSessionRevocationError::Unhandled(f)
+                }
+            }
         }
         ::std::option::Option::Some("InternalServerException") => {
-            crate::types::error::InternalServerException::from_response(
-                    response,
-                    meta.clone(),
-                )
-                .map(StartViewerSessionRevocationError::InternalServerException)
+            match crate::types::error::InternalServerException::from_response(
+                response,
+                meta,
+            ) {
+                ::std::result::Result::Ok(e) => {
+                    StartViewerSessionRevocationError::InternalServerException(e)
+                }
+                ::std::result::Result::Err(f) => {
+                    StartViewerSessionRevocationError::Unhandled(f)
+                }
+            }
         }
         ::std::option::Option::Some("PendingVerification") => {
-            crate::types::error::PendingVerification::from_response(
-                    response,
-                    meta.clone(),
-                )
-                .map(StartViewerSessionRevocationError::PendingVerification)
+            match crate::types::error::PendingVerification::from_response(
+                response,
+                meta,
+            ) {
+                ::std::result::Result::Ok(e) => {
+                    StartViewerSessionRevocationError::PendingVerification(e)
+                }
+                ::std::result::Result::Err(f) => {
+                    StartViewerSessionRevocationError::Unhandled(f)
+                }
+            }
         }
         ::std::option::Option::Some("ResourceNotFoundException") => {
-            crate::types::error::ResourceNotFoundException::from_response(
-                    response,
-                    meta.clone(),
-                )
-                .map(StartViewerSessionRevocationError::ResourceNotFoundException)
+            match crate::types::error::ResourceNotFoundException::from_response(
+                response,
+                meta,
+            ) {
+                ::std::result::Result::Ok(e) => {
+                    StartViewerSessionRevocationError::ResourceNotFoundException(e)
+                }
+                ::std::result::Result::Err(f) => {
+                    StartViewerSessionRevocationError::Unhandled(f)
+                }
+            }
         }
         ::std::option::Option::Some("ThrottlingException") => {
-            crate::types::error::ThrottlingException::from_response(
-                    response,
-                    meta.clone(),
-                )
-                .map(StartViewerSessionRevocationError::ThrottlingException)
+            match crate::types::error::ThrottlingException::from_response(
+                response,
+                meta,
+            ) {
+                ::std::result::Result::Ok(e) => {
+                    StartViewerSessionRevocationError::ThrottlingException(e)
+                }
+                ::std::result::Result::Err(f) => {
+                    StartViewerSessionRevocationError::Unhandled(f)
+                }
+            }
         }
         ::std::option::Option::Some("ValidationException") => {
-            crate::types::error::ValidationException::from_response(
-                    response,
-                    meta.clone(),
-                )
-                .map(StartViewerSessionRevocationError::ValidationException)
+            match crate::types::error::ValidationException::from_response(
+                response,
+                meta,
+            ) {
+                ::std::result::Result::Ok(e) => {
+                    StartViewerSessionRevocationError::ValidationException(e)
+                }
+                ::std::result::Result::Err(f) => {
+                    StartViewerSessionRevocationError::Unhandled(f)
+                }
+            }
         }
         _ => {
-            return StartViewerSessionRevocationError::Unhandled(
-                ::ivs_runtime::error::Failure::unmodeled(meta),
-            );
-        }
-    };
-    parsed
-        .unwrap_or_else(|e| {
             StartViewerSessionRevocationError::Unhandled(
-                ::ivs_runtime::error::Failure::new(
-                        ::ivs_runtime::error::ErrorKind::ResponseParse,
-                        "cannot read the error response",
-                    )
-                    .with_meta(meta)
-                    .with_source(e),
+                ::ivs_runtime::error::Failure::unmodeled(meta),
             )
-        })
+        }
+    }
 }
 
 /// Fluent builder of the `StartViewerSessionRevocation` operation: set members, then `send()`.
@@ -525,29 +553,33 @@ pub(crate) async fn send(
     StartViewerSessionRevocationOutput,
     StartViewerSessionRevocationError,
 > {
-    let request = serialize_request(&input)
-        .map_err(StartViewerSessionRevocationError::Unhandled)?;
-    let response = handle
-        .send(&SPEC, request)
-        .await
-        .map_err(StartViewerSessionRevocationError::Unhandled)?;
-    if response.status().is_success() {
-        deserialize_output(&response)
-            .map_err(|e| {
-                StartViewerSessionRevocationError::Unhandled(
-                    ::ivs_runtime::error::Failure::new(
-                            ::ivs_runtime::error::ErrorKind::ResponseParse,
-                            ::std::format!(
-                                "cannot read the {} response",
-                                "StartViewerSessionRevocation"
+    let response = match serialize_request(&input) {
+        ::std::result::Result::Ok(request) => handle.send(&SPEC, request).await,
+        ::std::result::Result::Err(f) => ::std::result::Result::Err(f),
+    };
+    match response {
+        ::std::result::Result::Ok(response) if response.status().is_success() => {
+            match deserialize_output(&response) {
+                ::std::result::Result::Ok(output) => ::std::result::Result::Ok(output),
+                ::std::result::Result::Err(e) => {
+                    ::std::result::Result::Err(
+                        StartViewerSessionRevocationError::Unhandled(
+                            ::ivs_runtime::error::Failure::unreadable_output(
+                                "StartViewerSessionRevocation",
+                                &response,
+                                e,
                             ),
-                        )
-                        .with_meta(::ivs_runtime::error::parse_error_metadata(&response))
-                        .with_source(e),
-                )
-            })
-    } else {
-        ::std::result::Result::Err(deserialize_error(&response))
+                        ),
+                    )
+                }
+            }
+        }
+        ::std::result::Result::Ok(response) => {
+            ::std::result::Result::Err(deserialize_error(&response))
+        }
+        ::std::result::Result::Err(f) => {
+            ::std::result::Result::Err(StartViewerSessionRevocationError::Unhandled(f))
+        }
     }
 }
 
@@ -564,18 +596,13 @@ fn serialize_request(
     uri.push_str("/StartViewerSessionRevocation");
     let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
     let mut headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-    if !headers.iter().any(|(h, _)| h.eq_ignore_ascii_case("content-type")) {
-        headers.push(("Content-Type".to_owned(), "application/json".to_owned()));
-    }
+    ::ivs_runtime::http::push_default_header(
+        &mut headers,
+        "Content-Type",
+        "application/json",
+    );
     let body = ::ivs_runtime::json::to_body(&input.to_json());
-    let mut request = ::ivs_runtime::http::build_request(
-        "POST",
-        uri,
-        &query,
-        headers,
-        body,
-    )?;
-    ::std::result::Result::Ok(request)
+    ::ivs_runtime::http::build_request("POST", uri, &query, headers, body)
 }
 
 /// Reads a success response into the output.

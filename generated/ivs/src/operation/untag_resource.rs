@@ -221,45 +221,44 @@ fn deserialize_error(
     response: &::ivs_runtime::http::HttpResponse,
 ) -> UntagResourceError {
     let meta = ::ivs_runtime::error::parse_error_metadata(response);
-    let parsed = match meta.code.as_deref() {
+    match meta.code.as_deref() {
         ::std::option::Option::Some("InternalServerException") => {
-            crate::types::error::InternalServerException::from_response(
-                    response,
-                    meta.clone(),
-                )
-                .map(UntagResourceError::InternalServerException)
+            match crate::types::error::InternalServerException::from_response(
+                response,
+                meta,
+            ) {
+                ::std::result::Result::Ok(e) => {
+                    UntagResourceError::InternalServerException(e)
+                }
+                ::std::result::Result::Err(f) => UntagResourceError::Unhandled(f),
+            }
         }
         ::std::option::Option::Some("ResourceNotFoundException") => {
-            crate::types::error::ResourceNotFoundException::from_response(
-                    response,
-                    meta.clone(),
-                )
-                .map(UntagResourceError::ResourceNotFoundException)
+            match crate::types::error::ResourceNotFoundException::from_response(
+                response,
+                meta,
+            ) {
+                ::std::result::Result::Ok(e) => {
+                    UntagResourceError::ResourceNotFoundException(e)
+                }
+                ::std::result::Result::Err(f) => UntagResourceError::Unhandled(f),
+            }
         }
         ::std::option::Option::Some("ValidationException") => {
-            crate::types::error::ValidationException::from_response(
-                    response,
-                    meta.clone(),
-                )
-                .map(UntagResourceError::ValidationException)
+            match crate::types::error::ValidationException::from_response(
+                response,
+                meta,
+            ) {
+                ::std::result::Result::Ok(e) => {
+                    UntagResourceError::ValidationException(e)
+                }
+                ::std::result::Result::Err(f) => UntagResourceError::Unhandled(f),
+            }
         }
         _ => {
-            return UntagResourceError::Unhandled(
-                ::ivs_runtime::error::Failure::unmodeled(meta),
-            );
+            UntagResourceError::Unhandled(::ivs_runtime::error::Failure::unmodeled(meta))
         }
-    };
-    parsed
-        .unwrap_or_else(|e| {
-            UntagResourceError::Unhandled(
-                ::ivs_runtime::error::Failure::new(
-                        ::ivs_runtime::error::ErrorKind::ResponseParse,
-                        "cannot read the error response",
-                    )
-                    .with_meta(meta)
-                    .with_source(e),
-            )
-        })
+    }
 }
 
 /// Fluent builder of the `UntagResource` operation: set members, then `send()`.
@@ -383,27 +382,33 @@ pub(crate) async fn send(
     handle: &::ivs_runtime::orchestrator::Handle,
     input: UntagResourceInput,
 ) -> ::std::result::Result<UntagResourceOutput, UntagResourceError> {
-    let request = serialize_request(&input).map_err(UntagResourceError::Unhandled)?;
-    let response = handle
-        .send(&SPEC, request)
-        .await
-        .map_err(UntagResourceError::Unhandled)?;
-    if response.status().is_success() {
-        deserialize_output(&response)
-            .map_err(|e| {
-                UntagResourceError::Unhandled(
-                    ::ivs_runtime::error::Failure::new(
-                            ::ivs_runtime::error::ErrorKind::ResponseParse,
-                            ::std::format!(
-                                "cannot read the {} response", "UntagResource"
+    let response = match serialize_request(&input) {
+        ::std::result::Result::Ok(request) => handle.send(&SPEC, request).await,
+        ::std::result::Result::Err(f) => ::std::result::Result::Err(f),
+    };
+    match response {
+        ::std::result::Result::Ok(response) if response.status().is_success() => {
+            match deserialize_output(&response) {
+                ::std::result::Result::Ok(output) => ::std::result::Result::Ok(output),
+                ::std::result::Result::Err(e) => {
+                    ::std::result::Result::Err(
+                        UntagResourceError::Unhandled(
+                            ::ivs_runtime::error::Failure::unreadable_output(
+                                "UntagResource",
+                                &response,
+                                e,
                             ),
-                        )
-                        .with_meta(::ivs_runtime::error::parse_error_metadata(&response))
-                        .with_source(e),
-                )
-            })
-    } else {
-        ::std::result::Result::Err(deserialize_error(&response))
+                        ),
+                    )
+                }
+            }
+        }
+        ::std::result::Result::Ok(response) => {
+            ::std::result::Result::Err(deserialize_error(&response))
+        }
+        ::std::result::Result::Err(f) => {
+            ::std::result::Result::Err(UntagResourceError::Unhandled(f))
+        }
     }
 }
 
@@ -437,14 +442,7 @@ fn serialize_request(
     }
     let mut headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
     let body = ::ivs_runtime::http::Bytes::new();
-    let mut request = ::ivs_runtime::http::build_request(
-        "DELETE",
-        uri,
-        &query,
-        headers,
-        body,
-    )?;
-    ::std::result::Result::Ok(request)
+    ::ivs_runtime::http::build_request("DELETE", uri, &query, headers, body)
 }
 
 /// Reads a success response into the output.

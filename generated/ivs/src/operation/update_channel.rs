@@ -367,62 +367,79 @@ impl UpdateChannelInput {
     pub(crate) fn to_json(&self) -> ::ivs_runtime::json::Value {
         let mut map = ::ivs_runtime::json::Map::new();
         if let ::std::option::Option::Some(v) = &self.arn {
-            map.insert(
-                "arn".to_owned(),
+            ::ivs_runtime::json::insert(
+                &mut map,
+                "arn",
                 ::ivs_runtime::json::Value::String(::std::clone::Clone::clone(v)),
             );
         }
         if let ::std::option::Option::Some(v) = &self.name {
-            map.insert(
-                "name".to_owned(),
+            ::ivs_runtime::json::insert(
+                &mut map,
+                "name",
                 ::ivs_runtime::json::Value::String(::std::clone::Clone::clone(v)),
             );
         }
         if let ::std::option::Option::Some(v) = &self.latency_mode {
-            map.insert(
-                "latencyMode".to_owned(),
+            ::ivs_runtime::json::insert(
+                &mut map,
+                "latencyMode",
                 ::ivs_runtime::json::Value::String(v.as_str().to_owned()),
             );
         }
         if let ::std::option::Option::Some(v) = &self.r#type {
-            map.insert(
-                "type".to_owned(),
+            ::ivs_runtime::json::insert(
+                &mut map,
+                "type",
                 ::ivs_runtime::json::Value::String(v.as_str().to_owned()),
             );
         }
         if let ::std::option::Option::Some(v) = &self.authorized {
-            map.insert("authorized".to_owned(), ::ivs_runtime::json::Value::Bool(*v));
+            ::ivs_runtime::json::insert(
+                &mut map,
+                "authorized",
+                ::ivs_runtime::json::Value::Bool(*v),
+            );
         }
         if let ::std::option::Option::Some(v) = &self.recording_configuration_arn {
-            map.insert(
-                "recordingConfigurationArn".to_owned(),
+            ::ivs_runtime::json::insert(
+                &mut map,
+                "recordingConfigurationArn",
                 ::ivs_runtime::json::Value::String(::std::clone::Clone::clone(v)),
             );
         }
         if let ::std::option::Option::Some(v) = &self.insecure_ingest {
-            map.insert(
-                "insecureIngest".to_owned(),
+            ::ivs_runtime::json::insert(
+                &mut map,
+                "insecureIngest",
                 ::ivs_runtime::json::Value::Bool(*v),
             );
         }
         if let ::std::option::Option::Some(v) = &self.preset {
-            map.insert(
-                "preset".to_owned(),
+            ::ivs_runtime::json::insert(
+                &mut map,
+                "preset",
                 ::ivs_runtime::json::Value::String(v.as_str().to_owned()),
             );
         }
         if let ::std::option::Option::Some(v) = &self.playback_restriction_policy_arn {
-            map.insert(
-                "playbackRestrictionPolicyArn".to_owned(),
+            ::ivs_runtime::json::insert(
+                &mut map,
+                "playbackRestrictionPolicyArn",
                 ::ivs_runtime::json::Value::String(::std::clone::Clone::clone(v)),
             );
         }
         if let ::std::option::Option::Some(v) = &self.multitrack_input_configuration {
-            map.insert("multitrackInputConfiguration".to_owned(), v.to_json());
+            ::ivs_runtime::json::insert(
+                &mut map,
+                "multitrackInputConfiguration",
+                v.to_json(),
+            );
         }
         if let ::std::option::Option::Some(v) = &self.container_format {
-            map.insert(
-                "containerFormat".to_owned(),
+            ::ivs_runtime::json::insert(
+                &mut map,
+                "containerFormat",
                 ::ivs_runtime::json::Value::String(v.as_str().to_owned()),
             );
         }
@@ -504,12 +521,11 @@ impl UpdateChannelOutput {
                 continue;
             }
             if key == "channel" {
-                builder.channel = ::std::option::Option::Some(
-                    ::ivs_runtime::json::at(
-                        crate::types::Channel::from_json(v),
-                        "channel",
-                    )?,
-                );
+                ::ivs_runtime::json::set(
+                    &mut builder.channel,
+                    crate::types::Channel::from_json(v),
+                    "channel",
+                )?;
             }
         }
         ::std::result::Result::Ok(builder.build())
@@ -630,56 +646,61 @@ fn deserialize_error(
     response: &::ivs_runtime::http::HttpResponse,
 ) -> UpdateChannelError {
     let meta = ::ivs_runtime::error::parse_error_metadata(response);
-    let parsed = match meta.code.as_deref() {
+    match meta.code.as_deref() {
         ::std::option::Option::Some("AccessDeniedException") => {
-            crate::types::error::AccessDeniedException::from_response(
-                    response,
-                    meta.clone(),
-                )
-                .map(UpdateChannelError::AccessDeniedException)
+            match crate::types::error::AccessDeniedException::from_response(
+                response,
+                meta,
+            ) {
+                ::std::result::Result::Ok(e) => {
+                    UpdateChannelError::AccessDeniedException(e)
+                }
+                ::std::result::Result::Err(f) => UpdateChannelError::Unhandled(f),
+            }
         }
         ::std::option::Option::Some("ConflictException") => {
-            crate::types::error::ConflictException::from_response(response, meta.clone())
-                .map(UpdateChannelError::ConflictException)
+            match crate::types::error::ConflictException::from_response(response, meta) {
+                ::std::result::Result::Ok(e) => UpdateChannelError::ConflictException(e),
+                ::std::result::Result::Err(f) => UpdateChannelError::Unhandled(f),
+            }
         }
         ::std::option::Option::Some("PendingVerification") => {
-            crate::types::error::PendingVerification::from_response(
-                    response,
-                    meta.clone(),
-                )
-                .map(UpdateChannelError::PendingVerification)
+            match crate::types::error::PendingVerification::from_response(
+                response,
+                meta,
+            ) {
+                ::std::result::Result::Ok(e) => {
+                    UpdateChannelError::PendingVerification(e)
+                }
+                ::std::result::Result::Err(f) => UpdateChannelError::Unhandled(f),
+            }
         }
         ::std::option::Option::Some("ResourceNotFoundException") => {
-            crate::types::error::ResourceNotFoundException::from_response(
-                    response,
-                    meta.clone(),
-                )
-                .map(UpdateChannelError::ResourceNotFoundException)
+            match crate::types::error::ResourceNotFoundException::from_response(
+                response,
+                meta,
+            ) {
+                ::std::result::Result::Ok(e) => {
+                    UpdateChannelError::ResourceNotFoundException(e)
+                }
+                ::std::result::Result::Err(f) => UpdateChannelError::Unhandled(f),
+            }
         }
         ::std::option::Option::Some("ValidationException") => {
-            crate::types::error::ValidationException::from_response(
-                    response,
-                    meta.clone(),
-                )
-                .map(UpdateChannelError::ValidationException)
+            match crate::types::error::ValidationException::from_response(
+                response,
+                meta,
+            ) {
+                ::std::result::Result::Ok(e) => {
+                    UpdateChannelError::ValidationException(e)
+                }
+                ::std::result::Result::Err(f) => UpdateChannelError::Unhandled(f),
+            }
         }
         _ => {
-            return UpdateChannelError::Unhandled(
-                ::ivs_runtime::error::Failure::unmodeled(meta),
-            );
+            UpdateChannelError::Unhandled(::ivs_runtime::error::Failure::unmodeled(meta))
         }
-    };
-    parsed
-        .unwrap_or_else(|e| {
-            UpdateChannelError::Unhandled(
-                ::ivs_runtime::error::Failure::new(
-                        ::ivs_runtime::error::ErrorKind::ResponseParse,
-                        "cannot read the error response",
-                    )
-                    .with_meta(meta)
-                    .with_source(e),
-            )
-        })
+    }
 }
 
 /// Fluent builder of the `UpdateChannel` operation: set members, then `send()`.
@@ -981,27 +1002,33 @@ pub(crate) async fn send(
     handle: &::ivs_runtime::orchestrator::Handle,
     input: UpdateChannelInput,
 ) -> ::std::result::Result<UpdateChannelOutput, UpdateChannelError> {
-    let request = serialize_request(&input).map_err(UpdateChannelError::Unhandled)?;
-    let response = handle
-        .send(&SPEC, request)
-        .await
-        .map_err(UpdateChannelError::Unhandled)?;
-    if response.status().is_success() {
-        deserialize_output(&response)
-            .map_err(|e| {
-                UpdateChannelError::Unhandled(
-                    ::ivs_runtime::error::Failure::new(
-                            ::ivs_runtime::error::ErrorKind::ResponseParse,
-                            ::std::format!(
-                                "cannot read the {} response", "UpdateChannel"
+    let response = match serialize_request(&input) {
+        ::std::result::Result::Ok(request) => handle.send(&SPEC, request).await,
+        ::std::result::Result::Err(f) => ::std::result::Result::Err(f),
+    };
+    match response {
+        ::std::result::Result::Ok(response) if response.status().is_success() => {
+            match deserialize_output(&response) {
+                ::std::result::Result::Ok(output) => ::std::result::Result::Ok(output),
+                ::std::result::Result::Err(e) => {
+                    ::std::result::Result::Err(
+                        UpdateChannelError::Unhandled(
+                            ::ivs_runtime::error::Failure::unreadable_output(
+                                "UpdateChannel",
+                                &response,
+                                e,
                             ),
-                        )
-                        .with_meta(::ivs_runtime::error::parse_error_metadata(&response))
-                        .with_source(e),
-                )
-            })
-    } else {
-        ::std::result::Result::Err(deserialize_error(&response))
+                        ),
+                    )
+                }
+            }
+        }
+        ::std::result::Result::Ok(response) => {
+            ::std::result::Result::Err(deserialize_error(&response))
+        }
+        ::std::result::Result::Err(f) => {
+            ::std::result::Result::Err(UpdateChannelError::Unhandled(f))
+        }
     }
 }
 
@@ -1018,30 +1045,18 @@ fn serialize_request(
     uri.push_str("/UpdateChannel");
     let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
     let mut headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-    if !headers.iter().any(|(h, _)| h.eq_ignore_ascii_case("content-type")) {
-        headers.push(("Content-Type".to_owned(), "application/json".to_owned()));
-    }
+    ::ivs_runtime::http::push_default_header(
+        &mut headers,
+        "Content-Type",
+        "application/json",
+    );
     let body = ::ivs_runtime::json::to_body(&input.to_json());
-    let mut request = ::ivs_runtime::http::build_request(
-        "POST",
-        uri,
-        &query,
-        headers,
-        body,
-    )?;
-    ::std::result::Result::Ok(request)
+    ::ivs_runtime::http::build_request("POST", uri, &query, headers, body)
 }
 
 /// Reads a success response into the output.
-#[allow(unused_mut)]
 fn deserialize_output(
     response: &::ivs_runtime::http::HttpResponse,
 ) -> ::std::result::Result<UpdateChannelOutput, ::ivs_runtime::json::DeError> {
-    let mut builder = UpdateChannelOutputBuilder::default();
-    let _ = response;
-    let parsed = UpdateChannelOutput::from_json(
-        ::ivs_runtime::json::parse_body(response.body())?,
-    )?;
-    builder.channel = parsed.channel;
-    ::std::result::Result::Ok(builder.build())
+    UpdateChannelOutput::from_json(::ivs_runtime::json::parse_body(response.body())?)
 }

@@ -203,14 +203,16 @@ impl UpdatePlaybackRestrictionPolicyInput {
     pub(crate) fn to_json(&self) -> ::ivs_runtime::json::Value {
         let mut map = ::ivs_runtime::json::Map::new();
         if let ::std::option::Option::Some(v) = &self.arn {
-            map.insert(
-                "arn".to_owned(),
+            ::ivs_runtime::json::insert(
+                &mut map,
+                "arn",
                 ::ivs_runtime::json::Value::String(::std::clone::Clone::clone(v)),
             );
         }
         if let ::std::option::Option::Some(v) = &self.allowed_countries {
-            map.insert(
-                "allowedCountries".to_owned(),
+            ::ivs_runtime::json::insert(
+                &mut map,
+                "allowedCountries",
                 ::ivs_runtime::json::list_value(
                     v,
                     |item| ::ivs_runtime::json::Value::String(
@@ -220,8 +222,9 @@ impl UpdatePlaybackRestrictionPolicyInput {
             );
         }
         if let ::std::option::Option::Some(v) = &self.allowed_origins {
-            map.insert(
-                "allowedOrigins".to_owned(),
+            ::ivs_runtime::json::insert(
+                &mut map,
+                "allowedOrigins",
                 ::ivs_runtime::json::list_value(
                     v,
                     |item| ::ivs_runtime::json::Value::String(
@@ -231,14 +234,16 @@ impl UpdatePlaybackRestrictionPolicyInput {
             );
         }
         if let ::std::option::Option::Some(v) = &self.enable_strict_origin_enforcement {
-            map.insert(
-                "enableStrictOriginEnforcement".to_owned(),
+            ::ivs_runtime::json::insert(
+                &mut map,
+                "enableStrictOriginEnforcement",
                 ::ivs_runtime::json::Value::Bool(*v),
             );
         }
         if let ::std::option::Option::Some(v) = &self.name {
-            map.insert(
-                "name".to_owned(),
+            ::ivs_runtime::json::insert(
+                &mut map,
+                "name",
                 ::ivs_runtime::json::Value::String(::std::clone::Clone::clone(v)),
             );
         }
@@ -328,12 +333,11 @@ impl UpdatePlaybackRestrictionPolicyOutput {
                 continue;
             }
             if key == "playbackRestrictionPolicy" {
-                builder.playback_restriction_policy = ::std::option::Option::Some(
-                    ::ivs_runtime::json::at(
-                        crate::types::PlaybackRestrictionPolicy::from_json(v),
-                        "playbackRestrictionPolicy",
-                    )?,
-                );
+                ::ivs_runtime::json::set(
+                    &mut builder.playback_restriction_policy,
+                    crate::types::PlaybackRestrictionPolicy::from_json(v),
+                    "playbackRestrictionPolicy",
+                )?;
             }
         }
         ::std::result::Result::Ok(builder.build())
@@ -454,56 +458,75 @@ fn deserialize_error(
     response: &::ivs_runtime::http::HttpResponse,
 ) -> UpdatePlaybackRestrictionPolicyError {
     let meta = ::ivs_runtime::error::parse_error_metadata(response);
-    let parsed = match meta.code.as_deref() {
+    match meta.code.as_deref() {
         ::std::option::Option::Some("AccessDeniedException") => {
-            crate::types::error::AccessDeniedException::from_response(
-                    response,
-                    meta.clone(),
-                )
-                .map(UpdatePlaybackRestrictionPolicyError::AccessDeniedException)
+            match crate::types::error::AccessDeniedException::from_response(
+                response,
+                meta,
+            ) {
+                ::std::result::Result::Ok(e) => {
+                    UpdatePlaybackRestrictionPolicyError::AccessDeniedException(e)
+                }
+                ::std::result::Result::Err(f) => {
+                    UpdatePlaybackRestrictionPolicyError::Unhandled(f)
+                }
+            }
         }
         ::std::option::Option::Some("ConflictException") => {
-            crate::types::error::ConflictException::from_response(response, meta.clone())
-                .map(UpdatePlaybackRestrictionPolicyError::ConflictException)
+            match crate::types::error::ConflictException::from_response(response, meta) {
+                ::std::result::Result::Ok(e) => {
+                    UpdatePlaybackRestrictionPolicyError::ConflictException(e)
+                }
+                ::std::result::Result::Err(f) => {
+                    UpdatePlaybackRestrictionPolicyError::Unhandled(f)
+                }
+            }
         }
         ::std::option::Option::Some("PendingVerification") => {
-            crate::types::error::PendingVerification::from_response(
-                    response,
-                    meta.clone(),
-                )
-                .map(UpdatePlaybackRestrictionPolicyError::PendingVerification)
+            match crate::types::error::PendingVerification::from_response(
+                response,
+                meta,
+            ) {
+                ::std::result::Result::Ok(e) => {
+                    UpdatePlaybackRestrictionPolicyError::PendingVerification(e)
+                }
+                ::std::result::Result::Err(f) => {
+                    UpdatePlaybackRestrictionPolicyError::Unhandled(f)
+                }
+            }
         }
         ::std::option::Option::Some("ResourceNotFoundException") => {
-            crate::types::error::ResourceNotFoundException::from_response(
-                    response,
-                    meta.clone(),
-                )
-                .map(UpdatePlaybackRestrictionPolicyError::ResourceNotFoundException)
+            match crate::types::error::ResourceNotFoundException::from_response(
+                response,
+                meta,
+            ) {
+                ::std::result::Result::Ok(e) => {
+                    UpdatePlaybackRestrictionPolicyError::ResourceNotFoundException(e)
+                }
+                ::std::result::Result::Err(f) => {
+                    UpdatePlaybackRestrictionPolicyError::Unhandled(f)
+                }
+            }
         }
         ::std::option::Option::Some("ValidationException") => {
-            crate::types::error::ValidationException::from_response(
-                    response,
-                    meta.clone(),
-                )
-                .map(UpdatePlaybackRestrictionPolicyError::ValidationException)
+            match crate::types::error::ValidationException::from_response(
+                response,
+                meta,
+            ) {
+                ::std::result::Result::Ok(e) => {
+                    UpdatePlaybackRestrictionPolicyError::ValidationException(e)
+                }
+                ::std::result::Result::Err(f) => {
+                    UpdatePlaybackRestrictionPolicyError::Unhandled(f)
+                }
+            }
         }
         _ => {
-            return UpdatePlaybackRestrictionPolicyError::Unhandled(
-                ::ivs_runtime::error::Failure::unmodeled(meta),
-            );
-        }
-    };
-    parsed
-        .unwrap_or_else(|e| {
             UpdatePlaybackRestrictionPolicyError::Unhandled(
-                ::ivs_runtime::error::Failure::new(
-                        ::ivs_runtime::error::ErrorKind::ResponseParse,
-                        "cannot read the error response",
-                    )
-                    .with_meta(meta)
-                    .with_source(e),
+                ::ivs_runtime::error::Failure::unmodeled(meta),
             )
-        })
+        }
+    }
 }
 
 /// Fluent builder of the `UpdatePlaybackRestrictionPolicy` operation: set members, then `send()`.
@@ -699,29 +722,35 @@ pub(crate) async fn send(
     UpdatePlaybackRestrictionPolicyOutput,
     UpdatePlaybackRestrictionPolicyError,
 > {
-    let request = serialize_request(&input)
-        .map_err(UpdatePlaybackRestrictionPolicyError::Unhandled)?;
-    let response = handle
-        .send(&SPEC, request)
-        .await
-        .map_err(UpdatePlaybackRestrictionPolicyError::Unhandled)?;
-    if response.status().is_success() {
-        deserialize_output(&response)
-            .map_err(|e| {
-                UpdatePlaybackRestrictionPolicyError::Unhandled(
-                    ::ivs_runtime::error::Failure::new(
-                            ::ivs_runtime::error::ErrorKind::ResponseParse,
-                            ::std::format!(
-                                "cannot read the {} response",
-                                "UpdatePlaybackRestrictionPolicy"
+    let response = match serialize_request(&input) {
+        ::std::result::Result::Ok(request) => handle.send(&SPEC, request).await,
+        ::std::result::Result::Err(f) => ::std::result::Result::Err(f),
+    };
+    match response {
+        ::std::result::Result::Ok(response) if response.status().is_success() => {
+            match deserialize_output(&response) {
+                ::std::result::Result::Ok(output) => ::std::result::Result::Ok(output),
+                ::std::result::Result::Err(e) => {
+                    ::std::result::Result::Err(
+                        UpdatePlaybackRestrictionPolicyError::Unhandled(
+                            ::ivs_runtime::error::Failure::unreadable_output(
+                                "UpdatePlaybackRestrictionPolicy",
+                                &response,
+                                e,
                             ),
-                        )
-                        .with_meta(::ivs_runtime::error::parse_error_metadata(&response))
-                        .with_source(e),
-                )
-            })
-    } else {
-        ::std::result::Result::Err(deserialize_error(&response))
+                        ),
+                    )
+                }
+            }
+        }
+        ::std::result::Result::Ok(response) => {
+            ::std::result::Result::Err(deserialize_error(&response))
+        }
+        ::std::result::Result::Err(f) => {
+            ::std::result::Result::Err(
+                UpdatePlaybackRestrictionPolicyError::Unhandled(f),
+            )
+        }
     }
 }
 
@@ -738,33 +767,23 @@ fn serialize_request(
     uri.push_str("/UpdatePlaybackRestrictionPolicy");
     let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
     let mut headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-    if !headers.iter().any(|(h, _)| h.eq_ignore_ascii_case("content-type")) {
-        headers.push(("Content-Type".to_owned(), "application/json".to_owned()));
-    }
+    ::ivs_runtime::http::push_default_header(
+        &mut headers,
+        "Content-Type",
+        "application/json",
+    );
     let body = ::ivs_runtime::json::to_body(&input.to_json());
-    let mut request = ::ivs_runtime::http::build_request(
-        "POST",
-        uri,
-        &query,
-        headers,
-        body,
-    )?;
-    ::std::result::Result::Ok(request)
+    ::ivs_runtime::http::build_request("POST", uri, &query, headers, body)
 }
 
 /// Reads a success response into the output.
-#[allow(unused_mut)]
 fn deserialize_output(
     response: &::ivs_runtime::http::HttpResponse,
 ) -> ::std::result::Result<
     UpdatePlaybackRestrictionPolicyOutput,
     ::ivs_runtime::json::DeError,
 > {
-    let mut builder = UpdatePlaybackRestrictionPolicyOutputBuilder::default();
-    let _ = response;
-    let parsed = UpdatePlaybackRestrictionPolicyOutput::from_json(
+    UpdatePlaybackRestrictionPolicyOutput::from_json(
         ::ivs_runtime::json::parse_body(response.body())?,
-    )?;
-    builder.playback_restriction_policy = parsed.playback_restriction_policy;
-    ::std::result::Result::Ok(builder.build())
+    )
 }

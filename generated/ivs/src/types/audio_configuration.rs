@@ -175,41 +175,42 @@ impl AudioConfiguration {
             }
             match key.as_str() {
                 "codec" => {
-                    builder.codec = ::std::option::Option::Some(
-                        ::ivs_runtime::json::at(::ivs_runtime::json::string(v), "codec")?,
-                    );
+                    ::ivs_runtime::json::set(
+                        &mut builder.codec,
+                        ::ivs_runtime::json::string(v),
+                        "codec",
+                    )
                 }
                 "targetBitrate" => {
-                    builder.target_bitrate = ::std::option::Option::Some(
-                        ::ivs_runtime::json::at(
-                            ::ivs_runtime::json::integer::<i64>(v),
-                            "targetBitrate",
-                        )?,
-                    );
+                    ::ivs_runtime::json::set(
+                        &mut builder.target_bitrate,
+                        ::ivs_runtime::json::integer::<i64>(v),
+                        "targetBitrate",
+                    )
                 }
                 "sampleRate" => {
-                    builder.sample_rate = ::std::option::Option::Some(
-                        ::ivs_runtime::json::at(
-                            ::ivs_runtime::json::integer::<i64>(v),
-                            "sampleRate",
-                        )?,
-                    );
+                    ::ivs_runtime::json::set(
+                        &mut builder.sample_rate,
+                        ::ivs_runtime::json::integer::<i64>(v),
+                        "sampleRate",
+                    )
                 }
                 "channels" => {
-                    builder.channels = ::std::option::Option::Some(
-                        ::ivs_runtime::json::at(
-                            ::ivs_runtime::json::integer::<i64>(v),
-                            "channels",
-                        )?,
-                    );
+                    ::ivs_runtime::json::set(
+                        &mut builder.channels,
+                        ::ivs_runtime::json::integer::<i64>(v),
+                        "channels",
+                    )
                 }
                 "track" => {
-                    builder.track = ::std::option::Option::Some(
-                        ::ivs_runtime::json::at(::ivs_runtime::json::string(v), "track")?,
-                    );
+                    ::ivs_runtime::json::set(
+                        &mut builder.track,
+                        ::ivs_runtime::json::string(v),
+                        "track",
+                    )
                 }
-                _ => {}
-            }
+                _ => ::std::result::Result::Ok(()),
+            }?;
         }
         ::std::result::Result::Ok(builder.build())
     }

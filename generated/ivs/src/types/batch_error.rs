@@ -132,25 +132,28 @@ impl BatchError {
             }
             match key.as_str() {
                 "arn" => {
-                    builder.arn = ::std::option::Option::Some(
-                        ::ivs_runtime::json::at(::ivs_runtime::json::string(v), "arn")?,
-                    );
+                    ::ivs_runtime::json::set(
+                        &mut builder.arn,
+                        ::ivs_runtime::json::string(v),
+                        "arn",
+                    )
                 }
                 "code" => {
-                    builder.code_value = ::std::option::Option::Some(
-                        ::ivs_runtime::json::at(::ivs_runtime::json::string(v), "code")?,
-                    );
+                    ::ivs_runtime::json::set(
+                        &mut builder.code_value,
+                        ::ivs_runtime::json::string(v),
+                        "code",
+                    )
                 }
                 "message" => {
-                    builder.message_value = ::std::option::Option::Some(
-                        ::ivs_runtime::json::at(
-                            ::ivs_runtime::json::string(v),
-                            "message",
-                        )?,
-                    );
+                    ::ivs_runtime::json::set(
+                        &mut builder.message_value,
+                        ::ivs_runtime::json::string(v),
+                        "message",
+                    )
                 }
-                _ => {}
-            }
+                _ => ::std::result::Result::Ok(()),
+            }?;
         }
         ::std::result::Result::Ok(builder.build())
     }

@@ -188,36 +188,35 @@ impl BatchStartViewerSessionRevocationError {
             }
             match key.as_str() {
                 "channelArn" => {
-                    builder.channel_arn = ::std::option::Option::Some(
-                        ::ivs_runtime::json::at(
-                            ::ivs_runtime::json::string(v),
-                            "channelArn",
-                        )?,
-                    );
+                    ::ivs_runtime::json::set(
+                        &mut builder.channel_arn,
+                        ::ivs_runtime::json::string(v),
+                        "channelArn",
+                    )
                 }
                 "viewerId" => {
-                    builder.viewer_id = ::std::option::Option::Some(
-                        ::ivs_runtime::json::at(
-                            ::ivs_runtime::json::string(v),
-                            "viewerId",
-                        )?,
-                    );
+                    ::ivs_runtime::json::set(
+                        &mut builder.viewer_id,
+                        ::ivs_runtime::json::string(v),
+                        "viewerId",
+                    )
                 }
                 "code" => {
-                    builder.code_value = ::std::option::Option::Some(
-                        ::ivs_runtime::json::at(::ivs_runtime::json::string(v), "code")?,
-                    );
+                    ::ivs_runtime::json::set(
+                        &mut builder.code_value,
+                        ::ivs_runtime::json::string(v),
+                        "code",
+                    )
                 }
                 "message" => {
-                    builder.message_value = ::std::option::Option::Some(
-                        ::ivs_runtime::json::at(
-                            ::ivs_runtime::json::string(v),
-                            "message",
-                        )?,
-                    );
+                    ::ivs_runtime::json::set(
+                        &mut builder.message_value,
+                        ::ivs_runtime::json::string(v),
+                        "message",
+                    )
                 }
-                _ => {}
-            }
+                _ => ::std::result::Result::Ok(()),
+            }?;
         }
         ::std::result::Result::Ok(builder.build_lenient())
     }

@@ -152,22 +152,25 @@ impl BatchStartViewerSessionRevocationViewerSession {
         let mut map = ::ivs_runtime::json::Map::new();
         {
             let v = &self.channel_arn;
-            map.insert(
-                "channelArn".to_owned(),
+            ::ivs_runtime::json::insert(
+                &mut map,
+                "channelArn",
                 ::ivs_runtime::json::Value::String(::std::clone::Clone::clone(v)),
             );
         }
         {
             let v = &self.viewer_id;
-            map.insert(
-                "viewerId".to_owned(),
+            ::ivs_runtime::json::insert(
+                &mut map,
+                "viewerId",
                 ::ivs_runtime::json::Value::String(::std::clone::Clone::clone(v)),
             );
         }
         {
             let v = &self.viewer_session_versions_less_than_or_equal_to;
-            map.insert(
-                "viewerSessionVersionsLessThanOrEqualTo".to_owned(),
+            ::ivs_runtime::json::insert(
+                &mut map,
+                "viewerSessionVersionsLessThanOrEqualTo",
                 ::ivs_runtime::json::Value::from(*v),
             );
         }

@@ -505,130 +505,122 @@ impl Channel {
             }
             match key.as_str() {
                 "arn" => {
-                    builder.arn = ::std::option::Option::Some(
-                        ::ivs_runtime::json::at(::ivs_runtime::json::string(v), "arn")?,
-                    );
+                    ::ivs_runtime::json::set(
+                        &mut builder.arn,
+                        ::ivs_runtime::json::string(v),
+                        "arn",
+                    )
                 }
                 "name" => {
-                    builder.name = ::std::option::Option::Some(
-                        ::ivs_runtime::json::at(::ivs_runtime::json::string(v), "name")?,
-                    );
+                    ::ivs_runtime::json::set(
+                        &mut builder.name,
+                        ::ivs_runtime::json::string(v),
+                        "name",
+                    )
                 }
                 "latencyMode" => {
-                    builder.latency_mode = ::std::option::Option::Some(
-                        ::ivs_runtime::json::at(
-                            ::ivs_runtime::json::enumeration::<
-                                crate::types::ChannelLatencyMode,
-                            >(v),
-                            "latencyMode",
-                        )?,
-                    );
+                    ::ivs_runtime::json::set(
+                        &mut builder.latency_mode,
+                        ::ivs_runtime::json::enumeration::<
+                            crate::types::ChannelLatencyMode,
+                        >(v),
+                        "latencyMode",
+                    )
                 }
                 "type" => {
-                    builder.r#type = ::std::option::Option::Some(
-                        ::ivs_runtime::json::at(
-                            ::ivs_runtime::json::enumeration::<
-                                crate::types::ChannelType,
-                            >(v),
-                            "type",
-                        )?,
-                    );
+                    ::ivs_runtime::json::set(
+                        &mut builder.r#type,
+                        ::ivs_runtime::json::enumeration::<crate::types::ChannelType>(v),
+                        "type",
+                    )
                 }
                 "recordingConfigurationArn" => {
-                    builder.recording_configuration_arn = ::std::option::Option::Some(
-                        ::ivs_runtime::json::at(
-                            ::ivs_runtime::json::string(v),
-                            "recordingConfigurationArn",
-                        )?,
-                    );
+                    ::ivs_runtime::json::set(
+                        &mut builder.recording_configuration_arn,
+                        ::ivs_runtime::json::string(v),
+                        "recordingConfigurationArn",
+                    )
                 }
                 "ingestEndpoint" => {
-                    builder.ingest_endpoint = ::std::option::Option::Some(
-                        ::ivs_runtime::json::at(
-                            ::ivs_runtime::json::string(v),
-                            "ingestEndpoint",
-                        )?,
-                    );
+                    ::ivs_runtime::json::set(
+                        &mut builder.ingest_endpoint,
+                        ::ivs_runtime::json::string(v),
+                        "ingestEndpoint",
+                    )
                 }
                 "playbackUrl" => {
-                    builder.playback_url = ::std::option::Option::Some(
-                        ::ivs_runtime::json::at(
-                            ::ivs_runtime::json::string(v),
-                            "playbackUrl",
-                        )?,
-                    );
+                    ::ivs_runtime::json::set(
+                        &mut builder.playback_url,
+                        ::ivs_runtime::json::string(v),
+                        "playbackUrl",
+                    )
                 }
                 "authorized" => {
-                    builder.authorized = ::std::option::Option::Some(
-                        ::ivs_runtime::json::at(
-                            ::ivs_runtime::json::boolean(v),
-                            "authorized",
-                        )?,
-                    );
+                    ::ivs_runtime::json::set(
+                        &mut builder.authorized,
+                        ::ivs_runtime::json::boolean(v),
+                        "authorized",
+                    )
                 }
                 "tags" => {
-                    builder.tags = ::std::option::Option::Some(
-                        ::ivs_runtime::json::at(
-                            ::ivs_runtime::json::map(
-                                v,
-                                |key| key,
-                                ::ivs_runtime::json::string,
-                            ),
-                            "tags",
-                        )?,
-                    );
+                    ::ivs_runtime::json::set(
+                        &mut builder.tags,
+                        ::ivs_runtime::json::map(
+                            v,
+                            |key| key,
+                            ::ivs_runtime::json::string,
+                        ),
+                        "tags",
+                    )
                 }
                 "insecureIngest" => {
-                    builder.insecure_ingest = ::std::option::Option::Some(
-                        ::ivs_runtime::json::at(
-                            ::ivs_runtime::json::boolean(v),
-                            "insecureIngest",
-                        )?,
-                    );
+                    ::ivs_runtime::json::set(
+                        &mut builder.insecure_ingest,
+                        ::ivs_runtime::json::boolean(v),
+                        "insecureIngest",
+                    )
                 }
                 "preset" => {
-                    builder.preset = ::std::option::Option::Some(
-                        ::ivs_runtime::json::at(
-                            ::ivs_runtime::json::enumeration::<
-                                crate::types::TranscodePreset,
-                            >(v),
-                            "preset",
-                        )?,
-                    );
+                    ::ivs_runtime::json::set(
+                        &mut builder.preset,
+                        ::ivs_runtime::json::enumeration::<
+                            crate::types::TranscodePreset,
+                        >(v),
+                        "preset",
+                    )
                 }
                 "srt" => {
-                    builder.srt = ::std::option::Option::Some(
-                        ::ivs_runtime::json::at(crate::types::Srt::from_json(v), "srt")?,
-                    );
+                    ::ivs_runtime::json::set(
+                        &mut builder.srt,
+                        crate::types::Srt::from_json(v),
+                        "srt",
+                    )
                 }
                 "playbackRestrictionPolicyArn" => {
-                    builder.playback_restriction_policy_arn = ::std::option::Option::Some(
-                        ::ivs_runtime::json::at(
-                            ::ivs_runtime::json::string(v),
-                            "playbackRestrictionPolicyArn",
-                        )?,
-                    );
+                    ::ivs_runtime::json::set(
+                        &mut builder.playback_restriction_policy_arn,
+                        ::ivs_runtime::json::string(v),
+                        "playbackRestrictionPolicyArn",
+                    )
                 }
                 "multitrackInputConfiguration" => {
-                    builder.multitrack_input_configuration = ::std::option::Option::Some(
-                        ::ivs_runtime::json::at(
-                            crate::types::MultitrackInputConfiguration::from_json(v),
-                            "multitrackInputConfiguration",
-                        )?,
-                    );
+                    ::ivs_runtime::json::set(
+                        &mut builder.multitrack_input_configuration,
+                        crate::types::MultitrackInputConfiguration::from_json(v),
+                        "multitrackInputConfiguration",
+                    )
                 }
                 "containerFormat" => {
-                    builder.container_format = ::std::option::Option::Some(
-                        ::ivs_runtime::json::at(
-                            ::ivs_runtime::json::enumeration::<
-                                crate::types::ContainerFormat,
-                            >(v),
-                            "containerFormat",
-                        )?,
-                    );
+                    ::ivs_runtime::json::set(
+                        &mut builder.container_format,
+                        ::ivs_runtime::json::enumeration::<
+                            crate::types::ContainerFormat,
+                        >(v),
+                        "containerFormat",
+                    )
                 }
-                _ => {}
-            }
+                _ => ::std::result::Result::Ok(()),
+            }?;
         }
         ::std::result::Result::Ok(builder.build())
     }

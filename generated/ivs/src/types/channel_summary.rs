@@ -354,91 +354,85 @@ impl ChannelSummary {
             }
             match key.as_str() {
                 "arn" => {
-                    builder.arn = ::std::option::Option::Some(
-                        ::ivs_runtime::json::at(::ivs_runtime::json::string(v), "arn")?,
-                    );
+                    ::ivs_runtime::json::set(
+                        &mut builder.arn,
+                        ::ivs_runtime::json::string(v),
+                        "arn",
+                    )
                 }
                 "name" => {
-                    builder.name = ::std::option::Option::Some(
-                        ::ivs_runtime::json::at(::ivs_runtime::json::string(v), "name")?,
-                    );
+                    ::ivs_runtime::json::set(
+                        &mut builder.name,
+                        ::ivs_runtime::json::string(v),
+                        "name",
+                    )
                 }
                 "latencyMode" => {
-                    builder.latency_mode = ::std::option::Option::Some(
-                        ::ivs_runtime::json::at(
-                            ::ivs_runtime::json::enumeration::<
-                                crate::types::ChannelLatencyMode,
-                            >(v),
-                            "latencyMode",
-                        )?,
-                    );
+                    ::ivs_runtime::json::set(
+                        &mut builder.latency_mode,
+                        ::ivs_runtime::json::enumeration::<
+                            crate::types::ChannelLatencyMode,
+                        >(v),
+                        "latencyMode",
+                    )
                 }
                 "authorized" => {
-                    builder.authorized = ::std::option::Option::Some(
-                        ::ivs_runtime::json::at(
-                            ::ivs_runtime::json::boolean(v),
-                            "authorized",
-                        )?,
-                    );
+                    ::ivs_runtime::json::set(
+                        &mut builder.authorized,
+                        ::ivs_runtime::json::boolean(v),
+                        "authorized",
+                    )
                 }
                 "recordingConfigurationArn" => {
-                    builder.recording_configuration_arn = ::std::option::Option::Some(
-                        ::ivs_runtime::json::at(
-                            ::ivs_runtime::json::string(v),
-                            "recordingConfigurationArn",
-                        )?,
-                    );
+                    ::ivs_runtime::json::set(
+                        &mut builder.recording_configuration_arn,
+                        ::ivs_runtime::json::string(v),
+                        "recordingConfigurationArn",
+                    )
                 }
                 "tags" => {
-                    builder.tags = ::std::option::Option::Some(
-                        ::ivs_runtime::json::at(
-                            ::ivs_runtime::json::map(
-                                v,
-                                |key| key,
-                                ::ivs_runtime::json::string,
-                            ),
-                            "tags",
-                        )?,
-                    );
+                    ::ivs_runtime::json::set(
+                        &mut builder.tags,
+                        ::ivs_runtime::json::map(
+                            v,
+                            |key| key,
+                            ::ivs_runtime::json::string,
+                        ),
+                        "tags",
+                    )
                 }
                 "insecureIngest" => {
-                    builder.insecure_ingest = ::std::option::Option::Some(
-                        ::ivs_runtime::json::at(
-                            ::ivs_runtime::json::boolean(v),
-                            "insecureIngest",
-                        )?,
-                    );
+                    ::ivs_runtime::json::set(
+                        &mut builder.insecure_ingest,
+                        ::ivs_runtime::json::boolean(v),
+                        "insecureIngest",
+                    )
                 }
                 "type" => {
-                    builder.r#type = ::std::option::Option::Some(
-                        ::ivs_runtime::json::at(
-                            ::ivs_runtime::json::enumeration::<
-                                crate::types::ChannelType,
-                            >(v),
-                            "type",
-                        )?,
-                    );
+                    ::ivs_runtime::json::set(
+                        &mut builder.r#type,
+                        ::ivs_runtime::json::enumeration::<crate::types::ChannelType>(v),
+                        "type",
+                    )
                 }
                 "preset" => {
-                    builder.preset = ::std::option::Option::Some(
-                        ::ivs_runtime::json::at(
-                            ::ivs_runtime::json::enumeration::<
-                                crate::types::TranscodePreset,
-                            >(v),
-                            "preset",
-                        )?,
-                    );
+                    ::ivs_runtime::json::set(
+                        &mut builder.preset,
+                        ::ivs_runtime::json::enumeration::<
+                            crate::types::TranscodePreset,
+                        >(v),
+                        "preset",
+                    )
                 }
                 "playbackRestrictionPolicyArn" => {
-                    builder.playback_restriction_policy_arn = ::std::option::Option::Some(
-                        ::ivs_runtime::json::at(
-                            ::ivs_runtime::json::string(v),
-                            "playbackRestrictionPolicyArn",
-                        )?,
-                    );
+                    ::ivs_runtime::json::set(
+                        &mut builder.playback_restriction_policy_arn,
+                        ::ivs_runtime::json::string(v),
+                        "playbackRestrictionPolicyArn",
+                    )
                 }
-                _ => {}
-            }
+                _ => ::std::result::Result::Ok(()),
+            }?;
         }
         ::std::result::Result::Ok(builder.build())
     }

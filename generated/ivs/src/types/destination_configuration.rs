@@ -70,7 +70,7 @@ impl DestinationConfiguration {
     pub(crate) fn to_json(&self) -> ::ivs_runtime::json::Value {
         let mut map = ::ivs_runtime::json::Map::new();
         if let ::std::option::Option::Some(v) = &self.s3 {
-            map.insert("s3".to_owned(), v.to_json());
+            ::ivs_runtime::json::insert(&mut map, "s3", v.to_json());
         }
         ::ivs_runtime::json::Value::Object(map)
     }
@@ -85,12 +85,11 @@ impl DestinationConfiguration {
                 continue;
             }
             if key == "s3" {
-                builder.s3 = ::std::option::Option::Some(
-                    ::ivs_runtime::json::at(
-                        crate::types::S3DestinationConfiguration::from_json(v),
-                        "s3",
-                    )?,
-                );
+                ::ivs_runtime::json::set(
+                    &mut builder.s3,
+                    crate::types::S3DestinationConfiguration::from_json(v),
+                    "s3",
+                )?;
             }
         }
         ::std::result::Result::Ok(builder.build())

@@ -105,23 +105,21 @@ impl IngestConfiguration {
             }
             match key.as_str() {
                 "video" => {
-                    builder.video = ::std::option::Option::Some(
-                        ::ivs_runtime::json::at(
-                            crate::types::VideoConfiguration::from_json(v),
-                            "video",
-                        )?,
-                    );
+                    ::ivs_runtime::json::set(
+                        &mut builder.video,
+                        crate::types::VideoConfiguration::from_json(v),
+                        "video",
+                    )
                 }
                 "audio" => {
-                    builder.audio = ::std::option::Option::Some(
-                        ::ivs_runtime::json::at(
-                            crate::types::AudioConfiguration::from_json(v),
-                            "audio",
-                        )?,
-                    );
+                    ::ivs_runtime::json::set(
+                        &mut builder.audio,
+                        crate::types::AudioConfiguration::from_json(v),
+                        "audio",
+                    )
                 }
-                _ => {}
-            }
+                _ => ::std::result::Result::Ok(()),
+            }?;
         }
         ::std::result::Result::Ok(builder.build())
     }

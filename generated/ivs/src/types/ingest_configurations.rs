@@ -143,29 +143,27 @@ impl IngestConfigurations {
             }
             match key.as_str() {
                 "videoConfigurations" => {
-                    builder.video_configurations = ::std::option::Option::Some(
-                        ::ivs_runtime::json::at(
-                            ::ivs_runtime::json::list(
-                                v,
-                                crate::types::VideoConfiguration::from_json,
-                            ),
-                            "videoConfigurations",
-                        )?,
-                    );
+                    ::ivs_runtime::json::set(
+                        &mut builder.video_configurations,
+                        ::ivs_runtime::json::list(
+                            v,
+                            crate::types::VideoConfiguration::from_json,
+                        ),
+                        "videoConfigurations",
+                    )
                 }
                 "audioConfigurations" => {
-                    builder.audio_configurations = ::std::option::Option::Some(
-                        ::ivs_runtime::json::at(
-                            ::ivs_runtime::json::list(
-                                v,
-                                crate::types::AudioConfiguration::from_json,
-                            ),
-                            "audioConfigurations",
-                        )?,
-                    );
+                    ::ivs_runtime::json::set(
+                        &mut builder.audio_configurations,
+                        ::ivs_runtime::json::list(
+                            v,
+                            crate::types::AudioConfiguration::from_json,
+                        ),
+                        "audioConfigurations",
+                    )
                 }
-                _ => {}
-            }
+                _ => ::std::result::Result::Ok(()),
+            }?;
         }
         ::std::result::Result::Ok(builder.build_lenient())
     }

@@ -128,17 +128,23 @@ impl MultitrackInputConfiguration {
         let mut map = ::ivs_runtime::json::Map::new();
         {
             let v = &self.enabled;
-            map.insert("enabled".to_owned(), ::ivs_runtime::json::Value::Bool(*v));
+            ::ivs_runtime::json::insert(
+                &mut map,
+                "enabled",
+                ::ivs_runtime::json::Value::Bool(*v),
+            );
         }
         if let ::std::option::Option::Some(v) = &self.policy {
-            map.insert(
-                "policy".to_owned(),
+            ::ivs_runtime::json::insert(
+                &mut map,
+                "policy",
                 ::ivs_runtime::json::Value::String(v.as_str().to_owned()),
             );
         }
         if let ::std::option::Option::Some(v) = &self.maximum_resolution {
-            map.insert(
-                "maximumResolution".to_owned(),
+            ::ivs_runtime::json::insert(
+                &mut map,
+                "maximumResolution",
                 ::ivs_runtime::json::Value::String(v.as_str().to_owned()),
             );
         }
@@ -156,35 +162,32 @@ impl MultitrackInputConfiguration {
             }
             match key.as_str() {
                 "enabled" => {
-                    builder.enabled = ::std::option::Option::Some(
-                        ::ivs_runtime::json::at(
-                            ::ivs_runtime::json::boolean(v),
-                            "enabled",
-                        )?,
-                    );
+                    ::ivs_runtime::json::set(
+                        &mut builder.enabled,
+                        ::ivs_runtime::json::boolean(v),
+                        "enabled",
+                    )
                 }
                 "policy" => {
-                    builder.policy = ::std::option::Option::Some(
-                        ::ivs_runtime::json::at(
-                            ::ivs_runtime::json::enumeration::<
-                                crate::types::MultitrackPolicy,
-                            >(v),
-                            "policy",
-                        )?,
-                    );
+                    ::ivs_runtime::json::set(
+                        &mut builder.policy,
+                        ::ivs_runtime::json::enumeration::<
+                            crate::types::MultitrackPolicy,
+                        >(v),
+                        "policy",
+                    )
                 }
                 "maximumResolution" => {
-                    builder.maximum_resolution = ::std::option::Option::Some(
-                        ::ivs_runtime::json::at(
-                            ::ivs_runtime::json::enumeration::<
-                                crate::types::MultitrackMaximumResolution,
-                            >(v),
-                            "maximumResolution",
-                        )?,
-                    );
+                    ::ivs_runtime::json::set(
+                        &mut builder.maximum_resolution,
+                        ::ivs_runtime::json::enumeration::<
+                            crate::types::MultitrackMaximumResolution,
+                        >(v),
+                        "maximumResolution",
+                    )
                 }
-                _ => {}
-            }
+                _ => ::std::result::Result::Ok(()),
+            }?;
         }
         ::std::result::Result::Ok(builder.build())
     }

@@ -288,53 +288,53 @@ impl PlaybackRestrictionPolicy {
             }
             match key.as_str() {
                 "arn" => {
-                    builder.arn = ::std::option::Option::Some(
-                        ::ivs_runtime::json::at(::ivs_runtime::json::string(v), "arn")?,
-                    );
+                    ::ivs_runtime::json::set(
+                        &mut builder.arn,
+                        ::ivs_runtime::json::string(v),
+                        "arn",
+                    )
                 }
                 "allowedCountries" => {
-                    builder.allowed_countries = ::std::option::Option::Some(
-                        ::ivs_runtime::json::at(
-                            ::ivs_runtime::json::list(v, ::ivs_runtime::json::string),
-                            "allowedCountries",
-                        )?,
-                    );
+                    ::ivs_runtime::json::set(
+                        &mut builder.allowed_countries,
+                        ::ivs_runtime::json::list(v, ::ivs_runtime::json::string),
+                        "allowedCountries",
+                    )
                 }
                 "allowedOrigins" => {
-                    builder.allowed_origins = ::std::option::Option::Some(
-                        ::ivs_runtime::json::at(
-                            ::ivs_runtime::json::list(v, ::ivs_runtime::json::string),
-                            "allowedOrigins",
-                        )?,
-                    );
+                    ::ivs_runtime::json::set(
+                        &mut builder.allowed_origins,
+                        ::ivs_runtime::json::list(v, ::ivs_runtime::json::string),
+                        "allowedOrigins",
+                    )
                 }
                 "enableStrictOriginEnforcement" => {
-                    builder.enable_strict_origin_enforcement = ::std::option::Option::Some(
-                        ::ivs_runtime::json::at(
-                            ::ivs_runtime::json::boolean(v),
-                            "enableStrictOriginEnforcement",
-                        )?,
-                    );
+                    ::ivs_runtime::json::set(
+                        &mut builder.enable_strict_origin_enforcement,
+                        ::ivs_runtime::json::boolean(v),
+                        "enableStrictOriginEnforcement",
+                    )
                 }
                 "name" => {
-                    builder.name = ::std::option::Option::Some(
-                        ::ivs_runtime::json::at(::ivs_runtime::json::string(v), "name")?,
-                    );
+                    ::ivs_runtime::json::set(
+                        &mut builder.name,
+                        ::ivs_runtime::json::string(v),
+                        "name",
+                    )
                 }
                 "tags" => {
-                    builder.tags = ::std::option::Option::Some(
-                        ::ivs_runtime::json::at(
-                            ::ivs_runtime::json::map(
-                                v,
-                                |key| key,
-                                ::ivs_runtime::json::string,
-                            ),
-                            "tags",
-                        )?,
-                    );
+                    ::ivs_runtime::json::set(
+                        &mut builder.tags,
+                        ::ivs_runtime::json::map(
+                            v,
+                            |key| key,
+                            ::ivs_runtime::json::string,
+                        ),
+                        "tags",
+                    )
                 }
-                _ => {}
-            }
+                _ => ::std::result::Result::Ok(()),
+            }?;
         }
         ::std::result::Result::Ok(builder.build_lenient())
     }

@@ -365,71 +365,69 @@ impl RecordingConfiguration {
             }
             match key.as_str() {
                 "arn" => {
-                    builder.arn = ::std::option::Option::Some(
-                        ::ivs_runtime::json::at(::ivs_runtime::json::string(v), "arn")?,
-                    );
+                    ::ivs_runtime::json::set(
+                        &mut builder.arn,
+                        ::ivs_runtime::json::string(v),
+                        "arn",
+                    )
                 }
                 "name" => {
-                    builder.name = ::std::option::Option::Some(
-                        ::ivs_runtime::json::at(::ivs_runtime::json::string(v), "name")?,
-                    );
+                    ::ivs_runtime::json::set(
+                        &mut builder.name,
+                        ::ivs_runtime::json::string(v),
+                        "name",
+                    )
                 }
                 "destinationConfiguration" => {
-                    builder.destination_configuration = ::std::option::Option::Some(
-                        ::ivs_runtime::json::at(
-                            crate::types::DestinationConfiguration::from_json(v),
-                            "destinationConfiguration",
-                        )?,
-                    );
+                    ::ivs_runtime::json::set(
+                        &mut builder.destination_configuration,
+                        crate::types::DestinationConfiguration::from_json(v),
+                        "destinationConfiguration",
+                    )
                 }
                 "state" => {
-                    builder.state = ::std::option::Option::Some(
-                        ::ivs_runtime::json::at(
-                            ::ivs_runtime::json::enumeration::<
-                                crate::types::RecordingConfigurationState,
-                            >(v),
-                            "state",
-                        )?,
-                    );
+                    ::ivs_runtime::json::set(
+                        &mut builder.state,
+                        ::ivs_runtime::json::enumeration::<
+                            crate::types::RecordingConfigurationState,
+                        >(v),
+                        "state",
+                    )
                 }
                 "tags" => {
-                    builder.tags = ::std::option::Option::Some(
-                        ::ivs_runtime::json::at(
-                            ::ivs_runtime::json::map(
-                                v,
-                                |key| key,
-                                ::ivs_runtime::json::string,
-                            ),
-                            "tags",
-                        )?,
-                    );
+                    ::ivs_runtime::json::set(
+                        &mut builder.tags,
+                        ::ivs_runtime::json::map(
+                            v,
+                            |key| key,
+                            ::ivs_runtime::json::string,
+                        ),
+                        "tags",
+                    )
                 }
                 "thumbnailConfiguration" => {
-                    builder.thumbnail_configuration = ::std::option::Option::Some(
-                        ::ivs_runtime::json::at(
-                            crate::types::ThumbnailConfiguration::from_json(v),
-                            "thumbnailConfiguration",
-                        )?,
-                    );
+                    ::ivs_runtime::json::set(
+                        &mut builder.thumbnail_configuration,
+                        crate::types::ThumbnailConfiguration::from_json(v),
+                        "thumbnailConfiguration",
+                    )
                 }
                 "recordingReconnectWindowSeconds" => {
-                    builder.recording_reconnect_window_seconds = ::std::option::Option::Some(
-                        ::ivs_runtime::json::at(
-                            ::ivs_runtime::json::integer::<i32>(v),
-                            "recordingReconnectWindowSeconds",
-                        )?,
-                    );
+                    ::ivs_runtime::json::set(
+                        &mut builder.recording_reconnect_window_seconds,
+                        ::ivs_runtime::json::integer::<i32>(v),
+                        "recordingReconnectWindowSeconds",
+                    )
                 }
                 "renditionConfiguration" => {
-                    builder.rendition_configuration = ::std::option::Option::Some(
-                        ::ivs_runtime::json::at(
-                            crate::types::RenditionConfiguration::from_json(v),
-                            "renditionConfiguration",
-                        )?,
-                    );
+                    ::ivs_runtime::json::set(
+                        &mut builder.rendition_configuration,
+                        crate::types::RenditionConfiguration::from_json(v),
+                        "renditionConfiguration",
+                    )
                 }
-                _ => {}
-            }
+                _ => ::std::result::Result::Ok(()),
+            }?;
         }
         ::std::result::Result::Ok(builder.build_lenient())
     }

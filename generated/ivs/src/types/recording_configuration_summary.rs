@@ -252,47 +252,48 @@ impl RecordingConfigurationSummary {
             }
             match key.as_str() {
                 "arn" => {
-                    builder.arn = ::std::option::Option::Some(
-                        ::ivs_runtime::json::at(::ivs_runtime::json::string(v), "arn")?,
-                    );
+                    ::ivs_runtime::json::set(
+                        &mut builder.arn,
+                        ::ivs_runtime::json::string(v),
+                        "arn",
+                    )
                 }
                 "name" => {
-                    builder.name = ::std::option::Option::Some(
-                        ::ivs_runtime::json::at(::ivs_runtime::json::string(v), "name")?,
-                    );
+                    ::ivs_runtime::json::set(
+                        &mut builder.name,
+                        ::ivs_runtime::json::string(v),
+                        "name",
+                    )
                 }
                 "destinationConfiguration" => {
-                    builder.destination_configuration = ::std::option::Option::Some(
-                        ::ivs_runtime::json::at(
-                            crate::types::DestinationConfiguration::from_json(v),
-                            "destinationConfiguration",
-                        )?,
-                    );
+                    ::ivs_runtime::json::set(
+                        &mut builder.destination_configuration,
+                        crate::types::DestinationConfiguration::from_json(v),
+                        "destinationConfiguration",
+                    )
                 }
                 "state" => {
-                    builder.state = ::std::option::Option::Some(
-                        ::ivs_runtime::json::at(
-                            ::ivs_runtime::json::enumeration::<
-                                crate::types::RecordingConfigurationState,
-                            >(v),
-                            "state",
-                        )?,
-                    );
+                    ::ivs_runtime::json::set(
+                        &mut builder.state,
+                        ::ivs_runtime::json::enumeration::<
+                            crate::types::RecordingConfigurationState,
+                        >(v),
+                        "state",
+                    )
                 }
                 "tags" => {
-                    builder.tags = ::std::option::Option::Some(
-                        ::ivs_runtime::json::at(
-                            ::ivs_runtime::json::map(
-                                v,
-                                |key| key,
-                                ::ivs_runtime::json::string,
-                            ),
-                            "tags",
-                        )?,
-                    );
+                    ::ivs_runtime::json::set(
+                        &mut builder.tags,
+                        ::ivs_runtime::json::map(
+                            v,
+                            |key| key,
+                            ::ivs_runtime::json::string,
+                        ),
+                        "tags",
+                    )
                 }
-                _ => {}
-            }
+                _ => ::std::result::Result::Ok(()),
+            }?;
         }
         ::std::result::Result::Ok(builder.build_lenient())
     }

@@ -121,14 +121,16 @@ impl RenditionConfiguration {
     pub(crate) fn to_json(&self) -> ::ivs_runtime::json::Value {
         let mut map = ::ivs_runtime::json::Map::new();
         if let ::std::option::Option::Some(v) = &self.rendition_selection {
-            map.insert(
-                "renditionSelection".to_owned(),
+            ::ivs_runtime::json::insert(
+                &mut map,
+                "renditionSelection",
                 ::ivs_runtime::json::Value::String(v.as_str().to_owned()),
             );
         }
         if let ::std::option::Option::Some(v) = &self.renditions {
-            map.insert(
-                "renditions".to_owned(),
+            ::ivs_runtime::json::insert(
+                &mut map,
+                "renditions",
                 ::ivs_runtime::json::list_value(
                     v,
                     |item| ::ivs_runtime::json::Value::String(item.as_str().to_owned()),
@@ -149,30 +151,28 @@ impl RenditionConfiguration {
             }
             match key.as_str() {
                 "renditionSelection" => {
-                    builder.rendition_selection = ::std::option::Option::Some(
-                        ::ivs_runtime::json::at(
-                            ::ivs_runtime::json::enumeration::<
-                                crate::types::RenditionConfigurationRenditionSelection,
-                            >(v),
-                            "renditionSelection",
-                        )?,
-                    );
+                    ::ivs_runtime::json::set(
+                        &mut builder.rendition_selection,
+                        ::ivs_runtime::json::enumeration::<
+                            crate::types::RenditionConfigurationRenditionSelection,
+                        >(v),
+                        "renditionSelection",
+                    )
                 }
                 "renditions" => {
-                    builder.renditions = ::std::option::Option::Some(
-                        ::ivs_runtime::json::at(
-                            ::ivs_runtime::json::list(
-                                v,
-                                ::ivs_runtime::json::enumeration::<
-                                    crate::types::RenditionConfigurationRendition,
-                                >,
-                            ),
-                            "renditions",
-                        )?,
-                    );
+                    ::ivs_runtime::json::set(
+                        &mut builder.renditions,
+                        ::ivs_runtime::json::list(
+                            v,
+                            ::ivs_runtime::json::enumeration::<
+                                crate::types::RenditionConfigurationRendition,
+                            >,
+                        ),
+                        "renditions",
+                    )
                 }
-                _ => {}
-            }
+                _ => ::std::result::Result::Ok(()),
+            }?;
         }
         ::std::result::Result::Ok(builder.build())
     }

@@ -86,8 +86,9 @@ impl S3DestinationConfiguration {
         let mut map = ::ivs_runtime::json::Map::new();
         {
             let v = &self.bucket_name;
-            map.insert(
-                "bucketName".to_owned(),
+            ::ivs_runtime::json::insert(
+                &mut map,
+                "bucketName",
                 ::ivs_runtime::json::Value::String(::std::clone::Clone::clone(v)),
             );
         }
@@ -104,12 +105,11 @@ impl S3DestinationConfiguration {
                 continue;
             }
             if key == "bucketName" {
-                builder.bucket_name = ::std::option::Option::Some(
-                    ::ivs_runtime::json::at(
-                        ::ivs_runtime::json::string(v),
-                        "bucketName",
-                    )?,
-                );
+                ::ivs_runtime::json::set(
+                    &mut builder.bucket_name,
+                    ::ivs_runtime::json::string(v),
+                    "bucketName",
+                )?;
             }
         }
         ::std::result::Result::Ok(builder.build_lenient())

@@ -116,23 +116,21 @@ impl Srt {
             }
             match key.as_str() {
                 "endpoint" => {
-                    builder.endpoint = ::std::option::Option::Some(
-                        ::ivs_runtime::json::at(
-                            ::ivs_runtime::json::string(v),
-                            "endpoint",
-                        )?,
-                    );
+                    ::ivs_runtime::json::set(
+                        &mut builder.endpoint,
+                        ::ivs_runtime::json::string(v),
+                        "endpoint",
+                    )
                 }
                 "passphrase" => {
-                    builder.passphrase = ::std::option::Option::Some(
-                        ::ivs_runtime::json::at(
-                            ::ivs_runtime::json::string(v),
-                            "passphrase",
-                        )?,
-                    );
+                    ::ivs_runtime::json::set(
+                        &mut builder.passphrase,
+                        ::ivs_runtime::json::string(v),
+                        "passphrase",
+                    )
                 }
-                _ => {}
-            }
+                _ => ::std::result::Result::Ok(()),
+            }?;
         }
         ::std::result::Result::Ok(builder.build())
     }

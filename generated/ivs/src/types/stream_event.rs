@@ -194,33 +194,38 @@ impl StreamEvent {
             }
             match key.as_str() {
                 "name" => {
-                    builder.name = ::std::option::Option::Some(
-                        ::ivs_runtime::json::at(::ivs_runtime::json::string(v), "name")?,
-                    );
+                    ::ivs_runtime::json::set(
+                        &mut builder.name,
+                        ::ivs_runtime::json::string(v),
+                        "name",
+                    )
                 }
                 "type" => {
-                    builder.r#type = ::std::option::Option::Some(
-                        ::ivs_runtime::json::at(::ivs_runtime::json::string(v), "type")?,
-                    );
+                    ::ivs_runtime::json::set(
+                        &mut builder.r#type,
+                        ::ivs_runtime::json::string(v),
+                        "type",
+                    )
                 }
                 "eventTime" => {
-                    builder.event_time = ::std::option::Option::Some(
-                        ::ivs_runtime::json::at(
-                            ::ivs_runtime::json::timestamp(
-                                v,
-                                ::ivs_runtime::time::Format::DateTime,
-                            ),
-                            "eventTime",
-                        )?,
-                    );
+                    ::ivs_runtime::json::set(
+                        &mut builder.event_time,
+                        ::ivs_runtime::json::timestamp(
+                            v,
+                            ::ivs_runtime::time::Format::DateTime,
+                        ),
+                        "eventTime",
+                    )
                 }
                 "code" => {
-                    builder.code_value = ::std::option::Option::Some(
-                        ::ivs_runtime::json::at(::ivs_runtime::json::string(v), "code")?,
-                    );
+                    ::ivs_runtime::json::set(
+                        &mut builder.code_value,
+                        ::ivs_runtime::json::string(v),
+                        "code",
+                    )
                 }
-                _ => {}
-            }
+                _ => ::std::result::Result::Ok(()),
+            }?;
         }
         ::std::result::Result::Ok(builder.build())
     }

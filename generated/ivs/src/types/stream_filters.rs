@@ -66,8 +66,9 @@ impl StreamFilters {
     pub(crate) fn to_json(&self) -> ::ivs_runtime::json::Value {
         let mut map = ::ivs_runtime::json::Map::new();
         if let ::std::option::Option::Some(v) = &self.health {
-            map.insert(
-                "health".to_owned(),
+            ::ivs_runtime::json::insert(
+                &mut map,
+                "health",
                 ::ivs_runtime::json::Value::String(v.as_str().to_owned()),
             );
         }

@@ -315,80 +315,72 @@ impl StreamSession {
             }
             match key.as_str() {
                 "streamId" => {
-                    builder.stream_id = ::std::option::Option::Some(
-                        ::ivs_runtime::json::at(
-                            ::ivs_runtime::json::string(v),
-                            "streamId",
-                        )?,
-                    );
+                    ::ivs_runtime::json::set(
+                        &mut builder.stream_id,
+                        ::ivs_runtime::json::string(v),
+                        "streamId",
+                    )
                 }
                 "startTime" => {
-                    builder.start_time = ::std::option::Option::Some(
-                        ::ivs_runtime::json::at(
-                            ::ivs_runtime::json::timestamp(
-                                v,
-                                ::ivs_runtime::time::Format::DateTime,
-                            ),
-                            "startTime",
-                        )?,
-                    );
+                    ::ivs_runtime::json::set(
+                        &mut builder.start_time,
+                        ::ivs_runtime::json::timestamp(
+                            v,
+                            ::ivs_runtime::time::Format::DateTime,
+                        ),
+                        "startTime",
+                    )
                 }
                 "endTime" => {
-                    builder.end_time = ::std::option::Option::Some(
-                        ::ivs_runtime::json::at(
-                            ::ivs_runtime::json::timestamp(
-                                v,
-                                ::ivs_runtime::time::Format::DateTime,
-                            ),
-                            "endTime",
-                        )?,
-                    );
+                    ::ivs_runtime::json::set(
+                        &mut builder.end_time,
+                        ::ivs_runtime::json::timestamp(
+                            v,
+                            ::ivs_runtime::time::Format::DateTime,
+                        ),
+                        "endTime",
+                    )
                 }
                 "channel" => {
-                    builder.channel = ::std::option::Option::Some(
-                        ::ivs_runtime::json::at(
-                            crate::types::Channel::from_json(v),
-                            "channel",
-                        )?,
-                    );
+                    ::ivs_runtime::json::set(
+                        &mut builder.channel,
+                        crate::types::Channel::from_json(v),
+                        "channel",
+                    )
                 }
                 "ingestConfiguration" => {
-                    builder.ingest_configuration = ::std::option::Option::Some(
-                        ::ivs_runtime::json::at(
-                            crate::types::IngestConfiguration::from_json(v),
-                            "ingestConfiguration",
-                        )?,
-                    );
+                    ::ivs_runtime::json::set(
+                        &mut builder.ingest_configuration,
+                        crate::types::IngestConfiguration::from_json(v),
+                        "ingestConfiguration",
+                    )
                 }
                 "ingestConfigurations" => {
-                    builder.ingest_configurations = ::std::option::Option::Some(
-                        ::ivs_runtime::json::at(
-                            crate::types::IngestConfigurations::from_json(v),
-                            "ingestConfigurations",
-                        )?,
-                    );
+                    ::ivs_runtime::json::set(
+                        &mut builder.ingest_configurations,
+                        crate::types::IngestConfigurations::from_json(v),
+                        "ingestConfigurations",
+                    )
                 }
                 "recordingConfiguration" => {
-                    builder.recording_configuration = ::std::option::Option::Some(
-                        ::ivs_runtime::json::at(
-                            crate::types::RecordingConfiguration::from_json(v),
-                            "recordingConfiguration",
-                        )?,
-                    );
+                    ::ivs_runtime::json::set(
+                        &mut builder.recording_configuration,
+                        crate::types::RecordingConfiguration::from_json(v),
+                        "recordingConfiguration",
+                    )
                 }
                 "truncatedEvents" => {
-                    builder.truncated_events = ::std::option::Option::Some(
-                        ::ivs_runtime::json::at(
-                            ::ivs_runtime::json::list(
-                                v,
-                                crate::types::StreamEvent::from_json,
-                            ),
-                            "truncatedEvents",
-                        )?,
-                    );
+                    ::ivs_runtime::json::set(
+                        &mut builder.truncated_events,
+                        ::ivs_runtime::json::list(
+                            v,
+                            crate::types::StreamEvent::from_json,
+                        ),
+                        "truncatedEvents",
+                    )
                 }
-                _ => {}
-            }
+                _ => ::std::result::Result::Ok(()),
+            }?;
         }
         ::std::result::Result::Ok(builder.build())
     }

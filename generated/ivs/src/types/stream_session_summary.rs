@@ -156,45 +156,41 @@ impl StreamSessionSummary {
             }
             match key.as_str() {
                 "streamId" => {
-                    builder.stream_id = ::std::option::Option::Some(
-                        ::ivs_runtime::json::at(
-                            ::ivs_runtime::json::string(v),
-                            "streamId",
-                        )?,
-                    );
+                    ::ivs_runtime::json::set(
+                        &mut builder.stream_id,
+                        ::ivs_runtime::json::string(v),
+                        "streamId",
+                    )
                 }
                 "startTime" => {
-                    builder.start_time = ::std::option::Option::Some(
-                        ::ivs_runtime::json::at(
-                            ::ivs_runtime::json::timestamp(
-                                v,
-                                ::ivs_runtime::time::Format::DateTime,
-                            ),
-                            "startTime",
-                        )?,
-                    );
+                    ::ivs_runtime::json::set(
+                        &mut builder.start_time,
+                        ::ivs_runtime::json::timestamp(
+                            v,
+                            ::ivs_runtime::time::Format::DateTime,
+                        ),
+                        "startTime",
+                    )
                 }
                 "endTime" => {
-                    builder.end_time = ::std::option::Option::Some(
-                        ::ivs_runtime::json::at(
-                            ::ivs_runtime::json::timestamp(
-                                v,
-                                ::ivs_runtime::time::Format::DateTime,
-                            ),
-                            "endTime",
-                        )?,
-                    );
+                    ::ivs_runtime::json::set(
+                        &mut builder.end_time,
+                        ::ivs_runtime::json::timestamp(
+                            v,
+                            ::ivs_runtime::time::Format::DateTime,
+                        ),
+                        "endTime",
+                    )
                 }
                 "hasErrorEvent" => {
-                    builder.has_error_event = ::std::option::Option::Some(
-                        ::ivs_runtime::json::at(
-                            ::ivs_runtime::json::boolean(v),
-                            "hasErrorEvent",
-                        )?,
-                    );
+                    ::ivs_runtime::json::set(
+                        &mut builder.has_error_event,
+                        ::ivs_runtime::json::boolean(v),
+                        "hasErrorEvent",
+                    )
                 }
-                _ => {}
-            }
+                _ => ::std::result::Result::Ok(()),
+            }?;
         }
         ::std::result::Result::Ok(builder.build())
     }

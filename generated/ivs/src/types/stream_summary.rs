@@ -214,62 +214,54 @@ impl StreamSummary {
             }
             match key.as_str() {
                 "channelArn" => {
-                    builder.channel_arn = ::std::option::Option::Some(
-                        ::ivs_runtime::json::at(
-                            ::ivs_runtime::json::string(v),
-                            "channelArn",
-                        )?,
-                    );
+                    ::ivs_runtime::json::set(
+                        &mut builder.channel_arn,
+                        ::ivs_runtime::json::string(v),
+                        "channelArn",
+                    )
                 }
                 "streamId" => {
-                    builder.stream_id = ::std::option::Option::Some(
-                        ::ivs_runtime::json::at(
-                            ::ivs_runtime::json::string(v),
-                            "streamId",
-                        )?,
-                    );
+                    ::ivs_runtime::json::set(
+                        &mut builder.stream_id,
+                        ::ivs_runtime::json::string(v),
+                        "streamId",
+                    )
                 }
                 "state" => {
-                    builder.state = ::std::option::Option::Some(
-                        ::ivs_runtime::json::at(
-                            ::ivs_runtime::json::enumeration::<
-                                crate::types::StreamState,
-                            >(v),
-                            "state",
-                        )?,
-                    );
+                    ::ivs_runtime::json::set(
+                        &mut builder.state,
+                        ::ivs_runtime::json::enumeration::<crate::types::StreamState>(v),
+                        "state",
+                    )
                 }
                 "health" => {
-                    builder.health = ::std::option::Option::Some(
-                        ::ivs_runtime::json::at(
-                            ::ivs_runtime::json::enumeration::<
-                                crate::types::StreamHealth,
-                            >(v),
-                            "health",
-                        )?,
-                    );
+                    ::ivs_runtime::json::set(
+                        &mut builder.health,
+                        ::ivs_runtime::json::enumeration::<
+                            crate::types::StreamHealth,
+                        >(v),
+                        "health",
+                    )
                 }
                 "viewerCount" => {
-                    builder.viewer_count = ::std::option::Option::Some(
-                        ::ivs_runtime::json::at(
-                            ::ivs_runtime::json::integer::<i64>(v),
-                            "viewerCount",
-                        )?,
-                    );
+                    ::ivs_runtime::json::set(
+                        &mut builder.viewer_count,
+                        ::ivs_runtime::json::integer::<i64>(v),
+                        "viewerCount",
+                    )
                 }
                 "startTime" => {
-                    builder.start_time = ::std::option::Option::Some(
-                        ::ivs_runtime::json::at(
-                            ::ivs_runtime::json::timestamp(
-                                v,
-                                ::ivs_runtime::time::Format::DateTime,
-                            ),
-                            "startTime",
-                        )?,
-                    );
+                    ::ivs_runtime::json::set(
+                        &mut builder.start_time,
+                        ::ivs_runtime::json::timestamp(
+                            v,
+                            ::ivs_runtime::time::Format::DateTime,
+                        ),
+                        "startTime",
+                    )
                 }
-                _ => {}
-            }
+                _ => ::std::result::Result::Ok(()),
+            }?;
         }
         ::std::result::Result::Ok(builder.build())
     }

@@ -183,26 +183,30 @@ impl ThumbnailConfiguration {
     pub(crate) fn to_json(&self) -> ::ivs_runtime::json::Value {
         let mut map = ::ivs_runtime::json::Map::new();
         if let ::std::option::Option::Some(v) = &self.recording_mode {
-            map.insert(
-                "recordingMode".to_owned(),
+            ::ivs_runtime::json::insert(
+                &mut map,
+                "recordingMode",
                 ::ivs_runtime::json::Value::String(v.as_str().to_owned()),
             );
         }
         if let ::std::option::Option::Some(v) = &self.target_interval_seconds {
-            map.insert(
-                "targetIntervalSeconds".to_owned(),
+            ::ivs_runtime::json::insert(
+                &mut map,
+                "targetIntervalSeconds",
                 ::ivs_runtime::json::Value::from(*v),
             );
         }
         if let ::std::option::Option::Some(v) = &self.resolution {
-            map.insert(
-                "resolution".to_owned(),
+            ::ivs_runtime::json::insert(
+                &mut map,
+                "resolution",
                 ::ivs_runtime::json::Value::String(v.as_str().to_owned()),
             );
         }
         if let ::std::option::Option::Some(v) = &self.storage {
-            map.insert(
-                "storage".to_owned(),
+            ::ivs_runtime::json::insert(
+                &mut map,
+                "storage",
                 ::ivs_runtime::json::list_value(
                     v,
                     |item| ::ivs_runtime::json::Value::String(item.as_str().to_owned()),
@@ -223,48 +227,44 @@ impl ThumbnailConfiguration {
             }
             match key.as_str() {
                 "recordingMode" => {
-                    builder.recording_mode = ::std::option::Option::Some(
-                        ::ivs_runtime::json::at(
-                            ::ivs_runtime::json::enumeration::<
-                                crate::types::RecordingMode,
-                            >(v),
-                            "recordingMode",
-                        )?,
-                    );
+                    ::ivs_runtime::json::set(
+                        &mut builder.recording_mode,
+                        ::ivs_runtime::json::enumeration::<
+                            crate::types::RecordingMode,
+                        >(v),
+                        "recordingMode",
+                    )
                 }
                 "targetIntervalSeconds" => {
-                    builder.target_interval_seconds = ::std::option::Option::Some(
-                        ::ivs_runtime::json::at(
-                            ::ivs_runtime::json::integer::<i64>(v),
-                            "targetIntervalSeconds",
-                        )?,
-                    );
+                    ::ivs_runtime::json::set(
+                        &mut builder.target_interval_seconds,
+                        ::ivs_runtime::json::integer::<i64>(v),
+                        "targetIntervalSeconds",
+                    )
                 }
                 "resolution" => {
-                    builder.resolution = ::std::option::Option::Some(
-                        ::ivs_runtime::json::at(
-                            ::ivs_runtime::json::enumeration::<
-                                crate::types::ThumbnailConfigurationResolution,
-                            >(v),
-                            "resolution",
-                        )?,
-                    );
+                    ::ivs_runtime::json::set(
+                        &mut builder.resolution,
+                        ::ivs_runtime::json::enumeration::<
+                            crate::types::ThumbnailConfigurationResolution,
+                        >(v),
+                        "resolution",
+                    )
                 }
                 "storage" => {
-                    builder.storage = ::std::option::Option::Some(
-                        ::ivs_runtime::json::at(
-                            ::ivs_runtime::json::list(
-                                v,
-                                ::ivs_runtime::json::enumeration::<
-                                    crate::types::ThumbnailConfigurationStorage,
-                                >,
-                            ),
-                            "storage",
-                        )?,
-                    );
+                    ::ivs_runtime::json::set(
+                        &mut builder.storage,
+                        ::ivs_runtime::json::list(
+                            v,
+                            ::ivs_runtime::json::enumeration::<
+                                crate::types::ThumbnailConfigurationStorage,
+                            >,
+                        ),
+                        "storage",
+                    )
                 }
-                _ => {}
-            }
+                _ => ::std::result::Result::Ok(()),
+            }?;
         }
         ::std::result::Result::Ok(builder.build())
     }

@@ -344,86 +344,84 @@ impl VideoConfiguration {
             }
             match key.as_str() {
                 "avcProfile" => {
-                    builder.avc_profile = ::std::option::Option::Some(
-                        ::ivs_runtime::json::at(
-                            ::ivs_runtime::json::string(v),
-                            "avcProfile",
-                        )?,
-                    );
+                    ::ivs_runtime::json::set(
+                        &mut builder.avc_profile,
+                        ::ivs_runtime::json::string(v),
+                        "avcProfile",
+                    )
                 }
                 "avcLevel" => {
-                    builder.avc_level = ::std::option::Option::Some(
-                        ::ivs_runtime::json::at(
-                            ::ivs_runtime::json::string(v),
-                            "avcLevel",
-                        )?,
-                    );
+                    ::ivs_runtime::json::set(
+                        &mut builder.avc_level,
+                        ::ivs_runtime::json::string(v),
+                        "avcLevel",
+                    )
                 }
                 "codec" => {
-                    builder.codec = ::std::option::Option::Some(
-                        ::ivs_runtime::json::at(::ivs_runtime::json::string(v), "codec")?,
-                    );
+                    ::ivs_runtime::json::set(
+                        &mut builder.codec,
+                        ::ivs_runtime::json::string(v),
+                        "codec",
+                    )
                 }
                 "encoder" => {
-                    builder.encoder = ::std::option::Option::Some(
-                        ::ivs_runtime::json::at(
-                            ::ivs_runtime::json::string(v),
-                            "encoder",
-                        )?,
-                    );
+                    ::ivs_runtime::json::set(
+                        &mut builder.encoder,
+                        ::ivs_runtime::json::string(v),
+                        "encoder",
+                    )
                 }
                 "targetBitrate" => {
-                    builder.target_bitrate = ::std::option::Option::Some(
-                        ::ivs_runtime::json::at(
-                            ::ivs_runtime::json::integer::<i64>(v),
-                            "targetBitrate",
-                        )?,
-                    );
+                    ::ivs_runtime::json::set(
+                        &mut builder.target_bitrate,
+                        ::ivs_runtime::json::integer::<i64>(v),
+                        "targetBitrate",
+                    )
                 }
                 "targetFramerate" => {
-                    builder.target_framerate = ::std::option::Option::Some(
-                        ::ivs_runtime::json::at(
-                            ::ivs_runtime::json::integer::<i64>(v),
-                            "targetFramerate",
-                        )?,
-                    );
+                    ::ivs_runtime::json::set(
+                        &mut builder.target_framerate,
+                        ::ivs_runtime::json::integer::<i64>(v),
+                        "targetFramerate",
+                    )
                 }
                 "videoHeight" => {
-                    builder.video_height = ::std::option::Option::Some(
-                        ::ivs_runtime::json::at(
-                            ::ivs_runtime::json::integer::<i64>(v),
-                            "videoHeight",
-                        )?,
-                    );
+                    ::ivs_runtime::json::set(
+                        &mut builder.video_height,
+                        ::ivs_runtime::json::integer::<i64>(v),
+                        "videoHeight",
+                    )
                 }
                 "videoWidth" => {
-                    builder.video_width = ::std::option::Option::Some(
-                        ::ivs_runtime::json::at(
-                            ::ivs_runtime::json::integer::<i64>(v),
-                            "videoWidth",
-                        )?,
-                    );
+                    ::ivs_runtime::json::set(
+                        &mut builder.video_width,
+                        ::ivs_runtime::json::integer::<i64>(v),
+                        "videoWidth",
+                    )
                 }
                 "level" => {
-                    builder.level = ::std::option::Option::Some(
-                        ::ivs_runtime::json::at(::ivs_runtime::json::string(v), "level")?,
-                    );
+                    ::ivs_runtime::json::set(
+                        &mut builder.level,
+                        ::ivs_runtime::json::string(v),
+                        "level",
+                    )
                 }
                 "track" => {
-                    builder.track = ::std::option::Option::Some(
-                        ::ivs_runtime::json::at(::ivs_runtime::json::string(v), "track")?,
-                    );
+                    ::ivs_runtime::json::set(
+                        &mut builder.track,
+                        ::ivs_runtime::json::string(v),
+                        "track",
+                    )
                 }
                 "profile" => {
-                    builder.profile = ::std::option::Option::Some(
-                        ::ivs_runtime::json::at(
-                            ::ivs_runtime::json::string(v),
-                            "profile",
-                        )?,
-                    );
+                    ::ivs_runtime::json::set(
+                        &mut builder.profile,
+                        ::ivs_runtime::json::string(v),
+                        "profile",
+                    )
                 }
-                _ => {}
-            }
+                _ => ::std::result::Result::Ok(()),
+            }?;
         }
         ::std::result::Result::Ok(builder.build())
     }

@@ -75,12 +75,11 @@ impl ValidationException {
                 continue;
             }
             if key == "exceptionMessage" {
-                builder.exception_message = ::std::option::Option::Some(
-                    ::ivs_runtime::json::at(
-                        ::ivs_runtime::json::string(v),
-                        "exceptionMessage",
-                    )?,
-                );
+                ::ivs_runtime::json::set(
+                    &mut builder.exception_message,
+                    ::ivs_runtime::json::string(v),
+                    "exceptionMessage",
+                )?;
             }
         }
         ::std::result::Result::Ok(builder.build())
@@ -112,31 +111,38 @@ impl ValidationException {
     pub fn is_throttling(&self) -> bool {
         false
     }
-    /// Reads the error from an error response.
+    /// Reads the error from an error response; a body that does not read is
+    /// an `Unhandled` failure carrying `meta`.
     pub(crate) fn from_response(
         response: &::ivs_runtime::http::HttpResponse,
         meta: ::ivs_runtime::error::ErrorMetadata,
-    ) -> ::std::result::Result<Self, ::ivs_runtime::json::DeError> {
-        let body = ::ivs_runtime::json::parse_body(response.body())?;
-        let mut err = Self::from_json(body)?;
-        err.meta = meta;
-        ::std::result::Result::Ok(err)
+    ) -> ::std::result::Result<Self, ::ivs_runtime::error::Failure> {
+        let parsed = match ::ivs_runtime::json::parse_body(response.body()) {
+            ::std::result::Result::Ok(body) => Self::from_json(body),
+            ::std::result::Result::Err(e) => ::std::result::Result::Err(e),
+        };
+        match parsed {
+            ::std::result::Result::Ok(mut err) => {
+                err.meta = meta;
+                ::std::result::Result::Ok(err)
+            }
+            ::std::result::Result::Err(e) => {
+                ::std::result::Result::Err(
+                    ::ivs_runtime::error::Failure::unreadable_error(meta, e),
+                )
+            }
+        }
     }
 }
 
 impl ::std::fmt::Display for ValidationException {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str("ValidationException")?;
-        if let ::std::option::Option::Some(status) = self.meta.status {
-            ::std::write!(f, " (HTTP {status})")?;
-        }
-        if let ::std::option::Option::Some(m) = self.message() {
-            ::std::write!(f, ": {m}")?;
-        }
-        if let ::std::option::Option::Some(id) = self.request_id() {
-            ::std::write!(f, " (request id: {id})")?;
-        }
-        ::std::result::Result::Ok(())
+        ::ivs_runtime::error::fmt_service_error(
+            f,
+            "ValidationException",
+            &self.meta,
+            self.message(),
+        )
     }
 }
 
