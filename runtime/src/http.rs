@@ -56,6 +56,24 @@ pub fn build_request(
     })
 }
 
+/// A request with a constant `path` and a JSON `body`, as [`build_request`] makes it with
+/// the body's `Content-Type`: the whole serializer of an operation whose members all travel
+/// in the body.
+pub fn json_request(
+    method: &str,
+    path: &str,
+    body: &serde_json::Value,
+) -> Result<HttpRequest, crate::error::Failure> {
+    let headers = vec![("Content-Type".to_owned(), "application/json".to_owned())];
+    build_request(
+        method,
+        path.to_owned(),
+        &[],
+        headers,
+        crate::json::to_body(body),
+    )
+}
+
 /// Appends the header `name: value` unless `headers` already has one of that name (in any
 /// case): how a body's default `Content-Type` yields to a member bound to that header.
 pub fn push_default_header(headers: &mut Vec<(String, String)>, name: &str, value: &str) {

@@ -353,6 +353,33 @@ fn scalar_or_list_text(m: &MemberIr, v: TokenStream, default_format: &str) -> (b
 fn serialize_request(ir: &Ir, op: &OperationIr, input: &StructIr) -> TokenStream {
     let in_name = ident(&input.rust_name);
     let method = &op.method;
+    // The common shape (a constant path, every member in a JSON body, nothing else) is one
+    // runtime call.
+    let literal_path: Option<String> = op
+        .path
+        .iter()
+        .map(|seg| match seg {
+            UriSegment::Literal(l) => Some(l.as_str()),
+            UriSegment::Label { .. } => None,
+        })
+        .collect();
+    let body_only = input.members.iter().all(|m| m.binding == HttpBinding::Body);
+    if let Some(path) = literal_path {
+        if body_only
+            && !input.members.is_empty()
+            && op.query_literals.is_empty()
+            && op.host_prefix.is_none()
+            && !op.checksum_required
+            && op.request_compression.is_empty()
+        {
+            return quote! {
+                /// Builds the HTTP request of `input` (path only; the endpoint comes later).
+                fn serialize_request(input: &#in_name) -> ::std::result::Result<::ivs_runtime::http::HttpRequest, ::ivs_runtime::error::Failure> {
+                    ::ivs_runtime::http::json_request(#method, #path, &input.to_json())
+                }
+            };
+        }
+    }
     let member = |name: &str| input.members.iter().find(|m| m.name == name);
 
     let path = op.path.iter().map(|seg| match seg {

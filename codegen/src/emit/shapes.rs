@@ -352,7 +352,13 @@ pub(crate) fn structure(ir: &Ir, s: &StructIr) -> TokenStream {
         } else {
             let label = &m.name;
             let msg = format!("`{label}` is required to build {}", s.rust_name);
-            quote! { #f: self.#f.ok_or_else(|| ::ivs_runtime::error::BuildError::missing(#label, #msg))?, }
+            // A `match`: `ok_or_else` and its closure would be compiled once per member.
+            quote! {
+                #f: match self.#f {
+                    ::std::option::Option::Some(v) => v,
+                    ::std::option::Option::None => return ::std::result::Result::Err(::ivs_runtime::error::BuildError::missing(#label, #msg)),
+                },
+            }
         }
     });
     let lenient_fields = s.members.iter().map(|m| {

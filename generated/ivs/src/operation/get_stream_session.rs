@@ -473,26 +473,14 @@ pub(crate) async fn send(
     }
 }
 
-/// Builds the HTTP request of `input` (path and query only; the endpoint comes later).
-#[allow(unused_mut, clippy::vec_init_then_push)]
+/// Builds the HTTP request of `input` (path only; the endpoint comes later).
 fn serialize_request(
     input: &GetStreamSessionInput,
 ) -> ::std::result::Result<
     ::ivs_runtime::http::HttpRequest,
     ::ivs_runtime::error::Failure,
 > {
-    let _ = input;
-    let mut uri = ::std::string::String::new();
-    uri.push_str("/GetStreamSession");
-    let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-    let mut headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-    ::ivs_runtime::http::push_default_header(
-        &mut headers,
-        "Content-Type",
-        "application/json",
-    );
-    let body = ::ivs_runtime::json::to_body(&input.to_json());
-    ::ivs_runtime::http::build_request("POST", uri, &query, headers, body)
+    ::ivs_runtime::http::json_request("POST", "/GetStreamSession", &input.to_json())
 }
 
 /// Reads a success response into the output.

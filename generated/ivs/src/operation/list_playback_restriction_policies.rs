@@ -215,12 +215,17 @@ impl ListPlaybackRestrictionPoliciesOutputBuilder {
         ::ivs_runtime::error::BuildError,
     > {
         ::std::result::Result::Ok(ListPlaybackRestrictionPoliciesOutput {
-            playback_restriction_policies: self
-                .playback_restriction_policies
-                .ok_or_else(|| ::ivs_runtime::error::BuildError::missing(
-                    "playbackRestrictionPolicies",
-                    "`playbackRestrictionPolicies` is required to build ListPlaybackRestrictionPoliciesOutput",
-                ))?,
+            playback_restriction_policies: match self.playback_restriction_policies {
+                ::std::option::Option::Some(v) => v,
+                ::std::option::Option::None => {
+                    return ::std::result::Result::Err(
+                        ::ivs_runtime::error::BuildError::missing(
+                            "playbackRestrictionPolicies",
+                            "`playbackRestrictionPolicies` is required to build ListPlaybackRestrictionPoliciesOutput",
+                        ),
+                    );
+                }
+            },
             next_token: self.next_token,
         })
     }
@@ -655,26 +660,18 @@ pub(crate) async fn send(
     }
 }
 
-/// Builds the HTTP request of `input` (path and query only; the endpoint comes later).
-#[allow(unused_mut, clippy::vec_init_then_push)]
+/// Builds the HTTP request of `input` (path only; the endpoint comes later).
 fn serialize_request(
     input: &ListPlaybackRestrictionPoliciesInput,
 ) -> ::std::result::Result<
     ::ivs_runtime::http::HttpRequest,
     ::ivs_runtime::error::Failure,
 > {
-    let _ = input;
-    let mut uri = ::std::string::String::new();
-    uri.push_str("/ListPlaybackRestrictionPolicies");
-    let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-    let mut headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-    ::ivs_runtime::http::push_default_header(
-        &mut headers,
-        "Content-Type",
-        "application/json",
-    );
-    let body = ::ivs_runtime::json::to_body(&input.to_json());
-    ::ivs_runtime::http::build_request("POST", uri, &query, headers, body)
+    ::ivs_runtime::http::json_request(
+        "POST",
+        "/ListPlaybackRestrictionPolicies",
+        &input.to_json(),
+    )
 }
 
 /// Reads a success response into the output.

@@ -215,12 +215,17 @@ impl ListRecordingConfigurationsOutputBuilder {
         ::ivs_runtime::error::BuildError,
     > {
         ::std::result::Result::Ok(ListRecordingConfigurationsOutput {
-            recording_configurations: self
-                .recording_configurations
-                .ok_or_else(|| ::ivs_runtime::error::BuildError::missing(
-                    "recordingConfigurations",
-                    "`recordingConfigurations` is required to build ListRecordingConfigurationsOutput",
-                ))?,
+            recording_configurations: match self.recording_configurations {
+                ::std::option::Option::Some(v) => v,
+                ::std::option::Option::None => {
+                    return ::std::result::Result::Err(
+                        ::ivs_runtime::error::BuildError::missing(
+                            "recordingConfigurations",
+                            "`recordingConfigurations` is required to build ListRecordingConfigurationsOutput",
+                        ),
+                    );
+                }
+            },
             next_token: self.next_token,
         })
     }
@@ -629,26 +634,18 @@ pub(crate) async fn send(
     }
 }
 
-/// Builds the HTTP request of `input` (path and query only; the endpoint comes later).
-#[allow(unused_mut, clippy::vec_init_then_push)]
+/// Builds the HTTP request of `input` (path only; the endpoint comes later).
 fn serialize_request(
     input: &ListRecordingConfigurationsInput,
 ) -> ::std::result::Result<
     ::ivs_runtime::http::HttpRequest,
     ::ivs_runtime::error::Failure,
 > {
-    let _ = input;
-    let mut uri = ::std::string::String::new();
-    uri.push_str("/ListRecordingConfigurations");
-    let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-    let mut headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-    ::ivs_runtime::http::push_default_header(
-        &mut headers,
-        "Content-Type",
-        "application/json",
-    );
-    let body = ::ivs_runtime::json::to_body(&input.to_json());
-    ::ivs_runtime::http::build_request("POST", uri, &query, headers, body)
+    ::ivs_runtime::http::json_request(
+        "POST",
+        "/ListRecordingConfigurations",
+        &input.to_json(),
+    )
 }
 
 /// Reads a success response into the output.

@@ -142,12 +142,17 @@ impl ListTagsForResourceOutputBuilder {
         ::ivs_runtime::error::BuildError,
     > {
         ::std::result::Result::Ok(ListTagsForResourceOutput {
-            tags: self
-                .tags
-                .ok_or_else(|| ::ivs_runtime::error::BuildError::missing(
-                    "tags",
-                    "`tags` is required to build ListTagsForResourceOutput",
-                ))?,
+            tags: match self.tags {
+                ::std::option::Option::Some(v) => v,
+                ::std::option::Option::None => {
+                    return ::std::result::Result::Err(
+                        ::ivs_runtime::error::BuildError::missing(
+                            "tags",
+                            "`tags` is required to build ListTagsForResourceOutput",
+                        ),
+                    );
+                }
+            },
         })
     }
     /// Builds with zero values for missing required members (error correction for

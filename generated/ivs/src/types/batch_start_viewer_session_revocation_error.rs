@@ -147,18 +147,28 @@ impl BatchStartViewerSessionRevocationErrorBuilder {
         ::ivs_runtime::error::BuildError,
     > {
         ::std::result::Result::Ok(BatchStartViewerSessionRevocationError {
-            channel_arn: self
-                .channel_arn
-                .ok_or_else(|| ::ivs_runtime::error::BuildError::missing(
-                    "channelArn",
-                    "`channelArn` is required to build BatchStartViewerSessionRevocationError",
-                ))?,
-            viewer_id: self
-                .viewer_id
-                .ok_or_else(|| ::ivs_runtime::error::BuildError::missing(
-                    "viewerId",
-                    "`viewerId` is required to build BatchStartViewerSessionRevocationError",
-                ))?,
+            channel_arn: match self.channel_arn {
+                ::std::option::Option::Some(v) => v,
+                ::std::option::Option::None => {
+                    return ::std::result::Result::Err(
+                        ::ivs_runtime::error::BuildError::missing(
+                            "channelArn",
+                            "`channelArn` is required to build BatchStartViewerSessionRevocationError",
+                        ),
+                    );
+                }
+            },
+            viewer_id: match self.viewer_id {
+                ::std::option::Option::Some(v) => v,
+                ::std::option::Option::None => {
+                    return ::std::result::Result::Err(
+                        ::ivs_runtime::error::BuildError::missing(
+                            "viewerId",
+                            "`viewerId` is required to build BatchStartViewerSessionRevocationError",
+                        ),
+                    );
+                }
+            },
             code_value: self.code_value,
             message_value: self.message_value,
         })

@@ -127,18 +127,28 @@ impl BatchStartViewerSessionRevocationViewerSessionBuilder {
         ::ivs_runtime::error::BuildError,
     > {
         ::std::result::Result::Ok(BatchStartViewerSessionRevocationViewerSession {
-            channel_arn: self
-                .channel_arn
-                .ok_or_else(|| ::ivs_runtime::error::BuildError::missing(
-                    "channelArn",
-                    "`channelArn` is required to build BatchStartViewerSessionRevocationViewerSession",
-                ))?,
-            viewer_id: self
-                .viewer_id
-                .ok_or_else(|| ::ivs_runtime::error::BuildError::missing(
-                    "viewerId",
-                    "`viewerId` is required to build BatchStartViewerSessionRevocationViewerSession",
-                ))?,
+            channel_arn: match self.channel_arn {
+                ::std::option::Option::Some(v) => v,
+                ::std::option::Option::None => {
+                    return ::std::result::Result::Err(
+                        ::ivs_runtime::error::BuildError::missing(
+                            "channelArn",
+                            "`channelArn` is required to build BatchStartViewerSessionRevocationViewerSession",
+                        ),
+                    );
+                }
+            },
+            viewer_id: match self.viewer_id {
+                ::std::option::Option::Some(v) => v,
+                ::std::option::Option::None => {
+                    return ::std::result::Result::Err(
+                        ::ivs_runtime::error::BuildError::missing(
+                            "viewerId",
+                            "`viewerId` is required to build BatchStartViewerSessionRevocationViewerSession",
+                        ),
+                    );
+                }
+            },
             viewer_session_versions_less_than_or_equal_to: self
                 .viewer_session_versions_less_than_or_equal_to
                 .unwrap_or_default(),

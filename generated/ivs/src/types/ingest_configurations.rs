@@ -106,18 +106,28 @@ impl IngestConfigurationsBuilder {
         self,
     ) -> ::std::result::Result<IngestConfigurations, ::ivs_runtime::error::BuildError> {
         ::std::result::Result::Ok(IngestConfigurations {
-            video_configurations: self
-                .video_configurations
-                .ok_or_else(|| ::ivs_runtime::error::BuildError::missing(
-                    "videoConfigurations",
-                    "`videoConfigurations` is required to build IngestConfigurations",
-                ))?,
-            audio_configurations: self
-                .audio_configurations
-                .ok_or_else(|| ::ivs_runtime::error::BuildError::missing(
-                    "audioConfigurations",
-                    "`audioConfigurations` is required to build IngestConfigurations",
-                ))?,
+            video_configurations: match self.video_configurations {
+                ::std::option::Option::Some(v) => v,
+                ::std::option::Option::None => {
+                    return ::std::result::Result::Err(
+                        ::ivs_runtime::error::BuildError::missing(
+                            "videoConfigurations",
+                            "`videoConfigurations` is required to build IngestConfigurations",
+                        ),
+                    );
+                }
+            },
+            audio_configurations: match self.audio_configurations {
+                ::std::option::Option::Some(v) => v,
+                ::std::option::Option::None => {
+                    return ::std::result::Result::Err(
+                        ::ivs_runtime::error::BuildError::missing(
+                            "audioConfigurations",
+                            "`audioConfigurations` is required to build IngestConfigurations",
+                        ),
+                    );
+                }
+            },
         })
     }
     /// Builds with zero values for missing required members (error correction for

@@ -238,24 +238,39 @@ impl PlaybackRestrictionPolicyBuilder {
         ::ivs_runtime::error::BuildError,
     > {
         ::std::result::Result::Ok(PlaybackRestrictionPolicy {
-            arn: self
-                .arn
-                .ok_or_else(|| ::ivs_runtime::error::BuildError::missing(
-                    "arn",
-                    "`arn` is required to build PlaybackRestrictionPolicy",
-                ))?,
-            allowed_countries: self
-                .allowed_countries
-                .ok_or_else(|| ::ivs_runtime::error::BuildError::missing(
-                    "allowedCountries",
-                    "`allowedCountries` is required to build PlaybackRestrictionPolicy",
-                ))?,
-            allowed_origins: self
-                .allowed_origins
-                .ok_or_else(|| ::ivs_runtime::error::BuildError::missing(
-                    "allowedOrigins",
-                    "`allowedOrigins` is required to build PlaybackRestrictionPolicy",
-                ))?,
+            arn: match self.arn {
+                ::std::option::Option::Some(v) => v,
+                ::std::option::Option::None => {
+                    return ::std::result::Result::Err(
+                        ::ivs_runtime::error::BuildError::missing(
+                            "arn",
+                            "`arn` is required to build PlaybackRestrictionPolicy",
+                        ),
+                    );
+                }
+            },
+            allowed_countries: match self.allowed_countries {
+                ::std::option::Option::Some(v) => v,
+                ::std::option::Option::None => {
+                    return ::std::result::Result::Err(
+                        ::ivs_runtime::error::BuildError::missing(
+                            "allowedCountries",
+                            "`allowedCountries` is required to build PlaybackRestrictionPolicy",
+                        ),
+                    );
+                }
+            },
+            allowed_origins: match self.allowed_origins {
+                ::std::option::Option::Some(v) => v,
+                ::std::option::Option::None => {
+                    return ::std::result::Result::Err(
+                        ::ivs_runtime::error::BuildError::missing(
+                            "allowedOrigins",
+                            "`allowedOrigins` is required to build PlaybackRestrictionPolicy",
+                        ),
+                    );
+                }
+            },
             enable_strict_origin_enforcement: self.enable_strict_origin_enforcement,
             name: self.name,
             tags: self.tags,

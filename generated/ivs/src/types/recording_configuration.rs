@@ -303,25 +303,40 @@ impl RecordingConfigurationBuilder {
         ::ivs_runtime::error::BuildError,
     > {
         ::std::result::Result::Ok(RecordingConfiguration {
-            arn: self
-                .arn
-                .ok_or_else(|| ::ivs_runtime::error::BuildError::missing(
-                    "arn",
-                    "`arn` is required to build RecordingConfiguration",
-                ))?,
+            arn: match self.arn {
+                ::std::option::Option::Some(v) => v,
+                ::std::option::Option::None => {
+                    return ::std::result::Result::Err(
+                        ::ivs_runtime::error::BuildError::missing(
+                            "arn",
+                            "`arn` is required to build RecordingConfiguration",
+                        ),
+                    );
+                }
+            },
             name: self.name,
-            destination_configuration: self
-                .destination_configuration
-                .ok_or_else(|| ::ivs_runtime::error::BuildError::missing(
-                    "destinationConfiguration",
-                    "`destinationConfiguration` is required to build RecordingConfiguration",
-                ))?,
-            state: self
-                .state
-                .ok_or_else(|| ::ivs_runtime::error::BuildError::missing(
-                    "state",
-                    "`state` is required to build RecordingConfiguration",
-                ))?,
+            destination_configuration: match self.destination_configuration {
+                ::std::option::Option::Some(v) => v,
+                ::std::option::Option::None => {
+                    return ::std::result::Result::Err(
+                        ::ivs_runtime::error::BuildError::missing(
+                            "destinationConfiguration",
+                            "`destinationConfiguration` is required to build RecordingConfiguration",
+                        ),
+                    );
+                }
+            },
+            state: match self.state {
+                ::std::option::Option::Some(v) => v,
+                ::std::option::Option::None => {
+                    return ::std::result::Result::Err(
+                        ::ivs_runtime::error::BuildError::missing(
+                            "state",
+                            "`state` is required to build RecordingConfiguration",
+                        ),
+                    );
+                }
+            },
             tags: self.tags,
             thumbnail_configuration: self.thumbnail_configuration,
             recording_reconnect_window_seconds: self

@@ -200,25 +200,40 @@ impl RecordingConfigurationSummaryBuilder {
         ::ivs_runtime::error::BuildError,
     > {
         ::std::result::Result::Ok(RecordingConfigurationSummary {
-            arn: self
-                .arn
-                .ok_or_else(|| ::ivs_runtime::error::BuildError::missing(
-                    "arn",
-                    "`arn` is required to build RecordingConfigurationSummary",
-                ))?,
+            arn: match self.arn {
+                ::std::option::Option::Some(v) => v,
+                ::std::option::Option::None => {
+                    return ::std::result::Result::Err(
+                        ::ivs_runtime::error::BuildError::missing(
+                            "arn",
+                            "`arn` is required to build RecordingConfigurationSummary",
+                        ),
+                    );
+                }
+            },
             name: self.name,
-            destination_configuration: self
-                .destination_configuration
-                .ok_or_else(|| ::ivs_runtime::error::BuildError::missing(
-                    "destinationConfiguration",
-                    "`destinationConfiguration` is required to build RecordingConfigurationSummary",
-                ))?,
-            state: self
-                .state
-                .ok_or_else(|| ::ivs_runtime::error::BuildError::missing(
-                    "state",
-                    "`state` is required to build RecordingConfigurationSummary",
-                ))?,
+            destination_configuration: match self.destination_configuration {
+                ::std::option::Option::Some(v) => v,
+                ::std::option::Option::None => {
+                    return ::std::result::Result::Err(
+                        ::ivs_runtime::error::BuildError::missing(
+                            "destinationConfiguration",
+                            "`destinationConfiguration` is required to build RecordingConfigurationSummary",
+                        ),
+                    );
+                }
+            },
+            state: match self.state {
+                ::std::option::Option::Some(v) => v,
+                ::std::option::Option::None => {
+                    return ::std::result::Result::Err(
+                        ::ivs_runtime::error::BuildError::missing(
+                            "state",
+                            "`state` is required to build RecordingConfigurationSummary",
+                        ),
+                    );
+                }
+            },
             tags: self.tags,
         })
     }

@@ -63,12 +63,17 @@ impl S3DestinationConfigurationBuilder {
         ::ivs_runtime::error::BuildError,
     > {
         ::std::result::Result::Ok(S3DestinationConfiguration {
-            bucket_name: self
-                .bucket_name
-                .ok_or_else(|| ::ivs_runtime::error::BuildError::missing(
-                    "bucketName",
-                    "`bucketName` is required to build S3DestinationConfiguration",
-                ))?,
+            bucket_name: match self.bucket_name {
+                ::std::option::Option::Some(v) => v,
+                ::std::option::Option::None => {
+                    return ::std::result::Result::Err(
+                        ::ivs_runtime::error::BuildError::missing(
+                            "bucketName",
+                            "`bucketName` is required to build S3DestinationConfiguration",
+                        ),
+                    );
+                }
+            },
         })
     }
     /// Builds with zero values for missing required members (error correction for
