@@ -212,6 +212,17 @@ impl Failure {
         .with_source(source)
     }
 
+    /// A paginator stopping because the service sent `token` as the next token twice.
+    pub fn duplicate_token(token: &str) -> Self {
+        Self::new(
+            ErrorKind::ResponseParse,
+            format!(
+                "the service sent the same next token twice ({} characters); stopping so the stream cannot loop forever",
+                token.len()
+            ),
+        )
+    }
+
     /// Attach the error that caused this one.
     pub fn with_source(mut self, source: impl Into<BoxError>) -> Self {
         self.inner.source = Some(source.into());

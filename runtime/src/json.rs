@@ -437,6 +437,17 @@ pub fn timestamp_value(t: &DateTime, format: Format) -> Value {
     }
 }
 
+/// A string. Takes `&String`, not `&str`, to be the element writer of a `Vec<String>`.
+#[allow(clippy::ptr_arg)]
+pub fn string_value(s: &String) -> Value {
+    Value::String(s.clone())
+}
+
+/// A string enum, by its wire value.
+pub fn enum_value<T: AsRef<str>>(v: &T) -> Value {
+    Value::String(v.as_ref().to_owned())
+}
+
 /// A blob as base64.
 pub fn blob_value(b: &Blob) -> Value {
     Value::String(b.to_base64())

@@ -620,10 +620,7 @@ pub(crate) fn paginator(ir: &Ir, op: &OperationIr) -> TokenStream {
                     ::ivs_runtime::paginate::TokenAccess {
                         set: |i: &mut #in_builder, t: ::std::string::String| i.#in_tok = ::std::option::Option::Some(t),
                         get: |o: &#out| #get_token,
-                        duplicate: |t: ::std::string::String| #err::Unhandled(::ivs_runtime::error::Failure::new(
-                            ::ivs_runtime::error::ErrorKind::ResponseParse,
-                            ::std::format!("the service sent the same next token twice ({} characters); stopping so the stream cannot loop forever", t.len()),
-                        )),
+                        duplicate: |t: ::std::string::String| #err::Unhandled(::ivs_runtime::error::Failure::duplicate_token(&t)),
                     },
                     self.stop_on_duplicate_token,
                 )

@@ -26,12 +26,11 @@ fn element_format<'a>(ty: &'a Ty, member_format: Option<&'a str>) -> Option<&'a 
 
 /// A `Value` expression for `v`, an expression of type `&T`.
 pub(crate) fn to_json(ir: &Ir, ty: &Ty, v: TokenStream, format: Option<&str>) -> TokenStream {
-    // Nested types recurse; every type writes itself through `to_json`, so `ir` is not needed
-    // beyond keeping the signature the same as `from_json`.
-    let _ = ir;
     let json = quote! { ::ivs_runtime::json };
     match ty {
-        Ty::String => quote! { #json::Value::String(::std::clone::Clone::clone(#v)) },
+        // Runtime functions rather than inline expressions: as element writers they are passed
+        // as they are, where an expression would be a closure (and a shim) per member.
+        Ty::String => quote! { #json::string_value(#v) },
         Ty::BigInteger | Ty::BigDecimal => quote! { #json::big_number_value(#v) },
         Ty::Bool => quote! { #json::Value::Bool(*#v) },
         Ty::Byte | Ty::Short | Ty::Integer | Ty::Long => quote! { #json::Value::from(*#v) },
@@ -43,25 +42,24 @@ pub(crate) fn to_json(ir: &Ir, ty: &Ty, v: TokenStream, format: Option<&str>) ->
             quote! { #json::timestamp_value(#v, #f) }
         }
         Ty::Document => quote! { #json::document_value(#v) },
-        Ty::Enum(_) => quote! { #json::Value::String(#v.as_str().to_owned()) },
+        Ty::Enum(_) => quote! { #json::enum_value(#v) },
         Ty::IntEnum(_) => quote! { #json::Value::from(#v.as_i32()) },
         Ty::Struct(_) | Ty::Union(_) => quote! { #v.to_json() },
         Ty::Unit => quote! { #json::Value::Object(#json::Map::new()) },
         // Collections go through runtime helpers that take the element writer as a function
         // pointer: one copy per element type instead of an iterator chain per member.
         Ty::List { member, sparse } => {
-            let inner = to_json(ir, member, quote! { item }, format);
             let helper = if *sparse {
                 quote! { sparse_list_value }
             } else {
                 quote! { list_value }
             };
-            let inner = function(inner, "item");
+            let inner = element_writer(ir, member, format);
             quote! { #json::#helper(#v, #inner) }
         }
         Ty::Map { key, value, sparse } => {
             let k = function(key_to_string(key, quote! { key }), "key");
-            let inner = function(to_json(ir, value, quote! { item }, format), "item");
+            let inner = element_writer(ir, value, format);
             let helper = if *sparse {
                 quote! { sparse_map_value }
             } else {
@@ -69,6 +67,18 @@ pub(crate) fn to_json(ir: &Ir, ty: &Ty, v: TokenStream, format: Option<&str>) ->
             };
             quote! { #json::#helper(#v, #k, #inner) }
         }
+    }
+}
+
+/// The writer of a collection's elements, as a function of `item: &T`.
+fn element_writer(ir: &Ir, ty: &Ty, format: Option<&str>) -> TokenStream {
+    match ty {
+        // The method itself: `|item| item.to_json()` would be a closure per member.
+        Ty::Struct(id) | Ty::Union(id) => {
+            let p = type_path(ir, id);
+            quote! { #p::to_json }
+        }
+        _ => function(to_json(ir, ty, quote! { item }, format), "item"),
     }
 }
 
@@ -155,11 +165,10 @@ pub(crate) fn from_json(ir: &Ir, ty: &Ty, v: TokenStream, format: Option<&str>) 
             let k = match &**key {
                 Ty::Enum(id) => {
                     let p = type_path(ir, id);
-                    quote! { #p::from(key.as_str()) }
+                    function(quote! { #p::from(key.as_str()) }, "key")
                 }
-                _ => quote! { key },
+                _ => quote! { ::std::convert::identity },
             };
-            let k = function(k, "key");
             let inner = function(from_json(ir, value, quote! { item }, format), "item");
             let helper = if *sparse {
                 quote! { sparse_map }

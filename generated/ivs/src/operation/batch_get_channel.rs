@@ -76,12 +76,7 @@ impl BatchGetChannelInput {
             ::ivs_runtime::json::insert(
                 &mut map,
                 "arns",
-                ::ivs_runtime::json::list_value(
-                    v,
-                    |item| ::ivs_runtime::json::Value::String(
-                        ::std::clone::Clone::clone(item),
-                    ),
-                ),
+                ::ivs_runtime::json::list_value(v, ::ivs_runtime::json::string_value),
             );
         }
         ::ivs_runtime::json::Value::Object(map)

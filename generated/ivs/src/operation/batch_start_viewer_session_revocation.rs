@@ -88,7 +88,10 @@ impl BatchStartViewerSessionRevocationInput {
             ::ivs_runtime::json::insert(
                 &mut map,
                 "viewerSessions",
-                ::ivs_runtime::json::list_value(v, |item| item.to_json()),
+                ::ivs_runtime::json::list_value(
+                    v,
+                    crate::types::BatchStartViewerSessionRevocationViewerSession::to_json,
+                ),
             );
         }
         ::ivs_runtime::json::Value::Object(map)

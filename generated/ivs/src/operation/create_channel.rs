@@ -389,21 +389,21 @@ impl CreateChannelInput {
             ::ivs_runtime::json::insert(
                 &mut map,
                 "name",
-                ::ivs_runtime::json::Value::String(::std::clone::Clone::clone(v)),
+                ::ivs_runtime::json::string_value(v),
             );
         }
         if let ::std::option::Option::Some(v) = &self.latency_mode {
             ::ivs_runtime::json::insert(
                 &mut map,
                 "latencyMode",
-                ::ivs_runtime::json::Value::String(v.as_str().to_owned()),
+                ::ivs_runtime::json::enum_value(v),
             );
         }
         if let ::std::option::Option::Some(v) = &self.r#type {
             ::ivs_runtime::json::insert(
                 &mut map,
                 "type",
-                ::ivs_runtime::json::Value::String(v.as_str().to_owned()),
+                ::ivs_runtime::json::enum_value(v),
             );
         }
         if let ::std::option::Option::Some(v) = &self.authorized {
@@ -417,7 +417,7 @@ impl CreateChannelInput {
             ::ivs_runtime::json::insert(
                 &mut map,
                 "recordingConfigurationArn",
-                ::ivs_runtime::json::Value::String(::std::clone::Clone::clone(v)),
+                ::ivs_runtime::json::string_value(v),
             );
         }
         if let ::std::option::Option::Some(v) = &self.tags {
@@ -427,9 +427,7 @@ impl CreateChannelInput {
                 ::ivs_runtime::json::map_value(
                     v,
                     ::std::clone::Clone::clone,
-                    |item| ::ivs_runtime::json::Value::String(
-                        ::std::clone::Clone::clone(item),
-                    ),
+                    ::ivs_runtime::json::string_value,
                 ),
             );
         }
@@ -444,14 +442,14 @@ impl CreateChannelInput {
             ::ivs_runtime::json::insert(
                 &mut map,
                 "preset",
-                ::ivs_runtime::json::Value::String(v.as_str().to_owned()),
+                ::ivs_runtime::json::enum_value(v),
             );
         }
         if let ::std::option::Option::Some(v) = &self.playback_restriction_policy_arn {
             ::ivs_runtime::json::insert(
                 &mut map,
                 "playbackRestrictionPolicyArn",
-                ::ivs_runtime::json::Value::String(::std::clone::Clone::clone(v)),
+                ::ivs_runtime::json::string_value(v),
             );
         }
         if let ::std::option::Option::Some(v) = &self.multitrack_input_configuration {
@@ -465,7 +463,7 @@ impl CreateChannelInput {
             ::ivs_runtime::json::insert(
                 &mut map,
                 "containerFormat",
-                ::ivs_runtime::json::Value::String(v.as_str().to_owned()),
+                ::ivs_runtime::json::enum_value(v),
             );
         }
         ::ivs_runtime::json::Value::Object(map)

@@ -225,24 +225,14 @@ impl CreatePlaybackRestrictionPolicyInput {
             ::ivs_runtime::json::insert(
                 &mut map,
                 "allowedCountries",
-                ::ivs_runtime::json::list_value(
-                    v,
-                    |item| ::ivs_runtime::json::Value::String(
-                        ::std::clone::Clone::clone(item),
-                    ),
-                ),
+                ::ivs_runtime::json::list_value(v, ::ivs_runtime::json::string_value),
             );
         }
         if let ::std::option::Option::Some(v) = &self.allowed_origins {
             ::ivs_runtime::json::insert(
                 &mut map,
                 "allowedOrigins",
-                ::ivs_runtime::json::list_value(
-                    v,
-                    |item| ::ivs_runtime::json::Value::String(
-                        ::std::clone::Clone::clone(item),
-                    ),
-                ),
+                ::ivs_runtime::json::list_value(v, ::ivs_runtime::json::string_value),
             );
         }
         if let ::std::option::Option::Some(v) = &self.enable_strict_origin_enforcement {
@@ -256,7 +246,7 @@ impl CreatePlaybackRestrictionPolicyInput {
             ::ivs_runtime::json::insert(
                 &mut map,
                 "name",
-                ::ivs_runtime::json::Value::String(::std::clone::Clone::clone(v)),
+                ::ivs_runtime::json::string_value(v),
             );
         }
         if let ::std::option::Option::Some(v) = &self.tags {
@@ -266,9 +256,7 @@ impl CreatePlaybackRestrictionPolicyInput {
                 ::ivs_runtime::json::map_value(
                     v,
                     ::std::clone::Clone::clone,
-                    |item| ::ivs_runtime::json::Value::String(
-                        ::std::clone::Clone::clone(item),
-                    ),
+                    ::ivs_runtime::json::string_value,
                 ),
             );
         }

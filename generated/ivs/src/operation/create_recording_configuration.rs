@@ -260,7 +260,7 @@ impl CreateRecordingConfigurationInput {
             ::ivs_runtime::json::insert(
                 &mut map,
                 "name",
-                ::ivs_runtime::json::Value::String(::std::clone::Clone::clone(v)),
+                ::ivs_runtime::json::string_value(v),
             );
         }
         if let ::std::option::Option::Some(v) = &self.destination_configuration {
@@ -277,9 +277,7 @@ impl CreateRecordingConfigurationInput {
                 ::ivs_runtime::json::map_value(
                     v,
                     ::std::clone::Clone::clone,
-                    |item| ::ivs_runtime::json::Value::String(
-                        ::std::clone::Clone::clone(item),
-                    ),
+                    ::ivs_runtime::json::string_value,
                 ),
             );
         }

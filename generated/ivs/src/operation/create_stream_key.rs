@@ -118,7 +118,7 @@ impl CreateStreamKeyInput {
             ::ivs_runtime::json::insert(
                 &mut map,
                 "channelArn",
-                ::ivs_runtime::json::Value::String(::std::clone::Clone::clone(v)),
+                ::ivs_runtime::json::string_value(v),
             );
         }
         if let ::std::option::Option::Some(v) = &self.tags {
@@ -128,9 +128,7 @@ impl CreateStreamKeyInput {
                 ::ivs_runtime::json::map_value(
                     v,
                     ::std::clone::Clone::clone,
-                    |item| ::ivs_runtime::json::Value::String(
-                        ::std::clone::Clone::clone(item),
-                    ),
+                    ::ivs_runtime::json::string_value,
                 ),
             );
         }

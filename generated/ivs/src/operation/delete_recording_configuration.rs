@@ -70,7 +70,7 @@ impl DeleteRecordingConfigurationInput {
             ::ivs_runtime::json::insert(
                 &mut map,
                 "arn",
-                ::ivs_runtime::json::Value::String(::std::clone::Clone::clone(v)),
+                ::ivs_runtime::json::string_value(v),
             );
         }
         ::ivs_runtime::json::Value::Object(map)

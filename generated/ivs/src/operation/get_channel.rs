@@ -68,7 +68,7 @@ impl GetChannelInput {
             ::ivs_runtime::json::insert(
                 &mut map,
                 "arn",
-                ::ivs_runtime::json::Value::String(::std::clone::Clone::clone(v)),
+                ::ivs_runtime::json::string_value(v),
             );
         }
         ::ivs_runtime::json::Value::Object(map)

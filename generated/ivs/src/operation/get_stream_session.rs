@@ -99,14 +99,14 @@ impl GetStreamSessionInput {
             ::ivs_runtime::json::insert(
                 &mut map,
                 "channelArn",
-                ::ivs_runtime::json::Value::String(::std::clone::Clone::clone(v)),
+                ::ivs_runtime::json::string_value(v),
             );
         }
         if let ::std::option::Option::Some(v) = &self.stream_id {
             ::ivs_runtime::json::insert(
                 &mut map,
                 "streamId",
-                ::ivs_runtime::json::Value::String(::std::clone::Clone::clone(v)),
+                ::ivs_runtime::json::string_value(v),
             );
         }
         ::ivs_runtime::json::Value::Object(map)

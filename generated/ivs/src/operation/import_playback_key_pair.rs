@@ -149,14 +149,14 @@ impl ImportPlaybackKeyPairInput {
             ::ivs_runtime::json::insert(
                 &mut map,
                 "publicKeyMaterial",
-                ::ivs_runtime::json::Value::String(::std::clone::Clone::clone(v)),
+                ::ivs_runtime::json::string_value(v),
             );
         }
         if let ::std::option::Option::Some(v) = &self.name {
             ::ivs_runtime::json::insert(
                 &mut map,
                 "name",
-                ::ivs_runtime::json::Value::String(::std::clone::Clone::clone(v)),
+                ::ivs_runtime::json::string_value(v),
             );
         }
         if let ::std::option::Option::Some(v) = &self.tags {
@@ -166,9 +166,7 @@ impl ImportPlaybackKeyPairInput {
                 ::ivs_runtime::json::map_value(
                     v,
                     ::std::clone::Clone::clone,
-                    |item| ::ivs_runtime::json::Value::String(
-                        ::std::clone::Clone::clone(item),
-                    ),
+                    ::ivs_runtime::json::string_value,
                 ),
             );
         }

@@ -203,7 +203,7 @@ impl ListChannelsInput {
             ::ivs_runtime::json::insert(
                 &mut map,
                 "filterByName",
-                ::ivs_runtime::json::Value::String(::std::clone::Clone::clone(v)),
+                ::ivs_runtime::json::string_value(v),
             );
         }
         if let ::std::option::Option::Some(v) = &self
@@ -212,7 +212,7 @@ impl ListChannelsInput {
             ::ivs_runtime::json::insert(
                 &mut map,
                 "filterByRecordingConfigurationArn",
-                ::ivs_runtime::json::Value::String(::std::clone::Clone::clone(v)),
+                ::ivs_runtime::json::string_value(v),
             );
         }
         if let ::std::option::Option::Some(v) = &self
@@ -221,14 +221,14 @@ impl ListChannelsInput {
             ::ivs_runtime::json::insert(
                 &mut map,
                 "filterByPlaybackRestrictionPolicyArn",
-                ::ivs_runtime::json::Value::String(::std::clone::Clone::clone(v)),
+                ::ivs_runtime::json::string_value(v),
             );
         }
         if let ::std::option::Option::Some(v) = &self.next_token {
             ::ivs_runtime::json::insert(
                 &mut map,
                 "nextToken",
-                ::ivs_runtime::json::Value::String(::std::clone::Clone::clone(v)),
+                ::ivs_runtime::json::string_value(v),
             );
         }
         if let ::std::option::Option::Some(v) = &self.max_results {
@@ -723,13 +723,7 @@ impl ListChannelsPaginator {
                 },
                 get: |o: &ListChannelsOutput| o.next_token.as_deref(),
                 duplicate: |t: ::std::string::String| ListChannelsError::Unhandled(
-                    ::ivs_runtime::error::Failure::new(
-                        ::ivs_runtime::error::ErrorKind::ResponseParse,
-                        ::std::format!(
-                            "the service sent the same next token twice ({} characters); stopping so the stream cannot loop forever",
-                            t.len()
-                        ),
-                    ),
+                    ::ivs_runtime::error::Failure::duplicate_token(&t),
                 ),
             },
             self.stop_on_duplicate_token,

@@ -93,7 +93,7 @@ impl ListPlaybackRestrictionPoliciesInput {
             ::ivs_runtime::json::insert(
                 &mut map,
                 "nextToken",
-                ::ivs_runtime::json::Value::String(::std::clone::Clone::clone(v)),
+                ::ivs_runtime::json::string_value(v),
             );
         }
         if let ::std::option::Option::Some(v) = &self.max_results {
@@ -573,13 +573,7 @@ impl ListPlaybackRestrictionPoliciesPaginator {
                 i.next_token = ::std::option::Option::Some(t),
                 get: |o: &ListPlaybackRestrictionPoliciesOutput| o.next_token.as_deref(),
                 duplicate: |t: ::std::string::String| ListPlaybackRestrictionPoliciesError::Unhandled(
-                    ::ivs_runtime::error::Failure::new(
-                        ::ivs_runtime::error::ErrorKind::ResponseParse,
-                        ::std::format!(
-                            "the service sent the same next token twice ({} characters); stopping so the stream cannot loop forever",
-                            t.len()
-                        ),
-                    ),
+                    ::ivs_runtime::error::Failure::duplicate_token(&t),
                 ),
             },
             self.stop_on_duplicate_token,

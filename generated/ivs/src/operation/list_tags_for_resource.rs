@@ -178,7 +178,11 @@ impl ListTagsForResourceOutput {
             if key == "tags" {
                 ::ivs_runtime::json::set(
                     &mut builder.tags,
-                    ::ivs_runtime::json::map(v, |key| key, ::ivs_runtime::json::string),
+                    ::ivs_runtime::json::map(
+                        v,
+                        ::std::convert::identity,
+                        ::ivs_runtime::json::string,
+                    ),
                     "tags",
                 )?;
             }

@@ -112,14 +112,14 @@ impl PutMetadataInput {
             ::ivs_runtime::json::insert(
                 &mut map,
                 "channelArn",
-                ::ivs_runtime::json::Value::String(::std::clone::Clone::clone(v)),
+                ::ivs_runtime::json::string_value(v),
             );
         }
         if let ::std::option::Option::Some(v) = &self.metadata {
             ::ivs_runtime::json::insert(
                 &mut map,
                 "metadata",
-                ::ivs_runtime::json::Value::String(::std::clone::Clone::clone(v)),
+                ::ivs_runtime::json::string_value(v),
             );
         }
         ::ivs_runtime::json::Value::Object(map)

@@ -138,14 +138,14 @@ impl StartViewerSessionRevocationInput {
             ::ivs_runtime::json::insert(
                 &mut map,
                 "channelArn",
-                ::ivs_runtime::json::Value::String(::std::clone::Clone::clone(v)),
+                ::ivs_runtime::json::string_value(v),
             );
         }
         if let ::std::option::Option::Some(v) = &self.viewer_id {
             ::ivs_runtime::json::insert(
                 &mut map,
                 "viewerId",
-                ::ivs_runtime::json::Value::String(::std::clone::Clone::clone(v)),
+                ::ivs_runtime::json::string_value(v),
             );
         }
         if let ::std::option::Option::Some(v) = &self

@@ -121,9 +121,7 @@ impl TagResourceInput {
                 ::ivs_runtime::json::map_value(
                     v,
                     ::std::clone::Clone::clone,
-                    |item| ::ivs_runtime::json::Value::String(
-                        ::std::clone::Clone::clone(item),
-                    ),
+                    ::ivs_runtime::json::string_value,
                 ),
             );
         }

@@ -370,28 +370,28 @@ impl UpdateChannelInput {
             ::ivs_runtime::json::insert(
                 &mut map,
                 "arn",
-                ::ivs_runtime::json::Value::String(::std::clone::Clone::clone(v)),
+                ::ivs_runtime::json::string_value(v),
             );
         }
         if let ::std::option::Option::Some(v) = &self.name {
             ::ivs_runtime::json::insert(
                 &mut map,
                 "name",
-                ::ivs_runtime::json::Value::String(::std::clone::Clone::clone(v)),
+                ::ivs_runtime::json::string_value(v),
             );
         }
         if let ::std::option::Option::Some(v) = &self.latency_mode {
             ::ivs_runtime::json::insert(
                 &mut map,
                 "latencyMode",
-                ::ivs_runtime::json::Value::String(v.as_str().to_owned()),
+                ::ivs_runtime::json::enum_value(v),
             );
         }
         if let ::std::option::Option::Some(v) = &self.r#type {
             ::ivs_runtime::json::insert(
                 &mut map,
                 "type",
-                ::ivs_runtime::json::Value::String(v.as_str().to_owned()),
+                ::ivs_runtime::json::enum_value(v),
             );
         }
         if let ::std::option::Option::Some(v) = &self.authorized {
@@ -405,7 +405,7 @@ impl UpdateChannelInput {
             ::ivs_runtime::json::insert(
                 &mut map,
                 "recordingConfigurationArn",
-                ::ivs_runtime::json::Value::String(::std::clone::Clone::clone(v)),
+                ::ivs_runtime::json::string_value(v),
             );
         }
         if let ::std::option::Option::Some(v) = &self.insecure_ingest {
@@ -419,14 +419,14 @@ impl UpdateChannelInput {
             ::ivs_runtime::json::insert(
                 &mut map,
                 "preset",
-                ::ivs_runtime::json::Value::String(v.as_str().to_owned()),
+                ::ivs_runtime::json::enum_value(v),
             );
         }
         if let ::std::option::Option::Some(v) = &self.playback_restriction_policy_arn {
             ::ivs_runtime::json::insert(
                 &mut map,
                 "playbackRestrictionPolicyArn",
-                ::ivs_runtime::json::Value::String(::std::clone::Clone::clone(v)),
+                ::ivs_runtime::json::string_value(v),
             );
         }
         if let ::std::option::Option::Some(v) = &self.multitrack_input_configuration {
@@ -440,7 +440,7 @@ impl UpdateChannelInput {
             ::ivs_runtime::json::insert(
                 &mut map,
                 "containerFormat",
-                ::ivs_runtime::json::Value::String(v.as_str().to_owned()),
+                ::ivs_runtime::json::enum_value(v),
             );
         }
         ::ivs_runtime::json::Value::Object(map)

@@ -206,31 +206,21 @@ impl UpdatePlaybackRestrictionPolicyInput {
             ::ivs_runtime::json::insert(
                 &mut map,
                 "arn",
-                ::ivs_runtime::json::Value::String(::std::clone::Clone::clone(v)),
+                ::ivs_runtime::json::string_value(v),
             );
         }
         if let ::std::option::Option::Some(v) = &self.allowed_countries {
             ::ivs_runtime::json::insert(
                 &mut map,
                 "allowedCountries",
-                ::ivs_runtime::json::list_value(
-                    v,
-                    |item| ::ivs_runtime::json::Value::String(
-                        ::std::clone::Clone::clone(item),
-                    ),
-                ),
+                ::ivs_runtime::json::list_value(v, ::ivs_runtime::json::string_value),
             );
         }
         if let ::std::option::Option::Some(v) = &self.allowed_origins {
             ::ivs_runtime::json::insert(
                 &mut map,
                 "allowedOrigins",
-                ::ivs_runtime::json::list_value(
-                    v,
-                    |item| ::ivs_runtime::json::Value::String(
-                        ::std::clone::Clone::clone(item),
-                    ),
-                ),
+                ::ivs_runtime::json::list_value(v, ::ivs_runtime::json::string_value),
             );
         }
         if let ::std::option::Option::Some(v) = &self.enable_strict_origin_enforcement {
@@ -244,7 +234,7 @@ impl UpdatePlaybackRestrictionPolicyInput {
             ::ivs_runtime::json::insert(
                 &mut map,
                 "name",
-                ::ivs_runtime::json::Value::String(::std::clone::Clone::clone(v)),
+                ::ivs_runtime::json::string_value(v),
             );
         }
         ::ivs_runtime::json::Value::Object(map)

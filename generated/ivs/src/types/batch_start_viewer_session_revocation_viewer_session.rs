@@ -165,7 +165,7 @@ impl BatchStartViewerSessionRevocationViewerSession {
             ::ivs_runtime::json::insert(
                 &mut map,
                 "channelArn",
-                ::ivs_runtime::json::Value::String(::std::clone::Clone::clone(v)),
+                ::ivs_runtime::json::string_value(v),
             );
         }
         {
@@ -173,7 +173,7 @@ impl BatchStartViewerSessionRevocationViewerSession {
             ::ivs_runtime::json::insert(
                 &mut map,
                 "viewerId",
-                ::ivs_runtime::json::Value::String(::std::clone::Clone::clone(v)),
+                ::ivs_runtime::json::string_value(v),
             );
         }
         {

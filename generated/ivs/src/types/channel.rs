@@ -567,7 +567,7 @@ impl Channel {
                         &mut builder.tags,
                         ::ivs_runtime::json::map(
                             v,
-                            |key| key,
+                            ::std::convert::identity,
                             ::ivs_runtime::json::string,
                         ),
                         "tags",

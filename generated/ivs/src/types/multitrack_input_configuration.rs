@@ -138,14 +138,14 @@ impl MultitrackInputConfiguration {
             ::ivs_runtime::json::insert(
                 &mut map,
                 "policy",
-                ::ivs_runtime::json::Value::String(v.as_str().to_owned()),
+                ::ivs_runtime::json::enum_value(v),
             );
         }
         if let ::std::option::Option::Some(v) = &self.maximum_resolution {
             ::ivs_runtime::json::insert(
                 &mut map,
                 "maximumResolution",
-                ::ivs_runtime::json::Value::String(v.as_str().to_owned()),
+                ::ivs_runtime::json::enum_value(v),
             );
         }
         ::ivs_runtime::json::Value::Object(map)

@@ -342,7 +342,7 @@ impl PlaybackRestrictionPolicySummary {
                         &mut builder.tags,
                         ::ivs_runtime::json::map(
                             v,
-                            |key| key,
+                            ::std::convert::identity,
                             ::ivs_runtime::json::string,
                         ),
                         "tags",

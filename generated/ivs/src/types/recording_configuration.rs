@@ -414,7 +414,7 @@ impl RecordingConfiguration {
                         &mut builder.tags,
                         ::ivs_runtime::json::map(
                             v,
-                            |key| key,
+                            ::std::convert::identity,
                             ::ivs_runtime::json::string,
                         ),
                         "tags",

@@ -301,7 +301,7 @@ impl RecordingConfigurationSummary {
                         &mut builder.tags,
                         ::ivs_runtime::json::map(
                             v,
-                            |key| key,
+                            ::std::convert::identity,
                             ::ivs_runtime::json::string,
                         ),
                         "tags",

@@ -124,17 +124,14 @@ impl RenditionConfiguration {
             ::ivs_runtime::json::insert(
                 &mut map,
                 "renditionSelection",
-                ::ivs_runtime::json::Value::String(v.as_str().to_owned()),
+                ::ivs_runtime::json::enum_value(v),
             );
         }
         if let ::std::option::Option::Some(v) = &self.renditions {
             ::ivs_runtime::json::insert(
                 &mut map,
                 "renditions",
-                ::ivs_runtime::json::list_value(
-                    v,
-                    |item| ::ivs_runtime::json::Value::String(item.as_str().to_owned()),
-                ),
+                ::ivs_runtime::json::list_value(v, ::ivs_runtime::json::enum_value),
             );
         }
         ::ivs_runtime::json::Value::Object(map)

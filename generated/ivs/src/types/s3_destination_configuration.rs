@@ -94,7 +94,7 @@ impl S3DestinationConfiguration {
             ::ivs_runtime::json::insert(
                 &mut map,
                 "bucketName",
-                ::ivs_runtime::json::Value::String(::std::clone::Clone::clone(v)),
+                ::ivs_runtime::json::string_value(v),
             );
         }
         ::ivs_runtime::json::Value::Object(map)

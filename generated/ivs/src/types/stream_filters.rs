@@ -69,7 +69,7 @@ impl StreamFilters {
             ::ivs_runtime::json::insert(
                 &mut map,
                 "health",
-                ::ivs_runtime::json::Value::String(v.as_str().to_owned()),
+                ::ivs_runtime::json::enum_value(v),
             );
         }
         ::ivs_runtime::json::Value::Object(map)

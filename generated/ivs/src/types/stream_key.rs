@@ -222,7 +222,7 @@ impl StreamKey {
                         &mut builder.tags,
                         ::ivs_runtime::json::map(
                             v,
-                            |key| key,
+                            ::std::convert::identity,
                             ::ivs_runtime::json::string,
                         ),
                         "tags",

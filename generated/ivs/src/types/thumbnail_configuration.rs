@@ -186,7 +186,7 @@ impl ThumbnailConfiguration {
             ::ivs_runtime::json::insert(
                 &mut map,
                 "recordingMode",
-                ::ivs_runtime::json::Value::String(v.as_str().to_owned()),
+                ::ivs_runtime::json::enum_value(v),
             );
         }
         if let ::std::option::Option::Some(v) = &self.target_interval_seconds {
@@ -200,17 +200,14 @@ impl ThumbnailConfiguration {
             ::ivs_runtime::json::insert(
                 &mut map,
                 "resolution",
-                ::ivs_runtime::json::Value::String(v.as_str().to_owned()),
+                ::ivs_runtime::json::enum_value(v),
             );
         }
         if let ::std::option::Option::Some(v) = &self.storage {
             ::ivs_runtime::json::insert(
                 &mut map,
                 "storage",
-                ::ivs_runtime::json::list_value(
-                    v,
-                    |item| ::ivs_runtime::json::Value::String(item.as_str().to_owned()),
-                ),
+                ::ivs_runtime::json::list_value(v, ::ivs_runtime::json::enum_value),
             );
         }
         ::ivs_runtime::json::Value::Object(map)
