@@ -64,7 +64,8 @@ pub fn json_request(
     path: &str,
     body: &serde_json::Value,
 ) -> Result<HttpRequest, crate::error::Failure> {
-    let headers = vec![("Content-Type".to_owned(), "application/json".to_owned())];
+    let mut headers = Vec::new();
+    push_default_header(&mut headers, "Content-Type", "application/json");
     build_request(
         method,
         path.to_owned(),
