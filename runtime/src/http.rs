@@ -78,9 +78,13 @@ pub fn json_request(
 /// Appends the header `name: value` unless `headers` already has one of that name (in any
 /// case): how a body's default `Content-Type` yields to a member bound to that header.
 pub fn push_default_header(headers: &mut Vec<(String, String)>, name: &str, value: &str) {
-    if !headers.iter().any(|(h, _)| h.eq_ignore_ascii_case(name)) {
-        headers.push((name.to_owned(), value.to_owned()));
+    // A loop, not `any` with a closure: one instantiation less in the runtime.
+    for (h, _) in headers.iter() {
+        if h.eq_ignore_ascii_case(name) {
+            return;
+        }
     }
+    headers.push((name.to_owned(), value.to_owned()));
 }
 
 /// Appends the URI label `value` of `member` to `uri`, percent-encoded (a greedy label keeps
