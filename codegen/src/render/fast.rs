@@ -818,20 +818,33 @@ fn block(out: &mut String, indent: usize, tts: &[Tree]) -> Option<()> {
                 i = if_else(out, indent, &tts[i..])? + i;
                 continue;
             }
-            // A method or `?` after the block, or `;`, are left to prettyplease.
-            if open + 1 < tts.len() && !starts_statement(&tts[open + 1]) {
+            // `match x { .. }?;` closes with `}?;`; any other method, `?` or `;` after the
+            // block is left to prettyplease.
+            let tried = keyword == "match"
+                && is_punct(tts.get(open + 1), '?')
+                && is_punct(tts.get(open + 2), ';')
+                && tts.get(open + 3).is_none_or(starts_statement);
+            let (close, next) = if tried {
+                ("}?;", open + 3)
+            } else {
+                ("}", open + 1)
+            };
+            if !tried && open + 1 < tts.len() && !starts_statement(&tts[open + 1]) {
                 return None;
             }
             let head = flat(&tts[i..open])?;
             let inner = &body.inner;
             if inner.is_empty() {
-                push_line(out, indent, &format!("{head} {{}}"))?;
+                push_line(out, indent, &format!("{head} {{}}{}", &close[1..]))?;
             } else {
                 let line = format!("{head} {{");
                 if line.chars().count() <= room(indent) {
                     push_raw(out, indent, &line);
                 } else if keyword == "if" {
                     if_let_field(out, indent, &tts[i..open])?;
+                } else if keyword == "match" {
+                    // The scrutinee breaks like any expression, `{` after its last line.
+                    expression(out, indent, &tts[i..open], " {")?;
                 } else {
                     return None;
                 }
@@ -840,9 +853,9 @@ fn block(out: &mut String, indent: usize, tts: &[Tree]) -> Option<()> {
                 } else {
                     block(out, indent + INDENT, inner)?;
                 }
-                push_line(out, indent, "}")?;
+                push_line(out, indent, close)?;
             }
-            i = open + 1;
+            i = next;
             continue;
         }
         if is_brace(&tts[i]) {
@@ -2126,6 +2139,9 @@ mod tests {
             "impl Thing { pub fn name(&self) -> Option<&str> { self.name.as_deref() } pub fn set_name(mut self, input: Option<String>) -> Self { self.name = input; self } }",
             "fn f(v: &Value) -> Result<u64, Error> { let n = v.as_u64().ok_or_else(|| Error::new(\"not a number\"))?; match n { 0 => Err(Error::zero()), n => Ok(n) } }",
             "fn g(items: Vec<u8>) { for i in items { if i > 3 { continue; } println(i); } }",
+            // A match whose scrutinee breaks; a match statement ending `}?;`.
+            "fn d(response: &Response, meta: Meta) -> OperationError { match meta.code.as_deref() { Some(\"AccessDeniedException\") => { match crate::types::error::AccessDeniedException::from_response(response, meta) { Ok(e) => OperationError::AccessDeniedException(e), Err(f) => OperationError::Unhandled(f), } } _ => OperationError::Unhandled(Failure::unmodeled(meta)), } }",
+            "fn j(obj: Map) -> Result<Thing, DeError> { let mut builder = ThingBuilder::default(); for (key, v) in obj { match key.as_str() { \"arn\" => set(&mut builder.arn, string(v), \"arn\"), _ => Ok(()), }?; } Ok(builder.build()) }",
             "fn h(a: bool, b: bool) -> u8 { if a { log(1); 1 } else if b { 2 } else { log(3); 3 } }",
             "fn s(r: Response) -> Result<Output, OperationError> { if r.status().is_success() { deserialize_output(&r).map_err(|e| { OperationError::Unhandled(::ivs_runtime::error::Failure::new(::ivs_runtime::error::ErrorKind::ResponseParse, \"cannot read the response\").with_source(e)) }) } else { ::std::result::Result::Err(deserialize_error(&r)) } }",
             // Chains: a broken call as receiver, a closure with a block, `return` in an arm.
