@@ -153,10 +153,13 @@ fn error_enum(ir: &Ir, op: &OperationIr) -> TokenStream {
             let meta = ::ivs_runtime::error::parse_error_metadata(response);
             match meta.code.as_deref() {
                 #(
-                    ::std::option::Option::Some(#codes) => match #paths::from_response(response, meta) {
-                        ::std::result::Result::Ok(e) => #name::#variants(e),
-                        ::std::result::Result::Err(f) => #name::Unhandled(f),
-                    },
+                    // Braced as printed, so the fast printer takes it (the text is the same).
+                    ::std::option::Option::Some(#codes) => {
+                        match #paths::from_response(response, meta) {
+                            ::std::result::Result::Ok(e) => #name::#variants(e),
+                            ::std::result::Result::Err(f) => #name::Unhandled(f),
+                        }
+                    }
                 )*
                 _ => #name::Unhandled(::ivs_runtime::error::Failure::unmodeled(meta)),
             }

@@ -347,18 +347,28 @@ pub(crate) fn structure(ir: &Ir, s: &StructIr) -> TokenStream {
             quote! { #f: self.#f, }
         } else if let Some(d) = &m.default {
             let v = default_value(ir, &m.ty, d);
-            let v = if m.boxed { quote! { ::std::boxed::Box::new(#v) } } else { v };
+            let v = if m.boxed {
+                quote! { ::std::boxed::Box::new(#v) }
+            } else {
+                v
+            };
             fill(&f, m, v)
         } else {
-            let label = &m.name;
-            let msg = format!("`{label}` is required to build {}", s.rust_name);
-            // A `match`: `ok_or_else` and its closure would be compiled once per member.
-            quote! {
-                #f: match self.#f {
-                    ::std::option::Option::Some(v) => v,
-                    ::std::option::Option::None => return ::std::result::Result::Err(::ivs_runtime::error::BuildError::missing(#label, #msg)),
-                },
-            }
+            // Checked before the literal (`required` below).
+            quote! { #f, }
+        }
+    });
+    // A `match` per required member: `ok_or_else` and its closure would be compiled once
+    // per member.
+    let required = missing.iter().map(|m| {
+        let f = ident(&m.rust_name);
+        let label = &m.name;
+        let msg = format!("`{label}` is required to build {}", s.rust_name);
+        quote! {
+            let #f = match self.#f {
+                ::std::option::Option::Some(v) => v,
+                ::std::option::Option::None => return ::std::result::Result::Err(::ivs_runtime::error::BuildError::missing(#label, #msg)),
+            };
         }
     });
     let lenient_fields = s.members.iter().map(|m| {
@@ -414,6 +424,7 @@ pub(crate) fn structure(ir: &Ir, s: &StructIr) -> TokenStream {
             #[doc = ""]
             #[doc = #err_doc]
             pub fn build(self) -> ::std::result::Result<#name, ::ivs_runtime::error::BuildError> {
+                #(#required)*
                 ::std::result::Result::Ok(#name { #(#strict_fields)* #meta_init })
             }
             #lenient_fn

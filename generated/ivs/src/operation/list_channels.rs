@@ -336,18 +336,19 @@ impl ListChannelsOutputBuilder {
     pub fn build(
         self,
     ) -> ::std::result::Result<ListChannelsOutput, ::ivs_runtime::error::BuildError> {
+        let channels = match self.channels {
+            ::std::option::Option::Some(v) => v,
+            ::std::option::Option::None => {
+                return ::std::result::Result::Err(
+                    ::ivs_runtime::error::BuildError::missing(
+                        "channels",
+                        "`channels` is required to build ListChannelsOutput",
+                    ),
+                );
+            }
+        };
         ::std::result::Result::Ok(ListChannelsOutput {
-            channels: match self.channels {
-                ::std::option::Option::Some(v) => v,
-                ::std::option::Option::None => {
-                    return ::std::result::Result::Err(
-                        ::ivs_runtime::error::BuildError::missing(
-                            "channels",
-                            "`channels` is required to build ListChannelsOutput",
-                        ),
-                    );
-                }
-            },
+            channels,
             next_token: self.next_token,
         })
     }

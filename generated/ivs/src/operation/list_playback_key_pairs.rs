@@ -206,18 +206,19 @@ impl ListPlaybackKeyPairsOutputBuilder {
         ListPlaybackKeyPairsOutput,
         ::ivs_runtime::error::BuildError,
     > {
+        let key_pairs = match self.key_pairs {
+            ::std::option::Option::Some(v) => v,
+            ::std::option::Option::None => {
+                return ::std::result::Result::Err(
+                    ::ivs_runtime::error::BuildError::missing(
+                        "keyPairs",
+                        "`keyPairs` is required to build ListPlaybackKeyPairsOutput",
+                    ),
+                );
+            }
+        };
         ::std::result::Result::Ok(ListPlaybackKeyPairsOutput {
-            key_pairs: match self.key_pairs {
-                ::std::option::Option::Some(v) => v,
-                ::std::option::Option::None => {
-                    return ::std::result::Result::Err(
-                        ::ivs_runtime::error::BuildError::missing(
-                            "keyPairs",
-                            "`keyPairs` is required to build ListPlaybackKeyPairsOutput",
-                        ),
-                    );
-                }
-            },
+            key_pairs,
             next_token: self.next_token,
         })
     }

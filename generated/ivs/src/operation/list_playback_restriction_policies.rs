@@ -214,18 +214,19 @@ impl ListPlaybackRestrictionPoliciesOutputBuilder {
         ListPlaybackRestrictionPoliciesOutput,
         ::ivs_runtime::error::BuildError,
     > {
+        let playback_restriction_policies = match self.playback_restriction_policies {
+            ::std::option::Option::Some(v) => v,
+            ::std::option::Option::None => {
+                return ::std::result::Result::Err(
+                    ::ivs_runtime::error::BuildError::missing(
+                        "playbackRestrictionPolicies",
+                        "`playbackRestrictionPolicies` is required to build ListPlaybackRestrictionPoliciesOutput",
+                    ),
+                );
+            }
+        };
         ::std::result::Result::Ok(ListPlaybackRestrictionPoliciesOutput {
-            playback_restriction_policies: match self.playback_restriction_policies {
-                ::std::option::Option::Some(v) => v,
-                ::std::option::Option::None => {
-                    return ::std::result::Result::Err(
-                        ::ivs_runtime::error::BuildError::missing(
-                            "playbackRestrictionPolicies",
-                            "`playbackRestrictionPolicies` is required to build ListPlaybackRestrictionPoliciesOutput",
-                        ),
-                    );
-                }
-            },
+            playback_restriction_policies,
             next_token: self.next_token,
         })
     }

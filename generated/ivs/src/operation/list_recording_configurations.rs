@@ -214,18 +214,19 @@ impl ListRecordingConfigurationsOutputBuilder {
         ListRecordingConfigurationsOutput,
         ::ivs_runtime::error::BuildError,
     > {
+        let recording_configurations = match self.recording_configurations {
+            ::std::option::Option::Some(v) => v,
+            ::std::option::Option::None => {
+                return ::std::result::Result::Err(
+                    ::ivs_runtime::error::BuildError::missing(
+                        "recordingConfigurations",
+                        "`recordingConfigurations` is required to build ListRecordingConfigurationsOutput",
+                    ),
+                );
+            }
+        };
         ::std::result::Result::Ok(ListRecordingConfigurationsOutput {
-            recording_configurations: match self.recording_configurations {
-                ::std::option::Option::Some(v) => v,
-                ::std::option::Option::None => {
-                    return ::std::result::Result::Err(
-                        ::ivs_runtime::error::BuildError::missing(
-                            "recordingConfigurations",
-                            "`recordingConfigurations` is required to build ListRecordingConfigurationsOutput",
-                        ),
-                    );
-                }
-            },
+            recording_configurations,
             next_token: self.next_token,
         })
     }

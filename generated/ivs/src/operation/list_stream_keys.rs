@@ -237,18 +237,19 @@ impl ListStreamKeysOutputBuilder {
     pub fn build(
         self,
     ) -> ::std::result::Result<ListStreamKeysOutput, ::ivs_runtime::error::BuildError> {
+        let stream_keys = match self.stream_keys {
+            ::std::option::Option::Some(v) => v,
+            ::std::option::Option::None => {
+                return ::std::result::Result::Err(
+                    ::ivs_runtime::error::BuildError::missing(
+                        "streamKeys",
+                        "`streamKeys` is required to build ListStreamKeysOutput",
+                    ),
+                );
+            }
+        };
         ::std::result::Result::Ok(ListStreamKeysOutput {
-            stream_keys: match self.stream_keys {
-                ::std::option::Option::Some(v) => v,
-                ::std::option::Option::None => {
-                    return ::std::result::Result::Err(
-                        ::ivs_runtime::error::BuildError::missing(
-                            "streamKeys",
-                            "`streamKeys` is required to build ListStreamKeysOutput",
-                        ),
-                    );
-                }
-            },
+            stream_keys,
             next_token: self.next_token,
         })
     }

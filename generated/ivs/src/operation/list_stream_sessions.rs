@@ -240,18 +240,19 @@ impl ListStreamSessionsOutputBuilder {
         ListStreamSessionsOutput,
         ::ivs_runtime::error::BuildError,
     > {
+        let stream_sessions = match self.stream_sessions {
+            ::std::option::Option::Some(v) => v,
+            ::std::option::Option::None => {
+                return ::std::result::Result::Err(
+                    ::ivs_runtime::error::BuildError::missing(
+                        "streamSessions",
+                        "`streamSessions` is required to build ListStreamSessionsOutput",
+                    ),
+                );
+            }
+        };
         ::std::result::Result::Ok(ListStreamSessionsOutput {
-            stream_sessions: match self.stream_sessions {
-                ::std::option::Option::Some(v) => v,
-                ::std::option::Option::None => {
-                    return ::std::result::Result::Err(
-                        ::ivs_runtime::error::BuildError::missing(
-                            "streamSessions",
-                            "`streamSessions` is required to build ListStreamSessionsOutput",
-                        ),
-                    );
-                }
-            },
+            stream_sessions,
             next_token: self.next_token,
         })
     }

@@ -233,18 +233,19 @@ impl ListStreamsOutputBuilder {
     pub fn build(
         self,
     ) -> ::std::result::Result<ListStreamsOutput, ::ivs_runtime::error::BuildError> {
+        let streams = match self.streams {
+            ::std::option::Option::Some(v) => v,
+            ::std::option::Option::None => {
+                return ::std::result::Result::Err(
+                    ::ivs_runtime::error::BuildError::missing(
+                        "streams",
+                        "`streams` is required to build ListStreamsOutput",
+                    ),
+                );
+            }
+        };
         ::std::result::Result::Ok(ListStreamsOutput {
-            streams: match self.streams {
-                ::std::option::Option::Some(v) => v,
-                ::std::option::Option::None => {
-                    return ::std::result::Result::Err(
-                        ::ivs_runtime::error::BuildError::missing(
-                            "streams",
-                            "`streams` is required to build ListStreamsOutput",
-                        ),
-                    );
-                }
-            },
+            streams,
             next_token: self.next_token,
         })
     }

@@ -141,19 +141,18 @@ impl ListTagsForResourceOutputBuilder {
         ListTagsForResourceOutput,
         ::ivs_runtime::error::BuildError,
     > {
-        ::std::result::Result::Ok(ListTagsForResourceOutput {
-            tags: match self.tags {
-                ::std::option::Option::Some(v) => v,
-                ::std::option::Option::None => {
-                    return ::std::result::Result::Err(
-                        ::ivs_runtime::error::BuildError::missing(
-                            "tags",
-                            "`tags` is required to build ListTagsForResourceOutput",
-                        ),
-                    );
-                }
-            },
-        })
+        let tags = match self.tags {
+            ::std::option::Option::Some(v) => v,
+            ::std::option::Option::None => {
+                return ::std::result::Result::Err(
+                    ::ivs_runtime::error::BuildError::missing(
+                        "tags",
+                        "`tags` is required to build ListTagsForResourceOutput",
+                    ),
+                );
+            }
+        };
+        ::std::result::Result::Ok(ListTagsForResourceOutput { tags })
     }
     /// Builds with zero values for missing required members (error correction for
     /// responses that omit them).

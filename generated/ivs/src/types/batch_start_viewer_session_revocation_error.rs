@@ -146,29 +146,31 @@ impl BatchStartViewerSessionRevocationErrorBuilder {
         BatchStartViewerSessionRevocationError,
         ::ivs_runtime::error::BuildError,
     > {
+        let channel_arn = match self.channel_arn {
+            ::std::option::Option::Some(v) => v,
+            ::std::option::Option::None => {
+                return ::std::result::Result::Err(
+                    ::ivs_runtime::error::BuildError::missing(
+                        "channelArn",
+                        "`channelArn` is required to build BatchStartViewerSessionRevocationError",
+                    ),
+                );
+            }
+        };
+        let viewer_id = match self.viewer_id {
+            ::std::option::Option::Some(v) => v,
+            ::std::option::Option::None => {
+                return ::std::result::Result::Err(
+                    ::ivs_runtime::error::BuildError::missing(
+                        "viewerId",
+                        "`viewerId` is required to build BatchStartViewerSessionRevocationError",
+                    ),
+                );
+            }
+        };
         ::std::result::Result::Ok(BatchStartViewerSessionRevocationError {
-            channel_arn: match self.channel_arn {
-                ::std::option::Option::Some(v) => v,
-                ::std::option::Option::None => {
-                    return ::std::result::Result::Err(
-                        ::ivs_runtime::error::BuildError::missing(
-                            "channelArn",
-                            "`channelArn` is required to build BatchStartViewerSessionRevocationError",
-                        ),
-                    );
-                }
-            },
-            viewer_id: match self.viewer_id {
-                ::std::option::Option::Some(v) => v,
-                ::std::option::Option::None => {
-                    return ::std::result::Result::Err(
-                        ::ivs_runtime::error::BuildError::missing(
-                            "viewerId",
-                            "`viewerId` is required to build BatchStartViewerSessionRevocationError",
-                        ),
-                    );
-                }
-            },
+            channel_arn,
+            viewer_id,
             code_value: self.code_value,
             message_value: self.message_value,
         })

@@ -126,29 +126,31 @@ impl BatchStartViewerSessionRevocationViewerSessionBuilder {
         BatchStartViewerSessionRevocationViewerSession,
         ::ivs_runtime::error::BuildError,
     > {
+        let channel_arn = match self.channel_arn {
+            ::std::option::Option::Some(v) => v,
+            ::std::option::Option::None => {
+                return ::std::result::Result::Err(
+                    ::ivs_runtime::error::BuildError::missing(
+                        "channelArn",
+                        "`channelArn` is required to build BatchStartViewerSessionRevocationViewerSession",
+                    ),
+                );
+            }
+        };
+        let viewer_id = match self.viewer_id {
+            ::std::option::Option::Some(v) => v,
+            ::std::option::Option::None => {
+                return ::std::result::Result::Err(
+                    ::ivs_runtime::error::BuildError::missing(
+                        "viewerId",
+                        "`viewerId` is required to build BatchStartViewerSessionRevocationViewerSession",
+                    ),
+                );
+            }
+        };
         ::std::result::Result::Ok(BatchStartViewerSessionRevocationViewerSession {
-            channel_arn: match self.channel_arn {
-                ::std::option::Option::Some(v) => v,
-                ::std::option::Option::None => {
-                    return ::std::result::Result::Err(
-                        ::ivs_runtime::error::BuildError::missing(
-                            "channelArn",
-                            "`channelArn` is required to build BatchStartViewerSessionRevocationViewerSession",
-                        ),
-                    );
-                }
-            },
-            viewer_id: match self.viewer_id {
-                ::std::option::Option::Some(v) => v,
-                ::std::option::Option::None => {
-                    return ::std::result::Result::Err(
-                        ::ivs_runtime::error::BuildError::missing(
-                            "viewerId",
-                            "`viewerId` is required to build BatchStartViewerSessionRevocationViewerSession",
-                        ),
-                    );
-                }
-            },
+            channel_arn,
+            viewer_id,
             viewer_session_versions_less_than_or_equal_to: self
                 .viewer_session_versions_less_than_or_equal_to
                 .unwrap_or_default(),

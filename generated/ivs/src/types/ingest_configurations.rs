@@ -105,29 +105,31 @@ impl IngestConfigurationsBuilder {
     pub fn build(
         self,
     ) -> ::std::result::Result<IngestConfigurations, ::ivs_runtime::error::BuildError> {
+        let video_configurations = match self.video_configurations {
+            ::std::option::Option::Some(v) => v,
+            ::std::option::Option::None => {
+                return ::std::result::Result::Err(
+                    ::ivs_runtime::error::BuildError::missing(
+                        "videoConfigurations",
+                        "`videoConfigurations` is required to build IngestConfigurations",
+                    ),
+                );
+            }
+        };
+        let audio_configurations = match self.audio_configurations {
+            ::std::option::Option::Some(v) => v,
+            ::std::option::Option::None => {
+                return ::std::result::Result::Err(
+                    ::ivs_runtime::error::BuildError::missing(
+                        "audioConfigurations",
+                        "`audioConfigurations` is required to build IngestConfigurations",
+                    ),
+                );
+            }
+        };
         ::std::result::Result::Ok(IngestConfigurations {
-            video_configurations: match self.video_configurations {
-                ::std::option::Option::Some(v) => v,
-                ::std::option::Option::None => {
-                    return ::std::result::Result::Err(
-                        ::ivs_runtime::error::BuildError::missing(
-                            "videoConfigurations",
-                            "`videoConfigurations` is required to build IngestConfigurations",
-                        ),
-                    );
-                }
-            },
-            audio_configurations: match self.audio_configurations {
-                ::std::option::Option::Some(v) => v,
-                ::std::option::Option::None => {
-                    return ::std::result::Result::Err(
-                        ::ivs_runtime::error::BuildError::missing(
-                            "audioConfigurations",
-                            "`audioConfigurations` is required to build IngestConfigurations",
-                        ),
-                    );
-                }
-            },
+            video_configurations,
+            audio_configurations,
         })
     }
     /// Builds with zero values for missing required members (error correction for

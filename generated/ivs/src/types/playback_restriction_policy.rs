@@ -237,40 +237,43 @@ impl PlaybackRestrictionPolicyBuilder {
         PlaybackRestrictionPolicy,
         ::ivs_runtime::error::BuildError,
     > {
+        let arn = match self.arn {
+            ::std::option::Option::Some(v) => v,
+            ::std::option::Option::None => {
+                return ::std::result::Result::Err(
+                    ::ivs_runtime::error::BuildError::missing(
+                        "arn",
+                        "`arn` is required to build PlaybackRestrictionPolicy",
+                    ),
+                );
+            }
+        };
+        let allowed_countries = match self.allowed_countries {
+            ::std::option::Option::Some(v) => v,
+            ::std::option::Option::None => {
+                return ::std::result::Result::Err(
+                    ::ivs_runtime::error::BuildError::missing(
+                        "allowedCountries",
+                        "`allowedCountries` is required to build PlaybackRestrictionPolicy",
+                    ),
+                );
+            }
+        };
+        let allowed_origins = match self.allowed_origins {
+            ::std::option::Option::Some(v) => v,
+            ::std::option::Option::None => {
+                return ::std::result::Result::Err(
+                    ::ivs_runtime::error::BuildError::missing(
+                        "allowedOrigins",
+                        "`allowedOrigins` is required to build PlaybackRestrictionPolicy",
+                    ),
+                );
+            }
+        };
         ::std::result::Result::Ok(PlaybackRestrictionPolicy {
-            arn: match self.arn {
-                ::std::option::Option::Some(v) => v,
-                ::std::option::Option::None => {
-                    return ::std::result::Result::Err(
-                        ::ivs_runtime::error::BuildError::missing(
-                            "arn",
-                            "`arn` is required to build PlaybackRestrictionPolicy",
-                        ),
-                    );
-                }
-            },
-            allowed_countries: match self.allowed_countries {
-                ::std::option::Option::Some(v) => v,
-                ::std::option::Option::None => {
-                    return ::std::result::Result::Err(
-                        ::ivs_runtime::error::BuildError::missing(
-                            "allowedCountries",
-                            "`allowedCountries` is required to build PlaybackRestrictionPolicy",
-                        ),
-                    );
-                }
-            },
-            allowed_origins: match self.allowed_origins {
-                ::std::option::Option::Some(v) => v,
-                ::std::option::Option::None => {
-                    return ::std::result::Result::Err(
-                        ::ivs_runtime::error::BuildError::missing(
-                            "allowedOrigins",
-                            "`allowedOrigins` is required to build PlaybackRestrictionPolicy",
-                        ),
-                    );
-                }
-            },
+            arn,
+            allowed_countries,
+            allowed_origins,
             enable_strict_origin_enforcement: self.enable_strict_origin_enforcement,
             name: self.name,
             tags: self.tags,

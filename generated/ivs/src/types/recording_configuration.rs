@@ -302,41 +302,44 @@ impl RecordingConfigurationBuilder {
         RecordingConfiguration,
         ::ivs_runtime::error::BuildError,
     > {
+        let arn = match self.arn {
+            ::std::option::Option::Some(v) => v,
+            ::std::option::Option::None => {
+                return ::std::result::Result::Err(
+                    ::ivs_runtime::error::BuildError::missing(
+                        "arn",
+                        "`arn` is required to build RecordingConfiguration",
+                    ),
+                );
+            }
+        };
+        let destination_configuration = match self.destination_configuration {
+            ::std::option::Option::Some(v) => v,
+            ::std::option::Option::None => {
+                return ::std::result::Result::Err(
+                    ::ivs_runtime::error::BuildError::missing(
+                        "destinationConfiguration",
+                        "`destinationConfiguration` is required to build RecordingConfiguration",
+                    ),
+                );
+            }
+        };
+        let state = match self.state {
+            ::std::option::Option::Some(v) => v,
+            ::std::option::Option::None => {
+                return ::std::result::Result::Err(
+                    ::ivs_runtime::error::BuildError::missing(
+                        "state",
+                        "`state` is required to build RecordingConfiguration",
+                    ),
+                );
+            }
+        };
         ::std::result::Result::Ok(RecordingConfiguration {
-            arn: match self.arn {
-                ::std::option::Option::Some(v) => v,
-                ::std::option::Option::None => {
-                    return ::std::result::Result::Err(
-                        ::ivs_runtime::error::BuildError::missing(
-                            "arn",
-                            "`arn` is required to build RecordingConfiguration",
-                        ),
-                    );
-                }
-            },
+            arn,
             name: self.name,
-            destination_configuration: match self.destination_configuration {
-                ::std::option::Option::Some(v) => v,
-                ::std::option::Option::None => {
-                    return ::std::result::Result::Err(
-                        ::ivs_runtime::error::BuildError::missing(
-                            "destinationConfiguration",
-                            "`destinationConfiguration` is required to build RecordingConfiguration",
-                        ),
-                    );
-                }
-            },
-            state: match self.state {
-                ::std::option::Option::Some(v) => v,
-                ::std::option::Option::None => {
-                    return ::std::result::Result::Err(
-                        ::ivs_runtime::error::BuildError::missing(
-                            "state",
-                            "`state` is required to build RecordingConfiguration",
-                        ),
-                    );
-                }
-            },
+            destination_configuration,
+            state,
             tags: self.tags,
             thumbnail_configuration: self.thumbnail_configuration,
             recording_reconnect_window_seconds: self

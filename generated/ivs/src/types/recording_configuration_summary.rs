@@ -199,41 +199,44 @@ impl RecordingConfigurationSummaryBuilder {
         RecordingConfigurationSummary,
         ::ivs_runtime::error::BuildError,
     > {
+        let arn = match self.arn {
+            ::std::option::Option::Some(v) => v,
+            ::std::option::Option::None => {
+                return ::std::result::Result::Err(
+                    ::ivs_runtime::error::BuildError::missing(
+                        "arn",
+                        "`arn` is required to build RecordingConfigurationSummary",
+                    ),
+                );
+            }
+        };
+        let destination_configuration = match self.destination_configuration {
+            ::std::option::Option::Some(v) => v,
+            ::std::option::Option::None => {
+                return ::std::result::Result::Err(
+                    ::ivs_runtime::error::BuildError::missing(
+                        "destinationConfiguration",
+                        "`destinationConfiguration` is required to build RecordingConfigurationSummary",
+                    ),
+                );
+            }
+        };
+        let state = match self.state {
+            ::std::option::Option::Some(v) => v,
+            ::std::option::Option::None => {
+                return ::std::result::Result::Err(
+                    ::ivs_runtime::error::BuildError::missing(
+                        "state",
+                        "`state` is required to build RecordingConfigurationSummary",
+                    ),
+                );
+            }
+        };
         ::std::result::Result::Ok(RecordingConfigurationSummary {
-            arn: match self.arn {
-                ::std::option::Option::Some(v) => v,
-                ::std::option::Option::None => {
-                    return ::std::result::Result::Err(
-                        ::ivs_runtime::error::BuildError::missing(
-                            "arn",
-                            "`arn` is required to build RecordingConfigurationSummary",
-                        ),
-                    );
-                }
-            },
+            arn,
             name: self.name,
-            destination_configuration: match self.destination_configuration {
-                ::std::option::Option::Some(v) => v,
-                ::std::option::Option::None => {
-                    return ::std::result::Result::Err(
-                        ::ivs_runtime::error::BuildError::missing(
-                            "destinationConfiguration",
-                            "`destinationConfiguration` is required to build RecordingConfigurationSummary",
-                        ),
-                    );
-                }
-            },
-            state: match self.state {
-                ::std::option::Option::Some(v) => v,
-                ::std::option::Option::None => {
-                    return ::std::result::Result::Err(
-                        ::ivs_runtime::error::BuildError::missing(
-                            "state",
-                            "`state` is required to build RecordingConfigurationSummary",
-                        ),
-                    );
-                }
-            },
+            destination_configuration,
+            state,
             tags: self.tags,
         })
     }

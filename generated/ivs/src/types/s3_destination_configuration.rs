@@ -62,18 +62,19 @@ impl S3DestinationConfigurationBuilder {
         S3DestinationConfiguration,
         ::ivs_runtime::error::BuildError,
     > {
+        let bucket_name = match self.bucket_name {
+            ::std::option::Option::Some(v) => v,
+            ::std::option::Option::None => {
+                return ::std::result::Result::Err(
+                    ::ivs_runtime::error::BuildError::missing(
+                        "bucketName",
+                        "`bucketName` is required to build S3DestinationConfiguration",
+                    ),
+                );
+            }
+        };
         ::std::result::Result::Ok(S3DestinationConfiguration {
-            bucket_name: match self.bucket_name {
-                ::std::option::Option::Some(v) => v,
-                ::std::option::Option::None => {
-                    return ::std::result::Result::Err(
-                        ::ivs_runtime::error::BuildError::missing(
-                            "bucketName",
-                            "`bucketName` is required to build S3DestinationConfiguration",
-                        ),
-                    );
-                }
-            },
+            bucket_name,
         })
     }
     /// Builds with zero values for missing required members (error correction for
