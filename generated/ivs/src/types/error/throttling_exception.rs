@@ -117,10 +117,8 @@ impl ThrottlingException {
         response: &::ivs_runtime::http::HttpResponse,
         meta: ::ivs_runtime::error::ErrorMetadata,
     ) -> ::std::result::Result<Self, ::ivs_runtime::error::Failure> {
-        let parsed = match ::ivs_runtime::json::parse_body(response.body()) {
-            ::std::result::Result::Ok(body) => Self::from_json(body),
-            ::std::result::Result::Err(e) => ::std::result::Result::Err(e),
-        };
+        let parsed = ::ivs_runtime::json::parse_body(response.body())
+            .and_then(Self::from_json);
         match parsed {
             ::std::result::Result::Ok(mut err) => {
                 err.meta = meta;
