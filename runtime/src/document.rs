@@ -2,6 +2,8 @@
 
 use std::collections::BTreeMap;
 
+use crate::json::Value;
+
 /// Untyped data (Smithy `document`), the JSON data model with integers kept apart from
 /// floats. Objects are `BTreeMap`s so that output is deterministic.
 #[derive(Debug, Clone, PartialEq)]
@@ -133,9 +135,8 @@ impl Document {
     }
 }
 
-impl From<serde_json::Value> for Document {
-    fn from(v: serde_json::Value) -> Self {
-        use serde_json::Value;
+impl From<Value> for Document {
+    fn from(v: Value) -> Self {
         match v {
             Value::Null => Document::Null,
             Value::Bool(b) => Document::Bool(b),
@@ -161,29 +162,27 @@ impl From<serde_json::Value> for Document {
     }
 }
 
-fn number_from_json(n: &serde_json::Number) -> Number {
+fn number_from_json(n: &crate::json::Number) -> Number {
     if let Some(u) = n.as_u64() {
         Number::PosInt(u)
     } else if let Some(i) = n.as_i64() {
         Number::NegInt(i)
     } else {
-        // Without serde_json's arbitrary_precision every number is one of the three, so
-        // this is only reached for floats.
+        // A JSON number is a u64, an i64 or a finite f64, so this is only reached for floats.
         Number::Float(n.as_f64().unwrap_or(f64::NAN))
     }
 }
 
-impl From<&Document> for serde_json::Value {
+impl From<&Document> for Value {
     /// Non-finite floats, which JSON numbers cannot hold, become the strings `"NaN"`,
     /// `"Infinity"` and `"-Infinity"`, as restJson1 writes them.
     fn from(d: &Document) -> Self {
-        use serde_json::Value;
         match d {
             Document::Null => Value::Null,
             Document::Bool(b) => Value::Bool(*b),
             Document::Number(Number::PosInt(u)) => Value::from(*u),
             Document::Number(Number::NegInt(i)) => Value::from(*i),
-            Document::Number(Number::Float(f)) => match serde_json::Number::from_f64(*f) {
+            Document::Number(Number::Float(f)) => match crate::json::Number::from_f64(*f) {
                 Some(n) => Value::Number(n),
                 None => Value::String(crate::encoding::fmt_f64(*f)),
             },
@@ -196,7 +195,7 @@ impl From<&Document> for serde_json::Value {
                 Value::Array(items)
             }
             Document::Object(o) => {
-                let mut map = serde_json::Map::new();
+                let mut map = crate::json::Map::new();
                 for (k, v) in o {
                     map.insert(k.clone(), Value::from(v));
                 }
@@ -206,9 +205,9 @@ impl From<&Document> for serde_json::Value {
     }
 }
 
-impl From<Document> for serde_json::Value {
+impl From<Document> for Value {
     fn from(d: Document) -> Self {
-        serde_json::Value::from(&d)
+        Value::from(&d)
     }
 }
 
@@ -282,7 +281,11 @@ impl<T: Into<Document>> From<Option<T>> for Document {
 
 #[cfg(feature = "serde")]
 mod serde_impl {
+    use std::collections::BTreeMap;
+    use std::fmt;
+
     use super::{Document, Number};
+    use serde::de::{self, MapAccess, SeqAccess, Visitor};
     use serde::ser::{SerializeMap, SerializeSeq};
     use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -339,10 +342,71 @@ mod serde_impl {
     }
 
     impl<'de> Deserialize<'de> for Document {
-        /// Any value of a self-describing format (JSON is one); read through
-        /// `serde_json::Value`, which has exactly this data model.
+        /// Any value of a self-describing format (JSON is one).
         fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-            serde_json::Value::deserialize(deserializer).map(Document::from)
+            deserializer.deserialize_any(DocumentVisitor)
+        }
+    }
+
+    struct DocumentVisitor;
+
+    impl<'de> Visitor<'de> for DocumentVisitor {
+        type Value = Document;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("any JSON value")
+        }
+
+        fn visit_bool<E: de::Error>(self, v: bool) -> Result<Document, E> {
+            Ok(Document::Bool(v))
+        }
+
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<Document, E> {
+            Ok(Document::from(v))
+        }
+
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<Document, E> {
+            Ok(Document::from(v))
+        }
+
+        fn visit_f64<E: de::Error>(self, v: f64) -> Result<Document, E> {
+            Ok(Document::Number(Number::Float(v)))
+        }
+
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Document, E> {
+            Ok(Document::String(v.to_owned()))
+        }
+
+        fn visit_string<E: de::Error>(self, v: String) -> Result<Document, E> {
+            Ok(Document::String(v))
+        }
+
+        fn visit_unit<E: de::Error>(self) -> Result<Document, E> {
+            Ok(Document::Null)
+        }
+
+        fn visit_none<E: de::Error>(self) -> Result<Document, E> {
+            Ok(Document::Null)
+        }
+
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Document, D::Error> {
+            Document::deserialize(d)
+        }
+
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Document, A::Error> {
+            let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
+            while let Some(item) = seq.next_element()? {
+                items.push(item);
+            }
+            Ok(Document::Array(items))
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Document, A::Error> {
+            let mut members = BTreeMap::new();
+            while let Some((k, v)) = map.next_entry::<String, Document>()? {
+                members.insert(k, v);
+            }
+            Ok(Document::Object(members))
         }
     }
 }

@@ -219,9 +219,7 @@ pub fn fmt_f64(v: f64) -> String {
     } else if v.is_infinite() {
         if v > 0.0 { "Infinity" } else { "-Infinity" }.to_owned()
     } else {
-        // serde_json writes the shortest round-tripping form, as smithy-rs does with ryu
-        // (which spells large exponents `1e21`; every float parser reads both).
-        serde_json::Number::from_f64(v).map_or_else(|| v.to_string(), |n| n.to_string())
+        crate::json::fmt_finite_f64(v)
     }
 }
 
@@ -229,8 +227,7 @@ pub fn fmt_f64(v: f64) -> String {
 /// `f32`, so `4.1f32` is `4.1`, not the `4.099999904632568` its `f64` widening would give.
 pub fn fmt_f32(v: f32) -> String {
     if v.is_finite() {
-        // Serializing an f32 cannot fail; the fallback only keeps this panic-free.
-        serde_json::to_string(&v).unwrap_or_else(|_| v.to_string())
+        crate::json::fmt_finite_f32(v)
     } else {
         fmt_f64(f64::from(v))
     }

@@ -53,10 +53,8 @@ pub fn parse_error_metadata(response: &HttpResponse) -> ErrorMetadata {
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned)
     };
-    // Parsed as a `Value`, whose parser the crate compiles anyway, rather than straight into
-    // a `Map`, which would be a second parser instantiation.
-    let body = match serde_json::from_slice(response.body()) {
-        Ok(serde_json::Value::Object(map)) => Some(map),
+    let body = match crate::json::from_slice(response.body()) {
+        Ok(crate::json::Value::Object(map)) => Some(map),
         _ => None,
     };
     let body_str = |key: &str| {

@@ -62,7 +62,7 @@ pub fn build_request(
 pub fn json_request(
     method: &str,
     path: &str,
-    body: &serde_json::Value,
+    body: &crate::json::Value,
 ) -> Result<HttpRequest, crate::error::Failure> {
     let mut headers = Vec::new();
     push_default_header(&mut headers, "Content-Type", "application/json");

@@ -1,6 +1,7 @@
-//! JSON helpers for generated serializers and deserializers.
+//! JSON for generated serializers and deserializers: the value tree, its parser and writer,
+//! and the helpers generated code calls.
 //!
-//! Generated code builds a `serde_json::Value` per request and walks one per response. The
+//! Generated code builds a [`Value`] per request and walks one per response. The
 //! helpers here are written once, so per-shape code stays a short list of calls; the
 //! collection helpers take element readers and writers as function pointers, so each is
 //! compiled once per element type rather than once per member.
@@ -10,7 +11,25 @@ use std::collections::HashMap;
 use std::fmt;
 use std::hash::Hash;
 
-pub use serde_json::{Map, Value};
+mod read;
+mod value;
+mod write;
+
+pub use read::{from_slice, from_str, Error};
+pub use value::{Map, Number, Value};
+pub(crate) use write::{fmt_finite_f32, fmt_finite_f64};
+pub use write::{to_string, to_vec};
+
+/// serde_json's `json!`, as a [`Value`] of ours: unit tests write their JSON with it.
+#[cfg(test)]
+macro_rules! json {
+    ($($json:tt)+) => {
+        $crate::json::from_str(&serde_json::json!($($json)+).to_string())
+            .expect("json! writes valid JSON")
+    };
+}
+#[cfg(test)]
+pub(crate) use json;
 
 use crate::time::Format;
 use crate::{Blob, DateTime, Document};
@@ -91,13 +110,7 @@ pub fn parse_body(body: &[u8]) -> Result<Value, DeError> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Ok(Value::Object(Map::new()));
     }
-    serde_json::from_slice(body).map_err(|e| {
-        DeError::new(format!(
-            "response body is not valid JSON (line {}, column {}): {e}",
-            e.line(),
-            e.column()
-        ))
-    })
+    from_slice(body).map_err(|e| DeError::new(format!("response body is not valid JSON: {e}")))
 }
 
 /// The object a structure is read from, taken apart: members are moved out, not cloned.
@@ -382,7 +395,7 @@ pub fn double_value(v: f64) -> Value {
     } else if v.is_infinite() {
         Value::String(if v > 0.0 { "Infinity" } else { "-Infinity" }.into())
     } else {
-        serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number)
+        Number::from_f64(v).map_or(Value::Null, Value::Number)
     }
 }
 
@@ -460,14 +473,15 @@ pub fn document_value(d: &Document) -> Value {
 
 /// A big number from its decimal text (a string if it is not a number).
 pub fn big_number_value(s: &str) -> Value {
-    serde_json::from_str::<serde_json::Number>(s)
-        .map(Value::Number)
-        .unwrap_or_else(|_| Value::String(s.to_owned()))
+    match from_str(s) {
+        Ok(Value::Number(n)) => Value::Number(n),
+        _ => Value::String(s.to_owned()),
+    }
 }
 
 /// Serializes a request body.
 pub fn to_body(v: &Value) -> bytes::Bytes {
-    bytes::Bytes::from(v.to_string())
+    bytes::Bytes::from(to_string(v))
 }
 
 #[cfg(test)]

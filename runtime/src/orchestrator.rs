@@ -101,7 +101,7 @@ impl Rules {
         // Parameters are bound by their `builtIn` tag, not their name, as the rules
         // specification says; and the resolver rejects parameters a rule set does not declare,
         // so only declared ones may be passed.
-        let json: serde_json::Value = serde_json::from_str(service.endpoint_rules)
+        let json: crate::json::Value = crate::json::from_str(service.endpoint_rules)
             .map_err(|e| format!("the endpoint rule set is invalid: {e}"))?;
         let mut built_ins = Vec::new();
         if let Some(parameters) = json.get("parameters").and_then(|p| p.as_object()) {
@@ -329,7 +329,7 @@ impl Handle {
                 Some(url) => Ok(Endpoint {
                     url: url.to_owned(),
                     headers: BTreeMap::new(),
-                    properties: serde_json::Map::new(),
+                    properties: crate::json::Map::new(),
                 }),
                 None => Err(Failure::new(
                     ErrorKind::Endpoint,
@@ -420,7 +420,7 @@ impl Handle {
             .and_then(|s| s.as_array())
             .filter(|s| !s.is_empty())
         {
-            let scheme_name = |s: &serde_json::Value| {
+            let scheme_name = |s: &crate::json::Value| {
                 s.get("name")
                     .and_then(|n| n.as_str())
                     .unwrap_or("")

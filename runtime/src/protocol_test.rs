@@ -6,7 +6,7 @@
 //! (numbers by value, objects in any order), other bodies byte for byte.
 
 use crate::http::{Bytes, HttpRequest, HttpResponse};
-use serde_json::Value;
+use crate::json::Value;
 
 /// The expectations of one request test.
 #[derive(Debug, Clone, Default)]
@@ -169,8 +169,8 @@ pub fn body_mismatch(actual: &[u8], expected: &str, media_type: Option<&str>) ->
         if blank(actual) && blank(expected.as_bytes()) {
             return None;
         }
-        let parsed_actual: Result<Value, _> = serde_json::from_slice(actual);
-        let parsed_expected: Result<Value, _> = serde_json::from_str(expected);
+        let parsed_actual: Result<Value, _> = crate::json::from_slice(actual);
+        let parsed_expected: Result<Value, _> = crate::json::from_str(expected);
         match (parsed_actual, parsed_expected) {
             (Ok(a), Ok(e)) if json_eq(&a, &e) => None,
             (Ok(a), Ok(e)) => Some(format!("body: expected JSON {e}, got {a}")),

@@ -60,7 +60,9 @@ fn fixture() -> Fixture {
 fn params(case: &Value) -> Params {
     let mut params = Params::new();
     for (name, value) in case["params"].as_object().into_iter().flatten() {
-        let value = ParamValue::from_json(value)
+        // The test reads the model with serde_json; the runtime has its own JSON tree.
+        let ours = ivs_runtime::json::from_str(&value.to_string()).expect("serde_json wrote JSON");
+        let value = ParamValue::from_json(&ours)
             .unwrap_or_else(|| panic!("param {name} = {value} is not a parameter value"));
         params.set(name.clone(), value);
     }
@@ -85,7 +87,10 @@ fn check(case: &Value, result: &Result<Endpoint, EndpointError>) -> Result<(), S
                 serde_json::from_value(expected.get("headers").cloned().unwrap_or(json!({})))
                     .map_err(|e| format!("expect.endpoint.headers: {e}"))?;
             let want_properties = expected.get("properties").cloned().unwrap_or(json!({}));
-            let got_properties = Value::Object(endpoint.properties.clone());
+            let got_properties: Value = serde_json::from_str(&ivs_runtime::json::to_string(
+                &ivs_runtime::json::Value::Object(endpoint.properties.clone()),
+            ))
+            .map_err(|e| format!("properties are not JSON: {e}"))?;
             if endpoint.url != want_url
                 || endpoint.headers != want_headers
                 || got_properties != want_properties

@@ -1,13 +1,13 @@
 //! Walks a parsed rule set with parameter values bound.
 //!
-//! Values are `serde_json::Value`s (strings, booleans, integers, arrays, objects); an unset
+//! Values are `crate::json::Value`s (strings, booleans, integers, arrays, objects); an unset
 //! value is `None`. Parsing has already checked names and arities, so what can still go wrong
 //! here is a value of the wrong type reaching a function or template, reported as an invalid
 //! rule set at the rule where it happened.
 
 use std::collections::BTreeMap;
 
-use serde_json::{Map, Value};
+use crate::json::{Map, Value};
 
 use super::parse::{
     Condition, EndpointSpec, Expr, Func, Part, Path, Prop, Rule, RuleKind, Segment, Template,

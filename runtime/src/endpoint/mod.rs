@@ -84,11 +84,11 @@ pub enum ParamValue {
 impl ParamValue {
     /// The value a JSON string, boolean or array of strings stands for (as in the
     /// `params` of `smithy.rules#endpointTests`); `None` for any other JSON.
-    pub fn from_json(json: &serde_json::Value) -> Option<ParamValue> {
+    pub fn from_json(json: &crate::json::Value) -> Option<ParamValue> {
         match json {
-            serde_json::Value::String(s) => Some(ParamValue::String(s.clone())),
-            serde_json::Value::Bool(b) => Some(ParamValue::Bool(*b)),
-            serde_json::Value::Array(items) => {
+            crate::json::Value::String(s) => Some(ParamValue::String(s.clone())),
+            crate::json::Value::Bool(b) => Some(ParamValue::Bool(*b)),
+            crate::json::Value::Array(items) => {
                 let mut strings = Vec::with_capacity(items.len());
                 for item in items {
                     strings.push(item.as_str()?.to_owned());
@@ -99,16 +99,16 @@ impl ParamValue {
         }
     }
 
-    fn to_json(&self) -> serde_json::Value {
+    fn to_json(&self) -> crate::json::Value {
         match self {
-            ParamValue::String(s) => serde_json::Value::String(s.clone()),
-            ParamValue::Bool(b) => serde_json::Value::Bool(*b),
+            ParamValue::String(s) => crate::json::Value::String(s.clone()),
+            ParamValue::Bool(b) => crate::json::Value::Bool(*b),
             ParamValue::StringArray(items) => {
                 let mut values = Vec::with_capacity(items.len());
                 for item in items {
-                    values.push(serde_json::Value::String(item.clone()));
+                    values.push(crate::json::Value::String(item.clone()));
                 }
-                serde_json::Value::Array(values)
+                crate::json::Value::Array(values)
             }
         }
     }
@@ -188,7 +188,7 @@ pub struct Endpoint {
     /// Headers to add to the request, by name.
     pub headers: BTreeMap<String, Vec<String>>,
     /// Endpoint properties such as `authSchemes` (signing name and region overrides).
-    pub properties: serde_json::Map<String, serde_json::Value>,
+    pub properties: crate::json::Map<String, crate::json::Value>,
 }
 
 /// What went wrong resolving an endpoint.

@@ -5,7 +5,7 @@
 //! in scope or a malformed template: each is an error naming its place in the document, such
 //! as `rules[1].rules[0].conditions[0].argv[1]`.
 
-use serde_json::{Map, Value};
+use crate::json::{Map, Value};
 
 use super::{EndpointError, ParamValue};
 
@@ -180,7 +180,7 @@ fn err(at: &str, msg: impl std::fmt::Display) -> EndpointError {
 
 /// Parses the whole document: `{version, parameters, rules}`.
 pub(crate) fn rule_set(json: &str) -> Result<(Vec<Parameter>, Vec<Rule>), EndpointError> {
-    let root: Value = serde_json::from_str(json)
+    let root: Value = crate::json::from_str(json)
         .map_err(|e| EndpointError::invalid_rule_set(format!("not valid JSON: {e}")))?;
     let root = root
         .as_object()

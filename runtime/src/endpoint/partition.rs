@@ -1,6 +1,6 @@
 //! The AWS partition table and the `aws.partition` lookup.
 
-use serde_json::{Map, Value};
+use crate::json::{Map, Value};
 
 use super::regex::Regex;
 use super::EndpointError;
@@ -46,7 +46,7 @@ impl Partitions {
     pub fn from_json(json: &str) -> Result<Partitions, EndpointError> {
         let bad = |msg: String| EndpointError::invalid_partitions(msg);
         let root: Value =
-            serde_json::from_str(json).map_err(|e| bad(format!("not valid JSON: {e}")))?;
+            crate::json::from_str(json).map_err(|e| bad(format!("not valid JSON: {e}")))?;
         let list = root
             .get("partitions")
             .and_then(Value::as_array)

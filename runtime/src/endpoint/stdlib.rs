@@ -3,7 +3,7 @@
 //! Each follows the Smithy specification and, where the prose is silent, the reference
 //! implementation and its conformance test suites (noted at the function).
 
-use serde_json::{Map, Value};
+use crate::json::{Map, Value};
 
 /// `isValidHostLabel`: an RFC 1123 label (1-63 ASCII letters, digits or `-`, not starting
 /// with `-`); with `allow_sub_domains`, dot-separated labels that each qualify (so no empty,
@@ -209,7 +209,7 @@ pub(crate) fn is_virtual_hostable_s3_bucket(value: &str, allow_sub_domains: bool
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::json::json;
 
     #[test]
     fn host_labels() {

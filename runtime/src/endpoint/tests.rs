@@ -1,7 +1,7 @@
 //! Engine tests: expressions, templates, scoping, rule kinds, parameters and malformed input.
 //! The pure library functions are tested beside them in `stdlib.rs`.
 
-use serde_json::{json, Value};
+use crate::json::{json, Value};
 
 use super::eval::Eval;
 use super::*;
