@@ -235,18 +235,17 @@ impl Parser<'_> {
     /// After the opening quote; leaves `i` after the closing one.
     fn string(&mut self) -> Result<String, Error> {
         let bytes = self.s.as_bytes();
-        let mut out = String::new();
+        // The run of plain characters up to a quote, a backslash or a control character.
+        // Those are ASCII, so both ends of a run are char boundaries.
+        let start = self.i;
+        self.i = plain_run_end(bytes, self.i);
+        if bytes.get(self.i) == Some(&b'"') {
+            // Most strings have no escapes: one allocation of the exact size.
+            self.i += 1;
+            return Ok(self.s[start..self.i - 1].to_owned());
+        }
+        let mut out = self.s[start..self.i].to_owned();
         loop {
-            // The run of plain characters up to a quote, a backslash or a control character.
-            // Those are ASCII, so both ends of the run are char boundaries.
-            let start = self.i;
-            while let Some(&b) = bytes.get(self.i) {
-                if b == b'"' || b == b'\\' || b < 0x20 {
-                    break;
-                }
-                self.i += 1;
-            }
-            out.push_str(&self.s[start..self.i]);
             match bytes.get(self.i) {
                 Some(b'"') => {
                     self.i += 1;
@@ -255,6 +254,9 @@ impl Parser<'_> {
                 Some(b'\\') => {
                     self.i += 1;
                     self.escape(&mut out)?;
+                    let start = self.i;
+                    self.i = plain_run_end(bytes, self.i);
+                    out.push_str(&self.s[start..self.i]);
                 }
                 Some(_) => {
                     return Err(self
@@ -426,4 +428,34 @@ impl Parser<'_> {
             Err(_) => Err(self.err("invalid number")),
         }
     }
+}
+
+/// The index of the first quote, backslash or control character at or after `i` (or the
+/// length). Eight bytes at a time: strings are most of a response body.
+fn plain_run_end(bytes: &[u8], mut i: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    while let Some(chunk) = bytes.get(i..i + 8) {
+        let mut word = [0; 8];
+        word.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(word);
+        // A byte's high bit is set where it is below 0x20, or equal to `"` or `\`. Borrows
+        // can set bits above the first such byte, never below it, so the lowest set bit is
+        // exact.
+        let zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
+        let found = (x.wrapping_sub(ONES * 0x20) & !x & HIGH)
+            | zero(x ^ (ONES * u64::from(b'"')))
+            | zero(x ^ (ONES * u64::from(b'\\')));
+        if found != 0 {
+            return i + (found.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while let Some(&b) = bytes.get(i) {
+        if b == b'"' || b == b'\\' || b < 0x20 {
+            break;
+        }
+        i += 1;
+    }
+    i
 }
