@@ -432,7 +432,7 @@ impl Parser<'_> {
 
 /// The index of the first quote, backslash or control character at or after `i` (or the
 /// length). Eight bytes at a time: strings are most of a response body.
-fn plain_run_end(bytes: &[u8], mut i: usize) -> usize {
+pub(super) fn plain_run_end(bytes: &[u8], mut i: usize) -> usize {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
     while let Some(chunk) = bytes.get(i..i + 8) {
