@@ -211,6 +211,23 @@ impl From<Document> for Value {
     }
 }
 
+impl std::str::FromStr for Document {
+    type Err = crate::json::Error;
+
+    /// Reads JSON text: `r#"{"k": [1, 2.5]}"#.parse::<Document>()`.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        crate::json::from_str(s).map(Document::from)
+    }
+}
+
+impl std::fmt::Display for Document {
+    /// Compact JSON text; non-finite floats as the strings `"NaN"`, `"Infinity"` and
+    /// `"-Infinity"`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&crate::json::to_string(&Value::from(self)))
+    }
+}
+
 impl From<bool> for Document {
     fn from(v: bool) -> Self {
         Document::Bool(v)

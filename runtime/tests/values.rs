@@ -483,6 +483,15 @@ fn document_from_and_to_json() {
     assert_eq!(obj["f"], Document::Number(Number::Float(1.5)));
     assert_eq!(obj["a"].as_array().unwrap().len(), 4);
     assert_eq!(json::Value::from(&doc), json);
+
+    let text = r#"{"a":[1,-2,1.5,"s\n",true,null],"b":{}}"#;
+    let parsed: Document = text.parse().unwrap();
+    assert_eq!(parsed.to_string(), text);
+    let err = "[1,".parse::<Document>().unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "EOF while parsing a value at line 1 column 3"
+    );
 }
 
 #[test]
@@ -730,5 +739,12 @@ fn serde_impls() {
     assert_eq!(
         serde_json::from_str::<Number>("-7").unwrap(),
         Number::NegInt(-7)
+    );
+
+    // The runtime's JSON tree writes the same text through serde as on its own.
+    let value = json::from_str(r#"{"a":[1,-2,1.5,"é\u0001"],"b":{"c":null}}"#).unwrap();
+    assert_eq!(
+        serde_json::to_string(&value).unwrap(),
+        json::to_string(&value)
     );
 }
