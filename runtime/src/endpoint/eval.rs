@@ -1,6 +1,6 @@
 //! Walks a parsed rule set with parameter values bound.
 //!
-//! Values are `crate::json::Value`s (strings, booleans, integers, arrays, objects); an unset
+//! Values are JSON [`Value`]s (strings, booleans, integers, arrays, objects); an unset
 //! value is `None`. Parsing has already checked names and arities, so what can still go wrong
 //! here is a value of the wrong type reaching a function or template, reported as an invalid
 //! rule set at the rule where it happened.

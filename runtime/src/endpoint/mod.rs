@@ -46,6 +46,8 @@ mod tests;
 use std::collections::BTreeMap;
 use std::fmt;
 
+use crate::json::{Map, Value};
+
 pub use partition::Partitions;
 
 /// A parsed and checked endpoint rule set, ready for [`resolve`].
@@ -84,11 +86,11 @@ pub enum ParamValue {
 impl ParamValue {
     /// The value a JSON string, boolean or array of strings stands for (as in the
     /// `params` of `smithy.rules#endpointTests`); `None` for any other JSON.
-    pub fn from_json(json: &crate::json::Value) -> Option<ParamValue> {
+    pub fn from_json(json: &Value) -> Option<ParamValue> {
         match json {
-            crate::json::Value::String(s) => Some(ParamValue::String(s.clone())),
-            crate::json::Value::Bool(b) => Some(ParamValue::Bool(*b)),
-            crate::json::Value::Array(items) => {
+            Value::String(s) => Some(ParamValue::String(s.clone())),
+            Value::Bool(b) => Some(ParamValue::Bool(*b)),
+            Value::Array(items) => {
                 let mut strings = Vec::with_capacity(items.len());
                 for item in items {
                     strings.push(item.as_str()?.to_owned());
@@ -99,16 +101,16 @@ impl ParamValue {
         }
     }
 
-    fn to_json(&self) -> crate::json::Value {
+    fn to_json(&self) -> Value {
         match self {
-            ParamValue::String(s) => crate::json::Value::String(s.clone()),
-            ParamValue::Bool(b) => crate::json::Value::Bool(*b),
+            ParamValue::String(s) => Value::String(s.clone()),
+            ParamValue::Bool(b) => Value::Bool(*b),
             ParamValue::StringArray(items) => {
                 let mut values = Vec::with_capacity(items.len());
                 for item in items {
-                    values.push(crate::json::Value::String(item.clone()));
+                    values.push(Value::String(item.clone()));
                 }
-                crate::json::Value::Array(values)
+                Value::Array(values)
             }
         }
     }
@@ -188,7 +190,7 @@ pub struct Endpoint {
     /// Headers to add to the request, by name.
     pub headers: BTreeMap<String, Vec<String>>,
     /// Endpoint properties such as `authSchemes` (signing name and region overrides).
-    pub properties: crate::json::Map<String, crate::json::Value>,
+    pub properties: Map<String, Value>,
 }
 
 /// What went wrong resolving an endpoint.
