@@ -6,11 +6,6 @@ mod diff;
 
 use std::process::ExitCode;
 
-// Generation allocates and frees many small token trees; mimalloc measurably beats the
-// system allocator at that (see README, Performance).
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 const USAGE: &str = "usage: cargo xtask <command>\n\ncommands:\n  codegen [--model PATH] [--out DIR] [--crate-name NAME] [--check]\n      regenerate the client crate (default: model/ivs.json -> generated/ivs)\n  diff OLD NEW [--format text|json|markdown] [--fail-on NOTE|WARNING|DANGER|ERROR] [--docs]\n      what a model update changes, how breaking it is, and its semver level\n  bench [--quick] [--runs N] [--requests N] [--rounds N] [--no-criterion]\n      ours against the official aws-sdk-ivs: codegen, clean builds, crates, binary size, per-request cost\n";
 
 fn main() -> ExitCode {

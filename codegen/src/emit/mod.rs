@@ -144,15 +144,6 @@ enum Job<'a> {
 /// `Send`: each thread builds and prints its own). The result is sorted by path, so it does
 /// not depend on the scheduling.
 pub fn emit(ir: &Ir, options: &EmitOptions) -> Result<Vec<File>, ModelError> {
-    emit_with(ir, options, render::Printer::Fast)
-}
-
-/// [`emit`] with the given printer.
-fn emit_with(
-    ir: &Ir,
-    options: &EmitOptions,
-    printer: render::Printer,
-) -> Result<Vec<File>, ModelError> {
     let type_modules = type_modules(ir);
     let partitions_as_tested = service::partitions_as_tested(ir, options)?;
     // The largest files (the crate's error and endpoint modules, then operations) come first,
@@ -234,7 +225,7 @@ fn emit_with(
                         jobs.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
                     {
                         done.push(
-                            render::render_with(path, make(job), printer)
+                            render::render(path, make(job))
                                 .map(|text| (path.clone(), text)),
                         );
                     }
@@ -379,73 +370,6 @@ pub(crate) fn is_copy(ty: &Ty) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// The fast printer writes exactly what prettyplease writes, file by file, for the IVS
-    /// models, the restJson1 protocol test model and the fixtures.
-    #[test]
-    fn the_fast_printer_matches_prettyplease() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-        let mut models = vec![root.join("model/ivs.json")];
-        for dir in ["model/history", "codegen/tests/fixtures"] {
-            let mut found: Vec<_> = std::fs::read_dir(root.join(dir))
-                .unwrap()
-                .map(|e| e.unwrap().path())
-                .filter(|p| p.extension().is_some_and(|e| e == "json"))
-                .collect();
-            found.sort();
-            models.extend(found);
-        }
-        let protocol = root.join("../shared/protocol-tests/restjson1.json");
-        if protocol.is_file() {
-            models.push(protocol);
-        }
-        let options = EmitOptions {
-            runtime_dependency: "{ path = \"runtime\" }".into(),
-            partitions_json: std::fs::read_to_string(root.join("model/partitions.json")).unwrap(),
-            endpoint_divergences: EndpointDivergences::default(),
-        };
-        let mut mismatches = Vec::new();
-        for path in &models {
-            let text = std::fs::read_to_string(path).unwrap();
-            let Ok(model) = crate::model::Model::from_json(&text) else {
-                continue; // fixtures of invalid models
-            };
-            let Ok(ir) = Ir::build(&model, &crate::ir::Options::default()) else {
-                continue;
-            };
-            let fast = emit_with(&ir, &options, render::Printer::Fast).unwrap();
-            let slow = emit_with(&ir, &options, render::Printer::Prettyplease).unwrap();
-            for ((file, a), (_, b)) in fast.iter().zip(&slow) {
-                if a != b {
-                    let line = a
-                        .lines()
-                        .zip(b.lines())
-                        .position(|(x, y)| x != y)
-                        .unwrap_or(0);
-                    let show = |t: &str| {
-                        t.lines()
-                            .skip(line.saturating_sub(3))
-                            .take(8)
-                            .collect::<Vec<_>>()
-                            .join("\n")
-                    };
-                    mismatches.push(format!(
-                        "{}: {file} line {}:\n--- fast\n{}\n--- prettyplease\n{}",
-                        path.display(),
-                        line + 1,
-                        show(a),
-                        show(b)
-                    ));
-                }
-            }
-        }
-        assert!(
-            mismatches.is_empty(),
-            "{} files differ:\n{}",
-            mismatches.len(),
-            mismatches.join("\n\n")
-        );
-    }
 
     const TABLE: &str = r#"{"partitions": [{"id": "aws-iso", "outputs": {"name": "aws-iso", "supportsDualStack": true}}]}"#;
 

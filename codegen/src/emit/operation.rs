@@ -153,7 +153,6 @@ fn error_enum(ir: &Ir, op: &OperationIr) -> TokenStream {
             let meta = ::ivs_runtime::error::parse_error_metadata(response);
             match meta.code.as_deref() {
                 #(
-                    // Braced as printed, so the fast printer takes it (the text is the same).
                     ::std::option::Option::Some(#codes) => {
                         match #paths::from_response(response, meta) {
                             ::std::result::Result::Ok(e) => #name::#variants(e),
