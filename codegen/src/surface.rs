@@ -146,7 +146,7 @@ fn tidy(text: &str) -> String {
         (":: std :: result :: Result", "Result"),
         (":: std :: boxed :: Box", "Box"),
         (":: std :: convert :: Into", "Into"),
-        (":: ivs_runtime :: ", "ivs_runtime :: "),
+        (":: aws_lite_runtime :: ", "aws_lite_runtime :: "),
         (" :: ", "::"),
         (" <", "<"),
         ("< ", "<"),

@@ -3,7 +3,7 @@
 //! ```no_run
 //! # async fn demo() {
 //! use std::time::Duration;
-//! use ivs_runtime::config::{ClientConfig, RetryConfig, TimeoutConfig};
+//! use aws_lite_runtime::config::{ClientConfig, RetryConfig, TimeoutConfig};
 //! // From the environment (AWS_REGION, AWS_ACCESS_KEY_ID, ~/.aws/credentials, ...):
 //! let config = ClientConfig::from_env().await;
 //! // Or spelled out, starting from that:

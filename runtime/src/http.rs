@@ -209,7 +209,7 @@ pub enum Replay {
 /// request it was given. For tests, yours and ours.
 ///
 /// ```
-/// use ivs_runtime::http::{CaptureClient, HttpClient, ReplayClient};
+/// use aws_lite_runtime::http::{CaptureClient, HttpClient, ReplayClient};
 /// let client = ReplayClient::new();
 /// client.push_json(200, r#"{"channels": []}"#);
 /// # let _ = CaptureClient::new();

@@ -486,10 +486,10 @@ fn is_error(response: &HttpResponse) -> bool {
     response.status().is_client_error() || response.status().is_server_error()
 }
 
-/// `ivs/0.1.0 ivs-runtime/0.1.0 os/linux lang/rust [app/NAME]`.
+/// `ivs/0.1.0 aws-lite-runtime/0.1.0 os/linux lang/rust [app/NAME]`.
 fn user_agent(service: &ServiceSpec, app_name: Option<&str>) -> HeaderValue {
     let mut ua = format!(
-        "{} ivs-runtime/{} os/{} lang/rust",
+        "{} aws-lite-runtime/{} os/{} lang/rust",
         service.user_agent,
         env!("CARGO_PKG_VERSION"),
         std::env::consts::OS
@@ -500,7 +500,7 @@ fn user_agent(service: &ServiceSpec, app_name: Option<&str>) -> HeaderValue {
     }
     // Generated specs and sanitized app names are always valid; keep a fallback anyway.
     HeaderValue::from_str(&ua).unwrap_or_else(|_| {
-        HeaderValue::from_static(concat!("ivs-runtime/", env!("CARGO_PKG_VERSION")))
+        HeaderValue::from_static(concat!("aws-lite-runtime/", env!("CARGO_PKG_VERSION")))
     })
 }
 

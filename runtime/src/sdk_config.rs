@@ -9,7 +9,7 @@ use crate::credentials::SdkCredentials;
 ///
 /// ```ignore
 /// let sdk = aws_config::load_from_env().await;
-/// let client = ivs::Client::new(ivs_runtime::sdk_config::from_sdk_config(&sdk).build());
+/// let client = ivs::Client::new(aws_lite_runtime::sdk_config::from_sdk_config(&sdk).build());
 /// ```
 pub fn from_sdk_config(sdk: &aws_types::SdkConfig) -> ClientConfigBuilder {
     let mut builder = ClientConfigBuilder::default();

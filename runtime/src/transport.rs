@@ -49,7 +49,7 @@ type Connector = HttpConnector;
 ///
 /// ```
 /// use std::time::Duration;
-/// use ivs_runtime::transport::HyperClient;
+/// use aws_lite_runtime::transport::HyperClient;
 /// let client = HyperClient::builder()
 ///     .connect_timeout(Duration::from_secs(1))
 ///     .max_response_body_size(1024 * 1024)
@@ -225,7 +225,7 @@ fn check_scheme(request: &HttpRequest) -> Result<(), ConnectorError> {
         #[cfg(not(feature = "rustls"))]
         Some("https") => Err(ConnectorError::new(
             ConnectorErrorKind::Other,
-            "https endpoints need the `rustls` feature of ivs-runtime, which is disabled",
+            "https endpoints need the `rustls` feature of aws-lite-runtime, which is disabled",
         )),
         Some(other) => Err(ConnectorError::new(
             ConnectorErrorKind::Other,

@@ -8,12 +8,12 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use ivs_runtime::credentials::{
+use aws_lite_runtime::credentials::{
     CachedProvider, Credentials, CredentialsError, CredentialsErrorKind, DefaultCredentialsChain,
     Env, EnvironmentProvider, ProfileProvider, ProvideCredentials, SharedCredentialsProvider,
 };
-use ivs_runtime::http::BoxFuture;
-use ivs_runtime::region::region_from;
+use aws_lite_runtime::http::BoxFuture;
+use aws_lite_runtime::region::region_from;
 
 const SECRET: &str = "s3cr3t-wJalrXUtnFEMI";
 const TOKEN: &str = "t0k3n-FwoGZXIvYXdzE";
@@ -27,7 +27,7 @@ impl TempHome {
     fn new(name: &str) -> Self {
         static COUNTER: AtomicUsize = AtomicUsize::new(0);
         let dir = std::env::temp_dir().join(format!(
-            "ivs-runtime-{name}-{}-{}",
+            "aws-lite-runtime-{name}-{}-{}",
             std::process::id(),
             COUNTER.fetch_add(1, Ordering::Relaxed)
         ));
@@ -423,18 +423,18 @@ async fn nothing_prints_a_secret() {
 
     let mut request = http::Request::builder()
         .uri("https://ivs.us-west-2.amazonaws.com/ListChannels")
-        .body(ivs_runtime::http::Bytes::from_static(b"{}"))
+        .body(aws_lite_runtime::http::Bytes::from_static(b"{}"))
         .unwrap();
-    let params = ivs_runtime::sigv4::SigningParams {
+    let params = aws_lite_runtime::sigv4::SigningParams {
         credentials: &credentials,
         region: "us-west-2",
         service: "ivs",
         time: SystemTime::now(),
     };
-    let output = ivs_runtime::sigv4::sign_request_with(
+    let output = aws_lite_runtime::sigv4::sign_request_with(
         &mut request,
         &params,
-        &ivs_runtime::sigv4::SigningSettings::default(),
+        &aws_lite_runtime::sigv4::SigningSettings::default(),
     )
     .unwrap();
     assert!(output.canonical_request().as_str().contains(TOKEN));

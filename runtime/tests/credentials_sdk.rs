@@ -1,12 +1,12 @@
 //! The `aws-config` feature: credentials providers of the official AWS SDK adapted to ours.
-//! Run with `cargo test -p ivs-runtime --features aws-config`.
+//! Run with `cargo test -p aws-lite-runtime --features aws-config`.
 #![cfg(feature = "aws-config")]
 
 use std::time::{Duration, SystemTime};
 
 use aws_credential_types::credential_fn::provide_credentials_fn;
 use aws_credential_types::provider::error::CredentialsError as SdkError;
-use ivs_runtime::credentials::{CredentialsErrorKind, ProvideCredentials, SdkCredentials};
+use aws_lite_runtime::credentials::{CredentialsErrorKind, ProvideCredentials, SdkCredentials};
 
 #[tokio::test]
 async fn sdk_credentials_keep_keys_token_and_expiry() {

@@ -11,7 +11,7 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use ivs_runtime::endpoint::{
+use aws_lite_runtime::endpoint::{
     resolve, Endpoint, EndpointError, ParamValue, Params, Partitions, RuleSet,
 };
 use serde_json::{json, Value};
@@ -61,7 +61,8 @@ fn params(case: &Value) -> Params {
     let mut params = Params::new();
     for (name, value) in case["params"].as_object().into_iter().flatten() {
         // The test reads the model with serde_json; the runtime has its own JSON tree.
-        let ours = ivs_runtime::json::from_str(&value.to_string()).expect("serde_json wrote JSON");
+        let ours =
+            aws_lite_runtime::json::from_str(&value.to_string()).expect("serde_json wrote JSON");
         let value = ParamValue::from_json(&ours)
             .unwrap_or_else(|| panic!("param {name} = {value} is not a parameter value"));
         params.set(name.clone(), value);
@@ -87,8 +88,8 @@ fn check(case: &Value, result: &Result<Endpoint, EndpointError>) -> Result<(), S
                 serde_json::from_value(expected.get("headers").cloned().unwrap_or(json!({})))
                     .map_err(|e| format!("expect.endpoint.headers: {e}"))?;
             let want_properties = expected.get("properties").cloned().unwrap_or(json!({}));
-            let got_properties: Value = serde_json::from_str(&ivs_runtime::json::to_string(
-                &ivs_runtime::json::Value::Object(endpoint.properties.clone()),
+            let got_properties: Value = serde_json::from_str(&aws_lite_runtime::json::to_string(
+                &aws_lite_runtime::json::Value::Object(endpoint.properties.clone()),
             ))
             .map_err(|e| format!("properties are not JSON: {e}"))?;
             if endpoint.url != want_url
@@ -247,7 +248,10 @@ fn error_rule_messages_are_verbatim() {
         err.to_string(),
         "Invalid Configuration: FIPS and custom endpoint are not supported"
     );
-    assert_eq!(err.kind(), ivs_runtime::endpoint::EndpointErrorKind::Rule);
+    assert_eq!(
+        err.kind(),
+        aws_lite_runtime::endpoint::EndpointErrorKind::Rule
+    );
     // Defaults apply: UseFIPS and UseDualStack are required with defaults, so may be omitted.
     let endpoint = resolve(
         &fixture.rules,

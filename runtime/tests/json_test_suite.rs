@@ -10,7 +10,7 @@
 //! are not valid UTF-8 arrive with U+FFFD in place of their bad bytes; the byte-level cases
 //! below cover invalid UTF-8 instead.
 
-use ivs_runtime::json::{self, Value};
+use aws_lite_runtime::json::{self, Value};
 
 /// serde_json's tree as ours, number by number (u64, then i64, then f64, as both keep them).
 fn from_serde(v: serde_json::Value) -> Value {

@@ -6,11 +6,11 @@
 use std::sync::OnceLock;
 use std::time::Duration;
 
-use ivs_runtime::config::{ClientConfig, ClientConfigBuilder, RetryConfig, TimeoutConfig};
-use ivs_runtime::credentials::Credentials;
-use ivs_runtime::error::{parse_error_metadata, ErrorKind};
-use ivs_runtime::http::{Bytes, ConnectorErrorKind, HttpRequest, Replay, ReplayClient};
-use ivs_runtime::orchestrator::{Handle, OperationSpec, ServiceSpec};
+use aws_lite_runtime::config::{ClientConfig, ClientConfigBuilder, RetryConfig, TimeoutConfig};
+use aws_lite_runtime::credentials::Credentials;
+use aws_lite_runtime::error::{parse_error_metadata, ErrorKind};
+use aws_lite_runtime::http::{Bytes, ConnectorErrorKind, HttpRequest, Replay, ReplayClient};
+use aws_lite_runtime::orchestrator::{Handle, OperationSpec, ServiceSpec};
 
 const SECRET: &str = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
 const TOKEN: &str = "session-token-that-must-stay-secret";
@@ -428,7 +428,7 @@ async fn requests_are_signed_and_carry_host_date_and_user_agent() {
     assert!(auth.starts_with(&prefix), "{auth}");
     assert!(!auth.contains(SECRET));
     let ua = header(sent, "user-agent");
-    assert!(ua.starts_with("ivs/0.1.0 ivs-runtime/"), "{ua}");
+    assert!(ua.starts_with("ivs/0.1.0 aws-lite-runtime/"), "{ua}");
     assert!(ua.ends_with(" app/my-app"), "{ua}");
     assert_eq!(header(sent, "x-amz-user-agent"), ua);
     assert!(sent.headers().get("x-amz-security-token").is_none());

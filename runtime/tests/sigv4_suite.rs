@@ -1,5 +1,5 @@
 //! Runs the official AWS SigV4 signing test suite (the CRT suite as kept by smithy-rs) against
-//! `ivs_runtime::sigv4`.
+//! `aws_lite_runtime::sigv4`.
 //!
 //! The suite lives outside the repository, in `shared/sigv4-test-suite/v4/` beside the
 //! checkout; `SIGV4_TEST_SUITE` overrides the path. A missing suite fails the test: a signer
@@ -28,9 +28,9 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use ivs_runtime::credentials::Credentials;
-use ivs_runtime::http::{Bytes, HttpRequest};
-use ivs_runtime::sigv4::{self, SigningParams, SigningSettings};
+use aws_lite_runtime::credentials::Credentials;
+use aws_lite_runtime::http::{Bytes, HttpRequest};
+use aws_lite_runtime::sigv4::{self, SigningParams, SigningSettings};
 
 /// The suite's own example key pair, used by every case with a `context.json`.
 const AKID: &str = "AKIDEXAMPLE";

@@ -4,14 +4,14 @@
 use std::future::Future;
 use std::time::{Duration, Instant};
 
-use ivs_runtime::config::{ClientConfig, RetryConfig, TimeoutConfig};
-use ivs_runtime::credentials::Credentials;
-use ivs_runtime::error::ErrorKind;
-use ivs_runtime::http::{
+use aws_lite_runtime::config::{ClientConfig, RetryConfig, TimeoutConfig};
+use aws_lite_runtime::credentials::Credentials;
+use aws_lite_runtime::error::ErrorKind;
+use aws_lite_runtime::http::{
     Bytes, ConnectorError, ConnectorErrorKind, HttpClient, HttpRequest, HttpResponse,
 };
-use ivs_runtime::orchestrator::{Handle, OperationSpec, ServiceSpec};
-use ivs_runtime::transport::{HyperClient, DEFAULT_MAX_RESPONSE_BODY_SIZE};
+use aws_lite_runtime::orchestrator::{Handle, OperationSpec, ServiceSpec};
+use aws_lite_runtime::transport::{HyperClient, DEFAULT_MAX_RESPONSE_BODY_SIZE};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinHandle;

@@ -4,13 +4,13 @@
 use std::collections::BTreeMap;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use ivs_runtime::encoding::{
+use aws_lite_runtime::encoding::{
     encode_label, encode_query, fmt_f32, fmt_f64, fmt_header_list, format_uuid_v4,
     idempotency_token, split_header_list, split_http_date_list,
 };
-use ivs_runtime::json;
-use ivs_runtime::time::Format;
-use ivs_runtime::{Blob, DateTime, Document, Number};
+use aws_lite_runtime::json;
+use aws_lite_runtime::time::Format;
+use aws_lite_runtime::{Blob, DateTime, Document, Number};
 
 fn parse(s: &str, format: Format) -> DateTime {
     DateTime::from_str(s, format).unwrap_or_else(|e| panic!("{s:?}: {e}"))

@@ -7,7 +7,7 @@
 //!    each in a fresh `CARGO_TARGET_DIR`, dependencies included (wall time and the CPU time of
 //!    cargo and its children, which noise from other processes on the machine moves less).
 //!    Both with `CARGO_INCREMENTAL=0`: cargo compiles path dependencies incrementally, so
-//!    `bench/ours` would pay incremental bookkeeping for `ivs` and `ivs-runtime` that the
+//!    `bench/ours` would pay incremental bookkeeping for `ivs` and `aws-lite-runtime` that the
 //!    anchor's registry crates, and a user's registry or git dependency on ours, never pay;
 //!    a clean build gains nothing from it;
 //! 3. crates in the dependency graph (`cargo tree -e normal --prefix none`, deduplicated) and

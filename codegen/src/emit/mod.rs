@@ -20,7 +20,7 @@ use crate::render;
 /// Options of the emitted crate that do not come from the model.
 #[derive(Debug, Clone)]
 pub struct EmitOptions {
-    /// The `ivs-runtime` dependency line of `Cargo.toml`, e.g. `{ path = "../../runtime" }`.
+    /// The `aws-lite-runtime` dependency line of `Cargo.toml`, e.g. `{ path = "../../runtime" }`.
     pub runtime_dependency: String,
     /// The partitions JSON compiled into the crate for endpoint resolution.
     pub partitions_json: String,
@@ -224,10 +224,7 @@ pub fn emit(ir: &Ir, options: &EmitOptions) -> Result<Vec<File>, ModelError> {
                     while let Some((path, job)) =
                         jobs.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
                     {
-                        done.push(
-                            render::render(path, make(job))
-                                .map(|text| (path.clone(), text)),
-                        );
+                        done.push(render::render(path, make(job)).map(|text| (path.clone(), text)));
                     }
                     done
                 })
@@ -334,9 +331,9 @@ pub(crate) fn rust_type(ir: &Ir, ty: &Ty) -> TokenStream {
         Ty::Long => quote! { i64 },
         Ty::Float => quote! { f32 },
         Ty::Double => quote! { f64 },
-        Ty::Blob => quote! { ::ivs_runtime::Blob },
-        Ty::Timestamp(_) => quote! { ::ivs_runtime::DateTime },
-        Ty::Document => quote! { ::ivs_runtime::Document },
+        Ty::Blob => quote! { ::aws_lite_runtime::Blob },
+        Ty::Timestamp(_) => quote! { ::aws_lite_runtime::DateTime },
+        Ty::Document => quote! { ::aws_lite_runtime::Document },
         Ty::Unit => quote! { () },
         Ty::Enum(id) | Ty::IntEnum(id) | Ty::Struct(id) | Ty::Union(id) => type_path(ir, id),
         Ty::List { member, sparse } => {

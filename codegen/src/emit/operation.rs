@@ -82,14 +82,14 @@ pub(crate) fn operation(ir: &Ir, op: &OperationIr) -> TokenStream {
         }
         #paginator_reexport
 
-        static SPEC: ::ivs_runtime::orchestrator::OperationSpec = ::ivs_runtime::orchestrator::OperationSpec {
+        static SPEC: ::aws_lite_runtime::orchestrator::OperationSpec = ::aws_lite_runtime::orchestrator::OperationSpec {
             name: #name,
             retryable_errors: &[#(#retryable),*],
         };
 
         /// Sends `input` and reads the answer.
         pub(crate) async fn send(
-            handle: &::ivs_runtime::orchestrator::Handle,
+            handle: &::aws_lite_runtime::orchestrator::Handle,
             input: #in_name,
         ) -> ::std::result::Result<#out_name, #err_name> {
             #fill_tokens
@@ -103,7 +103,7 @@ pub(crate) fn operation(ir: &Ir, op: &OperationIr) -> TokenStream {
                     match deserialize_output(&response) {
                         ::std::result::Result::Ok(output) => ::std::result::Result::Ok(output),
                         ::std::result::Result::Err(e) => ::std::result::Result::Err(#err_name::Unhandled(
-                            ::ivs_runtime::error::Failure::unreadable_output(#name, &response, e),
+                            ::aws_lite_runtime::error::Failure::unreadable_output(#name, &response, e),
                         )),
                     }
                 }
@@ -146,11 +146,11 @@ fn error_enum(ir: &Ir, op: &OperationIr) -> TokenStream {
         .iter()
         .map(|e| docs_or(&e.docs, &format!("A `{}` error.", e.rust_name)));
     let deser_body = if errors.is_empty() {
-        quote! { #name::Unhandled(::ivs_runtime::error::Failure::unmodeled(::ivs_runtime::error::parse_error_metadata(response))) }
+        quote! { #name::Unhandled(::aws_lite_runtime::error::Failure::unmodeled(::aws_lite_runtime::error::parse_error_metadata(response))) }
     } else {
         // Plain `match`es: `map` and `unwrap_or_else` would be compiled once per variant.
         quote! {
-            let meta = ::ivs_runtime::error::parse_error_metadata(response);
+            let meta = ::aws_lite_runtime::error::parse_error_metadata(response);
             match meta.code.as_deref() {
                 #(
                     ::std::option::Option::Some(#codes) => {
@@ -160,7 +160,7 @@ fn error_enum(ir: &Ir, op: &OperationIr) -> TokenStream {
                         }
                     }
                 )*
-                _ => #name::Unhandled(::ivs_runtime::error::Failure::unmodeled(meta)),
+                _ => #name::Unhandled(::aws_lite_runtime::error::Failure::unmodeled(meta)),
             }
         }
     };
@@ -172,7 +172,7 @@ fn error_enum(ir: &Ir, op: &OperationIr) -> TokenStream {
         pub enum #name {
             #( #variant_docs #variants(#paths), )*
             /// Anything the model does not describe; `kind()` says what.
-            Unhandled(::ivs_runtime::error::Failure),
+            Unhandled(::aws_lite_runtime::error::Failure),
         }
         impl #name {
             /// The error code (`ResourceNotFoundException`), for service errors.
@@ -197,11 +197,11 @@ fn error_enum(ir: &Ir, op: &OperationIr) -> TokenStream {
                 }
             }
             /// What kind of failure this is: `Service` for every modeled error.
-            pub fn kind(&self) -> ::ivs_runtime::error::ErrorKind {
+            pub fn kind(&self) -> ::aws_lite_runtime::error::ErrorKind {
                 match self {
                     Self::Unhandled(f) => f.kind(),
                     #[allow(unreachable_patterns)]
-                    _ => ::ivs_runtime::error::ErrorKind::Service,
+                    _ => ::aws_lite_runtime::error::ErrorKind::Service,
                 }
             }
             #(#is_fns)*
@@ -226,7 +226,7 @@ fn error_enum(ir: &Ir, op: &OperationIr) -> TokenStream {
             }
         }
         /// Maps an error response to the modeled error its code names.
-        fn deserialize_error(response: &::ivs_runtime::http::HttpResponse) -> #name {
+        fn deserialize_error(response: &::aws_lite_runtime::http::HttpResponse) -> #name {
             #deser_body
         }
     }
@@ -266,7 +266,7 @@ fn fluent_builder(ir: &Ir, op: &OperationIr, input: &StructIr) -> TokenStream {
             quote! {
                 if input.#f.is_none() {
                     return ::std::result::Result::Err(#err_name::Unhandled(
-                        ::ivs_runtime::error::BuildError::missing(#label, #msg).into(),
+                        ::aws_lite_runtime::error::BuildError::missing(#label, #msg).into(),
                     ));
                 }
             }
@@ -299,11 +299,11 @@ fn fluent_builder(ir: &Ir, op: &OperationIr, input: &StructIr) -> TokenStream {
         #doc
         #[derive(::std::clone::Clone, ::std::fmt::Debug)]
         pub struct #name {
-            handle: ::ivs_runtime::orchestrator::Handle,
+            handle: ::aws_lite_runtime::orchestrator::Handle,
             inner: #in_builder,
         }
         impl #name {
-            pub(crate) fn new(handle: ::ivs_runtime::orchestrator::Handle) -> Self {
+            pub(crate) fn new(handle: ::aws_lite_runtime::orchestrator::Handle) -> Self {
                 Self { handle, inner: ::std::default::Default::default() }
             }
             /// The input built so far.
@@ -376,8 +376,8 @@ fn serialize_request(ir: &Ir, op: &OperationIr, input: &StructIr) -> TokenStream
         {
             return quote! {
                 /// Builds the HTTP request of `input` (path only; the endpoint comes later).
-                fn serialize_request(input: &#in_name) -> ::std::result::Result<::ivs_runtime::http::HttpRequest, ::ivs_runtime::error::Failure> {
-                    ::ivs_runtime::http::json_request(#method, #path, &input.to_json())
+                fn serialize_request(input: &#in_name) -> ::std::result::Result<::aws_lite_runtime::http::HttpRequest, ::aws_lite_runtime::error::Failure> {
+                    ::aws_lite_runtime::http::json_request(#method, #path, &input.to_json())
                 }
             };
         }
@@ -407,7 +407,7 @@ fn serialize_request(ir: &Ir, op: &OperationIr, input: &StructIr) -> TokenStream
                     ::std::option::Option::Some(v) => #text,
                     ::std::option::Option::None => ::std::string::String::new(),
                 };
-                ::ivs_runtime::http::push_label(&mut uri, #name, #op_name, &value, #greedy)?;
+                ::aws_lite_runtime::http::push_label(&mut uri, #name, #op_name, &value, #greedy)?;
             }
         }
     });
@@ -472,10 +472,10 @@ fn serialize_request(ir: &Ir, op: &OperationIr, input: &StructIr) -> TokenStream
             HttpBinding::Header(name) => {
                 let (list, text) = scalar_or_list_text(m, quote! { v }, "http-date");
                 let value = if list {
-                    quote! { ::ivs_runtime::encoding::fmt_header_list(&#text) }
+                    quote! { ::aws_lite_runtime::encoding::fmt_header_list(&#text) }
                 } else if m.ty == Ty::String && m.media_type.is_some() {
                     // A string with a media type travels base64-encoded in a header.
-                    quote! { ::ivs_runtime::encoding::base64_text(v) }
+                    quote! { ::aws_lite_runtime::encoding::base64_text(v) }
                 } else {
                     text
                 };
@@ -520,7 +520,7 @@ fn serialize_request(ir: &Ir, op: &OperationIr, input: &StructIr) -> TokenStream
     // A runtime call rather than an `any` over a closure, which is compiled per operation.
     let content_type = |media: &str| {
         quote! {
-            ::ivs_runtime::http::push_default_header(&mut headers, "Content-Type", #media);
+            ::aws_lite_runtime::http::push_default_header(&mut headers, "Content-Type", #media);
         }
     };
     let body = if let Some(p) = payload {
@@ -541,9 +541,9 @@ fn serialize_request(ir: &Ir, op: &OperationIr, input: &StructIr) -> TokenStream
                     let body = match &input.#f {
                         ::std::option::Option::Some(v) => {
                             #ct
-                            ::ivs_runtime::http::Bytes::from(#bytes)
+                            ::aws_lite_runtime::http::Bytes::from(#bytes)
                         }
-                        ::std::option::Option::None => ::ivs_runtime::http::Bytes::new(),
+                        ::std::option::Option::None => ::aws_lite_runtime::http::Bytes::new(),
                     };
                 }
             }
@@ -555,16 +555,16 @@ fn serialize_request(ir: &Ir, op: &OperationIr, input: &StructIr) -> TokenStream
                 let unset = if matches!(ty, Ty::Struct(_)) {
                     quote! {
                         #ct
-                        ::ivs_runtime::http::Bytes::from_static(b"{}")
+                        ::aws_lite_runtime::http::Bytes::from_static(b"{}")
                     }
                 } else {
-                    quote! { ::ivs_runtime::http::Bytes::new() }
+                    quote! { ::aws_lite_runtime::http::Bytes::new() }
                 };
                 quote! {
                     let body = match &input.#f {
                         ::std::option::Option::Some(v) => {
                             #ct
-                            ::ivs_runtime::json::to_body(&#v)
+                            ::aws_lite_runtime::json::to_body(&#v)
                         }
                         ::std::option::Option::None => { #unset }
                     };
@@ -575,13 +575,13 @@ fn serialize_request(ir: &Ir, op: &OperationIr, input: &StructIr) -> TokenStream
         let ct = content_type("application/json");
         quote! {
             #ct
-            let body = ::ivs_runtime::json::to_body(&input.to_json());
+            let body = ::aws_lite_runtime::json::to_body(&input.to_json());
         }
     } else {
-        quote! { let body = ::ivs_runtime::http::Bytes::new(); }
+        quote! { let body = ::aws_lite_runtime::http::Bytes::new(); }
     };
     let checksum = if op.checksum_required {
-        quote! { headers.push(("Content-MD5".to_owned(), ::ivs_runtime::encoding::content_md5(&body))); }
+        quote! { headers.push(("Content-MD5".to_owned(), ::aws_lite_runtime::encoding::content_md5(&body))); }
     } else {
         quote! {}
     };
@@ -590,7 +590,7 @@ fn serialize_request(ir: &Ir, op: &OperationIr, input: &StructIr) -> TokenStream
     } else {
         let encodings = &op.request_compression;
         quote! {
-            request.extensions_mut().insert(::ivs_runtime::orchestrator::RequestCompression(&[#(#encodings),*]));
+            request.extensions_mut().insert(::aws_lite_runtime::orchestrator::RequestCompression(&[#(#encodings),*]));
         }
     };
     let (host_prefix, finish) = match &op.host_prefix {
@@ -607,8 +607,8 @@ fn serialize_request(ir: &Ir, op: &OperationIr, input: &StructIr) -> TokenStream
                 let msg = format!("`{name}` is required for the host of {} and must be a valid host label", op.name);
                 quote! {
                     match input.#f.as_deref() {
-                        ::std::option::Option::Some(v) if ::ivs_runtime::encoding::is_host_label(v) => prefix.push_str(v),
-                        _ => return ::std::result::Result::Err(::ivs_runtime::error::BuildError::invalid(#name, #msg).into()),
+                        ::std::option::Option::Some(v) if ::aws_lite_runtime::encoding::is_host_label(v) => prefix.push_str(v),
+                        _ => return ::std::result::Result::Err(::aws_lite_runtime::error::BuildError::invalid(#name, #msg).into()),
                     }
                 }
             });
@@ -618,13 +618,14 @@ fn serialize_request(ir: &Ir, op: &OperationIr, input: &StructIr) -> TokenStream
                     #(#parts)*
                 },
                 quote! {
-                    request.extensions_mut().insert(::ivs_runtime::orchestrator::HostPrefix(prefix));
+                    request.extensions_mut().insert(::aws_lite_runtime::orchestrator::HostPrefix(prefix));
                 },
             )
         }
         None => (quote! {}, quote! {}),
     };
-    let build = quote! { ::ivs_runtime::http::build_request(#method, uri, &query, headers, body) };
+    let build =
+        quote! { ::aws_lite_runtime::http::build_request(#method, uri, &query, headers, body) };
     let build = if finish.is_empty() && compression.is_empty() {
         build
     } else {
@@ -639,7 +640,7 @@ fn serialize_request(ir: &Ir, op: &OperationIr, input: &StructIr) -> TokenStream
         /// Builds the HTTP request of `input` (path and query only; the endpoint comes later).
         // Each binding appends in model order; a `vec![]` literal would need them all at once.
         #[allow(unused_mut, clippy::vec_init_then_push)]
-        fn serialize_request(input: &#in_name) -> ::std::result::Result<::ivs_runtime::http::HttpRequest, ::ivs_runtime::error::Failure> {
+        fn serialize_request(input: &#in_name) -> ::std::result::Result<::aws_lite_runtime::http::HttpRequest, ::aws_lite_runtime::error::Failure> {
             // Inputs without members read nothing from `input`.
             let _ = input;
             let mut uri = ::std::string::String::new();
@@ -704,13 +705,13 @@ fn deserialize_response(ir: &Ir, output: &StructIr) -> TokenStream {
         match &p.ty {
             Ty::Blob => quote! {
                 if !response.body().is_empty() {
-                    builder.#f = ::std::option::Option::Some(::ivs_runtime::Blob::new(response.body().to_vec()));
+                    builder.#f = ::std::option::Option::Some(::aws_lite_runtime::Blob::new(response.body().to_vec()));
                 }
             },
             Ty::String | Ty::Enum(_) => {
                 let text = quote! {
                     ::std::str::from_utf8(response.body())
-                        .map_err(|_| ::ivs_runtime::json::DeError::new("payload is not UTF-8"))?
+                        .map_err(|_| ::aws_lite_runtime::json::DeError::new("payload is not UTF-8"))?
                 };
                 let value = match &p.ty {
                     Ty::Enum(id) => {
@@ -729,7 +730,7 @@ fn deserialize_response(ir: &Ir, output: &StructIr) -> TokenStream {
                 let v = from_json(ir, ty, quote! { value }, p.timestamp_format.as_deref());
                 quote! {
                     if !response.body().is_empty() {
-                        let value = ::ivs_runtime::json::parse_body(response.body())?;
+                        let value = ::aws_lite_runtime::json::parse_body(response.body())?;
                         builder.#f = ::std::option::Option::Some(#v?);
                     }
                 }
@@ -739,7 +740,7 @@ fn deserialize_response(ir: &Ir, output: &StructIr) -> TokenStream {
         quote! {}
     } else {
         quote! {
-            let parsed = #out_name::from_json(::ivs_runtime::json::parse_body(response.body())?)?;
+            let parsed = #out_name::from_json(::aws_lite_runtime::json::parse_body(response.body())?)?;
         }
     };
     let copy_body = body_members.iter().map(|m| {
@@ -758,14 +759,14 @@ fn deserialize_response(ir: &Ir, output: &StructIr) -> TokenStream {
                     Ty::List { member, .. } => {
                         let inner = from_text(ir, member, quote! { item.as_str() }, m.timestamp_format.as_deref());
                         let split = if matches!(**member, Ty::Timestamp(_)) && m.timestamp_format.as_deref().unwrap_or("http-date") == "http-date" {
-                            quote! { ::ivs_runtime::encoding::split_http_date_list(s) }
+                            quote! { ::aws_lite_runtime::encoding::split_http_date_list(s) }
                         } else {
-                            quote! { ::ivs_runtime::encoding::split_header_list(s) }
+                            quote! { ::aws_lite_runtime::encoding::split_header_list(s) }
                         };
                         quote! { #split.iter().map(|item| #inner).collect::<::std::result::Result<::std::vec::Vec<_>, _>>() }
                     }
                     Ty::String if m.media_type.is_some() => {
-                        quote! { ::ivs_runtime::json::base64_text(s) }
+                        quote! { ::aws_lite_runtime::json::base64_text(s) }
                     }
                     ty => from_text(ir, ty, quote! { s }, m.timestamp_format.as_deref()),
                 };
@@ -775,7 +776,7 @@ fn deserialize_response(ir: &Ir, output: &StructIr) -> TokenStream {
                     if !values.is_empty() {
                         let joined = values.join(", ");
                         let s = joined.as_str();
-                        builder.#f = ::std::option::Option::Some(::ivs_runtime::json::at(#parse, #name)?);
+                        builder.#f = ::std::option::Option::Some(::aws_lite_runtime::json::at(#parse, #name)?);
                     }
                 })
             }
@@ -815,15 +816,15 @@ fn deserialize_response(ir: &Ir, output: &StructIr) -> TokenStream {
         // Everything is in the body: its reader builds the output itself.
         return quote! {
             /// Reads a success response into the output.
-            fn deserialize_output(response: &::ivs_runtime::http::HttpResponse) -> ::std::result::Result<#out_name, ::ivs_runtime::json::DeError> {
-                #out_name::from_json(::ivs_runtime::json::parse_body(response.body())?)
+            fn deserialize_output(response: &::aws_lite_runtime::http::HttpResponse) -> ::std::result::Result<#out_name, ::aws_lite_runtime::json::DeError> {
+                #out_name::from_json(::aws_lite_runtime::json::parse_body(response.body())?)
             }
         };
     }
     quote! {
         /// Reads a success response into the output.
         #[allow(unused_mut)]
-        fn deserialize_output(response: &::ivs_runtime::http::HttpResponse) -> ::std::result::Result<#out_name, ::ivs_runtime::json::DeError> {
+        fn deserialize_output(response: &::aws_lite_runtime::http::HttpResponse) -> ::std::result::Result<#out_name, ::aws_lite_runtime::json::DeError> {
             let mut builder = #out_builder::default();
             let _ = response;
             #body

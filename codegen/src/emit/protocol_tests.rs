@@ -2,7 +2,7 @@
 //! `src/protocol_tests/mod.rs` (shared configuration) and one file per operation.
 //!
 //! A request test builds the input from `params`, sends it through a capture transport and
-//! checks the request with `ivs_runtime::protocol_test`. A response test replays the response
+//! checks the request with `aws_lite_runtime::protocol_test`. A response test replays the response
 //! and compares what the client parsed (output or error) with `params`, built as Rust values.
 
 use proc_macro2::{Literal, TokenStream};
@@ -36,7 +36,7 @@ pub(crate) fn module(ir: &Ir) -> TokenStream {
 
         /// A configuration for protocol tests: fixed region, credentials and idempotency token,
         /// no retries, requests to `endpoint`.
-        fn config(endpoint: &str) -> ::ivs_runtime::config::ClientConfigBuilder {
+        fn config(endpoint: &str) -> ::aws_lite_runtime::config::ClientConfigBuilder {
             crate::Config::builder()
                 .region("us-west-2")
                 .credentials(crate::Credentials::new("AKID", "SECRET", ::std::option::Option::None, ::std::option::Option::None, "protocol-tests"))
@@ -148,14 +148,14 @@ fn request_test(ir: &Ir, op: &OperationIr, t: &ProtocolTestIr) -> TokenStream {
         #doc
         #[::tokio::test]
         async fn #name() {
-            let capture = ::ivs_runtime::http::CaptureClient::new();
+            let capture = ::aws_lite_runtime::http::CaptureClient::new();
             let client = crate::Client::new(super::config(#endpoint).http_client(capture.clone()).build());
             let input = #input_expr;
             // The capture transport answers `200 {}`; only the request matters here.
             let _ = client.#method_name().with_input(input).send().await;
             let requests = capture.requests();
             ::std::assert_eq!(requests.len(), 1, "exactly one request is sent");
-            ::ivs_runtime::protocol_test::assert_request(&requests[0], &::ivs_runtime::protocol_test::ExpectedRequest {
+            ::aws_lite_runtime::protocol_test::assert_request(&requests[0], &::aws_lite_runtime::protocol_test::ExpectedRequest {
                 method: #method,
                 uri: #uri,
                 host: #host,
@@ -225,11 +225,11 @@ fn response_test(
         #doc
         #[::tokio::test]
         async fn #name() {
-            let replay = ::ivs_runtime::http::ReplayClient::new();
-            replay.push(::ivs_runtime::http::Replay::Response(
-                ::ivs_runtime::protocol_test::response(#code, &[#(#headers),*], #body),
+            let replay = ::aws_lite_runtime::http::ReplayClient::new();
+            replay.push(::aws_lite_runtime::http::Replay::Response(
+                ::aws_lite_runtime::protocol_test::response(#code, &[#(#headers),*], #body),
             ));
-            let handle = ::ivs_runtime::orchestrator::Handle::new(
+            let handle = ::aws_lite_runtime::orchestrator::Handle::new(
                 super::config("https://example.com").http_client(replay.clone()).build(),
                 &crate::endpoint::SERVICE,
             );
@@ -316,7 +316,7 @@ fn float_expr(ty: &Ty, v: &Value) -> TokenStream {
 
 fn timestamp_expr(v: &Value) -> TokenStream {
     if let Some(i) = v.as_i64() {
-        return quote! { ::ivs_runtime::DateTime::from_secs(#i) };
+        return quote! { ::aws_lite_runtime::DateTime::from_secs(#i) };
     }
     let f = v.as_f64().unwrap_or(0.0);
     let mut secs = f.floor() as i64;
@@ -326,7 +326,7 @@ fn timestamp_expr(v: &Value) -> TokenStream {
         millis -= 1000;
     }
     let nanos = millis * 1_000_000;
-    quote! { ::ivs_runtime::DateTime::from_secs_and_nanos(#secs, #nanos) }
+    quote! { ::aws_lite_runtime::DateTime::from_secs_and_nanos(#secs, #nanos) }
 }
 
 /// A Rust expression of type `ty` for the JSON `v` of a test's `params`.
@@ -366,14 +366,14 @@ fn value_expr(ir: &Ir, ty: &Ty, v: &Value) -> TokenStream {
         Ty::Float | Ty::Double => float_expr(ty, v),
         Ty::Blob => {
             let bytes = Literal::byte_string(v.as_str().unwrap_or_default().as_bytes());
-            quote! { ::ivs_runtime::Blob::new(&#bytes[..]) }
+            quote! { ::aws_lite_runtime::Blob::new(&#bytes[..]) }
         }
         Ty::Timestamp(_) => timestamp_expr(v),
         Ty::Document => {
             let text = v.to_string();
             let bytes = Literal::byte_string(text.as_bytes());
             quote! {
-                ::ivs_runtime::json::document(::ivs_runtime::json::parse_body(#bytes).expect("the test's document is JSON"))
+                ::aws_lite_runtime::json::document(::aws_lite_runtime::json::parse_body(#bytes).expect("the test's document is JSON"))
             }
         }
         Ty::Enum(id) => {

@@ -103,12 +103,12 @@ pub(crate) fn client(ir: &Ir) -> TokenStream {
         /// Cheap to clone: clones share the configuration and the connection pool.
         #[derive(::std::clone::Clone, ::std::fmt::Debug)]
         pub struct Client {
-            handle: ::ivs_runtime::orchestrator::Handle,
+            handle: ::aws_lite_runtime::orchestrator::Handle,
         }
         impl Client {
             /// A client with `config`.
             pub fn new(config: crate::Config) -> Self {
-                Self { handle: ::ivs_runtime::orchestrator::Handle::new(config, &crate::endpoint::SERVICE) }
+                Self { handle: ::aws_lite_runtime::orchestrator::Handle::new(config, &crate::endpoint::SERVICE) }
             }
             /// A client configured from the environment: region from `AWS_REGION` (or the
             /// profile), credentials from the environment or the shared files.
@@ -165,7 +165,7 @@ pub(crate) fn crate_error(ir: &Ir) -> TokenStream {
         pub enum Error {
             #( #[allow(missing_docs)] #variants(#paths), )*
             /// Anything the model does not describe; `kind()` says what.
-            Unhandled(::ivs_runtime::error::Failure),
+            Unhandled(::aws_lite_runtime::error::Failure),
         }
         impl Error {
             /// The error code, for service errors.
@@ -181,8 +181,8 @@ pub(crate) fn crate_error(ir: &Ir) -> TokenStream {
                 match self { #( Self::#variants(e) => e.request_id(), )* Self::Unhandled(f) => f.request_id() }
             }
             /// What kind of failure this is.
-            pub fn kind(&self) -> ::ivs_runtime::error::ErrorKind {
-                match self { Self::Unhandled(f) => f.kind(), #[allow(unreachable_patterns)] _ => ::ivs_runtime::error::ErrorKind::Service }
+            pub fn kind(&self) -> ::aws_lite_runtime::error::ErrorKind {
+                match self { Self::Unhandled(f) => f.kind(), #[allow(unreachable_patterns)] _ => ::aws_lite_runtime::error::ErrorKind::Service }
             }
             #( #is_fns )*
         }
@@ -204,7 +204,7 @@ pub(crate) fn crate_error(ir: &Ir) -> TokenStream {
 pub(crate) fn primitives() -> TokenStream {
     quote! {
         //! Value types used by the data types.
-        pub use ::ivs_runtime::{Blob, DateTime, Document, Number};
+        pub use ::aws_lite_runtime::{Blob, DateTime, Document, Number};
         /// The value of an enum the crate does not know. Only the crate constructs it, so an
         /// `Unknown` never equals a value that a later version knows.
         #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash, ::std::cmp::PartialOrd, ::std::cmp::Ord)]
@@ -231,9 +231,11 @@ fn param_value(v: &Value) -> TokenStream {
         Value::String(s) => quote! { #s },
         Value::Array(items) => {
             let items = items.iter().filter_map(Value::as_str);
-            quote! { ::ivs_runtime::endpoint::ParamValue::StringArray(::std::vec![#(#items.to_owned()),*]) }
+            quote! { ::aws_lite_runtime::endpoint::ParamValue::StringArray(::std::vec![#(#items.to_owned()),*]) }
         }
-        _ => quote! { ::ivs_runtime::endpoint::ParamValue::String(::std::string::String::new()) },
+        _ => {
+            quote! { ::aws_lite_runtime::endpoint::ParamValue::String(::std::string::String::new()) }
+        }
     }
 }
 
@@ -311,8 +313,8 @@ fn expectation_check(expect: &Value) -> TokenStream {
     let props = ep.get("properties").map(Value::to_string);
     let prop_check = props.map(|p| {
         quote! {
-            let want: ::ivs_runtime::json::Value = ::ivs_runtime::json::parse_body(#p.as_bytes()).expect("test properties are JSON");
-            ::std::assert_eq!(::ivs_runtime::json::Value::Object(endpoint.properties.clone()), want);
+            let want: ::aws_lite_runtime::json::Value = ::aws_lite_runtime::json::parse_body(#p.as_bytes()).expect("test properties are JSON");
+            ::std::assert_eq!(::aws_lite_runtime::json::Value::Object(endpoint.properties.clone()), want);
         }
     });
     quote! {
@@ -381,9 +383,9 @@ pub(crate) fn endpoint(
             quote! { params.set(#k, #v); }
         });
         let decl = if params.is_empty() {
-            quote! { let params = ::ivs_runtime::endpoint::Params::default(); }
+            quote! { let params = ::aws_lite_runtime::endpoint::Params::default(); }
         } else {
-            quote! { let mut params = ::ivs_runtime::endpoint::Params::default(); }
+            quote! { let mut params = ::aws_lite_runtime::endpoint::Params::default(); }
         };
         let expect = case.get("expect").cloned().unwrap_or(Value::Null);
         let model_check = expectation_check(&expect);
@@ -407,7 +409,7 @@ pub(crate) fn endpoint(
                 let check = quote! {
                     let endpoint = result.expect("the shipped partition table resolves this case");
                     ::std::assert_eq!(endpoint.url, #url);
-                    let result = ::ivs_runtime::endpoint::resolve(&rules(), &partitions_as_tested(), &params);
+                    let result = ::aws_lite_runtime::endpoint::resolve(&rules(), &partitions_as_tested(), &params);
                     #model_check
                 };
                 (note, check)
@@ -421,7 +423,7 @@ pub(crate) fn endpoint(
             fn #name() {
                 #decl
                 #( #sets )*
-                let result = ::ivs_runtime::endpoint::resolve(&rules(), &partitions(), &params);
+                let result = ::aws_lite_runtime::endpoint::resolve(&rules(), &partitions(), &params);
                 #check
             }
         }
@@ -432,8 +434,8 @@ pub(crate) fn endpoint(
             /// one with the `partitions_as_tested` outputs of
             /// `model/endpoint-test-divergences.json` set over it.
             const PARTITIONS_AS_TESTED: &str = #table;
-            fn partitions_as_tested() -> ::ivs_runtime::endpoint::Partitions {
-                ::ivs_runtime::endpoint::Partitions::from_json(PARTITIONS_AS_TESTED).expect("the partitions as tested parse")
+            fn partitions_as_tested() -> ::aws_lite_runtime::endpoint::Partitions {
+                ::aws_lite_runtime::endpoint::Partitions::from_json(PARTITIONS_AS_TESTED).expect("the partitions as tested parse")
             }
         }
     });
@@ -444,11 +446,11 @@ pub(crate) fn endpoint(
             /// The model's `smithy.rules#endpointTests`, one test per case.
             #[cfg(test)]
             mod tests {
-                fn rules() -> ::ivs_runtime::endpoint::RuleSet {
-                    ::ivs_runtime::endpoint::RuleSet::from_json(super::RULES).expect("the rule set parses")
+                fn rules() -> ::aws_lite_runtime::endpoint::RuleSet {
+                    ::aws_lite_runtime::endpoint::RuleSet::from_json(super::RULES).expect("the rule set parses")
                 }
-                fn partitions() -> ::ivs_runtime::endpoint::Partitions {
-                    ::ivs_runtime::endpoint::Partitions::from_json(super::PARTITIONS).expect("the partitions parse")
+                fn partitions() -> ::aws_lite_runtime::endpoint::Partitions {
+                    ::aws_lite_runtime::endpoint::Partitions::from_json(super::PARTITIONS).expect("the partitions parse")
                 }
                 #as_tested
                 #( #tests )*
@@ -462,7 +464,7 @@ pub(crate) fn endpoint(
         /// The AWS partition table the rules' `aws.partition` reads.
         pub(crate) const PARTITIONS: &str = #partitions;
         /// What the runtime needs to know about this service.
-        pub(crate) static SERVICE: ::ivs_runtime::orchestrator::ServiceSpec = ::ivs_runtime::orchestrator::ServiceSpec {
+        pub(crate) static SERVICE: ::aws_lite_runtime::orchestrator::ServiceSpec = ::aws_lite_runtime::orchestrator::ServiceSpec {
             signing_name: #signing,
             user_agent: ::std::concat!(#ua, "/", ::std::env!("CARGO_PKG_VERSION")),
             endpoint_rules: RULES,
@@ -516,11 +518,11 @@ pub(crate) fn lib(ir: &Ir) -> TokenStream {
         pub use client::Client;
         pub use error::Error;
         /// Client configuration: region, credentials, endpoint, retries, timeouts, transport.
-        pub use ::ivs_runtime::config::ClientConfig as Config;
-        pub use ::ivs_runtime::config::{RetryConfig, TimeoutConfig};
-        pub use ::ivs_runtime::credentials::Credentials;
+        pub use ::aws_lite_runtime::config::ClientConfig as Config;
+        pub use ::aws_lite_runtime::config::{RetryConfig, TimeoutConfig};
+        pub use ::aws_lite_runtime::credentials::Credentials;
         /// The runtime, for transports, credentials providers and test helpers.
-        pub use ::ivs_runtime as runtime;
+        pub use ::aws_lite_runtime as runtime;
     }
 }
 
@@ -583,7 +585,7 @@ pub(crate) fn paginator(ir: &Ir, op: &OperationIr) -> TokenStream {
             let doc = format!(" A stream of the `{}` of every page.", m.name);
             quote! {
                 #[doc = #doc]
-                pub fn items(self) -> ::ivs_runtime::paginate::ItemStream<#in_builder, #out, #err, #t> {
+                pub fn items(self) -> ::aws_lite_runtime::paginate::ItemStream<#in_builder, #out, #err, #t> {
                     self.send().items(|o: #out| #take)
                 }
             }
@@ -593,12 +595,12 @@ pub(crate) fn paginator(ir: &Ir, op: &OperationIr) -> TokenStream {
         #[doc = #doc]
         #[derive(::std::clone::Clone, ::std::fmt::Debug)]
         pub struct #name {
-            handle: ::ivs_runtime::orchestrator::Handle,
+            handle: ::aws_lite_runtime::orchestrator::Handle,
             inner: #in_builder,
             stop_on_duplicate_token: bool,
         }
         impl #name {
-            pub(crate) fn new(handle: ::ivs_runtime::orchestrator::Handle, inner: #in_builder) -> Self {
+            pub(crate) fn new(handle: ::aws_lite_runtime::orchestrator::Handle, inner: #in_builder) -> Self {
                 Self { handle, inner, stop_on_duplicate_token: true }
             }
             #page_size
@@ -609,18 +611,18 @@ pub(crate) fn paginator(ir: &Ir, op: &OperationIr) -> TokenStream {
                 self
             }
             /// A stream of pages.
-            pub fn send(self) -> ::ivs_runtime::paginate::PageStream<#in_builder, #out, #err> {
+            pub fn send(self) -> ::aws_lite_runtime::paginate::PageStream<#in_builder, #out, #err> {
                 let handle = self.handle;
-                ::ivs_runtime::paginate::PageStream::new(
+                ::aws_lite_runtime::paginate::PageStream::new(
                     self.inner,
                     move |inner: #in_builder| {
                         let fluent = #fluent { handle: handle.clone(), inner };
                         ::std::boxed::Box::pin(fluent.send())
                     },
-                    ::ivs_runtime::paginate::TokenAccess {
+                    ::aws_lite_runtime::paginate::TokenAccess {
                         set: |i: &mut #in_builder, t: ::std::string::String| i.#in_tok = ::std::option::Option::Some(t),
                         get: |o: &#out| #get_token,
-                        duplicate: |t: ::std::string::String| #err::Unhandled(::ivs_runtime::error::Failure::duplicate_token(&t)),
+                        duplicate: |t: ::std::string::String| #err::Unhandled(::aws_lite_runtime::error::Failure::duplicate_token(&t)),
                     },
                     self.stop_on_duplicate_token,
                 )
@@ -640,7 +642,7 @@ fn needs_gzip(ir: &Ir) -> bool {
 
 fn gzip_feature(ir: &Ir) -> &'static str {
     if needs_gzip(ir) {
-        "# gzip request compression for the operations with `@requestCompression`.\ngzip = [\"ivs-runtime/gzip\"]\n"
+        "# gzip request compression for the operations with `@requestCompression`.\ngzip = [\"aws-lite-runtime/gzip\"]\n"
     } else {
         ""
     }
@@ -661,15 +663,15 @@ publish = false
 [features]
 default = ["rustls"{default_gzip}]
 # HTTPS through rustls; without it only plain-HTTP endpoints (local servers) work.
-rustls = ["ivs-runtime/rustls"]
+rustls = ["aws-lite-runtime/rustls"]
 # Serialize/Deserialize on every data type, with the model's member names.
-serde = ["dep:serde", "ivs-runtime/serde"]
+serde = ["dep:serde", "aws-lite-runtime/serde"]
 # Reuse the official SDK's setup (region, SSO/IMDS/web-identity credentials) through
-# `ivs_runtime::sdk_config::from_sdk_config`. Needs Rust 1.94+.
-aws-config = ["ivs-runtime/aws-config"]
+# `aws_lite_runtime::sdk_config::from_sdk_config`. Needs Rust 1.94+.
+aws-config = ["aws-lite-runtime/aws-config"]
 {gzip}
 [dependencies]
-ivs-runtime = {runtime}
+aws-lite-runtime = {runtime}
 serde = {{ version = "1", features = ["derive"], optional = true }}
 
 [dev-dependencies]

@@ -324,7 +324,7 @@ pub(crate) fn structure(ir: &Ir, s: &StructIr) -> TokenStream {
         .map(|m| serde_default(ir, s, m).1);
     let getters = s.members.iter().map(|m| getter(ir, m));
     let meta_field = if is_error {
-        quote! { pub(crate) meta: ::ivs_runtime::error::ErrorMetadata, }
+        quote! { pub(crate) meta: ::aws_lite_runtime::error::ErrorMetadata, }
     } else {
         quote! {}
     };
@@ -367,7 +367,7 @@ pub(crate) fn structure(ir: &Ir, s: &StructIr) -> TokenStream {
         quote! {
             let #f = match self.#f {
                 ::std::option::Option::Some(v) => v,
-                ::std::option::Option::None => return ::std::result::Result::Err(::ivs_runtime::error::BuildError::missing(#label, #msg)),
+                ::std::option::Option::None => return ::std::result::Result::Err(::aws_lite_runtime::error::BuildError::missing(#label, #msg)),
             };
         }
     });
@@ -418,12 +418,12 @@ pub(crate) fn structure(ir: &Ir, s: &StructIr) -> TokenStream {
         } else {
             quote! {}
         };
-        let err_doc = format!(" Fails with a [`BuildError`](::ivs_runtime::error::BuildError) naming the first missing required member of: {names_list}.");
+        let err_doc = format!(" Fails with a [`BuildError`](::aws_lite_runtime::error::BuildError) naming the first missing required member of: {names_list}.");
         quote! {
             #[doc = #build_doc]
             #[doc = ""]
             #[doc = #err_doc]
-            pub fn build(self) -> ::std::result::Result<#name, ::ivs_runtime::error::BuildError> {
+            pub fn build(self) -> ::std::result::Result<#name, ::aws_lite_runtime::error::BuildError> {
                 #(#required)*
                 ::std::result::Result::Ok(#name { #(#strict_fields)* #meta_init })
             }
@@ -454,14 +454,14 @@ pub(crate) fn structure(ir: &Ir, s: &StructIr) -> TokenStream {
             // Unset `@idempotencyToken` members were filled in before serializing.
             quote! {
                 if let ::std::option::Option::Some(v) = &self.#f {
-                    ::ivs_runtime::json::insert(&mut map, #key, #v);
+                    ::aws_lite_runtime::json::insert(&mut map, #key, #v);
                 }
             }
         } else {
             quote! {
                 {
                     let v = &self.#f;
-                    ::ivs_runtime::json::insert(&mut map, #key, #v);
+                    ::aws_lite_runtime::json::insert(&mut map, #key, #v);
                 }
             }
         }
@@ -478,13 +478,13 @@ pub(crate) fn structure(ir: &Ir, s: &StructIr) -> TokenStream {
         };
         (
             key,
-            quote! { ::ivs_runtime::json::set(&mut builder.#f, #v, #key) },
+            quote! { ::aws_lite_runtime::json::set(&mut builder.#f, #v, #key) },
         )
     });
     let map_mut = if body_members.is_empty() {
-        quote! { let map = ::ivs_runtime::json::Map::new(); }
+        quote! { let map = ::aws_lite_runtime::json::Map::new(); }
     } else {
-        quote! { let mut map = ::ivs_runtime::json::Map::new(); }
+        quote! { let mut map = ::aws_lite_runtime::json::Map::new(); }
     };
     // One pass over the object, moving each member out; `null` is absent and unknown keys
     // are ignored.
@@ -526,10 +526,10 @@ pub(crate) fn structure(ir: &Ir, s: &StructIr) -> TokenStream {
     let to_json_fn = if ir.serialized.contains(&s.id) && !io_without_body {
         quote! {
             /// The JSON object of this structure's body members.
-            pub(crate) fn to_json(&self) -> ::ivs_runtime::json::Value {
+            pub(crate) fn to_json(&self) -> ::aws_lite_runtime::json::Value {
                 #map_mut
                 #(#ser)*
-                ::ivs_runtime::json::Value::Object(map)
+                ::aws_lite_runtime::json::Value::Object(map)
             }
         }
     } else {
@@ -538,8 +538,8 @@ pub(crate) fn structure(ir: &Ir, s: &StructIr) -> TokenStream {
     let from_json_fn = if ir.deserialized.contains(&s.id) && !io_without_body {
         quote! {
             /// Reads the structure from its JSON object; unknown keys are ignored.
-            pub(crate) fn from_json(value: ::ivs_runtime::json::Value) -> ::std::result::Result<Self, ::ivs_runtime::json::DeError> {
-                let obj = ::ivs_runtime::json::object(value)?;
+            pub(crate) fn from_json(value: ::aws_lite_runtime::json::Value) -> ::std::result::Result<Self, ::aws_lite_runtime::json::DeError> {
+                let obj = ::aws_lite_runtime::json::object(value)?;
                 #read_members
                 ::std::result::Result::Ok(builder.#lenient_call)
             }
@@ -632,7 +632,7 @@ pub(crate) fn structure(ir: &Ir, s: &StructIr) -> TokenStream {
                     /// The request id of the response that carried the error.
                     pub fn request_id(&self) -> ::std::option::Option<&str> { self.meta.request_id.as_deref() }
                     /// Code, message, request id and status of the response.
-                    pub fn meta(&self) -> &::ivs_runtime::error::ErrorMetadata { &self.meta }
+                    pub fn meta(&self) -> &::aws_lite_runtime::error::ErrorMetadata { &self.meta }
                     /// Whether the model marks this error `@retryable`.
                     pub fn is_retryable(&self) -> bool { #retryable }
                     /// Whether the model marks this error as throttling.
@@ -640,23 +640,23 @@ pub(crate) fn structure(ir: &Ir, s: &StructIr) -> TokenStream {
                     /// Reads the error from an error response; a body that does not read is
                     /// an `Unhandled` failure carrying `meta`.
                     pub(crate) fn from_response(
-                        response: &::ivs_runtime::http::HttpResponse,
-                        meta: ::ivs_runtime::error::ErrorMetadata,
-                    ) -> ::std::result::Result<Self, ::ivs_runtime::error::Failure> {
-                        let parsed = ::ivs_runtime::json::parse_body(response.body()).and_then(Self::from_json);
+                        response: &::aws_lite_runtime::http::HttpResponse,
+                        meta: ::aws_lite_runtime::error::ErrorMetadata,
+                    ) -> ::std::result::Result<Self, ::aws_lite_runtime::error::Failure> {
+                        let parsed = ::aws_lite_runtime::json::parse_body(response.body()).and_then(Self::from_json);
                         match parsed {
                             ::std::result::Result::Ok(mut err) => {
                                 err.meta = meta;
                                 ::std::result::Result::Ok(err)
                             }
-                            ::std::result::Result::Err(e) => ::std::result::Result::Err(::ivs_runtime::error::Failure::unreadable_error(meta, e)),
+                            ::std::result::Result::Err(e) => ::std::result::Result::Err(::aws_lite_runtime::error::Failure::unreadable_error(meta, e)),
                         }
                     }
                 }
                 impl ::std::fmt::Display for #name {
                     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                         // Same form as an unmodeled error: `Code (HTTP 404): message`.
-                        ::ivs_runtime::error::fmt_service_error(f, #code, &self.meta, self.message())
+                        ::aws_lite_runtime::error::fmt_service_error(f, #code, &self.meta, self.message())
                     }
                 }
                 impl ::std::error::Error for #name {}
@@ -882,7 +882,7 @@ pub(crate) fn union(ir: &Ir, u: &UnionIr) -> TokenStream {
         let v = ident(&m.rust_name);
         let key = &m.json_name;
         if m.ty == Ty::Unit {
-            quote! { Self::#v => (#key, ::ivs_runtime::json::Value::Object(::ivs_runtime::json::Map::new())), }
+            quote! { Self::#v => (#key, ::aws_lite_runtime::json::Value::Object(::aws_lite_runtime::json::Map::new())), }
         } else {
             let val = to_json(ir, &m.ty, quote! { v }, m.timestamp_format.as_deref());
             quote! { Self::#v(v) => (#key, #val), }
@@ -900,7 +900,7 @@ pub(crate) fn union(ir: &Ir, u: &UnionIr) -> TokenStream {
             } else {
                 val
             };
-            quote! { #key => ::ivs_runtime::json::at(#val, #key).map(Self::#v), }
+            quote! { #key => ::aws_lite_runtime::json::at(#val, #key).map(Self::#v), }
         }
     });
     let debug = if u.sensitive || u.members.iter().any(|m| m.sensitive) {
@@ -922,14 +922,14 @@ pub(crate) fn union(ir: &Ir, u: &UnionIr) -> TokenStream {
     let union_to_json = if ir.serialized.contains(&u.id) {
         quote! {
             /// The JSON object of the set member (`Unknown` cannot be sent and writes `{}`).
-            pub(crate) fn to_json(&self) -> ::ivs_runtime::json::Value {
+            pub(crate) fn to_json(&self) -> ::aws_lite_runtime::json::Value {
                 let (key, value) = match self {
                     #(#ser_arms)*
-                    Self::Unknown => return ::ivs_runtime::json::Value::Object(::ivs_runtime::json::Map::new()),
+                    Self::Unknown => return ::aws_lite_runtime::json::Value::Object(::aws_lite_runtime::json::Map::new()),
                 };
-                let mut map = ::ivs_runtime::json::Map::new();
+                let mut map = ::aws_lite_runtime::json::Map::new();
                 map.insert(key.to_owned(), value);
-                ::ivs_runtime::json::Value::Object(map)
+                ::aws_lite_runtime::json::Value::Object(map)
             }
         }
     } else {
@@ -938,13 +938,13 @@ pub(crate) fn union(ir: &Ir, u: &UnionIr) -> TokenStream {
     let union_from_json = if ir.deserialized.contains(&u.id) {
         quote! {
             /// Reads the union from a JSON object with exactly one non-null member.
-            pub(crate) fn from_json(value: ::ivs_runtime::json::Value) -> ::std::result::Result<Self, ::ivs_runtime::json::DeError> {
-                let obj = ::ivs_runtime::json::object(value)?;
+            pub(crate) fn from_json(value: ::aws_lite_runtime::json::Value) -> ::std::result::Result<Self, ::aws_lite_runtime::json::DeError> {
+                let obj = ::aws_lite_runtime::json::object(value)?;
                 let mut set = obj.into_iter().filter(|(k, v)| !v.is_null() && k.as_str() != "__type");
                 let (key, value) = match (set.next(), set.next()) {
                     (::std::option::Option::Some(one), ::std::option::Option::None) => one,
-                    (::std::option::Option::None, _) => return ::std::result::Result::Err(::ivs_runtime::json::DeError::new("a union needs exactly one member set, found none")),
-                    _ => return ::std::result::Result::Err(::ivs_runtime::json::DeError::new("a union needs exactly one member set, found several")),
+                    (::std::option::Option::None, _) => return ::std::result::Result::Err(::aws_lite_runtime::json::DeError::new("a union needs exactly one member set, found none")),
+                    _ => return ::std::result::Result::Err(::aws_lite_runtime::json::DeError::new("a union needs exactly one member set, found several")),
                 };
                 let _ = value;
                 match key.as_str() {

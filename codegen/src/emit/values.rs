@@ -11,9 +11,9 @@ use crate::ir::{Ir, Ty};
 /// The runtime's `Format` for a `@timestampFormat` value, else `default`.
 pub(crate) fn ts_format(format: Option<&str>, default: &str) -> TokenStream {
     match format.unwrap_or(default) {
-        "date-time" => quote! { ::ivs_runtime::time::Format::DateTime },
-        "http-date" => quote! { ::ivs_runtime::time::Format::HttpDate },
-        _ => quote! { ::ivs_runtime::time::Format::EpochSeconds },
+        "date-time" => quote! { ::aws_lite_runtime::time::Format::DateTime },
+        "http-date" => quote! { ::aws_lite_runtime::time::Format::HttpDate },
+        _ => quote! { ::aws_lite_runtime::time::Format::EpochSeconds },
     }
 }
 
@@ -26,7 +26,7 @@ fn element_format<'a>(ty: &'a Ty, member_format: Option<&'a str>) -> Option<&'a 
 
 /// A `Value` expression for `v`, an expression of type `&T`.
 pub(crate) fn to_json(ir: &Ir, ty: &Ty, v: TokenStream, format: Option<&str>) -> TokenStream {
-    let json = quote! { ::ivs_runtime::json };
+    let json = quote! { ::aws_lite_runtime::json };
     match ty {
         // Runtime functions rather than inline expressions: as element writers they are passed
         // as they are, where an expression would be a closure (and a shim) per member.
@@ -117,7 +117,7 @@ fn key_to_string(key: &Ty, k: TokenStream) -> TokenStream {
 /// A `Result<T, DeError>` expression reading `v`, an expression of type `Value` that it
 /// consumes (strings, lists and maps are moved out, not cloned).
 pub(crate) fn from_json(ir: &Ir, ty: &Ty, v: TokenStream, format: Option<&str>) -> TokenStream {
-    let json = quote! { ::ivs_runtime::json };
+    let json = quote! { ::aws_lite_runtime::json };
     match ty {
         Ty::String => quote! { #json::string(#v) },
         Ty::BigInteger | Ty::BigDecimal => quote! { #json::big_number(#v) },
@@ -188,9 +188,9 @@ pub(crate) fn zero(ir: &Ir, ty: &Ty) -> TokenStream {
         Ty::Bool => quote! { false },
         Ty::Byte | Ty::Short | Ty::Integer | Ty::Long => quote! { 0 },
         Ty::Float | Ty::Double => quote! { 0.0 },
-        Ty::Blob => quote! { ::ivs_runtime::Blob::default() },
-        Ty::Timestamp(_) => quote! { ::ivs_runtime::DateTime::from_secs(0) },
-        Ty::Document => quote! { ::ivs_runtime::Document::Null },
+        Ty::Blob => quote! { ::aws_lite_runtime::Blob::default() },
+        Ty::Timestamp(_) => quote! { ::aws_lite_runtime::DateTime::from_secs(0) },
+        Ty::Document => quote! { ::aws_lite_runtime::Document::Null },
         Ty::Enum(id) => {
             let p = type_path(ir, id);
             quote! { #p::from("") }
@@ -249,15 +249,15 @@ pub(crate) fn default_value(ir: &Ir, ty: &Ty, v: &Value) -> TokenStream {
         }
         (Ty::Timestamp(_), Value::Number(n)) => {
             let f = n.as_f64().unwrap_or(0.0);
-            quote! { ::ivs_runtime::DateTime::from_secs_f64(#f) }
+            quote! { ::aws_lite_runtime::DateTime::from_secs_f64(#f) }
         }
         (Ty::Blob, Value::String(s)) => {
             let bytes = proc_macro2::Literal::byte_string(s.as_bytes());
-            quote! { ::ivs_runtime::Blob::new(&#bytes[..]) }
+            quote! { ::aws_lite_runtime::Blob::new(&#bytes[..]) }
         }
         (Ty::Document, v) => {
             let text = v.to_string();
-            quote! { ::ivs_runtime::json::document(::ivs_runtime::json::parse_body(#text.as_bytes()).unwrap_or_default()) }
+            quote! { ::aws_lite_runtime::json::document(::aws_lite_runtime::json::parse_body(#text.as_bytes()).unwrap_or_default()) }
         }
         _ => zero(ir, ty),
     }
@@ -274,11 +274,11 @@ pub(crate) fn to_text(
     match ty {
         Ty::String | Ty::BigInteger | Ty::BigDecimal => quote! { ::std::clone::Clone::clone(#v) },
         Ty::Bool | Ty::Byte | Ty::Short | Ty::Integer | Ty::Long => quote! { #v.to_string() },
-        Ty::Float => quote! { ::ivs_runtime::encoding::fmt_f32(*#v) },
-        Ty::Double => quote! { ::ivs_runtime::encoding::fmt_f64(*#v) },
+        Ty::Float => quote! { ::aws_lite_runtime::encoding::fmt_f32(*#v) },
+        Ty::Double => quote! { ::aws_lite_runtime::encoding::fmt_f64(*#v) },
         Ty::Timestamp(_) => {
             let f = ts_format(element_format(ty, format), default_format);
-            quote! { ::ivs_runtime::json::timestamp_text(#v, #f) }
+            quote! { ::aws_lite_runtime::json::timestamp_text(#v, #f) }
         }
         Ty::Enum(_) => quote! { #v.as_str().to_owned() },
         Ty::IntEnum(_) => quote! { #v.as_i32().to_string() },
@@ -291,7 +291,7 @@ pub(crate) fn to_text(
 
 /// A `Result<T, DeError>` expression parsing a scalar from header text `s: &str`.
 pub(crate) fn from_text(ir: &Ir, ty: &Ty, s: TokenStream, format: Option<&str>) -> TokenStream {
-    let json = quote! { ::ivs_runtime::json };
+    let json = quote! { ::aws_lite_runtime::json };
     match ty {
         Ty::String | Ty::BigInteger | Ty::BigDecimal => {
             quote! { ::std::result::Result::<_, #json::DeError>::Ok(#s.to_owned()) }
@@ -328,8 +328,11 @@ mod tests {
     fn a_call_with_only_the_variable_becomes_the_function() {
         let f = |body: proc_macro2::TokenStream, var: &str| function(body, var).to_string();
         assert_eq!(
-            f(quote! { ::ivs_runtime::json::integer::<i32>(item) }, "item"),
-            quote! { ::ivs_runtime::json::integer::<i32> }.to_string()
+            f(
+                quote! { ::aws_lite_runtime::json::integer::<i32>(item) },
+                "item"
+            ),
+            quote! { ::aws_lite_runtime::json::integer::<i32> }.to_string()
         );
         assert_eq!(
             f(quote! { crate::types::Node::from_json(item) }, "item"),
@@ -338,13 +341,16 @@ mod tests {
         // Anything else stays a closure: other arguments, method calls, another variable.
         for (body, var) in [
             (
-                quote! { ::ivs_runtime::json::timestamp(item, Format::DateTime) },
+                quote! { ::aws_lite_runtime::json::timestamp(item, Format::DateTime) },
                 "item",
             ),
             (quote! { item.to_json() }, "item"),
             (quote! { key }, "key"),
-            (quote! { ::ivs_runtime::json::string(other) }, "item"),
-            (quote! { ::ivs_runtime::json::string(item).map(f) }, "item"),
+            (quote! { ::aws_lite_runtime::json::string(other) }, "item"),
+            (
+                quote! { ::aws_lite_runtime::json::string(item).map(f) },
+                "item",
+            ),
         ] {
             let want = format!("| {var} | {body}");
             assert_eq!(f(body, var), want);

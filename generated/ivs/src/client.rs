@@ -4,14 +4,14 @@
 /// Cheap to clone: clones share the configuration and the connection pool.
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
 pub struct Client {
-    handle: ::ivs_runtime::orchestrator::Handle,
+    handle: ::aws_lite_runtime::orchestrator::Handle,
 }
 
 impl Client {
     /// A client with `config`.
     pub fn new(config: crate::Config) -> Self {
         Self {
-            handle: ::ivs_runtime::orchestrator::Handle::new(
+            handle: ::aws_lite_runtime::orchestrator::Handle::new(
                 config,
                 &crate::endpoint::SERVICE,
             ),

@@ -7,7 +7,7 @@ pub(crate) const RULES: &str = "{\"version\":\"1.0\",\"parameters\":{\"Region\":
 pub(crate) const PARTITIONS: &str = "{\"partitions\":[{\"id\":\"aws\",\"outputs\":{\"dnsSuffix\":\"amazonaws.com\",\"dualStackDnsSuffix\":\"api.aws\",\"implicitGlobalRegion\":\"us-east-1\",\"name\":\"aws\",\"supportsDualStack\":true,\"supportsFIPS\":true},\"regionRegex\":\"^(us|eu|ap|sa|ca|me|af|il|mx)\\\\-\\\\w+\\\\-\\\\d+$\",\"regions\":{\"af-south-1\":{\"description\":\"Africa (Cape Town)\"},\"ap-east-1\":{\"description\":\"Asia Pacific (Hong Kong)\"},\"ap-east-2\":{\"description\":\"Asia Pacific (Taipei)\"},\"ap-northeast-1\":{\"description\":\"Asia Pacific (Tokyo)\"},\"ap-northeast-2\":{\"description\":\"Asia Pacific (Seoul)\"},\"ap-northeast-3\":{\"description\":\"Asia Pacific (Osaka)\"},\"ap-south-1\":{\"description\":\"Asia Pacific (Mumbai)\"},\"ap-south-2\":{\"description\":\"Asia Pacific (Hyderabad)\"},\"ap-southeast-1\":{\"description\":\"Asia Pacific (Singapore)\"},\"ap-southeast-2\":{\"description\":\"Asia Pacific (Sydney)\"},\"ap-southeast-3\":{\"description\":\"Asia Pacific (Jakarta)\"},\"ap-southeast-4\":{\"description\":\"Asia Pacific (Melbourne)\"},\"ap-southeast-5\":{\"description\":\"Asia Pacific (Malaysia)\"},\"ap-southeast-6\":{\"description\":\"Asia Pacific (New Zealand)\"},\"ap-southeast-7\":{\"description\":\"Asia Pacific (Thailand)\"},\"aws-global\":{\"description\":\"aws global region\"},\"ca-central-1\":{\"description\":\"Canada (Central)\"},\"ca-west-1\":{\"description\":\"Canada West (Calgary)\"},\"eu-central-1\":{\"description\":\"Europe (Frankfurt)\"},\"eu-central-2\":{\"description\":\"Europe (Zurich)\"},\"eu-north-1\":{\"description\":\"Europe (Stockholm)\"},\"eu-south-1\":{\"description\":\"Europe (Milan)\"},\"eu-south-2\":{\"description\":\"Europe (Spain)\"},\"eu-west-1\":{\"description\":\"Europe (Ireland)\"},\"eu-west-2\":{\"description\":\"Europe (London)\"},\"eu-west-3\":{\"description\":\"Europe (Paris)\"},\"il-central-1\":{\"description\":\"Israel (Tel Aviv)\"},\"me-central-1\":{\"description\":\"Middle East (UAE)\"},\"me-south-1\":{\"description\":\"Middle East (Bahrain)\"},\"me-west-1\":{\"description\":\"Middle East (Saudi Arabia)\"},\"mx-central-1\":{\"description\":\"Mexico (Central)\"},\"sa-east-1\":{\"description\":\"South America (Sao Paulo)\"},\"sa-west-1\":{\"description\":\"South America (Chile)\"},\"us-east-1\":{\"description\":\"US East (N. Virginia)\"},\"us-east-2\":{\"description\":\"US East (Ohio)\"},\"us-west-1\":{\"description\":\"US West (N. California)\"},\"us-west-2\":{\"description\":\"US West (Oregon)\"}}},{\"id\":\"aws-cn\",\"outputs\":{\"dnsSuffix\":\"amazonaws.com.cn\",\"dualStackDnsSuffix\":\"api.amazonwebservices.com.cn\",\"implicitGlobalRegion\":\"cn-northwest-1\",\"name\":\"aws-cn\",\"supportsDualStack\":true,\"supportsFIPS\":true},\"regionRegex\":\"^cn\\\\-\\\\w+\\\\-\\\\d+$\",\"regions\":{\"aws-cn-global\":{\"description\":\"aws-cn global region\"},\"cn-north-1\":{\"description\":\"China (Beijing)\"},\"cn-northwest-1\":{\"description\":\"China (Ningxia)\"}}},{\"id\":\"aws-eusc\",\"outputs\":{\"dnsSuffix\":\"amazonaws.eu\",\"dualStackDnsSuffix\":\"api.amazonwebservices.eu\",\"implicitGlobalRegion\":\"eusc-de-east-1\",\"name\":\"aws-eusc\",\"supportsDualStack\":true,\"supportsFIPS\":true},\"regionRegex\":\"^eusc\\\\-(de)\\\\-\\\\w+\\\\-\\\\d+$\",\"regions\":{\"eusc-de-east-1\":{\"description\":\"AWS European Sovereign Cloud (Germany)\"}}},{\"id\":\"aws-iso\",\"outputs\":{\"dnsSuffix\":\"c2s.ic.gov\",\"dualStackDnsSuffix\":\"api.aws.ic.gov\",\"implicitGlobalRegion\":\"us-iso-east-1\",\"name\":\"aws-iso\",\"supportsDualStack\":true,\"supportsFIPS\":true},\"regionRegex\":\"^us\\\\-iso\\\\-\\\\w+\\\\-\\\\d+$\",\"regions\":{\"aws-iso-global\":{\"description\":\"aws-iso global region\"},\"us-iso-east-1\":{\"description\":\"US ISO East\"},\"us-iso-west-1\":{\"description\":\"US ISO WEST\"}}},{\"id\":\"aws-iso-b\",\"outputs\":{\"dnsSuffix\":\"sc2s.sgov.gov\",\"dualStackDnsSuffix\":\"api.aws.scloud\",\"implicitGlobalRegion\":\"us-isob-east-1\",\"name\":\"aws-iso-b\",\"supportsDualStack\":true,\"supportsFIPS\":true},\"regionRegex\":\"^us\\\\-isob\\\\-\\\\w+\\\\-\\\\d+$\",\"regions\":{\"aws-iso-b-global\":{\"description\":\"aws-iso-b global region\"},\"us-isob-east-1\":{\"description\":\"US ISOB East (Ohio)\"},\"us-isob-west-1\":{\"description\":\"US ISOB West\"}}},{\"id\":\"aws-iso-e\",\"outputs\":{\"dnsSuffix\":\"cloud.adc-e.uk\",\"dualStackDnsSuffix\":\"api.cloud-aws.adc-e.uk\",\"implicitGlobalRegion\":\"eu-isoe-west-1\",\"name\":\"aws-iso-e\",\"supportsDualStack\":true,\"supportsFIPS\":true},\"regionRegex\":\"^eu\\\\-isoe\\\\-\\\\w+\\\\-\\\\d+$\",\"regions\":{\"aws-iso-e-global\":{\"description\":\"aws-iso-e global region\"},\"eu-isoe-west-1\":{\"description\":\"EU ISOE West\"}}},{\"id\":\"aws-iso-f\",\"outputs\":{\"dnsSuffix\":\"csp.hci.ic.gov\",\"dualStackDnsSuffix\":\"api.aws.hci.ic.gov\",\"implicitGlobalRegion\":\"us-isof-south-1\",\"name\":\"aws-iso-f\",\"supportsDualStack\":true,\"supportsFIPS\":true},\"regionRegex\":\"^us\\\\-isof\\\\-\\\\w+\\\\-\\\\d+$\",\"regions\":{\"aws-iso-f-global\":{\"description\":\"aws-iso-f global region\"},\"us-isof-east-1\":{\"description\":\"US ISOF EAST\"},\"us-isof-south-1\":{\"description\":\"US ISOF SOUTH\"}}},{\"id\":\"aws-us-gov\",\"outputs\":{\"dnsSuffix\":\"amazonaws.com\",\"dualStackDnsSuffix\":\"api.aws\",\"implicitGlobalRegion\":\"us-gov-west-1\",\"name\":\"aws-us-gov\",\"supportsDualStack\":true,\"supportsFIPS\":true},\"regionRegex\":\"^us\\\\-gov\\\\-\\\\w+\\\\-\\\\d+$\",\"regions\":{\"aws-us-gov-global\":{\"description\":\"aws-us-gov global region\"},\"us-gov-east-1\":{\"description\":\"AWS GovCloud (US-East)\"},\"us-gov-west-1\":{\"description\":\"AWS GovCloud (US-West)\"}}}],\"version\":\"1.1\"}";
 
 /// What the runtime needs to know about this service.
-pub(crate) static SERVICE: ::ivs_runtime::orchestrator::ServiceSpec = ::ivs_runtime::orchestrator::ServiceSpec {
+pub(crate) static SERVICE: ::aws_lite_runtime::orchestrator::ServiceSpec = ::aws_lite_runtime::orchestrator::ServiceSpec {
     signing_name: "ivs",
     user_agent: ::std::concat!("ivs", "/", ::std::env!("CARGO_PKG_VERSION")),
     endpoint_rules: RULES,
@@ -17,140 +17,184 @@ pub(crate) static SERVICE: ::ivs_runtime::orchestrator::ServiceSpec = ::ivs_runt
 /// The model's `smithy.rules#endpointTests`, one test per case.
 #[cfg(test)]
 mod tests {
-    fn rules() -> ::ivs_runtime::endpoint::RuleSet {
-        ::ivs_runtime::endpoint::RuleSet::from_json(super::RULES)
+    fn rules() -> ::aws_lite_runtime::endpoint::RuleSet {
+        ::aws_lite_runtime::endpoint::RuleSet::from_json(super::RULES)
             .expect("the rule set parses")
     }
-    fn partitions() -> ::ivs_runtime::endpoint::Partitions {
-        ::ivs_runtime::endpoint::Partitions::from_json(super::PARTITIONS)
+    fn partitions() -> ::aws_lite_runtime::endpoint::Partitions {
+        ::aws_lite_runtime::endpoint::Partitions::from_json(super::PARTITIONS)
             .expect("the partitions parse")
     }
     /// The partition table the model's endpoint tests were written against: the shipped
     /// one with the `partitions_as_tested` outputs of
     /// `model/endpoint-test-divergences.json` set over it.
     const PARTITIONS_AS_TESTED: &str = "{\"partitions\":[{\"id\":\"aws\",\"outputs\":{\"dnsSuffix\":\"amazonaws.com\",\"dualStackDnsSuffix\":\"api.aws\",\"implicitGlobalRegion\":\"us-east-1\",\"name\":\"aws\",\"supportsDualStack\":true,\"supportsFIPS\":true},\"regionRegex\":\"^(us|eu|ap|sa|ca|me|af|il|mx)\\\\-\\\\w+\\\\-\\\\d+$\",\"regions\":{\"af-south-1\":{\"description\":\"Africa (Cape Town)\"},\"ap-east-1\":{\"description\":\"Asia Pacific (Hong Kong)\"},\"ap-east-2\":{\"description\":\"Asia Pacific (Taipei)\"},\"ap-northeast-1\":{\"description\":\"Asia Pacific (Tokyo)\"},\"ap-northeast-2\":{\"description\":\"Asia Pacific (Seoul)\"},\"ap-northeast-3\":{\"description\":\"Asia Pacific (Osaka)\"},\"ap-south-1\":{\"description\":\"Asia Pacific (Mumbai)\"},\"ap-south-2\":{\"description\":\"Asia Pacific (Hyderabad)\"},\"ap-southeast-1\":{\"description\":\"Asia Pacific (Singapore)\"},\"ap-southeast-2\":{\"description\":\"Asia Pacific (Sydney)\"},\"ap-southeast-3\":{\"description\":\"Asia Pacific (Jakarta)\"},\"ap-southeast-4\":{\"description\":\"Asia Pacific (Melbourne)\"},\"ap-southeast-5\":{\"description\":\"Asia Pacific (Malaysia)\"},\"ap-southeast-6\":{\"description\":\"Asia Pacific (New Zealand)\"},\"ap-southeast-7\":{\"description\":\"Asia Pacific (Thailand)\"},\"aws-global\":{\"description\":\"aws global region\"},\"ca-central-1\":{\"description\":\"Canada (Central)\"},\"ca-west-1\":{\"description\":\"Canada West (Calgary)\"},\"eu-central-1\":{\"description\":\"Europe (Frankfurt)\"},\"eu-central-2\":{\"description\":\"Europe (Zurich)\"},\"eu-north-1\":{\"description\":\"Europe (Stockholm)\"},\"eu-south-1\":{\"description\":\"Europe (Milan)\"},\"eu-south-2\":{\"description\":\"Europe (Spain)\"},\"eu-west-1\":{\"description\":\"Europe (Ireland)\"},\"eu-west-2\":{\"description\":\"Europe (London)\"},\"eu-west-3\":{\"description\":\"Europe (Paris)\"},\"il-central-1\":{\"description\":\"Israel (Tel Aviv)\"},\"me-central-1\":{\"description\":\"Middle East (UAE)\"},\"me-south-1\":{\"description\":\"Middle East (Bahrain)\"},\"me-west-1\":{\"description\":\"Middle East (Saudi Arabia)\"},\"mx-central-1\":{\"description\":\"Mexico (Central)\"},\"sa-east-1\":{\"description\":\"South America (Sao Paulo)\"},\"sa-west-1\":{\"description\":\"South America (Chile)\"},\"us-east-1\":{\"description\":\"US East (N. Virginia)\"},\"us-east-2\":{\"description\":\"US East (Ohio)\"},\"us-west-1\":{\"description\":\"US West (N. California)\"},\"us-west-2\":{\"description\":\"US West (Oregon)\"}}},{\"id\":\"aws-cn\",\"outputs\":{\"dnsSuffix\":\"amazonaws.com.cn\",\"dualStackDnsSuffix\":\"api.amazonwebservices.com.cn\",\"implicitGlobalRegion\":\"cn-northwest-1\",\"name\":\"aws-cn\",\"supportsDualStack\":true,\"supportsFIPS\":true},\"regionRegex\":\"^cn\\\\-\\\\w+\\\\-\\\\d+$\",\"regions\":{\"aws-cn-global\":{\"description\":\"aws-cn global region\"},\"cn-north-1\":{\"description\":\"China (Beijing)\"},\"cn-northwest-1\":{\"description\":\"China (Ningxia)\"}}},{\"id\":\"aws-eusc\",\"outputs\":{\"dnsSuffix\":\"amazonaws.eu\",\"dualStackDnsSuffix\":\"api.amazonwebservices.eu\",\"implicitGlobalRegion\":\"eusc-de-east-1\",\"name\":\"aws-eusc\",\"supportsDualStack\":true,\"supportsFIPS\":true},\"regionRegex\":\"^eusc\\\\-(de)\\\\-\\\\w+\\\\-\\\\d+$\",\"regions\":{\"eusc-de-east-1\":{\"description\":\"AWS European Sovereign Cloud (Germany)\"}}},{\"id\":\"aws-iso\",\"outputs\":{\"dnsSuffix\":\"c2s.ic.gov\",\"dualStackDnsSuffix\":\"api.aws.ic.gov\",\"implicitGlobalRegion\":\"us-iso-east-1\",\"name\":\"aws-iso\",\"supportsDualStack\":false,\"supportsFIPS\":true},\"regionRegex\":\"^us\\\\-iso\\\\-\\\\w+\\\\-\\\\d+$\",\"regions\":{\"aws-iso-global\":{\"description\":\"aws-iso global region\"},\"us-iso-east-1\":{\"description\":\"US ISO East\"},\"us-iso-west-1\":{\"description\":\"US ISO WEST\"}}},{\"id\":\"aws-iso-b\",\"outputs\":{\"dnsSuffix\":\"sc2s.sgov.gov\",\"dualStackDnsSuffix\":\"api.aws.scloud\",\"implicitGlobalRegion\":\"us-isob-east-1\",\"name\":\"aws-iso-b\",\"supportsDualStack\":false,\"supportsFIPS\":true},\"regionRegex\":\"^us\\\\-isob\\\\-\\\\w+\\\\-\\\\d+$\",\"regions\":{\"aws-iso-b-global\":{\"description\":\"aws-iso-b global region\"},\"us-isob-east-1\":{\"description\":\"US ISOB East (Ohio)\"},\"us-isob-west-1\":{\"description\":\"US ISOB West\"}}},{\"id\":\"aws-iso-e\",\"outputs\":{\"dnsSuffix\":\"cloud.adc-e.uk\",\"dualStackDnsSuffix\":\"api.cloud-aws.adc-e.uk\",\"implicitGlobalRegion\":\"eu-isoe-west-1\",\"name\":\"aws-iso-e\",\"supportsDualStack\":true,\"supportsFIPS\":true},\"regionRegex\":\"^eu\\\\-isoe\\\\-\\\\w+\\\\-\\\\d+$\",\"regions\":{\"aws-iso-e-global\":{\"description\":\"aws-iso-e global region\"},\"eu-isoe-west-1\":{\"description\":\"EU ISOE West\"}}},{\"id\":\"aws-iso-f\",\"outputs\":{\"dnsSuffix\":\"csp.hci.ic.gov\",\"dualStackDnsSuffix\":\"api.aws.hci.ic.gov\",\"implicitGlobalRegion\":\"us-isof-south-1\",\"name\":\"aws-iso-f\",\"supportsDualStack\":true,\"supportsFIPS\":true},\"regionRegex\":\"^us\\\\-isof\\\\-\\\\w+\\\\-\\\\d+$\",\"regions\":{\"aws-iso-f-global\":{\"description\":\"aws-iso-f global region\"},\"us-isof-east-1\":{\"description\":\"US ISOF EAST\"},\"us-isof-south-1\":{\"description\":\"US ISOF SOUTH\"}}},{\"id\":\"aws-us-gov\",\"outputs\":{\"dnsSuffix\":\"amazonaws.com\",\"dualStackDnsSuffix\":\"api.aws\",\"implicitGlobalRegion\":\"us-gov-west-1\",\"name\":\"aws-us-gov\",\"supportsDualStack\":true,\"supportsFIPS\":true},\"regionRegex\":\"^us\\\\-gov\\\\-\\\\w+\\\\-\\\\d+$\",\"regions\":{\"aws-us-gov-global\":{\"description\":\"aws-us-gov global region\"},\"us-gov-east-1\":{\"description\":\"AWS GovCloud (US-East)\"},\"us-gov-west-1\":{\"description\":\"AWS GovCloud (US-West)\"}}}],\"version\":\"1.1\"}";
-    fn partitions_as_tested() -> ::ivs_runtime::endpoint::Partitions {
-        ::ivs_runtime::endpoint::Partitions::from_json(PARTITIONS_AS_TESTED)
+    fn partitions_as_tested() -> ::aws_lite_runtime::endpoint::Partitions {
+        ::aws_lite_runtime::endpoint::Partitions::from_json(PARTITIONS_AS_TESTED)
             .expect("the partitions as tested parse")
     }
     /// For region ap-northeast-1 with FIPS disabled and DualStack disabled
     #[test]
     fn case_00() {
-        let mut params = ::ivs_runtime::endpoint::Params::default();
+        let mut params = ::aws_lite_runtime::endpoint::Params::default();
         params.set("Region", "ap-northeast-1");
         params.set("UseFIPS", false);
         params.set("UseDualStack", false);
-        let result = ::ivs_runtime::endpoint::resolve(&rules(), &partitions(), &params);
+        let result = ::aws_lite_runtime::endpoint::resolve(
+            &rules(),
+            &partitions(),
+            &params,
+        );
         let endpoint = result.expect("the rules must resolve these parameters");
         ::std::assert_eq!(endpoint.url, "https://ivs.ap-northeast-1.amazonaws.com");
     }
     /// For region ap-northeast-2 with FIPS disabled and DualStack disabled
     #[test]
     fn case_01() {
-        let mut params = ::ivs_runtime::endpoint::Params::default();
+        let mut params = ::aws_lite_runtime::endpoint::Params::default();
         params.set("Region", "ap-northeast-2");
         params.set("UseFIPS", false);
         params.set("UseDualStack", false);
-        let result = ::ivs_runtime::endpoint::resolve(&rules(), &partitions(), &params);
+        let result = ::aws_lite_runtime::endpoint::resolve(
+            &rules(),
+            &partitions(),
+            &params,
+        );
         let endpoint = result.expect("the rules must resolve these parameters");
         ::std::assert_eq!(endpoint.url, "https://ivs.ap-northeast-2.amazonaws.com");
     }
     /// For region ap-south-1 with FIPS disabled and DualStack disabled
     #[test]
     fn case_02() {
-        let mut params = ::ivs_runtime::endpoint::Params::default();
+        let mut params = ::aws_lite_runtime::endpoint::Params::default();
         params.set("Region", "ap-south-1");
         params.set("UseFIPS", false);
         params.set("UseDualStack", false);
-        let result = ::ivs_runtime::endpoint::resolve(&rules(), &partitions(), &params);
+        let result = ::aws_lite_runtime::endpoint::resolve(
+            &rules(),
+            &partitions(),
+            &params,
+        );
         let endpoint = result.expect("the rules must resolve these parameters");
         ::std::assert_eq!(endpoint.url, "https://ivs.ap-south-1.amazonaws.com");
     }
     /// For region eu-central-1 with FIPS disabled and DualStack disabled
     #[test]
     fn case_03() {
-        let mut params = ::ivs_runtime::endpoint::Params::default();
+        let mut params = ::aws_lite_runtime::endpoint::Params::default();
         params.set("Region", "eu-central-1");
         params.set("UseFIPS", false);
         params.set("UseDualStack", false);
-        let result = ::ivs_runtime::endpoint::resolve(&rules(), &partitions(), &params);
+        let result = ::aws_lite_runtime::endpoint::resolve(
+            &rules(),
+            &partitions(),
+            &params,
+        );
         let endpoint = result.expect("the rules must resolve these parameters");
         ::std::assert_eq!(endpoint.url, "https://ivs.eu-central-1.amazonaws.com");
     }
     /// For region eu-west-1 with FIPS disabled and DualStack disabled
     #[test]
     fn case_04() {
-        let mut params = ::ivs_runtime::endpoint::Params::default();
+        let mut params = ::aws_lite_runtime::endpoint::Params::default();
         params.set("Region", "eu-west-1");
         params.set("UseFIPS", false);
         params.set("UseDualStack", false);
-        let result = ::ivs_runtime::endpoint::resolve(&rules(), &partitions(), &params);
+        let result = ::aws_lite_runtime::endpoint::resolve(
+            &rules(),
+            &partitions(),
+            &params,
+        );
         let endpoint = result.expect("the rules must resolve these parameters");
         ::std::assert_eq!(endpoint.url, "https://ivs.eu-west-1.amazonaws.com");
     }
     /// For region us-east-1 with FIPS disabled and DualStack disabled
     #[test]
     fn case_05() {
-        let mut params = ::ivs_runtime::endpoint::Params::default();
+        let mut params = ::aws_lite_runtime::endpoint::Params::default();
         params.set("Region", "us-east-1");
         params.set("UseFIPS", false);
         params.set("UseDualStack", false);
-        let result = ::ivs_runtime::endpoint::resolve(&rules(), &partitions(), &params);
+        let result = ::aws_lite_runtime::endpoint::resolve(
+            &rules(),
+            &partitions(),
+            &params,
+        );
         let endpoint = result.expect("the rules must resolve these parameters");
         ::std::assert_eq!(endpoint.url, "https://ivs.us-east-1.amazonaws.com");
     }
     /// For region us-west-2 with FIPS disabled and DualStack disabled
     #[test]
     fn case_06() {
-        let mut params = ::ivs_runtime::endpoint::Params::default();
+        let mut params = ::aws_lite_runtime::endpoint::Params::default();
         params.set("Region", "us-west-2");
         params.set("UseFIPS", false);
         params.set("UseDualStack", false);
-        let result = ::ivs_runtime::endpoint::resolve(&rules(), &partitions(), &params);
+        let result = ::aws_lite_runtime::endpoint::resolve(
+            &rules(),
+            &partitions(),
+            &params,
+        );
         let endpoint = result.expect("the rules must resolve these parameters");
         ::std::assert_eq!(endpoint.url, "https://ivs.us-west-2.amazonaws.com");
     }
     /// For region us-east-1 with FIPS enabled and DualStack enabled
     #[test]
     fn case_07() {
-        let mut params = ::ivs_runtime::endpoint::Params::default();
+        let mut params = ::aws_lite_runtime::endpoint::Params::default();
         params.set("Region", "us-east-1");
         params.set("UseFIPS", true);
         params.set("UseDualStack", true);
-        let result = ::ivs_runtime::endpoint::resolve(&rules(), &partitions(), &params);
+        let result = ::aws_lite_runtime::endpoint::resolve(
+            &rules(),
+            &partitions(),
+            &params,
+        );
         let endpoint = result.expect("the rules must resolve these parameters");
         ::std::assert_eq!(endpoint.url, "https://ivs-fips.us-east-1.api.aws");
     }
     /// For region us-east-1 with FIPS enabled and DualStack disabled
     #[test]
     fn case_08() {
-        let mut params = ::ivs_runtime::endpoint::Params::default();
+        let mut params = ::aws_lite_runtime::endpoint::Params::default();
         params.set("Region", "us-east-1");
         params.set("UseFIPS", true);
         params.set("UseDualStack", false);
-        let result = ::ivs_runtime::endpoint::resolve(&rules(), &partitions(), &params);
+        let result = ::aws_lite_runtime::endpoint::resolve(
+            &rules(),
+            &partitions(),
+            &params,
+        );
         let endpoint = result.expect("the rules must resolve these parameters");
         ::std::assert_eq!(endpoint.url, "https://ivs-fips.us-east-1.amazonaws.com");
     }
     /// For region us-east-1 with FIPS disabled and DualStack enabled
     #[test]
     fn case_09() {
-        let mut params = ::ivs_runtime::endpoint::Params::default();
+        let mut params = ::aws_lite_runtime::endpoint::Params::default();
         params.set("Region", "us-east-1");
         params.set("UseFIPS", false);
         params.set("UseDualStack", true);
-        let result = ::ivs_runtime::endpoint::resolve(&rules(), &partitions(), &params);
+        let result = ::aws_lite_runtime::endpoint::resolve(
+            &rules(),
+            &partitions(),
+            &params,
+        );
         let endpoint = result.expect("the rules must resolve these parameters");
         ::std::assert_eq!(endpoint.url, "https://ivs.us-east-1.api.aws");
     }
     /// For region cn-north-1 with FIPS enabled and DualStack enabled
     #[test]
     fn case_10() {
-        let mut params = ::ivs_runtime::endpoint::Params::default();
+        let mut params = ::aws_lite_runtime::endpoint::Params::default();
         params.set("Region", "cn-north-1");
         params.set("UseFIPS", true);
         params.set("UseDualStack", true);
-        let result = ::ivs_runtime::endpoint::resolve(&rules(), &partitions(), &params);
+        let result = ::aws_lite_runtime::endpoint::resolve(
+            &rules(),
+            &partitions(),
+            &params,
+        );
         let endpoint = result.expect("the rules must resolve these parameters");
         ::std::assert_eq!(
             endpoint.url, "https://ivs-fips.cn-north-1.api.amazonwebservices.com.cn"
@@ -159,22 +203,30 @@ mod tests {
     /// For region cn-north-1 with FIPS enabled and DualStack disabled
     #[test]
     fn case_11() {
-        let mut params = ::ivs_runtime::endpoint::Params::default();
+        let mut params = ::aws_lite_runtime::endpoint::Params::default();
         params.set("Region", "cn-north-1");
         params.set("UseFIPS", true);
         params.set("UseDualStack", false);
-        let result = ::ivs_runtime::endpoint::resolve(&rules(), &partitions(), &params);
+        let result = ::aws_lite_runtime::endpoint::resolve(
+            &rules(),
+            &partitions(),
+            &params,
+        );
         let endpoint = result.expect("the rules must resolve these parameters");
         ::std::assert_eq!(endpoint.url, "https://ivs-fips.cn-north-1.amazonaws.com.cn");
     }
     /// For region cn-north-1 with FIPS disabled and DualStack enabled
     #[test]
     fn case_12() {
-        let mut params = ::ivs_runtime::endpoint::Params::default();
+        let mut params = ::aws_lite_runtime::endpoint::Params::default();
         params.set("Region", "cn-north-1");
         params.set("UseFIPS", false);
         params.set("UseDualStack", true);
-        let result = ::ivs_runtime::endpoint::resolve(&rules(), &partitions(), &params);
+        let result = ::aws_lite_runtime::endpoint::resolve(
+            &rules(),
+            &partitions(),
+            &params,
+        );
         let endpoint = result.expect("the rules must resolve these parameters");
         ::std::assert_eq!(
             endpoint.url, "https://ivs.cn-north-1.api.amazonwebservices.com.cn"
@@ -183,55 +235,75 @@ mod tests {
     /// For region cn-north-1 with FIPS disabled and DualStack disabled
     #[test]
     fn case_13() {
-        let mut params = ::ivs_runtime::endpoint::Params::default();
+        let mut params = ::aws_lite_runtime::endpoint::Params::default();
         params.set("Region", "cn-north-1");
         params.set("UseFIPS", false);
         params.set("UseDualStack", false);
-        let result = ::ivs_runtime::endpoint::resolve(&rules(), &partitions(), &params);
+        let result = ::aws_lite_runtime::endpoint::resolve(
+            &rules(),
+            &partitions(),
+            &params,
+        );
         let endpoint = result.expect("the rules must resolve these parameters");
         ::std::assert_eq!(endpoint.url, "https://ivs.cn-north-1.amazonaws.com.cn");
     }
     /// For region us-gov-east-1 with FIPS enabled and DualStack enabled
     #[test]
     fn case_14() {
-        let mut params = ::ivs_runtime::endpoint::Params::default();
+        let mut params = ::aws_lite_runtime::endpoint::Params::default();
         params.set("Region", "us-gov-east-1");
         params.set("UseFIPS", true);
         params.set("UseDualStack", true);
-        let result = ::ivs_runtime::endpoint::resolve(&rules(), &partitions(), &params);
+        let result = ::aws_lite_runtime::endpoint::resolve(
+            &rules(),
+            &partitions(),
+            &params,
+        );
         let endpoint = result.expect("the rules must resolve these parameters");
         ::std::assert_eq!(endpoint.url, "https://ivs-fips.us-gov-east-1.api.aws");
     }
     /// For region us-gov-east-1 with FIPS enabled and DualStack disabled
     #[test]
     fn case_15() {
-        let mut params = ::ivs_runtime::endpoint::Params::default();
+        let mut params = ::aws_lite_runtime::endpoint::Params::default();
         params.set("Region", "us-gov-east-1");
         params.set("UseFIPS", true);
         params.set("UseDualStack", false);
-        let result = ::ivs_runtime::endpoint::resolve(&rules(), &partitions(), &params);
+        let result = ::aws_lite_runtime::endpoint::resolve(
+            &rules(),
+            &partitions(),
+            &params,
+        );
         let endpoint = result.expect("the rules must resolve these parameters");
         ::std::assert_eq!(endpoint.url, "https://ivs-fips.us-gov-east-1.amazonaws.com");
     }
     /// For region us-gov-east-1 with FIPS disabled and DualStack enabled
     #[test]
     fn case_16() {
-        let mut params = ::ivs_runtime::endpoint::Params::default();
+        let mut params = ::aws_lite_runtime::endpoint::Params::default();
         params.set("Region", "us-gov-east-1");
         params.set("UseFIPS", false);
         params.set("UseDualStack", true);
-        let result = ::ivs_runtime::endpoint::resolve(&rules(), &partitions(), &params);
+        let result = ::aws_lite_runtime::endpoint::resolve(
+            &rules(),
+            &partitions(),
+            &params,
+        );
         let endpoint = result.expect("the rules must resolve these parameters");
         ::std::assert_eq!(endpoint.url, "https://ivs.us-gov-east-1.api.aws");
     }
     /// For region us-gov-east-1 with FIPS disabled and DualStack disabled
     #[test]
     fn case_17() {
-        let mut params = ::ivs_runtime::endpoint::Params::default();
+        let mut params = ::aws_lite_runtime::endpoint::Params::default();
         params.set("Region", "us-gov-east-1");
         params.set("UseFIPS", false);
         params.set("UseDualStack", false);
-        let result = ::ivs_runtime::endpoint::resolve(&rules(), &partitions(), &params);
+        let result = ::aws_lite_runtime::endpoint::resolve(
+            &rules(),
+            &partitions(),
+            &params,
+        );
         let endpoint = result.expect("the rules must resolve these parameters");
         ::std::assert_eq!(endpoint.url, "https://ivs.us-gov-east-1.amazonaws.com");
     }
@@ -251,14 +323,18 @@ mod tests {
     /// shipped table's outputs.
     #[test]
     fn case_18() {
-        let mut params = ::ivs_runtime::endpoint::Params::default();
+        let mut params = ::aws_lite_runtime::endpoint::Params::default();
         params.set("Region", "us-iso-east-1");
         params.set("UseFIPS", true);
         params.set("UseDualStack", true);
-        let result = ::ivs_runtime::endpoint::resolve(&rules(), &partitions(), &params);
+        let result = ::aws_lite_runtime::endpoint::resolve(
+            &rules(),
+            &partitions(),
+            &params,
+        );
         let endpoint = result.expect("the shipped partition table resolves this case");
         ::std::assert_eq!(endpoint.url, "https://ivs-fips.us-iso-east-1.api.aws.ic.gov");
-        let result = ::ivs_runtime::endpoint::resolve(
+        let result = ::aws_lite_runtime::endpoint::resolve(
             &rules(),
             &partitions_as_tested(),
             &params,
@@ -272,11 +348,15 @@ mod tests {
     /// For region us-iso-east-1 with FIPS enabled and DualStack disabled
     #[test]
     fn case_19() {
-        let mut params = ::ivs_runtime::endpoint::Params::default();
+        let mut params = ::aws_lite_runtime::endpoint::Params::default();
         params.set("Region", "us-iso-east-1");
         params.set("UseFIPS", true);
         params.set("UseDualStack", false);
-        let result = ::ivs_runtime::endpoint::resolve(&rules(), &partitions(), &params);
+        let result = ::aws_lite_runtime::endpoint::resolve(
+            &rules(),
+            &partitions(),
+            &params,
+        );
         let endpoint = result.expect("the rules must resolve these parameters");
         ::std::assert_eq!(endpoint.url, "https://ivs-fips.us-iso-east-1.c2s.ic.gov");
     }
@@ -296,14 +376,18 @@ mod tests {
     /// shipped table's outputs.
     #[test]
     fn case_20() {
-        let mut params = ::ivs_runtime::endpoint::Params::default();
+        let mut params = ::aws_lite_runtime::endpoint::Params::default();
         params.set("Region", "us-iso-east-1");
         params.set("UseFIPS", false);
         params.set("UseDualStack", true);
-        let result = ::ivs_runtime::endpoint::resolve(&rules(), &partitions(), &params);
+        let result = ::aws_lite_runtime::endpoint::resolve(
+            &rules(),
+            &partitions(),
+            &params,
+        );
         let endpoint = result.expect("the shipped partition table resolves this case");
         ::std::assert_eq!(endpoint.url, "https://ivs.us-iso-east-1.api.aws.ic.gov");
-        let result = ::ivs_runtime::endpoint::resolve(
+        let result = ::aws_lite_runtime::endpoint::resolve(
             &rules(),
             &partitions_as_tested(),
             &params,
@@ -317,11 +401,15 @@ mod tests {
     /// For region us-iso-east-1 with FIPS disabled and DualStack disabled
     #[test]
     fn case_21() {
-        let mut params = ::ivs_runtime::endpoint::Params::default();
+        let mut params = ::aws_lite_runtime::endpoint::Params::default();
         params.set("Region", "us-iso-east-1");
         params.set("UseFIPS", false);
         params.set("UseDualStack", false);
-        let result = ::ivs_runtime::endpoint::resolve(&rules(), &partitions(), &params);
+        let result = ::aws_lite_runtime::endpoint::resolve(
+            &rules(),
+            &partitions(),
+            &params,
+        );
         let endpoint = result.expect("the rules must resolve these parameters");
         ::std::assert_eq!(endpoint.url, "https://ivs.us-iso-east-1.c2s.ic.gov");
     }
@@ -341,16 +429,20 @@ mod tests {
     /// shipped table's outputs.
     #[test]
     fn case_22() {
-        let mut params = ::ivs_runtime::endpoint::Params::default();
+        let mut params = ::aws_lite_runtime::endpoint::Params::default();
         params.set("Region", "us-isob-east-1");
         params.set("UseFIPS", true);
         params.set("UseDualStack", true);
-        let result = ::ivs_runtime::endpoint::resolve(&rules(), &partitions(), &params);
+        let result = ::aws_lite_runtime::endpoint::resolve(
+            &rules(),
+            &partitions(),
+            &params,
+        );
         let endpoint = result.expect("the shipped partition table resolves this case");
         ::std::assert_eq!(
             endpoint.url, "https://ivs-fips.us-isob-east-1.api.aws.scloud"
         );
-        let result = ::ivs_runtime::endpoint::resolve(
+        let result = ::aws_lite_runtime::endpoint::resolve(
             &rules(),
             &partitions_as_tested(),
             &params,
@@ -364,11 +456,15 @@ mod tests {
     /// For region us-isob-east-1 with FIPS enabled and DualStack disabled
     #[test]
     fn case_23() {
-        let mut params = ::ivs_runtime::endpoint::Params::default();
+        let mut params = ::aws_lite_runtime::endpoint::Params::default();
         params.set("Region", "us-isob-east-1");
         params.set("UseFIPS", true);
         params.set("UseDualStack", false);
-        let result = ::ivs_runtime::endpoint::resolve(&rules(), &partitions(), &params);
+        let result = ::aws_lite_runtime::endpoint::resolve(
+            &rules(),
+            &partitions(),
+            &params,
+        );
         let endpoint = result.expect("the rules must resolve these parameters");
         ::std::assert_eq!(endpoint.url, "https://ivs-fips.us-isob-east-1.sc2s.sgov.gov");
     }
@@ -388,14 +484,18 @@ mod tests {
     /// shipped table's outputs.
     #[test]
     fn case_24() {
-        let mut params = ::ivs_runtime::endpoint::Params::default();
+        let mut params = ::aws_lite_runtime::endpoint::Params::default();
         params.set("Region", "us-isob-east-1");
         params.set("UseFIPS", false);
         params.set("UseDualStack", true);
-        let result = ::ivs_runtime::endpoint::resolve(&rules(), &partitions(), &params);
+        let result = ::aws_lite_runtime::endpoint::resolve(
+            &rules(),
+            &partitions(),
+            &params,
+        );
         let endpoint = result.expect("the shipped partition table resolves this case");
         ::std::assert_eq!(endpoint.url, "https://ivs.us-isob-east-1.api.aws.scloud");
-        let result = ::ivs_runtime::endpoint::resolve(
+        let result = ::aws_lite_runtime::endpoint::resolve(
             &rules(),
             &partitions_as_tested(),
             &params,
@@ -409,46 +509,62 @@ mod tests {
     /// For region us-isob-east-1 with FIPS disabled and DualStack disabled
     #[test]
     fn case_25() {
-        let mut params = ::ivs_runtime::endpoint::Params::default();
+        let mut params = ::aws_lite_runtime::endpoint::Params::default();
         params.set("Region", "us-isob-east-1");
         params.set("UseFIPS", false);
         params.set("UseDualStack", false);
-        let result = ::ivs_runtime::endpoint::resolve(&rules(), &partitions(), &params);
+        let result = ::aws_lite_runtime::endpoint::resolve(
+            &rules(),
+            &partitions(),
+            &params,
+        );
         let endpoint = result.expect("the rules must resolve these parameters");
         ::std::assert_eq!(endpoint.url, "https://ivs.us-isob-east-1.sc2s.sgov.gov");
     }
     /// For custom endpoint with region set and fips disabled and dualstack disabled
     #[test]
     fn case_26() {
-        let mut params = ::ivs_runtime::endpoint::Params::default();
+        let mut params = ::aws_lite_runtime::endpoint::Params::default();
         params.set("Region", "us-east-1");
         params.set("UseFIPS", false);
         params.set("UseDualStack", false);
         params.set("Endpoint", "https://example.com");
-        let result = ::ivs_runtime::endpoint::resolve(&rules(), &partitions(), &params);
+        let result = ::aws_lite_runtime::endpoint::resolve(
+            &rules(),
+            &partitions(),
+            &params,
+        );
         let endpoint = result.expect("the rules must resolve these parameters");
         ::std::assert_eq!(endpoint.url, "https://example.com");
     }
     /// For custom endpoint with region not set and fips disabled and dualstack disabled
     #[test]
     fn case_27() {
-        let mut params = ::ivs_runtime::endpoint::Params::default();
+        let mut params = ::aws_lite_runtime::endpoint::Params::default();
         params.set("UseFIPS", false);
         params.set("UseDualStack", false);
         params.set("Endpoint", "https://example.com");
-        let result = ::ivs_runtime::endpoint::resolve(&rules(), &partitions(), &params);
+        let result = ::aws_lite_runtime::endpoint::resolve(
+            &rules(),
+            &partitions(),
+            &params,
+        );
         let endpoint = result.expect("the rules must resolve these parameters");
         ::std::assert_eq!(endpoint.url, "https://example.com");
     }
     /// For custom endpoint with fips enabled and dualstack disabled
     #[test]
     fn case_28() {
-        let mut params = ::ivs_runtime::endpoint::Params::default();
+        let mut params = ::aws_lite_runtime::endpoint::Params::default();
         params.set("Region", "us-east-1");
         params.set("UseFIPS", true);
         params.set("UseDualStack", false);
         params.set("Endpoint", "https://example.com");
-        let result = ::ivs_runtime::endpoint::resolve(&rules(), &partitions(), &params);
+        let result = ::aws_lite_runtime::endpoint::resolve(
+            &rules(),
+            &partitions(),
+            &params,
+        );
         let err = result.expect_err("the rules must reject these parameters");
         ::std::assert_eq!(
             err.to_string(),
@@ -458,12 +574,16 @@ mod tests {
     /// For custom endpoint with fips disabled and dualstack enabled
     #[test]
     fn case_29() {
-        let mut params = ::ivs_runtime::endpoint::Params::default();
+        let mut params = ::aws_lite_runtime::endpoint::Params::default();
         params.set("Region", "us-east-1");
         params.set("UseFIPS", false);
         params.set("UseDualStack", true);
         params.set("Endpoint", "https://example.com");
-        let result = ::ivs_runtime::endpoint::resolve(&rules(), &partitions(), &params);
+        let result = ::aws_lite_runtime::endpoint::resolve(
+            &rules(),
+            &partitions(),
+            &params,
+        );
         let err = result.expect_err("the rules must reject these parameters");
         ::std::assert_eq!(
             err.to_string(),
@@ -473,8 +593,12 @@ mod tests {
     /// Missing region
     #[test]
     fn case_30() {
-        let params = ::ivs_runtime::endpoint::Params::default();
-        let result = ::ivs_runtime::endpoint::resolve(&rules(), &partitions(), &params);
+        let params = ::aws_lite_runtime::endpoint::Params::default();
+        let result = ::aws_lite_runtime::endpoint::resolve(
+            &rules(),
+            &partitions(),
+            &params,
+        );
         let err = result.expect_err("the rules must reject these parameters");
         ::std::assert_eq!(err.to_string(), "Invalid Configuration: Missing Region");
     }

@@ -85,11 +85,11 @@ pub use client::Client;
 pub use error::Error;
 
 /// Client configuration: region, credentials, endpoint, retries, timeouts, transport.
-pub use ::ivs_runtime::config::ClientConfig as Config;
+pub use ::aws_lite_runtime::config::ClientConfig as Config;
 
-pub use ::ivs_runtime::config::{RetryConfig, TimeoutConfig};
+pub use ::aws_lite_runtime::config::{RetryConfig, TimeoutConfig};
 
-pub use ::ivs_runtime::credentials::Credentials;
+pub use ::aws_lite_runtime::credentials::Credentials;
 
 /// The runtime, for transports, credentials providers and test helpers.
-pub use ::ivs_runtime as runtime;
+pub use ::aws_lite_runtime as runtime;

@@ -12,7 +12,7 @@
 //! `aws.parseArn`, `aws.isVirtualHostableS3Bucket`).
 //!
 //! ```
-//! use ivs_runtime::endpoint::{resolve, Params, Partitions, RuleSet};
+//! use aws_lite_runtime::endpoint::{resolve, Params, Partitions, RuleSet};
 //!
 //! let rules = RuleSet::from_json(r#"{
 //!     "version": "1.0",
@@ -32,7 +32,7 @@
 //!
 //! let err = resolve(&rules, &partitions, &Params::new()).unwrap_err();
 //! assert_eq!(err.to_string(), "missing required endpoint parameter `Region`");
-//! # Ok::<(), ivs_runtime::endpoint::EndpointError>(())
+//! # Ok::<(), aws_lite_runtime::endpoint::EndpointError>(())
 //! ```
 
 mod eval;

@@ -70,16 +70,19 @@ impl BatchGetChannelInputBuilder {
 
 impl BatchGetChannelInput {
     /// The JSON object of this structure's body members.
-    pub(crate) fn to_json(&self) -> ::ivs_runtime::json::Value {
-        let mut map = ::ivs_runtime::json::Map::new();
+    pub(crate) fn to_json(&self) -> ::aws_lite_runtime::json::Value {
+        let mut map = ::aws_lite_runtime::json::Map::new();
         if let ::std::option::Option::Some(v) = &self.arns {
-            ::ivs_runtime::json::insert(
+            ::aws_lite_runtime::json::insert(
                 &mut map,
                 "arns",
-                ::ivs_runtime::json::list_value(v, ::ivs_runtime::json::string_value),
+                ::aws_lite_runtime::json::list_value(
+                    v,
+                    ::aws_lite_runtime::json::string_value,
+                ),
             );
         }
-        ::ivs_runtime::json::Value::Object(map)
+        ::aws_lite_runtime::json::Value::Object(map)
     }
 }
 
@@ -189,9 +192,9 @@ impl BatchGetChannelOutputBuilder {
 impl BatchGetChannelOutput {
     /// Reads the structure from its JSON object; unknown keys are ignored.
     pub(crate) fn from_json(
-        value: ::ivs_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::ivs_runtime::json::DeError> {
-        let obj = ::ivs_runtime::json::object(value)?;
+        value: ::aws_lite_runtime::json::Value,
+    ) -> ::std::result::Result<Self, ::aws_lite_runtime::json::DeError> {
+        let obj = ::aws_lite_runtime::json::object(value)?;
         let mut builder = BatchGetChannelOutputBuilder::default();
         for (key, v) in obj {
             if v.is_null() {
@@ -199,16 +202,19 @@ impl BatchGetChannelOutput {
             }
             match key.as_str() {
                 "channels" => {
-                    ::ivs_runtime::json::set(
+                    ::aws_lite_runtime::json::set(
                         &mut builder.channels,
-                        ::ivs_runtime::json::list(v, crate::types::Channel::from_json),
+                        ::aws_lite_runtime::json::list(
+                            v,
+                            crate::types::Channel::from_json,
+                        ),
                         "channels",
                     )
                 }
                 "errors" => {
-                    ::ivs_runtime::json::set(
+                    ::aws_lite_runtime::json::set(
                         &mut builder.errors,
-                        ::ivs_runtime::json::list(
+                        ::aws_lite_runtime::json::list(
                             v,
                             crate::types::BatchError::from_json,
                         ),
@@ -227,7 +233,7 @@ impl BatchGetChannelOutput {
 #[derive(::std::fmt::Debug)]
 pub enum BatchGetChannelError {
     /// Anything the model does not describe; `kind()` says what.
-    Unhandled(::ivs_runtime::error::Failure),
+    Unhandled(::aws_lite_runtime::error::Failure),
 }
 
 impl BatchGetChannelError {
@@ -250,11 +256,11 @@ impl BatchGetChannelError {
         }
     }
     /// What kind of failure this is: `Service` for every modeled error.
-    pub fn kind(&self) -> ::ivs_runtime::error::ErrorKind {
+    pub fn kind(&self) -> ::aws_lite_runtime::error::ErrorKind {
         match self {
             Self::Unhandled(f) => f.kind(),
             #[allow(unreachable_patterns)]
-            _ => ::ivs_runtime::error::ErrorKind::Service,
+            _ => ::aws_lite_runtime::error::ErrorKind::Service,
         }
     }
     /// Whether this is not a modeled error.
@@ -283,11 +289,11 @@ impl ::std::error::Error for BatchGetChannelError {
 
 /// Maps an error response to the modeled error its code names.
 fn deserialize_error(
-    response: &::ivs_runtime::http::HttpResponse,
+    response: &::aws_lite_runtime::http::HttpResponse,
 ) -> BatchGetChannelError {
     BatchGetChannelError::Unhandled(
-        ::ivs_runtime::error::Failure::unmodeled(
-            ::ivs_runtime::error::parse_error_metadata(response),
+        ::aws_lite_runtime::error::Failure::unmodeled(
+            ::aws_lite_runtime::error::parse_error_metadata(response),
         ),
     )
 }
@@ -297,12 +303,12 @@ fn deserialize_error(
 /// Performs GetChannel on multiple ARNs simultaneously.
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
 pub struct BatchGetChannelFluentBuilder {
-    handle: ::ivs_runtime::orchestrator::Handle,
+    handle: ::aws_lite_runtime::orchestrator::Handle,
     inner: BatchGetChannelInputBuilder,
 }
 
 impl BatchGetChannelFluentBuilder {
-    pub(crate) fn new(handle: ::ivs_runtime::orchestrator::Handle) -> Self {
+    pub(crate) fn new(handle: ::aws_lite_runtime::orchestrator::Handle) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -328,7 +334,7 @@ impl BatchGetChannelFluentBuilder {
         if input.arns.is_none() {
             return ::std::result::Result::Err(
                 BatchGetChannelError::Unhandled(
-                    ::ivs_runtime::error::BuildError::missing(
+                    ::aws_lite_runtime::error::BuildError::missing(
                             "arns",
                             "`arns` is required by BatchGetChannel but was not set",
                         )
@@ -372,14 +378,14 @@ pub mod builders {
     };
 }
 
-static SPEC: ::ivs_runtime::orchestrator::OperationSpec = ::ivs_runtime::orchestrator::OperationSpec {
+static SPEC: ::aws_lite_runtime::orchestrator::OperationSpec = ::aws_lite_runtime::orchestrator::OperationSpec {
     name: "BatchGetChannel",
     retryable_errors: &[],
 };
 
 /// Sends `input` and reads the answer.
 pub(crate) async fn send(
-    handle: &::ivs_runtime::orchestrator::Handle,
+    handle: &::aws_lite_runtime::orchestrator::Handle,
     input: BatchGetChannelInput,
 ) -> ::std::result::Result<BatchGetChannelOutput, BatchGetChannelError> {
     let response = match serialize_request(&input) {
@@ -393,7 +399,7 @@ pub(crate) async fn send(
                 ::std::result::Result::Err(e) => {
                     ::std::result::Result::Err(
                         BatchGetChannelError::Unhandled(
-                            ::ivs_runtime::error::Failure::unreadable_output(
+                            ::aws_lite_runtime::error::Failure::unreadable_output(
                                 "BatchGetChannel",
                                 &response,
                                 e,
@@ -416,15 +422,17 @@ pub(crate) async fn send(
 fn serialize_request(
     input: &BatchGetChannelInput,
 ) -> ::std::result::Result<
-    ::ivs_runtime::http::HttpRequest,
-    ::ivs_runtime::error::Failure,
+    ::aws_lite_runtime::http::HttpRequest,
+    ::aws_lite_runtime::error::Failure,
 > {
-    ::ivs_runtime::http::json_request("POST", "/BatchGetChannel", &input.to_json())
+    ::aws_lite_runtime::http::json_request("POST", "/BatchGetChannel", &input.to_json())
 }
 
 /// Reads a success response into the output.
 fn deserialize_output(
-    response: &::ivs_runtime::http::HttpResponse,
-) -> ::std::result::Result<BatchGetChannelOutput, ::ivs_runtime::json::DeError> {
-    BatchGetChannelOutput::from_json(::ivs_runtime::json::parse_body(response.body())?)
+    response: &::aws_lite_runtime::http::HttpResponse,
+) -> ::std::result::Result<BatchGetChannelOutput, ::aws_lite_runtime::json::DeError> {
+    BatchGetChannelOutput::from_json(
+        ::aws_lite_runtime::json::parse_body(response.body())?,
+    )
 }

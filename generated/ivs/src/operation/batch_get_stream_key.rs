@@ -70,16 +70,19 @@ impl BatchGetStreamKeyInputBuilder {
 
 impl BatchGetStreamKeyInput {
     /// The JSON object of this structure's body members.
-    pub(crate) fn to_json(&self) -> ::ivs_runtime::json::Value {
-        let mut map = ::ivs_runtime::json::Map::new();
+    pub(crate) fn to_json(&self) -> ::aws_lite_runtime::json::Value {
+        let mut map = ::aws_lite_runtime::json::Map::new();
         if let ::std::option::Option::Some(v) = &self.arns {
-            ::ivs_runtime::json::insert(
+            ::aws_lite_runtime::json::insert(
                 &mut map,
                 "arns",
-                ::ivs_runtime::json::list_value(v, ::ivs_runtime::json::string_value),
+                ::aws_lite_runtime::json::list_value(
+                    v,
+                    ::aws_lite_runtime::json::string_value,
+                ),
             );
         }
-        ::ivs_runtime::json::Value::Object(map)
+        ::aws_lite_runtime::json::Value::Object(map)
     }
 }
 
@@ -191,9 +194,9 @@ impl BatchGetStreamKeyOutputBuilder {
 impl BatchGetStreamKeyOutput {
     /// Reads the structure from its JSON object; unknown keys are ignored.
     pub(crate) fn from_json(
-        value: ::ivs_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::ivs_runtime::json::DeError> {
-        let obj = ::ivs_runtime::json::object(value)?;
+        value: ::aws_lite_runtime::json::Value,
+    ) -> ::std::result::Result<Self, ::aws_lite_runtime::json::DeError> {
+        let obj = ::aws_lite_runtime::json::object(value)?;
         let mut builder = BatchGetStreamKeyOutputBuilder::default();
         for (key, v) in obj {
             if v.is_null() {
@@ -201,16 +204,19 @@ impl BatchGetStreamKeyOutput {
             }
             match key.as_str() {
                 "streamKeys" => {
-                    ::ivs_runtime::json::set(
+                    ::aws_lite_runtime::json::set(
                         &mut builder.stream_keys,
-                        ::ivs_runtime::json::list(v, crate::types::StreamKey::from_json),
+                        ::aws_lite_runtime::json::list(
+                            v,
+                            crate::types::StreamKey::from_json,
+                        ),
                         "streamKeys",
                     )
                 }
                 "errors" => {
-                    ::ivs_runtime::json::set(
+                    ::aws_lite_runtime::json::set(
                         &mut builder.errors,
-                        ::ivs_runtime::json::list(
+                        ::aws_lite_runtime::json::list(
                             v,
                             crate::types::BatchError::from_json,
                         ),
@@ -229,7 +235,7 @@ impl BatchGetStreamKeyOutput {
 #[derive(::std::fmt::Debug)]
 pub enum BatchGetStreamKeyError {
     /// Anything the model does not describe; `kind()` says what.
-    Unhandled(::ivs_runtime::error::Failure),
+    Unhandled(::aws_lite_runtime::error::Failure),
 }
 
 impl BatchGetStreamKeyError {
@@ -252,11 +258,11 @@ impl BatchGetStreamKeyError {
         }
     }
     /// What kind of failure this is: `Service` for every modeled error.
-    pub fn kind(&self) -> ::ivs_runtime::error::ErrorKind {
+    pub fn kind(&self) -> ::aws_lite_runtime::error::ErrorKind {
         match self {
             Self::Unhandled(f) => f.kind(),
             #[allow(unreachable_patterns)]
-            _ => ::ivs_runtime::error::ErrorKind::Service,
+            _ => ::aws_lite_runtime::error::ErrorKind::Service,
         }
     }
     /// Whether this is not a modeled error.
@@ -285,11 +291,11 @@ impl ::std::error::Error for BatchGetStreamKeyError {
 
 /// Maps an error response to the modeled error its code names.
 fn deserialize_error(
-    response: &::ivs_runtime::http::HttpResponse,
+    response: &::aws_lite_runtime::http::HttpResponse,
 ) -> BatchGetStreamKeyError {
     BatchGetStreamKeyError::Unhandled(
-        ::ivs_runtime::error::Failure::unmodeled(
-            ::ivs_runtime::error::parse_error_metadata(response),
+        ::aws_lite_runtime::error::Failure::unmodeled(
+            ::aws_lite_runtime::error::parse_error_metadata(response),
         ),
     )
 }
@@ -299,12 +305,12 @@ fn deserialize_error(
 /// Performs GetStreamKey on multiple ARNs simultaneously.
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
 pub struct BatchGetStreamKeyFluentBuilder {
-    handle: ::ivs_runtime::orchestrator::Handle,
+    handle: ::aws_lite_runtime::orchestrator::Handle,
     inner: BatchGetStreamKeyInputBuilder,
 }
 
 impl BatchGetStreamKeyFluentBuilder {
-    pub(crate) fn new(handle: ::ivs_runtime::orchestrator::Handle) -> Self {
+    pub(crate) fn new(handle: ::aws_lite_runtime::orchestrator::Handle) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -330,7 +336,7 @@ impl BatchGetStreamKeyFluentBuilder {
         if input.arns.is_none() {
             return ::std::result::Result::Err(
                 BatchGetStreamKeyError::Unhandled(
-                    ::ivs_runtime::error::BuildError::missing(
+                    ::aws_lite_runtime::error::BuildError::missing(
                             "arns",
                             "`arns` is required by BatchGetStreamKey but was not set",
                         )
@@ -374,14 +380,14 @@ pub mod builders {
     };
 }
 
-static SPEC: ::ivs_runtime::orchestrator::OperationSpec = ::ivs_runtime::orchestrator::OperationSpec {
+static SPEC: ::aws_lite_runtime::orchestrator::OperationSpec = ::aws_lite_runtime::orchestrator::OperationSpec {
     name: "BatchGetStreamKey",
     retryable_errors: &[],
 };
 
 /// Sends `input` and reads the answer.
 pub(crate) async fn send(
-    handle: &::ivs_runtime::orchestrator::Handle,
+    handle: &::aws_lite_runtime::orchestrator::Handle,
     input: BatchGetStreamKeyInput,
 ) -> ::std::result::Result<BatchGetStreamKeyOutput, BatchGetStreamKeyError> {
     let response = match serialize_request(&input) {
@@ -395,7 +401,7 @@ pub(crate) async fn send(
                 ::std::result::Result::Err(e) => {
                     ::std::result::Result::Err(
                         BatchGetStreamKeyError::Unhandled(
-                            ::ivs_runtime::error::Failure::unreadable_output(
+                            ::aws_lite_runtime::error::Failure::unreadable_output(
                                 "BatchGetStreamKey",
                                 &response,
                                 e,
@@ -418,15 +424,21 @@ pub(crate) async fn send(
 fn serialize_request(
     input: &BatchGetStreamKeyInput,
 ) -> ::std::result::Result<
-    ::ivs_runtime::http::HttpRequest,
-    ::ivs_runtime::error::Failure,
+    ::aws_lite_runtime::http::HttpRequest,
+    ::aws_lite_runtime::error::Failure,
 > {
-    ::ivs_runtime::http::json_request("POST", "/BatchGetStreamKey", &input.to_json())
+    ::aws_lite_runtime::http::json_request(
+        "POST",
+        "/BatchGetStreamKey",
+        &input.to_json(),
+    )
 }
 
 /// Reads a success response into the output.
 fn deserialize_output(
-    response: &::ivs_runtime::http::HttpResponse,
-) -> ::std::result::Result<BatchGetStreamKeyOutput, ::ivs_runtime::json::DeError> {
-    BatchGetStreamKeyOutput::from_json(::ivs_runtime::json::parse_body(response.body())?)
+    response: &::aws_lite_runtime::http::HttpResponse,
+) -> ::std::result::Result<BatchGetStreamKeyOutput, ::aws_lite_runtime::json::DeError> {
+    BatchGetStreamKeyOutput::from_json(
+        ::aws_lite_runtime::json::parse_body(response.body())?,
+    )
 }

@@ -82,19 +82,19 @@ impl BatchStartViewerSessionRevocationInputBuilder {
 
 impl BatchStartViewerSessionRevocationInput {
     /// The JSON object of this structure's body members.
-    pub(crate) fn to_json(&self) -> ::ivs_runtime::json::Value {
-        let mut map = ::ivs_runtime::json::Map::new();
+    pub(crate) fn to_json(&self) -> ::aws_lite_runtime::json::Value {
+        let mut map = ::aws_lite_runtime::json::Map::new();
         if let ::std::option::Option::Some(v) = &self.viewer_sessions {
-            ::ivs_runtime::json::insert(
+            ::aws_lite_runtime::json::insert(
                 &mut map,
                 "viewerSessions",
-                ::ivs_runtime::json::list_value(
+                ::aws_lite_runtime::json::list_value(
                     v,
                     crate::types::BatchStartViewerSessionRevocationViewerSession::to_json,
                 ),
             );
         }
-        ::ivs_runtime::json::Value::Object(map)
+        ::aws_lite_runtime::json::Value::Object(map)
     }
 }
 
@@ -179,18 +179,18 @@ impl BatchStartViewerSessionRevocationOutputBuilder {
 impl BatchStartViewerSessionRevocationOutput {
     /// Reads the structure from its JSON object; unknown keys are ignored.
     pub(crate) fn from_json(
-        value: ::ivs_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::ivs_runtime::json::DeError> {
-        let obj = ::ivs_runtime::json::object(value)?;
+        value: ::aws_lite_runtime::json::Value,
+    ) -> ::std::result::Result<Self, ::aws_lite_runtime::json::DeError> {
+        let obj = ::aws_lite_runtime::json::object(value)?;
         let mut builder = BatchStartViewerSessionRevocationOutputBuilder::default();
         for (key, v) in obj {
             if v.is_null() {
                 continue;
             }
             if key == "errors" {
-                ::ivs_runtime::json::set(
+                ::aws_lite_runtime::json::set(
                     &mut builder.errors,
-                    ::ivs_runtime::json::list(
+                    ::aws_lite_runtime::json::list(
                         v,
                         crate::types::BatchStartViewerSessionRevocationError::from_json,
                     ),
@@ -215,7 +215,7 @@ pub enum BatchStartViewerSessionRevocationError {
     /// A `ValidationException` error.
     ValidationException(crate::types::error::ValidationException),
     /// Anything the model does not describe; `kind()` says what.
-    Unhandled(::ivs_runtime::error::Failure),
+    Unhandled(::aws_lite_runtime::error::Failure),
 }
 
 impl BatchStartViewerSessionRevocationError {
@@ -250,11 +250,11 @@ impl BatchStartViewerSessionRevocationError {
         }
     }
     /// What kind of failure this is: `Service` for every modeled error.
-    pub fn kind(&self) -> ::ivs_runtime::error::ErrorKind {
+    pub fn kind(&self) -> ::aws_lite_runtime::error::ErrorKind {
         match self {
             Self::Unhandled(f) => f.kind(),
             #[allow(unreachable_patterns)]
-            _ => ::ivs_runtime::error::ErrorKind::Service,
+            _ => ::aws_lite_runtime::error::ErrorKind::Service,
         }
     }
     /// Whether this is a `AccessDeniedException`.
@@ -303,9 +303,9 @@ impl ::std::error::Error for BatchStartViewerSessionRevocationError {
 
 /// Maps an error response to the modeled error its code names.
 fn deserialize_error(
-    response: &::ivs_runtime::http::HttpResponse,
+    response: &::aws_lite_runtime::http::HttpResponse,
 ) -> BatchStartViewerSessionRevocationError {
-    let meta = ::ivs_runtime::error::parse_error_metadata(response);
+    let meta = ::aws_lite_runtime::error::parse_error_metadata(response);
     match meta.code.as_deref() {
         ::std::option::Option::Some("AccessDeniedException") => {
             match crate::types::error::AccessDeniedException::from_response(
@@ -361,7 +361,7 @@ fn deserialize_error(
         }
         _ => {
             BatchStartViewerSessionRevocationError::Unhandled(
-                ::ivs_runtime::error::Failure::unmodeled(meta),
+                ::aws_lite_runtime::error::Failure::unmodeled(meta),
             )
         }
     }
@@ -372,12 +372,12 @@ fn deserialize_error(
 /// Performs StartViewerSessionRevocation on multiple channel ARN and viewer ID pairs simultaneously.
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
 pub struct BatchStartViewerSessionRevocationFluentBuilder {
-    handle: ::ivs_runtime::orchestrator::Handle,
+    handle: ::aws_lite_runtime::orchestrator::Handle,
     inner: BatchStartViewerSessionRevocationInputBuilder,
 }
 
 impl BatchStartViewerSessionRevocationFluentBuilder {
-    pub(crate) fn new(handle: ::ivs_runtime::orchestrator::Handle) -> Self {
+    pub(crate) fn new(handle: ::aws_lite_runtime::orchestrator::Handle) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -406,7 +406,7 @@ impl BatchStartViewerSessionRevocationFluentBuilder {
         if input.viewer_sessions.is_none() {
             return ::std::result::Result::Err(
                 BatchStartViewerSessionRevocationError::Unhandled(
-                    ::ivs_runtime::error::BuildError::missing(
+                    ::aws_lite_runtime::error::BuildError::missing(
                             "viewerSessions",
                             "`viewerSessions` is required by BatchStartViewerSessionRevocation but was not set",
                         )
@@ -460,14 +460,14 @@ pub mod builders {
     };
 }
 
-static SPEC: ::ivs_runtime::orchestrator::OperationSpec = ::ivs_runtime::orchestrator::OperationSpec {
+static SPEC: ::aws_lite_runtime::orchestrator::OperationSpec = ::aws_lite_runtime::orchestrator::OperationSpec {
     name: "BatchStartViewerSessionRevocation",
     retryable_errors: &[],
 };
 
 /// Sends `input` and reads the answer.
 pub(crate) async fn send(
-    handle: &::ivs_runtime::orchestrator::Handle,
+    handle: &::aws_lite_runtime::orchestrator::Handle,
     input: BatchStartViewerSessionRevocationInput,
 ) -> ::std::result::Result<
     BatchStartViewerSessionRevocationOutput,
@@ -484,7 +484,7 @@ pub(crate) async fn send(
                 ::std::result::Result::Err(e) => {
                     ::std::result::Result::Err(
                         BatchStartViewerSessionRevocationError::Unhandled(
-                            ::ivs_runtime::error::Failure::unreadable_output(
+                            ::aws_lite_runtime::error::Failure::unreadable_output(
                                 "BatchStartViewerSessionRevocation",
                                 &response,
                                 e,
@@ -509,10 +509,10 @@ pub(crate) async fn send(
 fn serialize_request(
     input: &BatchStartViewerSessionRevocationInput,
 ) -> ::std::result::Result<
-    ::ivs_runtime::http::HttpRequest,
-    ::ivs_runtime::error::Failure,
+    ::aws_lite_runtime::http::HttpRequest,
+    ::aws_lite_runtime::error::Failure,
 > {
-    ::ivs_runtime::http::json_request(
+    ::aws_lite_runtime::http::json_request(
         "POST",
         "/BatchStartViewerSessionRevocation",
         &input.to_json(),
@@ -521,12 +521,12 @@ fn serialize_request(
 
 /// Reads a success response into the output.
 fn deserialize_output(
-    response: &::ivs_runtime::http::HttpResponse,
+    response: &::aws_lite_runtime::http::HttpResponse,
 ) -> ::std::result::Result<
     BatchStartViewerSessionRevocationOutput,
-    ::ivs_runtime::json::DeError,
+    ::aws_lite_runtime::json::DeError,
 > {
     BatchStartViewerSessionRevocationOutput::from_json(
-        ::ivs_runtime::json::parse_body(response.body())?,
+        ::aws_lite_runtime::json::parse_body(response.body())?,
     )
 }

@@ -383,90 +383,90 @@ impl CreateChannelInputBuilder {
 
 impl CreateChannelInput {
     /// The JSON object of this structure's body members.
-    pub(crate) fn to_json(&self) -> ::ivs_runtime::json::Value {
-        let mut map = ::ivs_runtime::json::Map::new();
+    pub(crate) fn to_json(&self) -> ::aws_lite_runtime::json::Value {
+        let mut map = ::aws_lite_runtime::json::Map::new();
         if let ::std::option::Option::Some(v) = &self.name {
-            ::ivs_runtime::json::insert(
+            ::aws_lite_runtime::json::insert(
                 &mut map,
                 "name",
-                ::ivs_runtime::json::string_value(v),
+                ::aws_lite_runtime::json::string_value(v),
             );
         }
         if let ::std::option::Option::Some(v) = &self.latency_mode {
-            ::ivs_runtime::json::insert(
+            ::aws_lite_runtime::json::insert(
                 &mut map,
                 "latencyMode",
-                ::ivs_runtime::json::enum_value(v),
+                ::aws_lite_runtime::json::enum_value(v),
             );
         }
         if let ::std::option::Option::Some(v) = &self.r#type {
-            ::ivs_runtime::json::insert(
+            ::aws_lite_runtime::json::insert(
                 &mut map,
                 "type",
-                ::ivs_runtime::json::enum_value(v),
+                ::aws_lite_runtime::json::enum_value(v),
             );
         }
         if let ::std::option::Option::Some(v) = &self.authorized {
-            ::ivs_runtime::json::insert(
+            ::aws_lite_runtime::json::insert(
                 &mut map,
                 "authorized",
-                ::ivs_runtime::json::Value::Bool(*v),
+                ::aws_lite_runtime::json::Value::Bool(*v),
             );
         }
         if let ::std::option::Option::Some(v) = &self.recording_configuration_arn {
-            ::ivs_runtime::json::insert(
+            ::aws_lite_runtime::json::insert(
                 &mut map,
                 "recordingConfigurationArn",
-                ::ivs_runtime::json::string_value(v),
+                ::aws_lite_runtime::json::string_value(v),
             );
         }
         if let ::std::option::Option::Some(v) = &self.tags {
-            ::ivs_runtime::json::insert(
+            ::aws_lite_runtime::json::insert(
                 &mut map,
                 "tags",
-                ::ivs_runtime::json::map_value(
+                ::aws_lite_runtime::json::map_value(
                     v,
                     ::std::clone::Clone::clone,
-                    ::ivs_runtime::json::string_value,
+                    ::aws_lite_runtime::json::string_value,
                 ),
             );
         }
         if let ::std::option::Option::Some(v) = &self.insecure_ingest {
-            ::ivs_runtime::json::insert(
+            ::aws_lite_runtime::json::insert(
                 &mut map,
                 "insecureIngest",
-                ::ivs_runtime::json::Value::Bool(*v),
+                ::aws_lite_runtime::json::Value::Bool(*v),
             );
         }
         if let ::std::option::Option::Some(v) = &self.preset {
-            ::ivs_runtime::json::insert(
+            ::aws_lite_runtime::json::insert(
                 &mut map,
                 "preset",
-                ::ivs_runtime::json::enum_value(v),
+                ::aws_lite_runtime::json::enum_value(v),
             );
         }
         if let ::std::option::Option::Some(v) = &self.playback_restriction_policy_arn {
-            ::ivs_runtime::json::insert(
+            ::aws_lite_runtime::json::insert(
                 &mut map,
                 "playbackRestrictionPolicyArn",
-                ::ivs_runtime::json::string_value(v),
+                ::aws_lite_runtime::json::string_value(v),
             );
         }
         if let ::std::option::Option::Some(v) = &self.multitrack_input_configuration {
-            ::ivs_runtime::json::insert(
+            ::aws_lite_runtime::json::insert(
                 &mut map,
                 "multitrackInputConfiguration",
                 v.to_json(),
             );
         }
         if let ::std::option::Option::Some(v) = &self.container_format {
-            ::ivs_runtime::json::insert(
+            ::aws_lite_runtime::json::insert(
                 &mut map,
                 "containerFormat",
-                ::ivs_runtime::json::enum_value(v),
+                ::aws_lite_runtime::json::enum_value(v),
             );
         }
-        ::ivs_runtime::json::Value::Object(map)
+        ::aws_lite_runtime::json::Value::Object(map)
     }
 }
 
@@ -564,9 +564,9 @@ impl CreateChannelOutputBuilder {
 impl CreateChannelOutput {
     /// Reads the structure from its JSON object; unknown keys are ignored.
     pub(crate) fn from_json(
-        value: ::ivs_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::ivs_runtime::json::DeError> {
-        let obj = ::ivs_runtime::json::object(value)?;
+        value: ::aws_lite_runtime::json::Value,
+    ) -> ::std::result::Result<Self, ::aws_lite_runtime::json::DeError> {
+        let obj = ::aws_lite_runtime::json::object(value)?;
         let mut builder = CreateChannelOutputBuilder::default();
         for (key, v) in obj {
             if v.is_null() {
@@ -574,14 +574,14 @@ impl CreateChannelOutput {
             }
             match key.as_str() {
                 "channel" => {
-                    ::ivs_runtime::json::set(
+                    ::aws_lite_runtime::json::set(
                         &mut builder.channel,
                         crate::types::Channel::from_json(v),
                         "channel",
                     )
                 }
                 "streamKey" => {
-                    ::ivs_runtime::json::set(
+                    ::aws_lite_runtime::json::set(
                         &mut builder.stream_key,
                         crate::types::StreamKey::from_json(v),
                         "streamKey",
@@ -609,7 +609,7 @@ pub enum CreateChannelError {
     /// A `ValidationException` error.
     ValidationException(crate::types::error::ValidationException),
     /// Anything the model does not describe; `kind()` says what.
-    Unhandled(::ivs_runtime::error::Failure),
+    Unhandled(::aws_lite_runtime::error::Failure),
 }
 
 impl CreateChannelError {
@@ -649,11 +649,11 @@ impl CreateChannelError {
         }
     }
     /// What kind of failure this is: `Service` for every modeled error.
-    pub fn kind(&self) -> ::ivs_runtime::error::ErrorKind {
+    pub fn kind(&self) -> ::aws_lite_runtime::error::ErrorKind {
         match self {
             Self::Unhandled(f) => f.kind(),
             #[allow(unreachable_patterns)]
-            _ => ::ivs_runtime::error::ErrorKind::Service,
+            _ => ::aws_lite_runtime::error::ErrorKind::Service,
         }
     }
     /// Whether this is a `AccessDeniedException`.
@@ -707,9 +707,9 @@ impl ::std::error::Error for CreateChannelError {
 
 /// Maps an error response to the modeled error its code names.
 fn deserialize_error(
-    response: &::ivs_runtime::http::HttpResponse,
+    response: &::aws_lite_runtime::http::HttpResponse,
 ) -> CreateChannelError {
-    let meta = ::ivs_runtime::error::parse_error_metadata(response);
+    let meta = ::aws_lite_runtime::error::parse_error_metadata(response);
     match meta.code.as_deref() {
         ::std::option::Option::Some("AccessDeniedException") => {
             match crate::types::error::AccessDeniedException::from_response(
@@ -767,7 +767,9 @@ fn deserialize_error(
             }
         }
         _ => {
-            CreateChannelError::Unhandled(::ivs_runtime::error::Failure::unmodeled(meta))
+            CreateChannelError::Unhandled(
+                ::aws_lite_runtime::error::Failure::unmodeled(meta),
+            )
         }
     }
 }
@@ -777,12 +779,12 @@ fn deserialize_error(
 /// Creates a new channel and an associated stream key to start streaming.
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
 pub struct CreateChannelFluentBuilder {
-    handle: ::ivs_runtime::orchestrator::Handle,
+    handle: ::aws_lite_runtime::orchestrator::Handle,
     inner: CreateChannelInputBuilder,
 }
 
 impl CreateChannelFluentBuilder {
-    pub(crate) fn new(handle: ::ivs_runtime::orchestrator::Handle) -> Self {
+    pub(crate) fn new(handle: ::aws_lite_runtime::orchestrator::Handle) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -1062,14 +1064,14 @@ pub mod builders {
     };
 }
 
-static SPEC: ::ivs_runtime::orchestrator::OperationSpec = ::ivs_runtime::orchestrator::OperationSpec {
+static SPEC: ::aws_lite_runtime::orchestrator::OperationSpec = ::aws_lite_runtime::orchestrator::OperationSpec {
     name: "CreateChannel",
     retryable_errors: &[],
 };
 
 /// Sends `input` and reads the answer.
 pub(crate) async fn send(
-    handle: &::ivs_runtime::orchestrator::Handle,
+    handle: &::aws_lite_runtime::orchestrator::Handle,
     input: CreateChannelInput,
 ) -> ::std::result::Result<CreateChannelOutput, CreateChannelError> {
     let response = match serialize_request(&input) {
@@ -1083,7 +1085,7 @@ pub(crate) async fn send(
                 ::std::result::Result::Err(e) => {
                     ::std::result::Result::Err(
                         CreateChannelError::Unhandled(
-                            ::ivs_runtime::error::Failure::unreadable_output(
+                            ::aws_lite_runtime::error::Failure::unreadable_output(
                                 "CreateChannel",
                                 &response,
                                 e,
@@ -1106,15 +1108,17 @@ pub(crate) async fn send(
 fn serialize_request(
     input: &CreateChannelInput,
 ) -> ::std::result::Result<
-    ::ivs_runtime::http::HttpRequest,
-    ::ivs_runtime::error::Failure,
+    ::aws_lite_runtime::http::HttpRequest,
+    ::aws_lite_runtime::error::Failure,
 > {
-    ::ivs_runtime::http::json_request("POST", "/CreateChannel", &input.to_json())
+    ::aws_lite_runtime::http::json_request("POST", "/CreateChannel", &input.to_json())
 }
 
 /// Reads a success response into the output.
 fn deserialize_output(
-    response: &::ivs_runtime::http::HttpResponse,
-) -> ::std::result::Result<CreateChannelOutput, ::ivs_runtime::json::DeError> {
-    CreateChannelOutput::from_json(::ivs_runtime::json::parse_body(response.body())?)
+    response: &::aws_lite_runtime::http::HttpResponse,
+) -> ::std::result::Result<CreateChannelOutput, ::aws_lite_runtime::json::DeError> {
+    CreateChannelOutput::from_json(
+        ::aws_lite_runtime::json::parse_body(response.body())?,
+    )
 }

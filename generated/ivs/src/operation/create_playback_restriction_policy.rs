@@ -219,48 +219,54 @@ impl CreatePlaybackRestrictionPolicyInputBuilder {
 
 impl CreatePlaybackRestrictionPolicyInput {
     /// The JSON object of this structure's body members.
-    pub(crate) fn to_json(&self) -> ::ivs_runtime::json::Value {
-        let mut map = ::ivs_runtime::json::Map::new();
+    pub(crate) fn to_json(&self) -> ::aws_lite_runtime::json::Value {
+        let mut map = ::aws_lite_runtime::json::Map::new();
         if let ::std::option::Option::Some(v) = &self.allowed_countries {
-            ::ivs_runtime::json::insert(
+            ::aws_lite_runtime::json::insert(
                 &mut map,
                 "allowedCountries",
-                ::ivs_runtime::json::list_value(v, ::ivs_runtime::json::string_value),
-            );
-        }
-        if let ::std::option::Option::Some(v) = &self.allowed_origins {
-            ::ivs_runtime::json::insert(
-                &mut map,
-                "allowedOrigins",
-                ::ivs_runtime::json::list_value(v, ::ivs_runtime::json::string_value),
-            );
-        }
-        if let ::std::option::Option::Some(v) = &self.enable_strict_origin_enforcement {
-            ::ivs_runtime::json::insert(
-                &mut map,
-                "enableStrictOriginEnforcement",
-                ::ivs_runtime::json::Value::Bool(*v),
-            );
-        }
-        if let ::std::option::Option::Some(v) = &self.name {
-            ::ivs_runtime::json::insert(
-                &mut map,
-                "name",
-                ::ivs_runtime::json::string_value(v),
-            );
-        }
-        if let ::std::option::Option::Some(v) = &self.tags {
-            ::ivs_runtime::json::insert(
-                &mut map,
-                "tags",
-                ::ivs_runtime::json::map_value(
+                ::aws_lite_runtime::json::list_value(
                     v,
-                    ::std::clone::Clone::clone,
-                    ::ivs_runtime::json::string_value,
+                    ::aws_lite_runtime::json::string_value,
                 ),
             );
         }
-        ::ivs_runtime::json::Value::Object(map)
+        if let ::std::option::Option::Some(v) = &self.allowed_origins {
+            ::aws_lite_runtime::json::insert(
+                &mut map,
+                "allowedOrigins",
+                ::aws_lite_runtime::json::list_value(
+                    v,
+                    ::aws_lite_runtime::json::string_value,
+                ),
+            );
+        }
+        if let ::std::option::Option::Some(v) = &self.enable_strict_origin_enforcement {
+            ::aws_lite_runtime::json::insert(
+                &mut map,
+                "enableStrictOriginEnforcement",
+                ::aws_lite_runtime::json::Value::Bool(*v),
+            );
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            ::aws_lite_runtime::json::insert(
+                &mut map,
+                "name",
+                ::aws_lite_runtime::json::string_value(v),
+            );
+        }
+        if let ::std::option::Option::Some(v) = &self.tags {
+            ::aws_lite_runtime::json::insert(
+                &mut map,
+                "tags",
+                ::aws_lite_runtime::json::map_value(
+                    v,
+                    ::std::clone::Clone::clone,
+                    ::aws_lite_runtime::json::string_value,
+                ),
+            );
+        }
+        ::aws_lite_runtime::json::Value::Object(map)
     }
 }
 
@@ -337,16 +343,16 @@ impl CreatePlaybackRestrictionPolicyOutputBuilder {
 impl CreatePlaybackRestrictionPolicyOutput {
     /// Reads the structure from its JSON object; unknown keys are ignored.
     pub(crate) fn from_json(
-        value: ::ivs_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::ivs_runtime::json::DeError> {
-        let obj = ::ivs_runtime::json::object(value)?;
+        value: ::aws_lite_runtime::json::Value,
+    ) -> ::std::result::Result<Self, ::aws_lite_runtime::json::DeError> {
+        let obj = ::aws_lite_runtime::json::object(value)?;
         let mut builder = CreatePlaybackRestrictionPolicyOutputBuilder::default();
         for (key, v) in obj {
             if v.is_null() {
                 continue;
             }
             if key == "playbackRestrictionPolicy" {
-                ::ivs_runtime::json::set(
+                ::aws_lite_runtime::json::set(
                     &mut builder.playback_restriction_policy,
                     crate::types::PlaybackRestrictionPolicy::from_json(v),
                     "playbackRestrictionPolicy",
@@ -372,7 +378,7 @@ pub enum CreatePlaybackRestrictionPolicyError {
     /// A `ValidationException` error.
     ValidationException(crate::types::error::ValidationException),
     /// Anything the model does not describe; `kind()` says what.
-    Unhandled(::ivs_runtime::error::Failure),
+    Unhandled(::aws_lite_runtime::error::Failure),
 }
 
 impl CreatePlaybackRestrictionPolicyError {
@@ -412,11 +418,11 @@ impl CreatePlaybackRestrictionPolicyError {
         }
     }
     /// What kind of failure this is: `Service` for every modeled error.
-    pub fn kind(&self) -> ::ivs_runtime::error::ErrorKind {
+    pub fn kind(&self) -> ::aws_lite_runtime::error::ErrorKind {
         match self {
             Self::Unhandled(f) => f.kind(),
             #[allow(unreachable_patterns)]
-            _ => ::ivs_runtime::error::ErrorKind::Service,
+            _ => ::aws_lite_runtime::error::ErrorKind::Service,
         }
     }
     /// Whether this is a `AccessDeniedException`.
@@ -470,9 +476,9 @@ impl ::std::error::Error for CreatePlaybackRestrictionPolicyError {
 
 /// Maps an error response to the modeled error its code names.
 fn deserialize_error(
-    response: &::ivs_runtime::http::HttpResponse,
+    response: &::aws_lite_runtime::http::HttpResponse,
 ) -> CreatePlaybackRestrictionPolicyError {
-    let meta = ::ivs_runtime::error::parse_error_metadata(response);
+    let meta = ::aws_lite_runtime::error::parse_error_metadata(response);
     match meta.code.as_deref() {
         ::std::option::Option::Some("AccessDeniedException") => {
             match crate::types::error::AccessDeniedException::from_response(
@@ -543,7 +549,7 @@ fn deserialize_error(
         }
         _ => {
             CreatePlaybackRestrictionPolicyError::Unhandled(
-                ::ivs_runtime::error::Failure::unmodeled(meta),
+                ::aws_lite_runtime::error::Failure::unmodeled(meta),
             )
         }
     }
@@ -554,12 +560,12 @@ fn deserialize_error(
 /// Creates a new playback restriction policy, for constraining playback by countries and/or origins.
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
 pub struct CreatePlaybackRestrictionPolicyFluentBuilder {
-    handle: ::ivs_runtime::orchestrator::Handle,
+    handle: ::aws_lite_runtime::orchestrator::Handle,
     inner: CreatePlaybackRestrictionPolicyInputBuilder,
 }
 
 impl CreatePlaybackRestrictionPolicyFluentBuilder {
-    pub(crate) fn new(handle: ::ivs_runtime::orchestrator::Handle) -> Self {
+    pub(crate) fn new(handle: ::aws_lite_runtime::orchestrator::Handle) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -730,14 +736,14 @@ pub mod builders {
     };
 }
 
-static SPEC: ::ivs_runtime::orchestrator::OperationSpec = ::ivs_runtime::orchestrator::OperationSpec {
+static SPEC: ::aws_lite_runtime::orchestrator::OperationSpec = ::aws_lite_runtime::orchestrator::OperationSpec {
     name: "CreatePlaybackRestrictionPolicy",
     retryable_errors: &[],
 };
 
 /// Sends `input` and reads the answer.
 pub(crate) async fn send(
-    handle: &::ivs_runtime::orchestrator::Handle,
+    handle: &::aws_lite_runtime::orchestrator::Handle,
     input: CreatePlaybackRestrictionPolicyInput,
 ) -> ::std::result::Result<
     CreatePlaybackRestrictionPolicyOutput,
@@ -754,7 +760,7 @@ pub(crate) async fn send(
                 ::std::result::Result::Err(e) => {
                     ::std::result::Result::Err(
                         CreatePlaybackRestrictionPolicyError::Unhandled(
-                            ::ivs_runtime::error::Failure::unreadable_output(
+                            ::aws_lite_runtime::error::Failure::unreadable_output(
                                 "CreatePlaybackRestrictionPolicy",
                                 &response,
                                 e,
@@ -779,10 +785,10 @@ pub(crate) async fn send(
 fn serialize_request(
     input: &CreatePlaybackRestrictionPolicyInput,
 ) -> ::std::result::Result<
-    ::ivs_runtime::http::HttpRequest,
-    ::ivs_runtime::error::Failure,
+    ::aws_lite_runtime::http::HttpRequest,
+    ::aws_lite_runtime::error::Failure,
 > {
-    ::ivs_runtime::http::json_request(
+    ::aws_lite_runtime::http::json_request(
         "POST",
         "/CreatePlaybackRestrictionPolicy",
         &input.to_json(),
@@ -791,12 +797,12 @@ fn serialize_request(
 
 /// Reads a success response into the output.
 fn deserialize_output(
-    response: &::ivs_runtime::http::HttpResponse,
+    response: &::aws_lite_runtime::http::HttpResponse,
 ) -> ::std::result::Result<
     CreatePlaybackRestrictionPolicyOutput,
-    ::ivs_runtime::json::DeError,
+    ::aws_lite_runtime::json::DeError,
 > {
     CreatePlaybackRestrictionPolicyOutput::from_json(
-        ::ivs_runtime::json::parse_body(response.body())?,
+        ::aws_lite_runtime::json::parse_body(response.body())?,
     )
 }

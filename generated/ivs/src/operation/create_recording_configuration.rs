@@ -254,48 +254,56 @@ impl CreateRecordingConfigurationInputBuilder {
 
 impl CreateRecordingConfigurationInput {
     /// The JSON object of this structure's body members.
-    pub(crate) fn to_json(&self) -> ::ivs_runtime::json::Value {
-        let mut map = ::ivs_runtime::json::Map::new();
+    pub(crate) fn to_json(&self) -> ::aws_lite_runtime::json::Value {
+        let mut map = ::aws_lite_runtime::json::Map::new();
         if let ::std::option::Option::Some(v) = &self.name {
-            ::ivs_runtime::json::insert(
+            ::aws_lite_runtime::json::insert(
                 &mut map,
                 "name",
-                ::ivs_runtime::json::string_value(v),
+                ::aws_lite_runtime::json::string_value(v),
             );
         }
         if let ::std::option::Option::Some(v) = &self.destination_configuration {
-            ::ivs_runtime::json::insert(
+            ::aws_lite_runtime::json::insert(
                 &mut map,
                 "destinationConfiguration",
                 v.to_json(),
             );
         }
         if let ::std::option::Option::Some(v) = &self.tags {
-            ::ivs_runtime::json::insert(
+            ::aws_lite_runtime::json::insert(
                 &mut map,
                 "tags",
-                ::ivs_runtime::json::map_value(
+                ::aws_lite_runtime::json::map_value(
                     v,
                     ::std::clone::Clone::clone,
-                    ::ivs_runtime::json::string_value,
+                    ::aws_lite_runtime::json::string_value,
                 ),
             );
         }
         if let ::std::option::Option::Some(v) = &self.thumbnail_configuration {
-            ::ivs_runtime::json::insert(&mut map, "thumbnailConfiguration", v.to_json());
+            ::aws_lite_runtime::json::insert(
+                &mut map,
+                "thumbnailConfiguration",
+                v.to_json(),
+            );
         }
         if let ::std::option::Option::Some(v) = &self.recording_reconnect_window_seconds
         {
-            ::ivs_runtime::json::insert(
+            ::aws_lite_runtime::json::insert(
                 &mut map,
                 "recordingReconnectWindowSeconds",
-                ::ivs_runtime::json::Value::from(*v),
+                ::aws_lite_runtime::json::Value::from(*v),
             );
         }
         if let ::std::option::Option::Some(v) = &self.rendition_configuration {
-            ::ivs_runtime::json::insert(&mut map, "renditionConfiguration", v.to_json());
+            ::aws_lite_runtime::json::insert(
+                &mut map,
+                "renditionConfiguration",
+                v.to_json(),
+            );
         }
-        ::ivs_runtime::json::Value::Object(map)
+        ::aws_lite_runtime::json::Value::Object(map)
     }
 }
 
@@ -372,16 +380,16 @@ impl CreateRecordingConfigurationOutputBuilder {
 impl CreateRecordingConfigurationOutput {
     /// Reads the structure from its JSON object; unknown keys are ignored.
     pub(crate) fn from_json(
-        value: ::ivs_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::ivs_runtime::json::DeError> {
-        let obj = ::ivs_runtime::json::object(value)?;
+        value: ::aws_lite_runtime::json::Value,
+    ) -> ::std::result::Result<Self, ::aws_lite_runtime::json::DeError> {
+        let obj = ::aws_lite_runtime::json::object(value)?;
         let mut builder = CreateRecordingConfigurationOutputBuilder::default();
         for (key, v) in obj {
             if v.is_null() {
                 continue;
             }
             if key == "recordingConfiguration" {
-                ::ivs_runtime::json::set(
+                ::aws_lite_runtime::json::set(
                     &mut builder.recording_configuration,
                     crate::types::RecordingConfiguration::from_json(v),
                     "recordingConfiguration",
@@ -409,7 +417,7 @@ pub enum CreateRecordingConfigurationError {
     /// A `ValidationException` error.
     ValidationException(crate::types::error::ValidationException),
     /// Anything the model does not describe; `kind()` says what.
-    Unhandled(::ivs_runtime::error::Failure),
+    Unhandled(::aws_lite_runtime::error::Failure),
 }
 
 impl CreateRecordingConfigurationError {
@@ -452,11 +460,11 @@ impl CreateRecordingConfigurationError {
         }
     }
     /// What kind of failure this is: `Service` for every modeled error.
-    pub fn kind(&self) -> ::ivs_runtime::error::ErrorKind {
+    pub fn kind(&self) -> ::aws_lite_runtime::error::ErrorKind {
         match self {
             Self::Unhandled(f) => f.kind(),
             #[allow(unreachable_patterns)]
-            _ => ::ivs_runtime::error::ErrorKind::Service,
+            _ => ::aws_lite_runtime::error::ErrorKind::Service,
         }
     }
     /// Whether this is a `AccessDeniedException`.
@@ -515,9 +523,9 @@ impl ::std::error::Error for CreateRecordingConfigurationError {
 
 /// Maps an error response to the modeled error its code names.
 fn deserialize_error(
-    response: &::ivs_runtime::http::HttpResponse,
+    response: &::aws_lite_runtime::http::HttpResponse,
 ) -> CreateRecordingConfigurationError {
-    let meta = ::ivs_runtime::error::parse_error_metadata(response);
+    let meta = ::aws_lite_runtime::error::parse_error_metadata(response);
     match meta.code.as_deref() {
         ::std::option::Option::Some("AccessDeniedException") => {
             match crate::types::error::AccessDeniedException::from_response(
@@ -596,7 +604,7 @@ fn deserialize_error(
         }
         _ => {
             CreateRecordingConfigurationError::Unhandled(
-                ::ivs_runtime::error::Failure::unmodeled(meta),
+                ::aws_lite_runtime::error::Failure::unmodeled(meta),
             )
         }
     }
@@ -611,12 +619,12 @@ fn deserialize_error(
 /// **Workaround:** Ensure that your S3 bucket is in the same region as the recording configuration. If you create a recording configuration in a different region as your S3 bucket, delete that recording configuration and create a new one with an S3 bucket from the correct region.
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
 pub struct CreateRecordingConfigurationFluentBuilder {
-    handle: ::ivs_runtime::orchestrator::Handle,
+    handle: ::aws_lite_runtime::orchestrator::Handle,
     inner: CreateRecordingConfigurationInputBuilder,
 }
 
 impl CreateRecordingConfigurationFluentBuilder {
-    pub(crate) fn new(handle: ::ivs_runtime::orchestrator::Handle) -> Self {
+    pub(crate) fn new(handle: ::aws_lite_runtime::orchestrator::Handle) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -650,7 +658,7 @@ impl CreateRecordingConfigurationFluentBuilder {
         if input.destination_configuration.is_none() {
             return ::std::result::Result::Err(
                 CreateRecordingConfigurationError::Unhandled(
-                    ::ivs_runtime::error::BuildError::missing(
+                    ::aws_lite_runtime::error::BuildError::missing(
                             "destinationConfiguration",
                             "`destinationConfiguration` is required by CreateRecordingConfiguration but was not set",
                         )
@@ -811,14 +819,14 @@ pub mod builders {
     };
 }
 
-static SPEC: ::ivs_runtime::orchestrator::OperationSpec = ::ivs_runtime::orchestrator::OperationSpec {
+static SPEC: ::aws_lite_runtime::orchestrator::OperationSpec = ::aws_lite_runtime::orchestrator::OperationSpec {
     name: "CreateRecordingConfiguration",
     retryable_errors: &[],
 };
 
 /// Sends `input` and reads the answer.
 pub(crate) async fn send(
-    handle: &::ivs_runtime::orchestrator::Handle,
+    handle: &::aws_lite_runtime::orchestrator::Handle,
     input: CreateRecordingConfigurationInput,
 ) -> ::std::result::Result<
     CreateRecordingConfigurationOutput,
@@ -835,7 +843,7 @@ pub(crate) async fn send(
                 ::std::result::Result::Err(e) => {
                     ::std::result::Result::Err(
                         CreateRecordingConfigurationError::Unhandled(
-                            ::ivs_runtime::error::Failure::unreadable_output(
+                            ::aws_lite_runtime::error::Failure::unreadable_output(
                                 "CreateRecordingConfiguration",
                                 &response,
                                 e,
@@ -858,10 +866,10 @@ pub(crate) async fn send(
 fn serialize_request(
     input: &CreateRecordingConfigurationInput,
 ) -> ::std::result::Result<
-    ::ivs_runtime::http::HttpRequest,
-    ::ivs_runtime::error::Failure,
+    ::aws_lite_runtime::http::HttpRequest,
+    ::aws_lite_runtime::error::Failure,
 > {
-    ::ivs_runtime::http::json_request(
+    ::aws_lite_runtime::http::json_request(
         "POST",
         "/CreateRecordingConfiguration",
         &input.to_json(),
@@ -870,12 +878,12 @@ fn serialize_request(
 
 /// Reads a success response into the output.
 fn deserialize_output(
-    response: &::ivs_runtime::http::HttpResponse,
+    response: &::aws_lite_runtime::http::HttpResponse,
 ) -> ::std::result::Result<
     CreateRecordingConfigurationOutput,
-    ::ivs_runtime::json::DeError,
+    ::aws_lite_runtime::json::DeError,
 > {
     CreateRecordingConfigurationOutput::from_json(
-        ::ivs_runtime::json::parse_body(response.body())?,
+        ::aws_lite_runtime::json::parse_body(response.body())?,
     )
 }

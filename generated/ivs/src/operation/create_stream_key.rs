@@ -112,27 +112,27 @@ impl CreateStreamKeyInputBuilder {
 
 impl CreateStreamKeyInput {
     /// The JSON object of this structure's body members.
-    pub(crate) fn to_json(&self) -> ::ivs_runtime::json::Value {
-        let mut map = ::ivs_runtime::json::Map::new();
+    pub(crate) fn to_json(&self) -> ::aws_lite_runtime::json::Value {
+        let mut map = ::aws_lite_runtime::json::Map::new();
         if let ::std::option::Option::Some(v) = &self.channel_arn {
-            ::ivs_runtime::json::insert(
+            ::aws_lite_runtime::json::insert(
                 &mut map,
                 "channelArn",
-                ::ivs_runtime::json::string_value(v),
+                ::aws_lite_runtime::json::string_value(v),
             );
         }
         if let ::std::option::Option::Some(v) = &self.tags {
-            ::ivs_runtime::json::insert(
+            ::aws_lite_runtime::json::insert(
                 &mut map,
                 "tags",
-                ::ivs_runtime::json::map_value(
+                ::aws_lite_runtime::json::map_value(
                     v,
                     ::std::clone::Clone::clone,
-                    ::ivs_runtime::json::string_value,
+                    ::aws_lite_runtime::json::string_value,
                 ),
             );
         }
-        ::ivs_runtime::json::Value::Object(map)
+        ::aws_lite_runtime::json::Value::Object(map)
     }
 }
 
@@ -201,16 +201,16 @@ impl CreateStreamKeyOutputBuilder {
 impl CreateStreamKeyOutput {
     /// Reads the structure from its JSON object; unknown keys are ignored.
     pub(crate) fn from_json(
-        value: ::ivs_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::ivs_runtime::json::DeError> {
-        let obj = ::ivs_runtime::json::object(value)?;
+        value: ::aws_lite_runtime::json::Value,
+    ) -> ::std::result::Result<Self, ::aws_lite_runtime::json::DeError> {
+        let obj = ::aws_lite_runtime::json::object(value)?;
         let mut builder = CreateStreamKeyOutputBuilder::default();
         for (key, v) in obj {
             if v.is_null() {
                 continue;
             }
             if key == "streamKey" {
-                ::ivs_runtime::json::set(
+                ::aws_lite_runtime::json::set(
                     &mut builder.stream_key,
                     crate::types::StreamKey::from_json(v),
                     "streamKey",
@@ -236,7 +236,7 @@ pub enum CreateStreamKeyError {
     /// A `ValidationException` error.
     ValidationException(crate::types::error::ValidationException),
     /// Anything the model does not describe; `kind()` says what.
-    Unhandled(::ivs_runtime::error::Failure),
+    Unhandled(::aws_lite_runtime::error::Failure),
 }
 
 impl CreateStreamKeyError {
@@ -276,11 +276,11 @@ impl CreateStreamKeyError {
         }
     }
     /// What kind of failure this is: `Service` for every modeled error.
-    pub fn kind(&self) -> ::ivs_runtime::error::ErrorKind {
+    pub fn kind(&self) -> ::aws_lite_runtime::error::ErrorKind {
         match self {
             Self::Unhandled(f) => f.kind(),
             #[allow(unreachable_patterns)]
-            _ => ::ivs_runtime::error::ErrorKind::Service,
+            _ => ::aws_lite_runtime::error::ErrorKind::Service,
         }
     }
     /// Whether this is a `AccessDeniedException`.
@@ -334,9 +334,9 @@ impl ::std::error::Error for CreateStreamKeyError {
 
 /// Maps an error response to the modeled error its code names.
 fn deserialize_error(
-    response: &::ivs_runtime::http::HttpResponse,
+    response: &::aws_lite_runtime::http::HttpResponse,
 ) -> CreateStreamKeyError {
-    let meta = ::ivs_runtime::error::parse_error_metadata(response);
+    let meta = ::aws_lite_runtime::error::parse_error_metadata(response);
     match meta.code.as_deref() {
         ::std::option::Option::Some("AccessDeniedException") => {
             match crate::types::error::AccessDeniedException::from_response(
@@ -395,7 +395,7 @@ fn deserialize_error(
         }
         _ => {
             CreateStreamKeyError::Unhandled(
-                ::ivs_runtime::error::Failure::unmodeled(meta),
+                ::aws_lite_runtime::error::Failure::unmodeled(meta),
             )
         }
     }
@@ -408,12 +408,12 @@ fn deserialize_error(
 /// Note that CreateChannel creates a stream key. If you subsequently use CreateStreamKey on the same channel, it will fail because a stream key already exists and there is a limit of 1 stream key per channel. To reset the stream key on a channel, use DeleteStreamKey and then CreateStreamKey.
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
 pub struct CreateStreamKeyFluentBuilder {
-    handle: ::ivs_runtime::orchestrator::Handle,
+    handle: ::aws_lite_runtime::orchestrator::Handle,
     inner: CreateStreamKeyInputBuilder,
 }
 
 impl CreateStreamKeyFluentBuilder {
-    pub(crate) fn new(handle: ::ivs_runtime::orchestrator::Handle) -> Self {
+    pub(crate) fn new(handle: ::aws_lite_runtime::orchestrator::Handle) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -440,7 +440,7 @@ impl CreateStreamKeyFluentBuilder {
         if input.channel_arn.is_none() {
             return ::std::result::Result::Err(
                 CreateStreamKeyError::Unhandled(
-                    ::ivs_runtime::error::BuildError::missing(
+                    ::aws_lite_runtime::error::BuildError::missing(
                             "channelArn",
                             "`channelArn` is required by CreateStreamKey but was not set",
                         )
@@ -512,14 +512,14 @@ pub mod builders {
     };
 }
 
-static SPEC: ::ivs_runtime::orchestrator::OperationSpec = ::ivs_runtime::orchestrator::OperationSpec {
+static SPEC: ::aws_lite_runtime::orchestrator::OperationSpec = ::aws_lite_runtime::orchestrator::OperationSpec {
     name: "CreateStreamKey",
     retryable_errors: &[],
 };
 
 /// Sends `input` and reads the answer.
 pub(crate) async fn send(
-    handle: &::ivs_runtime::orchestrator::Handle,
+    handle: &::aws_lite_runtime::orchestrator::Handle,
     input: CreateStreamKeyInput,
 ) -> ::std::result::Result<CreateStreamKeyOutput, CreateStreamKeyError> {
     let response = match serialize_request(&input) {
@@ -533,7 +533,7 @@ pub(crate) async fn send(
                 ::std::result::Result::Err(e) => {
                     ::std::result::Result::Err(
                         CreateStreamKeyError::Unhandled(
-                            ::ivs_runtime::error::Failure::unreadable_output(
+                            ::aws_lite_runtime::error::Failure::unreadable_output(
                                 "CreateStreamKey",
                                 &response,
                                 e,
@@ -556,15 +556,17 @@ pub(crate) async fn send(
 fn serialize_request(
     input: &CreateStreamKeyInput,
 ) -> ::std::result::Result<
-    ::ivs_runtime::http::HttpRequest,
-    ::ivs_runtime::error::Failure,
+    ::aws_lite_runtime::http::HttpRequest,
+    ::aws_lite_runtime::error::Failure,
 > {
-    ::ivs_runtime::http::json_request("POST", "/CreateStreamKey", &input.to_json())
+    ::aws_lite_runtime::http::json_request("POST", "/CreateStreamKey", &input.to_json())
 }
 
 /// Reads a success response into the output.
 fn deserialize_output(
-    response: &::ivs_runtime::http::HttpResponse,
-) -> ::std::result::Result<CreateStreamKeyOutput, ::ivs_runtime::json::DeError> {
-    CreateStreamKeyOutput::from_json(::ivs_runtime::json::parse_body(response.body())?)
+    response: &::aws_lite_runtime::http::HttpResponse,
+) -> ::std::result::Result<CreateStreamKeyOutput, ::aws_lite_runtime::json::DeError> {
+    CreateStreamKeyOutput::from_json(
+        ::aws_lite_runtime::json::parse_body(response.body())?,
+    )
 }

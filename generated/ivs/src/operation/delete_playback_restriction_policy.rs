@@ -64,16 +64,16 @@ impl DeletePlaybackRestrictionPolicyInputBuilder {
 
 impl DeletePlaybackRestrictionPolicyInput {
     /// The JSON object of this structure's body members.
-    pub(crate) fn to_json(&self) -> ::ivs_runtime::json::Value {
-        let mut map = ::ivs_runtime::json::Map::new();
+    pub(crate) fn to_json(&self) -> ::aws_lite_runtime::json::Value {
+        let mut map = ::aws_lite_runtime::json::Map::new();
         if let ::std::option::Option::Some(v) = &self.arn {
-            ::ivs_runtime::json::insert(
+            ::aws_lite_runtime::json::insert(
                 &mut map,
                 "arn",
-                ::ivs_runtime::json::string_value(v),
+                ::aws_lite_runtime::json::string_value(v),
             );
         }
-        ::ivs_runtime::json::Value::Object(map)
+        ::aws_lite_runtime::json::Value::Object(map)
     }
 }
 
@@ -122,7 +122,7 @@ pub enum DeletePlaybackRestrictionPolicyError {
     /// A `ValidationException` error.
     ValidationException(crate::types::error::ValidationException),
     /// Anything the model does not describe; `kind()` says what.
-    Unhandled(::ivs_runtime::error::Failure),
+    Unhandled(::aws_lite_runtime::error::Failure),
 }
 
 impl DeletePlaybackRestrictionPolicyError {
@@ -160,11 +160,11 @@ impl DeletePlaybackRestrictionPolicyError {
         }
     }
     /// What kind of failure this is: `Service` for every modeled error.
-    pub fn kind(&self) -> ::ivs_runtime::error::ErrorKind {
+    pub fn kind(&self) -> ::aws_lite_runtime::error::ErrorKind {
         match self {
             Self::Unhandled(f) => f.kind(),
             #[allow(unreachable_patterns)]
-            _ => ::ivs_runtime::error::ErrorKind::Service,
+            _ => ::aws_lite_runtime::error::ErrorKind::Service,
         }
     }
     /// Whether this is a `AccessDeniedException`.
@@ -218,9 +218,9 @@ impl ::std::error::Error for DeletePlaybackRestrictionPolicyError {
 
 /// Maps an error response to the modeled error its code names.
 fn deserialize_error(
-    response: &::ivs_runtime::http::HttpResponse,
+    response: &::aws_lite_runtime::http::HttpResponse,
 ) -> DeletePlaybackRestrictionPolicyError {
-    let meta = ::ivs_runtime::error::parse_error_metadata(response);
+    let meta = ::aws_lite_runtime::error::parse_error_metadata(response);
     match meta.code.as_deref() {
         ::std::option::Option::Some("AccessDeniedException") => {
             match crate::types::error::AccessDeniedException::from_response(
@@ -286,7 +286,7 @@ fn deserialize_error(
         }
         _ => {
             DeletePlaybackRestrictionPolicyError::Unhandled(
-                ::ivs_runtime::error::Failure::unmodeled(meta),
+                ::aws_lite_runtime::error::Failure::unmodeled(meta),
             )
         }
     }
@@ -297,12 +297,12 @@ fn deserialize_error(
 /// Deletes the specified playback restriction policy.
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
 pub struct DeletePlaybackRestrictionPolicyFluentBuilder {
-    handle: ::ivs_runtime::orchestrator::Handle,
+    handle: ::aws_lite_runtime::orchestrator::Handle,
     inner: DeletePlaybackRestrictionPolicyInputBuilder,
 }
 
 impl DeletePlaybackRestrictionPolicyFluentBuilder {
-    pub(crate) fn new(handle: ::ivs_runtime::orchestrator::Handle) -> Self {
+    pub(crate) fn new(handle: ::aws_lite_runtime::orchestrator::Handle) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -331,7 +331,7 @@ impl DeletePlaybackRestrictionPolicyFluentBuilder {
         if input.arn.is_none() {
             return ::std::result::Result::Err(
                 DeletePlaybackRestrictionPolicyError::Unhandled(
-                    ::ivs_runtime::error::BuildError::missing(
+                    ::aws_lite_runtime::error::BuildError::missing(
                             "arn",
                             "`arn` is required by DeletePlaybackRestrictionPolicy but was not set",
                         )
@@ -372,14 +372,14 @@ pub mod builders {
     };
 }
 
-static SPEC: ::ivs_runtime::orchestrator::OperationSpec = ::ivs_runtime::orchestrator::OperationSpec {
+static SPEC: ::aws_lite_runtime::orchestrator::OperationSpec = ::aws_lite_runtime::orchestrator::OperationSpec {
     name: "DeletePlaybackRestrictionPolicy",
     retryable_errors: &[],
 };
 
 /// Sends `input` and reads the answer.
 pub(crate) async fn send(
-    handle: &::ivs_runtime::orchestrator::Handle,
+    handle: &::aws_lite_runtime::orchestrator::Handle,
     input: DeletePlaybackRestrictionPolicyInput,
 ) -> ::std::result::Result<
     DeletePlaybackRestrictionPolicyOutput,
@@ -396,7 +396,7 @@ pub(crate) async fn send(
                 ::std::result::Result::Err(e) => {
                     ::std::result::Result::Err(
                         DeletePlaybackRestrictionPolicyError::Unhandled(
-                            ::ivs_runtime::error::Failure::unreadable_output(
+                            ::aws_lite_runtime::error::Failure::unreadable_output(
                                 "DeletePlaybackRestrictionPolicy",
                                 &response,
                                 e,
@@ -421,10 +421,10 @@ pub(crate) async fn send(
 fn serialize_request(
     input: &DeletePlaybackRestrictionPolicyInput,
 ) -> ::std::result::Result<
-    ::ivs_runtime::http::HttpRequest,
-    ::ivs_runtime::error::Failure,
+    ::aws_lite_runtime::http::HttpRequest,
+    ::aws_lite_runtime::error::Failure,
 > {
-    ::ivs_runtime::http::json_request(
+    ::aws_lite_runtime::http::json_request(
         "POST",
         "/DeletePlaybackRestrictionPolicy",
         &input.to_json(),
@@ -434,10 +434,10 @@ fn serialize_request(
 /// Reads a success response into the output.
 #[allow(unused_mut)]
 fn deserialize_output(
-    response: &::ivs_runtime::http::HttpResponse,
+    response: &::aws_lite_runtime::http::HttpResponse,
 ) -> ::std::result::Result<
     DeletePlaybackRestrictionPolicyOutput,
-    ::ivs_runtime::json::DeError,
+    ::aws_lite_runtime::json::DeError,
 > {
     let mut builder = DeletePlaybackRestrictionPolicyOutputBuilder::default();
     let _ = response;

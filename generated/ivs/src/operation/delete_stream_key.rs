@@ -64,16 +64,16 @@ impl DeleteStreamKeyInputBuilder {
 
 impl DeleteStreamKeyInput {
     /// The JSON object of this structure's body members.
-    pub(crate) fn to_json(&self) -> ::ivs_runtime::json::Value {
-        let mut map = ::ivs_runtime::json::Map::new();
+    pub(crate) fn to_json(&self) -> ::aws_lite_runtime::json::Value {
+        let mut map = ::aws_lite_runtime::json::Map::new();
         if let ::std::option::Option::Some(v) = &self.arn {
-            ::ivs_runtime::json::insert(
+            ::aws_lite_runtime::json::insert(
                 &mut map,
                 "arn",
-                ::ivs_runtime::json::string_value(v),
+                ::aws_lite_runtime::json::string_value(v),
             );
         }
-        ::ivs_runtime::json::Value::Object(map)
+        ::aws_lite_runtime::json::Value::Object(map)
     }
 }
 
@@ -119,7 +119,7 @@ pub enum DeleteStreamKeyError {
     /// A `ValidationException` error.
     ValidationException(crate::types::error::ValidationException),
     /// Anything the model does not describe; `kind()` says what.
-    Unhandled(::ivs_runtime::error::Failure),
+    Unhandled(::aws_lite_runtime::error::Failure),
 }
 
 impl DeleteStreamKeyError {
@@ -154,11 +154,11 @@ impl DeleteStreamKeyError {
         }
     }
     /// What kind of failure this is: `Service` for every modeled error.
-    pub fn kind(&self) -> ::ivs_runtime::error::ErrorKind {
+    pub fn kind(&self) -> ::aws_lite_runtime::error::ErrorKind {
         match self {
             Self::Unhandled(f) => f.kind(),
             #[allow(unreachable_patterns)]
-            _ => ::ivs_runtime::error::ErrorKind::Service,
+            _ => ::aws_lite_runtime::error::ErrorKind::Service,
         }
     }
     /// Whether this is a `AccessDeniedException`.
@@ -207,9 +207,9 @@ impl ::std::error::Error for DeleteStreamKeyError {
 
 /// Maps an error response to the modeled error its code names.
 fn deserialize_error(
-    response: &::ivs_runtime::http::HttpResponse,
+    response: &::aws_lite_runtime::http::HttpResponse,
 ) -> DeleteStreamKeyError {
-    let meta = ::ivs_runtime::error::parse_error_metadata(response);
+    let meta = ::aws_lite_runtime::error::parse_error_metadata(response);
     match meta.code.as_deref() {
         ::std::option::Option::Some("AccessDeniedException") => {
             match crate::types::error::AccessDeniedException::from_response(
@@ -257,7 +257,7 @@ fn deserialize_error(
         }
         _ => {
             DeleteStreamKeyError::Unhandled(
-                ::ivs_runtime::error::Failure::unmodeled(meta),
+                ::aws_lite_runtime::error::Failure::unmodeled(meta),
             )
         }
     }
@@ -268,12 +268,12 @@ fn deserialize_error(
 /// Deletes the stream key for the specified ARN, so it can no longer be used to stream.
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
 pub struct DeleteStreamKeyFluentBuilder {
-    handle: ::ivs_runtime::orchestrator::Handle,
+    handle: ::aws_lite_runtime::orchestrator::Handle,
     inner: DeleteStreamKeyInputBuilder,
 }
 
 impl DeleteStreamKeyFluentBuilder {
-    pub(crate) fn new(handle: ::ivs_runtime::orchestrator::Handle) -> Self {
+    pub(crate) fn new(handle: ::aws_lite_runtime::orchestrator::Handle) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -299,7 +299,7 @@ impl DeleteStreamKeyFluentBuilder {
         if input.arn.is_none() {
             return ::std::result::Result::Err(
                 DeleteStreamKeyError::Unhandled(
-                    ::ivs_runtime::error::BuildError::missing(
+                    ::aws_lite_runtime::error::BuildError::missing(
                             "arn",
                             "`arn` is required by DeleteStreamKey but was not set",
                         )
@@ -339,14 +339,14 @@ pub mod builders {
     };
 }
 
-static SPEC: ::ivs_runtime::orchestrator::OperationSpec = ::ivs_runtime::orchestrator::OperationSpec {
+static SPEC: ::aws_lite_runtime::orchestrator::OperationSpec = ::aws_lite_runtime::orchestrator::OperationSpec {
     name: "DeleteStreamKey",
     retryable_errors: &[],
 };
 
 /// Sends `input` and reads the answer.
 pub(crate) async fn send(
-    handle: &::ivs_runtime::orchestrator::Handle,
+    handle: &::aws_lite_runtime::orchestrator::Handle,
     input: DeleteStreamKeyInput,
 ) -> ::std::result::Result<DeleteStreamKeyOutput, DeleteStreamKeyError> {
     let response = match serialize_request(&input) {
@@ -360,7 +360,7 @@ pub(crate) async fn send(
                 ::std::result::Result::Err(e) => {
                     ::std::result::Result::Err(
                         DeleteStreamKeyError::Unhandled(
-                            ::ivs_runtime::error::Failure::unreadable_output(
+                            ::aws_lite_runtime::error::Failure::unreadable_output(
                                 "DeleteStreamKey",
                                 &response,
                                 e,
@@ -383,17 +383,17 @@ pub(crate) async fn send(
 fn serialize_request(
     input: &DeleteStreamKeyInput,
 ) -> ::std::result::Result<
-    ::ivs_runtime::http::HttpRequest,
-    ::ivs_runtime::error::Failure,
+    ::aws_lite_runtime::http::HttpRequest,
+    ::aws_lite_runtime::error::Failure,
 > {
-    ::ivs_runtime::http::json_request("POST", "/DeleteStreamKey", &input.to_json())
+    ::aws_lite_runtime::http::json_request("POST", "/DeleteStreamKey", &input.to_json())
 }
 
 /// Reads a success response into the output.
 #[allow(unused_mut)]
 fn deserialize_output(
-    response: &::ivs_runtime::http::HttpResponse,
-) -> ::std::result::Result<DeleteStreamKeyOutput, ::ivs_runtime::json::DeError> {
+    response: &::aws_lite_runtime::http::HttpResponse,
+) -> ::std::result::Result<DeleteStreamKeyOutput, ::aws_lite_runtime::json::DeError> {
     let mut builder = DeleteStreamKeyOutputBuilder::default();
     let _ = response;
     ::std::result::Result::Ok(builder.build())

@@ -64,16 +64,16 @@ impl GetPlaybackRestrictionPolicyInputBuilder {
 
 impl GetPlaybackRestrictionPolicyInput {
     /// The JSON object of this structure's body members.
-    pub(crate) fn to_json(&self) -> ::ivs_runtime::json::Value {
-        let mut map = ::ivs_runtime::json::Map::new();
+    pub(crate) fn to_json(&self) -> ::aws_lite_runtime::json::Value {
+        let mut map = ::aws_lite_runtime::json::Map::new();
         if let ::std::option::Option::Some(v) = &self.arn {
-            ::ivs_runtime::json::insert(
+            ::aws_lite_runtime::json::insert(
                 &mut map,
                 "arn",
-                ::ivs_runtime::json::string_value(v),
+                ::aws_lite_runtime::json::string_value(v),
             );
         }
-        ::ivs_runtime::json::Value::Object(map)
+        ::aws_lite_runtime::json::Value::Object(map)
     }
 }
 
@@ -150,16 +150,16 @@ impl GetPlaybackRestrictionPolicyOutputBuilder {
 impl GetPlaybackRestrictionPolicyOutput {
     /// Reads the structure from its JSON object; unknown keys are ignored.
     pub(crate) fn from_json(
-        value: ::ivs_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::ivs_runtime::json::DeError> {
-        let obj = ::ivs_runtime::json::object(value)?;
+        value: ::aws_lite_runtime::json::Value,
+    ) -> ::std::result::Result<Self, ::aws_lite_runtime::json::DeError> {
+        let obj = ::aws_lite_runtime::json::object(value)?;
         let mut builder = GetPlaybackRestrictionPolicyOutputBuilder::default();
         for (key, v) in obj {
             if v.is_null() {
                 continue;
             }
             if key == "playbackRestrictionPolicy" {
-                ::ivs_runtime::json::set(
+                ::aws_lite_runtime::json::set(
                     &mut builder.playback_restriction_policy,
                     crate::types::PlaybackRestrictionPolicy::from_json(v),
                     "playbackRestrictionPolicy",
@@ -183,7 +183,7 @@ pub enum GetPlaybackRestrictionPolicyError {
     /// A `ValidationException` error.
     ValidationException(crate::types::error::ValidationException),
     /// Anything the model does not describe; `kind()` says what.
-    Unhandled(::ivs_runtime::error::Failure),
+    Unhandled(::aws_lite_runtime::error::Failure),
 }
 
 impl GetPlaybackRestrictionPolicyError {
@@ -218,11 +218,11 @@ impl GetPlaybackRestrictionPolicyError {
         }
     }
     /// What kind of failure this is: `Service` for every modeled error.
-    pub fn kind(&self) -> ::ivs_runtime::error::ErrorKind {
+    pub fn kind(&self) -> ::aws_lite_runtime::error::ErrorKind {
         match self {
             Self::Unhandled(f) => f.kind(),
             #[allow(unreachable_patterns)]
-            _ => ::ivs_runtime::error::ErrorKind::Service,
+            _ => ::aws_lite_runtime::error::ErrorKind::Service,
         }
     }
     /// Whether this is a `AccessDeniedException`.
@@ -271,9 +271,9 @@ impl ::std::error::Error for GetPlaybackRestrictionPolicyError {
 
 /// Maps an error response to the modeled error its code names.
 fn deserialize_error(
-    response: &::ivs_runtime::http::HttpResponse,
+    response: &::aws_lite_runtime::http::HttpResponse,
 ) -> GetPlaybackRestrictionPolicyError {
-    let meta = ::ivs_runtime::error::parse_error_metadata(response);
+    let meta = ::aws_lite_runtime::error::parse_error_metadata(response);
     match meta.code.as_deref() {
         ::std::option::Option::Some("AccessDeniedException") => {
             match crate::types::error::AccessDeniedException::from_response(
@@ -329,7 +329,7 @@ fn deserialize_error(
         }
         _ => {
             GetPlaybackRestrictionPolicyError::Unhandled(
-                ::ivs_runtime::error::Failure::unmodeled(meta),
+                ::aws_lite_runtime::error::Failure::unmodeled(meta),
             )
         }
     }
@@ -340,12 +340,12 @@ fn deserialize_error(
 /// Gets the specified playback restriction policy.
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
 pub struct GetPlaybackRestrictionPolicyFluentBuilder {
-    handle: ::ivs_runtime::orchestrator::Handle,
+    handle: ::aws_lite_runtime::orchestrator::Handle,
     inner: GetPlaybackRestrictionPolicyInputBuilder,
 }
 
 impl GetPlaybackRestrictionPolicyFluentBuilder {
-    pub(crate) fn new(handle: ::ivs_runtime::orchestrator::Handle) -> Self {
+    pub(crate) fn new(handle: ::aws_lite_runtime::orchestrator::Handle) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -374,7 +374,7 @@ impl GetPlaybackRestrictionPolicyFluentBuilder {
         if input.arn.is_none() {
             return ::std::result::Result::Err(
                 GetPlaybackRestrictionPolicyError::Unhandled(
-                    ::ivs_runtime::error::BuildError::missing(
+                    ::aws_lite_runtime::error::BuildError::missing(
                             "arn",
                             "`arn` is required by GetPlaybackRestrictionPolicy but was not set",
                         )
@@ -415,14 +415,14 @@ pub mod builders {
     };
 }
 
-static SPEC: ::ivs_runtime::orchestrator::OperationSpec = ::ivs_runtime::orchestrator::OperationSpec {
+static SPEC: ::aws_lite_runtime::orchestrator::OperationSpec = ::aws_lite_runtime::orchestrator::OperationSpec {
     name: "GetPlaybackRestrictionPolicy",
     retryable_errors: &[],
 };
 
 /// Sends `input` and reads the answer.
 pub(crate) async fn send(
-    handle: &::ivs_runtime::orchestrator::Handle,
+    handle: &::aws_lite_runtime::orchestrator::Handle,
     input: GetPlaybackRestrictionPolicyInput,
 ) -> ::std::result::Result<
     GetPlaybackRestrictionPolicyOutput,
@@ -439,7 +439,7 @@ pub(crate) async fn send(
                 ::std::result::Result::Err(e) => {
                     ::std::result::Result::Err(
                         GetPlaybackRestrictionPolicyError::Unhandled(
-                            ::ivs_runtime::error::Failure::unreadable_output(
+                            ::aws_lite_runtime::error::Failure::unreadable_output(
                                 "GetPlaybackRestrictionPolicy",
                                 &response,
                                 e,
@@ -462,10 +462,10 @@ pub(crate) async fn send(
 fn serialize_request(
     input: &GetPlaybackRestrictionPolicyInput,
 ) -> ::std::result::Result<
-    ::ivs_runtime::http::HttpRequest,
-    ::ivs_runtime::error::Failure,
+    ::aws_lite_runtime::http::HttpRequest,
+    ::aws_lite_runtime::error::Failure,
 > {
-    ::ivs_runtime::http::json_request(
+    ::aws_lite_runtime::http::json_request(
         "POST",
         "/GetPlaybackRestrictionPolicy",
         &input.to_json(),
@@ -474,12 +474,12 @@ fn serialize_request(
 
 /// Reads a success response into the output.
 fn deserialize_output(
-    response: &::ivs_runtime::http::HttpResponse,
+    response: &::aws_lite_runtime::http::HttpResponse,
 ) -> ::std::result::Result<
     GetPlaybackRestrictionPolicyOutput,
-    ::ivs_runtime::json::DeError,
+    ::aws_lite_runtime::json::DeError,
 > {
     GetPlaybackRestrictionPolicyOutput::from_json(
-        ::ivs_runtime::json::parse_body(response.body())?,
+        ::aws_lite_runtime::json::parse_body(response.body())?,
     )
 }

@@ -62,16 +62,16 @@ impl GetStreamKeyInputBuilder {
 
 impl GetStreamKeyInput {
     /// The JSON object of this structure's body members.
-    pub(crate) fn to_json(&self) -> ::ivs_runtime::json::Value {
-        let mut map = ::ivs_runtime::json::Map::new();
+    pub(crate) fn to_json(&self) -> ::aws_lite_runtime::json::Value {
+        let mut map = ::aws_lite_runtime::json::Map::new();
         if let ::std::option::Option::Some(v) = &self.arn {
-            ::ivs_runtime::json::insert(
+            ::aws_lite_runtime::json::insert(
                 &mut map,
                 "arn",
-                ::ivs_runtime::json::string_value(v),
+                ::aws_lite_runtime::json::string_value(v),
             );
         }
-        ::ivs_runtime::json::Value::Object(map)
+        ::aws_lite_runtime::json::Value::Object(map)
     }
 }
 
@@ -140,16 +140,16 @@ impl GetStreamKeyOutputBuilder {
 impl GetStreamKeyOutput {
     /// Reads the structure from its JSON object; unknown keys are ignored.
     pub(crate) fn from_json(
-        value: ::ivs_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::ivs_runtime::json::DeError> {
-        let obj = ::ivs_runtime::json::object(value)?;
+        value: ::aws_lite_runtime::json::Value,
+    ) -> ::std::result::Result<Self, ::aws_lite_runtime::json::DeError> {
+        let obj = ::aws_lite_runtime::json::object(value)?;
         let mut builder = GetStreamKeyOutputBuilder::default();
         for (key, v) in obj {
             if v.is_null() {
                 continue;
             }
             if key == "streamKey" {
-                ::ivs_runtime::json::set(
+                ::aws_lite_runtime::json::set(
                     &mut builder.stream_key,
                     crate::types::StreamKey::from_json(v),
                     "streamKey",
@@ -171,7 +171,7 @@ pub enum GetStreamKeyError {
     /// A `ValidationException` error.
     ValidationException(crate::types::error::ValidationException),
     /// Anything the model does not describe; `kind()` says what.
-    Unhandled(::ivs_runtime::error::Failure),
+    Unhandled(::aws_lite_runtime::error::Failure),
 }
 
 impl GetStreamKeyError {
@@ -203,11 +203,11 @@ impl GetStreamKeyError {
         }
     }
     /// What kind of failure this is: `Service` for every modeled error.
-    pub fn kind(&self) -> ::ivs_runtime::error::ErrorKind {
+    pub fn kind(&self) -> ::aws_lite_runtime::error::ErrorKind {
         match self {
             Self::Unhandled(f) => f.kind(),
             #[allow(unreachable_patterns)]
-            _ => ::ivs_runtime::error::ErrorKind::Service,
+            _ => ::aws_lite_runtime::error::ErrorKind::Service,
         }
     }
     /// Whether this is a `AccessDeniedException`.
@@ -250,8 +250,10 @@ impl ::std::error::Error for GetStreamKeyError {
 }
 
 /// Maps an error response to the modeled error its code names.
-fn deserialize_error(response: &::ivs_runtime::http::HttpResponse) -> GetStreamKeyError {
-    let meta = ::ivs_runtime::error::parse_error_metadata(response);
+fn deserialize_error(
+    response: &::aws_lite_runtime::http::HttpResponse,
+) -> GetStreamKeyError {
+    let meta = ::aws_lite_runtime::error::parse_error_metadata(response);
     match meta.code.as_deref() {
         ::std::option::Option::Some("AccessDeniedException") => {
             match crate::types::error::AccessDeniedException::from_response(
@@ -284,7 +286,11 @@ fn deserialize_error(response: &::ivs_runtime::http::HttpResponse) -> GetStreamK
                 ::std::result::Result::Err(f) => GetStreamKeyError::Unhandled(f),
             }
         }
-        _ => GetStreamKeyError::Unhandled(::ivs_runtime::error::Failure::unmodeled(meta)),
+        _ => {
+            GetStreamKeyError::Unhandled(
+                ::aws_lite_runtime::error::Failure::unmodeled(meta),
+            )
+        }
     }
 }
 
@@ -293,12 +299,12 @@ fn deserialize_error(response: &::ivs_runtime::http::HttpResponse) -> GetStreamK
 /// Gets stream-key information for a specified ARN.
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
 pub struct GetStreamKeyFluentBuilder {
-    handle: ::ivs_runtime::orchestrator::Handle,
+    handle: ::aws_lite_runtime::orchestrator::Handle,
     inner: GetStreamKeyInputBuilder,
 }
 
 impl GetStreamKeyFluentBuilder {
-    pub(crate) fn new(handle: ::ivs_runtime::orchestrator::Handle) -> Self {
+    pub(crate) fn new(handle: ::aws_lite_runtime::orchestrator::Handle) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -324,7 +330,7 @@ impl GetStreamKeyFluentBuilder {
         if input.arn.is_none() {
             return ::std::result::Result::Err(
                 GetStreamKeyError::Unhandled(
-                    ::ivs_runtime::error::BuildError::missing(
+                    ::aws_lite_runtime::error::BuildError::missing(
                             "arn",
                             "`arn` is required by GetStreamKey but was not set",
                         )
@@ -363,14 +369,14 @@ pub mod builders {
     };
 }
 
-static SPEC: ::ivs_runtime::orchestrator::OperationSpec = ::ivs_runtime::orchestrator::OperationSpec {
+static SPEC: ::aws_lite_runtime::orchestrator::OperationSpec = ::aws_lite_runtime::orchestrator::OperationSpec {
     name: "GetStreamKey",
     retryable_errors: &[],
 };
 
 /// Sends `input` and reads the answer.
 pub(crate) async fn send(
-    handle: &::ivs_runtime::orchestrator::Handle,
+    handle: &::aws_lite_runtime::orchestrator::Handle,
     input: GetStreamKeyInput,
 ) -> ::std::result::Result<GetStreamKeyOutput, GetStreamKeyError> {
     let response = match serialize_request(&input) {
@@ -384,7 +390,7 @@ pub(crate) async fn send(
                 ::std::result::Result::Err(e) => {
                     ::std::result::Result::Err(
                         GetStreamKeyError::Unhandled(
-                            ::ivs_runtime::error::Failure::unreadable_output(
+                            ::aws_lite_runtime::error::Failure::unreadable_output(
                                 "GetStreamKey",
                                 &response,
                                 e,
@@ -407,15 +413,15 @@ pub(crate) async fn send(
 fn serialize_request(
     input: &GetStreamKeyInput,
 ) -> ::std::result::Result<
-    ::ivs_runtime::http::HttpRequest,
-    ::ivs_runtime::error::Failure,
+    ::aws_lite_runtime::http::HttpRequest,
+    ::aws_lite_runtime::error::Failure,
 > {
-    ::ivs_runtime::http::json_request("POST", "/GetStreamKey", &input.to_json())
+    ::aws_lite_runtime::http::json_request("POST", "/GetStreamKey", &input.to_json())
 }
 
 /// Reads a success response into the output.
 fn deserialize_output(
-    response: &::ivs_runtime::http::HttpResponse,
-) -> ::std::result::Result<GetStreamKeyOutput, ::ivs_runtime::json::DeError> {
-    GetStreamKeyOutput::from_json(::ivs_runtime::json::parse_body(response.body())?)
+    response: &::aws_lite_runtime::http::HttpResponse,
+) -> ::std::result::Result<GetStreamKeyOutput, ::aws_lite_runtime::json::DeError> {
+    GetStreamKeyOutput::from_json(::aws_lite_runtime::json::parse_body(response.body())?)
 }

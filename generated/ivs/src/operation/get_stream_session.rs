@@ -93,23 +93,23 @@ impl GetStreamSessionInputBuilder {
 
 impl GetStreamSessionInput {
     /// The JSON object of this structure's body members.
-    pub(crate) fn to_json(&self) -> ::ivs_runtime::json::Value {
-        let mut map = ::ivs_runtime::json::Map::new();
+    pub(crate) fn to_json(&self) -> ::aws_lite_runtime::json::Value {
+        let mut map = ::aws_lite_runtime::json::Map::new();
         if let ::std::option::Option::Some(v) = &self.channel_arn {
-            ::ivs_runtime::json::insert(
+            ::aws_lite_runtime::json::insert(
                 &mut map,
                 "channelArn",
-                ::ivs_runtime::json::string_value(v),
+                ::aws_lite_runtime::json::string_value(v),
             );
         }
         if let ::std::option::Option::Some(v) = &self.stream_id {
-            ::ivs_runtime::json::insert(
+            ::aws_lite_runtime::json::insert(
                 &mut map,
                 "streamId",
-                ::ivs_runtime::json::string_value(v),
+                ::aws_lite_runtime::json::string_value(v),
             );
         }
-        ::ivs_runtime::json::Value::Object(map)
+        ::aws_lite_runtime::json::Value::Object(map)
     }
 }
 
@@ -180,16 +180,16 @@ impl GetStreamSessionOutputBuilder {
 impl GetStreamSessionOutput {
     /// Reads the structure from its JSON object; unknown keys are ignored.
     pub(crate) fn from_json(
-        value: ::ivs_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::ivs_runtime::json::DeError> {
-        let obj = ::ivs_runtime::json::object(value)?;
+        value: ::aws_lite_runtime::json::Value,
+    ) -> ::std::result::Result<Self, ::aws_lite_runtime::json::DeError> {
+        let obj = ::aws_lite_runtime::json::object(value)?;
         let mut builder = GetStreamSessionOutputBuilder::default();
         for (key, v) in obj {
             if v.is_null() {
                 continue;
             }
             if key == "streamSession" {
-                ::ivs_runtime::json::set(
+                ::aws_lite_runtime::json::set(
                     &mut builder.stream_session,
                     crate::types::StreamSession::from_json(v),
                     "streamSession",
@@ -211,7 +211,7 @@ pub enum GetStreamSessionError {
     /// A `ValidationException` error.
     ValidationException(crate::types::error::ValidationException),
     /// Anything the model does not describe; `kind()` says what.
-    Unhandled(::ivs_runtime::error::Failure),
+    Unhandled(::aws_lite_runtime::error::Failure),
 }
 
 impl GetStreamSessionError {
@@ -243,11 +243,11 @@ impl GetStreamSessionError {
         }
     }
     /// What kind of failure this is: `Service` for every modeled error.
-    pub fn kind(&self) -> ::ivs_runtime::error::ErrorKind {
+    pub fn kind(&self) -> ::aws_lite_runtime::error::ErrorKind {
         match self {
             Self::Unhandled(f) => f.kind(),
             #[allow(unreachable_patterns)]
-            _ => ::ivs_runtime::error::ErrorKind::Service,
+            _ => ::aws_lite_runtime::error::ErrorKind::Service,
         }
     }
     /// Whether this is a `AccessDeniedException`.
@@ -291,9 +291,9 @@ impl ::std::error::Error for GetStreamSessionError {
 
 /// Maps an error response to the modeled error its code names.
 fn deserialize_error(
-    response: &::ivs_runtime::http::HttpResponse,
+    response: &::aws_lite_runtime::http::HttpResponse,
 ) -> GetStreamSessionError {
-    let meta = ::ivs_runtime::error::parse_error_metadata(response);
+    let meta = ::aws_lite_runtime::error::parse_error_metadata(response);
     match meta.code.as_deref() {
         ::std::option::Option::Some("AccessDeniedException") => {
             match crate::types::error::AccessDeniedException::from_response(
@@ -330,7 +330,7 @@ fn deserialize_error(
         }
         _ => {
             GetStreamSessionError::Unhandled(
-                ::ivs_runtime::error::Failure::unmodeled(meta),
+                ::aws_lite_runtime::error::Failure::unmodeled(meta),
             )
         }
     }
@@ -341,12 +341,12 @@ fn deserialize_error(
 /// Gets metadata on a specified stream.
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
 pub struct GetStreamSessionFluentBuilder {
-    handle: ::ivs_runtime::orchestrator::Handle,
+    handle: ::aws_lite_runtime::orchestrator::Handle,
     inner: GetStreamSessionInputBuilder,
 }
 
 impl GetStreamSessionFluentBuilder {
-    pub(crate) fn new(handle: ::ivs_runtime::orchestrator::Handle) -> Self {
+    pub(crate) fn new(handle: ::aws_lite_runtime::orchestrator::Handle) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -373,7 +373,7 @@ impl GetStreamSessionFluentBuilder {
         if input.channel_arn.is_none() {
             return ::std::result::Result::Err(
                 GetStreamSessionError::Unhandled(
-                    ::ivs_runtime::error::BuildError::missing(
+                    ::aws_lite_runtime::error::BuildError::missing(
                             "channelArn",
                             "`channelArn` is required by GetStreamSession but was not set",
                         )
@@ -433,14 +433,14 @@ pub mod builders {
     };
 }
 
-static SPEC: ::ivs_runtime::orchestrator::OperationSpec = ::ivs_runtime::orchestrator::OperationSpec {
+static SPEC: ::aws_lite_runtime::orchestrator::OperationSpec = ::aws_lite_runtime::orchestrator::OperationSpec {
     name: "GetStreamSession",
     retryable_errors: &[],
 };
 
 /// Sends `input` and reads the answer.
 pub(crate) async fn send(
-    handle: &::ivs_runtime::orchestrator::Handle,
+    handle: &::aws_lite_runtime::orchestrator::Handle,
     input: GetStreamSessionInput,
 ) -> ::std::result::Result<GetStreamSessionOutput, GetStreamSessionError> {
     let response = match serialize_request(&input) {
@@ -454,7 +454,7 @@ pub(crate) async fn send(
                 ::std::result::Result::Err(e) => {
                     ::std::result::Result::Err(
                         GetStreamSessionError::Unhandled(
-                            ::ivs_runtime::error::Failure::unreadable_output(
+                            ::aws_lite_runtime::error::Failure::unreadable_output(
                                 "GetStreamSession",
                                 &response,
                                 e,
@@ -477,15 +477,17 @@ pub(crate) async fn send(
 fn serialize_request(
     input: &GetStreamSessionInput,
 ) -> ::std::result::Result<
-    ::ivs_runtime::http::HttpRequest,
-    ::ivs_runtime::error::Failure,
+    ::aws_lite_runtime::http::HttpRequest,
+    ::aws_lite_runtime::error::Failure,
 > {
-    ::ivs_runtime::http::json_request("POST", "/GetStreamSession", &input.to_json())
+    ::aws_lite_runtime::http::json_request("POST", "/GetStreamSession", &input.to_json())
 }
 
 /// Reads a success response into the output.
 fn deserialize_output(
-    response: &::ivs_runtime::http::HttpResponse,
-) -> ::std::result::Result<GetStreamSessionOutput, ::ivs_runtime::json::DeError> {
-    GetStreamSessionOutput::from_json(::ivs_runtime::json::parse_body(response.body())?)
+    response: &::aws_lite_runtime::http::HttpResponse,
+) -> ::std::result::Result<GetStreamSessionOutput, ::aws_lite_runtime::json::DeError> {
+    GetStreamSessionOutput::from_json(
+        ::aws_lite_runtime::json::parse_body(response.body())?,
+    )
 }

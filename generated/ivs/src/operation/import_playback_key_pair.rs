@@ -143,34 +143,34 @@ impl ImportPlaybackKeyPairInputBuilder {
 
 impl ImportPlaybackKeyPairInput {
     /// The JSON object of this structure's body members.
-    pub(crate) fn to_json(&self) -> ::ivs_runtime::json::Value {
-        let mut map = ::ivs_runtime::json::Map::new();
+    pub(crate) fn to_json(&self) -> ::aws_lite_runtime::json::Value {
+        let mut map = ::aws_lite_runtime::json::Map::new();
         if let ::std::option::Option::Some(v) = &self.public_key_material {
-            ::ivs_runtime::json::insert(
+            ::aws_lite_runtime::json::insert(
                 &mut map,
                 "publicKeyMaterial",
-                ::ivs_runtime::json::string_value(v),
+                ::aws_lite_runtime::json::string_value(v),
             );
         }
         if let ::std::option::Option::Some(v) = &self.name {
-            ::ivs_runtime::json::insert(
+            ::aws_lite_runtime::json::insert(
                 &mut map,
                 "name",
-                ::ivs_runtime::json::string_value(v),
+                ::aws_lite_runtime::json::string_value(v),
             );
         }
         if let ::std::option::Option::Some(v) = &self.tags {
-            ::ivs_runtime::json::insert(
+            ::aws_lite_runtime::json::insert(
                 &mut map,
                 "tags",
-                ::ivs_runtime::json::map_value(
+                ::aws_lite_runtime::json::map_value(
                     v,
                     ::std::clone::Clone::clone,
-                    ::ivs_runtime::json::string_value,
+                    ::aws_lite_runtime::json::string_value,
                 ),
             );
         }
-        ::ivs_runtime::json::Value::Object(map)
+        ::aws_lite_runtime::json::Value::Object(map)
     }
 }
 
@@ -239,16 +239,16 @@ impl ImportPlaybackKeyPairOutputBuilder {
 impl ImportPlaybackKeyPairOutput {
     /// Reads the structure from its JSON object; unknown keys are ignored.
     pub(crate) fn from_json(
-        value: ::ivs_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::ivs_runtime::json::DeError> {
-        let obj = ::ivs_runtime::json::object(value)?;
+        value: ::aws_lite_runtime::json::Value,
+    ) -> ::std::result::Result<Self, ::aws_lite_runtime::json::DeError> {
+        let obj = ::aws_lite_runtime::json::object(value)?;
         let mut builder = ImportPlaybackKeyPairOutputBuilder::default();
         for (key, v) in obj {
             if v.is_null() {
                 continue;
             }
             if key == "keyPair" {
-                ::ivs_runtime::json::set(
+                ::aws_lite_runtime::json::set(
                     &mut builder.key_pair,
                     crate::types::PlaybackKeyPair::from_json(v),
                     "keyPair",
@@ -274,7 +274,7 @@ pub enum ImportPlaybackKeyPairError {
     /// A `ValidationException` error.
     ValidationException(crate::types::error::ValidationException),
     /// Anything the model does not describe; `kind()` says what.
-    Unhandled(::ivs_runtime::error::Failure),
+    Unhandled(::aws_lite_runtime::error::Failure),
 }
 
 impl ImportPlaybackKeyPairError {
@@ -314,11 +314,11 @@ impl ImportPlaybackKeyPairError {
         }
     }
     /// What kind of failure this is: `Service` for every modeled error.
-    pub fn kind(&self) -> ::ivs_runtime::error::ErrorKind {
+    pub fn kind(&self) -> ::aws_lite_runtime::error::ErrorKind {
         match self {
             Self::Unhandled(f) => f.kind(),
             #[allow(unreachable_patterns)]
-            _ => ::ivs_runtime::error::ErrorKind::Service,
+            _ => ::aws_lite_runtime::error::ErrorKind::Service,
         }
     }
     /// Whether this is a `AccessDeniedException`.
@@ -372,9 +372,9 @@ impl ::std::error::Error for ImportPlaybackKeyPairError {
 
 /// Maps an error response to the modeled error its code names.
 fn deserialize_error(
-    response: &::ivs_runtime::http::HttpResponse,
+    response: &::aws_lite_runtime::http::HttpResponse,
 ) -> ImportPlaybackKeyPairError {
-    let meta = ::ivs_runtime::error::parse_error_metadata(response);
+    let meta = ::aws_lite_runtime::error::parse_error_metadata(response);
     match meta.code.as_deref() {
         ::std::option::Option::Some("AccessDeniedException") => {
             match crate::types::error::AccessDeniedException::from_response(
@@ -430,7 +430,7 @@ fn deserialize_error(
         }
         _ => {
             ImportPlaybackKeyPairError::Unhandled(
-                ::ivs_runtime::error::Failure::unmodeled(meta),
+                ::aws_lite_runtime::error::Failure::unmodeled(meta),
             )
         }
     }
@@ -441,12 +441,12 @@ fn deserialize_error(
 /// Imports the public portion of a new key pair and returns its `arn` and `fingerprint`. The `privateKey` can then be used to generate viewer authorization tokens, to grant viewers access to private channels. For more information, see [Setting Up Private Channels](https://docs.aws.amazon.com/ivs/latest/userguide/private-channels.html) in the *Amazon IVS User Guide*.
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
 pub struct ImportPlaybackKeyPairFluentBuilder {
-    handle: ::ivs_runtime::orchestrator::Handle,
+    handle: ::aws_lite_runtime::orchestrator::Handle,
     inner: ImportPlaybackKeyPairInputBuilder,
 }
 
 impl ImportPlaybackKeyPairFluentBuilder {
-    pub(crate) fn new(handle: ::ivs_runtime::orchestrator::Handle) -> Self {
+    pub(crate) fn new(handle: ::aws_lite_runtime::orchestrator::Handle) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -474,7 +474,7 @@ impl ImportPlaybackKeyPairFluentBuilder {
         if input.public_key_material.is_none() {
             return ::std::result::Result::Err(
                 ImportPlaybackKeyPairError::Unhandled(
-                    ::ivs_runtime::error::BuildError::missing(
+                    ::aws_lite_runtime::error::BuildError::missing(
                             "publicKeyMaterial",
                             "`publicKeyMaterial` is required by ImportPlaybackKeyPair but was not set",
                         )
@@ -568,14 +568,14 @@ pub mod builders {
     };
 }
 
-static SPEC: ::ivs_runtime::orchestrator::OperationSpec = ::ivs_runtime::orchestrator::OperationSpec {
+static SPEC: ::aws_lite_runtime::orchestrator::OperationSpec = ::aws_lite_runtime::orchestrator::OperationSpec {
     name: "ImportPlaybackKeyPair",
     retryable_errors: &[],
 };
 
 /// Sends `input` and reads the answer.
 pub(crate) async fn send(
-    handle: &::ivs_runtime::orchestrator::Handle,
+    handle: &::aws_lite_runtime::orchestrator::Handle,
     input: ImportPlaybackKeyPairInput,
 ) -> ::std::result::Result<ImportPlaybackKeyPairOutput, ImportPlaybackKeyPairError> {
     let response = match serialize_request(&input) {
@@ -589,7 +589,7 @@ pub(crate) async fn send(
                 ::std::result::Result::Err(e) => {
                     ::std::result::Result::Err(
                         ImportPlaybackKeyPairError::Unhandled(
-                            ::ivs_runtime::error::Failure::unreadable_output(
+                            ::aws_lite_runtime::error::Failure::unreadable_output(
                                 "ImportPlaybackKeyPair",
                                 &response,
                                 e,
@@ -612,17 +612,24 @@ pub(crate) async fn send(
 fn serialize_request(
     input: &ImportPlaybackKeyPairInput,
 ) -> ::std::result::Result<
-    ::ivs_runtime::http::HttpRequest,
-    ::ivs_runtime::error::Failure,
+    ::aws_lite_runtime::http::HttpRequest,
+    ::aws_lite_runtime::error::Failure,
 > {
-    ::ivs_runtime::http::json_request("POST", "/ImportPlaybackKeyPair", &input.to_json())
+    ::aws_lite_runtime::http::json_request(
+        "POST",
+        "/ImportPlaybackKeyPair",
+        &input.to_json(),
+    )
 }
 
 /// Reads a success response into the output.
 fn deserialize_output(
-    response: &::ivs_runtime::http::HttpResponse,
-) -> ::std::result::Result<ImportPlaybackKeyPairOutput, ::ivs_runtime::json::DeError> {
+    response: &::aws_lite_runtime::http::HttpResponse,
+) -> ::std::result::Result<
+    ImportPlaybackKeyPairOutput,
+    ::aws_lite_runtime::json::DeError,
+> {
     ImportPlaybackKeyPairOutput::from_json(
-        ::ivs_runtime::json::parse_body(response.body())?,
+        ::aws_lite_runtime::json::parse_body(response.body())?,
     )
 }

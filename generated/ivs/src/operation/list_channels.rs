@@ -197,48 +197,48 @@ impl ListChannelsInputBuilder {
 
 impl ListChannelsInput {
     /// The JSON object of this structure's body members.
-    pub(crate) fn to_json(&self) -> ::ivs_runtime::json::Value {
-        let mut map = ::ivs_runtime::json::Map::new();
+    pub(crate) fn to_json(&self) -> ::aws_lite_runtime::json::Value {
+        let mut map = ::aws_lite_runtime::json::Map::new();
         if let ::std::option::Option::Some(v) = &self.filter_by_name {
-            ::ivs_runtime::json::insert(
+            ::aws_lite_runtime::json::insert(
                 &mut map,
                 "filterByName",
-                ::ivs_runtime::json::string_value(v),
+                ::aws_lite_runtime::json::string_value(v),
             );
         }
         if let ::std::option::Option::Some(v) = &self
             .filter_by_recording_configuration_arn
         {
-            ::ivs_runtime::json::insert(
+            ::aws_lite_runtime::json::insert(
                 &mut map,
                 "filterByRecordingConfigurationArn",
-                ::ivs_runtime::json::string_value(v),
+                ::aws_lite_runtime::json::string_value(v),
             );
         }
         if let ::std::option::Option::Some(v) = &self
             .filter_by_playback_restriction_policy_arn
         {
-            ::ivs_runtime::json::insert(
+            ::aws_lite_runtime::json::insert(
                 &mut map,
                 "filterByPlaybackRestrictionPolicyArn",
-                ::ivs_runtime::json::string_value(v),
+                ::aws_lite_runtime::json::string_value(v),
             );
         }
         if let ::std::option::Option::Some(v) = &self.next_token {
-            ::ivs_runtime::json::insert(
+            ::aws_lite_runtime::json::insert(
                 &mut map,
                 "nextToken",
-                ::ivs_runtime::json::string_value(v),
+                ::aws_lite_runtime::json::string_value(v),
             );
         }
         if let ::std::option::Option::Some(v) = &self.max_results {
-            ::ivs_runtime::json::insert(
+            ::aws_lite_runtime::json::insert(
                 &mut map,
                 "maxResults",
-                ::ivs_runtime::json::Value::from(*v),
+                ::aws_lite_runtime::json::Value::from(*v),
             );
         }
-        ::ivs_runtime::json::Value::Object(map)
+        ::aws_lite_runtime::json::Value::Object(map)
     }
 }
 
@@ -332,15 +332,18 @@ impl ListChannelsOutputBuilder {
     }
     /// Builds a [`ListChannelsOutput`].
     ///
-    /// Fails with a [`BuildError`](::ivs_runtime::error::BuildError) naming the first missing required member of: `channels`.
+    /// Fails with a [`BuildError`](::aws_lite_runtime::error::BuildError) naming the first missing required member of: `channels`.
     pub fn build(
         self,
-    ) -> ::std::result::Result<ListChannelsOutput, ::ivs_runtime::error::BuildError> {
+    ) -> ::std::result::Result<
+        ListChannelsOutput,
+        ::aws_lite_runtime::error::BuildError,
+    > {
         let channels = match self.channels {
             ::std::option::Option::Some(v) => v,
             ::std::option::Option::None => {
                 return ::std::result::Result::Err(
-                    ::ivs_runtime::error::BuildError::missing(
+                    ::aws_lite_runtime::error::BuildError::missing(
                         "channels",
                         "`channels` is required to build ListChannelsOutput",
                     ),
@@ -365,9 +368,9 @@ impl ListChannelsOutputBuilder {
 impl ListChannelsOutput {
     /// Reads the structure from its JSON object; unknown keys are ignored.
     pub(crate) fn from_json(
-        value: ::ivs_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::ivs_runtime::json::DeError> {
-        let obj = ::ivs_runtime::json::object(value)?;
+        value: ::aws_lite_runtime::json::Value,
+    ) -> ::std::result::Result<Self, ::aws_lite_runtime::json::DeError> {
+        let obj = ::aws_lite_runtime::json::object(value)?;
         let mut builder = ListChannelsOutputBuilder::default();
         for (key, v) in obj {
             if v.is_null() {
@@ -375,9 +378,9 @@ impl ListChannelsOutput {
             }
             match key.as_str() {
                 "channels" => {
-                    ::ivs_runtime::json::set(
+                    ::aws_lite_runtime::json::set(
                         &mut builder.channels,
-                        ::ivs_runtime::json::list(
+                        ::aws_lite_runtime::json::list(
                             v,
                             crate::types::ChannelSummary::from_json,
                         ),
@@ -385,9 +388,9 @@ impl ListChannelsOutput {
                     )
                 }
                 "nextToken" => {
-                    ::ivs_runtime::json::set(
+                    ::aws_lite_runtime::json::set(
                         &mut builder.next_token,
-                        ::ivs_runtime::json::string(v),
+                        ::aws_lite_runtime::json::string(v),
                         "nextToken",
                     )
                 }
@@ -409,7 +412,7 @@ pub enum ListChannelsError {
     /// A `ValidationException` error.
     ValidationException(crate::types::error::ValidationException),
     /// Anything the model does not describe; `kind()` says what.
-    Unhandled(::ivs_runtime::error::Failure),
+    Unhandled(::aws_lite_runtime::error::Failure),
 }
 
 impl ListChannelsError {
@@ -441,11 +444,11 @@ impl ListChannelsError {
         }
     }
     /// What kind of failure this is: `Service` for every modeled error.
-    pub fn kind(&self) -> ::ivs_runtime::error::ErrorKind {
+    pub fn kind(&self) -> ::aws_lite_runtime::error::ErrorKind {
         match self {
             Self::Unhandled(f) => f.kind(),
             #[allow(unreachable_patterns)]
-            _ => ::ivs_runtime::error::ErrorKind::Service,
+            _ => ::aws_lite_runtime::error::ErrorKind::Service,
         }
     }
     /// Whether this is a `AccessDeniedException`.
@@ -488,8 +491,10 @@ impl ::std::error::Error for ListChannelsError {
 }
 
 /// Maps an error response to the modeled error its code names.
-fn deserialize_error(response: &::ivs_runtime::http::HttpResponse) -> ListChannelsError {
-    let meta = ::ivs_runtime::error::parse_error_metadata(response);
+fn deserialize_error(
+    response: &::aws_lite_runtime::http::HttpResponse,
+) -> ListChannelsError {
+    let meta = ::aws_lite_runtime::error::parse_error_metadata(response);
     match meta.code.as_deref() {
         ::std::option::Option::Some("AccessDeniedException") => {
             match crate::types::error::AccessDeniedException::from_response(
@@ -517,7 +522,11 @@ fn deserialize_error(response: &::ivs_runtime::http::HttpResponse) -> ListChanne
                 ::std::result::Result::Err(f) => ListChannelsError::Unhandled(f),
             }
         }
-        _ => ListChannelsError::Unhandled(::ivs_runtime::error::Failure::unmodeled(meta)),
+        _ => {
+            ListChannelsError::Unhandled(
+                ::aws_lite_runtime::error::Failure::unmodeled(meta),
+            )
+        }
     }
 }
 
@@ -526,12 +535,12 @@ fn deserialize_error(response: &::ivs_runtime::http::HttpResponse) -> ListChanne
 /// Gets summary information about all channels in your account, in the Amazon Web Services region where the API request is processed. This list can be filtered to match a specified name or recording-configuration ARN. Filters are mutually exclusive and cannot be used together. If you try to use both filters, you will get an error (409 ConflictException).
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
 pub struct ListChannelsFluentBuilder {
-    handle: ::ivs_runtime::orchestrator::Handle,
+    handle: ::aws_lite_runtime::orchestrator::Handle,
     inner: ListChannelsInputBuilder,
 }
 
 impl ListChannelsFluentBuilder {
-    pub(crate) fn new(handle: ::ivs_runtime::orchestrator::Handle) -> Self {
+    pub(crate) fn new(handle: ::aws_lite_runtime::orchestrator::Handle) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -673,14 +682,14 @@ impl ListChannelsFluentBuilder {
 /// Pages through `ListChannels`: `send()` gives a `Stream` of pages (lazy: nothing is requested before the first poll).
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
 pub struct ListChannelsPaginator {
-    handle: ::ivs_runtime::orchestrator::Handle,
+    handle: ::aws_lite_runtime::orchestrator::Handle,
     inner: ListChannelsInputBuilder,
     stop_on_duplicate_token: bool,
 }
 
 impl ListChannelsPaginator {
     pub(crate) fn new(
-        handle: ::ivs_runtime::orchestrator::Handle,
+        handle: ::aws_lite_runtime::orchestrator::Handle,
         inner: ListChannelsInputBuilder,
     ) -> Self {
         Self {
@@ -703,13 +712,13 @@ impl ListChannelsPaginator {
     /// A stream of pages.
     pub fn send(
         self,
-    ) -> ::ivs_runtime::paginate::PageStream<
+    ) -> ::aws_lite_runtime::paginate::PageStream<
         ListChannelsInputBuilder,
         ListChannelsOutput,
         ListChannelsError,
     > {
         let handle = self.handle;
-        ::ivs_runtime::paginate::PageStream::new(
+        ::aws_lite_runtime::paginate::PageStream::new(
             self.inner,
             move |inner: ListChannelsInputBuilder| {
                 let fluent = ListChannelsFluentBuilder {
@@ -718,13 +727,13 @@ impl ListChannelsPaginator {
                 };
                 ::std::boxed::Box::pin(fluent.send())
             },
-            ::ivs_runtime::paginate::TokenAccess {
+            ::aws_lite_runtime::paginate::TokenAccess {
                 set: |i: &mut ListChannelsInputBuilder, t: ::std::string::String| {
                     i.next_token = ::std::option::Option::Some(t);
                 },
                 get: |o: &ListChannelsOutput| o.next_token.as_deref(),
                 duplicate: |t: ::std::string::String| ListChannelsError::Unhandled(
-                    ::ivs_runtime::error::Failure::duplicate_token(&t),
+                    ::aws_lite_runtime::error::Failure::duplicate_token(&t),
                 ),
             },
             self.stop_on_duplicate_token,
@@ -733,7 +742,7 @@ impl ListChannelsPaginator {
     /// A stream of the `channels` of every page.
     pub fn items(
         self,
-    ) -> ::ivs_runtime::paginate::ItemStream<
+    ) -> ::aws_lite_runtime::paginate::ItemStream<
         ListChannelsInputBuilder,
         ListChannelsOutput,
         ListChannelsError,
@@ -755,14 +764,14 @@ pub mod paginator {
     pub use super::ListChannelsPaginator;
 }
 
-static SPEC: ::ivs_runtime::orchestrator::OperationSpec = ::ivs_runtime::orchestrator::OperationSpec {
+static SPEC: ::aws_lite_runtime::orchestrator::OperationSpec = ::aws_lite_runtime::orchestrator::OperationSpec {
     name: "ListChannels",
     retryable_errors: &[],
 };
 
 /// Sends `input` and reads the answer.
 pub(crate) async fn send(
-    handle: &::ivs_runtime::orchestrator::Handle,
+    handle: &::aws_lite_runtime::orchestrator::Handle,
     input: ListChannelsInput,
 ) -> ::std::result::Result<ListChannelsOutput, ListChannelsError> {
     let response = match serialize_request(&input) {
@@ -776,7 +785,7 @@ pub(crate) async fn send(
                 ::std::result::Result::Err(e) => {
                     ::std::result::Result::Err(
                         ListChannelsError::Unhandled(
-                            ::ivs_runtime::error::Failure::unreadable_output(
+                            ::aws_lite_runtime::error::Failure::unreadable_output(
                                 "ListChannels",
                                 &response,
                                 e,
@@ -799,15 +808,15 @@ pub(crate) async fn send(
 fn serialize_request(
     input: &ListChannelsInput,
 ) -> ::std::result::Result<
-    ::ivs_runtime::http::HttpRequest,
-    ::ivs_runtime::error::Failure,
+    ::aws_lite_runtime::http::HttpRequest,
+    ::aws_lite_runtime::error::Failure,
 > {
-    ::ivs_runtime::http::json_request("POST", "/ListChannels", &input.to_json())
+    ::aws_lite_runtime::http::json_request("POST", "/ListChannels", &input.to_json())
 }
 
 /// Reads a success response into the output.
 fn deserialize_output(
-    response: &::ivs_runtime::http::HttpResponse,
-) -> ::std::result::Result<ListChannelsOutput, ::ivs_runtime::json::DeError> {
-    ListChannelsOutput::from_json(::ivs_runtime::json::parse_body(response.body())?)
+    response: &::aws_lite_runtime::http::HttpResponse,
+) -> ::std::result::Result<ListChannelsOutput, ::aws_lite_runtime::json::DeError> {
+    ListChannelsOutput::from_json(::aws_lite_runtime::json::parse_body(response.body())?)
 }

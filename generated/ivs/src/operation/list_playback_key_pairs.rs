@@ -87,23 +87,23 @@ impl ListPlaybackKeyPairsInputBuilder {
 
 impl ListPlaybackKeyPairsInput {
     /// The JSON object of this structure's body members.
-    pub(crate) fn to_json(&self) -> ::ivs_runtime::json::Value {
-        let mut map = ::ivs_runtime::json::Map::new();
+    pub(crate) fn to_json(&self) -> ::aws_lite_runtime::json::Value {
+        let mut map = ::aws_lite_runtime::json::Map::new();
         if let ::std::option::Option::Some(v) = &self.next_token {
-            ::ivs_runtime::json::insert(
+            ::aws_lite_runtime::json::insert(
                 &mut map,
                 "nextToken",
-                ::ivs_runtime::json::string_value(v),
+                ::aws_lite_runtime::json::string_value(v),
             );
         }
         if let ::std::option::Option::Some(v) = &self.max_results {
-            ::ivs_runtime::json::insert(
+            ::aws_lite_runtime::json::insert(
                 &mut map,
                 "maxResults",
-                ::ivs_runtime::json::Value::from(*v),
+                ::aws_lite_runtime::json::Value::from(*v),
             );
         }
-        ::ivs_runtime::json::Value::Object(map)
+        ::aws_lite_runtime::json::Value::Object(map)
     }
 }
 
@@ -199,18 +199,18 @@ impl ListPlaybackKeyPairsOutputBuilder {
     }
     /// Builds a [`ListPlaybackKeyPairsOutput`].
     ///
-    /// Fails with a [`BuildError`](::ivs_runtime::error::BuildError) naming the first missing required member of: `key_pairs`.
+    /// Fails with a [`BuildError`](::aws_lite_runtime::error::BuildError) naming the first missing required member of: `key_pairs`.
     pub fn build(
         self,
     ) -> ::std::result::Result<
         ListPlaybackKeyPairsOutput,
-        ::ivs_runtime::error::BuildError,
+        ::aws_lite_runtime::error::BuildError,
     > {
         let key_pairs = match self.key_pairs {
             ::std::option::Option::Some(v) => v,
             ::std::option::Option::None => {
                 return ::std::result::Result::Err(
-                    ::ivs_runtime::error::BuildError::missing(
+                    ::aws_lite_runtime::error::BuildError::missing(
                         "keyPairs",
                         "`keyPairs` is required to build ListPlaybackKeyPairsOutput",
                     ),
@@ -235,9 +235,9 @@ impl ListPlaybackKeyPairsOutputBuilder {
 impl ListPlaybackKeyPairsOutput {
     /// Reads the structure from its JSON object; unknown keys are ignored.
     pub(crate) fn from_json(
-        value: ::ivs_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::ivs_runtime::json::DeError> {
-        let obj = ::ivs_runtime::json::object(value)?;
+        value: ::aws_lite_runtime::json::Value,
+    ) -> ::std::result::Result<Self, ::aws_lite_runtime::json::DeError> {
+        let obj = ::aws_lite_runtime::json::object(value)?;
         let mut builder = ListPlaybackKeyPairsOutputBuilder::default();
         for (key, v) in obj {
             if v.is_null() {
@@ -245,9 +245,9 @@ impl ListPlaybackKeyPairsOutput {
             }
             match key.as_str() {
                 "keyPairs" => {
-                    ::ivs_runtime::json::set(
+                    ::aws_lite_runtime::json::set(
                         &mut builder.key_pairs,
-                        ::ivs_runtime::json::list(
+                        ::aws_lite_runtime::json::list(
                             v,
                             crate::types::PlaybackKeyPairSummary::from_json,
                         ),
@@ -255,9 +255,9 @@ impl ListPlaybackKeyPairsOutput {
                     )
                 }
                 "nextToken" => {
-                    ::ivs_runtime::json::set(
+                    ::aws_lite_runtime::json::set(
                         &mut builder.next_token,
-                        ::ivs_runtime::json::string(v),
+                        ::aws_lite_runtime::json::string(v),
                         "nextToken",
                     )
                 }
@@ -277,7 +277,7 @@ pub enum ListPlaybackKeyPairsError {
     /// A `ValidationException` error.
     ValidationException(crate::types::error::ValidationException),
     /// Anything the model does not describe; `kind()` says what.
-    Unhandled(::ivs_runtime::error::Failure),
+    Unhandled(::aws_lite_runtime::error::Failure),
 }
 
 impl ListPlaybackKeyPairsError {
@@ -306,11 +306,11 @@ impl ListPlaybackKeyPairsError {
         }
     }
     /// What kind of failure this is: `Service` for every modeled error.
-    pub fn kind(&self) -> ::ivs_runtime::error::ErrorKind {
+    pub fn kind(&self) -> ::aws_lite_runtime::error::ErrorKind {
         match self {
             Self::Unhandled(f) => f.kind(),
             #[allow(unreachable_patterns)]
-            _ => ::ivs_runtime::error::ErrorKind::Service,
+            _ => ::aws_lite_runtime::error::ErrorKind::Service,
         }
     }
     /// Whether this is a `AccessDeniedException`.
@@ -349,9 +349,9 @@ impl ::std::error::Error for ListPlaybackKeyPairsError {
 
 /// Maps an error response to the modeled error its code names.
 fn deserialize_error(
-    response: &::ivs_runtime::http::HttpResponse,
+    response: &::aws_lite_runtime::http::HttpResponse,
 ) -> ListPlaybackKeyPairsError {
-    let meta = ::ivs_runtime::error::parse_error_metadata(response);
+    let meta = ::aws_lite_runtime::error::parse_error_metadata(response);
     match meta.code.as_deref() {
         ::std::option::Option::Some("AccessDeniedException") => {
             match crate::types::error::AccessDeniedException::from_response(
@@ -377,7 +377,7 @@ fn deserialize_error(
         }
         _ => {
             ListPlaybackKeyPairsError::Unhandled(
-                ::ivs_runtime::error::Failure::unmodeled(meta),
+                ::aws_lite_runtime::error::Failure::unmodeled(meta),
             )
         }
     }
@@ -388,12 +388,12 @@ fn deserialize_error(
 /// Gets summary information about playback key pairs. For more information, see [Setting Up Private Channels](https://docs.aws.amazon.com/ivs/latest/userguide/private-channels.html) in the *Amazon IVS User Guide*.
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
 pub struct ListPlaybackKeyPairsFluentBuilder {
-    handle: ::ivs_runtime::orchestrator::Handle,
+    handle: ::aws_lite_runtime::orchestrator::Handle,
     inner: ListPlaybackKeyPairsInputBuilder,
 }
 
 impl ListPlaybackKeyPairsFluentBuilder {
-    pub(crate) fn new(handle: ::ivs_runtime::orchestrator::Handle) -> Self {
+    pub(crate) fn new(handle: ::aws_lite_runtime::orchestrator::Handle) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -462,14 +462,14 @@ impl ListPlaybackKeyPairsFluentBuilder {
 /// Pages through `ListPlaybackKeyPairs`: `send()` gives a `Stream` of pages (lazy: nothing is requested before the first poll).
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
 pub struct ListPlaybackKeyPairsPaginator {
-    handle: ::ivs_runtime::orchestrator::Handle,
+    handle: ::aws_lite_runtime::orchestrator::Handle,
     inner: ListPlaybackKeyPairsInputBuilder,
     stop_on_duplicate_token: bool,
 }
 
 impl ListPlaybackKeyPairsPaginator {
     pub(crate) fn new(
-        handle: ::ivs_runtime::orchestrator::Handle,
+        handle: ::aws_lite_runtime::orchestrator::Handle,
         inner: ListPlaybackKeyPairsInputBuilder,
     ) -> Self {
         Self {
@@ -492,13 +492,13 @@ impl ListPlaybackKeyPairsPaginator {
     /// A stream of pages.
     pub fn send(
         self,
-    ) -> ::ivs_runtime::paginate::PageStream<
+    ) -> ::aws_lite_runtime::paginate::PageStream<
         ListPlaybackKeyPairsInputBuilder,
         ListPlaybackKeyPairsOutput,
         ListPlaybackKeyPairsError,
     > {
         let handle = self.handle;
-        ::ivs_runtime::paginate::PageStream::new(
+        ::aws_lite_runtime::paginate::PageStream::new(
             self.inner,
             move |inner: ListPlaybackKeyPairsInputBuilder| {
                 let fluent = ListPlaybackKeyPairsFluentBuilder {
@@ -507,14 +507,14 @@ impl ListPlaybackKeyPairsPaginator {
                 };
                 ::std::boxed::Box::pin(fluent.send())
             },
-            ::ivs_runtime::paginate::TokenAccess {
+            ::aws_lite_runtime::paginate::TokenAccess {
                 set: |
                     i: &mut ListPlaybackKeyPairsInputBuilder,
                     t: ::std::string::String|
                 i.next_token = ::std::option::Option::Some(t),
                 get: |o: &ListPlaybackKeyPairsOutput| o.next_token.as_deref(),
                 duplicate: |t: ::std::string::String| ListPlaybackKeyPairsError::Unhandled(
-                    ::ivs_runtime::error::Failure::duplicate_token(&t),
+                    ::aws_lite_runtime::error::Failure::duplicate_token(&t),
                 ),
             },
             self.stop_on_duplicate_token,
@@ -523,7 +523,7 @@ impl ListPlaybackKeyPairsPaginator {
     /// A stream of the `keyPairs` of every page.
     pub fn items(
         self,
-    ) -> ::ivs_runtime::paginate::ItemStream<
+    ) -> ::aws_lite_runtime::paginate::ItemStream<
         ListPlaybackKeyPairsInputBuilder,
         ListPlaybackKeyPairsOutput,
         ListPlaybackKeyPairsError,
@@ -546,14 +546,14 @@ pub mod paginator {
     pub use super::ListPlaybackKeyPairsPaginator;
 }
 
-static SPEC: ::ivs_runtime::orchestrator::OperationSpec = ::ivs_runtime::orchestrator::OperationSpec {
+static SPEC: ::aws_lite_runtime::orchestrator::OperationSpec = ::aws_lite_runtime::orchestrator::OperationSpec {
     name: "ListPlaybackKeyPairs",
     retryable_errors: &[],
 };
 
 /// Sends `input` and reads the answer.
 pub(crate) async fn send(
-    handle: &::ivs_runtime::orchestrator::Handle,
+    handle: &::aws_lite_runtime::orchestrator::Handle,
     input: ListPlaybackKeyPairsInput,
 ) -> ::std::result::Result<ListPlaybackKeyPairsOutput, ListPlaybackKeyPairsError> {
     let response = match serialize_request(&input) {
@@ -567,7 +567,7 @@ pub(crate) async fn send(
                 ::std::result::Result::Err(e) => {
                     ::std::result::Result::Err(
                         ListPlaybackKeyPairsError::Unhandled(
-                            ::ivs_runtime::error::Failure::unreadable_output(
+                            ::aws_lite_runtime::error::Failure::unreadable_output(
                                 "ListPlaybackKeyPairs",
                                 &response,
                                 e,
@@ -590,17 +590,24 @@ pub(crate) async fn send(
 fn serialize_request(
     input: &ListPlaybackKeyPairsInput,
 ) -> ::std::result::Result<
-    ::ivs_runtime::http::HttpRequest,
-    ::ivs_runtime::error::Failure,
+    ::aws_lite_runtime::http::HttpRequest,
+    ::aws_lite_runtime::error::Failure,
 > {
-    ::ivs_runtime::http::json_request("POST", "/ListPlaybackKeyPairs", &input.to_json())
+    ::aws_lite_runtime::http::json_request(
+        "POST",
+        "/ListPlaybackKeyPairs",
+        &input.to_json(),
+    )
 }
 
 /// Reads a success response into the output.
 fn deserialize_output(
-    response: &::ivs_runtime::http::HttpResponse,
-) -> ::std::result::Result<ListPlaybackKeyPairsOutput, ::ivs_runtime::json::DeError> {
+    response: &::aws_lite_runtime::http::HttpResponse,
+) -> ::std::result::Result<
+    ListPlaybackKeyPairsOutput,
+    ::aws_lite_runtime::json::DeError,
+> {
     ListPlaybackKeyPairsOutput::from_json(
-        ::ivs_runtime::json::parse_body(response.body())?,
+        ::aws_lite_runtime::json::parse_body(response.body())?,
     )
 }

@@ -87,23 +87,23 @@ impl ListPlaybackRestrictionPoliciesInputBuilder {
 
 impl ListPlaybackRestrictionPoliciesInput {
     /// The JSON object of this structure's body members.
-    pub(crate) fn to_json(&self) -> ::ivs_runtime::json::Value {
-        let mut map = ::ivs_runtime::json::Map::new();
+    pub(crate) fn to_json(&self) -> ::aws_lite_runtime::json::Value {
+        let mut map = ::aws_lite_runtime::json::Map::new();
         if let ::std::option::Option::Some(v) = &self.next_token {
-            ::ivs_runtime::json::insert(
+            ::aws_lite_runtime::json::insert(
                 &mut map,
                 "nextToken",
-                ::ivs_runtime::json::string_value(v),
+                ::aws_lite_runtime::json::string_value(v),
             );
         }
         if let ::std::option::Option::Some(v) = &self.max_results {
-            ::ivs_runtime::json::insert(
+            ::aws_lite_runtime::json::insert(
                 &mut map,
                 "maxResults",
-                ::ivs_runtime::json::Value::from(*v),
+                ::aws_lite_runtime::json::Value::from(*v),
             );
         }
-        ::ivs_runtime::json::Value::Object(map)
+        ::aws_lite_runtime::json::Value::Object(map)
     }
 }
 
@@ -207,18 +207,18 @@ impl ListPlaybackRestrictionPoliciesOutputBuilder {
     }
     /// Builds a [`ListPlaybackRestrictionPoliciesOutput`].
     ///
-    /// Fails with a [`BuildError`](::ivs_runtime::error::BuildError) naming the first missing required member of: `playback_restriction_policies`.
+    /// Fails with a [`BuildError`](::aws_lite_runtime::error::BuildError) naming the first missing required member of: `playback_restriction_policies`.
     pub fn build(
         self,
     ) -> ::std::result::Result<
         ListPlaybackRestrictionPoliciesOutput,
-        ::ivs_runtime::error::BuildError,
+        ::aws_lite_runtime::error::BuildError,
     > {
         let playback_restriction_policies = match self.playback_restriction_policies {
             ::std::option::Option::Some(v) => v,
             ::std::option::Option::None => {
                 return ::std::result::Result::Err(
-                    ::ivs_runtime::error::BuildError::missing(
+                    ::aws_lite_runtime::error::BuildError::missing(
                         "playbackRestrictionPolicies",
                         "`playbackRestrictionPolicies` is required to build ListPlaybackRestrictionPoliciesOutput",
                     ),
@@ -245,9 +245,9 @@ impl ListPlaybackRestrictionPoliciesOutputBuilder {
 impl ListPlaybackRestrictionPoliciesOutput {
     /// Reads the structure from its JSON object; unknown keys are ignored.
     pub(crate) fn from_json(
-        value: ::ivs_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::ivs_runtime::json::DeError> {
-        let obj = ::ivs_runtime::json::object(value)?;
+        value: ::aws_lite_runtime::json::Value,
+    ) -> ::std::result::Result<Self, ::aws_lite_runtime::json::DeError> {
+        let obj = ::aws_lite_runtime::json::object(value)?;
         let mut builder = ListPlaybackRestrictionPoliciesOutputBuilder::default();
         for (key, v) in obj {
             if v.is_null() {
@@ -255,9 +255,9 @@ impl ListPlaybackRestrictionPoliciesOutput {
             }
             match key.as_str() {
                 "playbackRestrictionPolicies" => {
-                    ::ivs_runtime::json::set(
+                    ::aws_lite_runtime::json::set(
                         &mut builder.playback_restriction_policies,
-                        ::ivs_runtime::json::list(
+                        ::aws_lite_runtime::json::list(
                             v,
                             crate::types::PlaybackRestrictionPolicySummary::from_json,
                         ),
@@ -265,9 +265,9 @@ impl ListPlaybackRestrictionPoliciesOutput {
                     )
                 }
                 "nextToken" => {
-                    ::ivs_runtime::json::set(
+                    ::aws_lite_runtime::json::set(
                         &mut builder.next_token,
-                        ::ivs_runtime::json::string(v),
+                        ::aws_lite_runtime::json::string(v),
                         "nextToken",
                     )
                 }
@@ -291,7 +291,7 @@ pub enum ListPlaybackRestrictionPoliciesError {
     /// A `ValidationException` error.
     ValidationException(crate::types::error::ValidationException),
     /// Anything the model does not describe; `kind()` says what.
-    Unhandled(::ivs_runtime::error::Failure),
+    Unhandled(::aws_lite_runtime::error::Failure),
 }
 
 impl ListPlaybackRestrictionPoliciesError {
@@ -326,11 +326,11 @@ impl ListPlaybackRestrictionPoliciesError {
         }
     }
     /// What kind of failure this is: `Service` for every modeled error.
-    pub fn kind(&self) -> ::ivs_runtime::error::ErrorKind {
+    pub fn kind(&self) -> ::aws_lite_runtime::error::ErrorKind {
         match self {
             Self::Unhandled(f) => f.kind(),
             #[allow(unreachable_patterns)]
-            _ => ::ivs_runtime::error::ErrorKind::Service,
+            _ => ::aws_lite_runtime::error::ErrorKind::Service,
         }
     }
     /// Whether this is a `AccessDeniedException`.
@@ -379,9 +379,9 @@ impl ::std::error::Error for ListPlaybackRestrictionPoliciesError {
 
 /// Maps an error response to the modeled error its code names.
 fn deserialize_error(
-    response: &::ivs_runtime::http::HttpResponse,
+    response: &::aws_lite_runtime::http::HttpResponse,
 ) -> ListPlaybackRestrictionPoliciesError {
-    let meta = ::ivs_runtime::error::parse_error_metadata(response);
+    let meta = ::aws_lite_runtime::error::parse_error_metadata(response);
     match meta.code.as_deref() {
         ::std::option::Option::Some("AccessDeniedException") => {
             match crate::types::error::AccessDeniedException::from_response(
@@ -434,7 +434,7 @@ fn deserialize_error(
         }
         _ => {
             ListPlaybackRestrictionPoliciesError::Unhandled(
-                ::ivs_runtime::error::Failure::unmodeled(meta),
+                ::aws_lite_runtime::error::Failure::unmodeled(meta),
             )
         }
     }
@@ -445,12 +445,12 @@ fn deserialize_error(
 /// Gets summary information about playback restriction policies.
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
 pub struct ListPlaybackRestrictionPoliciesFluentBuilder {
-    handle: ::ivs_runtime::orchestrator::Handle,
+    handle: ::aws_lite_runtime::orchestrator::Handle,
     inner: ListPlaybackRestrictionPoliciesInputBuilder,
 }
 
 impl ListPlaybackRestrictionPoliciesFluentBuilder {
-    pub(crate) fn new(handle: ::ivs_runtime::orchestrator::Handle) -> Self {
+    pub(crate) fn new(handle: ::aws_lite_runtime::orchestrator::Handle) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -522,14 +522,14 @@ impl ListPlaybackRestrictionPoliciesFluentBuilder {
 /// Pages through `ListPlaybackRestrictionPolicies`: `send()` gives a `Stream` of pages (lazy: nothing is requested before the first poll).
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
 pub struct ListPlaybackRestrictionPoliciesPaginator {
-    handle: ::ivs_runtime::orchestrator::Handle,
+    handle: ::aws_lite_runtime::orchestrator::Handle,
     inner: ListPlaybackRestrictionPoliciesInputBuilder,
     stop_on_duplicate_token: bool,
 }
 
 impl ListPlaybackRestrictionPoliciesPaginator {
     pub(crate) fn new(
-        handle: ::ivs_runtime::orchestrator::Handle,
+        handle: ::aws_lite_runtime::orchestrator::Handle,
         inner: ListPlaybackRestrictionPoliciesInputBuilder,
     ) -> Self {
         Self {
@@ -552,13 +552,13 @@ impl ListPlaybackRestrictionPoliciesPaginator {
     /// A stream of pages.
     pub fn send(
         self,
-    ) -> ::ivs_runtime::paginate::PageStream<
+    ) -> ::aws_lite_runtime::paginate::PageStream<
         ListPlaybackRestrictionPoliciesInputBuilder,
         ListPlaybackRestrictionPoliciesOutput,
         ListPlaybackRestrictionPoliciesError,
     > {
         let handle = self.handle;
-        ::ivs_runtime::paginate::PageStream::new(
+        ::aws_lite_runtime::paginate::PageStream::new(
             self.inner,
             move |inner: ListPlaybackRestrictionPoliciesInputBuilder| {
                 let fluent = ListPlaybackRestrictionPoliciesFluentBuilder {
@@ -567,14 +567,14 @@ impl ListPlaybackRestrictionPoliciesPaginator {
                 };
                 ::std::boxed::Box::pin(fluent.send())
             },
-            ::ivs_runtime::paginate::TokenAccess {
+            ::aws_lite_runtime::paginate::TokenAccess {
                 set: |
                     i: &mut ListPlaybackRestrictionPoliciesInputBuilder,
                     t: ::std::string::String|
                 i.next_token = ::std::option::Option::Some(t),
                 get: |o: &ListPlaybackRestrictionPoliciesOutput| o.next_token.as_deref(),
                 duplicate: |t: ::std::string::String| ListPlaybackRestrictionPoliciesError::Unhandled(
-                    ::ivs_runtime::error::Failure::duplicate_token(&t),
+                    ::aws_lite_runtime::error::Failure::duplicate_token(&t),
                 ),
             },
             self.stop_on_duplicate_token,
@@ -583,7 +583,7 @@ impl ListPlaybackRestrictionPoliciesPaginator {
     /// A stream of the `playbackRestrictionPolicies` of every page.
     pub fn items(
         self,
-    ) -> ::ivs_runtime::paginate::ItemStream<
+    ) -> ::aws_lite_runtime::paginate::ItemStream<
         ListPlaybackRestrictionPoliciesInputBuilder,
         ListPlaybackRestrictionPoliciesOutput,
         ListPlaybackRestrictionPoliciesError,
@@ -610,14 +610,14 @@ pub mod paginator {
     pub use super::ListPlaybackRestrictionPoliciesPaginator;
 }
 
-static SPEC: ::ivs_runtime::orchestrator::OperationSpec = ::ivs_runtime::orchestrator::OperationSpec {
+static SPEC: ::aws_lite_runtime::orchestrator::OperationSpec = ::aws_lite_runtime::orchestrator::OperationSpec {
     name: "ListPlaybackRestrictionPolicies",
     retryable_errors: &[],
 };
 
 /// Sends `input` and reads the answer.
 pub(crate) async fn send(
-    handle: &::ivs_runtime::orchestrator::Handle,
+    handle: &::aws_lite_runtime::orchestrator::Handle,
     input: ListPlaybackRestrictionPoliciesInput,
 ) -> ::std::result::Result<
     ListPlaybackRestrictionPoliciesOutput,
@@ -634,7 +634,7 @@ pub(crate) async fn send(
                 ::std::result::Result::Err(e) => {
                     ::std::result::Result::Err(
                         ListPlaybackRestrictionPoliciesError::Unhandled(
-                            ::ivs_runtime::error::Failure::unreadable_output(
+                            ::aws_lite_runtime::error::Failure::unreadable_output(
                                 "ListPlaybackRestrictionPolicies",
                                 &response,
                                 e,
@@ -659,10 +659,10 @@ pub(crate) async fn send(
 fn serialize_request(
     input: &ListPlaybackRestrictionPoliciesInput,
 ) -> ::std::result::Result<
-    ::ivs_runtime::http::HttpRequest,
-    ::ivs_runtime::error::Failure,
+    ::aws_lite_runtime::http::HttpRequest,
+    ::aws_lite_runtime::error::Failure,
 > {
-    ::ivs_runtime::http::json_request(
+    ::aws_lite_runtime::http::json_request(
         "POST",
         "/ListPlaybackRestrictionPolicies",
         &input.to_json(),
@@ -671,12 +671,12 @@ fn serialize_request(
 
 /// Reads a success response into the output.
 fn deserialize_output(
-    response: &::ivs_runtime::http::HttpResponse,
+    response: &::aws_lite_runtime::http::HttpResponse,
 ) -> ::std::result::Result<
     ListPlaybackRestrictionPoliciesOutput,
-    ::ivs_runtime::json::DeError,
+    ::aws_lite_runtime::json::DeError,
 > {
     ListPlaybackRestrictionPoliciesOutput::from_json(
-        ::ivs_runtime::json::parse_body(response.body())?,
+        ::aws_lite_runtime::json::parse_body(response.body())?,
     )
 }

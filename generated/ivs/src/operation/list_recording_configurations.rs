@@ -87,23 +87,23 @@ impl ListRecordingConfigurationsInputBuilder {
 
 impl ListRecordingConfigurationsInput {
     /// The JSON object of this structure's body members.
-    pub(crate) fn to_json(&self) -> ::ivs_runtime::json::Value {
-        let mut map = ::ivs_runtime::json::Map::new();
+    pub(crate) fn to_json(&self) -> ::aws_lite_runtime::json::Value {
+        let mut map = ::aws_lite_runtime::json::Map::new();
         if let ::std::option::Option::Some(v) = &self.next_token {
-            ::ivs_runtime::json::insert(
+            ::aws_lite_runtime::json::insert(
                 &mut map,
                 "nextToken",
-                ::ivs_runtime::json::string_value(v),
+                ::aws_lite_runtime::json::string_value(v),
             );
         }
         if let ::std::option::Option::Some(v) = &self.max_results {
-            ::ivs_runtime::json::insert(
+            ::aws_lite_runtime::json::insert(
                 &mut map,
                 "maxResults",
-                ::ivs_runtime::json::Value::from(*v),
+                ::aws_lite_runtime::json::Value::from(*v),
             );
         }
-        ::ivs_runtime::json::Value::Object(map)
+        ::aws_lite_runtime::json::Value::Object(map)
     }
 }
 
@@ -207,18 +207,18 @@ impl ListRecordingConfigurationsOutputBuilder {
     }
     /// Builds a [`ListRecordingConfigurationsOutput`].
     ///
-    /// Fails with a [`BuildError`](::ivs_runtime::error::BuildError) naming the first missing required member of: `recording_configurations`.
+    /// Fails with a [`BuildError`](::aws_lite_runtime::error::BuildError) naming the first missing required member of: `recording_configurations`.
     pub fn build(
         self,
     ) -> ::std::result::Result<
         ListRecordingConfigurationsOutput,
-        ::ivs_runtime::error::BuildError,
+        ::aws_lite_runtime::error::BuildError,
     > {
         let recording_configurations = match self.recording_configurations {
             ::std::option::Option::Some(v) => v,
             ::std::option::Option::None => {
                 return ::std::result::Result::Err(
-                    ::ivs_runtime::error::BuildError::missing(
+                    ::aws_lite_runtime::error::BuildError::missing(
                         "recordingConfigurations",
                         "`recordingConfigurations` is required to build ListRecordingConfigurationsOutput",
                     ),
@@ -243,9 +243,9 @@ impl ListRecordingConfigurationsOutputBuilder {
 impl ListRecordingConfigurationsOutput {
     /// Reads the structure from its JSON object; unknown keys are ignored.
     pub(crate) fn from_json(
-        value: ::ivs_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::ivs_runtime::json::DeError> {
-        let obj = ::ivs_runtime::json::object(value)?;
+        value: ::aws_lite_runtime::json::Value,
+    ) -> ::std::result::Result<Self, ::aws_lite_runtime::json::DeError> {
+        let obj = ::aws_lite_runtime::json::object(value)?;
         let mut builder = ListRecordingConfigurationsOutputBuilder::default();
         for (key, v) in obj {
             if v.is_null() {
@@ -253,9 +253,9 @@ impl ListRecordingConfigurationsOutput {
             }
             match key.as_str() {
                 "recordingConfigurations" => {
-                    ::ivs_runtime::json::set(
+                    ::aws_lite_runtime::json::set(
                         &mut builder.recording_configurations,
-                        ::ivs_runtime::json::list(
+                        ::aws_lite_runtime::json::list(
                             v,
                             crate::types::RecordingConfigurationSummary::from_json,
                         ),
@@ -263,9 +263,9 @@ impl ListRecordingConfigurationsOutput {
                     )
                 }
                 "nextToken" => {
-                    ::ivs_runtime::json::set(
+                    ::aws_lite_runtime::json::set(
                         &mut builder.next_token,
-                        ::ivs_runtime::json::string(v),
+                        ::aws_lite_runtime::json::string(v),
                         "nextToken",
                     )
                 }
@@ -287,7 +287,7 @@ pub enum ListRecordingConfigurationsError {
     /// A `ValidationException` error.
     ValidationException(crate::types::error::ValidationException),
     /// Anything the model does not describe; `kind()` says what.
-    Unhandled(::ivs_runtime::error::Failure),
+    Unhandled(::aws_lite_runtime::error::Failure),
 }
 
 impl ListRecordingConfigurationsError {
@@ -319,11 +319,11 @@ impl ListRecordingConfigurationsError {
         }
     }
     /// What kind of failure this is: `Service` for every modeled error.
-    pub fn kind(&self) -> ::ivs_runtime::error::ErrorKind {
+    pub fn kind(&self) -> ::aws_lite_runtime::error::ErrorKind {
         match self {
             Self::Unhandled(f) => f.kind(),
             #[allow(unreachable_patterns)]
-            _ => ::ivs_runtime::error::ErrorKind::Service,
+            _ => ::aws_lite_runtime::error::ErrorKind::Service,
         }
     }
     /// Whether this is a `AccessDeniedException`.
@@ -367,9 +367,9 @@ impl ::std::error::Error for ListRecordingConfigurationsError {
 
 /// Maps an error response to the modeled error its code names.
 fn deserialize_error(
-    response: &::ivs_runtime::http::HttpResponse,
+    response: &::aws_lite_runtime::http::HttpResponse,
 ) -> ListRecordingConfigurationsError {
-    let meta = ::ivs_runtime::error::parse_error_metadata(response);
+    let meta = ::aws_lite_runtime::error::parse_error_metadata(response);
     match meta.code.as_deref() {
         ::std::option::Option::Some("AccessDeniedException") => {
             match crate::types::error::AccessDeniedException::from_response(
@@ -412,7 +412,7 @@ fn deserialize_error(
         }
         _ => {
             ListRecordingConfigurationsError::Unhandled(
-                ::ivs_runtime::error::Failure::unmodeled(meta),
+                ::aws_lite_runtime::error::Failure::unmodeled(meta),
             )
         }
     }
@@ -423,12 +423,12 @@ fn deserialize_error(
 /// Gets summary information about all recording configurations in your account, in the Amazon Web Services region where the API request is processed.
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
 pub struct ListRecordingConfigurationsFluentBuilder {
-    handle: ::ivs_runtime::orchestrator::Handle,
+    handle: ::aws_lite_runtime::orchestrator::Handle,
     inner: ListRecordingConfigurationsInputBuilder,
 }
 
 impl ListRecordingConfigurationsFluentBuilder {
-    pub(crate) fn new(handle: ::ivs_runtime::orchestrator::Handle) -> Self {
+    pub(crate) fn new(handle: ::aws_lite_runtime::orchestrator::Handle) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -500,14 +500,14 @@ impl ListRecordingConfigurationsFluentBuilder {
 /// Pages through `ListRecordingConfigurations`: `send()` gives a `Stream` of pages (lazy: nothing is requested before the first poll).
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
 pub struct ListRecordingConfigurationsPaginator {
-    handle: ::ivs_runtime::orchestrator::Handle,
+    handle: ::aws_lite_runtime::orchestrator::Handle,
     inner: ListRecordingConfigurationsInputBuilder,
     stop_on_duplicate_token: bool,
 }
 
 impl ListRecordingConfigurationsPaginator {
     pub(crate) fn new(
-        handle: ::ivs_runtime::orchestrator::Handle,
+        handle: ::aws_lite_runtime::orchestrator::Handle,
         inner: ListRecordingConfigurationsInputBuilder,
     ) -> Self {
         Self {
@@ -530,13 +530,13 @@ impl ListRecordingConfigurationsPaginator {
     /// A stream of pages.
     pub fn send(
         self,
-    ) -> ::ivs_runtime::paginate::PageStream<
+    ) -> ::aws_lite_runtime::paginate::PageStream<
         ListRecordingConfigurationsInputBuilder,
         ListRecordingConfigurationsOutput,
         ListRecordingConfigurationsError,
     > {
         let handle = self.handle;
-        ::ivs_runtime::paginate::PageStream::new(
+        ::aws_lite_runtime::paginate::PageStream::new(
             self.inner,
             move |inner: ListRecordingConfigurationsInputBuilder| {
                 let fluent = ListRecordingConfigurationsFluentBuilder {
@@ -545,14 +545,14 @@ impl ListRecordingConfigurationsPaginator {
                 };
                 ::std::boxed::Box::pin(fluent.send())
             },
-            ::ivs_runtime::paginate::TokenAccess {
+            ::aws_lite_runtime::paginate::TokenAccess {
                 set: |
                     i: &mut ListRecordingConfigurationsInputBuilder,
                     t: ::std::string::String|
                 i.next_token = ::std::option::Option::Some(t),
                 get: |o: &ListRecordingConfigurationsOutput| o.next_token.as_deref(),
                 duplicate: |t: ::std::string::String| ListRecordingConfigurationsError::Unhandled(
-                    ::ivs_runtime::error::Failure::duplicate_token(&t),
+                    ::aws_lite_runtime::error::Failure::duplicate_token(&t),
                 ),
             },
             self.stop_on_duplicate_token,
@@ -561,7 +561,7 @@ impl ListRecordingConfigurationsPaginator {
     /// A stream of the `recordingConfigurations` of every page.
     pub fn items(
         self,
-    ) -> ::ivs_runtime::paginate::ItemStream<
+    ) -> ::aws_lite_runtime::paginate::ItemStream<
         ListRecordingConfigurationsInputBuilder,
         ListRecordingConfigurationsOutput,
         ListRecordingConfigurationsError,
@@ -586,14 +586,14 @@ pub mod paginator {
     pub use super::ListRecordingConfigurationsPaginator;
 }
 
-static SPEC: ::ivs_runtime::orchestrator::OperationSpec = ::ivs_runtime::orchestrator::OperationSpec {
+static SPEC: ::aws_lite_runtime::orchestrator::OperationSpec = ::aws_lite_runtime::orchestrator::OperationSpec {
     name: "ListRecordingConfigurations",
     retryable_errors: &[],
 };
 
 /// Sends `input` and reads the answer.
 pub(crate) async fn send(
-    handle: &::ivs_runtime::orchestrator::Handle,
+    handle: &::aws_lite_runtime::orchestrator::Handle,
     input: ListRecordingConfigurationsInput,
 ) -> ::std::result::Result<
     ListRecordingConfigurationsOutput,
@@ -610,7 +610,7 @@ pub(crate) async fn send(
                 ::std::result::Result::Err(e) => {
                     ::std::result::Result::Err(
                         ListRecordingConfigurationsError::Unhandled(
-                            ::ivs_runtime::error::Failure::unreadable_output(
+                            ::aws_lite_runtime::error::Failure::unreadable_output(
                                 "ListRecordingConfigurations",
                                 &response,
                                 e,
@@ -633,10 +633,10 @@ pub(crate) async fn send(
 fn serialize_request(
     input: &ListRecordingConfigurationsInput,
 ) -> ::std::result::Result<
-    ::ivs_runtime::http::HttpRequest,
-    ::ivs_runtime::error::Failure,
+    ::aws_lite_runtime::http::HttpRequest,
+    ::aws_lite_runtime::error::Failure,
 > {
-    ::ivs_runtime::http::json_request(
+    ::aws_lite_runtime::http::json_request(
         "POST",
         "/ListRecordingConfigurations",
         &input.to_json(),
@@ -645,12 +645,12 @@ fn serialize_request(
 
 /// Reads a success response into the output.
 fn deserialize_output(
-    response: &::ivs_runtime::http::HttpResponse,
+    response: &::aws_lite_runtime::http::HttpResponse,
 ) -> ::std::result::Result<
     ListRecordingConfigurationsOutput,
-    ::ivs_runtime::json::DeError,
+    ::aws_lite_runtime::json::DeError,
 > {
     ListRecordingConfigurationsOutput::from_json(
-        ::ivs_runtime::json::parse_body(response.body())?,
+        ::aws_lite_runtime::json::parse_body(response.body())?,
     )
 }

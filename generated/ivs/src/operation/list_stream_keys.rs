@@ -116,30 +116,30 @@ impl ListStreamKeysInputBuilder {
 
 impl ListStreamKeysInput {
     /// The JSON object of this structure's body members.
-    pub(crate) fn to_json(&self) -> ::ivs_runtime::json::Value {
-        let mut map = ::ivs_runtime::json::Map::new();
+    pub(crate) fn to_json(&self) -> ::aws_lite_runtime::json::Value {
+        let mut map = ::aws_lite_runtime::json::Map::new();
         if let ::std::option::Option::Some(v) = &self.channel_arn {
-            ::ivs_runtime::json::insert(
+            ::aws_lite_runtime::json::insert(
                 &mut map,
                 "channelArn",
-                ::ivs_runtime::json::string_value(v),
+                ::aws_lite_runtime::json::string_value(v),
             );
         }
         if let ::std::option::Option::Some(v) = &self.next_token {
-            ::ivs_runtime::json::insert(
+            ::aws_lite_runtime::json::insert(
                 &mut map,
                 "nextToken",
-                ::ivs_runtime::json::string_value(v),
+                ::aws_lite_runtime::json::string_value(v),
             );
         }
         if let ::std::option::Option::Some(v) = &self.max_results {
-            ::ivs_runtime::json::insert(
+            ::aws_lite_runtime::json::insert(
                 &mut map,
                 "maxResults",
-                ::ivs_runtime::json::Value::from(*v),
+                ::aws_lite_runtime::json::Value::from(*v),
             );
         }
-        ::ivs_runtime::json::Value::Object(map)
+        ::aws_lite_runtime::json::Value::Object(map)
     }
 }
 
@@ -233,15 +233,18 @@ impl ListStreamKeysOutputBuilder {
     }
     /// Builds a [`ListStreamKeysOutput`].
     ///
-    /// Fails with a [`BuildError`](::ivs_runtime::error::BuildError) naming the first missing required member of: `stream_keys`.
+    /// Fails with a [`BuildError`](::aws_lite_runtime::error::BuildError) naming the first missing required member of: `stream_keys`.
     pub fn build(
         self,
-    ) -> ::std::result::Result<ListStreamKeysOutput, ::ivs_runtime::error::BuildError> {
+    ) -> ::std::result::Result<
+        ListStreamKeysOutput,
+        ::aws_lite_runtime::error::BuildError,
+    > {
         let stream_keys = match self.stream_keys {
             ::std::option::Option::Some(v) => v,
             ::std::option::Option::None => {
                 return ::std::result::Result::Err(
-                    ::ivs_runtime::error::BuildError::missing(
+                    ::aws_lite_runtime::error::BuildError::missing(
                         "streamKeys",
                         "`streamKeys` is required to build ListStreamKeysOutput",
                     ),
@@ -266,9 +269,9 @@ impl ListStreamKeysOutputBuilder {
 impl ListStreamKeysOutput {
     /// Reads the structure from its JSON object; unknown keys are ignored.
     pub(crate) fn from_json(
-        value: ::ivs_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::ivs_runtime::json::DeError> {
-        let obj = ::ivs_runtime::json::object(value)?;
+        value: ::aws_lite_runtime::json::Value,
+    ) -> ::std::result::Result<Self, ::aws_lite_runtime::json::DeError> {
+        let obj = ::aws_lite_runtime::json::object(value)?;
         let mut builder = ListStreamKeysOutputBuilder::default();
         for (key, v) in obj {
             if v.is_null() {
@@ -276,9 +279,9 @@ impl ListStreamKeysOutput {
             }
             match key.as_str() {
                 "streamKeys" => {
-                    ::ivs_runtime::json::set(
+                    ::aws_lite_runtime::json::set(
                         &mut builder.stream_keys,
-                        ::ivs_runtime::json::list(
+                        ::aws_lite_runtime::json::list(
                             v,
                             crate::types::StreamKeySummary::from_json,
                         ),
@@ -286,9 +289,9 @@ impl ListStreamKeysOutput {
                     )
                 }
                 "nextToken" => {
-                    ::ivs_runtime::json::set(
+                    ::aws_lite_runtime::json::set(
                         &mut builder.next_token,
-                        ::ivs_runtime::json::string(v),
+                        ::aws_lite_runtime::json::string(v),
                         "nextToken",
                     )
                 }
@@ -310,7 +313,7 @@ pub enum ListStreamKeysError {
     /// A `ValidationException` error.
     ValidationException(crate::types::error::ValidationException),
     /// Anything the model does not describe; `kind()` says what.
-    Unhandled(::ivs_runtime::error::Failure),
+    Unhandled(::aws_lite_runtime::error::Failure),
 }
 
 impl ListStreamKeysError {
@@ -342,11 +345,11 @@ impl ListStreamKeysError {
         }
     }
     /// What kind of failure this is: `Service` for every modeled error.
-    pub fn kind(&self) -> ::ivs_runtime::error::ErrorKind {
+    pub fn kind(&self) -> ::aws_lite_runtime::error::ErrorKind {
         match self {
             Self::Unhandled(f) => f.kind(),
             #[allow(unreachable_patterns)]
-            _ => ::ivs_runtime::error::ErrorKind::Service,
+            _ => ::aws_lite_runtime::error::ErrorKind::Service,
         }
     }
     /// Whether this is a `AccessDeniedException`.
@@ -390,9 +393,9 @@ impl ::std::error::Error for ListStreamKeysError {
 
 /// Maps an error response to the modeled error its code names.
 fn deserialize_error(
-    response: &::ivs_runtime::http::HttpResponse,
+    response: &::aws_lite_runtime::http::HttpResponse,
 ) -> ListStreamKeysError {
-    let meta = ::ivs_runtime::error::parse_error_metadata(response);
+    let meta = ::aws_lite_runtime::error::parse_error_metadata(response);
     match meta.code.as_deref() {
         ::std::option::Option::Some("AccessDeniedException") => {
             match crate::types::error::AccessDeniedException::from_response(
@@ -429,7 +432,7 @@ fn deserialize_error(
         }
         _ => {
             ListStreamKeysError::Unhandled(
-                ::ivs_runtime::error::Failure::unmodeled(meta),
+                ::aws_lite_runtime::error::Failure::unmodeled(meta),
             )
         }
     }
@@ -440,12 +443,12 @@ fn deserialize_error(
 /// Gets summary information about stream keys for the specified channel.
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
 pub struct ListStreamKeysFluentBuilder {
-    handle: ::ivs_runtime::orchestrator::Handle,
+    handle: ::aws_lite_runtime::orchestrator::Handle,
     inner: ListStreamKeysInputBuilder,
 }
 
 impl ListStreamKeysFluentBuilder {
-    pub(crate) fn new(handle: ::ivs_runtime::orchestrator::Handle) -> Self {
+    pub(crate) fn new(handle: ::aws_lite_runtime::orchestrator::Handle) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -473,7 +476,7 @@ impl ListStreamKeysFluentBuilder {
         if input.channel_arn.is_none() {
             return ::std::result::Result::Err(
                 ListStreamKeysError::Unhandled(
-                    ::ivs_runtime::error::BuildError::missing(
+                    ::aws_lite_runtime::error::BuildError::missing(
                             "channelArn",
                             "`channelArn` is required by ListStreamKeys but was not set",
                         )
@@ -546,14 +549,14 @@ impl ListStreamKeysFluentBuilder {
 /// Pages through `ListStreamKeys`: `send()` gives a `Stream` of pages (lazy: nothing is requested before the first poll).
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
 pub struct ListStreamKeysPaginator {
-    handle: ::ivs_runtime::orchestrator::Handle,
+    handle: ::aws_lite_runtime::orchestrator::Handle,
     inner: ListStreamKeysInputBuilder,
     stop_on_duplicate_token: bool,
 }
 
 impl ListStreamKeysPaginator {
     pub(crate) fn new(
-        handle: ::ivs_runtime::orchestrator::Handle,
+        handle: ::aws_lite_runtime::orchestrator::Handle,
         inner: ListStreamKeysInputBuilder,
     ) -> Self {
         Self {
@@ -576,13 +579,13 @@ impl ListStreamKeysPaginator {
     /// A stream of pages.
     pub fn send(
         self,
-    ) -> ::ivs_runtime::paginate::PageStream<
+    ) -> ::aws_lite_runtime::paginate::PageStream<
         ListStreamKeysInputBuilder,
         ListStreamKeysOutput,
         ListStreamKeysError,
     > {
         let handle = self.handle;
-        ::ivs_runtime::paginate::PageStream::new(
+        ::aws_lite_runtime::paginate::PageStream::new(
             self.inner,
             move |inner: ListStreamKeysInputBuilder| {
                 let fluent = ListStreamKeysFluentBuilder {
@@ -591,13 +594,13 @@ impl ListStreamKeysPaginator {
                 };
                 ::std::boxed::Box::pin(fluent.send())
             },
-            ::ivs_runtime::paginate::TokenAccess {
+            ::aws_lite_runtime::paginate::TokenAccess {
                 set: |i: &mut ListStreamKeysInputBuilder, t: ::std::string::String| {
                     i.next_token = ::std::option::Option::Some(t);
                 },
                 get: |o: &ListStreamKeysOutput| o.next_token.as_deref(),
                 duplicate: |t: ::std::string::String| ListStreamKeysError::Unhandled(
-                    ::ivs_runtime::error::Failure::duplicate_token(&t),
+                    ::aws_lite_runtime::error::Failure::duplicate_token(&t),
                 ),
             },
             self.stop_on_duplicate_token,
@@ -606,7 +609,7 @@ impl ListStreamKeysPaginator {
     /// A stream of the `streamKeys` of every page.
     pub fn items(
         self,
-    ) -> ::ivs_runtime::paginate::ItemStream<
+    ) -> ::aws_lite_runtime::paginate::ItemStream<
         ListStreamKeysInputBuilder,
         ListStreamKeysOutput,
         ListStreamKeysError,
@@ -629,14 +632,14 @@ pub mod paginator {
     pub use super::ListStreamKeysPaginator;
 }
 
-static SPEC: ::ivs_runtime::orchestrator::OperationSpec = ::ivs_runtime::orchestrator::OperationSpec {
+static SPEC: ::aws_lite_runtime::orchestrator::OperationSpec = ::aws_lite_runtime::orchestrator::OperationSpec {
     name: "ListStreamKeys",
     retryable_errors: &[],
 };
 
 /// Sends `input` and reads the answer.
 pub(crate) async fn send(
-    handle: &::ivs_runtime::orchestrator::Handle,
+    handle: &::aws_lite_runtime::orchestrator::Handle,
     input: ListStreamKeysInput,
 ) -> ::std::result::Result<ListStreamKeysOutput, ListStreamKeysError> {
     let response = match serialize_request(&input) {
@@ -650,7 +653,7 @@ pub(crate) async fn send(
                 ::std::result::Result::Err(e) => {
                     ::std::result::Result::Err(
                         ListStreamKeysError::Unhandled(
-                            ::ivs_runtime::error::Failure::unreadable_output(
+                            ::aws_lite_runtime::error::Failure::unreadable_output(
                                 "ListStreamKeys",
                                 &response,
                                 e,
@@ -673,15 +676,17 @@ pub(crate) async fn send(
 fn serialize_request(
     input: &ListStreamKeysInput,
 ) -> ::std::result::Result<
-    ::ivs_runtime::http::HttpRequest,
-    ::ivs_runtime::error::Failure,
+    ::aws_lite_runtime::http::HttpRequest,
+    ::aws_lite_runtime::error::Failure,
 > {
-    ::ivs_runtime::http::json_request("POST", "/ListStreamKeys", &input.to_json())
+    ::aws_lite_runtime::http::json_request("POST", "/ListStreamKeys", &input.to_json())
 }
 
 /// Reads a success response into the output.
 fn deserialize_output(
-    response: &::ivs_runtime::http::HttpResponse,
-) -> ::std::result::Result<ListStreamKeysOutput, ::ivs_runtime::json::DeError> {
-    ListStreamKeysOutput::from_json(::ivs_runtime::json::parse_body(response.body())?)
+    response: &::aws_lite_runtime::http::HttpResponse,
+) -> ::std::result::Result<ListStreamKeysOutput, ::aws_lite_runtime::json::DeError> {
+    ListStreamKeysOutput::from_json(
+        ::aws_lite_runtime::json::parse_body(response.body())?,
+    )
 }

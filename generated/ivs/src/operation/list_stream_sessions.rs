@@ -116,30 +116,30 @@ impl ListStreamSessionsInputBuilder {
 
 impl ListStreamSessionsInput {
     /// The JSON object of this structure's body members.
-    pub(crate) fn to_json(&self) -> ::ivs_runtime::json::Value {
-        let mut map = ::ivs_runtime::json::Map::new();
+    pub(crate) fn to_json(&self) -> ::aws_lite_runtime::json::Value {
+        let mut map = ::aws_lite_runtime::json::Map::new();
         if let ::std::option::Option::Some(v) = &self.channel_arn {
-            ::ivs_runtime::json::insert(
+            ::aws_lite_runtime::json::insert(
                 &mut map,
                 "channelArn",
-                ::ivs_runtime::json::string_value(v),
+                ::aws_lite_runtime::json::string_value(v),
             );
         }
         if let ::std::option::Option::Some(v) = &self.next_token {
-            ::ivs_runtime::json::insert(
+            ::aws_lite_runtime::json::insert(
                 &mut map,
                 "nextToken",
-                ::ivs_runtime::json::string_value(v),
+                ::aws_lite_runtime::json::string_value(v),
             );
         }
         if let ::std::option::Option::Some(v) = &self.max_results {
-            ::ivs_runtime::json::insert(
+            ::aws_lite_runtime::json::insert(
                 &mut map,
                 "maxResults",
-                ::ivs_runtime::json::Value::from(*v),
+                ::aws_lite_runtime::json::Value::from(*v),
             );
         }
-        ::ivs_runtime::json::Value::Object(map)
+        ::aws_lite_runtime::json::Value::Object(map)
     }
 }
 
@@ -233,18 +233,18 @@ impl ListStreamSessionsOutputBuilder {
     }
     /// Builds a [`ListStreamSessionsOutput`].
     ///
-    /// Fails with a [`BuildError`](::ivs_runtime::error::BuildError) naming the first missing required member of: `stream_sessions`.
+    /// Fails with a [`BuildError`](::aws_lite_runtime::error::BuildError) naming the first missing required member of: `stream_sessions`.
     pub fn build(
         self,
     ) -> ::std::result::Result<
         ListStreamSessionsOutput,
-        ::ivs_runtime::error::BuildError,
+        ::aws_lite_runtime::error::BuildError,
     > {
         let stream_sessions = match self.stream_sessions {
             ::std::option::Option::Some(v) => v,
             ::std::option::Option::None => {
                 return ::std::result::Result::Err(
-                    ::ivs_runtime::error::BuildError::missing(
+                    ::aws_lite_runtime::error::BuildError::missing(
                         "streamSessions",
                         "`streamSessions` is required to build ListStreamSessionsOutput",
                     ),
@@ -269,9 +269,9 @@ impl ListStreamSessionsOutputBuilder {
 impl ListStreamSessionsOutput {
     /// Reads the structure from its JSON object; unknown keys are ignored.
     pub(crate) fn from_json(
-        value: ::ivs_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::ivs_runtime::json::DeError> {
-        let obj = ::ivs_runtime::json::object(value)?;
+        value: ::aws_lite_runtime::json::Value,
+    ) -> ::std::result::Result<Self, ::aws_lite_runtime::json::DeError> {
+        let obj = ::aws_lite_runtime::json::object(value)?;
         let mut builder = ListStreamSessionsOutputBuilder::default();
         for (key, v) in obj {
             if v.is_null() {
@@ -279,9 +279,9 @@ impl ListStreamSessionsOutput {
             }
             match key.as_str() {
                 "streamSessions" => {
-                    ::ivs_runtime::json::set(
+                    ::aws_lite_runtime::json::set(
                         &mut builder.stream_sessions,
-                        ::ivs_runtime::json::list(
+                        ::aws_lite_runtime::json::list(
                             v,
                             crate::types::StreamSessionSummary::from_json,
                         ),
@@ -289,9 +289,9 @@ impl ListStreamSessionsOutput {
                     )
                 }
                 "nextToken" => {
-                    ::ivs_runtime::json::set(
+                    ::aws_lite_runtime::json::set(
                         &mut builder.next_token,
-                        ::ivs_runtime::json::string(v),
+                        ::aws_lite_runtime::json::string(v),
                         "nextToken",
                     )
                 }
@@ -313,7 +313,7 @@ pub enum ListStreamSessionsError {
     /// A `ValidationException` error.
     ValidationException(crate::types::error::ValidationException),
     /// Anything the model does not describe; `kind()` says what.
-    Unhandled(::ivs_runtime::error::Failure),
+    Unhandled(::aws_lite_runtime::error::Failure),
 }
 
 impl ListStreamSessionsError {
@@ -345,11 +345,11 @@ impl ListStreamSessionsError {
         }
     }
     /// What kind of failure this is: `Service` for every modeled error.
-    pub fn kind(&self) -> ::ivs_runtime::error::ErrorKind {
+    pub fn kind(&self) -> ::aws_lite_runtime::error::ErrorKind {
         match self {
             Self::Unhandled(f) => f.kind(),
             #[allow(unreachable_patterns)]
-            _ => ::ivs_runtime::error::ErrorKind::Service,
+            _ => ::aws_lite_runtime::error::ErrorKind::Service,
         }
     }
     /// Whether this is a `AccessDeniedException`.
@@ -393,9 +393,9 @@ impl ::std::error::Error for ListStreamSessionsError {
 
 /// Maps an error response to the modeled error its code names.
 fn deserialize_error(
-    response: &::ivs_runtime::http::HttpResponse,
+    response: &::aws_lite_runtime::http::HttpResponse,
 ) -> ListStreamSessionsError {
-    let meta = ::ivs_runtime::error::parse_error_metadata(response);
+    let meta = ::aws_lite_runtime::error::parse_error_metadata(response);
     match meta.code.as_deref() {
         ::std::option::Option::Some("AccessDeniedException") => {
             match crate::types::error::AccessDeniedException::from_response(
@@ -432,7 +432,7 @@ fn deserialize_error(
         }
         _ => {
             ListStreamSessionsError::Unhandled(
-                ::ivs_runtime::error::Failure::unmodeled(meta),
+                ::aws_lite_runtime::error::Failure::unmodeled(meta),
             )
         }
     }
@@ -443,12 +443,12 @@ fn deserialize_error(
 /// Gets a summary of current and previous streams for a specified channel in your account, in the AWS region where the API request is processed.
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
 pub struct ListStreamSessionsFluentBuilder {
-    handle: ::ivs_runtime::orchestrator::Handle,
+    handle: ::aws_lite_runtime::orchestrator::Handle,
     inner: ListStreamSessionsInputBuilder,
 }
 
 impl ListStreamSessionsFluentBuilder {
-    pub(crate) fn new(handle: ::ivs_runtime::orchestrator::Handle) -> Self {
+    pub(crate) fn new(handle: ::aws_lite_runtime::orchestrator::Handle) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -476,7 +476,7 @@ impl ListStreamSessionsFluentBuilder {
         if input.channel_arn.is_none() {
             return ::std::result::Result::Err(
                 ListStreamSessionsError::Unhandled(
-                    ::ivs_runtime::error::BuildError::missing(
+                    ::aws_lite_runtime::error::BuildError::missing(
                             "channelArn",
                             "`channelArn` is required by ListStreamSessions but was not set",
                         )
@@ -549,14 +549,14 @@ impl ListStreamSessionsFluentBuilder {
 /// Pages through `ListStreamSessions`: `send()` gives a `Stream` of pages (lazy: nothing is requested before the first poll).
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
 pub struct ListStreamSessionsPaginator {
-    handle: ::ivs_runtime::orchestrator::Handle,
+    handle: ::aws_lite_runtime::orchestrator::Handle,
     inner: ListStreamSessionsInputBuilder,
     stop_on_duplicate_token: bool,
 }
 
 impl ListStreamSessionsPaginator {
     pub(crate) fn new(
-        handle: ::ivs_runtime::orchestrator::Handle,
+        handle: ::aws_lite_runtime::orchestrator::Handle,
         inner: ListStreamSessionsInputBuilder,
     ) -> Self {
         Self {
@@ -579,13 +579,13 @@ impl ListStreamSessionsPaginator {
     /// A stream of pages.
     pub fn send(
         self,
-    ) -> ::ivs_runtime::paginate::PageStream<
+    ) -> ::aws_lite_runtime::paginate::PageStream<
         ListStreamSessionsInputBuilder,
         ListStreamSessionsOutput,
         ListStreamSessionsError,
     > {
         let handle = self.handle;
-        ::ivs_runtime::paginate::PageStream::new(
+        ::aws_lite_runtime::paginate::PageStream::new(
             self.inner,
             move |inner: ListStreamSessionsInputBuilder| {
                 let fluent = ListStreamSessionsFluentBuilder {
@@ -594,13 +594,13 @@ impl ListStreamSessionsPaginator {
                 };
                 ::std::boxed::Box::pin(fluent.send())
             },
-            ::ivs_runtime::paginate::TokenAccess {
+            ::aws_lite_runtime::paginate::TokenAccess {
                 set: |i: &mut ListStreamSessionsInputBuilder, t: ::std::string::String| {
                     i.next_token = ::std::option::Option::Some(t);
                 },
                 get: |o: &ListStreamSessionsOutput| o.next_token.as_deref(),
                 duplicate: |t: ::std::string::String| ListStreamSessionsError::Unhandled(
-                    ::ivs_runtime::error::Failure::duplicate_token(&t),
+                    ::aws_lite_runtime::error::Failure::duplicate_token(&t),
                 ),
             },
             self.stop_on_duplicate_token,
@@ -609,7 +609,7 @@ impl ListStreamSessionsPaginator {
     /// A stream of the `streamSessions` of every page.
     pub fn items(
         self,
-    ) -> ::ivs_runtime::paginate::ItemStream<
+    ) -> ::aws_lite_runtime::paginate::ItemStream<
         ListStreamSessionsInputBuilder,
         ListStreamSessionsOutput,
         ListStreamSessionsError,
@@ -632,14 +632,14 @@ pub mod paginator {
     pub use super::ListStreamSessionsPaginator;
 }
 
-static SPEC: ::ivs_runtime::orchestrator::OperationSpec = ::ivs_runtime::orchestrator::OperationSpec {
+static SPEC: ::aws_lite_runtime::orchestrator::OperationSpec = ::aws_lite_runtime::orchestrator::OperationSpec {
     name: "ListStreamSessions",
     retryable_errors: &[],
 };
 
 /// Sends `input` and reads the answer.
 pub(crate) async fn send(
-    handle: &::ivs_runtime::orchestrator::Handle,
+    handle: &::aws_lite_runtime::orchestrator::Handle,
     input: ListStreamSessionsInput,
 ) -> ::std::result::Result<ListStreamSessionsOutput, ListStreamSessionsError> {
     let response = match serialize_request(&input) {
@@ -653,7 +653,7 @@ pub(crate) async fn send(
                 ::std::result::Result::Err(e) => {
                     ::std::result::Result::Err(
                         ListStreamSessionsError::Unhandled(
-                            ::ivs_runtime::error::Failure::unreadable_output(
+                            ::aws_lite_runtime::error::Failure::unreadable_output(
                                 "ListStreamSessions",
                                 &response,
                                 e,
@@ -676,17 +676,21 @@ pub(crate) async fn send(
 fn serialize_request(
     input: &ListStreamSessionsInput,
 ) -> ::std::result::Result<
-    ::ivs_runtime::http::HttpRequest,
-    ::ivs_runtime::error::Failure,
+    ::aws_lite_runtime::http::HttpRequest,
+    ::aws_lite_runtime::error::Failure,
 > {
-    ::ivs_runtime::http::json_request("POST", "/ListStreamSessions", &input.to_json())
+    ::aws_lite_runtime::http::json_request(
+        "POST",
+        "/ListStreamSessions",
+        &input.to_json(),
+    )
 }
 
 /// Reads a success response into the output.
 fn deserialize_output(
-    response: &::ivs_runtime::http::HttpResponse,
-) -> ::std::result::Result<ListStreamSessionsOutput, ::ivs_runtime::json::DeError> {
+    response: &::aws_lite_runtime::http::HttpResponse,
+) -> ::std::result::Result<ListStreamSessionsOutput, ::aws_lite_runtime::json::DeError> {
     ListStreamSessionsOutput::from_json(
-        ::ivs_runtime::json::parse_body(response.body())?,
+        ::aws_lite_runtime::json::parse_body(response.body())?,
     )
 }

@@ -116,26 +116,26 @@ impl ListStreamsInputBuilder {
 
 impl ListStreamsInput {
     /// The JSON object of this structure's body members.
-    pub(crate) fn to_json(&self) -> ::ivs_runtime::json::Value {
-        let mut map = ::ivs_runtime::json::Map::new();
+    pub(crate) fn to_json(&self) -> ::aws_lite_runtime::json::Value {
+        let mut map = ::aws_lite_runtime::json::Map::new();
         if let ::std::option::Option::Some(v) = &self.filter_by {
-            ::ivs_runtime::json::insert(&mut map, "filterBy", v.to_json());
+            ::aws_lite_runtime::json::insert(&mut map, "filterBy", v.to_json());
         }
         if let ::std::option::Option::Some(v) = &self.next_token {
-            ::ivs_runtime::json::insert(
+            ::aws_lite_runtime::json::insert(
                 &mut map,
                 "nextToken",
-                ::ivs_runtime::json::string_value(v),
+                ::aws_lite_runtime::json::string_value(v),
             );
         }
         if let ::std::option::Option::Some(v) = &self.max_results {
-            ::ivs_runtime::json::insert(
+            ::aws_lite_runtime::json::insert(
                 &mut map,
                 "maxResults",
-                ::ivs_runtime::json::Value::from(*v),
+                ::aws_lite_runtime::json::Value::from(*v),
             );
         }
-        ::ivs_runtime::json::Value::Object(map)
+        ::aws_lite_runtime::json::Value::Object(map)
     }
 }
 
@@ -229,15 +229,18 @@ impl ListStreamsOutputBuilder {
     }
     /// Builds a [`ListStreamsOutput`].
     ///
-    /// Fails with a [`BuildError`](::ivs_runtime::error::BuildError) naming the first missing required member of: `streams`.
+    /// Fails with a [`BuildError`](::aws_lite_runtime::error::BuildError) naming the first missing required member of: `streams`.
     pub fn build(
         self,
-    ) -> ::std::result::Result<ListStreamsOutput, ::ivs_runtime::error::BuildError> {
+    ) -> ::std::result::Result<
+        ListStreamsOutput,
+        ::aws_lite_runtime::error::BuildError,
+    > {
         let streams = match self.streams {
             ::std::option::Option::Some(v) => v,
             ::std::option::Option::None => {
                 return ::std::result::Result::Err(
-                    ::ivs_runtime::error::BuildError::missing(
+                    ::aws_lite_runtime::error::BuildError::missing(
                         "streams",
                         "`streams` is required to build ListStreamsOutput",
                     ),
@@ -262,9 +265,9 @@ impl ListStreamsOutputBuilder {
 impl ListStreamsOutput {
     /// Reads the structure from its JSON object; unknown keys are ignored.
     pub(crate) fn from_json(
-        value: ::ivs_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::ivs_runtime::json::DeError> {
-        let obj = ::ivs_runtime::json::object(value)?;
+        value: ::aws_lite_runtime::json::Value,
+    ) -> ::std::result::Result<Self, ::aws_lite_runtime::json::DeError> {
+        let obj = ::aws_lite_runtime::json::object(value)?;
         let mut builder = ListStreamsOutputBuilder::default();
         for (key, v) in obj {
             if v.is_null() {
@@ -272,9 +275,9 @@ impl ListStreamsOutput {
             }
             match key.as_str() {
                 "streams" => {
-                    ::ivs_runtime::json::set(
+                    ::aws_lite_runtime::json::set(
                         &mut builder.streams,
-                        ::ivs_runtime::json::list(
+                        ::aws_lite_runtime::json::list(
                             v,
                             crate::types::StreamSummary::from_json,
                         ),
@@ -282,9 +285,9 @@ impl ListStreamsOutput {
                     )
                 }
                 "nextToken" => {
-                    ::ivs_runtime::json::set(
+                    ::aws_lite_runtime::json::set(
                         &mut builder.next_token,
-                        ::ivs_runtime::json::string(v),
+                        ::aws_lite_runtime::json::string(v),
                         "nextToken",
                     )
                 }
@@ -304,7 +307,7 @@ pub enum ListStreamsError {
     /// A `ValidationException` error.
     ValidationException(crate::types::error::ValidationException),
     /// Anything the model does not describe; `kind()` says what.
-    Unhandled(::ivs_runtime::error::Failure),
+    Unhandled(::aws_lite_runtime::error::Failure),
 }
 
 impl ListStreamsError {
@@ -333,11 +336,11 @@ impl ListStreamsError {
         }
     }
     /// What kind of failure this is: `Service` for every modeled error.
-    pub fn kind(&self) -> ::ivs_runtime::error::ErrorKind {
+    pub fn kind(&self) -> ::aws_lite_runtime::error::ErrorKind {
         match self {
             Self::Unhandled(f) => f.kind(),
             #[allow(unreachable_patterns)]
-            _ => ::ivs_runtime::error::ErrorKind::Service,
+            _ => ::aws_lite_runtime::error::ErrorKind::Service,
         }
     }
     /// Whether this is a `AccessDeniedException`.
@@ -375,8 +378,10 @@ impl ::std::error::Error for ListStreamsError {
 }
 
 /// Maps an error response to the modeled error its code names.
-fn deserialize_error(response: &::ivs_runtime::http::HttpResponse) -> ListStreamsError {
-    let meta = ::ivs_runtime::error::parse_error_metadata(response);
+fn deserialize_error(
+    response: &::aws_lite_runtime::http::HttpResponse,
+) -> ListStreamsError {
+    let meta = ::aws_lite_runtime::error::parse_error_metadata(response);
     match meta.code.as_deref() {
         ::std::option::Option::Some("AccessDeniedException") => {
             match crate::types::error::AccessDeniedException::from_response(
@@ -398,7 +403,11 @@ fn deserialize_error(response: &::ivs_runtime::http::HttpResponse) -> ListStream
                 ::std::result::Result::Err(f) => ListStreamsError::Unhandled(f),
             }
         }
-        _ => ListStreamsError::Unhandled(::ivs_runtime::error::Failure::unmodeled(meta)),
+        _ => {
+            ListStreamsError::Unhandled(
+                ::aws_lite_runtime::error::Failure::unmodeled(meta),
+            )
+        }
     }
 }
 
@@ -407,12 +416,12 @@ fn deserialize_error(response: &::ivs_runtime::http::HttpResponse) -> ListStream
 /// Gets summary information about live streams in your account, in the Amazon Web Services region where the API request is processed.
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
 pub struct ListStreamsFluentBuilder {
-    handle: ::ivs_runtime::orchestrator::Handle,
+    handle: ::aws_lite_runtime::orchestrator::Handle,
     inner: ListStreamsInputBuilder,
 }
 
 impl ListStreamsFluentBuilder {
-    pub(crate) fn new(handle: ::ivs_runtime::orchestrator::Handle) -> Self {
+    pub(crate) fn new(handle: ::aws_lite_runtime::orchestrator::Handle) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -502,14 +511,14 @@ impl ListStreamsFluentBuilder {
 /// Pages through `ListStreams`: `send()` gives a `Stream` of pages (lazy: nothing is requested before the first poll).
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
 pub struct ListStreamsPaginator {
-    handle: ::ivs_runtime::orchestrator::Handle,
+    handle: ::aws_lite_runtime::orchestrator::Handle,
     inner: ListStreamsInputBuilder,
     stop_on_duplicate_token: bool,
 }
 
 impl ListStreamsPaginator {
     pub(crate) fn new(
-        handle: ::ivs_runtime::orchestrator::Handle,
+        handle: ::aws_lite_runtime::orchestrator::Handle,
         inner: ListStreamsInputBuilder,
     ) -> Self {
         Self {
@@ -532,13 +541,13 @@ impl ListStreamsPaginator {
     /// A stream of pages.
     pub fn send(
         self,
-    ) -> ::ivs_runtime::paginate::PageStream<
+    ) -> ::aws_lite_runtime::paginate::PageStream<
         ListStreamsInputBuilder,
         ListStreamsOutput,
         ListStreamsError,
     > {
         let handle = self.handle;
-        ::ivs_runtime::paginate::PageStream::new(
+        ::aws_lite_runtime::paginate::PageStream::new(
             self.inner,
             move |inner: ListStreamsInputBuilder| {
                 let fluent = ListStreamsFluentBuilder {
@@ -547,13 +556,13 @@ impl ListStreamsPaginator {
                 };
                 ::std::boxed::Box::pin(fluent.send())
             },
-            ::ivs_runtime::paginate::TokenAccess {
+            ::aws_lite_runtime::paginate::TokenAccess {
                 set: |i: &mut ListStreamsInputBuilder, t: ::std::string::String| {
                     i.next_token = ::std::option::Option::Some(t);
                 },
                 get: |o: &ListStreamsOutput| o.next_token.as_deref(),
                 duplicate: |t: ::std::string::String| ListStreamsError::Unhandled(
-                    ::ivs_runtime::error::Failure::duplicate_token(&t),
+                    ::aws_lite_runtime::error::Failure::duplicate_token(&t),
                 ),
             },
             self.stop_on_duplicate_token,
@@ -562,7 +571,7 @@ impl ListStreamsPaginator {
     /// A stream of the `streams` of every page.
     pub fn items(
         self,
-    ) -> ::ivs_runtime::paginate::ItemStream<
+    ) -> ::aws_lite_runtime::paginate::ItemStream<
         ListStreamsInputBuilder,
         ListStreamsOutput,
         ListStreamsError,
@@ -584,14 +593,14 @@ pub mod paginator {
     pub use super::ListStreamsPaginator;
 }
 
-static SPEC: ::ivs_runtime::orchestrator::OperationSpec = ::ivs_runtime::orchestrator::OperationSpec {
+static SPEC: ::aws_lite_runtime::orchestrator::OperationSpec = ::aws_lite_runtime::orchestrator::OperationSpec {
     name: "ListStreams",
     retryable_errors: &[],
 };
 
 /// Sends `input` and reads the answer.
 pub(crate) async fn send(
-    handle: &::ivs_runtime::orchestrator::Handle,
+    handle: &::aws_lite_runtime::orchestrator::Handle,
     input: ListStreamsInput,
 ) -> ::std::result::Result<ListStreamsOutput, ListStreamsError> {
     let response = match serialize_request(&input) {
@@ -605,7 +614,7 @@ pub(crate) async fn send(
                 ::std::result::Result::Err(e) => {
                     ::std::result::Result::Err(
                         ListStreamsError::Unhandled(
-                            ::ivs_runtime::error::Failure::unreadable_output(
+                            ::aws_lite_runtime::error::Failure::unreadable_output(
                                 "ListStreams",
                                 &response,
                                 e,
@@ -628,15 +637,15 @@ pub(crate) async fn send(
 fn serialize_request(
     input: &ListStreamsInput,
 ) -> ::std::result::Result<
-    ::ivs_runtime::http::HttpRequest,
-    ::ivs_runtime::error::Failure,
+    ::aws_lite_runtime::http::HttpRequest,
+    ::aws_lite_runtime::error::Failure,
 > {
-    ::ivs_runtime::http::json_request("POST", "/ListStreams", &input.to_json())
+    ::aws_lite_runtime::http::json_request("POST", "/ListStreams", &input.to_json())
 }
 
 /// Reads a success response into the output.
 fn deserialize_output(
-    response: &::ivs_runtime::http::HttpResponse,
-) -> ::std::result::Result<ListStreamsOutput, ::ivs_runtime::json::DeError> {
-    ListStreamsOutput::from_json(::ivs_runtime::json::parse_body(response.body())?)
+    response: &::aws_lite_runtime::http::HttpResponse,
+) -> ::std::result::Result<ListStreamsOutput, ::aws_lite_runtime::json::DeError> {
+    ListStreamsOutput::from_json(::aws_lite_runtime::json::parse_body(response.body())?)
 }

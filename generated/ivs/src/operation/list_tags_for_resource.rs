@@ -134,18 +134,18 @@ impl ListTagsForResourceOutputBuilder {
     }
     /// Builds a [`ListTagsForResourceOutput`].
     ///
-    /// Fails with a [`BuildError`](::ivs_runtime::error::BuildError) naming the first missing required member of: `tags`.
+    /// Fails with a [`BuildError`](::aws_lite_runtime::error::BuildError) naming the first missing required member of: `tags`.
     pub fn build(
         self,
     ) -> ::std::result::Result<
         ListTagsForResourceOutput,
-        ::ivs_runtime::error::BuildError,
+        ::aws_lite_runtime::error::BuildError,
     > {
         let tags = match self.tags {
             ::std::option::Option::Some(v) => v,
             ::std::option::Option::None => {
                 return ::std::result::Result::Err(
-                    ::ivs_runtime::error::BuildError::missing(
+                    ::aws_lite_runtime::error::BuildError::missing(
                         "tags",
                         "`tags` is required to build ListTagsForResourceOutput",
                     ),
@@ -166,21 +166,21 @@ impl ListTagsForResourceOutputBuilder {
 impl ListTagsForResourceOutput {
     /// Reads the structure from its JSON object; unknown keys are ignored.
     pub(crate) fn from_json(
-        value: ::ivs_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::ivs_runtime::json::DeError> {
-        let obj = ::ivs_runtime::json::object(value)?;
+        value: ::aws_lite_runtime::json::Value,
+    ) -> ::std::result::Result<Self, ::aws_lite_runtime::json::DeError> {
+        let obj = ::aws_lite_runtime::json::object(value)?;
         let mut builder = ListTagsForResourceOutputBuilder::default();
         for (key, v) in obj {
             if v.is_null() {
                 continue;
             }
             if key == "tags" {
-                ::ivs_runtime::json::set(
+                ::aws_lite_runtime::json::set(
                     &mut builder.tags,
-                    ::ivs_runtime::json::map(
+                    ::aws_lite_runtime::json::map(
                         v,
                         ::std::convert::identity,
-                        ::ivs_runtime::json::string,
+                        ::aws_lite_runtime::json::string,
                     ),
                     "tags",
                 )?;
@@ -201,7 +201,7 @@ pub enum ListTagsForResourceError {
     /// A `ValidationException` error.
     ValidationException(crate::types::error::ValidationException),
     /// Anything the model does not describe; `kind()` says what.
-    Unhandled(::ivs_runtime::error::Failure),
+    Unhandled(::aws_lite_runtime::error::Failure),
 }
 
 impl ListTagsForResourceError {
@@ -233,11 +233,11 @@ impl ListTagsForResourceError {
         }
     }
     /// What kind of failure this is: `Service` for every modeled error.
-    pub fn kind(&self) -> ::ivs_runtime::error::ErrorKind {
+    pub fn kind(&self) -> ::aws_lite_runtime::error::ErrorKind {
         match self {
             Self::Unhandled(f) => f.kind(),
             #[allow(unreachable_patterns)]
-            _ => ::ivs_runtime::error::ErrorKind::Service,
+            _ => ::aws_lite_runtime::error::ErrorKind::Service,
         }
     }
     /// Whether this is a `InternalServerException`.
@@ -281,9 +281,9 @@ impl ::std::error::Error for ListTagsForResourceError {
 
 /// Maps an error response to the modeled error its code names.
 fn deserialize_error(
-    response: &::ivs_runtime::http::HttpResponse,
+    response: &::aws_lite_runtime::http::HttpResponse,
 ) -> ListTagsForResourceError {
-    let meta = ::ivs_runtime::error::parse_error_metadata(response);
+    let meta = ::aws_lite_runtime::error::parse_error_metadata(response);
     match meta.code.as_deref() {
         ::std::option::Option::Some("InternalServerException") => {
             match crate::types::error::InternalServerException::from_response(
@@ -320,7 +320,7 @@ fn deserialize_error(
         }
         _ => {
             ListTagsForResourceError::Unhandled(
-                ::ivs_runtime::error::Failure::unmodeled(meta),
+                ::aws_lite_runtime::error::Failure::unmodeled(meta),
             )
         }
     }
@@ -331,12 +331,12 @@ fn deserialize_error(
 /// Gets information about Amazon Web Services tags for the specified ARN.
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
 pub struct ListTagsForResourceFluentBuilder {
-    handle: ::ivs_runtime::orchestrator::Handle,
+    handle: ::aws_lite_runtime::orchestrator::Handle,
     inner: ListTagsForResourceInputBuilder,
 }
 
 impl ListTagsForResourceFluentBuilder {
-    pub(crate) fn new(handle: ::ivs_runtime::orchestrator::Handle) -> Self {
+    pub(crate) fn new(handle: ::aws_lite_runtime::orchestrator::Handle) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -362,7 +362,7 @@ impl ListTagsForResourceFluentBuilder {
         if input.resource_arn.is_none() {
             return ::std::result::Result::Err(
                 ListTagsForResourceError::Unhandled(
-                    ::ivs_runtime::error::BuildError::missing(
+                    ::aws_lite_runtime::error::BuildError::missing(
                             "resourceArn",
                             "`resourceArn` is required by ListTagsForResource but was not set",
                         )
@@ -402,14 +402,14 @@ pub mod builders {
     };
 }
 
-static SPEC: ::ivs_runtime::orchestrator::OperationSpec = ::ivs_runtime::orchestrator::OperationSpec {
+static SPEC: ::aws_lite_runtime::orchestrator::OperationSpec = ::aws_lite_runtime::orchestrator::OperationSpec {
     name: "ListTagsForResource",
     retryable_errors: &[],
 };
 
 /// Sends `input` and reads the answer.
 pub(crate) async fn send(
-    handle: &::ivs_runtime::orchestrator::Handle,
+    handle: &::aws_lite_runtime::orchestrator::Handle,
     input: ListTagsForResourceInput,
 ) -> ::std::result::Result<ListTagsForResourceOutput, ListTagsForResourceError> {
     let response = match serialize_request(&input) {
@@ -423,7 +423,7 @@ pub(crate) async fn send(
                 ::std::result::Result::Err(e) => {
                     ::std::result::Result::Err(
                         ListTagsForResourceError::Unhandled(
-                            ::ivs_runtime::error::Failure::unreadable_output(
+                            ::aws_lite_runtime::error::Failure::unreadable_output(
                                 "ListTagsForResource",
                                 &response,
                                 e,
@@ -447,8 +447,8 @@ pub(crate) async fn send(
 fn serialize_request(
     input: &ListTagsForResourceInput,
 ) -> ::std::result::Result<
-    ::ivs_runtime::http::HttpRequest,
-    ::ivs_runtime::error::Failure,
+    ::aws_lite_runtime::http::HttpRequest,
+    ::aws_lite_runtime::error::Failure,
 > {
     let _ = input;
     let mut uri = ::std::string::String::new();
@@ -457,7 +457,7 @@ fn serialize_request(
         ::std::option::Option::Some(v) => ::std::clone::Clone::clone(v),
         ::std::option::Option::None => ::std::string::String::new(),
     };
-    ::ivs_runtime::http::push_label(
+    ::aws_lite_runtime::http::push_label(
         &mut uri,
         "resourceArn",
         "ListTagsForResource",
@@ -466,15 +466,18 @@ fn serialize_request(
     )?;
     let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
     let mut headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-    let body = ::ivs_runtime::http::Bytes::new();
-    ::ivs_runtime::http::build_request("GET", uri, &query, headers, body)
+    let body = ::aws_lite_runtime::http::Bytes::new();
+    ::aws_lite_runtime::http::build_request("GET", uri, &query, headers, body)
 }
 
 /// Reads a success response into the output.
 fn deserialize_output(
-    response: &::ivs_runtime::http::HttpResponse,
-) -> ::std::result::Result<ListTagsForResourceOutput, ::ivs_runtime::json::DeError> {
+    response: &::aws_lite_runtime::http::HttpResponse,
+) -> ::std::result::Result<
+    ListTagsForResourceOutput,
+    ::aws_lite_runtime::json::DeError,
+> {
     ListTagsForResourceOutput::from_json(
-        ::ivs_runtime::json::parse_body(response.body())?,
+        ::aws_lite_runtime::json::parse_body(response.body())?,
     )
 }

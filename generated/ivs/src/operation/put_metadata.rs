@@ -106,23 +106,23 @@ impl ::std::fmt::Debug for PutMetadataInputBuilder {
 
 impl PutMetadataInput {
     /// The JSON object of this structure's body members.
-    pub(crate) fn to_json(&self) -> ::ivs_runtime::json::Value {
-        let mut map = ::ivs_runtime::json::Map::new();
+    pub(crate) fn to_json(&self) -> ::aws_lite_runtime::json::Value {
+        let mut map = ::aws_lite_runtime::json::Map::new();
         if let ::std::option::Option::Some(v) = &self.channel_arn {
-            ::ivs_runtime::json::insert(
+            ::aws_lite_runtime::json::insert(
                 &mut map,
                 "channelArn",
-                ::ivs_runtime::json::string_value(v),
+                ::aws_lite_runtime::json::string_value(v),
             );
         }
         if let ::std::option::Option::Some(v) = &self.metadata {
-            ::ivs_runtime::json::insert(
+            ::aws_lite_runtime::json::insert(
                 &mut map,
                 "metadata",
-                ::ivs_runtime::json::string_value(v),
+                ::aws_lite_runtime::json::string_value(v),
             );
         }
-        ::ivs_runtime::json::Value::Object(map)
+        ::aws_lite_runtime::json::Value::Object(map)
     }
 }
 
@@ -170,7 +170,7 @@ pub enum PutMetadataError {
     /// A `ValidationException` error.
     ValidationException(crate::types::error::ValidationException),
     /// Anything the model does not describe; `kind()` says what.
-    Unhandled(::ivs_runtime::error::Failure),
+    Unhandled(::aws_lite_runtime::error::Failure),
 }
 
 impl PutMetadataError {
@@ -208,11 +208,11 @@ impl PutMetadataError {
         }
     }
     /// What kind of failure this is: `Service` for every modeled error.
-    pub fn kind(&self) -> ::ivs_runtime::error::ErrorKind {
+    pub fn kind(&self) -> ::aws_lite_runtime::error::ErrorKind {
         match self {
             Self::Unhandled(f) => f.kind(),
             #[allow(unreachable_patterns)]
-            _ => ::ivs_runtime::error::ErrorKind::Service,
+            _ => ::aws_lite_runtime::error::ErrorKind::Service,
         }
     }
     /// Whether this is a `AccessDeniedException`.
@@ -265,8 +265,10 @@ impl ::std::error::Error for PutMetadataError {
 }
 
 /// Maps an error response to the modeled error its code names.
-fn deserialize_error(response: &::ivs_runtime::http::HttpResponse) -> PutMetadataError {
-    let meta = ::ivs_runtime::error::parse_error_metadata(response);
+fn deserialize_error(
+    response: &::aws_lite_runtime::http::HttpResponse,
+) -> PutMetadataError {
+    let meta = ::aws_lite_runtime::error::parse_error_metadata(response);
     match meta.code.as_deref() {
         ::std::option::Option::Some("AccessDeniedException") => {
             match crate::types::error::AccessDeniedException::from_response(
@@ -319,7 +321,11 @@ fn deserialize_error(response: &::ivs_runtime::http::HttpResponse) -> PutMetadat
                 ::std::result::Result::Err(f) => PutMetadataError::Unhandled(f),
             }
         }
-        _ => PutMetadataError::Unhandled(::ivs_runtime::error::Failure::unmodeled(meta)),
+        _ => {
+            PutMetadataError::Unhandled(
+                ::aws_lite_runtime::error::Failure::unmodeled(meta),
+            )
+        }
     }
 }
 
@@ -328,12 +334,12 @@ fn deserialize_error(response: &::ivs_runtime::http::HttpResponse) -> PutMetadat
 /// Inserts metadata into the active stream of the specified channel. At most 5 requests per second per channel are allowed, each with a maximum 1 KB payload. (If 5 TPS is not sufficient for your needs, we recommend batching your data into a single PutMetadata call.) At most 155 requests per second per account are allowed. Also see [Embedding Metadata within a Video Stream](https://docs.aws.amazon.com/ivs/latest/userguide/metadata.html) in the *Amazon IVS User Guide*.
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
 pub struct PutMetadataFluentBuilder {
-    handle: ::ivs_runtime::orchestrator::Handle,
+    handle: ::aws_lite_runtime::orchestrator::Handle,
     inner: PutMetadataInputBuilder,
 }
 
 impl PutMetadataFluentBuilder {
-    pub(crate) fn new(handle: ::ivs_runtime::orchestrator::Handle) -> Self {
+    pub(crate) fn new(handle: ::aws_lite_runtime::orchestrator::Handle) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -360,7 +366,7 @@ impl PutMetadataFluentBuilder {
         if input.channel_arn.is_none() {
             return ::std::result::Result::Err(
                 PutMetadataError::Unhandled(
-                    ::ivs_runtime::error::BuildError::missing(
+                    ::aws_lite_runtime::error::BuildError::missing(
                             "channelArn",
                             "`channelArn` is required by PutMetadata but was not set",
                         )
@@ -371,7 +377,7 @@ impl PutMetadataFluentBuilder {
         if input.metadata.is_none() {
             return ::std::result::Result::Err(
                 PutMetadataError::Unhandled(
-                    ::ivs_runtime::error::BuildError::missing(
+                    ::aws_lite_runtime::error::BuildError::missing(
                             "metadata",
                             "`metadata` is required by PutMetadata but was not set",
                         )
@@ -430,14 +436,14 @@ pub mod builders {
     };
 }
 
-static SPEC: ::ivs_runtime::orchestrator::OperationSpec = ::ivs_runtime::orchestrator::OperationSpec {
+static SPEC: ::aws_lite_runtime::orchestrator::OperationSpec = ::aws_lite_runtime::orchestrator::OperationSpec {
     name: "PutMetadata",
     retryable_errors: &[],
 };
 
 /// Sends `input` and reads the answer.
 pub(crate) async fn send(
-    handle: &::ivs_runtime::orchestrator::Handle,
+    handle: &::aws_lite_runtime::orchestrator::Handle,
     input: PutMetadataInput,
 ) -> ::std::result::Result<PutMetadataOutput, PutMetadataError> {
     let response = match serialize_request(&input) {
@@ -451,7 +457,7 @@ pub(crate) async fn send(
                 ::std::result::Result::Err(e) => {
                     ::std::result::Result::Err(
                         PutMetadataError::Unhandled(
-                            ::ivs_runtime::error::Failure::unreadable_output(
+                            ::aws_lite_runtime::error::Failure::unreadable_output(
                                 "PutMetadata",
                                 &response,
                                 e,
@@ -474,17 +480,17 @@ pub(crate) async fn send(
 fn serialize_request(
     input: &PutMetadataInput,
 ) -> ::std::result::Result<
-    ::ivs_runtime::http::HttpRequest,
-    ::ivs_runtime::error::Failure,
+    ::aws_lite_runtime::http::HttpRequest,
+    ::aws_lite_runtime::error::Failure,
 > {
-    ::ivs_runtime::http::json_request("POST", "/PutMetadata", &input.to_json())
+    ::aws_lite_runtime::http::json_request("POST", "/PutMetadata", &input.to_json())
 }
 
 /// Reads a success response into the output.
 #[allow(unused_mut)]
 fn deserialize_output(
-    response: &::ivs_runtime::http::HttpResponse,
-) -> ::std::result::Result<PutMetadataOutput, ::ivs_runtime::json::DeError> {
+    response: &::aws_lite_runtime::http::HttpResponse,
+) -> ::std::result::Result<PutMetadataOutput, ::aws_lite_runtime::json::DeError> {
     let mut builder = PutMetadataOutputBuilder::default();
     let _ = response;
     ::std::result::Result::Ok(builder.build())

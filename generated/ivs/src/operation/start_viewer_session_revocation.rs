@@ -132,32 +132,32 @@ impl StartViewerSessionRevocationInputBuilder {
 
 impl StartViewerSessionRevocationInput {
     /// The JSON object of this structure's body members.
-    pub(crate) fn to_json(&self) -> ::ivs_runtime::json::Value {
-        let mut map = ::ivs_runtime::json::Map::new();
+    pub(crate) fn to_json(&self) -> ::aws_lite_runtime::json::Value {
+        let mut map = ::aws_lite_runtime::json::Map::new();
         if let ::std::option::Option::Some(v) = &self.channel_arn {
-            ::ivs_runtime::json::insert(
+            ::aws_lite_runtime::json::insert(
                 &mut map,
                 "channelArn",
-                ::ivs_runtime::json::string_value(v),
+                ::aws_lite_runtime::json::string_value(v),
             );
         }
         if let ::std::option::Option::Some(v) = &self.viewer_id {
-            ::ivs_runtime::json::insert(
+            ::aws_lite_runtime::json::insert(
                 &mut map,
                 "viewerId",
-                ::ivs_runtime::json::string_value(v),
+                ::aws_lite_runtime::json::string_value(v),
             );
         }
         if let ::std::option::Option::Some(v) = &self
             .viewer_session_versions_less_than_or_equal_to
         {
-            ::ivs_runtime::json::insert(
+            ::aws_lite_runtime::json::insert(
                 &mut map,
                 "viewerSessionVersionsLessThanOrEqualTo",
-                ::ivs_runtime::json::Value::from(*v),
+                ::aws_lite_runtime::json::Value::from(*v),
             );
         }
-        ::ivs_runtime::json::Value::Object(map)
+        ::aws_lite_runtime::json::Value::Object(map)
     }
 }
 
@@ -208,7 +208,7 @@ pub enum StartViewerSessionRevocationError {
     /// A `ValidationException` error.
     ValidationException(crate::types::error::ValidationException),
     /// Anything the model does not describe; `kind()` says what.
-    Unhandled(::ivs_runtime::error::Failure),
+    Unhandled(::aws_lite_runtime::error::Failure),
 }
 
 impl StartViewerSessionRevocationError {
@@ -249,11 +249,11 @@ impl StartViewerSessionRevocationError {
         }
     }
     /// What kind of failure this is: `Service` for every modeled error.
-    pub fn kind(&self) -> ::ivs_runtime::error::ErrorKind {
+    pub fn kind(&self) -> ::aws_lite_runtime::error::ErrorKind {
         match self {
             Self::Unhandled(f) => f.kind(),
             #[allow(unreachable_patterns)]
-            _ => ::ivs_runtime::error::ErrorKind::Service,
+            _ => ::aws_lite_runtime::error::ErrorKind::Service,
         }
     }
     /// Whether this is a `AccessDeniedException`.
@@ -312,9 +312,9 @@ impl ::std::error::Error for StartViewerSessionRevocationError {
 
 /// Maps an error response to the modeled error its code names.
 fn deserialize_error(
-    response: &::ivs_runtime::http::HttpResponse,
+    response: &::aws_lite_runtime::http::HttpResponse,
 ) -> StartViewerSessionRevocationError {
-    let meta = ::ivs_runtime::error::parse_error_metadata(response);
+    let meta = ::aws_lite_runtime::error::parse_error_metadata(response);
     match meta.code.as_deref() {
         ::std::option::Option::Some("AccessDeniedException") => {
             match crate::types::error::AccessDeniedException::from_response(
@@ -396,7 +396,7 @@ fn deserialize_error(
         }
         _ => {
             StartViewerSessionRevocationError::Unhandled(
-                ::ivs_runtime::error::Failure::unmodeled(meta),
+                ::aws_lite_runtime::error::Failure::unmodeled(meta),
             )
         }
     }
@@ -407,12 +407,12 @@ fn deserialize_error(
 /// Starts the process of revoking the viewer session associated with a specified channel ARN and viewer ID. Optionally, you can provide a version to revoke viewer sessions less than and including that version. For instructions on associating a viewer ID with a viewer session, see [Setting Up Private Channels](https://docs.aws.amazon.com/ivs/latest/userguide/private-channels.html).
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
 pub struct StartViewerSessionRevocationFluentBuilder {
-    handle: ::ivs_runtime::orchestrator::Handle,
+    handle: ::aws_lite_runtime::orchestrator::Handle,
     inner: StartViewerSessionRevocationInputBuilder,
 }
 
 impl StartViewerSessionRevocationFluentBuilder {
-    pub(crate) fn new(handle: ::ivs_runtime::orchestrator::Handle) -> Self {
+    pub(crate) fn new(handle: ::aws_lite_runtime::orchestrator::Handle) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -444,7 +444,7 @@ impl StartViewerSessionRevocationFluentBuilder {
         if input.channel_arn.is_none() {
             return ::std::result::Result::Err(
                 StartViewerSessionRevocationError::Unhandled(
-                    ::ivs_runtime::error::BuildError::missing(
+                    ::aws_lite_runtime::error::BuildError::missing(
                             "channelArn",
                             "`channelArn` is required by StartViewerSessionRevocation but was not set",
                         )
@@ -455,7 +455,7 @@ impl StartViewerSessionRevocationFluentBuilder {
         if input.viewer_id.is_none() {
             return ::std::result::Result::Err(
                 StartViewerSessionRevocationError::Unhandled(
-                    ::ivs_runtime::error::BuildError::missing(
+                    ::aws_lite_runtime::error::BuildError::missing(
                             "viewerId",
                             "`viewerId` is required by StartViewerSessionRevocation but was not set",
                         )
@@ -540,14 +540,14 @@ pub mod builders {
     };
 }
 
-static SPEC: ::ivs_runtime::orchestrator::OperationSpec = ::ivs_runtime::orchestrator::OperationSpec {
+static SPEC: ::aws_lite_runtime::orchestrator::OperationSpec = ::aws_lite_runtime::orchestrator::OperationSpec {
     name: "StartViewerSessionRevocation",
     retryable_errors: &[],
 };
 
 /// Sends `input` and reads the answer.
 pub(crate) async fn send(
-    handle: &::ivs_runtime::orchestrator::Handle,
+    handle: &::aws_lite_runtime::orchestrator::Handle,
     input: StartViewerSessionRevocationInput,
 ) -> ::std::result::Result<
     StartViewerSessionRevocationOutput,
@@ -564,7 +564,7 @@ pub(crate) async fn send(
                 ::std::result::Result::Err(e) => {
                     ::std::result::Result::Err(
                         StartViewerSessionRevocationError::Unhandled(
-                            ::ivs_runtime::error::Failure::unreadable_output(
+                            ::aws_lite_runtime::error::Failure::unreadable_output(
                                 "StartViewerSessionRevocation",
                                 &response,
                                 e,
@@ -587,10 +587,10 @@ pub(crate) async fn send(
 fn serialize_request(
     input: &StartViewerSessionRevocationInput,
 ) -> ::std::result::Result<
-    ::ivs_runtime::http::HttpRequest,
-    ::ivs_runtime::error::Failure,
+    ::aws_lite_runtime::http::HttpRequest,
+    ::aws_lite_runtime::error::Failure,
 > {
-    ::ivs_runtime::http::json_request(
+    ::aws_lite_runtime::http::json_request(
         "POST",
         "/StartViewerSessionRevocation",
         &input.to_json(),
@@ -600,10 +600,10 @@ fn serialize_request(
 /// Reads a success response into the output.
 #[allow(unused_mut)]
 fn deserialize_output(
-    response: &::ivs_runtime::http::HttpResponse,
+    response: &::aws_lite_runtime::http::HttpResponse,
 ) -> ::std::result::Result<
     StartViewerSessionRevocationOutput,
-    ::ivs_runtime::json::DeError,
+    ::aws_lite_runtime::json::DeError,
 > {
     let mut builder = StartViewerSessionRevocationOutputBuilder::default();
     let _ = response;

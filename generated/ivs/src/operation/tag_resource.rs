@@ -112,20 +112,20 @@ impl TagResourceInputBuilder {
 
 impl TagResourceInput {
     /// The JSON object of this structure's body members.
-    pub(crate) fn to_json(&self) -> ::ivs_runtime::json::Value {
-        let mut map = ::ivs_runtime::json::Map::new();
+    pub(crate) fn to_json(&self) -> ::aws_lite_runtime::json::Value {
+        let mut map = ::aws_lite_runtime::json::Map::new();
         if let ::std::option::Option::Some(v) = &self.tags {
-            ::ivs_runtime::json::insert(
+            ::aws_lite_runtime::json::insert(
                 &mut map,
                 "tags",
-                ::ivs_runtime::json::map_value(
+                ::aws_lite_runtime::json::map_value(
                     v,
                     ::std::clone::Clone::clone,
-                    ::ivs_runtime::json::string_value,
+                    ::aws_lite_runtime::json::string_value,
                 ),
             );
         }
-        ::ivs_runtime::json::Value::Object(map)
+        ::aws_lite_runtime::json::Value::Object(map)
     }
 }
 
@@ -169,7 +169,7 @@ pub enum TagResourceError {
     /// A `ValidationException` error.
     ValidationException(crate::types::error::ValidationException),
     /// Anything the model does not describe; `kind()` says what.
-    Unhandled(::ivs_runtime::error::Failure),
+    Unhandled(::aws_lite_runtime::error::Failure),
 }
 
 impl TagResourceError {
@@ -201,11 +201,11 @@ impl TagResourceError {
         }
     }
     /// What kind of failure this is: `Service` for every modeled error.
-    pub fn kind(&self) -> ::ivs_runtime::error::ErrorKind {
+    pub fn kind(&self) -> ::aws_lite_runtime::error::ErrorKind {
         match self {
             Self::Unhandled(f) => f.kind(),
             #[allow(unreachable_patterns)]
-            _ => ::ivs_runtime::error::ErrorKind::Service,
+            _ => ::aws_lite_runtime::error::ErrorKind::Service,
         }
     }
     /// Whether this is a `InternalServerException`.
@@ -248,8 +248,10 @@ impl ::std::error::Error for TagResourceError {
 }
 
 /// Maps an error response to the modeled error its code names.
-fn deserialize_error(response: &::ivs_runtime::http::HttpResponse) -> TagResourceError {
-    let meta = ::ivs_runtime::error::parse_error_metadata(response);
+fn deserialize_error(
+    response: &::aws_lite_runtime::http::HttpResponse,
+) -> TagResourceError {
+    let meta = ::aws_lite_runtime::error::parse_error_metadata(response);
     match meta.code.as_deref() {
         ::std::option::Option::Some("InternalServerException") => {
             match crate::types::error::InternalServerException::from_response(
@@ -282,7 +284,11 @@ fn deserialize_error(response: &::ivs_runtime::http::HttpResponse) -> TagResourc
                 ::std::result::Result::Err(f) => TagResourceError::Unhandled(f),
             }
         }
-        _ => TagResourceError::Unhandled(::ivs_runtime::error::Failure::unmodeled(meta)),
+        _ => {
+            TagResourceError::Unhandled(
+                ::aws_lite_runtime::error::Failure::unmodeled(meta),
+            )
+        }
     }
 }
 
@@ -291,12 +297,12 @@ fn deserialize_error(response: &::ivs_runtime::http::HttpResponse) -> TagResourc
 /// Adds or updates tags for the Amazon Web Services resource with the specified ARN.
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
 pub struct TagResourceFluentBuilder {
-    handle: ::ivs_runtime::orchestrator::Handle,
+    handle: ::aws_lite_runtime::orchestrator::Handle,
     inner: TagResourceInputBuilder,
 }
 
 impl TagResourceFluentBuilder {
-    pub(crate) fn new(handle: ::ivs_runtime::orchestrator::Handle) -> Self {
+    pub(crate) fn new(handle: ::aws_lite_runtime::orchestrator::Handle) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -323,7 +329,7 @@ impl TagResourceFluentBuilder {
         if input.resource_arn.is_none() {
             return ::std::result::Result::Err(
                 TagResourceError::Unhandled(
-                    ::ivs_runtime::error::BuildError::missing(
+                    ::aws_lite_runtime::error::BuildError::missing(
                             "resourceArn",
                             "`resourceArn` is required by TagResource but was not set",
                         )
@@ -334,7 +340,7 @@ impl TagResourceFluentBuilder {
         if input.tags.is_none() {
             return ::std::result::Result::Err(
                 TagResourceError::Unhandled(
-                    ::ivs_runtime::error::BuildError::missing(
+                    ::aws_lite_runtime::error::BuildError::missing(
                             "tags",
                             "`tags` is required by TagResource but was not set",
                         )
@@ -405,14 +411,14 @@ pub mod builders {
     };
 }
 
-static SPEC: ::ivs_runtime::orchestrator::OperationSpec = ::ivs_runtime::orchestrator::OperationSpec {
+static SPEC: ::aws_lite_runtime::orchestrator::OperationSpec = ::aws_lite_runtime::orchestrator::OperationSpec {
     name: "TagResource",
     retryable_errors: &[],
 };
 
 /// Sends `input` and reads the answer.
 pub(crate) async fn send(
-    handle: &::ivs_runtime::orchestrator::Handle,
+    handle: &::aws_lite_runtime::orchestrator::Handle,
     input: TagResourceInput,
 ) -> ::std::result::Result<TagResourceOutput, TagResourceError> {
     let response = match serialize_request(&input) {
@@ -426,7 +432,7 @@ pub(crate) async fn send(
                 ::std::result::Result::Err(e) => {
                     ::std::result::Result::Err(
                         TagResourceError::Unhandled(
-                            ::ivs_runtime::error::Failure::unreadable_output(
+                            ::aws_lite_runtime::error::Failure::unreadable_output(
                                 "TagResource",
                                 &response,
                                 e,
@@ -450,8 +456,8 @@ pub(crate) async fn send(
 fn serialize_request(
     input: &TagResourceInput,
 ) -> ::std::result::Result<
-    ::ivs_runtime::http::HttpRequest,
-    ::ivs_runtime::error::Failure,
+    ::aws_lite_runtime::http::HttpRequest,
+    ::aws_lite_runtime::error::Failure,
 > {
     let _ = input;
     let mut uri = ::std::string::String::new();
@@ -460,7 +466,7 @@ fn serialize_request(
         ::std::option::Option::Some(v) => ::std::clone::Clone::clone(v),
         ::std::option::Option::None => ::std::string::String::new(),
     };
-    ::ivs_runtime::http::push_label(
+    ::aws_lite_runtime::http::push_label(
         &mut uri,
         "resourceArn",
         "TagResource",
@@ -469,20 +475,20 @@ fn serialize_request(
     )?;
     let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
     let mut headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-    ::ivs_runtime::http::push_default_header(
+    ::aws_lite_runtime::http::push_default_header(
         &mut headers,
         "Content-Type",
         "application/json",
     );
-    let body = ::ivs_runtime::json::to_body(&input.to_json());
-    ::ivs_runtime::http::build_request("POST", uri, &query, headers, body)
+    let body = ::aws_lite_runtime::json::to_body(&input.to_json());
+    ::aws_lite_runtime::http::build_request("POST", uri, &query, headers, body)
 }
 
 /// Reads a success response into the output.
 #[allow(unused_mut)]
 fn deserialize_output(
-    response: &::ivs_runtime::http::HttpResponse,
-) -> ::std::result::Result<TagResourceOutput, ::ivs_runtime::json::DeError> {
+    response: &::aws_lite_runtime::http::HttpResponse,
+) -> ::std::result::Result<TagResourceOutput, ::aws_lite_runtime::json::DeError> {
     let mut builder = TagResourceOutputBuilder::default();
     let _ = response;
     ::std::result::Result::Ok(builder.build())

@@ -138,7 +138,7 @@ pub enum UntagResourceError {
     /// A `ValidationException` error.
     ValidationException(crate::types::error::ValidationException),
     /// Anything the model does not describe; `kind()` says what.
-    Unhandled(::ivs_runtime::error::Failure),
+    Unhandled(::aws_lite_runtime::error::Failure),
 }
 
 impl UntagResourceError {
@@ -170,11 +170,11 @@ impl UntagResourceError {
         }
     }
     /// What kind of failure this is: `Service` for every modeled error.
-    pub fn kind(&self) -> ::ivs_runtime::error::ErrorKind {
+    pub fn kind(&self) -> ::aws_lite_runtime::error::ErrorKind {
         match self {
             Self::Unhandled(f) => f.kind(),
             #[allow(unreachable_patterns)]
-            _ => ::ivs_runtime::error::ErrorKind::Service,
+            _ => ::aws_lite_runtime::error::ErrorKind::Service,
         }
     }
     /// Whether this is a `InternalServerException`.
@@ -218,9 +218,9 @@ impl ::std::error::Error for UntagResourceError {
 
 /// Maps an error response to the modeled error its code names.
 fn deserialize_error(
-    response: &::ivs_runtime::http::HttpResponse,
+    response: &::aws_lite_runtime::http::HttpResponse,
 ) -> UntagResourceError {
-    let meta = ::ivs_runtime::error::parse_error_metadata(response);
+    let meta = ::aws_lite_runtime::error::parse_error_metadata(response);
     match meta.code.as_deref() {
         ::std::option::Option::Some("InternalServerException") => {
             match crate::types::error::InternalServerException::from_response(
@@ -256,7 +256,9 @@ fn deserialize_error(
             }
         }
         _ => {
-            UntagResourceError::Unhandled(::ivs_runtime::error::Failure::unmodeled(meta))
+            UntagResourceError::Unhandled(
+                ::aws_lite_runtime::error::Failure::unmodeled(meta),
+            )
         }
     }
 }
@@ -266,12 +268,12 @@ fn deserialize_error(
 /// Removes tags from the resource with the specified ARN.
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
 pub struct UntagResourceFluentBuilder {
-    handle: ::ivs_runtime::orchestrator::Handle,
+    handle: ::aws_lite_runtime::orchestrator::Handle,
     inner: UntagResourceInputBuilder,
 }
 
 impl UntagResourceFluentBuilder {
-    pub(crate) fn new(handle: ::ivs_runtime::orchestrator::Handle) -> Self {
+    pub(crate) fn new(handle: ::aws_lite_runtime::orchestrator::Handle) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -298,7 +300,7 @@ impl UntagResourceFluentBuilder {
         if input.resource_arn.is_none() {
             return ::std::result::Result::Err(
                 UntagResourceError::Unhandled(
-                    ::ivs_runtime::error::BuildError::missing(
+                    ::aws_lite_runtime::error::BuildError::missing(
                             "resourceArn",
                             "`resourceArn` is required by UntagResource but was not set",
                         )
@@ -309,7 +311,7 @@ impl UntagResourceFluentBuilder {
         if input.tag_keys.is_none() {
             return ::std::result::Result::Err(
                 UntagResourceError::Unhandled(
-                    ::ivs_runtime::error::BuildError::missing(
+                    ::aws_lite_runtime::error::BuildError::missing(
                             "tagKeys",
                             "`tagKeys` is required by UntagResource but was not set",
                         )
@@ -372,14 +374,14 @@ pub mod builders {
     };
 }
 
-static SPEC: ::ivs_runtime::orchestrator::OperationSpec = ::ivs_runtime::orchestrator::OperationSpec {
+static SPEC: ::aws_lite_runtime::orchestrator::OperationSpec = ::aws_lite_runtime::orchestrator::OperationSpec {
     name: "UntagResource",
     retryable_errors: &[],
 };
 
 /// Sends `input` and reads the answer.
 pub(crate) async fn send(
-    handle: &::ivs_runtime::orchestrator::Handle,
+    handle: &::aws_lite_runtime::orchestrator::Handle,
     input: UntagResourceInput,
 ) -> ::std::result::Result<UntagResourceOutput, UntagResourceError> {
     let response = match serialize_request(&input) {
@@ -393,7 +395,7 @@ pub(crate) async fn send(
                 ::std::result::Result::Err(e) => {
                     ::std::result::Result::Err(
                         UntagResourceError::Unhandled(
-                            ::ivs_runtime::error::Failure::unreadable_output(
+                            ::aws_lite_runtime::error::Failure::unreadable_output(
                                 "UntagResource",
                                 &response,
                                 e,
@@ -417,8 +419,8 @@ pub(crate) async fn send(
 fn serialize_request(
     input: &UntagResourceInput,
 ) -> ::std::result::Result<
-    ::ivs_runtime::http::HttpRequest,
-    ::ivs_runtime::error::Failure,
+    ::aws_lite_runtime::http::HttpRequest,
+    ::aws_lite_runtime::error::Failure,
 > {
     let _ = input;
     let mut uri = ::std::string::String::new();
@@ -427,7 +429,7 @@ fn serialize_request(
         ::std::option::Option::Some(v) => ::std::clone::Clone::clone(v),
         ::std::option::Option::None => ::std::string::String::new(),
     };
-    ::ivs_runtime::http::push_label(
+    ::aws_lite_runtime::http::push_label(
         &mut uri,
         "resourceArn",
         "UntagResource",
@@ -441,15 +443,15 @@ fn serialize_request(
         }
     }
     let mut headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-    let body = ::ivs_runtime::http::Bytes::new();
-    ::ivs_runtime::http::build_request("DELETE", uri, &query, headers, body)
+    let body = ::aws_lite_runtime::http::Bytes::new();
+    ::aws_lite_runtime::http::build_request("DELETE", uri, &query, headers, body)
 }
 
 /// Reads a success response into the output.
 #[allow(unused_mut)]
 fn deserialize_output(
-    response: &::ivs_runtime::http::HttpResponse,
-) -> ::std::result::Result<UntagResourceOutput, ::ivs_runtime::json::DeError> {
+    response: &::aws_lite_runtime::http::HttpResponse,
+) -> ::std::result::Result<UntagResourceOutput, ::aws_lite_runtime::json::DeError> {
     let mut builder = UntagResourceOutputBuilder::default();
     let _ = response;
     ::std::result::Result::Ok(builder.build())

@@ -364,86 +364,86 @@ impl UpdateChannelInputBuilder {
 
 impl UpdateChannelInput {
     /// The JSON object of this structure's body members.
-    pub(crate) fn to_json(&self) -> ::ivs_runtime::json::Value {
-        let mut map = ::ivs_runtime::json::Map::new();
+    pub(crate) fn to_json(&self) -> ::aws_lite_runtime::json::Value {
+        let mut map = ::aws_lite_runtime::json::Map::new();
         if let ::std::option::Option::Some(v) = &self.arn {
-            ::ivs_runtime::json::insert(
+            ::aws_lite_runtime::json::insert(
                 &mut map,
                 "arn",
-                ::ivs_runtime::json::string_value(v),
+                ::aws_lite_runtime::json::string_value(v),
             );
         }
         if let ::std::option::Option::Some(v) = &self.name {
-            ::ivs_runtime::json::insert(
+            ::aws_lite_runtime::json::insert(
                 &mut map,
                 "name",
-                ::ivs_runtime::json::string_value(v),
+                ::aws_lite_runtime::json::string_value(v),
             );
         }
         if let ::std::option::Option::Some(v) = &self.latency_mode {
-            ::ivs_runtime::json::insert(
+            ::aws_lite_runtime::json::insert(
                 &mut map,
                 "latencyMode",
-                ::ivs_runtime::json::enum_value(v),
+                ::aws_lite_runtime::json::enum_value(v),
             );
         }
         if let ::std::option::Option::Some(v) = &self.r#type {
-            ::ivs_runtime::json::insert(
+            ::aws_lite_runtime::json::insert(
                 &mut map,
                 "type",
-                ::ivs_runtime::json::enum_value(v),
+                ::aws_lite_runtime::json::enum_value(v),
             );
         }
         if let ::std::option::Option::Some(v) = &self.authorized {
-            ::ivs_runtime::json::insert(
+            ::aws_lite_runtime::json::insert(
                 &mut map,
                 "authorized",
-                ::ivs_runtime::json::Value::Bool(*v),
+                ::aws_lite_runtime::json::Value::Bool(*v),
             );
         }
         if let ::std::option::Option::Some(v) = &self.recording_configuration_arn {
-            ::ivs_runtime::json::insert(
+            ::aws_lite_runtime::json::insert(
                 &mut map,
                 "recordingConfigurationArn",
-                ::ivs_runtime::json::string_value(v),
+                ::aws_lite_runtime::json::string_value(v),
             );
         }
         if let ::std::option::Option::Some(v) = &self.insecure_ingest {
-            ::ivs_runtime::json::insert(
+            ::aws_lite_runtime::json::insert(
                 &mut map,
                 "insecureIngest",
-                ::ivs_runtime::json::Value::Bool(*v),
+                ::aws_lite_runtime::json::Value::Bool(*v),
             );
         }
         if let ::std::option::Option::Some(v) = &self.preset {
-            ::ivs_runtime::json::insert(
+            ::aws_lite_runtime::json::insert(
                 &mut map,
                 "preset",
-                ::ivs_runtime::json::enum_value(v),
+                ::aws_lite_runtime::json::enum_value(v),
             );
         }
         if let ::std::option::Option::Some(v) = &self.playback_restriction_policy_arn {
-            ::ivs_runtime::json::insert(
+            ::aws_lite_runtime::json::insert(
                 &mut map,
                 "playbackRestrictionPolicyArn",
-                ::ivs_runtime::json::string_value(v),
+                ::aws_lite_runtime::json::string_value(v),
             );
         }
         if let ::std::option::Option::Some(v) = &self.multitrack_input_configuration {
-            ::ivs_runtime::json::insert(
+            ::aws_lite_runtime::json::insert(
                 &mut map,
                 "multitrackInputConfiguration",
                 v.to_json(),
             );
         }
         if let ::std::option::Option::Some(v) = &self.container_format {
-            ::ivs_runtime::json::insert(
+            ::aws_lite_runtime::json::insert(
                 &mut map,
                 "containerFormat",
-                ::ivs_runtime::json::enum_value(v),
+                ::aws_lite_runtime::json::enum_value(v),
             );
         }
-        ::ivs_runtime::json::Value::Object(map)
+        ::aws_lite_runtime::json::Value::Object(map)
     }
 }
 
@@ -512,16 +512,16 @@ impl UpdateChannelOutputBuilder {
 impl UpdateChannelOutput {
     /// Reads the structure from its JSON object; unknown keys are ignored.
     pub(crate) fn from_json(
-        value: ::ivs_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::ivs_runtime::json::DeError> {
-        let obj = ::ivs_runtime::json::object(value)?;
+        value: ::aws_lite_runtime::json::Value,
+    ) -> ::std::result::Result<Self, ::aws_lite_runtime::json::DeError> {
+        let obj = ::aws_lite_runtime::json::object(value)?;
         let mut builder = UpdateChannelOutputBuilder::default();
         for (key, v) in obj {
             if v.is_null() {
                 continue;
             }
             if key == "channel" {
-                ::ivs_runtime::json::set(
+                ::aws_lite_runtime::json::set(
                     &mut builder.channel,
                     crate::types::Channel::from_json(v),
                     "channel",
@@ -547,7 +547,7 @@ pub enum UpdateChannelError {
     /// A `ValidationException` error.
     ValidationException(crate::types::error::ValidationException),
     /// Anything the model does not describe; `kind()` says what.
-    Unhandled(::ivs_runtime::error::Failure),
+    Unhandled(::aws_lite_runtime::error::Failure),
 }
 
 impl UpdateChannelError {
@@ -585,11 +585,11 @@ impl UpdateChannelError {
         }
     }
     /// What kind of failure this is: `Service` for every modeled error.
-    pub fn kind(&self) -> ::ivs_runtime::error::ErrorKind {
+    pub fn kind(&self) -> ::aws_lite_runtime::error::ErrorKind {
         match self {
             Self::Unhandled(f) => f.kind(),
             #[allow(unreachable_patterns)]
-            _ => ::ivs_runtime::error::ErrorKind::Service,
+            _ => ::aws_lite_runtime::error::ErrorKind::Service,
         }
     }
     /// Whether this is a `AccessDeniedException`.
@@ -643,9 +643,9 @@ impl ::std::error::Error for UpdateChannelError {
 
 /// Maps an error response to the modeled error its code names.
 fn deserialize_error(
-    response: &::ivs_runtime::http::HttpResponse,
+    response: &::aws_lite_runtime::http::HttpResponse,
 ) -> UpdateChannelError {
-    let meta = ::ivs_runtime::error::parse_error_metadata(response);
+    let meta = ::aws_lite_runtime::error::parse_error_metadata(response);
     match meta.code.as_deref() {
         ::std::option::Option::Some("AccessDeniedException") => {
             match crate::types::error::AccessDeniedException::from_response(
@@ -698,7 +698,9 @@ fn deserialize_error(
             }
         }
         _ => {
-            UpdateChannelError::Unhandled(::ivs_runtime::error::Failure::unmodeled(meta))
+            UpdateChannelError::Unhandled(
+                ::aws_lite_runtime::error::Failure::unmodeled(meta),
+            )
         }
     }
 }
@@ -708,12 +710,12 @@ fn deserialize_error(
 /// Updates a channel's configuration. Live channels cannot be updated. You must stop the ongoing stream, update the channel, and restart the stream for the changes to take effect.
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
 pub struct UpdateChannelFluentBuilder {
-    handle: ::ivs_runtime::orchestrator::Handle,
+    handle: ::aws_lite_runtime::orchestrator::Handle,
     inner: UpdateChannelInputBuilder,
 }
 
 impl UpdateChannelFluentBuilder {
-    pub(crate) fn new(handle: ::ivs_runtime::orchestrator::Handle) -> Self {
+    pub(crate) fn new(handle: ::aws_lite_runtime::orchestrator::Handle) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -749,7 +751,7 @@ impl UpdateChannelFluentBuilder {
         if input.arn.is_none() {
             return ::std::result::Result::Err(
                 UpdateChannelError::Unhandled(
-                    ::ivs_runtime::error::BuildError::missing(
+                    ::aws_lite_runtime::error::BuildError::missing(
                             "arn",
                             "`arn` is required by UpdateChannel but was not set",
                         )
@@ -992,14 +994,14 @@ pub mod builders {
     };
 }
 
-static SPEC: ::ivs_runtime::orchestrator::OperationSpec = ::ivs_runtime::orchestrator::OperationSpec {
+static SPEC: ::aws_lite_runtime::orchestrator::OperationSpec = ::aws_lite_runtime::orchestrator::OperationSpec {
     name: "UpdateChannel",
     retryable_errors: &[],
 };
 
 /// Sends `input` and reads the answer.
 pub(crate) async fn send(
-    handle: &::ivs_runtime::orchestrator::Handle,
+    handle: &::aws_lite_runtime::orchestrator::Handle,
     input: UpdateChannelInput,
 ) -> ::std::result::Result<UpdateChannelOutput, UpdateChannelError> {
     let response = match serialize_request(&input) {
@@ -1013,7 +1015,7 @@ pub(crate) async fn send(
                 ::std::result::Result::Err(e) => {
                     ::std::result::Result::Err(
                         UpdateChannelError::Unhandled(
-                            ::ivs_runtime::error::Failure::unreadable_output(
+                            ::aws_lite_runtime::error::Failure::unreadable_output(
                                 "UpdateChannel",
                                 &response,
                                 e,
@@ -1036,15 +1038,17 @@ pub(crate) async fn send(
 fn serialize_request(
     input: &UpdateChannelInput,
 ) -> ::std::result::Result<
-    ::ivs_runtime::http::HttpRequest,
-    ::ivs_runtime::error::Failure,
+    ::aws_lite_runtime::http::HttpRequest,
+    ::aws_lite_runtime::error::Failure,
 > {
-    ::ivs_runtime::http::json_request("POST", "/UpdateChannel", &input.to_json())
+    ::aws_lite_runtime::http::json_request("POST", "/UpdateChannel", &input.to_json())
 }
 
 /// Reads a success response into the output.
 fn deserialize_output(
-    response: &::ivs_runtime::http::HttpResponse,
-) -> ::std::result::Result<UpdateChannelOutput, ::ivs_runtime::json::DeError> {
-    UpdateChannelOutput::from_json(::ivs_runtime::json::parse_body(response.body())?)
+    response: &::aws_lite_runtime::http::HttpResponse,
+) -> ::std::result::Result<UpdateChannelOutput, ::aws_lite_runtime::json::DeError> {
+    UpdateChannelOutput::from_json(
+        ::aws_lite_runtime::json::parse_body(response.body())?,
+    )
 }

@@ -200,44 +200,50 @@ impl UpdatePlaybackRestrictionPolicyInputBuilder {
 
 impl UpdatePlaybackRestrictionPolicyInput {
     /// The JSON object of this structure's body members.
-    pub(crate) fn to_json(&self) -> ::ivs_runtime::json::Value {
-        let mut map = ::ivs_runtime::json::Map::new();
+    pub(crate) fn to_json(&self) -> ::aws_lite_runtime::json::Value {
+        let mut map = ::aws_lite_runtime::json::Map::new();
         if let ::std::option::Option::Some(v) = &self.arn {
-            ::ivs_runtime::json::insert(
+            ::aws_lite_runtime::json::insert(
                 &mut map,
                 "arn",
-                ::ivs_runtime::json::string_value(v),
+                ::aws_lite_runtime::json::string_value(v),
             );
         }
         if let ::std::option::Option::Some(v) = &self.allowed_countries {
-            ::ivs_runtime::json::insert(
+            ::aws_lite_runtime::json::insert(
                 &mut map,
                 "allowedCountries",
-                ::ivs_runtime::json::list_value(v, ::ivs_runtime::json::string_value),
+                ::aws_lite_runtime::json::list_value(
+                    v,
+                    ::aws_lite_runtime::json::string_value,
+                ),
             );
         }
         if let ::std::option::Option::Some(v) = &self.allowed_origins {
-            ::ivs_runtime::json::insert(
+            ::aws_lite_runtime::json::insert(
                 &mut map,
                 "allowedOrigins",
-                ::ivs_runtime::json::list_value(v, ::ivs_runtime::json::string_value),
+                ::aws_lite_runtime::json::list_value(
+                    v,
+                    ::aws_lite_runtime::json::string_value,
+                ),
             );
         }
         if let ::std::option::Option::Some(v) = &self.enable_strict_origin_enforcement {
-            ::ivs_runtime::json::insert(
+            ::aws_lite_runtime::json::insert(
                 &mut map,
                 "enableStrictOriginEnforcement",
-                ::ivs_runtime::json::Value::Bool(*v),
+                ::aws_lite_runtime::json::Value::Bool(*v),
             );
         }
         if let ::std::option::Option::Some(v) = &self.name {
-            ::ivs_runtime::json::insert(
+            ::aws_lite_runtime::json::insert(
                 &mut map,
                 "name",
-                ::ivs_runtime::json::string_value(v),
+                ::aws_lite_runtime::json::string_value(v),
             );
         }
-        ::ivs_runtime::json::Value::Object(map)
+        ::aws_lite_runtime::json::Value::Object(map)
     }
 }
 
@@ -314,16 +320,16 @@ impl UpdatePlaybackRestrictionPolicyOutputBuilder {
 impl UpdatePlaybackRestrictionPolicyOutput {
     /// Reads the structure from its JSON object; unknown keys are ignored.
     pub(crate) fn from_json(
-        value: ::ivs_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::ivs_runtime::json::DeError> {
-        let obj = ::ivs_runtime::json::object(value)?;
+        value: ::aws_lite_runtime::json::Value,
+    ) -> ::std::result::Result<Self, ::aws_lite_runtime::json::DeError> {
+        let obj = ::aws_lite_runtime::json::object(value)?;
         let mut builder = UpdatePlaybackRestrictionPolicyOutputBuilder::default();
         for (key, v) in obj {
             if v.is_null() {
                 continue;
             }
             if key == "playbackRestrictionPolicy" {
-                ::ivs_runtime::json::set(
+                ::aws_lite_runtime::json::set(
                     &mut builder.playback_restriction_policy,
                     crate::types::PlaybackRestrictionPolicy::from_json(v),
                     "playbackRestrictionPolicy",
@@ -349,7 +355,7 @@ pub enum UpdatePlaybackRestrictionPolicyError {
     /// A `ValidationException` error.
     ValidationException(crate::types::error::ValidationException),
     /// Anything the model does not describe; `kind()` says what.
-    Unhandled(::ivs_runtime::error::Failure),
+    Unhandled(::aws_lite_runtime::error::Failure),
 }
 
 impl UpdatePlaybackRestrictionPolicyError {
@@ -387,11 +393,11 @@ impl UpdatePlaybackRestrictionPolicyError {
         }
     }
     /// What kind of failure this is: `Service` for every modeled error.
-    pub fn kind(&self) -> ::ivs_runtime::error::ErrorKind {
+    pub fn kind(&self) -> ::aws_lite_runtime::error::ErrorKind {
         match self {
             Self::Unhandled(f) => f.kind(),
             #[allow(unreachable_patterns)]
-            _ => ::ivs_runtime::error::ErrorKind::Service,
+            _ => ::aws_lite_runtime::error::ErrorKind::Service,
         }
     }
     /// Whether this is a `AccessDeniedException`.
@@ -445,9 +451,9 @@ impl ::std::error::Error for UpdatePlaybackRestrictionPolicyError {
 
 /// Maps an error response to the modeled error its code names.
 fn deserialize_error(
-    response: &::ivs_runtime::http::HttpResponse,
+    response: &::aws_lite_runtime::http::HttpResponse,
 ) -> UpdatePlaybackRestrictionPolicyError {
-    let meta = ::ivs_runtime::error::parse_error_metadata(response);
+    let meta = ::aws_lite_runtime::error::parse_error_metadata(response);
     match meta.code.as_deref() {
         ::std::option::Option::Some("AccessDeniedException") => {
             match crate::types::error::AccessDeniedException::from_response(
@@ -513,7 +519,7 @@ fn deserialize_error(
         }
         _ => {
             UpdatePlaybackRestrictionPolicyError::Unhandled(
-                ::ivs_runtime::error::Failure::unmodeled(meta),
+                ::aws_lite_runtime::error::Failure::unmodeled(meta),
             )
         }
     }
@@ -524,12 +530,12 @@ fn deserialize_error(
 /// Updates a specified playback restriction policy.
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
 pub struct UpdatePlaybackRestrictionPolicyFluentBuilder {
-    handle: ::ivs_runtime::orchestrator::Handle,
+    handle: ::aws_lite_runtime::orchestrator::Handle,
     inner: UpdatePlaybackRestrictionPolicyInputBuilder,
 }
 
 impl UpdatePlaybackRestrictionPolicyFluentBuilder {
-    pub(crate) fn new(handle: ::ivs_runtime::orchestrator::Handle) -> Self {
+    pub(crate) fn new(handle: ::aws_lite_runtime::orchestrator::Handle) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -562,7 +568,7 @@ impl UpdatePlaybackRestrictionPolicyFluentBuilder {
         if input.arn.is_none() {
             return ::std::result::Result::Err(
                 UpdatePlaybackRestrictionPolicyError::Unhandled(
-                    ::ivs_runtime::error::BuildError::missing(
+                    ::aws_lite_runtime::error::BuildError::missing(
                             "arn",
                             "`arn` is required by UpdatePlaybackRestrictionPolicy but was not set",
                         )
@@ -699,14 +705,14 @@ pub mod builders {
     };
 }
 
-static SPEC: ::ivs_runtime::orchestrator::OperationSpec = ::ivs_runtime::orchestrator::OperationSpec {
+static SPEC: ::aws_lite_runtime::orchestrator::OperationSpec = ::aws_lite_runtime::orchestrator::OperationSpec {
     name: "UpdatePlaybackRestrictionPolicy",
     retryable_errors: &[],
 };
 
 /// Sends `input` and reads the answer.
 pub(crate) async fn send(
-    handle: &::ivs_runtime::orchestrator::Handle,
+    handle: &::aws_lite_runtime::orchestrator::Handle,
     input: UpdatePlaybackRestrictionPolicyInput,
 ) -> ::std::result::Result<
     UpdatePlaybackRestrictionPolicyOutput,
@@ -723,7 +729,7 @@ pub(crate) async fn send(
                 ::std::result::Result::Err(e) => {
                     ::std::result::Result::Err(
                         UpdatePlaybackRestrictionPolicyError::Unhandled(
-                            ::ivs_runtime::error::Failure::unreadable_output(
+                            ::aws_lite_runtime::error::Failure::unreadable_output(
                                 "UpdatePlaybackRestrictionPolicy",
                                 &response,
                                 e,
@@ -748,10 +754,10 @@ pub(crate) async fn send(
 fn serialize_request(
     input: &UpdatePlaybackRestrictionPolicyInput,
 ) -> ::std::result::Result<
-    ::ivs_runtime::http::HttpRequest,
-    ::ivs_runtime::error::Failure,
+    ::aws_lite_runtime::http::HttpRequest,
+    ::aws_lite_runtime::error::Failure,
 > {
-    ::ivs_runtime::http::json_request(
+    ::aws_lite_runtime::http::json_request(
         "POST",
         "/UpdatePlaybackRestrictionPolicy",
         &input.to_json(),
@@ -760,12 +766,12 @@ fn serialize_request(
 
 /// Reads a success response into the output.
 fn deserialize_output(
-    response: &::ivs_runtime::http::HttpResponse,
+    response: &::aws_lite_runtime::http::HttpResponse,
 ) -> ::std::result::Result<
     UpdatePlaybackRestrictionPolicyOutput,
-    ::ivs_runtime::json::DeError,
+    ::aws_lite_runtime::json::DeError,
 > {
     UpdatePlaybackRestrictionPolicyOutput::from_json(
-        ::ivs_runtime::json::parse_body(response.body())?,
+        ::aws_lite_runtime::json::parse_body(response.body())?,
     )
 }

@@ -165,9 +165,9 @@ impl AudioConfigurationBuilder {
 impl AudioConfiguration {
     /// Reads the structure from its JSON object; unknown keys are ignored.
     pub(crate) fn from_json(
-        value: ::ivs_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::ivs_runtime::json::DeError> {
-        let obj = ::ivs_runtime::json::object(value)?;
+        value: ::aws_lite_runtime::json::Value,
+    ) -> ::std::result::Result<Self, ::aws_lite_runtime::json::DeError> {
+        let obj = ::aws_lite_runtime::json::object(value)?;
         let mut builder = AudioConfigurationBuilder::default();
         for (key, v) in obj {
             if v.is_null() {
@@ -175,37 +175,37 @@ impl AudioConfiguration {
             }
             match key.as_str() {
                 "codec" => {
-                    ::ivs_runtime::json::set(
+                    ::aws_lite_runtime::json::set(
                         &mut builder.codec,
-                        ::ivs_runtime::json::string(v),
+                        ::aws_lite_runtime::json::string(v),
                         "codec",
                     )
                 }
                 "targetBitrate" => {
-                    ::ivs_runtime::json::set(
+                    ::aws_lite_runtime::json::set(
                         &mut builder.target_bitrate,
-                        ::ivs_runtime::json::integer::<i64>(v),
+                        ::aws_lite_runtime::json::integer::<i64>(v),
                         "targetBitrate",
                     )
                 }
                 "sampleRate" => {
-                    ::ivs_runtime::json::set(
+                    ::aws_lite_runtime::json::set(
                         &mut builder.sample_rate,
-                        ::ivs_runtime::json::integer::<i64>(v),
+                        ::aws_lite_runtime::json::integer::<i64>(v),
                         "sampleRate",
                     )
                 }
                 "channels" => {
-                    ::ivs_runtime::json::set(
+                    ::aws_lite_runtime::json::set(
                         &mut builder.channels,
-                        ::ivs_runtime::json::integer::<i64>(v),
+                        ::aws_lite_runtime::json::integer::<i64>(v),
                         "channels",
                     )
                 }
                 "track" => {
-                    ::ivs_runtime::json::set(
+                    ::aws_lite_runtime::json::set(
                         &mut builder.track,
-                        ::ivs_runtime::json::string(v),
+                        ::aws_lite_runtime::json::string(v),
                         "track",
                     )
                 }

@@ -139,18 +139,18 @@ impl BatchStartViewerSessionRevocationErrorBuilder {
     }
     /// Builds a [`BatchStartViewerSessionRevocationError`].
     ///
-    /// Fails with a [`BuildError`](::ivs_runtime::error::BuildError) naming the first missing required member of: `channel_arn`, `viewer_id`.
+    /// Fails with a [`BuildError`](::aws_lite_runtime::error::BuildError) naming the first missing required member of: `channel_arn`, `viewer_id`.
     pub fn build(
         self,
     ) -> ::std::result::Result<
         BatchStartViewerSessionRevocationError,
-        ::ivs_runtime::error::BuildError,
+        ::aws_lite_runtime::error::BuildError,
     > {
         let channel_arn = match self.channel_arn {
             ::std::option::Option::Some(v) => v,
             ::std::option::Option::None => {
                 return ::std::result::Result::Err(
-                    ::ivs_runtime::error::BuildError::missing(
+                    ::aws_lite_runtime::error::BuildError::missing(
                         "channelArn",
                         "`channelArn` is required to build BatchStartViewerSessionRevocationError",
                     ),
@@ -161,7 +161,7 @@ impl BatchStartViewerSessionRevocationErrorBuilder {
             ::std::option::Option::Some(v) => v,
             ::std::option::Option::None => {
                 return ::std::result::Result::Err(
-                    ::ivs_runtime::error::BuildError::missing(
+                    ::aws_lite_runtime::error::BuildError::missing(
                         "viewerId",
                         "`viewerId` is required to build BatchStartViewerSessionRevocationError",
                     ),
@@ -190,9 +190,9 @@ impl BatchStartViewerSessionRevocationErrorBuilder {
 impl BatchStartViewerSessionRevocationError {
     /// Reads the structure from its JSON object; unknown keys are ignored.
     pub(crate) fn from_json(
-        value: ::ivs_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::ivs_runtime::json::DeError> {
-        let obj = ::ivs_runtime::json::object(value)?;
+        value: ::aws_lite_runtime::json::Value,
+    ) -> ::std::result::Result<Self, ::aws_lite_runtime::json::DeError> {
+        let obj = ::aws_lite_runtime::json::object(value)?;
         let mut builder = BatchStartViewerSessionRevocationErrorBuilder::default();
         for (key, v) in obj {
             if v.is_null() {
@@ -200,30 +200,30 @@ impl BatchStartViewerSessionRevocationError {
             }
             match key.as_str() {
                 "channelArn" => {
-                    ::ivs_runtime::json::set(
+                    ::aws_lite_runtime::json::set(
                         &mut builder.channel_arn,
-                        ::ivs_runtime::json::string(v),
+                        ::aws_lite_runtime::json::string(v),
                         "channelArn",
                     )
                 }
                 "viewerId" => {
-                    ::ivs_runtime::json::set(
+                    ::aws_lite_runtime::json::set(
                         &mut builder.viewer_id,
-                        ::ivs_runtime::json::string(v),
+                        ::aws_lite_runtime::json::string(v),
                         "viewerId",
                     )
                 }
                 "code" => {
-                    ::ivs_runtime::json::set(
+                    ::aws_lite_runtime::json::set(
                         &mut builder.code_value,
-                        ::ivs_runtime::json::string(v),
+                        ::aws_lite_runtime::json::string(v),
                         "code",
                     )
                 }
                 "message" => {
-                    ::ivs_runtime::json::set(
+                    ::aws_lite_runtime::json::set(
                         &mut builder.message_value,
-                        ::ivs_runtime::json::string(v),
+                        ::aws_lite_runtime::json::string(v),
                         "message",
                     )
                 }

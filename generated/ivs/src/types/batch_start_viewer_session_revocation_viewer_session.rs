@@ -119,18 +119,18 @@ impl BatchStartViewerSessionRevocationViewerSessionBuilder {
     }
     /// Builds a [`BatchStartViewerSessionRevocationViewerSession`].
     ///
-    /// Fails with a [`BuildError`](::ivs_runtime::error::BuildError) naming the first missing required member of: `channel_arn`, `viewer_id`.
+    /// Fails with a [`BuildError`](::aws_lite_runtime::error::BuildError) naming the first missing required member of: `channel_arn`, `viewer_id`.
     pub fn build(
         self,
     ) -> ::std::result::Result<
         BatchStartViewerSessionRevocationViewerSession,
-        ::ivs_runtime::error::BuildError,
+        ::aws_lite_runtime::error::BuildError,
     > {
         let channel_arn = match self.channel_arn {
             ::std::option::Option::Some(v) => v,
             ::std::option::Option::None => {
                 return ::std::result::Result::Err(
-                    ::ivs_runtime::error::BuildError::missing(
+                    ::aws_lite_runtime::error::BuildError::missing(
                         "channelArn",
                         "`channelArn` is required to build BatchStartViewerSessionRevocationViewerSession",
                     ),
@@ -141,7 +141,7 @@ impl BatchStartViewerSessionRevocationViewerSessionBuilder {
             ::std::option::Option::Some(v) => v,
             ::std::option::Option::None => {
                 return ::std::result::Result::Err(
-                    ::ivs_runtime::error::BuildError::missing(
+                    ::aws_lite_runtime::error::BuildError::missing(
                         "viewerId",
                         "`viewerId` is required to build BatchStartViewerSessionRevocationViewerSession",
                     ),
@@ -160,32 +160,32 @@ impl BatchStartViewerSessionRevocationViewerSessionBuilder {
 
 impl BatchStartViewerSessionRevocationViewerSession {
     /// The JSON object of this structure's body members.
-    pub(crate) fn to_json(&self) -> ::ivs_runtime::json::Value {
-        let mut map = ::ivs_runtime::json::Map::new();
+    pub(crate) fn to_json(&self) -> ::aws_lite_runtime::json::Value {
+        let mut map = ::aws_lite_runtime::json::Map::new();
         {
             let v = &self.channel_arn;
-            ::ivs_runtime::json::insert(
+            ::aws_lite_runtime::json::insert(
                 &mut map,
                 "channelArn",
-                ::ivs_runtime::json::string_value(v),
+                ::aws_lite_runtime::json::string_value(v),
             );
         }
         {
             let v = &self.viewer_id;
-            ::ivs_runtime::json::insert(
+            ::aws_lite_runtime::json::insert(
                 &mut map,
                 "viewerId",
-                ::ivs_runtime::json::string_value(v),
+                ::aws_lite_runtime::json::string_value(v),
             );
         }
         {
             let v = &self.viewer_session_versions_less_than_or_equal_to;
-            ::ivs_runtime::json::insert(
+            ::aws_lite_runtime::json::insert(
                 &mut map,
                 "viewerSessionVersionsLessThanOrEqualTo",
-                ::ivs_runtime::json::Value::from(*v),
+                ::aws_lite_runtime::json::Value::from(*v),
             );
         }
-        ::ivs_runtime::json::Value::Object(map)
+        ::aws_lite_runtime::json::Value::Object(map)
     }
 }

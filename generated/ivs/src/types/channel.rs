@@ -495,9 +495,9 @@ impl ChannelBuilder {
 impl Channel {
     /// Reads the structure from its JSON object; unknown keys are ignored.
     pub(crate) fn from_json(
-        value: ::ivs_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::ivs_runtime::json::DeError> {
-        let obj = ::ivs_runtime::json::object(value)?;
+        value: ::aws_lite_runtime::json::Value,
+    ) -> ::std::result::Result<Self, ::aws_lite_runtime::json::DeError> {
+        let obj = ::aws_lite_runtime::json::object(value)?;
         let mut builder = ChannelBuilder::default();
         for (key, v) in obj {
             if v.is_null() {
@@ -505,115 +505,117 @@ impl Channel {
             }
             match key.as_str() {
                 "arn" => {
-                    ::ivs_runtime::json::set(
+                    ::aws_lite_runtime::json::set(
                         &mut builder.arn,
-                        ::ivs_runtime::json::string(v),
+                        ::aws_lite_runtime::json::string(v),
                         "arn",
                     )
                 }
                 "name" => {
-                    ::ivs_runtime::json::set(
+                    ::aws_lite_runtime::json::set(
                         &mut builder.name,
-                        ::ivs_runtime::json::string(v),
+                        ::aws_lite_runtime::json::string(v),
                         "name",
                     )
                 }
                 "latencyMode" => {
-                    ::ivs_runtime::json::set(
+                    ::aws_lite_runtime::json::set(
                         &mut builder.latency_mode,
-                        ::ivs_runtime::json::enumeration::<
+                        ::aws_lite_runtime::json::enumeration::<
                             crate::types::ChannelLatencyMode,
                         >(v),
                         "latencyMode",
                     )
                 }
                 "type" => {
-                    ::ivs_runtime::json::set(
+                    ::aws_lite_runtime::json::set(
                         &mut builder.r#type,
-                        ::ivs_runtime::json::enumeration::<crate::types::ChannelType>(v),
+                        ::aws_lite_runtime::json::enumeration::<
+                            crate::types::ChannelType,
+                        >(v),
                         "type",
                     )
                 }
                 "recordingConfigurationArn" => {
-                    ::ivs_runtime::json::set(
+                    ::aws_lite_runtime::json::set(
                         &mut builder.recording_configuration_arn,
-                        ::ivs_runtime::json::string(v),
+                        ::aws_lite_runtime::json::string(v),
                         "recordingConfigurationArn",
                     )
                 }
                 "ingestEndpoint" => {
-                    ::ivs_runtime::json::set(
+                    ::aws_lite_runtime::json::set(
                         &mut builder.ingest_endpoint,
-                        ::ivs_runtime::json::string(v),
+                        ::aws_lite_runtime::json::string(v),
                         "ingestEndpoint",
                     )
                 }
                 "playbackUrl" => {
-                    ::ivs_runtime::json::set(
+                    ::aws_lite_runtime::json::set(
                         &mut builder.playback_url,
-                        ::ivs_runtime::json::string(v),
+                        ::aws_lite_runtime::json::string(v),
                         "playbackUrl",
                     )
                 }
                 "authorized" => {
-                    ::ivs_runtime::json::set(
+                    ::aws_lite_runtime::json::set(
                         &mut builder.authorized,
-                        ::ivs_runtime::json::boolean(v),
+                        ::aws_lite_runtime::json::boolean(v),
                         "authorized",
                     )
                 }
                 "tags" => {
-                    ::ivs_runtime::json::set(
+                    ::aws_lite_runtime::json::set(
                         &mut builder.tags,
-                        ::ivs_runtime::json::map(
+                        ::aws_lite_runtime::json::map(
                             v,
                             ::std::convert::identity,
-                            ::ivs_runtime::json::string,
+                            ::aws_lite_runtime::json::string,
                         ),
                         "tags",
                     )
                 }
                 "insecureIngest" => {
-                    ::ivs_runtime::json::set(
+                    ::aws_lite_runtime::json::set(
                         &mut builder.insecure_ingest,
-                        ::ivs_runtime::json::boolean(v),
+                        ::aws_lite_runtime::json::boolean(v),
                         "insecureIngest",
                     )
                 }
                 "preset" => {
-                    ::ivs_runtime::json::set(
+                    ::aws_lite_runtime::json::set(
                         &mut builder.preset,
-                        ::ivs_runtime::json::enumeration::<
+                        ::aws_lite_runtime::json::enumeration::<
                             crate::types::TranscodePreset,
                         >(v),
                         "preset",
                     )
                 }
                 "srt" => {
-                    ::ivs_runtime::json::set(
+                    ::aws_lite_runtime::json::set(
                         &mut builder.srt,
                         crate::types::Srt::from_json(v),
                         "srt",
                     )
                 }
                 "playbackRestrictionPolicyArn" => {
-                    ::ivs_runtime::json::set(
+                    ::aws_lite_runtime::json::set(
                         &mut builder.playback_restriction_policy_arn,
-                        ::ivs_runtime::json::string(v),
+                        ::aws_lite_runtime::json::string(v),
                         "playbackRestrictionPolicyArn",
                     )
                 }
                 "multitrackInputConfiguration" => {
-                    ::ivs_runtime::json::set(
+                    ::aws_lite_runtime::json::set(
                         &mut builder.multitrack_input_configuration,
                         crate::types::MultitrackInputConfiguration::from_json(v),
                         "multitrackInputConfiguration",
                     )
                 }
                 "containerFormat" => {
-                    ::ivs_runtime::json::set(
+                    ::aws_lite_runtime::json::set(
                         &mut builder.container_format,
-                        ::ivs_runtime::json::enumeration::<
+                        ::aws_lite_runtime::json::enumeration::<
                             crate::types::ContainerFormat,
                         >(v),
                         "containerFormat",

@@ -344,9 +344,9 @@ impl ChannelSummaryBuilder {
 impl ChannelSummary {
     /// Reads the structure from its JSON object; unknown keys are ignored.
     pub(crate) fn from_json(
-        value: ::ivs_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::ivs_runtime::json::DeError> {
-        let obj = ::ivs_runtime::json::object(value)?;
+        value: ::aws_lite_runtime::json::Value,
+    ) -> ::std::result::Result<Self, ::aws_lite_runtime::json::DeError> {
+        let obj = ::aws_lite_runtime::json::object(value)?;
         let mut builder = ChannelSummaryBuilder::default();
         for (key, v) in obj {
             if v.is_null() {
@@ -354,80 +354,82 @@ impl ChannelSummary {
             }
             match key.as_str() {
                 "arn" => {
-                    ::ivs_runtime::json::set(
+                    ::aws_lite_runtime::json::set(
                         &mut builder.arn,
-                        ::ivs_runtime::json::string(v),
+                        ::aws_lite_runtime::json::string(v),
                         "arn",
                     )
                 }
                 "name" => {
-                    ::ivs_runtime::json::set(
+                    ::aws_lite_runtime::json::set(
                         &mut builder.name,
-                        ::ivs_runtime::json::string(v),
+                        ::aws_lite_runtime::json::string(v),
                         "name",
                     )
                 }
                 "latencyMode" => {
-                    ::ivs_runtime::json::set(
+                    ::aws_lite_runtime::json::set(
                         &mut builder.latency_mode,
-                        ::ivs_runtime::json::enumeration::<
+                        ::aws_lite_runtime::json::enumeration::<
                             crate::types::ChannelLatencyMode,
                         >(v),
                         "latencyMode",
                     )
                 }
                 "authorized" => {
-                    ::ivs_runtime::json::set(
+                    ::aws_lite_runtime::json::set(
                         &mut builder.authorized,
-                        ::ivs_runtime::json::boolean(v),
+                        ::aws_lite_runtime::json::boolean(v),
                         "authorized",
                     )
                 }
                 "recordingConfigurationArn" => {
-                    ::ivs_runtime::json::set(
+                    ::aws_lite_runtime::json::set(
                         &mut builder.recording_configuration_arn,
-                        ::ivs_runtime::json::string(v),
+                        ::aws_lite_runtime::json::string(v),
                         "recordingConfigurationArn",
                     )
                 }
                 "tags" => {
-                    ::ivs_runtime::json::set(
+                    ::aws_lite_runtime::json::set(
                         &mut builder.tags,
-                        ::ivs_runtime::json::map(
+                        ::aws_lite_runtime::json::map(
                             v,
                             ::std::convert::identity,
-                            ::ivs_runtime::json::string,
+                            ::aws_lite_runtime::json::string,
                         ),
                         "tags",
                     )
                 }
                 "insecureIngest" => {
-                    ::ivs_runtime::json::set(
+                    ::aws_lite_runtime::json::set(
                         &mut builder.insecure_ingest,
-                        ::ivs_runtime::json::boolean(v),
+                        ::aws_lite_runtime::json::boolean(v),
                         "insecureIngest",
                     )
                 }
                 "type" => {
-                    ::ivs_runtime::json::set(
+                    ::aws_lite_runtime::json::set(
                         &mut builder.r#type,
-                        ::ivs_runtime::json::enumeration::<crate::types::ChannelType>(v),
+                        ::aws_lite_runtime::json::enumeration::<
+                            crate::types::ChannelType,
+                        >(v),
                         "type",
                     )
                 }
                 "preset" => {
-                    ::ivs_runtime::json::set(
+                    ::aws_lite_runtime::json::set(
                         &mut builder.preset,
-                        ::ivs_runtime::json::enumeration::<
+                        ::aws_lite_runtime::json::enumeration::<
                             crate::types::TranscodePreset,
                         >(v),
                         "preset",
                     )
                 }
                 "playbackRestrictionPolicyArn" => {
-                    ::ivs_runtime::json::set(
+                    ::aws_lite_runtime::json::set(
                         &mut builder.playback_restriction_policy_arn,
-                        ::ivs_runtime::json::string(v),
+                        ::aws_lite_runtime::json::string(v),
                         "playbackRestrictionPolicyArn",
                     )
                 }

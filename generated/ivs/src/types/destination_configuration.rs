@@ -67,25 +67,25 @@ impl DestinationConfigurationBuilder {
 
 impl DestinationConfiguration {
     /// The JSON object of this structure's body members.
-    pub(crate) fn to_json(&self) -> ::ivs_runtime::json::Value {
-        let mut map = ::ivs_runtime::json::Map::new();
+    pub(crate) fn to_json(&self) -> ::aws_lite_runtime::json::Value {
+        let mut map = ::aws_lite_runtime::json::Map::new();
         if let ::std::option::Option::Some(v) = &self.s3 {
-            ::ivs_runtime::json::insert(&mut map, "s3", v.to_json());
+            ::aws_lite_runtime::json::insert(&mut map, "s3", v.to_json());
         }
-        ::ivs_runtime::json::Value::Object(map)
+        ::aws_lite_runtime::json::Value::Object(map)
     }
     /// Reads the structure from its JSON object; unknown keys are ignored.
     pub(crate) fn from_json(
-        value: ::ivs_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::ivs_runtime::json::DeError> {
-        let obj = ::ivs_runtime::json::object(value)?;
+        value: ::aws_lite_runtime::json::Value,
+    ) -> ::std::result::Result<Self, ::aws_lite_runtime::json::DeError> {
+        let obj = ::aws_lite_runtime::json::object(value)?;
         let mut builder = DestinationConfigurationBuilder::default();
         for (key, v) in obj {
             if v.is_null() {
                 continue;
             }
             if key == "s3" {
-                ::ivs_runtime::json::set(
+                ::aws_lite_runtime::json::set(
                     &mut builder.s3,
                     crate::types::S3DestinationConfiguration::from_json(v),
                     "s3",

@@ -95,9 +95,9 @@ impl IngestConfigurationBuilder {
 impl IngestConfiguration {
     /// Reads the structure from its JSON object; unknown keys are ignored.
     pub(crate) fn from_json(
-        value: ::ivs_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::ivs_runtime::json::DeError> {
-        let obj = ::ivs_runtime::json::object(value)?;
+        value: ::aws_lite_runtime::json::Value,
+    ) -> ::std::result::Result<Self, ::aws_lite_runtime::json::DeError> {
+        let obj = ::aws_lite_runtime::json::object(value)?;
         let mut builder = IngestConfigurationBuilder::default();
         for (key, v) in obj {
             if v.is_null() {
@@ -105,14 +105,14 @@ impl IngestConfiguration {
             }
             match key.as_str() {
                 "video" => {
-                    ::ivs_runtime::json::set(
+                    ::aws_lite_runtime::json::set(
                         &mut builder.video,
                         crate::types::VideoConfiguration::from_json(v),
                         "video",
                     )
                 }
                 "audio" => {
-                    ::ivs_runtime::json::set(
+                    ::aws_lite_runtime::json::set(
                         &mut builder.audio,
                         crate::types::AudioConfiguration::from_json(v),
                         "audio",

@@ -101,15 +101,18 @@ impl IngestConfigurationsBuilder {
     }
     /// Builds a [`IngestConfigurations`].
     ///
-    /// Fails with a [`BuildError`](::ivs_runtime::error::BuildError) naming the first missing required member of: `video_configurations`, `audio_configurations`.
+    /// Fails with a [`BuildError`](::aws_lite_runtime::error::BuildError) naming the first missing required member of: `video_configurations`, `audio_configurations`.
     pub fn build(
         self,
-    ) -> ::std::result::Result<IngestConfigurations, ::ivs_runtime::error::BuildError> {
+    ) -> ::std::result::Result<
+        IngestConfigurations,
+        ::aws_lite_runtime::error::BuildError,
+    > {
         let video_configurations = match self.video_configurations {
             ::std::option::Option::Some(v) => v,
             ::std::option::Option::None => {
                 return ::std::result::Result::Err(
-                    ::ivs_runtime::error::BuildError::missing(
+                    ::aws_lite_runtime::error::BuildError::missing(
                         "videoConfigurations",
                         "`videoConfigurations` is required to build IngestConfigurations",
                     ),
@@ -120,7 +123,7 @@ impl IngestConfigurationsBuilder {
             ::std::option::Option::Some(v) => v,
             ::std::option::Option::None => {
                 return ::std::result::Result::Err(
-                    ::ivs_runtime::error::BuildError::missing(
+                    ::aws_lite_runtime::error::BuildError::missing(
                         "audioConfigurations",
                         "`audioConfigurations` is required to build IngestConfigurations",
                     ),
@@ -145,9 +148,9 @@ impl IngestConfigurationsBuilder {
 impl IngestConfigurations {
     /// Reads the structure from its JSON object; unknown keys are ignored.
     pub(crate) fn from_json(
-        value: ::ivs_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::ivs_runtime::json::DeError> {
-        let obj = ::ivs_runtime::json::object(value)?;
+        value: ::aws_lite_runtime::json::Value,
+    ) -> ::std::result::Result<Self, ::aws_lite_runtime::json::DeError> {
+        let obj = ::aws_lite_runtime::json::object(value)?;
         let mut builder = IngestConfigurationsBuilder::default();
         for (key, v) in obj {
             if v.is_null() {
@@ -155,9 +158,9 @@ impl IngestConfigurations {
             }
             match key.as_str() {
                 "videoConfigurations" => {
-                    ::ivs_runtime::json::set(
+                    ::aws_lite_runtime::json::set(
                         &mut builder.video_configurations,
-                        ::ivs_runtime::json::list(
+                        ::aws_lite_runtime::json::list(
                             v,
                             crate::types::VideoConfiguration::from_json,
                         ),
@@ -165,9 +168,9 @@ impl IngestConfigurations {
                     )
                 }
                 "audioConfigurations" => {
-                    ::ivs_runtime::json::set(
+                    ::aws_lite_runtime::json::set(
                         &mut builder.audio_configurations,
-                        ::ivs_runtime::json::list(
+                        ::aws_lite_runtime::json::list(
                             v,
                             crate::types::AudioConfiguration::from_json,
                         ),

@@ -230,18 +230,18 @@ impl PlaybackRestrictionPolicyBuilder {
     }
     /// Builds a [`PlaybackRestrictionPolicy`].
     ///
-    /// Fails with a [`BuildError`](::ivs_runtime::error::BuildError) naming the first missing required member of: `arn`, `allowed_countries`, `allowed_origins`.
+    /// Fails with a [`BuildError`](::aws_lite_runtime::error::BuildError) naming the first missing required member of: `arn`, `allowed_countries`, `allowed_origins`.
     pub fn build(
         self,
     ) -> ::std::result::Result<
         PlaybackRestrictionPolicy,
-        ::ivs_runtime::error::BuildError,
+        ::aws_lite_runtime::error::BuildError,
     > {
         let arn = match self.arn {
             ::std::option::Option::Some(v) => v,
             ::std::option::Option::None => {
                 return ::std::result::Result::Err(
-                    ::ivs_runtime::error::BuildError::missing(
+                    ::aws_lite_runtime::error::BuildError::missing(
                         "arn",
                         "`arn` is required to build PlaybackRestrictionPolicy",
                     ),
@@ -252,7 +252,7 @@ impl PlaybackRestrictionPolicyBuilder {
             ::std::option::Option::Some(v) => v,
             ::std::option::Option::None => {
                 return ::std::result::Result::Err(
-                    ::ivs_runtime::error::BuildError::missing(
+                    ::aws_lite_runtime::error::BuildError::missing(
                         "allowedCountries",
                         "`allowedCountries` is required to build PlaybackRestrictionPolicy",
                     ),
@@ -263,7 +263,7 @@ impl PlaybackRestrictionPolicyBuilder {
             ::std::option::Option::Some(v) => v,
             ::std::option::Option::None => {
                 return ::std::result::Result::Err(
-                    ::ivs_runtime::error::BuildError::missing(
+                    ::aws_lite_runtime::error::BuildError::missing(
                         "allowedOrigins",
                         "`allowedOrigins` is required to build PlaybackRestrictionPolicy",
                     ),
@@ -296,9 +296,9 @@ impl PlaybackRestrictionPolicyBuilder {
 impl PlaybackRestrictionPolicy {
     /// Reads the structure from its JSON object; unknown keys are ignored.
     pub(crate) fn from_json(
-        value: ::ivs_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::ivs_runtime::json::DeError> {
-        let obj = ::ivs_runtime::json::object(value)?;
+        value: ::aws_lite_runtime::json::Value,
+    ) -> ::std::result::Result<Self, ::aws_lite_runtime::json::DeError> {
+        let obj = ::aws_lite_runtime::json::object(value)?;
         let mut builder = PlaybackRestrictionPolicyBuilder::default();
         for (key, v) in obj {
             if v.is_null() {
@@ -306,47 +306,53 @@ impl PlaybackRestrictionPolicy {
             }
             match key.as_str() {
                 "arn" => {
-                    ::ivs_runtime::json::set(
+                    ::aws_lite_runtime::json::set(
                         &mut builder.arn,
-                        ::ivs_runtime::json::string(v),
+                        ::aws_lite_runtime::json::string(v),
                         "arn",
                     )
                 }
                 "allowedCountries" => {
-                    ::ivs_runtime::json::set(
+                    ::aws_lite_runtime::json::set(
                         &mut builder.allowed_countries,
-                        ::ivs_runtime::json::list(v, ::ivs_runtime::json::string),
+                        ::aws_lite_runtime::json::list(
+                            v,
+                            ::aws_lite_runtime::json::string,
+                        ),
                         "allowedCountries",
                     )
                 }
                 "allowedOrigins" => {
-                    ::ivs_runtime::json::set(
+                    ::aws_lite_runtime::json::set(
                         &mut builder.allowed_origins,
-                        ::ivs_runtime::json::list(v, ::ivs_runtime::json::string),
+                        ::aws_lite_runtime::json::list(
+                            v,
+                            ::aws_lite_runtime::json::string,
+                        ),
                         "allowedOrigins",
                     )
                 }
                 "enableStrictOriginEnforcement" => {
-                    ::ivs_runtime::json::set(
+                    ::aws_lite_runtime::json::set(
                         &mut builder.enable_strict_origin_enforcement,
-                        ::ivs_runtime::json::boolean(v),
+                        ::aws_lite_runtime::json::boolean(v),
                         "enableStrictOriginEnforcement",
                     )
                 }
                 "name" => {
-                    ::ivs_runtime::json::set(
+                    ::aws_lite_runtime::json::set(
                         &mut builder.name,
-                        ::ivs_runtime::json::string(v),
+                        ::aws_lite_runtime::json::string(v),
                         "name",
                     )
                 }
                 "tags" => {
-                    ::ivs_runtime::json::set(
+                    ::aws_lite_runtime::json::set(
                         &mut builder.tags,
-                        ::ivs_runtime::json::map(
+                        ::aws_lite_runtime::json::map(
                             v,
                             ::std::convert::identity,
-                            ::ivs_runtime::json::string,
+                            ::aws_lite_runtime::json::string,
                         ),
                         "tags",
                     )

@@ -295,18 +295,18 @@ impl RecordingConfigurationBuilder {
     }
     /// Builds a [`RecordingConfiguration`].
     ///
-    /// Fails with a [`BuildError`](::ivs_runtime::error::BuildError) naming the first missing required member of: `arn`, `destination_configuration`, `state`.
+    /// Fails with a [`BuildError`](::aws_lite_runtime::error::BuildError) naming the first missing required member of: `arn`, `destination_configuration`, `state`.
     pub fn build(
         self,
     ) -> ::std::result::Result<
         RecordingConfiguration,
-        ::ivs_runtime::error::BuildError,
+        ::aws_lite_runtime::error::BuildError,
     > {
         let arn = match self.arn {
             ::std::option::Option::Some(v) => v,
             ::std::option::Option::None => {
                 return ::std::result::Result::Err(
-                    ::ivs_runtime::error::BuildError::missing(
+                    ::aws_lite_runtime::error::BuildError::missing(
                         "arn",
                         "`arn` is required to build RecordingConfiguration",
                     ),
@@ -317,7 +317,7 @@ impl RecordingConfigurationBuilder {
             ::std::option::Option::Some(v) => v,
             ::std::option::Option::None => {
                 return ::std::result::Result::Err(
-                    ::ivs_runtime::error::BuildError::missing(
+                    ::aws_lite_runtime::error::BuildError::missing(
                         "destinationConfiguration",
                         "`destinationConfiguration` is required to build RecordingConfiguration",
                     ),
@@ -328,7 +328,7 @@ impl RecordingConfigurationBuilder {
             ::std::option::Option::Some(v) => v,
             ::std::option::Option::None => {
                 return ::std::result::Result::Err(
-                    ::ivs_runtime::error::BuildError::missing(
+                    ::aws_lite_runtime::error::BuildError::missing(
                         "state",
                         "`state` is required to build RecordingConfiguration",
                     ),
@@ -373,9 +373,9 @@ impl RecordingConfigurationBuilder {
 impl RecordingConfiguration {
     /// Reads the structure from its JSON object; unknown keys are ignored.
     pub(crate) fn from_json(
-        value: ::ivs_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::ivs_runtime::json::DeError> {
-        let obj = ::ivs_runtime::json::object(value)?;
+        value: ::aws_lite_runtime::json::Value,
+    ) -> ::std::result::Result<Self, ::aws_lite_runtime::json::DeError> {
+        let obj = ::aws_lite_runtime::json::object(value)?;
         let mut builder = RecordingConfigurationBuilder::default();
         for (key, v) in obj {
             if v.is_null() {
@@ -383,62 +383,62 @@ impl RecordingConfiguration {
             }
             match key.as_str() {
                 "arn" => {
-                    ::ivs_runtime::json::set(
+                    ::aws_lite_runtime::json::set(
                         &mut builder.arn,
-                        ::ivs_runtime::json::string(v),
+                        ::aws_lite_runtime::json::string(v),
                         "arn",
                     )
                 }
                 "name" => {
-                    ::ivs_runtime::json::set(
+                    ::aws_lite_runtime::json::set(
                         &mut builder.name,
-                        ::ivs_runtime::json::string(v),
+                        ::aws_lite_runtime::json::string(v),
                         "name",
                     )
                 }
                 "destinationConfiguration" => {
-                    ::ivs_runtime::json::set(
+                    ::aws_lite_runtime::json::set(
                         &mut builder.destination_configuration,
                         crate::types::DestinationConfiguration::from_json(v),
                         "destinationConfiguration",
                     )
                 }
                 "state" => {
-                    ::ivs_runtime::json::set(
+                    ::aws_lite_runtime::json::set(
                         &mut builder.state,
-                        ::ivs_runtime::json::enumeration::<
+                        ::aws_lite_runtime::json::enumeration::<
                             crate::types::RecordingConfigurationState,
                         >(v),
                         "state",
                     )
                 }
                 "tags" => {
-                    ::ivs_runtime::json::set(
+                    ::aws_lite_runtime::json::set(
                         &mut builder.tags,
-                        ::ivs_runtime::json::map(
+                        ::aws_lite_runtime::json::map(
                             v,
                             ::std::convert::identity,
-                            ::ivs_runtime::json::string,
+                            ::aws_lite_runtime::json::string,
                         ),
                         "tags",
                     )
                 }
                 "thumbnailConfiguration" => {
-                    ::ivs_runtime::json::set(
+                    ::aws_lite_runtime::json::set(
                         &mut builder.thumbnail_configuration,
                         crate::types::ThumbnailConfiguration::from_json(v),
                         "thumbnailConfiguration",
                     )
                 }
                 "recordingReconnectWindowSeconds" => {
-                    ::ivs_runtime::json::set(
+                    ::aws_lite_runtime::json::set(
                         &mut builder.recording_reconnect_window_seconds,
-                        ::ivs_runtime::json::integer::<i32>(v),
+                        ::aws_lite_runtime::json::integer::<i32>(v),
                         "recordingReconnectWindowSeconds",
                     )
                 }
                 "renditionConfiguration" => {
-                    ::ivs_runtime::json::set(
+                    ::aws_lite_runtime::json::set(
                         &mut builder.rendition_configuration,
                         crate::types::RenditionConfiguration::from_json(v),
                         "renditionConfiguration",

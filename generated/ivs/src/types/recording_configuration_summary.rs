@@ -192,18 +192,18 @@ impl RecordingConfigurationSummaryBuilder {
     }
     /// Builds a [`RecordingConfigurationSummary`].
     ///
-    /// Fails with a [`BuildError`](::ivs_runtime::error::BuildError) naming the first missing required member of: `arn`, `destination_configuration`, `state`.
+    /// Fails with a [`BuildError`](::aws_lite_runtime::error::BuildError) naming the first missing required member of: `arn`, `destination_configuration`, `state`.
     pub fn build(
         self,
     ) -> ::std::result::Result<
         RecordingConfigurationSummary,
-        ::ivs_runtime::error::BuildError,
+        ::aws_lite_runtime::error::BuildError,
     > {
         let arn = match self.arn {
             ::std::option::Option::Some(v) => v,
             ::std::option::Option::None => {
                 return ::std::result::Result::Err(
-                    ::ivs_runtime::error::BuildError::missing(
+                    ::aws_lite_runtime::error::BuildError::missing(
                         "arn",
                         "`arn` is required to build RecordingConfigurationSummary",
                     ),
@@ -214,7 +214,7 @@ impl RecordingConfigurationSummaryBuilder {
             ::std::option::Option::Some(v) => v,
             ::std::option::Option::None => {
                 return ::std::result::Result::Err(
-                    ::ivs_runtime::error::BuildError::missing(
+                    ::aws_lite_runtime::error::BuildError::missing(
                         "destinationConfiguration",
                         "`destinationConfiguration` is required to build RecordingConfigurationSummary",
                     ),
@@ -225,7 +225,7 @@ impl RecordingConfigurationSummaryBuilder {
             ::std::option::Option::Some(v) => v,
             ::std::option::Option::None => {
                 return ::std::result::Result::Err(
-                    ::ivs_runtime::error::BuildError::missing(
+                    ::aws_lite_runtime::error::BuildError::missing(
                         "state",
                         "`state` is required to build RecordingConfigurationSummary",
                     ),
@@ -260,9 +260,9 @@ impl RecordingConfigurationSummaryBuilder {
 impl RecordingConfigurationSummary {
     /// Reads the structure from its JSON object; unknown keys are ignored.
     pub(crate) fn from_json(
-        value: ::ivs_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::ivs_runtime::json::DeError> {
-        let obj = ::ivs_runtime::json::object(value)?;
+        value: ::aws_lite_runtime::json::Value,
+    ) -> ::std::result::Result<Self, ::aws_lite_runtime::json::DeError> {
+        let obj = ::aws_lite_runtime::json::object(value)?;
         let mut builder = RecordingConfigurationSummaryBuilder::default();
         for (key, v) in obj {
             if v.is_null() {
@@ -270,42 +270,42 @@ impl RecordingConfigurationSummary {
             }
             match key.as_str() {
                 "arn" => {
-                    ::ivs_runtime::json::set(
+                    ::aws_lite_runtime::json::set(
                         &mut builder.arn,
-                        ::ivs_runtime::json::string(v),
+                        ::aws_lite_runtime::json::string(v),
                         "arn",
                     )
                 }
                 "name" => {
-                    ::ivs_runtime::json::set(
+                    ::aws_lite_runtime::json::set(
                         &mut builder.name,
-                        ::ivs_runtime::json::string(v),
+                        ::aws_lite_runtime::json::string(v),
                         "name",
                     )
                 }
                 "destinationConfiguration" => {
-                    ::ivs_runtime::json::set(
+                    ::aws_lite_runtime::json::set(
                         &mut builder.destination_configuration,
                         crate::types::DestinationConfiguration::from_json(v),
                         "destinationConfiguration",
                     )
                 }
                 "state" => {
-                    ::ivs_runtime::json::set(
+                    ::aws_lite_runtime::json::set(
                         &mut builder.state,
-                        ::ivs_runtime::json::enumeration::<
+                        ::aws_lite_runtime::json::enumeration::<
                             crate::types::RecordingConfigurationState,
                         >(v),
                         "state",
                     )
                 }
                 "tags" => {
-                    ::ivs_runtime::json::set(
+                    ::aws_lite_runtime::json::set(
                         &mut builder.tags,
-                        ::ivs_runtime::json::map(
+                        ::aws_lite_runtime::json::map(
                             v,
                             ::std::convert::identity,
-                            ::ivs_runtime::json::string,
+                            ::aws_lite_runtime::json::string,
                         ),
                         "tags",
                     )

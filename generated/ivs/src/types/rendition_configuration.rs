@@ -118,29 +118,32 @@ impl RenditionConfigurationBuilder {
 
 impl RenditionConfiguration {
     /// The JSON object of this structure's body members.
-    pub(crate) fn to_json(&self) -> ::ivs_runtime::json::Value {
-        let mut map = ::ivs_runtime::json::Map::new();
+    pub(crate) fn to_json(&self) -> ::aws_lite_runtime::json::Value {
+        let mut map = ::aws_lite_runtime::json::Map::new();
         if let ::std::option::Option::Some(v) = &self.rendition_selection {
-            ::ivs_runtime::json::insert(
+            ::aws_lite_runtime::json::insert(
                 &mut map,
                 "renditionSelection",
-                ::ivs_runtime::json::enum_value(v),
+                ::aws_lite_runtime::json::enum_value(v),
             );
         }
         if let ::std::option::Option::Some(v) = &self.renditions {
-            ::ivs_runtime::json::insert(
+            ::aws_lite_runtime::json::insert(
                 &mut map,
                 "renditions",
-                ::ivs_runtime::json::list_value(v, ::ivs_runtime::json::enum_value),
+                ::aws_lite_runtime::json::list_value(
+                    v,
+                    ::aws_lite_runtime::json::enum_value,
+                ),
             );
         }
-        ::ivs_runtime::json::Value::Object(map)
+        ::aws_lite_runtime::json::Value::Object(map)
     }
     /// Reads the structure from its JSON object; unknown keys are ignored.
     pub(crate) fn from_json(
-        value: ::ivs_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::ivs_runtime::json::DeError> {
-        let obj = ::ivs_runtime::json::object(value)?;
+        value: ::aws_lite_runtime::json::Value,
+    ) -> ::std::result::Result<Self, ::aws_lite_runtime::json::DeError> {
+        let obj = ::aws_lite_runtime::json::object(value)?;
         let mut builder = RenditionConfigurationBuilder::default();
         for (key, v) in obj {
             if v.is_null() {
@@ -148,20 +151,20 @@ impl RenditionConfiguration {
             }
             match key.as_str() {
                 "renditionSelection" => {
-                    ::ivs_runtime::json::set(
+                    ::aws_lite_runtime::json::set(
                         &mut builder.rendition_selection,
-                        ::ivs_runtime::json::enumeration::<
+                        ::aws_lite_runtime::json::enumeration::<
                             crate::types::RenditionConfigurationRenditionSelection,
                         >(v),
                         "renditionSelection",
                     )
                 }
                 "renditions" => {
-                    ::ivs_runtime::json::set(
+                    ::aws_lite_runtime::json::set(
                         &mut builder.renditions,
-                        ::ivs_runtime::json::list(
+                        ::aws_lite_runtime::json::list(
                             v,
-                            ::ivs_runtime::json::enumeration::<
+                            ::aws_lite_runtime::json::enumeration::<
                                 crate::types::RenditionConfigurationRendition,
                             >,
                         ),

@@ -55,18 +55,18 @@ impl S3DestinationConfigurationBuilder {
     }
     /// Builds a [`S3DestinationConfiguration`].
     ///
-    /// Fails with a [`BuildError`](::ivs_runtime::error::BuildError) naming the first missing required member of: `bucket_name`.
+    /// Fails with a [`BuildError`](::aws_lite_runtime::error::BuildError) naming the first missing required member of: `bucket_name`.
     pub fn build(
         self,
     ) -> ::std::result::Result<
         S3DestinationConfiguration,
-        ::ivs_runtime::error::BuildError,
+        ::aws_lite_runtime::error::BuildError,
     > {
         let bucket_name = match self.bucket_name {
             ::std::option::Option::Some(v) => v,
             ::std::option::Option::None => {
                 return ::std::result::Result::Err(
-                    ::ivs_runtime::error::BuildError::missing(
+                    ::aws_lite_runtime::error::BuildError::missing(
                         "bucketName",
                         "`bucketName` is required to build S3DestinationConfiguration",
                     ),
@@ -88,32 +88,32 @@ impl S3DestinationConfigurationBuilder {
 
 impl S3DestinationConfiguration {
     /// The JSON object of this structure's body members.
-    pub(crate) fn to_json(&self) -> ::ivs_runtime::json::Value {
-        let mut map = ::ivs_runtime::json::Map::new();
+    pub(crate) fn to_json(&self) -> ::aws_lite_runtime::json::Value {
+        let mut map = ::aws_lite_runtime::json::Map::new();
         {
             let v = &self.bucket_name;
-            ::ivs_runtime::json::insert(
+            ::aws_lite_runtime::json::insert(
                 &mut map,
                 "bucketName",
-                ::ivs_runtime::json::string_value(v),
+                ::aws_lite_runtime::json::string_value(v),
             );
         }
-        ::ivs_runtime::json::Value::Object(map)
+        ::aws_lite_runtime::json::Value::Object(map)
     }
     /// Reads the structure from its JSON object; unknown keys are ignored.
     pub(crate) fn from_json(
-        value: ::ivs_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::ivs_runtime::json::DeError> {
-        let obj = ::ivs_runtime::json::object(value)?;
+        value: ::aws_lite_runtime::json::Value,
+    ) -> ::std::result::Result<Self, ::aws_lite_runtime::json::DeError> {
+        let obj = ::aws_lite_runtime::json::object(value)?;
         let mut builder = S3DestinationConfigurationBuilder::default();
         for (key, v) in obj {
             if v.is_null() {
                 continue;
             }
             if key == "bucketName" {
-                ::ivs_runtime::json::set(
+                ::aws_lite_runtime::json::set(
                     &mut builder.bucket_name,
-                    ::ivs_runtime::json::string(v),
+                    ::aws_lite_runtime::json::string(v),
                     "bucketName",
                 )?;
             }

@@ -15,7 +15,7 @@ pub struct Stream {
     pub playback_url: ::std::option::Option<::std::string::String>,
     /// Time of the stream’s start. This is an ISO 8601 timestamp; *note that this is returned as a string*.
     #[cfg_attr(feature = "serde", serde(rename = "startTime"))]
-    pub start_time: ::std::option::Option<::ivs_runtime::DateTime>,
+    pub start_time: ::std::option::Option<::aws_lite_runtime::DateTime>,
     /// The stream’s state. Do not rely on the `OFFLINE` state, as the API may not return it; instead, a "NotBroadcasting" error will indicate that the stream is not live.
     #[cfg_attr(feature = "serde", serde(rename = "state"))]
     pub state: ::std::option::Option<crate::types::StreamState>,
@@ -42,7 +42,7 @@ impl Stream {
         self.playback_url.as_deref()
     }
     /// Time of the stream’s start. This is an ISO 8601 timestamp; *note that this is returned as a string*.
-    pub fn start_time(&self) -> ::std::option::Option<&::ivs_runtime::DateTime> {
+    pub fn start_time(&self) -> ::std::option::Option<&::aws_lite_runtime::DateTime> {
         self.start_time.as_ref()
     }
     /// The stream’s state. Do not rely on the `OFFLINE` state, as the API may not return it; instead, a "NotBroadcasting" error will indicate that the stream is not live.
@@ -75,7 +75,7 @@ pub struct StreamBuilder {
     pub(crate) channel_arn: ::std::option::Option<::std::string::String>,
     pub(crate) stream_id: ::std::option::Option<::std::string::String>,
     pub(crate) playback_url: ::std::option::Option<::std::string::String>,
-    pub(crate) start_time: ::std::option::Option<::ivs_runtime::DateTime>,
+    pub(crate) start_time: ::std::option::Option<::aws_lite_runtime::DateTime>,
     pub(crate) state: ::std::option::Option<crate::types::StreamState>,
     pub(crate) health: ::std::option::Option<crate::types::StreamHealth>,
     pub(crate) viewer_count: ::std::option::Option<i64>,
@@ -145,7 +145,7 @@ impl StreamBuilder {
     /// Time of the stream’s start. This is an ISO 8601 timestamp; *note that this is returned as a string*.
     pub fn start_time(
         mut self,
-        input: impl ::std::convert::Into<::ivs_runtime::DateTime>,
+        input: impl ::std::convert::Into<::aws_lite_runtime::DateTime>,
     ) -> Self {
         self.start_time = ::std::option::Option::Some(input.into());
         self
@@ -153,13 +153,15 @@ impl StreamBuilder {
     /// Sets or clears `start_time` (see the `start_time` setter).
     pub fn set_start_time(
         mut self,
-        input: ::std::option::Option<::ivs_runtime::DateTime>,
+        input: ::std::option::Option<::aws_lite_runtime::DateTime>,
     ) -> Self {
         self.start_time = input;
         self
     }
     /// The `start_time` set so far, if any.
-    pub fn get_start_time(&self) -> &::std::option::Option<::ivs_runtime::DateTime> {
+    pub fn get_start_time(
+        &self,
+    ) -> &::std::option::Option<::aws_lite_runtime::DateTime> {
         &self.start_time
     }
     /// The stream’s state. Do not rely on the `OFFLINE` state, as the API may not return it; instead, a "NotBroadcasting" error will indicate that the stream is not live.
@@ -233,9 +235,9 @@ impl StreamBuilder {
 impl Stream {
     /// Reads the structure from its JSON object; unknown keys are ignored.
     pub(crate) fn from_json(
-        value: ::ivs_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::ivs_runtime::json::DeError> {
-        let obj = ::ivs_runtime::json::object(value)?;
+        value: ::aws_lite_runtime::json::Value,
+    ) -> ::std::result::Result<Self, ::aws_lite_runtime::json::DeError> {
+        let obj = ::aws_lite_runtime::json::object(value)?;
         let mut builder = StreamBuilder::default();
         for (key, v) in obj {
             if v.is_null() {
@@ -243,56 +245,58 @@ impl Stream {
             }
             match key.as_str() {
                 "channelArn" => {
-                    ::ivs_runtime::json::set(
+                    ::aws_lite_runtime::json::set(
                         &mut builder.channel_arn,
-                        ::ivs_runtime::json::string(v),
+                        ::aws_lite_runtime::json::string(v),
                         "channelArn",
                     )
                 }
                 "streamId" => {
-                    ::ivs_runtime::json::set(
+                    ::aws_lite_runtime::json::set(
                         &mut builder.stream_id,
-                        ::ivs_runtime::json::string(v),
+                        ::aws_lite_runtime::json::string(v),
                         "streamId",
                     )
                 }
                 "playbackUrl" => {
-                    ::ivs_runtime::json::set(
+                    ::aws_lite_runtime::json::set(
                         &mut builder.playback_url,
-                        ::ivs_runtime::json::string(v),
+                        ::aws_lite_runtime::json::string(v),
                         "playbackUrl",
                     )
                 }
                 "startTime" => {
-                    ::ivs_runtime::json::set(
+                    ::aws_lite_runtime::json::set(
                         &mut builder.start_time,
-                        ::ivs_runtime::json::timestamp(
+                        ::aws_lite_runtime::json::timestamp(
                             v,
-                            ::ivs_runtime::time::Format::DateTime,
+                            ::aws_lite_runtime::time::Format::DateTime,
                         ),
                         "startTime",
                     )
                 }
                 "state" => {
-                    ::ivs_runtime::json::set(
+                    ::aws_lite_runtime::json::set(
                         &mut builder.state,
-                        ::ivs_runtime::json::enumeration::<crate::types::StreamState>(v),
+                        ::aws_lite_runtime::json::enumeration::<
+                            crate::types::StreamState,
+                        >(v),
                         "state",
                     )
                 }
                 "health" => {
-                    ::ivs_runtime::json::set(
+                    ::aws_lite_runtime::json::set(
                         &mut builder.health,
-                        ::ivs_runtime::json::enumeration::<
+                        ::aws_lite_runtime::json::enumeration::<
                             crate::types::StreamHealth,
                         >(v),
                         "health",
                     )
                 }
                 "viewerCount" => {
-                    ::ivs_runtime::json::set(
+                    ::aws_lite_runtime::json::set(
                         &mut builder.viewer_count,
-                        ::ivs_runtime::json::integer::<i64>(v),
+                        ::aws_lite_runtime::json::integer::<i64>(v),
                         "viewerCount",
                     )
                 }

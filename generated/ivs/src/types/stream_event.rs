@@ -12,7 +12,7 @@ pub struct StreamEvent {
     pub r#type: ::std::option::Option<::std::string::String>,
     /// Time when the event occurred. This is an ISO 8601 timestamp; *note that this is returned as a string*.
     #[cfg_attr(feature = "serde", serde(rename = "eventTime"))]
-    pub event_time: ::std::option::Option<::ivs_runtime::DateTime>,
+    pub event_time: ::std::option::Option<::aws_lite_runtime::DateTime>,
     /// Provides additional details about the stream event. There are several values; the long descriptions are provided in the IVS console but not delivered through the IVS API or EventBridge. Multitrack-related codes are used only for certain Session Ended events.
     ///
     /// - `MultitrackInputNotAllowed` — The broadcast client attempted to connect with multitrack input, but multitrack input was not enabled on the channel. Check your broadcast software settings or set `MultitrackInputConfiguration.Policy` to `ALLOW` or `REQUIRE`.
@@ -39,7 +39,7 @@ impl StreamEvent {
         self.r#type.as_deref()
     }
     /// Time when the event occurred. This is an ISO 8601 timestamp; *note that this is returned as a string*.
-    pub fn event_time(&self) -> ::std::option::Option<&::ivs_runtime::DateTime> {
+    pub fn event_time(&self) -> ::std::option::Option<&::aws_lite_runtime::DateTime> {
         self.event_time.as_ref()
     }
     /// Provides additional details about the stream event. There are several values; the long descriptions are provided in the IVS console but not delivered through the IVS API or EventBridge. Multitrack-related codes are used only for certain Session Ended events.
@@ -74,7 +74,7 @@ impl StreamEvent {
 pub struct StreamEventBuilder {
     pub(crate) name: ::std::option::Option<::std::string::String>,
     pub(crate) r#type: ::std::option::Option<::std::string::String>,
-    pub(crate) event_time: ::std::option::Option<::ivs_runtime::DateTime>,
+    pub(crate) event_time: ::std::option::Option<::aws_lite_runtime::DateTime>,
     pub(crate) code_value: ::std::option::Option<::std::string::String>,
 }
 
@@ -122,7 +122,7 @@ impl StreamEventBuilder {
     /// Time when the event occurred. This is an ISO 8601 timestamp; *note that this is returned as a string*.
     pub fn event_time(
         mut self,
-        input: impl ::std::convert::Into<::ivs_runtime::DateTime>,
+        input: impl ::std::convert::Into<::aws_lite_runtime::DateTime>,
     ) -> Self {
         self.event_time = ::std::option::Option::Some(input.into());
         self
@@ -130,13 +130,15 @@ impl StreamEventBuilder {
     /// Sets or clears `event_time` (see the `event_time` setter).
     pub fn set_event_time(
         mut self,
-        input: ::std::option::Option<::ivs_runtime::DateTime>,
+        input: ::std::option::Option<::aws_lite_runtime::DateTime>,
     ) -> Self {
         self.event_time = input;
         self
     }
     /// The `event_time` set so far, if any.
-    pub fn get_event_time(&self) -> &::std::option::Option<::ivs_runtime::DateTime> {
+    pub fn get_event_time(
+        &self,
+    ) -> &::std::option::Option<::aws_lite_runtime::DateTime> {
         &self.event_time
     }
     /// Provides additional details about the stream event. There are several values; the long descriptions are provided in the IVS console but not delivered through the IVS API or EventBridge. Multitrack-related codes are used only for certain Session Ended events.
@@ -184,9 +186,9 @@ impl StreamEventBuilder {
 impl StreamEvent {
     /// Reads the structure from its JSON object; unknown keys are ignored.
     pub(crate) fn from_json(
-        value: ::ivs_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::ivs_runtime::json::DeError> {
-        let obj = ::ivs_runtime::json::object(value)?;
+        value: ::aws_lite_runtime::json::Value,
+    ) -> ::std::result::Result<Self, ::aws_lite_runtime::json::DeError> {
+        let obj = ::aws_lite_runtime::json::object(value)?;
         let mut builder = StreamEventBuilder::default();
         for (key, v) in obj {
             if v.is_null() {
@@ -194,33 +196,33 @@ impl StreamEvent {
             }
             match key.as_str() {
                 "name" => {
-                    ::ivs_runtime::json::set(
+                    ::aws_lite_runtime::json::set(
                         &mut builder.name,
-                        ::ivs_runtime::json::string(v),
+                        ::aws_lite_runtime::json::string(v),
                         "name",
                     )
                 }
                 "type" => {
-                    ::ivs_runtime::json::set(
+                    ::aws_lite_runtime::json::set(
                         &mut builder.r#type,
-                        ::ivs_runtime::json::string(v),
+                        ::aws_lite_runtime::json::string(v),
                         "type",
                     )
                 }
                 "eventTime" => {
-                    ::ivs_runtime::json::set(
+                    ::aws_lite_runtime::json::set(
                         &mut builder.event_time,
-                        ::ivs_runtime::json::timestamp(
+                        ::aws_lite_runtime::json::timestamp(
                             v,
-                            ::ivs_runtime::time::Format::DateTime,
+                            ::aws_lite_runtime::time::Format::DateTime,
                         ),
                         "eventTime",
                     )
                 }
                 "code" => {
-                    ::ivs_runtime::json::set(
+                    ::aws_lite_runtime::json::set(
                         &mut builder.code_value,
-                        ::ivs_runtime::json::string(v),
+                        ::aws_lite_runtime::json::string(v),
                         "code",
                     )
                 }

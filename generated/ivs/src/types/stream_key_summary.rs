@@ -141,9 +141,9 @@ impl StreamKeySummaryBuilder {
 impl StreamKeySummary {
     /// Reads the structure from its JSON object; unknown keys are ignored.
     pub(crate) fn from_json(
-        value: ::ivs_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::ivs_runtime::json::DeError> {
-        let obj = ::ivs_runtime::json::object(value)?;
+        value: ::aws_lite_runtime::json::Value,
+    ) -> ::std::result::Result<Self, ::aws_lite_runtime::json::DeError> {
+        let obj = ::aws_lite_runtime::json::object(value)?;
         let mut builder = StreamKeySummaryBuilder::default();
         for (key, v) in obj {
             if v.is_null() {
@@ -151,26 +151,26 @@ impl StreamKeySummary {
             }
             match key.as_str() {
                 "arn" => {
-                    ::ivs_runtime::json::set(
+                    ::aws_lite_runtime::json::set(
                         &mut builder.arn,
-                        ::ivs_runtime::json::string(v),
+                        ::aws_lite_runtime::json::string(v),
                         "arn",
                     )
                 }
                 "channelArn" => {
-                    ::ivs_runtime::json::set(
+                    ::aws_lite_runtime::json::set(
                         &mut builder.channel_arn,
-                        ::ivs_runtime::json::string(v),
+                        ::aws_lite_runtime::json::string(v),
                         "channelArn",
                     )
                 }
                 "tags" => {
-                    ::ivs_runtime::json::set(
+                    ::aws_lite_runtime::json::set(
                         &mut builder.tags,
-                        ::ivs_runtime::json::map(
+                        ::aws_lite_runtime::json::map(
                             v,
                             ::std::convert::identity,
-                            ::ivs_runtime::json::string,
+                            ::aws_lite_runtime::json::string,
                         ),
                         "tags",
                     )

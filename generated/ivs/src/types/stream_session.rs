@@ -9,10 +9,10 @@ pub struct StreamSession {
     pub stream_id: ::std::option::Option<::std::string::String>,
     /// Time when the channel went live. This is an ISO 8601 timestamp; *note that this is returned as a string*.
     #[cfg_attr(feature = "serde", serde(rename = "startTime"))]
-    pub start_time: ::std::option::Option<::ivs_runtime::DateTime>,
+    pub start_time: ::std::option::Option<::aws_lite_runtime::DateTime>,
     /// Time when the channel went offline. This is an ISO 8601 timestamp; *note that this is returned as a string*. For live streams, this is `NULL`.
     #[cfg_attr(feature = "serde", serde(rename = "endTime"))]
-    pub end_time: ::std::option::Option<::ivs_runtime::DateTime>,
+    pub end_time: ::std::option::Option<::aws_lite_runtime::DateTime>,
     /// The properties of the channel at the time of going live.
     #[cfg_attr(feature = "serde", serde(rename = "channel"))]
     pub channel: ::std::option::Option<crate::types::Channel>,
@@ -42,11 +42,11 @@ impl StreamSession {
         self.stream_id.as_deref()
     }
     /// Time when the channel went live. This is an ISO 8601 timestamp; *note that this is returned as a string*.
-    pub fn start_time(&self) -> ::std::option::Option<&::ivs_runtime::DateTime> {
+    pub fn start_time(&self) -> ::std::option::Option<&::aws_lite_runtime::DateTime> {
         self.start_time.as_ref()
     }
     /// Time when the channel went offline. This is an ISO 8601 timestamp; *note that this is returned as a string*. For live streams, this is `NULL`.
-    pub fn end_time(&self) -> ::std::option::Option<&::ivs_runtime::DateTime> {
+    pub fn end_time(&self) -> ::std::option::Option<&::aws_lite_runtime::DateTime> {
         self.end_time.as_ref()
     }
     /// The properties of the channel at the time of going live.
@@ -95,8 +95,8 @@ impl StreamSession {
 )]
 pub struct StreamSessionBuilder {
     pub(crate) stream_id: ::std::option::Option<::std::string::String>,
-    pub(crate) start_time: ::std::option::Option<::ivs_runtime::DateTime>,
-    pub(crate) end_time: ::std::option::Option<::ivs_runtime::DateTime>,
+    pub(crate) start_time: ::std::option::Option<::aws_lite_runtime::DateTime>,
+    pub(crate) end_time: ::std::option::Option<::aws_lite_runtime::DateTime>,
     pub(crate) channel: ::std::option::Option<crate::types::Channel>,
     pub(crate) ingest_configuration: ::std::option::Option<
         crate::types::IngestConfiguration,
@@ -136,7 +136,7 @@ impl StreamSessionBuilder {
     /// Time when the channel went live. This is an ISO 8601 timestamp; *note that this is returned as a string*.
     pub fn start_time(
         mut self,
-        input: impl ::std::convert::Into<::ivs_runtime::DateTime>,
+        input: impl ::std::convert::Into<::aws_lite_runtime::DateTime>,
     ) -> Self {
         self.start_time = ::std::option::Option::Some(input.into());
         self
@@ -144,19 +144,21 @@ impl StreamSessionBuilder {
     /// Sets or clears `start_time` (see the `start_time` setter).
     pub fn set_start_time(
         mut self,
-        input: ::std::option::Option<::ivs_runtime::DateTime>,
+        input: ::std::option::Option<::aws_lite_runtime::DateTime>,
     ) -> Self {
         self.start_time = input;
         self
     }
     /// The `start_time` set so far, if any.
-    pub fn get_start_time(&self) -> &::std::option::Option<::ivs_runtime::DateTime> {
+    pub fn get_start_time(
+        &self,
+    ) -> &::std::option::Option<::aws_lite_runtime::DateTime> {
         &self.start_time
     }
     /// Time when the channel went offline. This is an ISO 8601 timestamp; *note that this is returned as a string*. For live streams, this is `NULL`.
     pub fn end_time(
         mut self,
-        input: impl ::std::convert::Into<::ivs_runtime::DateTime>,
+        input: impl ::std::convert::Into<::aws_lite_runtime::DateTime>,
     ) -> Self {
         self.end_time = ::std::option::Option::Some(input.into());
         self
@@ -164,13 +166,13 @@ impl StreamSessionBuilder {
     /// Sets or clears `end_time` (see the `end_time` setter).
     pub fn set_end_time(
         mut self,
-        input: ::std::option::Option<::ivs_runtime::DateTime>,
+        input: ::std::option::Option<::aws_lite_runtime::DateTime>,
     ) -> Self {
         self.end_time = input;
         self
     }
     /// The `end_time` set so far, if any.
-    pub fn get_end_time(&self) -> &::std::option::Option<::ivs_runtime::DateTime> {
+    pub fn get_end_time(&self) -> &::std::option::Option<::aws_lite_runtime::DateTime> {
         &self.end_time
     }
     /// The properties of the channel at the time of going live.
@@ -305,9 +307,9 @@ impl StreamSessionBuilder {
 impl StreamSession {
     /// Reads the structure from its JSON object; unknown keys are ignored.
     pub(crate) fn from_json(
-        value: ::ivs_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::ivs_runtime::json::DeError> {
-        let obj = ::ivs_runtime::json::object(value)?;
+        value: ::aws_lite_runtime::json::Value,
+    ) -> ::std::result::Result<Self, ::aws_lite_runtime::json::DeError> {
+        let obj = ::aws_lite_runtime::json::object(value)?;
         let mut builder = StreamSessionBuilder::default();
         for (key, v) in obj {
             if v.is_null() {
@@ -315,64 +317,64 @@ impl StreamSession {
             }
             match key.as_str() {
                 "streamId" => {
-                    ::ivs_runtime::json::set(
+                    ::aws_lite_runtime::json::set(
                         &mut builder.stream_id,
-                        ::ivs_runtime::json::string(v),
+                        ::aws_lite_runtime::json::string(v),
                         "streamId",
                     )
                 }
                 "startTime" => {
-                    ::ivs_runtime::json::set(
+                    ::aws_lite_runtime::json::set(
                         &mut builder.start_time,
-                        ::ivs_runtime::json::timestamp(
+                        ::aws_lite_runtime::json::timestamp(
                             v,
-                            ::ivs_runtime::time::Format::DateTime,
+                            ::aws_lite_runtime::time::Format::DateTime,
                         ),
                         "startTime",
                     )
                 }
                 "endTime" => {
-                    ::ivs_runtime::json::set(
+                    ::aws_lite_runtime::json::set(
                         &mut builder.end_time,
-                        ::ivs_runtime::json::timestamp(
+                        ::aws_lite_runtime::json::timestamp(
                             v,
-                            ::ivs_runtime::time::Format::DateTime,
+                            ::aws_lite_runtime::time::Format::DateTime,
                         ),
                         "endTime",
                     )
                 }
                 "channel" => {
-                    ::ivs_runtime::json::set(
+                    ::aws_lite_runtime::json::set(
                         &mut builder.channel,
                         crate::types::Channel::from_json(v),
                         "channel",
                     )
                 }
                 "ingestConfiguration" => {
-                    ::ivs_runtime::json::set(
+                    ::aws_lite_runtime::json::set(
                         &mut builder.ingest_configuration,
                         crate::types::IngestConfiguration::from_json(v),
                         "ingestConfiguration",
                     )
                 }
                 "ingestConfigurations" => {
-                    ::ivs_runtime::json::set(
+                    ::aws_lite_runtime::json::set(
                         &mut builder.ingest_configurations,
                         crate::types::IngestConfigurations::from_json(v),
                         "ingestConfigurations",
                     )
                 }
                 "recordingConfiguration" => {
-                    ::ivs_runtime::json::set(
+                    ::aws_lite_runtime::json::set(
                         &mut builder.recording_configuration,
                         crate::types::RecordingConfiguration::from_json(v),
                         "recordingConfiguration",
                     )
                 }
                 "truncatedEvents" => {
-                    ::ivs_runtime::json::set(
+                    ::aws_lite_runtime::json::set(
                         &mut builder.truncated_events,
-                        ::ivs_runtime::json::list(
+                        ::aws_lite_runtime::json::list(
                             v,
                             crate::types::StreamEvent::from_json,
                         ),

@@ -9,10 +9,10 @@ pub struct StreamSessionSummary {
     pub stream_id: ::std::option::Option<::std::string::String>,
     /// Time when the channel went live. This is an ISO 8601 timestamp; *note that this is returned as a string*.
     #[cfg_attr(feature = "serde", serde(rename = "startTime"))]
-    pub start_time: ::std::option::Option<::ivs_runtime::DateTime>,
+    pub start_time: ::std::option::Option<::aws_lite_runtime::DateTime>,
     /// Time when the channel went offline. This is an ISO 8601 timestamp; *note that this is returned as a string*. For live streams, this is `NULL`.
     #[cfg_attr(feature = "serde", serde(rename = "endTime"))]
-    pub end_time: ::std::option::Option<::ivs_runtime::DateTime>,
+    pub end_time: ::std::option::Option<::aws_lite_runtime::DateTime>,
     /// If `true`, this stream encountered a quota breach or failure.
     #[cfg_attr(feature = "serde", serde(rename = "hasErrorEvent"))]
     #[cfg_attr(feature = "serde", serde(default))]
@@ -25,11 +25,11 @@ impl StreamSessionSummary {
         self.stream_id.as_deref()
     }
     /// Time when the channel went live. This is an ISO 8601 timestamp; *note that this is returned as a string*.
-    pub fn start_time(&self) -> ::std::option::Option<&::ivs_runtime::DateTime> {
+    pub fn start_time(&self) -> ::std::option::Option<&::aws_lite_runtime::DateTime> {
         self.start_time.as_ref()
     }
     /// Time when the channel went offline. This is an ISO 8601 timestamp; *note that this is returned as a string*. For live streams, this is `NULL`.
-    pub fn end_time(&self) -> ::std::option::Option<&::ivs_runtime::DateTime> {
+    pub fn end_time(&self) -> ::std::option::Option<&::aws_lite_runtime::DateTime> {
         self.end_time.as_ref()
     }
     /// If `true`, this stream encountered a quota breach or failure.
@@ -52,8 +52,8 @@ impl StreamSessionSummary {
 )]
 pub struct StreamSessionSummaryBuilder {
     pub(crate) stream_id: ::std::option::Option<::std::string::String>,
-    pub(crate) start_time: ::std::option::Option<::ivs_runtime::DateTime>,
-    pub(crate) end_time: ::std::option::Option<::ivs_runtime::DateTime>,
+    pub(crate) start_time: ::std::option::Option<::aws_lite_runtime::DateTime>,
+    pub(crate) end_time: ::std::option::Option<::aws_lite_runtime::DateTime>,
     pub(crate) has_error_event: ::std::option::Option<bool>,
 }
 
@@ -81,7 +81,7 @@ impl StreamSessionSummaryBuilder {
     /// Time when the channel went live. This is an ISO 8601 timestamp; *note that this is returned as a string*.
     pub fn start_time(
         mut self,
-        input: impl ::std::convert::Into<::ivs_runtime::DateTime>,
+        input: impl ::std::convert::Into<::aws_lite_runtime::DateTime>,
     ) -> Self {
         self.start_time = ::std::option::Option::Some(input.into());
         self
@@ -89,19 +89,21 @@ impl StreamSessionSummaryBuilder {
     /// Sets or clears `start_time` (see the `start_time` setter).
     pub fn set_start_time(
         mut self,
-        input: ::std::option::Option<::ivs_runtime::DateTime>,
+        input: ::std::option::Option<::aws_lite_runtime::DateTime>,
     ) -> Self {
         self.start_time = input;
         self
     }
     /// The `start_time` set so far, if any.
-    pub fn get_start_time(&self) -> &::std::option::Option<::ivs_runtime::DateTime> {
+    pub fn get_start_time(
+        &self,
+    ) -> &::std::option::Option<::aws_lite_runtime::DateTime> {
         &self.start_time
     }
     /// Time when the channel went offline. This is an ISO 8601 timestamp; *note that this is returned as a string*. For live streams, this is `NULL`.
     pub fn end_time(
         mut self,
-        input: impl ::std::convert::Into<::ivs_runtime::DateTime>,
+        input: impl ::std::convert::Into<::aws_lite_runtime::DateTime>,
     ) -> Self {
         self.end_time = ::std::option::Option::Some(input.into());
         self
@@ -109,13 +111,13 @@ impl StreamSessionSummaryBuilder {
     /// Sets or clears `end_time` (see the `end_time` setter).
     pub fn set_end_time(
         mut self,
-        input: ::std::option::Option<::ivs_runtime::DateTime>,
+        input: ::std::option::Option<::aws_lite_runtime::DateTime>,
     ) -> Self {
         self.end_time = input;
         self
     }
     /// The `end_time` set so far, if any.
-    pub fn get_end_time(&self) -> &::std::option::Option<::ivs_runtime::DateTime> {
+    pub fn get_end_time(&self) -> &::std::option::Option<::aws_lite_runtime::DateTime> {
         &self.end_time
     }
     /// If `true`, this stream encountered a quota breach or failure.
@@ -146,9 +148,9 @@ impl StreamSessionSummaryBuilder {
 impl StreamSessionSummary {
     /// Reads the structure from its JSON object; unknown keys are ignored.
     pub(crate) fn from_json(
-        value: ::ivs_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::ivs_runtime::json::DeError> {
-        let obj = ::ivs_runtime::json::object(value)?;
+        value: ::aws_lite_runtime::json::Value,
+    ) -> ::std::result::Result<Self, ::aws_lite_runtime::json::DeError> {
+        let obj = ::aws_lite_runtime::json::object(value)?;
         let mut builder = StreamSessionSummaryBuilder::default();
         for (key, v) in obj {
             if v.is_null() {
@@ -156,36 +158,36 @@ impl StreamSessionSummary {
             }
             match key.as_str() {
                 "streamId" => {
-                    ::ivs_runtime::json::set(
+                    ::aws_lite_runtime::json::set(
                         &mut builder.stream_id,
-                        ::ivs_runtime::json::string(v),
+                        ::aws_lite_runtime::json::string(v),
                         "streamId",
                     )
                 }
                 "startTime" => {
-                    ::ivs_runtime::json::set(
+                    ::aws_lite_runtime::json::set(
                         &mut builder.start_time,
-                        ::ivs_runtime::json::timestamp(
+                        ::aws_lite_runtime::json::timestamp(
                             v,
-                            ::ivs_runtime::time::Format::DateTime,
+                            ::aws_lite_runtime::time::Format::DateTime,
                         ),
                         "startTime",
                     )
                 }
                 "endTime" => {
-                    ::ivs_runtime::json::set(
+                    ::aws_lite_runtime::json::set(
                         &mut builder.end_time,
-                        ::ivs_runtime::json::timestamp(
+                        ::aws_lite_runtime::json::timestamp(
                             v,
-                            ::ivs_runtime::time::Format::DateTime,
+                            ::aws_lite_runtime::time::Format::DateTime,
                         ),
                         "endTime",
                     )
                 }
                 "hasErrorEvent" => {
-                    ::ivs_runtime::json::set(
+                    ::aws_lite_runtime::json::set(
                         &mut builder.has_error_event,
-                        ::ivs_runtime::json::boolean(v),
+                        ::aws_lite_runtime::json::boolean(v),
                         "hasErrorEvent",
                     )
                 }

@@ -22,7 +22,7 @@ pub struct StreamSummary {
     pub viewer_count: i64,
     /// Time of the stream’s start. This is an ISO 8601 timestamp; *note that this is returned as a string*.
     #[cfg_attr(feature = "serde", serde(rename = "startTime"))]
-    pub start_time: ::std::option::Option<::ivs_runtime::DateTime>,
+    pub start_time: ::std::option::Option<::aws_lite_runtime::DateTime>,
 }
 
 impl StreamSummary {
@@ -47,7 +47,7 @@ impl StreamSummary {
         self.viewer_count
     }
     /// Time of the stream’s start. This is an ISO 8601 timestamp; *note that this is returned as a string*.
-    pub fn start_time(&self) -> ::std::option::Option<&::ivs_runtime::DateTime> {
+    pub fn start_time(&self) -> ::std::option::Option<&::aws_lite_runtime::DateTime> {
         self.start_time.as_ref()
     }
     /// A builder for [`StreamSummary`].
@@ -70,7 +70,7 @@ pub struct StreamSummaryBuilder {
     pub(crate) state: ::std::option::Option<crate::types::StreamState>,
     pub(crate) health: ::std::option::Option<crate::types::StreamHealth>,
     pub(crate) viewer_count: ::std::option::Option<i64>,
-    pub(crate) start_time: ::std::option::Option<::ivs_runtime::DateTime>,
+    pub(crate) start_time: ::std::option::Option<::aws_lite_runtime::DateTime>,
 }
 
 impl StreamSummaryBuilder {
@@ -171,7 +171,7 @@ impl StreamSummaryBuilder {
     /// Time of the stream’s start. This is an ISO 8601 timestamp; *note that this is returned as a string*.
     pub fn start_time(
         mut self,
-        input: impl ::std::convert::Into<::ivs_runtime::DateTime>,
+        input: impl ::std::convert::Into<::aws_lite_runtime::DateTime>,
     ) -> Self {
         self.start_time = ::std::option::Option::Some(input.into());
         self
@@ -179,13 +179,15 @@ impl StreamSummaryBuilder {
     /// Sets or clears `start_time` (see the `start_time` setter).
     pub fn set_start_time(
         mut self,
-        input: ::std::option::Option<::ivs_runtime::DateTime>,
+        input: ::std::option::Option<::aws_lite_runtime::DateTime>,
     ) -> Self {
         self.start_time = input;
         self
     }
     /// The `start_time` set so far, if any.
-    pub fn get_start_time(&self) -> &::std::option::Option<::ivs_runtime::DateTime> {
+    pub fn get_start_time(
+        &self,
+    ) -> &::std::option::Option<::aws_lite_runtime::DateTime> {
         &self.start_time
     }
     /// Builds a [`StreamSummary`].
@@ -204,9 +206,9 @@ impl StreamSummaryBuilder {
 impl StreamSummary {
     /// Reads the structure from its JSON object; unknown keys are ignored.
     pub(crate) fn from_json(
-        value: ::ivs_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::ivs_runtime::json::DeError> {
-        let obj = ::ivs_runtime::json::object(value)?;
+        value: ::aws_lite_runtime::json::Value,
+    ) -> ::std::result::Result<Self, ::aws_lite_runtime::json::DeError> {
+        let obj = ::aws_lite_runtime::json::object(value)?;
         let mut builder = StreamSummaryBuilder::default();
         for (key, v) in obj {
             if v.is_null() {
@@ -214,48 +216,50 @@ impl StreamSummary {
             }
             match key.as_str() {
                 "channelArn" => {
-                    ::ivs_runtime::json::set(
+                    ::aws_lite_runtime::json::set(
                         &mut builder.channel_arn,
-                        ::ivs_runtime::json::string(v),
+                        ::aws_lite_runtime::json::string(v),
                         "channelArn",
                     )
                 }
                 "streamId" => {
-                    ::ivs_runtime::json::set(
+                    ::aws_lite_runtime::json::set(
                         &mut builder.stream_id,
-                        ::ivs_runtime::json::string(v),
+                        ::aws_lite_runtime::json::string(v),
                         "streamId",
                     )
                 }
                 "state" => {
-                    ::ivs_runtime::json::set(
+                    ::aws_lite_runtime::json::set(
                         &mut builder.state,
-                        ::ivs_runtime::json::enumeration::<crate::types::StreamState>(v),
+                        ::aws_lite_runtime::json::enumeration::<
+                            crate::types::StreamState,
+                        >(v),
                         "state",
                     )
                 }
                 "health" => {
-                    ::ivs_runtime::json::set(
+                    ::aws_lite_runtime::json::set(
                         &mut builder.health,
-                        ::ivs_runtime::json::enumeration::<
+                        ::aws_lite_runtime::json::enumeration::<
                             crate::types::StreamHealth,
                         >(v),
                         "health",
                     )
                 }
                 "viewerCount" => {
-                    ::ivs_runtime::json::set(
+                    ::aws_lite_runtime::json::set(
                         &mut builder.viewer_count,
-                        ::ivs_runtime::json::integer::<i64>(v),
+                        ::aws_lite_runtime::json::integer::<i64>(v),
                         "viewerCount",
                     )
                 }
                 "startTime" => {
-                    ::ivs_runtime::json::set(
+                    ::aws_lite_runtime::json::set(
                         &mut builder.start_time,
-                        ::ivs_runtime::json::timestamp(
+                        ::aws_lite_runtime::json::timestamp(
                             v,
-                            ::ivs_runtime::time::Format::DateTime,
+                            ::aws_lite_runtime::time::Format::DateTime,
                         ),
                         "startTime",
                     )

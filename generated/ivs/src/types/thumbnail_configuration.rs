@@ -180,43 +180,46 @@ impl ThumbnailConfigurationBuilder {
 
 impl ThumbnailConfiguration {
     /// The JSON object of this structure's body members.
-    pub(crate) fn to_json(&self) -> ::ivs_runtime::json::Value {
-        let mut map = ::ivs_runtime::json::Map::new();
+    pub(crate) fn to_json(&self) -> ::aws_lite_runtime::json::Value {
+        let mut map = ::aws_lite_runtime::json::Map::new();
         if let ::std::option::Option::Some(v) = &self.recording_mode {
-            ::ivs_runtime::json::insert(
+            ::aws_lite_runtime::json::insert(
                 &mut map,
                 "recordingMode",
-                ::ivs_runtime::json::enum_value(v),
+                ::aws_lite_runtime::json::enum_value(v),
             );
         }
         if let ::std::option::Option::Some(v) = &self.target_interval_seconds {
-            ::ivs_runtime::json::insert(
+            ::aws_lite_runtime::json::insert(
                 &mut map,
                 "targetIntervalSeconds",
-                ::ivs_runtime::json::Value::from(*v),
+                ::aws_lite_runtime::json::Value::from(*v),
             );
         }
         if let ::std::option::Option::Some(v) = &self.resolution {
-            ::ivs_runtime::json::insert(
+            ::aws_lite_runtime::json::insert(
                 &mut map,
                 "resolution",
-                ::ivs_runtime::json::enum_value(v),
+                ::aws_lite_runtime::json::enum_value(v),
             );
         }
         if let ::std::option::Option::Some(v) = &self.storage {
-            ::ivs_runtime::json::insert(
+            ::aws_lite_runtime::json::insert(
                 &mut map,
                 "storage",
-                ::ivs_runtime::json::list_value(v, ::ivs_runtime::json::enum_value),
+                ::aws_lite_runtime::json::list_value(
+                    v,
+                    ::aws_lite_runtime::json::enum_value,
+                ),
             );
         }
-        ::ivs_runtime::json::Value::Object(map)
+        ::aws_lite_runtime::json::Value::Object(map)
     }
     /// Reads the structure from its JSON object; unknown keys are ignored.
     pub(crate) fn from_json(
-        value: ::ivs_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::ivs_runtime::json::DeError> {
-        let obj = ::ivs_runtime::json::object(value)?;
+        value: ::aws_lite_runtime::json::Value,
+    ) -> ::std::result::Result<Self, ::aws_lite_runtime::json::DeError> {
+        let obj = ::aws_lite_runtime::json::object(value)?;
         let mut builder = ThumbnailConfigurationBuilder::default();
         for (key, v) in obj {
             if v.is_null() {
@@ -224,36 +227,36 @@ impl ThumbnailConfiguration {
             }
             match key.as_str() {
                 "recordingMode" => {
-                    ::ivs_runtime::json::set(
+                    ::aws_lite_runtime::json::set(
                         &mut builder.recording_mode,
-                        ::ivs_runtime::json::enumeration::<
+                        ::aws_lite_runtime::json::enumeration::<
                             crate::types::RecordingMode,
                         >(v),
                         "recordingMode",
                     )
                 }
                 "targetIntervalSeconds" => {
-                    ::ivs_runtime::json::set(
+                    ::aws_lite_runtime::json::set(
                         &mut builder.target_interval_seconds,
-                        ::ivs_runtime::json::integer::<i64>(v),
+                        ::aws_lite_runtime::json::integer::<i64>(v),
                         "targetIntervalSeconds",
                     )
                 }
                 "resolution" => {
-                    ::ivs_runtime::json::set(
+                    ::aws_lite_runtime::json::set(
                         &mut builder.resolution,
-                        ::ivs_runtime::json::enumeration::<
+                        ::aws_lite_runtime::json::enumeration::<
                             crate::types::ThumbnailConfigurationResolution,
                         >(v),
                         "resolution",
                     )
                 }
                 "storage" => {
-                    ::ivs_runtime::json::set(
+                    ::aws_lite_runtime::json::set(
                         &mut builder.storage,
-                        ::ivs_runtime::json::list(
+                        ::aws_lite_runtime::json::list(
                             v,
-                            ::ivs_runtime::json::enumeration::<
+                            ::aws_lite_runtime::json::enumeration::<
                                 crate::types::ThumbnailConfigurationStorage,
                             >,
                         ),

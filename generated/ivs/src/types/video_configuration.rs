@@ -334,9 +334,9 @@ impl VideoConfigurationBuilder {
 impl VideoConfiguration {
     /// Reads the structure from its JSON object; unknown keys are ignored.
     pub(crate) fn from_json(
-        value: ::ivs_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::ivs_runtime::json::DeError> {
-        let obj = ::ivs_runtime::json::object(value)?;
+        value: ::aws_lite_runtime::json::Value,
+    ) -> ::std::result::Result<Self, ::aws_lite_runtime::json::DeError> {
+        let obj = ::aws_lite_runtime::json::object(value)?;
         let mut builder = VideoConfigurationBuilder::default();
         for (key, v) in obj {
             if v.is_null() {
@@ -344,79 +344,79 @@ impl VideoConfiguration {
             }
             match key.as_str() {
                 "avcProfile" => {
-                    ::ivs_runtime::json::set(
+                    ::aws_lite_runtime::json::set(
                         &mut builder.avc_profile,
-                        ::ivs_runtime::json::string(v),
+                        ::aws_lite_runtime::json::string(v),
                         "avcProfile",
                     )
                 }
                 "avcLevel" => {
-                    ::ivs_runtime::json::set(
+                    ::aws_lite_runtime::json::set(
                         &mut builder.avc_level,
-                        ::ivs_runtime::json::string(v),
+                        ::aws_lite_runtime::json::string(v),
                         "avcLevel",
                     )
                 }
                 "codec" => {
-                    ::ivs_runtime::json::set(
+                    ::aws_lite_runtime::json::set(
                         &mut builder.codec,
-                        ::ivs_runtime::json::string(v),
+                        ::aws_lite_runtime::json::string(v),
                         "codec",
                     )
                 }
                 "encoder" => {
-                    ::ivs_runtime::json::set(
+                    ::aws_lite_runtime::json::set(
                         &mut builder.encoder,
-                        ::ivs_runtime::json::string(v),
+                        ::aws_lite_runtime::json::string(v),
                         "encoder",
                     )
                 }
                 "targetBitrate" => {
-                    ::ivs_runtime::json::set(
+                    ::aws_lite_runtime::json::set(
                         &mut builder.target_bitrate,
-                        ::ivs_runtime::json::integer::<i64>(v),
+                        ::aws_lite_runtime::json::integer::<i64>(v),
                         "targetBitrate",
                     )
                 }
                 "targetFramerate" => {
-                    ::ivs_runtime::json::set(
+                    ::aws_lite_runtime::json::set(
                         &mut builder.target_framerate,
-                        ::ivs_runtime::json::integer::<i64>(v),
+                        ::aws_lite_runtime::json::integer::<i64>(v),
                         "targetFramerate",
                     )
                 }
                 "videoHeight" => {
-                    ::ivs_runtime::json::set(
+                    ::aws_lite_runtime::json::set(
                         &mut builder.video_height,
-                        ::ivs_runtime::json::integer::<i64>(v),
+                        ::aws_lite_runtime::json::integer::<i64>(v),
                         "videoHeight",
                     )
                 }
                 "videoWidth" => {
-                    ::ivs_runtime::json::set(
+                    ::aws_lite_runtime::json::set(
                         &mut builder.video_width,
-                        ::ivs_runtime::json::integer::<i64>(v),
+                        ::aws_lite_runtime::json::integer::<i64>(v),
                         "videoWidth",
                     )
                 }
                 "level" => {
-                    ::ivs_runtime::json::set(
+                    ::aws_lite_runtime::json::set(
                         &mut builder.level,
-                        ::ivs_runtime::json::string(v),
+                        ::aws_lite_runtime::json::string(v),
                         "level",
                     )
                 }
                 "track" => {
-                    ::ivs_runtime::json::set(
+                    ::aws_lite_runtime::json::set(
                         &mut builder.track,
-                        ::ivs_runtime::json::string(v),
+                        ::aws_lite_runtime::json::string(v),
                         "track",
                     )
                 }
                 "profile" => {
-                    ::ivs_runtime::json::set(
+                    ::aws_lite_runtime::json::set(
                         &mut builder.profile,
-                        ::ivs_runtime::json::string(v),
+                        ::aws_lite_runtime::json::string(v),
                         "profile",
                     )
                 }

@@ -5,7 +5,7 @@
 pub struct AccessDeniedException {
     /// User does not have sufficient access to perform this action.
     pub exception_message: ::std::option::Option<::std::string::String>,
-    pub(crate) meta: ::ivs_runtime::error::ErrorMetadata,
+    pub(crate) meta: ::aws_lite_runtime::error::ErrorMetadata,
 }
 
 impl AccessDeniedException {
@@ -66,18 +66,18 @@ impl AccessDeniedExceptionBuilder {
 impl AccessDeniedException {
     /// Reads the structure from its JSON object; unknown keys are ignored.
     pub(crate) fn from_json(
-        value: ::ivs_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::ivs_runtime::json::DeError> {
-        let obj = ::ivs_runtime::json::object(value)?;
+        value: ::aws_lite_runtime::json::Value,
+    ) -> ::std::result::Result<Self, ::aws_lite_runtime::json::DeError> {
+        let obj = ::aws_lite_runtime::json::object(value)?;
         let mut builder = AccessDeniedExceptionBuilder::default();
         for (key, v) in obj {
             if v.is_null() {
                 continue;
             }
             if key == "exceptionMessage" {
-                ::ivs_runtime::json::set(
+                ::aws_lite_runtime::json::set(
                     &mut builder.exception_message,
-                    ::ivs_runtime::json::string(v),
+                    ::aws_lite_runtime::json::string(v),
                     "exceptionMessage",
                 )?;
             }
@@ -100,7 +100,7 @@ impl AccessDeniedException {
         self.meta.request_id.as_deref()
     }
     /// Code, message, request id and status of the response.
-    pub fn meta(&self) -> &::ivs_runtime::error::ErrorMetadata {
+    pub fn meta(&self) -> &::aws_lite_runtime::error::ErrorMetadata {
         &self.meta
     }
     /// Whether the model marks this error `@retryable`.
@@ -114,10 +114,10 @@ impl AccessDeniedException {
     /// Reads the error from an error response; a body that does not read is
     /// an `Unhandled` failure carrying `meta`.
     pub(crate) fn from_response(
-        response: &::ivs_runtime::http::HttpResponse,
-        meta: ::ivs_runtime::error::ErrorMetadata,
-    ) -> ::std::result::Result<Self, ::ivs_runtime::error::Failure> {
-        let parsed = ::ivs_runtime::json::parse_body(response.body())
+        response: &::aws_lite_runtime::http::HttpResponse,
+        meta: ::aws_lite_runtime::error::ErrorMetadata,
+    ) -> ::std::result::Result<Self, ::aws_lite_runtime::error::Failure> {
+        let parsed = ::aws_lite_runtime::json::parse_body(response.body())
             .and_then(Self::from_json);
         match parsed {
             ::std::result::Result::Ok(mut err) => {
@@ -126,7 +126,7 @@ impl AccessDeniedException {
             }
             ::std::result::Result::Err(e) => {
                 ::std::result::Result::Err(
-                    ::ivs_runtime::error::Failure::unreadable_error(meta, e),
+                    ::aws_lite_runtime::error::Failure::unreadable_error(meta, e),
                 )
             }
         }
@@ -135,7 +135,7 @@ impl AccessDeniedException {
 
 impl ::std::fmt::Display for AccessDeniedException {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::ivs_runtime::error::fmt_service_error(
+        ::aws_lite_runtime::error::fmt_service_error(
             f,
             "AccessDeniedException",
             &self.meta,
