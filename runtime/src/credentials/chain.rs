@@ -1,0 +1,62 @@
+//! The default credentials chain.
+
+use super::{
+    Credentials, CredentialsError, Env, EnvironmentProvider, ProfileProvider, ProvideCredentials,
+};
+use crate::http::BoxFuture;
+
+/// The environment, then the shared profile files: the first that has credentials wins.
+///
+/// A provider that has none ([`super::CredentialsErrorKind::NotLoaded`]) passes on to the next; one
+/// that is misconfigured stops the chain. The final error says what each provider answered.
+#[derive(Debug, Clone, Default)]
+pub struct DefaultCredentialsChain {
+    environment: EnvironmentProvider,
+    profile: ProfileProvider,
+}
+
+impl DefaultCredentialsChain {
+    /// The chain over the process environment.
+    pub fn new() -> Self {
+        Self::with_env(Env::process())
+    }
+
+    /// The chain over `env` (for tests, or a configuration read elsewhere).
+    pub fn with_env(env: Env) -> Self {
+        Self {
+            environment: EnvironmentProvider::with_env(env.clone()),
+            profile: ProfileProvider::with_env(env),
+        }
+    }
+}
+
+impl ProvideCredentials for DefaultCredentialsChain {
+    fn provide_credentials(&self) -> BoxFuture<'_, Result<Credentials, CredentialsError>> {
+        Box::pin(async move {
+            let providers: [(&str, &dyn ProvideCredentials); 2] = [
+                ("environment", &self.environment),
+                ("profile", &self.profile),
+            ];
+            let mut said = Vec::new();
+            for (name, provider) in providers {
+                match provider.provide_credentials().await {
+                    Ok(credentials) => return Ok(credentials),
+                    Err(e) if e.is_not_loaded() => said.push(format!("{name}: {e}")),
+                    Err(e) => {
+                        said.push(format!("{name}: {e}"));
+                        let message = format!("no usable AWS credentials: {}", said.join("; "));
+                        return Err(CredentialsError {
+                            kind: e.kind,
+                            message,
+                            source: Some(Box::new(e)),
+                        });
+                    }
+                }
+            }
+            Err(CredentialsError::not_loaded(format!(
+                "no AWS credentials found: {}",
+                said.join("; ")
+            )))
+        })
+    }
+}
