@@ -130,7 +130,11 @@ impl ClientConfig {
     ///
     /// Never fails: a missing region or missing credentials surface when a request is sent.
     pub async fn from_env() -> ClientConfig {
-        ClientConfigBuilder::from_env().build()
+        let mut builder = ClientConfigBuilder::from_env_vars();
+        // The config file is read off the executor here (the builder's from_env blocks).
+        let provider_config = crate::credentials::ProviderConfig::new();
+        builder.region = crate::region::load_region(&provider_config).await;
+        builder.build()
     }
 
     /// A value for an `@idempotencyToken` member the caller left unset: from the configured
@@ -234,10 +238,19 @@ impl fmt::Debug for ClientConfigBuilder {
 
 impl ClientConfigBuilder {
     /// A builder preset from the environment; see [`ClientConfig::from_env`].
+    ///
+    /// The region lookup may read the config file on the calling thread; in async code
+    /// [`ClientConfig::from_env`] reads it off the executor.
     pub fn from_env() -> Self {
+        let mut builder = Self::from_env_vars();
+        builder.region = crate::region::region_from_env();
+        builder
+    }
+
+    /// Everything of [`Self::from_env`] but the region.
+    fn from_env_vars() -> Self {
         let mut builder = ClientConfig::builder();
         builder.credentials = Some(crate::credentials::default_provider());
-        builder.region = crate::region::region_from_env();
         builder.endpoint_url = env_var("AWS_ENDPOINT_URL");
         if let Some(fips) = env_var("AWS_USE_FIPS_ENDPOINT").and_then(|v| parse_bool(&v)) {
             builder.use_fips = fips;

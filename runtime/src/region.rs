@@ -1,10 +1,13 @@
 //! The AWS region a client talks to when the user does not name one.
 
-use crate::credentials::{config_file, lookup_profile, profile_name, Env, FileKind, Lookup};
+use crate::credentials::{profile_file, Env, ProviderConfig};
 
 /// The region from the process environment: `AWS_REGION`, then `AWS_DEFAULT_REGION`, then
-/// the `region` of the active profile (`AWS_PROFILE`, else `default`) in the config file
+/// the `region` of the active profile (`AWS_PROFILE`, else `default`) in the shared files
 /// (`AWS_CONFIG_FILE`, else `~/.aws/config`), as the AWS CLI reads it.
+///
+/// Synchronous: the config file is read on the calling thread (at most 1 MiB). In async code
+/// prefer [`load_region`], which reads it off the executor.
 pub fn region_from_env() -> Option<String> {
     region_from(&Env::process())
 }
@@ -14,19 +17,35 @@ pub fn region_from_env() -> Option<String> {
 /// A config file that cannot be read or parsed gives no region; the reason is logged as a
 /// warning, since the caller will report the missing region anyway.
 pub fn region_from(env: &Env) -> Option<String> {
-    if let Some(region) = env
-        .get("AWS_REGION")
-        .or_else(|| env.get("AWS_DEFAULT_REGION"))
-    {
-        return Some(region.trim().to_owned());
+    let config = ProviderConfig::new().with_env(env.clone());
+    from_env_vars(env).or_else(|| from_profile(&config, profile_file::load_blocking(&config)))
+}
+
+/// The region of `config`'s environment and shared files, as [`region_from`] finds it, with
+/// the files read off the executor.
+pub async fn load_region(config: &ProviderConfig) -> Option<String> {
+    match from_env_vars(config.env()) {
+        Some(region) => Some(region),
+        None => from_profile(config, profile_file::load(config).await),
     }
-    let path = config_file(env)?;
-    match lookup_profile(Some(&path), FileKind::Config, &profile_name(env)) {
-        Ok(Lookup::Found(profile)) => profile
+}
+
+fn from_env_vars(env: &Env) -> Option<String> {
+    env.get("AWS_REGION")
+        .or_else(|| env.get("AWS_DEFAULT_REGION"))
+        .map(|region| region.trim().to_owned())
+}
+
+fn from_profile(
+    config: &ProviderConfig,
+    set: Result<profile_file::ProfileSet, crate::credentials::CredentialsError>,
+) -> Option<String> {
+    match set {
+        Ok(set) => set
+            .profile(&config.profile_name())?
             .get("region")
             .map(|r| r.trim().to_owned())
             .filter(|r| !r.is_empty()),
-        Ok(Lookup::FileMissing | Lookup::ProfileMissing) => None,
         Err(e) => {
             tracing::warn!("no region from the AWS config file: {e}");
             None

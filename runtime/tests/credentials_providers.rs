@@ -134,9 +134,9 @@ async fn config_file_uses_profile_prefix_and_credentials_file_wins() {
     let home = TempHome::new("profile-merge");
     home.write(
         ".aws/config",
-        "[default]\nregion = us-east-1\n\n[profile dev]   ; comment\n  aws_access_key_id = AKIDFROMCONFIG\n  aws_secret_access_key = config-secret\nregion = eu-west-1\n\n[dev]\naws_access_key_id = IGNORED\n",
+        "[default]\nregion = us-east-1\n\n[profile dev]   ; comment\naws_access_key_id = AKIDFROMCONFIG\naws_secret_access_key = config-secret\nregion = eu-west-1\n\n[dev]\naws_access_key_id = IGNORED\n",
     );
-    // Only the config file has the profile: its keys are used (indented properties too).
+    // Only the config file has the profile: its keys are used (`[dev]` without the prefix is not it).
     let env = home.env(&[("AWS_PROFILE", "dev")]);
     let c = provide(&ProfileProvider::with_env(env.clone()))
         .await
@@ -239,7 +239,8 @@ async fn malformed_file_error_names_file_and_line_but_not_the_secret() {
         .unwrap_err();
     assert_eq!(e.kind(), CredentialsErrorKind::InvalidConfiguration);
     let shown = format!("{e} {e:?}");
-    assert!(shown.contains(&format!("{}:3", path.display())), "{shown}");
+    assert!(shown.contains(&path.display().to_string()), "{shown}");
+    assert!(shown.contains("on line 3"), "{shown}");
     assert!(!shown.contains(SECRET), "{shown}");
 }
 
@@ -467,8 +468,13 @@ fn region_comes_from_env_then_the_config_file() {
         region_from(&home.env(&[("AWS_PROFILE", "eu")])).as_deref(),
         Some("eu-central-1")
     );
-    // The credentials file is not a source of regions, as in the AWS CLI.
-    assert_eq!(region_from(&home.env(&[("AWS_PROFILE", "nothere")])), None);
+    // Profiles of both files are merged, as the official Rust SDK does: a region set in the
+    // credentials file counts too.
+    assert_eq!(
+        region_from(&home.env(&[("AWS_PROFILE", "nothere")])).as_deref(),
+        Some("ap-south-1")
+    );
+    assert_eq!(region_from(&home.env(&[("AWS_PROFILE", "nowhere")])), None);
     assert_eq!(
         region_from(&home.env(&[("AWS_DEFAULT_REGION", "sa-east-1")])).as_deref(),
         Some("sa-east-1")
@@ -498,4 +504,80 @@ fn region_comes_from_env_then_the_config_file() {
     // A malformed file gives no region rather than an error.
     home.write(".aws/config", "region = us-east-1\n");
     assert_eq!(region_from(&home.env(&[])), None);
+}
+
+/// Issue 16: a FIFO as the credentials file (nothing ever writes to it) must not hang a call
+/// past its timeout. The file is read on the blocking pool, so even a single-threaded runtime
+/// keeps running its timers while the read waits.
+#[cfg(unix)]
+#[tokio::test(flavor = "current_thread")]
+async fn a_fifo_credentials_file_ends_within_the_operation_timeout() {
+    use aws_lite_runtime::config::{ClientConfig, TimeoutConfig};
+    use aws_lite_runtime::http::CaptureClient;
+    use aws_lite_runtime::orchestrator::{Handle, OperationSpec, ServiceSpec};
+
+    let home = TempHome::new("fifo");
+    let fifo = home.dir.join(".aws").join("credentials");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success(), "mkfifo failed");
+
+    static SERVICE: ServiceSpec = ServiceSpec {
+        signing_name: "ivs",
+        user_agent: "ivs/0.1.0",
+        endpoint_rules: r#"{"version": "1.0", "parameters": {}, "rules": [{"conditions": [], "endpoint": {"url": "https://example.com"}, "type": "endpoint"}]}"#,
+        partitions: r#"{"version": "1.1", "partitions": []}"#,
+    };
+    static OP: OperationSpec = OperationSpec {
+        name: "ListChannels",
+        retryable_errors: &[],
+    };
+    let capture = CaptureClient::new();
+    let config = ClientConfig::builder()
+        .region("us-west-2")
+        .credentials_provider(CachedProvider::new(ProfileProvider::with_env(
+            home.env(&[]),
+        )))
+        .http_client(capture.clone())
+        .timeouts(TimeoutConfig::default().with_operation(Some(Duration::from_millis(300))))
+        .build();
+    let handle = Handle::new(config, &SERVICE);
+    let request = aws_lite_runtime::http::json_request(
+        "POST",
+        "/ListChannels",
+        &aws_lite_runtime::json::Value::Object(Default::default()),
+    )
+    .unwrap();
+    let started = std::time::Instant::now();
+    let outcome = tokio::time::timeout(Duration::from_secs(10), handle.send(&OP, request)).await;
+    let elapsed = started.elapsed();
+    let result = outcome.expect("the call hung past its operation timeout");
+    let error = result.expect_err("no credentials can come from a FIFO nobody writes");
+    assert!(error.to_string().contains("timeout"), "{error}");
+    assert!(elapsed < Duration::from_secs(2), "took {elapsed:?}");
+    assert!(capture.requests().is_empty());
+    // Unblock the pool thread still waiting to open the FIFO, so the test leaves nothing behind.
+    let _ = std::fs::OpenOptions::new().write(true).open(&fifo);
+}
+
+/// Issue 16: a 10 MiB credentials file is refused with an error naming the file and the limit,
+/// without reading it whole.
+#[tokio::test]
+async fn a_ten_mib_credentials_file_is_refused() {
+    let home = TempHome::new("huge");
+    let mut text =
+        format!("[default]\naws_access_key_id = AKIDHUGE\naws_secret_access_key = {SECRET}\n");
+    text.push_str(&"# padding\n".repeat(1024 * 1024));
+    assert!(text.len() >= 10 * 1024 * 1024);
+    let path = home.write(".aws/credentials", &text);
+    let e = provide(&ProfileProvider::with_env(home.env(&[])))
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind(), CredentialsErrorKind::InvalidConfiguration);
+    let shown = format!("{e} {e:?}");
+    assert!(shown.contains(&path.display().to_string()), "{shown}");
+    assert!(shown.contains("1048576-byte limit"), "{shown}");
+    assert!(!shown.contains(SECRET), "{shown}");
 }

@@ -2,6 +2,7 @@
 
 use super::{
     Credentials, CredentialsError, Env, EnvironmentProvider, ProfileProvider, ProvideCredentials,
+    ProviderConfig,
 };
 use crate::http::BoxFuture;
 
@@ -23,9 +24,15 @@ impl DefaultCredentialsChain {
 
     /// The chain over `env` (for tests, or a configuration read elsewhere).
     pub fn with_env(env: Env) -> Self {
+        Self::with_config(ProviderConfig::new().with_env(env))
+    }
+
+    /// The chain reading everything through `config` (environment, file system, transport,
+    /// clock).
+    pub fn with_config(config: ProviderConfig) -> Self {
         Self {
-            environment: EnvironmentProvider::with_env(env.clone()),
-            profile: ProfileProvider::with_env(env),
+            environment: EnvironmentProvider::with_env(config.env().clone()),
+            profile: ProfileProvider::with_config(config),
         }
     }
 }

@@ -2,7 +2,6 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::path::PathBuf;
 use std::sync::Arc;
 
 /// Where environment variables are read from: the process, or a fixed set in tests (so tests
@@ -46,27 +45,6 @@ impl Env {
     /// The value of `name`, or `None` when unset or blank.
     pub fn get(&self, name: &str) -> Option<String> {
         (self.lookup)(name).filter(|v| !v.trim().is_empty())
-    }
-
-    /// The home directory (`HOME`, else `USERPROFILE` on Windows-like systems).
-    pub(crate) fn home(&self) -> Option<PathBuf> {
-        self.get("HOME")
-            .or_else(|| self.get("USERPROFILE"))
-            .map(PathBuf::from)
-    }
-
-    /// A path from `var`, with a leading `~` expanded, else `~/.aws/<default>`.
-    pub(crate) fn aws_file(&self, var: &str, default: &str) -> Option<PathBuf> {
-        match self.get(var) {
-            Some(path) => {
-                let rest = path.strip_prefix("~/").or_else(|| path.strip_prefix("~\\"));
-                match (rest, self.home()) {
-                    (Some(rest), Some(home)) => Some(home.join(rest)),
-                    _ => Some(PathBuf::from(path)),
-                }
-            }
-            None => self.home().map(|home| home.join(".aws").join(default)),
-        }
     }
 }
 

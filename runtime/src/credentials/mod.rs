@@ -3,8 +3,10 @@
 //!
 //! One provider per file, as in the official `aws-config` crate: [`environment`],
 //! [`profile`] (over `profile_file`, the shared files' parser), the [`chain`] of them and
-//! the [`cache`] in front of it. Credentials of the official SDK's own providers come in
-//! through the optional `aws-config` feature (`SdkCredentials`).
+//! the [`cache`] in front of it. Every provider reads the world through a
+//! [`ProviderConfig`] ([`provider_config`]): the environment, the file system (real, or a map
+//! of paths in tests), the HTTP transport and the clock. Credentials of the official SDK's own
+//! providers come in through the optional `aws-config` feature (`SdkCredentials`).
 //! Secrets never reach `Debug` output or error messages: parse errors name the file and the
 //! line, not its text.
 
@@ -21,6 +23,7 @@ pub mod env;
 pub mod environment;
 pub mod profile;
 pub(crate) mod profile_file;
+pub mod provider_config;
 #[cfg(feature = "aws-config")]
 mod sdk;
 
@@ -29,7 +32,7 @@ pub use chain::DefaultCredentialsChain;
 pub use env::Env;
 pub use environment::EnvironmentProvider;
 pub use profile::ProfileProvider;
-pub(crate) use profile_file::{config_file, lookup_profile, profile_name, FileKind, Lookup};
+pub use provider_config::{Fs, ProviderConfig, TimeSource};
 #[cfg(feature = "aws-config")]
 pub use sdk::SdkCredentials;
 
