@@ -93,13 +93,11 @@ fn write_crate(dir: &Path, files: &[codegen::File]) {
         let target = dir.join(path);
         std::fs::create_dir_all(target.parent().expect("file has a parent")).expect("mkdir");
         let text = if path == "Cargo.toml" {
-            let runtime = format!(
-                "{{ path = \"{}\", default-features = false }}",
-                workspace_root().join("runtime").display()
-            );
+            // Only the path changes: the emitter may add `features` to the dependency.
+            let runtime = format!("path = \"{}\"", workspace_root().join("runtime").display());
             format!(
                 "{}\n[workspace]\n",
-                text.replace(RUNTIME_PLACEHOLDER, &runtime)
+                text.replace("path = \"../../runtime\"", &runtime)
             )
         } else {
             text.clone()

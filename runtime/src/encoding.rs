@@ -3,8 +3,6 @@
 
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
-mod md5;
-
 /// Everything but RFC 3986's unreserved characters (`A-Za-z0-9-._~`) is encoded; the
 /// Smithy spec asks for exactly this in labels and query strings.
 const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
@@ -48,8 +46,12 @@ pub fn base64_text(value: &str) -> String {
 }
 
 /// The `Content-MD5` header value of `body` (`@httpChecksumRequired`): its MD5, base64.
+/// Needs the `content-md5` feature, which a generated crate turns on when its model has an
+/// operation with that trait.
+#[cfg(feature = "content-md5")]
 pub fn content_md5(body: &[u8]) -> String {
-    crate::Blob::new(md5::digest(body).to_vec()).to_base64()
+    use md5::Digest;
+    crate::Blob::new(md5::Md5::digest(body).to_vec()).to_base64()
 }
 
 /// `body` compressed with gzip (`@requestCompression`). Needs the `gzip` feature, which a
@@ -230,5 +232,16 @@ pub fn fmt_f32(v: f32) -> String {
         crate::json::fmt_finite_f32(v)
     } else {
         fmt_f64(f64::from(v))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[cfg(feature = "content-md5")]
+    #[test]
+    fn content_md5_is_base64_of_the_digest() {
+        // RFC 1321's vectors for "" and "abc", base64.
+        assert_eq!(super::content_md5(b""), "1B2M2Y8AsgTpgAmY7PhCfg==");
+        assert_eq!(super::content_md5(b"abc"), "kAFQmDzST7DWlj99KOF/cg==");
     }
 }

@@ -648,6 +648,35 @@ fn gzip_feature(ir: &Ir) -> &'static str {
     }
 }
 
+/// Whether an operation has `@httpChecksumRequired`: only then does the crate need the
+/// runtime's `content-md5` feature (and md-5). Not a feature of the generated crate, since
+/// such a request without its `Content-MD5` header is refused by the service.
+fn needs_md5(ir: &Ir) -> bool {
+    ir.operations.iter().any(|o| o.checksum_required)
+}
+
+/// The runtime dependency of `Cargo.toml`, with `features` added: `dependency` is an inline
+/// table (`{ path = "..." }`) or a version requirement (`"0.1"`).
+fn runtime_dependency(dependency: &str, features: &[&str]) -> String {
+    if features.is_empty() {
+        return dependency.to_owned();
+    }
+    let list = features
+        .iter()
+        .map(|f| format!("\"{f}\""))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let dependency = dependency.trim();
+    match dependency
+        .strip_prefix('{')
+        .and_then(|d| d.strip_suffix('}'))
+    {
+        Some(table) if table.trim().is_empty() => format!("{{ features = [{list}] }}"),
+        Some(table) => format!("{{ {}, features = [{list}] }}", table.trim()),
+        None => format!("{{ version = {dependency}, features = [{list}] }}"),
+    }
+}
+
 /// `Cargo.toml` of the generated crate.
 pub(crate) fn cargo_toml(ir: &Ir, options: &EmitOptions) -> String {
     format!(
@@ -681,8 +710,34 @@ tokio = {{ version = "1", features = ["macros", "rt-multi-thread"] }}
         version = ir.service.crate_version,
         title = ir.service.title.replace('"', "'"),
         api = ir.service.version,
-        runtime = options.runtime_dependency,
+        runtime = runtime_dependency(
+            &options.runtime_dependency,
+            if needs_md5(ir) { &["content-md5"] } else { &[] }
+        ),
         gzip = gzip_feature(ir),
         default_gzip = if needs_gzip(ir) { ", \"gzip\"" } else { "" },
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::runtime_dependency;
+
+    #[test]
+    fn runtime_dependency_gets_features() {
+        let path = r#"{ path = "../../runtime", default-features = false }"#;
+        assert_eq!(runtime_dependency(path, &[]), path);
+        assert_eq!(
+            runtime_dependency(path, &["content-md5"]),
+            r#"{ path = "../../runtime", default-features = false, features = ["content-md5"] }"#
+        );
+        assert_eq!(
+            runtime_dependency(r#""0.1""#, &["content-md5"]),
+            r#"{ version = "0.1", features = ["content-md5"] }"#
+        );
+        assert_eq!(
+            runtime_dependency("{}", &["content-md5"]),
+            r#"{ features = ["content-md5"] }"#
+        );
+    }
 }
