@@ -7,7 +7,8 @@ use std::fmt;
 
 use super::value::{Map, Number, Value};
 
-/// Nesting deeper than this is refused rather than risking the stack (serde_json's limit).
+/// Nesting is refused from this many open arrays and objects on, rather than risking the
+/// stack: serde_json's limit, which counts the same way (127 levels parse, 128 do not).
 const MAX_DEPTH: usize = 128;
 
 /// Why a text is not JSON, and where.
@@ -153,7 +154,7 @@ impl Parser<'_> {
 
     fn enter(&mut self) -> Result<(), Error> {
         self.depth += 1;
-        if self.depth > MAX_DEPTH {
+        if self.depth >= MAX_DEPTH {
             return Err(self.err("recursion limit exceeded"));
         }
         self.i += 1;
@@ -458,4 +459,39 @@ pub(super) fn plain_run_end(bytes: &[u8], mut i: usize) -> usize {
         i += 1;
     }
     i
+}
+
+#[cfg(test)]
+mod tests {
+    /// `depth` arrays (or objects, each holding the next under `"a"`) nested in one another.
+    fn nested(depth: usize, object: bool) -> String {
+        let (open, close) = if object { ("{\"a\":", "}") } else { ("[", "]") };
+        let inner = if object { "1" } else { "" };
+        format!("{}{inner}{}", open.repeat(depth), close.repeat(depth))
+    }
+
+    #[test]
+    fn depth_limit_is_serde_jsons() {
+        for object in [false, true] {
+            for depth in [127, 128, 129] {
+                let text = nested(depth, object);
+                let theirs = serde_json::from_str::<serde_json::Value>(&text);
+                let ours = super::from_str(&text);
+                assert_eq!(
+                    ours.is_ok(),
+                    theirs.is_ok(),
+                    "depth {depth} (objects: {object}): ours {:?}, serde_json {:?}",
+                    ours.as_ref().map(|_| ()),
+                    theirs.as_ref().map(|_| ())
+                );
+                if let Err(e) = ours {
+                    assert!(e.to_string().contains("recursion limit"), "{e}");
+                }
+            }
+            // The limit sits between 127 and 128 levels, as serde_json's does.
+            assert!(super::from_str(&nested(127, object)).is_ok());
+            assert!(super::from_str(&nested(128, object)).is_err());
+            assert!(super::from_str(&nested(129, object)).is_err());
+        }
+    }
 }
