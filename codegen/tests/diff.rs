@@ -4,6 +4,9 @@
 
 use codegen::{diff, model};
 
+#[path = "diff/parity.rs"]
+mod parity;
+
 use std::path::{Path, PathBuf};
 
 use diff::{render, DiffReport, Format, RenderOptions, Semver, Severity};
@@ -205,31 +208,46 @@ fn operation_input_and_output_changes() {
 
 #[test]
 fn changed_shape_type_except_enum_and_set_upgrades() {
+    let enum_shape = json!({"type": "enum", "members": {"X": {"target": "smithy.api#Unit",
+                            "traits": {"smithy.api#enumValue": "X"}}}});
+    let string_enum =
+        json!({"type": "string", "traits": {"smithy.api#enum": [{"value": "X", "name": "X"}]}});
+    let list = |unique: bool| {
+        let traits = if unique {
+            json!({"smithy.api#uniqueItems": {}})
+        } else {
+            json!({})
+        };
+        json!({"type": "list", "member": {"target": "smithy.api#String"}, "traits": traits})
+    };
+    let set = json!({"type": "set", "member": {"target": "smithy.api#String"}});
     let r = diff2(
-        json!({"ex#A": {"type": "string"},
-               "ex#E": {"type": "string", "traits": {"smithy.api#enum": [{"value": "X", "name": "X"}]}},
-               "ex#S": {"type": "set", "member": {"target": "smithy.api#String"}}}),
-        json!({"ex#A": {"type": "integer"},
-               "ex#E": {"type": "enum", "members": {"X": {"target": "smithy.api#Unit",
-                        "traits": {"smithy.api#enumValue": "X"}}}},
-               "ex#S": {"type": "list", "member": {"target": "smithy.api#String"}}}),
+        json!({"ex#A": {"type": "string"}, "ex#E": string_enum, "ex#S": set, "ex#U": set,
+               "ex#B": enum_shape}),
+        json!({"ex#A": {"type": "integer"}, "ex#E": enum_shape, "ex#S": list(true),
+               "ex#U": list(false), "ex#B": string_enum}),
     );
+    let got: Vec<(Severity, String)> = r
+        .changes
+        .iter()
+        .map(|c| (c.severity, c.shape.clone()))
+        .collect();
+    // A string `@enum` -> enum shape and a set -> list with `@uniqueItems` are the upgrades
+    // Smithy 2.0 recommends; the way back, and a set losing its uniqueness, are type changes.
     assert_eq!(
-        found(&r, "ChangedShapeType"),
-        [(
-            Error,
-            "ex#A".into(),
-            "type changed from string to integer".into()
-        )]
-    );
-    // The set's uniqueness is gone, which generated Rust never enforced: a NOTE at most.
-    assert_eq!(r.max_severity(), Some(Error));
-    assert!(
-        r.changes
-            .iter()
-            .all(|c| c.shape == "ex#A" || c.severity == Note),
+        got,
+        [
+            (Error, "ex#A".into()),
+            (Error, "ex#B".into()),
+            (Error, "ex#B$X".into()),
+            (Error, "ex#U".into()),
+        ],
         "{:#?}",
         r.changes
+    );
+    assert_eq!(
+        found(&r, "ChangedShapeType")[1].2,
+        "type changed from enum to string (with the `@enum` trait)"
     );
 }
 
@@ -250,10 +268,11 @@ fn changed_member_target_compares_resolved_shapes_not_ids() {
     };
     let check =
         |old: &str, new: &str| severities(&diff2(with(old), with(new)), "ChangedMemberTarget");
-    // A prelude string and a local plain string are the same Rust type and wire format.
-    assert_eq!(check("smithy.api#String", "ex#Plain"), [Note]);
+    // Compatible targets are a WARNING in smithy-diff, even an equivalent one; the trait
+    // differences can only raise that (a new `@length` is ModifiedTrait's NOTE).
+    assert_eq!(check("smithy.api#String", "ex#Plain"), [Warning]);
     assert_eq!(check("ex#Plain", "ex#Tagged"), [Warning]);
-    assert_eq!(check("ex#Plain", "ex#Short"), [Error]);
+    assert_eq!(check("ex#Plain", "ex#Short"), [Warning]);
     assert_eq!(check("ex#Plain", "ex#Num"), [Error]);
     assert_eq!(check("ex#S1", "ex#S2"), [Error]);
     let r = diff2(with("smithy.api#String"), with("ex#Plain"));
@@ -344,15 +363,30 @@ fn changed_default_removed_added_and_changed() {
             (Danger, "ex#A$tweak".into()),
         ]
     );
-    // The flip to nullable is ChangedDefault's to report, not a second ChangedNullability.
-    assert!(found(&r, "ChangedNullability").is_empty());
-    // @addedDefault is the sanctioned way to add one.
+    // The flip to nullable is ChangedDefault's to report; a default added to a member that
+    // was not required is ChangedNullability's too.
+    let nullability: Vec<(Severity, String)> = found(&r, "ChangedNullability")
+        .into_iter()
+        .map(|(s, shape, _)| (s, shape))
+        .collect();
+    assert_eq!(nullability, [(Error, "ex#A$new".into())]);
+    // @addedDefault satisfies ChangedDefault, but an optional member still becomes
+    // non-nullable: smithy-diff's ChangedNullability.AddedDefaultTrait, an ERROR.
     let r = diff2(
         json!({"ex#A": structure(json!({"x": int(None)}))}),
         json!({"ex#A": structure(json!({"x": {"target": "smithy.api#Integer",
             "traits": {"smithy.api#default": 0, "smithy.api#addedDefault": {}}}}))}),
     );
     assert!(found(&r, "ChangedDefault").is_empty());
+    assert_eq!(severities(&r, "ChangedNullability"), [Error]);
+    // Replacing @required by @default + @addedDefault is the sanctioned way.
+    let r = diff2(
+        json!({"ex#A": structure(json!({"x": {"target": "smithy.api#Integer",
+            "traits": {"smithy.api#required": {}}}}))}),
+        json!({"ex#A": structure(json!({"x": {"target": "smithy.api#Integer",
+            "traits": {"smithy.api#default": 0, "smithy.api#addedDefault": {}}}}))}),
+    );
+    assert_eq!(r.max_severity(), None, "{:#?}", r.changes);
 }
 
 #[test]
@@ -369,7 +403,7 @@ fn changed_enum_appended_is_a_note_everything_else_an_error() {
         json!({"ex#E": {"type": "enum", "members": members}})
     };
     let check = |old: &[(&str, &str)], new: &[(&str, &str)]| {
-        found(&diff2(e(old), e(new)), "ChangedEnum")
+        found(&diff2(e(old), e(new)), "ChangedEnumTrait")
             .into_iter()
             .map(|(s, _, m)| (s, m))
             .collect::<Vec<_>>()
@@ -391,14 +425,12 @@ fn changed_enum_appended_is_a_note_everything_else_an_error() {
         check(&ab, &[("A", "a"), ("C", "c"), ("B", "b")]),
         [(Error, "value `c` inserted before existing values".into())]
     );
-    assert_eq!(
-        check(&ab, &[("B", "b"), ("A", "a")]),
-        [(Error, "existing values reordered".into())]
-    );
+    // smithy-diff's ChangedEnumTrait does not look at the order of existing values.
+    assert_eq!(check(&ab, &[("B", "b"), ("A", "a")]), []);
 }
 
 #[test]
-fn changed_length_and_range_stricter_is_an_error_looser_a_note() {
+fn changed_length_and_range_stricter_is_an_error_looser_is_modified_trait() {
     let s = |traits: Value| {
         json!({"ex#S": {"type": "string", "traits": traits},
                                    "ex#N": {"type": "integer", "traits": traits.get("r").cloned()
@@ -421,21 +453,14 @@ fn changed_length_and_range_stricter_is_an_error_looser_a_note() {
             (Error, "@length min raised from 1 to 2".into()),
         ]
     );
-    assert_eq!(
-        severities(
-            &diff2(len(json!({"max": 10})), len(json!({"max": 20}))),
-            "ChangedLengthTrait"
-        ),
-        [Note]
-    );
-    // Adding a bound where there was none is stricter too.
-    assert_eq!(
-        severities(
-            &diff2(s(json!({})), len(json!({"max": 3}))),
-            "ChangedLengthTrait"
-        ),
-        [Error]
-    );
+    // Looser is ModifiedTrait's NOTE; so is adding the trait (ChangedLengthTrait only compares
+    // two values).
+    let looser = diff2(len(json!({"max": 10})), len(json!({"max": 20})));
+    assert_eq!(severities(&looser, "ChangedLengthTrait"), []);
+    assert_eq!(severities(&looser, "ModifiedTrait"), [Note]);
+    let added = diff2(s(json!({})), len(json!({"max": 3})));
+    assert_eq!(severities(&added, "ChangedLengthTrait"), []);
+    assert_eq!(severities(&added, "ModifiedTrait"), [Note]);
     let range = |r: Value| s(json!({"r": r}));
     assert_eq!(
         severities(
@@ -445,7 +470,7 @@ fn changed_length_and_range_stricter_is_an_error_looser_a_note() {
             ),
             "ChangedRangeTrait"
         ),
-        [Note]
+        []
     );
     assert_eq!(
         severities(
@@ -490,79 +515,234 @@ fn changed_member_order_is_dangerous_appending_is_not() {
     );
 }
 
-#[test]
-fn modified_trait_uses_the_prelude_diff_rules() {
-    let op = |http: Value, paginated: Value, extra: Value| {
-        let mut traits = json!({"smithy.api#http": http, "smithy.api#paginated": paginated});
-        for (k, v) in extra.as_object().cloned().unwrap_or_default() {
-            traits[k] = v;
+/// `(evaluator, severity)` of the changes a trait change on a plain structure gives.
+fn trait_change(id: &str, old: Option<Value>, new: Option<Value>) -> Vec<(&'static str, Severity)> {
+    let shape = |v: Option<Value>| {
+        let mut traits = json!({});
+        if let Some(v) = v {
+            traits[id] = v;
         }
-        json!({"type": "operation", "input": {"target": "ex#In"}, "traits": traits})
+        json!({"ex#T": {"type": "structure", "members": {}, "traits": traits}})
     };
-    let input = |member_traits: Value| {
-        structure(json!({
-        "token": {"target": "smithy.api#String", "traits": member_traits},
-        "next": string_member(), "size": {"target": "smithy.api#Integer"}}))
-    };
-    let err = |code: i64| {
-        json!({"type": "structure", "members": {},
-        "traits": {"smithy.api#error": "client", "smithy.api#httpError": code}})
-    };
-    let pag = json!({"inputToken": "next", "outputToken": "next"});
-    let r = diff2(
-        json!({"ex#Op": op(json!({"method": "POST", "uri": "/a", "code": 200}), pag.clone(),
-                           json!({"custom.ns#flag": {}})),
-               "ex#In": input(json!({"smithy.api#idempotencyToken": {}, "smithy.api#jsonName": "t"})),
-               "ex#E": err(400)}),
-        json!({"ex#Op": op(json!({"method": "POST", "uri": "/b"}),
-                           json!({"inputToken": "next", "outputToken": "other", "pageSize": "size"}),
-                           json!({"smithy.api#readonly": {}})),
-               "ex#In": input(json!({"smithy.api#jsonName": "u", "smithy.api#httpHeader": "x-t"})),
-               "ex#E": err(404)}),
-    );
-    let got: Vec<(Severity, String, String)> = found(&r, "ModifiedTrait");
-    let expect = [
-        (
-            Error,
-            "ex#E",
-            "changed trait `smithy.api#httpError`: from 400 to 404",
-        ),
-        (
-            Error,
-            "ex#In$token",
-            "added trait `smithy.api#httpHeader` with value \"x-t\"",
-        ),
-        (
-            Error,
-            "ex#In$token",
-            "changed trait `smithy.api#jsonName`: from \"t\" to \"u\"",
-        ),
-        (
-            Error,
-            "ex#In$token",
-            "removed trait `smithy.api#idempotencyToken` (was {})",
-        ),
-        (Error, "ex#Op", "`@http` uri changed from \"/a\" to \"/b\""),
-        (
-            Error,
-            "ex#Op",
-            "`@paginated` outputToken changed from \"next\" to \"other\"",
-        ),
-        (Warning, "ex#Op", "removed trait `custom.ns#flag` (was {})"),
-        (
-            Note,
-            "ex#Op",
-            "`@paginated` pageSize changed from none to \"size\"",
-        ),
-        (Note, "ex#Op", "added trait `smithy.api#readonly`"),
-    ];
-    let expect: Vec<(Severity, String, String)> = expect
+    let found = diff::model_changes(&v2(shape(old)), &v2(shape(new))).expect("diff");
+    found
+        .changes
         .iter()
-        .map(|(s, a, b)| (*s, a.to_string(), b.to_string()))
-        .collect();
-    assert_eq!(got, expect);
-    // The implicit `code: 200` is the explicit one: no change.
-    assert!(!got.iter().any(|c| c.2.contains("code")));
+        .map(|c| (c.evaluator, c.severity))
+        .collect()
+}
+
+#[test]
+fn trait_changes_follow_smithy_diff_breaking_change_rules_and_defaults() {
+    let tbc = "TraitBreakingChange";
+    let mt = "ModifiedTrait";
+    let some = |v: Value| Some(v);
+    let m = || some(json!({}));
+    let http = |code: Option<i64>| {
+        let mut v = json!({"method": "POST", "uri": "/a"});
+        if let Some(c) = code {
+            v["code"] = json!(c);
+        }
+        some(v)
+    };
+    let pag = |extra: Value| {
+        let mut v = json!({"inputToken": "next", "outputToken": "next"});
+        for (k, x) in extra.as_object().cloned().unwrap_or_default() {
+            v[k] = x;
+        }
+        some(v)
+    };
+    #[allow(clippy::type_complexity)]
+    let table: Vec<(&str, Option<Value>, Option<Value>, Vec<(&str, Severity)>)> = vec![
+        // Removing these breaks callers; adding them is free (no rule fires).
+        ("smithy.api#retryable", m(), None, vec![(tbc, Error)]),
+        ("smithy.api#retryable", None, m(), vec![]),
+        ("smithy.api#readonly", m(), None, vec![(tbc, Error)]),
+        ("smithy.api#readonly", None, m(), vec![]),
+        ("smithy.api#idempotent", None, m(), vec![]),
+        ("smithy.api#cors", m(), None, vec![(tbc, Error)]),
+        // Wire traits: any change.
+        (
+            "smithy.api#jsonName",
+            some(json!("a")),
+            some(json!("b")),
+            vec![(tbc, Error)],
+        ),
+        (
+            "smithy.api#httpError",
+            some(json!(400)),
+            some(json!(404)),
+            vec![(tbc, Error)],
+        ),
+        (
+            "smithy.api#timestampFormat",
+            None,
+            some(json!("epoch-seconds")),
+            vec![(tbc, Error)],
+        ),
+        ("smithy.api#input", m(), None, vec![(tbc, Error)]),
+        ("smithy.api#input", None, m(), vec![(tbc, Error)]),
+        (
+            "smithy.api#pattern",
+            None,
+            some(json!("^a$")),
+            vec![(tbc, Warning)],
+        ),
+        (
+            "smithy.api#pattern",
+            some(json!("^a$")),
+            some(json!("^b$")),
+            vec![(tbc, Note)],
+        ),
+        ("smithy.api#pattern", some(json!("^a$")), None, vec![]),
+        ("smithy.api#uniqueItems", m(), None, vec![(tbc, Warning)]),
+        // @http: the code compares without its default 200.
+        ("smithy.api#http", http(None), http(Some(200)), vec![]),
+        (
+            "smithy.api#http",
+            http(Some(200)),
+            http(Some(201)),
+            vec![(tbc, Danger)],
+        ),
+        (
+            "smithy.api#http",
+            http(Some(204)),
+            http(None),
+            vec![(tbc, Danger)],
+        ),
+        (
+            "smithy.api#http",
+            http(Some(204)),
+            http(Some(201)),
+            vec![(tbc, Error)],
+        ),
+        (
+            "smithy.api#http",
+            http(None),
+            some(json!({"method": "GET", "uri": "/a"})),
+            vec![(tbc, Error)],
+        ),
+        // @paginated: per property.
+        (
+            "smithy.api#paginated",
+            pag(json!({})),
+            pag(json!({"items": "xs"})),
+            vec![(tbc, Note)],
+        ),
+        (
+            "smithy.api#paginated",
+            pag(json!({"items": "xs"})),
+            pag(json!({})),
+            vec![(tbc, Error)],
+        ),
+        (
+            "smithy.api#paginated",
+            pag(json!({})),
+            pag(json!({"pageSize": "n"})),
+            vec![],
+        ),
+        (
+            "smithy.api#paginated",
+            pag(json!({"pageSize": "n"})),
+            pag(json!({})),
+            vec![(tbc, Error)],
+        ),
+        (
+            "smithy.api#paginated",
+            pag(json!({})),
+            None,
+            vec![(tbc, Error)],
+        ),
+        // Legacy tags: enumValue is diff.error.const.
+        (
+            "smithy.api#enumValue",
+            some(json!("a")),
+            some(json!("b")),
+            vec![(mt, Error)],
+        ),
+        // Traits without rules: added NOTE, changed NOTE, removed WARNING.
+        ("smithy.api#sensitive", None, m(), vec![(mt, Note)]),
+        ("smithy.api#sensitive", m(), None, vec![(mt, Warning)]),
+        ("smithy.api#deprecated", None, m(), vec![(mt, Note)]),
+        ("aws.protocols#restJson1", m(), None, vec![(mt, Warning)]),
+        (
+            "smithy.api#length",
+            some(json!({"max": 3})),
+            None,
+            vec![(mt, Warning)],
+        ),
+        // A trait defined nowhere: any change is a WARNING.
+        ("custom.ns#flag", None, m(), vec![(mt, Warning)]),
+    ];
+    for (id, old, new, want) in table {
+        let got = trait_change(id, old.clone(), new.clone());
+        assert_eq!(got, want, "{id}: {old:?} -> {new:?}");
+    }
+}
+
+#[test]
+fn a_trait_defined_in_the_model_brings_its_breaking_change_rules() {
+    let with = |flag: Option<Value>| {
+        let mut t = json!({});
+        if let Some(f) = flag {
+            t["ex#flag"] = f;
+        }
+        json!({
+            "ex#flag": {"type": "structure", "members": {"level": {"target": "smithy.api#String"}},
+                        "traits": {"smithy.api#trait": {"breakingChanges": [
+                            {"change": "remove"},
+                            {"path": "/level", "change": "update", "severity": "DANGER"}]}}},
+            "ex#T": {"type": "structure", "members": {}, "traits": t}
+        })
+    };
+    let run = |a: Option<Value>, b: Option<Value>| {
+        diff::model_changes(&v2(with(a)), &v2(with(b)))
+            .unwrap()
+            .changes
+            .iter()
+            .filter(|c| c.shape == "ex#T")
+            .map(|c| (c.evaluator, c.severity))
+            .collect::<Vec<_>>()
+    };
+    let lvl = |l: &str| Some(json!({"level": l}));
+    assert_eq!(run(lvl("a"), None), [("TraitBreakingChange", Error)]);
+    assert_eq!(run(lvl("a"), lvl("b")), [("TraitBreakingChange", Danger)]);
+    assert_eq!(run(None, lvl("a")), []);
+}
+
+#[test]
+fn long_trait_values_show_where_they_differ() {
+    let rules = |url: &str| {
+        json!({"version": "1.0", "parameters": {"Region": {"type": "String"}},
+               "rules": [{"conditions": [], "type": "endpoint",
+                          "endpoint": {"url": url, "properties": {}, "headers": {}}}]})
+    };
+    let tests = |n: usize| {
+        json!({"version": "1.0", "testCases": (0..n).map(|i| json!({"documentation": format!("case {i}"),
+        "expect": {"endpoint": {"url": "https://example.com"}}, "params": {"Region": "us-east-1"}})).collect::<Vec<_>>()})
+    };
+    let change = |id: &str, a: Value, b: Value| {
+        let shape =
+            |v: Value| json!({"ex#T": {"type": "structure", "members": {}, "traits": {id: v}}});
+        diff::model_changes(&v2(shape(a)), &v2(shape(b)))
+            .unwrap()
+            .changes[0]
+            .message
+            .clone()
+    };
+    let msg = change(
+        "smithy.rules#endpointRuleSet",
+        rules("https://ivs.{Region}.amazonaws.com"),
+        rules("https://ivs.{Region}.api.aws"),
+    );
+    assert!(
+        msg.contains(
+            "/rules/0/endpoint/url: ...\"s.{Region}.amazonaws.com\" -> ...\"s.{Region}.api.aws\""
+        ),
+        "{msg}"
+    );
+    let msg = change("smithy.rules#endpointTests", tests(3), tests(5));
+    assert!(msg.contains("3 test cases -> 5"), "{msg}");
 }
 
 #[test]
@@ -586,10 +766,9 @@ fn metadata_added_removed_and_changed() {
         got,
         [
             (Danger, "metadata `gone`".into(), "RemovedMetadata"),
+            (Danger, "metadata `suppressions`".into(), "RemovedMetadata"),
             (Warning, "metadata `moved`".into(), "ChangedMetadata"),
             (Note, "metadata `fresh`".into(), "AddedMetadata"),
-            // Validation settings never reach the generated crate.
-            (Note, "metadata `suppressions`".into(), "RemovedMetadata"),
         ]
     );
 }
@@ -631,7 +810,8 @@ fn smithy_1_to_2_conversion_of_the_same_api_is_not_breaking() {
     let old = diff::load_model(&fixture("conversion-v1.json")).unwrap();
     let new = diff::load_model(&fixture("conversion-v2.json")).unwrap();
     let r = diff::diff(&old, &new).unwrap();
-    // Only the new local `Name` string (replacing the prelude String) shows, as NOTEs.
+    // Only the new local `Name` string (replacing the prelude String) shows: an added shape,
+    // and a member target that smithy-diff calls compatible (a WARNING).
     let got: Vec<(Severity, String, &str)> = r
         .changes
         .iter()
@@ -641,7 +821,7 @@ fn smithy_1_to_2_conversion_of_the_same_api_is_not_breaking() {
         got,
         [
             (
-                Note,
+                Warning,
                 "ex.conv#GetThingRequest$name".into(),
                 "ChangedMemberTarget"
             ),
@@ -650,13 +830,26 @@ fn smithy_1_to_2_conversion_of_the_same_api_is_not_breaking() {
     );
     assert!(r.docs.is_empty(), "{:?}", r.docs);
     assert_eq!(r.api.semver, Semver::Patch, "{:#?}", r.api);
-    // And the other way round.
+    // The way back is not an upgrade: smithy-diff calls an enum shape turned into a string
+    // with `@enum`, and a list turned into a set, type changes.
     let back = diff::diff(&new, &old).unwrap();
-    assert_eq!(back.max_severity(), Some(Warning), "{:#?}", back.changes);
+    let errors: Vec<(&str, &str)> = back
+        .changes_of(Error)
+        .map(|c| (c.shape.as_str(), c.evaluator))
+        .collect();
+    assert_eq!(
+        errors,
+        [
+            ("ex.conv#Kind", "ChangedShapeType"),
+            ("ex.conv#Kind$Alpha", "RemovedShape"),
+            ("ex.conv#Kind$Beta", "RemovedShape"),
+            ("ex.conv#TagSet", "ChangedShapeType"),
+        ]
+    );
     assert!(back
         .changes
         .iter()
-        .all(|c| c.shape.ends_with("#Name") || c.severity == Note));
+        .all(|c| c.severity == Error || c.shape.ends_with("#Name") || c.shape.ends_with("$name")));
 }
 
 #[test]
@@ -781,7 +974,7 @@ fn ivs_2021_06_to_2021_10() {
     insta::assert_snapshot!("ivs_2021_06_to_2021_10", text(&r));
     // ListTagsForResource lost its pagination: the trait and the three token/size members.
     let ltfr = format!("{IVS}ListTagsForResource");
-    assert!(has(&r, Error, &ltfr, "ModifiedTrait"));
+    assert!(has(&r, Error, &ltfr, "TraitBreakingChange"));
     for m in [
         "Request$nextToken",
         "Request$maxResults",
@@ -797,14 +990,14 @@ fn ivs_2021_06_to_2021_10() {
         "RemovedShape"
     ));
     assert!(has(&r, Warning, &format!("{IVS}String"), "RemovedShape"));
-    // Thirteen operations became @readonly (and UntagResource @idempotent).
-    let readonly = r
+    // Thirteen operations became @readonly (and UntagResource @idempotent): adding either is
+    // no change smithy-diff reports (only removing them is).
+    assert!(!r
         .changes
         .iter()
-        .filter(|c| c.message.contains("smithy.api#readonly"))
-        .count();
-    assert_eq!(readonly, 13);
-    assert_eq!((r.count(Error), r.count(Danger)), (4, 0));
+        .any(|c| c.message.contains("smithy.api#readonly")));
+    // The dropped `suppressions` metadata is RemovedMetadata's DANGER.
+    assert_eq!((r.count(Error), r.count(Danger)), (4, 1));
     assert_eq!(r.api.semver, Semver::Major);
     // Only ListTagsForResource's pagination leaves the Rust API: its token and page-size
     // members (fields, getters, setters) and its paginator.
@@ -892,8 +1085,15 @@ fn ivs_2022_01_to_2023_03_idl_conversion_is_not_noise() {
     insta::assert_snapshot!("ivs_2022_01_to_2023_03", text(&r));
     assert_eq!((r.old.idl, r.new.idl), ("1.0", "2.0"));
     // The 2.0 file spells 34 @default traits, drops `code: 200` from every @http and turns no
-    // enum or set: none of that is a change. What is left is what really changed.
-    assert_eq!(r.max_severity(), Some(Note), "{:#?}", r.changes);
+    // enum or set: none of that is a change. What is left is what really changed: the worst
+    // is a `@pattern` added to PaginationToken (smithy-diff: WARNING).
+    assert_eq!(r.max_severity(), Some(Warning), "{:#?}", r.changes);
+    assert_eq!(
+        r.changes_of(Warning)
+            .map(|c| (c.shape.as_str(), c.evaluator))
+            .collect::<Vec<_>>(),
+        [("com.amazonaws.ivs#PaginationToken", "TraitBreakingChange")]
+    );
     for c in &r.changes {
         assert!(
             !matches!(
@@ -917,8 +1117,10 @@ fn ivs_2022_01_to_2023_03_idl_conversion_is_not_noise() {
             "AddedShape"
         ));
     }
-    let loosened: Vec<String> = found(&r, "ChangedRangeTrait")
+    // Loosened ranges: ModifiedTrait's NOTE (ChangedRangeTrait only reports stricter ones).
+    let loosened: Vec<String> = found(&r, "ModifiedTrait")
         .into_iter()
+        .filter(|c| c.2.contains("smithy.api#range"))
         .map(|c| c.1)
         .collect();
     assert_eq!(
@@ -931,12 +1133,6 @@ fn ivs_2022_01_to_2023_03_idl_conversion_is_not_noise() {
         ]
         .map(|s| format!("{IVS}{s}"))
     );
-    assert!(has(
-        &r,
-        Note,
-        &format!("{IVS}PaginationToken"),
-        "ModifiedTrait"
-    ));
     assert!(
         r.api.removed.is_empty() && r.api.changed.is_empty(),
         "{:#?}",
@@ -970,7 +1166,7 @@ fn ivs_2023_03_to_latest() {
     );
     assert_eq!(found(&r, "AddedOperationBinding").len(), 7);
     // ChannelType went from a string @enum to an enum shape and gained two values at the end.
-    let channel_type = found(&r, "ChangedEnum");
+    let channel_type = found(&r, "ChangedEnumTrait");
     assert_eq!(
         channel_type,
         [
@@ -1005,10 +1201,11 @@ fn ivs_2023_03_to_latest() {
             "{op}"
         );
     }
-    // DeleteRecordingConfiguration and PutMetadata now answer 204.
+    // DeleteRecordingConfiguration and PutMetadata now answer 204: a code where there was the
+    // default 200 is DANGER in smithy-diff.
     for op in ["DeleteRecordingConfiguration", "PutMetadata"] {
         assert!(
-            has(&r, Warning, &format!("{IVS}{op}"), "ModifiedTrait"),
+            has(&r, Danger, &format!("{IVS}{op}"), "TraitBreakingChange"),
             "{op}"
         );
     }
@@ -1031,7 +1228,7 @@ fn ivs_2023_03_to_latest() {
             r.count(Warning),
             r.count(Note)
         ),
-        (13, 2, 2, 107)
+        (13, 4, 0, 107)
     );
     // ThumbnailConfiguration.targetIntervalSeconds lost its default: its getter changes type.
     // Its field and its getter: both now `Option<i64>`.

@@ -42,6 +42,7 @@ pub(super) fn evaluate(old: &Model, new: &Model) -> Result<Found, ModelError> {
     changed_length_and_range(&mut cx);
     changed_member_order(&mut cx);
     modified_trait(&mut cx);
+    service_rename(&mut cx);
     metadata(&mut cx);
     documentation(&mut cx);
 
@@ -157,12 +158,27 @@ fn is_scalar(kind: &ShapeKind) -> bool {
     )
 }
 
+/// Whether normalization made this enum shape out of a string's `@enum` trait.
+fn is_synthetic_enum(s: &Shape) -> bool {
+    s.traits.contains_key(traits::SYNTHETIC_ENUM)
+}
+
+/// The members smithy-diff sees as member shapes: those of structures, unions and enum shapes
+/// (a string's `@enum` values are not members).
+fn member_shapes(s: &Shape) -> Vec<&Member> {
+    match &s.kind {
+        ShapeKind::Structure(_) | ShapeKind::Union(_) | ShapeKind::IntEnum(_) => s.kind.members(),
+        ShapeKind::Enum(_) if !is_synthetic_enum(s) => s.kind.members(),
+        _ => Vec::new(),
+    }
+}
+
 fn has_non_null_default(m: &Member) -> bool {
     m.trait_value("default").is_some_and(|v| !v.is_null())
 }
 
-/// AddedShape (NOTE): new shapes, and new members of existing structures and unions. Enum
-/// values are ChangedEnum's.
+/// AddedShape (NOTE): new shapes, and new members of existing structures, unions and enums
+/// (not the values of a string `@enum` turned into an enum shape: ChangedEnumTrait's).
 fn added_shape(cx: &mut Cx) {
     for s in cx.new.shapes.values() {
         if !is_prelude(&s.id) && !cx.old.shapes.contains_key(&s.id) {
@@ -170,12 +186,13 @@ fn added_shape(cx: &mut Cx) {
             cx.push(Severity::Note, s.id.clone(), "AddedShape", msg);
         }
     }
-    for (a, b) in cx.same_type_pairs() {
-        if !is_aggregate(&b.kind) {
+    for (a, b) in cx.pairs() {
+        if is_synthetic_enum(a) {
             continue;
         }
-        for m in b.kind.members() {
-            if a.member(&m.name).is_none() {
+        let old_members = member_shapes(a);
+        for m in member_shapes(b) {
+            if !old_members.iter().any(|o| o.name == m.name) {
                 let msg = format!("added member targeting `{}`", m.target);
                 cx.push(Severity::Note, member_id(b, m), "AddedShape", msg);
             }
@@ -183,10 +200,11 @@ fn added_shape(cx: &mut Cx) {
     }
 }
 
-/// RemovedShape: ERROR, or WARNING for scalars (their name is not part of any generated type).
+/// RemovedShape: ERROR, or WARNING for scalars (their name is not part of any generated type);
+/// `@private` shapes are not API. Members of structures, unions and enums too.
 fn removed_shape(cx: &mut Cx) {
     for s in cx.old.shapes.values() {
-        if !is_prelude(&s.id) && !cx.new.shapes.contains_key(&s.id) {
+        if !is_prelude(&s.id) && !cx.new.shapes.contains_key(&s.id) && !s.has_trait("private") {
             let (sev, msg) = if is_scalar(&s.kind) {
                 (
                     Severity::Warning,
@@ -198,12 +216,10 @@ fn removed_shape(cx: &mut Cx) {
             cx.push(sev, s.id.clone(), "RemovedShape", msg);
         }
     }
-    for (a, b) in cx.same_type_pairs() {
-        if !is_aggregate(&a.kind) {
-            continue;
-        }
-        for m in a.kind.members() {
-            if b.member(&m.name).is_none() {
+    for (a, b) in cx.pairs() {
+        let new_members = member_shapes(b);
+        for m in member_shapes(a) {
+            if !new_members.iter().any(|n| n.name == m.name) {
                 cx.push(
                     Severity::Error,
                     member_id(a, m),
@@ -336,14 +352,34 @@ fn operation_input_output(cx: &mut Cx) {
 }
 
 /// ChangedShapeType (ERROR). Normalization already made string `@enum` -> `enum` and set ->
-/// list equal, so only real type changes remain.
+/// list equal, as smithy-diff does; the way back, an enum shape turned into a string with
+/// `@enum`, is a type change.
 fn changed_shape_type(cx: &mut Cx) {
     for (a, b) in cx.pairs() {
         let (ta, tb) = (a.kind.type_name(), b.kind.type_name());
         if ta != tb {
             let msg = format!("type changed from {ta} to {tb}");
             cx.push(Severity::Error, b.id.clone(), "ChangedShapeType", msg);
+        } else if !is_synthetic_enum(a) && is_synthetic_enum(b) {
+            let msg = "type changed from enum to string (with the `@enum` trait)".to_owned();
+            cx.push(Severity::Error, b.id.clone(), "ChangedShapeType", msg);
+        } else if let Some(msg) = set_list_change(a, b) {
+            cx.push(Severity::Error, b.id.clone(), "ChangedShapeType", msg);
         }
+    }
+}
+
+/// A set turned into a list is fine only with `@uniqueItems` (smithy-diff's rule); a list
+/// turned into a set is a type change.
+fn set_list_change(a: &Shape, b: &Shape) -> Option<String> {
+    let was_set = a.traits.contains_key(traits::SYNTHETIC_SET);
+    let is_set = b.traits.contains_key(traits::SYNTHETIC_SET);
+    match (was_set, is_set) {
+        (true, false) if !b.has_trait("uniqueItems") => {
+            Some("type changed from set to list without `@uniqueItems`".to_owned())
+        }
+        (false, true) => Some("type changed from list to set".to_owned()),
+        _ => None,
     }
 }
 
@@ -395,7 +431,9 @@ fn target_compat(
             format!("the name of a {ta} is significant (it names a generated type)"),
         );
     }
-    let mut severity = Severity::Note;
+    // As smithy-diff: a compatible target is a WARNING, raised by what the trait evaluators
+    // say of the two targets' trait differences.
+    let mut severity = Severity::Warning;
     let mut differences: Vec<String> = Vec::new();
     // Nullability is judged on the member (normalization put the defaults there).
     let ignored = |id: &str| DOC_TRAITS.contains(&id) || id == "smithy.api#default";
@@ -406,13 +444,12 @@ fn target_compat(
             continue;
         }
         differences.push(format!("`{id}`"));
-        severity = severity.max(Severity::Warning);
-        if let Some(kind) = bound_kind(id) {
-            if bounds_findings(kind, va, vb)
-                .iter()
-                .any(|(s, _)| *s == Severity::Error)
-            {
-                severity = Severity::Error;
+        for finding in traits::judge(new, id, va, vb) {
+            severity = severity.max(finding.severity);
+        }
+        if let (Some(kind), Some(va), Some(vb)) = (bound_kind(id), va, vb) {
+            for (s, _) in bounds_findings(kind, va, vb) {
+                severity = severity.max(s);
             }
         }
     }
@@ -421,16 +458,14 @@ fn target_compat(
         for (ma, mb) in member_pairs(a, b) {
             if ma.target != mb.target {
                 let (s, why) = target_compat(old, new, &ma.target, &mb.target, depth + 1);
-                if s > Severity::Note {
-                    severity = severity.max(s);
-                    differences.push(format!("{} ({why})", ma.name));
-                }
+                severity = severity.max(s);
+                differences.push(format!("{} ({why})", ma.name));
             }
         }
     }
     if differences.is_empty() {
         (
-            Severity::Note,
+            Severity::Warning,
             format!("an equivalent {ta} (same type and traits)"),
         )
     } else {
@@ -490,11 +525,21 @@ fn changed_nullability(cx: &mut Cx) {
                 ma.has_trait("clientOptional"),
                 mb.has_trait("clientOptional"),
             );
+            let default_added = !has_non_null_default(ma) && has_non_null_default(mb);
             if old_input && !new_input {
                 found.push((Severity::Error, "the @input trait was removed".to_owned()));
             } else if !old_input && new_input {
                 found.push((Severity::Danger, "the @input trait was added".to_owned()));
             } else if !new_input {
+                let required_removed = req.0 && !req.1;
+                if default_added && !required_removed {
+                    found.push((
+                        Severity::Error,
+                        "@default added to a member that was not @required (with or without \
+                         @addedDefault)"
+                            .to_owned(),
+                    ));
+                }
                 if opt == (false, true) && req == (true, true) {
                     found.push((
                         Severity::Error,
@@ -616,16 +661,20 @@ fn enum_value(m: &Member) -> String {
     }
 }
 
-/// ChangedEnum (after smithy-diff's ChangedEnumTrait): appended values are a NOTE; removed,
-/// renamed, inserted or reordered values an ERROR (variant names and order are API).
+/// ChangedEnumTrait: the values of a string enum (an `enum` shape, or a string with `@enum`).
+/// Appended values are a NOTE; removed, renamed or inserted values an ERROR. An enum shape
+/// turned back into a string with `@enum` is ChangedShapeType's.
 fn changed_enum(cx: &mut Cx) {
     for (a, b) in cx.same_type_pairs() {
-        let (ShapeKind::Enum(old) | ShapeKind::IntEnum(old)) = &a.kind else {
+        let ShapeKind::Enum(old) = &a.kind else {
             continue;
         };
-        let (ShapeKind::Enum(new) | ShapeKind::IntEnum(new)) = &b.kind else {
+        let ShapeKind::Enum(new) = &b.kind else {
             continue;
         };
+        if !is_synthetic_enum(a) && is_synthetic_enum(b) {
+            continue;
+        }
         let old_values: Vec<(String, &str)> = old
             .iter()
             .map(|m| (enum_value(m), m.name.as_str()))
@@ -639,12 +688,12 @@ fn changed_enum(cx: &mut Cx) {
             match new_values.iter().find(|(v, _)| v == value) {
                 None => {
                     let msg = format!("value `{value}` removed");
-                    cx.push(Severity::Error, b.id.clone(), "ChangedEnum", msg);
+                    cx.push(Severity::Error, b.id.clone(), "ChangedEnumTrait", msg);
                     old_end -= 1;
                 }
                 Some((_, new_name)) if new_name != name => {
                     let msg = format!("value `{value}` renamed from `{name}` to `{new_name}`");
-                    cx.push(Severity::Error, b.id.clone(), "ChangedEnum", msg);
+                    cx.push(Severity::Error, b.id.clone(), "ChangedEnumTrait", msg);
                 }
                 Some(_) => {}
             }
@@ -655,25 +704,11 @@ fn changed_enum(cx: &mut Cx) {
             }
             if (pos as isize) <= old_end {
                 let msg = format!("value `{value}` inserted before existing values");
-                cx.push(Severity::Error, b.id.clone(), "ChangedEnum", msg);
+                cx.push(Severity::Error, b.id.clone(), "ChangedEnumTrait", msg);
             } else {
                 let msg = format!("value `{value}` appended");
-                cx.push(Severity::Note, b.id.clone(), "ChangedEnum", msg);
+                cx.push(Severity::Note, b.id.clone(), "ChangedEnumTrait", msg);
             }
-        }
-        let common = |xs: &[(String, &str)], ys: &[(String, &str)]| -> Vec<String> {
-            xs.iter()
-                .filter(|(v, _)| ys.iter().any(|(w, _)| w == v))
-                .map(|(v, _)| v.clone())
-                .collect()
-        };
-        if common(&old_values, &new_values) != common(&new_values, &old_values) {
-            cx.push(
-                Severity::Error,
-                b.id.clone(),
-                "ChangedEnum",
-                "existing values reordered".to_owned(),
-            );
         }
     }
 }
@@ -693,48 +728,35 @@ fn bound_kind(id: &str) -> Option<BoundKind> {
     }
 }
 
-/// `(min, max)` of a `@length` or `@range` value; absent means unbounded (a length is never
-/// below 0).
-fn bounds(kind: BoundKind, v: Option<&Value>) -> (Option<f64>, Option<f64>) {
-    let get = |k: &str| v.and_then(|v| v.get(k)).and_then(Value::as_f64);
-    let min = match (kind, get("min")) {
-        (BoundKind::Length, None) => Some(0.0),
-        (_, m) => m,
-    };
-    (min, get("max"))
+/// `(min, max)` of a `@length` or `@range` value; an absent `min` is 0 and an absent `max`
+/// unbounded, as smithy-diff reads them.
+fn bounds(v: &Value) -> (f64, Option<f64>) {
+    let get = |k: &str| v.get(k).and_then(Value::as_f64);
+    (get("min").unwrap_or(0.0), get("max"))
 }
 
-/// Findings for one `@length` or `@range` change: stricter bounds are ERRORs, looser a NOTE.
-fn bounds_findings(
-    kind: BoundKind,
-    old: Option<&Value>,
-    new: Option<&Value>,
-) -> Vec<(Severity, String)> {
+/// Findings for a `@length` or `@range` present in both models: a raised `min` or a lowered
+/// (or new) `max` is an ERROR. Looser bounds, and adding or removing the trait, are
+/// ModifiedTrait's.
+fn bounds_findings(kind: BoundKind, old: &Value, new: &Value) -> Vec<(Severity, String)> {
     let name = match kind {
         BoundKind::Length => "@length",
         BoundKind::Range => "@range",
     };
-    let ((old_min, old_max), (new_min, new_max)) = (bounds(kind, old), bounds(kind, new));
+    let ((old_min, old_max), (new_min, new_max)) = (bounds(old), bounds(new));
     let show = |x: Option<f64>| x.map_or_else(|| "none".to_owned(), |x| x.to_string());
     let mut out = Vec::new();
-    let min_raised = match (old_min, new_min) {
-        (_, None) => false,
-        (None, Some(_)) => true,
-        (Some(a), Some(b)) => b > a,
-    };
+    if new_min > old_min {
+        out.push((
+            Severity::Error,
+            format!("{name} min raised from {old_min} to {new_min}"),
+        ));
+    }
     let max_lowered = match (old_max, new_max) {
         (_, None) => false,
         (None, Some(_)) => true,
         (Some(a), Some(b)) => b < a,
     };
-    if min_raised {
-        let msg = format!(
-            "{name} min raised from {} to {}",
-            show(old_min),
-            show(new_min)
-        );
-        out.push((Severity::Error, msg));
-    }
     if max_lowered {
         let msg = format!(
             "{name} max lowered from {} to {}",
@@ -742,15 +764,6 @@ fn bounds_findings(
             show(new_max)
         );
         out.push((Severity::Error, msg));
-    }
-    if out.is_empty() && (old_min, old_max) != (new_min, new_max) {
-        let range = |min: Option<f64>, max: Option<f64>| format!("{}..{}", show(min), show(max));
-        let msg = format!(
-            "{name} loosened from {} to {}",
-            range(old_min, old_max),
-            range(new_min, new_max)
-        );
-        out.push((Severity::Note, msg));
     }
     out
 }
@@ -774,7 +787,9 @@ fn changed_length_and_range(cx: &mut Cx) {
                 let Some(kind) = bound_kind(trait_id) else {
                     continue;
                 };
-                let (va, vb) = (ta.get(trait_id), tb.get(trait_id));
+                let (Some(va), Some(vb)) = (ta.get(trait_id), tb.get(trait_id)) else {
+                    continue;
+                };
                 if va == vb {
                     continue;
                 }
@@ -815,15 +830,20 @@ fn changed_member_order(cx: &mut Cx) {
     }
 }
 
-/// ModifiedTrait: every other trait added, removed or changed, on shapes and members, judged
-/// by [`traits::judge`].
+/// TraitBreakingChange and ModifiedTrait: every other trait added, removed or changed, on
+/// shapes and members present in both models, judged by [`traits::judge`] with the rules the
+/// new model gives the trait.
 fn modified_trait(cx: &mut Cx) {
     let mut found = Vec::new();
-    for (a, b) in cx.same_type_pairs() {
+    for (a, b) in cx.pairs() {
         let mut targets: Vec<(String, &crate::model::Traits, &crate::model::Traits)> =
             vec![(b.id.clone(), &a.traits, &b.traits)];
-        for (ma, mb) in member_pairs(a, b) {
-            targets.push((member_id(b, mb), &ma.traits, &mb.traits));
+        // The values of a string `@enum` are no member shapes.
+        let same_type = a.kind.type_name() == b.kind.type_name();
+        if same_type && !is_synthetic_enum(a) && !is_synthetic_enum(b) {
+            for (ma, mb) in member_pairs(a, b) {
+                targets.push((member_id(b, mb), &ma.traits, &mb.traits));
+            }
         }
         for (id, ta, tb) in targets {
             let ids: BTreeSet<&String> = ta.keys().chain(tb.keys()).collect();
@@ -831,23 +851,90 @@ fn modified_trait(cx: &mut Cx) {
                 if !traits::is_judged_here(trait_id) {
                     continue;
                 }
-                for (sev, msg) in traits::judge(trait_id, ta.get(trait_id), tb.get(trait_id)) {
-                    found.push((sev, id.clone(), msg));
+                // A set's implied uniqueness lost with its type is ChangedShapeType's.
+                if trait_id == "smithy.api#uniqueItems" && set_list_change(a, b).is_some() {
+                    continue;
+                }
+                for f in traits::judge(cx.new, trait_id, ta.get(trait_id), tb.get(trait_id)) {
+                    found.push((f.severity, id.clone(), f.evaluator, f.message));
                 }
             }
         }
     }
-    for (sev, id, msg) in found {
-        cx.push(sev, id, "ModifiedTrait", msg);
+    for (sev, id, evaluator, msg) in found {
+        cx.push(sev, id, evaluator, msg);
     }
 }
 
+/// ServiceRename (ERROR): a `rename` removed or changed, or added for a shape the service
+/// already had (its generated type would change name).
+fn service_rename(cx: &mut Cx) {
+    for (a, b) in cx.same_type_pairs() {
+        let (ShapeKind::Service(old), ShapeKind::Service(new)) = (&a.kind, &b.kind) else {
+            continue;
+        };
+        if old.rename == new.rename {
+            continue;
+        }
+        let mut found = Vec::new();
+        for (shape, name) in &old.rename {
+            match new.rename.get(shape) {
+                None => found.push(format!("rename of `{shape}` to `{name}` removed")),
+                Some(n) if n != name => found.push(format!(
+                    "rename of `{shape}` changed from `{name}` to `{n}`"
+                )),
+                Some(_) => {}
+            }
+        }
+        let closure = service_closure(cx.old, &a.id);
+        for (shape, name) in &new.rename {
+            if !old.rename.contains_key(shape) && closure.contains(shape.as_str()) {
+                found.push(format!(
+                    "rename of `{shape}` to `{name}` added to a shape the service already had"
+                ));
+            }
+        }
+        for msg in found {
+            cx.push(Severity::Error, b.id.clone(), "ServiceRename", msg);
+        }
+    }
+}
+
+/// Every shape id reachable from `root`: bound operations and resources, their inputs,
+/// outputs and errors, and member targets.
+fn service_closure<'m>(model: &'m Model, root: &'m str) -> BTreeSet<&'m str> {
+    let mut seen: BTreeSet<&str> = BTreeSet::new();
+    let mut stack = vec![root];
+    while let Some(id) = stack.pop() {
+        if !seen.insert(id) {
+            continue;
+        }
+        let Some(shape) = model.shapes.get(id) else {
+            continue;
+        };
+        match &shape.kind {
+            ShapeKind::Service(b) | ShapeKind::Resource(b) => {
+                stack.extend(b.operations.iter().map(String::as_str));
+                stack.extend(b.resources.iter().map(String::as_str));
+                stack.extend(b.errors.iter().map(String::as_str));
+                stack.extend(b.lifecycle.values().map(String::as_str));
+                stack.extend(b.identifiers.values().map(String::as_str));
+            }
+            ShapeKind::Operation(op) => {
+                stack.push(op.input.as_str());
+                stack.push(op.output.as_str());
+                stack.extend(op.errors.iter().map(String::as_str));
+            }
+            kind => stack.extend(kind.members().into_iter().map(|m| m.target.as_str())),
+        }
+    }
+    seen
+}
+
 /// AddedMetadata (NOTE), RemovedMetadata (DANGER), ChangedMetadata (WARNING): model-level
-/// metadata; tools may read it, the generated crate does not. `suppressions` and `validators`
-/// only configure Smithy's own validation, so any change to them is a NOTE.
+/// metadata; tools may read it, the generated crate does not.
 fn metadata(cx: &mut Cx) {
     let (old, new) = (&cx.old.metadata, &cx.new.metadata);
-    let validation_only = |key: &str| matches!(key, "suppressions" | "validators");
     let mut found = Vec::new();
     for (key, value) in new {
         match old.get(key) {
@@ -874,11 +961,6 @@ fn metadata(cx: &mut Cx) {
         ));
     }
     for (sev, evaluator, key, msg) in found {
-        let sev = if validation_only(key) {
-            Severity::Note
-        } else {
-            sev
-        };
         cx.push(sev, format!("metadata `{key}`"), evaluator, msg);
     }
 }

@@ -165,6 +165,24 @@ impl DiffReport {
     }
 }
 
+/// The model findings alone, without the API impact (which generates both crates).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ModelChanges {
+    /// Every change, worst first, then by shape id.
+    pub changes: Vec<Change>,
+    /// Documentation-only changes, by shape id.
+    pub docs: Vec<DocChange>,
+}
+
+/// Runs the evaluators only: what changed in the model and how badly.
+pub fn model_changes(old: &Model, new: &Model) -> Result<ModelChanges, ModelError> {
+    let found = evaluators::evaluate(&normalize::normalize(old), &normalize::normalize(new))?;
+    Ok(ModelChanges {
+        changes: found.changes,
+        docs: found.docs,
+    })
+}
+
 /// Compares two models: model changes, documentation changes and the API impact.
 ///
 /// Labels are `OLD` and `NEW`; set [`ModelInfo::label`] afterwards to name the files.

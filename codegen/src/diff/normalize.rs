@@ -6,10 +6,12 @@
 //! - A member's `@default(null)` (2.0's way to say "nullable after all") is dropped.
 //! - A string with the `@enum` trait becomes an `enum` shape with one member per value.
 //! - A `set` becomes a `list` with `@uniqueItems`.
-//! - `@http` without `code` gets the default `code: 200`.
+//! - `@http` with `code: 200` drops it: 200 is the default, and smithy-diff compares the trait
+//!   as Smithy writes it back, without a default code.
 
 use serde_json::{Map, Value};
 
+use super::traits::{SYNTHETIC_ENUM, SYNTHETIC_SET};
 use crate::model::{IdlVersion, Member, Model, Shape, ShapeKind, UNIT};
 
 const BOX: &str = "smithy.api#box";
@@ -41,9 +43,14 @@ pub(super) fn normalize(model: &Model) -> Model {
                 .traits
                 .entry("smithy.api#uniqueItems".to_owned())
                 .or_insert_with(|| Value::Object(Map::new()));
+            shape
+                .traits
+                .insert(SYNTHETIC_SET.to_owned(), Value::Object(Map::new()));
         }
         if let Some(Value::Object(http)) = shape.traits.get_mut("smithy.api#http") {
-            http.entry("code").or_insert_with(|| Value::from(200));
+            if http.get("code").and_then(Value::as_i64) == Some(200) {
+                http.remove("code");
+            }
         }
     }
     out
@@ -141,6 +148,11 @@ fn string_enum_to_enum(shape: &mut Shape) {
         });
     }
     shape.traits.remove("smithy.api#enum");
+    // Remembered: smithy-diff treats such a shape as a string (turning it into an enum shape is
+    // fine, the way back is a type change, and its values are no member shapes).
+    shape
+        .traits
+        .insert(SYNTHETIC_ENUM.to_owned(), Value::Object(Map::new()));
     shape.kind = ShapeKind::Enum(members);
 }
 

@@ -1,13 +1,20 @@
-//! ModifiedTrait: what adding, removing or changing a trait costs, per trait.
+//! How adding, removing or changing a trait is graded, after smithy-diff's two trait
+//! evaluators:
 //!
-//! The severities follow the `diff.*` tags of Smithy's prelude (for example `httpLabel` is
-//! `diff.error.const`, `paginated` is `diff.error.remove` plus per-property rules). Traits
-//! without a rule get smithy-diff's default: added NOTE, changed NOTE, removed WARNING. Traits
-//! other evaluators own (nullability, enums, length and range, documentation) are skipped here.
+//! - **TraitBreakingChange** applies the `breakingChanges` rules of the trait's definition
+//!   (`@trait(breakingChanges: [{change: "remove"}, {path: "/code", change: "update"}, ...])`).
+//!   The rules of the prelude and AWS traits are in [`prelude_rules`]; a trait defined in the
+//!   model itself brings its own.
+//! - **ModifiedTrait** applies the legacy `diff.*` tags (`diff.error.const` on `enumValue`), and
+//!   for traits with neither tags nor rules smithy-diff's default: added NOTE, changed NOTE,
+//!   removed WARNING. A trait defined nowhere counts as `diff.warning.const`.
+//!
+//! Traits other evaluators own (nullability, defaults, documentation) are skipped here.
 
 use serde_json::Value;
 
 use super::Severity;
+use crate::model::Model;
 
 /// Documentation traits: their changes are counted apart, never as model changes.
 pub(super) const DOC_TRAITS: [&str; 3] = [
@@ -16,202 +23,302 @@ pub(super) const DOC_TRAITS: [&str; 3] = [
     "smithy.api#examples",
 ];
 
-/// Traits that dedicated evaluators judge (or that normalization already folded away).
-const OWNED_ELSEWHERE: [&str; 11] = [
+/// Marks a string `@enum` that normalization turned into an enum shape (never in a model).
+pub(super) const SYNTHETIC_ENUM: &str = "diff.synthetic#enumTrait";
+
+/// Marks a `set` that normalization turned into a list with `@uniqueItems`.
+pub(super) const SYNTHETIC_SET: &str = "diff.synthetic#set";
+
+/// Traits judged by dedicated evaluators (ChangedDefault, ChangedNullability; smithy-diff's
+/// ModifiedTrait ignores `box` and `required` too) or folded away by normalization.
+const OWNED_ELSEWHERE: [&str; 6] = [
     "smithy.api#box",
     "smithy.api#default",
-    "smithy.api#addedDefault",
     "smithy.api#required",
-    "smithy.api#clientOptional",
-    "smithy.api#input",
     "smithy.api#enum",
-    "smithy.api#enumValue",
-    "smithy.api#length",
-    "smithy.api#range",
-    "smithy.api#documentation",
+    SYNTHETIC_ENUM,
+    SYNTHETIC_SET,
 ];
 
-/// Severity of adding, removing and changing a trait; `None` means "not reported".
-#[derive(Debug, Clone, Copy)]
-struct Rule {
-    add: Option<Severity>,
-    remove: Option<Severity>,
-    update: Option<Severity>,
+/// A kind of change a rule fires on (smithy's `TraitChangeType`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ChangeType {
+    Add,
+    Remove,
+    Update,
+    /// Add or remove.
+    Presence,
+    /// Add, remove or update.
+    Any,
 }
 
-const fn rule(add: Option<Severity>, remove: Option<Severity>, update: Option<Severity>) -> Rule {
-    Rule {
-        add,
-        remove,
-        update,
-    }
-}
-
-const E: Option<Severity> = Some(Severity::Error);
-const D: Option<Severity> = Some(Severity::Danger);
-const W: Option<Severity> = Some(Severity::Warning);
-const N: Option<Severity> = Some(Severity::Note);
-
-/// smithy-diff's default for traits without `diff.*` tags.
-const DEFAULT_RULE: Rule = rule(N, W, N);
-/// `diff.error.const`: any change breaks the wire.
-const CONST_ERROR: Rule = rule(E, E, E);
-
-fn rule_for(id: &str) -> Rule {
-    match id {
-        // Serialization and binding traits: the bytes on the wire change.
-        "smithy.api#error"
-        | "smithy.api#httpError"
-        | "smithy.api#httpLabel"
-        | "smithy.api#httpQuery"
-        | "smithy.api#httpQueryParams"
-        | "smithy.api#httpHeader"
-        | "smithy.api#httpPrefixHeaders"
-        | "smithy.api#httpPayload"
-        | "smithy.api#httpResponseCode"
-        | "smithy.api#jsonName"
-        | "smithy.api#timestampFormat"
-        | "smithy.api#streaming"
-        | "smithy.api#requiresLength"
-        | "smithy.api#sparse"
-        | "smithy.api#enumDefault"
-        | "smithy.api#endpoint"
-        | "smithy.api#hostLabel"
-        | "smithy.api#eventPayload"
-        | "smithy.api#eventHeader"
-        | "smithy.api#xmlAttribute"
-        | "smithy.api#xmlFlattened"
-        | "smithy.api#xmlName"
-        | "smithy.api#xmlNamespace"
-        | "smithy.api#nestedProperties"
-        | "smithy.api#output" => CONST_ERROR,
-        // Adding a token makes the client fill it in; removing it changes retry safety.
-        "smithy.api#idempotencyToken" | "smithy.api#idempotent" => rule(N, E, None),
-        "smithy.api#mediaType" | "smithy.api#resourceIdentifier" | "smithy.api#property" => {
-            rule(None, E, None)
+impl ChangeType {
+    fn parse(s: &str) -> Option<ChangeType> {
+        match s {
+            "add" => Some(ChangeType::Add),
+            "remove" => Some(ChangeType::Remove),
+            "update" => Some(ChangeType::Update),
+            "presence" => Some(ChangeType::Presence),
+            "any" => Some(ChangeType::Any),
+            _ => None,
         }
-        // Adding `@http` to an operation that had none changes its whole binding.
-        "smithy.api#http" => rule(D, E, None),
-        "smithy.api#paginated" => rule(N, E, None),
-        // Sets and lists generate the same Rust type; uniqueness is the service's business.
-        "smithy.api#uniqueItems" => rule(N, N, N),
-        id if id.starts_with("aws.protocols#") => rule(N, E, W),
-        "aws.auth#sigv4" => rule(N, E, E),
-        _ => DEFAULT_RULE,
+    }
+
+    /// The concrete change (`Add`, `Remove` or `Update`) this rule sees between two values,
+    /// if it fires.
+    fn fires(self, old: &Value, new: &Value) -> Option<ChangeType> {
+        let added = old.is_null() && !new.is_null();
+        let removed = !old.is_null() && new.is_null();
+        let updated = !old.is_null() && !new.is_null() && old != new;
+        let pick = |c: ChangeType, yes: bool| yes.then_some(c);
+        match self {
+            ChangeType::Add => pick(ChangeType::Add, added),
+            ChangeType::Remove => pick(ChangeType::Remove, removed),
+            ChangeType::Update => pick(ChangeType::Update, updated),
+            ChangeType::Presence => {
+                pick(ChangeType::Add, added).or(pick(ChangeType::Remove, removed))
+            }
+            ChangeType::Any => pick(ChangeType::Add, added)
+                .or(pick(ChangeType::Remove, removed))
+                .or(pick(ChangeType::Update, updated)),
+        }
     }
 }
 
-/// Whether ModifiedTrait looks at trait `id`.
+/// One `breakingChanges` rule: a top-level key of the trait value (or the whole value), the
+/// change it fires on and its severity (ERROR unless the definition says otherwise).
+#[derive(Debug, Clone, PartialEq)]
+struct BreakingRule {
+    path: Option<String>,
+    change: ChangeType,
+    severity: Severity,
+}
+
+fn rule(path: Option<&str>, change: ChangeType, severity: Severity) -> BreakingRule {
+    BreakingRule {
+        path: path.map(str::to_owned),
+        change,
+        severity,
+    }
+}
+
+/// How a trait's changes are graded.
+#[derive(Debug, Clone, PartialEq)]
+enum Strategy {
+    /// TraitBreakingChange with these rules.
+    Breaking(Vec<BreakingRule>),
+    /// ModifiedTrait with these `(change, severity)` strategies (`diff.*` tags or defaults).
+    Modified(Vec<(ChangeType, Severity)>),
+}
+
+/// smithy-diff's default for a defined trait without `diff.*` tags or `breakingChanges`.
+fn default_strategy() -> Strategy {
+    Strategy::Modified(vec![
+        (ChangeType::Add, Severity::Note),
+        (ChangeType::Update, Severity::Note),
+        (ChangeType::Remove, Severity::Warning),
+    ])
+}
+
+/// The `breakingChanges` and `diff.*` tags of the prelude's traits (smithy-lang/smithy's
+/// `prelude.smithy`) and of the AWS and rules traits an AWS model uses. Traits not listed
+/// have neither, so smithy-diff's defaults apply to them.
+fn prelude_rules(id: &str) -> Option<Strategy> {
+    use ChangeType::*;
+    use Severity::*;
+    let whole = |change| Strategy::Breaking(vec![rule(None, change, Error)]);
+    let name = id.strip_prefix("smithy.api#")?;
+    Some(match name {
+        "error" | "httpError" | "jsonName" | "xmlAttribute" | "xmlFlattened" | "xmlName"
+        | "xmlNamespace" | "streaming" | "httpQuery" | "httpQueryParams" | "httpHeader"
+        | "httpPrefixHeaders" | "httpResponseCode" | "eventPayload" | "eventHeader"
+        | "timestampFormat" | "endpoint" | "hostLabel" | "nestedProperties" => whole(Any),
+        "requiresLength" | "httpLabel" | "httpPayload" | "input" | "output" | "sparse"
+        | "protocolDefinition" | "authDefinition" | "trait" => whole(Presence),
+        "retryable" | "readonly" | "idempotent" | "idempotencyToken" | "mediaType"
+        | "resourceIdentifier" | "cors" | "optionalAuth" | "addedDefault" | "httpBasicAuth"
+        | "httpDigestAuth" | "httpBearerAuth" | "httpApiKeyAuth" => whole(Remove),
+        "notProperty" => whole(Add),
+        "property" => {
+            Strategy::Breaking(vec![rule(None, Remove, Error), rule(None, Update, Error)])
+        }
+        "internal" => Strategy::Breaking(vec![rule(None, Remove, Warning)]),
+        "uniqueItems" => Strategy::Breaking(vec![rule(None, Presence, Warning)]),
+        "pattern" => Strategy::Breaking(vec![rule(None, Add, Warning), rule(None, Update, Note)]),
+        "paginated" => Strategy::Breaking(vec![
+            rule(None, Remove, Error),
+            rule(Some("inputToken"), Update, Error),
+            rule(Some("outputToken"), Update, Error),
+            rule(Some("items"), Remove, Error),
+            rule(Some("items"), Add, Note),
+            rule(Some("items"), Update, Note),
+            rule(Some("pageSize"), Update, Error),
+            rule(Some("pageSize"), Remove, Error),
+        ]),
+        "http" => Strategy::Breaking(vec![
+            rule(None, Remove, Error),
+            rule(Some("method"), Update, Error),
+            rule(Some("uri"), Update, Error),
+            rule(Some("code"), Update, Error),
+            rule(Some("code"), Presence, Danger),
+        ]),
+        // Still tagged the legacy way in the prelude.
+        "enumValue" => Strategy::Modified(vec![(Any, Error)]),
+        _ => return None,
+    })
+}
+
+/// The strategy the trait definition `id` declares in `model`, if the model defines it.
+fn defined_in_model(model: &Model, id: &str) -> Option<Strategy> {
+    let shape = model.shape(id)?;
+    let definition = shape.trait_value("smithy.api#trait")?;
+    let mut rules = Vec::new();
+    for r in definition
+        .get("breakingChanges")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let Some(change) = r
+            .get("change")
+            .and_then(Value::as_str)
+            .and_then(ChangeType::parse)
+        else {
+            continue;
+        };
+        let severity = r
+            .get("severity")
+            .and_then(Value::as_str)
+            .and_then(Severity::parse)
+            .unwrap_or(Severity::Error);
+        let path = r
+            .get("path")
+            .and_then(Value::as_str)
+            .map(|p| p.trim_start_matches('/'));
+        rules.push(rule(path.filter(|p| !p.is_empty()), change, severity));
+    }
+    let tags: Vec<(ChangeType, Severity)> = shape
+        .trait_value("smithy.api#tags")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .filter_map(|tag| {
+            let mut parts = tag.strip_prefix("diff.")?.split('.');
+            let severity = Severity::parse(parts.next()?)?;
+            let change = match parts.next()? {
+                "const" => ChangeType::Any,
+                other => ChangeType::parse(other)?,
+            };
+            Some((change, severity))
+        })
+        .collect();
+    Some(if !tags.is_empty() {
+        Strategy::Modified(tags)
+    } else if !rules.is_empty() {
+        Strategy::Breaking(rules)
+    } else {
+        default_strategy()
+    })
+}
+
+fn strategy(model: &Model, id: &str) -> Strategy {
+    if let Some(s) = defined_in_model(model, id) {
+        return s;
+    }
+    if let Some(s) = prelude_rules(id) {
+        return s;
+    }
+    let known_namespace = [
+        "smithy.api#",
+        "aws.",
+        "smithy.rules#",
+        "smithy.waiters#",
+        "smithy.test#",
+    ]
+    .iter()
+    .any(|ns| id.starts_with(ns));
+    if known_namespace {
+        default_strategy()
+    } else {
+        // smithy-diff cannot find the definition: any change is a WARNING.
+        Strategy::Modified(vec![(ChangeType::Any, Severity::Warning)])
+    }
+}
+
+/// Whether the trait evaluators look at trait `id`.
 pub(super) fn is_judged_here(id: &str) -> bool {
     !OWNED_ELSEWHERE.contains(&id) && !DOC_TRAITS.contains(&id)
 }
 
-/// The findings for one trait of one shape or member: `(severity, message)` pairs.
-pub(super) fn judge(id: &str, old: Option<&Value>, new: Option<&Value>) -> Vec<(Severity, String)> {
-    let rule = rule_for(id);
-    match (old, new) {
-        (None, Some(v)) => rule
-            .add
-            .map(|s| (s, format!("added trait `{id}`{}", with_value(v))))
-            .into_iter()
-            .collect(),
-        (Some(v), None) => rule
-            .remove
-            .map(|s| (s, format!("removed trait `{id}` (was {})", brief(v))))
-            .into_iter()
-            .collect(),
-        (Some(a), Some(b)) if a != b => match id {
-            "smithy.api#http" => http_changes(a, b),
-            "smithy.api#paginated" => paginated_changes(a, b),
-            _ => rule
-                .update
-                .map(|s| {
-                    (
-                        s,
-                        format!("changed trait `{id}`: {}", describe_update(a, b)),
-                    )
-                })
-                .into_iter()
-                .collect(),
-        },
-        _ => Vec::new(),
-    }
+/// One finding of a trait evaluator.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct TraitFinding {
+    /// `TraitBreakingChange` or `ModifiedTrait`.
+    pub evaluator: &'static str,
+    pub severity: Severity,
+    pub message: String,
 }
 
-/// Method and URI are the operation's address; the success code only matters to clients that
-/// check it exactly.
-fn http_changes(old: &Value, new: &Value) -> Vec<(Severity, String)> {
+/// The findings for trait `id` on one shape or member, judged by the rules `new_model`
+/// gives it.
+pub(super) fn judge(
+    new_model: &Model,
+    id: &str,
+    old: Option<&Value>,
+    new: Option<&Value>,
+) -> Vec<TraitFinding> {
+    let (old_v, new_v) = (old.unwrap_or(&Value::Null), new.unwrap_or(&Value::Null));
+    if old_v == new_v {
+        return Vec::new();
+    }
     let mut out = Vec::new();
-    for (key, severity) in [
-        ("method", Severity::Error),
-        ("uri", Severity::Error),
-        ("code", Severity::Warning),
-    ] {
-        let (a, b) = (old.get(key), new.get(key));
-        if a != b {
-            out.push((
-                severity,
-                format!(
-                    "`@http` {key} changed from {} to {}",
-                    brief_opt(a),
-                    brief_opt(b)
-                ),
-            ));
+    match strategy(new_model, id) {
+        Strategy::Breaking(rules) => {
+            for r in rules {
+                let (a, b) = match &r.path {
+                    None => (old_v.clone(), new_v.clone()),
+                    // Nested rules only look inside a trait that is still there.
+                    Some(_) if new_v.is_null() => continue,
+                    Some(key) => (
+                        old_v.get(key).cloned().unwrap_or(Value::Null),
+                        new_v.get(key).cloned().unwrap_or(Value::Null),
+                    ),
+                };
+                if let Some(change) = r.change.fires(&a, &b) {
+                    out.push(TraitFinding {
+                        evaluator: "TraitBreakingChange",
+                        severity: r.severity,
+                        message: message(id, r.path.as_deref(), change, &a, &b),
+                    });
+                }
+            }
+        }
+        Strategy::Modified(strategies) => {
+            for (change, severity) in strategies {
+                if let Some(change) = change.fires(old_v, new_v) {
+                    out.push(TraitFinding {
+                        evaluator: "ModifiedTrait",
+                        severity,
+                        message: message(id, None, change, old_v, new_v),
+                    });
+                }
+            }
         }
     }
     out
 }
 
-/// The prelude's per-property rules of `@paginated`: tokens and items are fixed; a page size
-/// may be added but not changed or removed.
-fn paginated_changes(old: &Value, new: &Value) -> Vec<(Severity, String)> {
-    let mut out = Vec::new();
-    for key in ["inputToken", "outputToken", "items", "pageSize"] {
-        let (a, b) = (old.get(key), new.get(key));
-        if a == b {
-            continue;
-        }
-        let severity = match (key, a) {
-            ("pageSize", None) => Severity::Note,
-            _ => Severity::Error,
-        };
-        out.push((
-            severity,
-            format!(
-                "`@paginated` {key} changed from {} to {}",
-                brief_opt(a),
-                brief_opt(b)
-            ),
-        ));
+fn message(id: &str, path: Option<&str>, change: ChangeType, old: &Value, new: &Value) -> String {
+    let at = path.map_or_else(String::new, |p| format!(" at `/{p}`"));
+    match change {
+        ChangeType::Add => format!("added trait `{id}`{at}{}", with_value(new)),
+        ChangeType::Remove => format!("removed trait `{id}`{at} (was {})", brief(old)),
+        _ => format!(
+            "changed trait `{id}`{at}: {}",
+            describe_update(id, old, new)
+        ),
     }
-    out
-}
-
-/// `from A to B`; for objects only the keys that changed, so the difference stays visible
-/// when the values are long.
-fn describe_update(a: &Value, b: &Value) -> String {
-    let (Value::Object(oa), Value::Object(ob)) = (a, b) else {
-        return format!("from {} to {}", brief(a), brief(b));
-    };
-    let mut keys: Vec<&String> = oa.keys().chain(ob.keys()).collect();
-    keys.sort();
-    keys.dedup();
-    let changed: Vec<String> = keys
-        .into_iter()
-        .filter(|k| oa.get(*k) != ob.get(*k))
-        .map(|k| format!("{k} {} -> {}", brief_opt(oa.get(k)), brief_opt(ob.get(k))))
-        .collect();
-    const SHOWN: usize = 3;
-    let mut text = changed
-        .iter()
-        .take(SHOWN)
-        .cloned()
-        .collect::<Vec<_>>()
-        .join("; ");
-    if changed.len() > SHOWN {
-        text.push_str(&format!("; and {} more key(s)", changed.len() - SHOWN));
-    }
-    text
 }
 
 /// ` with value X`, or nothing for marker traits (`{}`).
@@ -222,18 +329,108 @@ fn with_value(v: &Value) -> String {
     }
 }
 
-fn brief_opt(v: Option<&Value>) -> String {
-    v.map_or_else(|| "none".to_owned(), brief)
-}
-
 /// Compact JSON, cut short: trait values such as endpoint rule sets are pages long.
 pub(super) fn brief(v: &Value) -> String {
-    const MAX: usize = 60;
+    const MAX: usize = 80;
     let text = v.to_string();
     if text.chars().count() <= MAX {
         text
     } else {
         let cut: String = text.chars().take(MAX).collect();
+        format!("{cut}...")
+    }
+}
+
+/// `from A to B` when both are short; otherwise where they differ: the endpoint test count
+/// for `endpointTests`, a short JSON diff (pointer: old -> new) for anything else.
+pub(super) fn describe_update(id: &str, a: &Value, b: &Value) -> String {
+    let (ta, tb) = (a.to_string(), b.to_string());
+    if ta.chars().count() <= 60 && tb.chars().count() <= 60 {
+        return format!("from {ta} to {tb}");
+    }
+    let mut differences = Vec::new();
+    json_diff("", a, b, &mut differences);
+    const SHOWN: usize = 4;
+    let mut text = differences
+        .iter()
+        .take(SHOWN)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join("; ");
+    if differences.len() > SHOWN {
+        text.push_str(&format!(
+            "; and {} more difference(s)",
+            differences.len() - SHOWN
+        ));
+    }
+    if id == "smithy.rules#endpointTests" {
+        let count = |v: &Value| {
+            v.get("testCases")
+                .and_then(Value::as_array)
+                .map_or(0, Vec::len)
+        };
+        return format!("{} test cases -> {}; {text}", count(a), count(b));
+    }
+    text
+}
+
+/// The JSON pointers where `a` and `b` differ, each with both values (briefly).
+fn json_diff(path: &str, a: &Value, b: &Value, out: &mut Vec<String>) {
+    if a == b {
+        return;
+    }
+    let here = if path.is_empty() { "/" } else { path };
+    match (a, b) {
+        (Value::Object(oa), Value::Object(ob)) => {
+            for (k, va) in oa {
+                let p = format!("{path}/{}", k.replace('~', "~0").replace('/', "~1"));
+                match ob.get(k) {
+                    Some(vb) => json_diff(&p, va, vb, out),
+                    None => out.push(format!("{p} removed (was {})", brief_short(va))),
+                }
+            }
+            for (k, vb) in ob.iter().filter(|(k, _)| !oa.contains_key(*k)) {
+                let p = format!("{path}/{}", k.replace('~', "~0").replace('/', "~1"));
+                out.push(format!("{p} added: {}", brief_short(vb)));
+            }
+        }
+        (Value::Array(xa), Value::Array(xb)) => {
+            if xa.len() != xb.len() {
+                out.push(format!("{here} length {} -> {}", xa.len(), xb.len()));
+            }
+            for (i, (va, vb)) in xa.iter().zip(xb).enumerate() {
+                json_diff(&format!("{path}/{i}"), va, vb, out);
+            }
+        }
+        (Value::String(sa), Value::String(sb)) => {
+            out.push(format!("{here}: {}", string_difference(sa, sb)));
+        }
+        _ => out.push(format!("{here}: {} -> {}", brief_short(a), brief_short(b))),
+    }
+}
+
+/// Two long strings from a little before their first difference: `..."x" -> ..."y"`.
+fn string_difference(a: &str, b: &str) -> String {
+    let common = a
+        .char_indices()
+        .zip(b.chars())
+        .find(|((_, x), y)| x != y)
+        .map_or(a.len().min(b.len()), |((i, _), _)| i);
+    let mut start = common.saturating_sub(12);
+    while !a.is_char_boundary(start) {
+        start -= 1;
+    }
+    let lead = if start > 0 { "..." } else { "" };
+    let show = |s: &str| brief_short(&Value::from(&s[start..]));
+    format!("{lead}{} -> {lead}{}", show(a), show(b))
+}
+
+fn brief_short(v: &Value) -> String {
+    let text = v.to_string();
+    if text.chars().count() <= 40 {
+        text
+    } else {
+        let cut: String = text.chars().take(40).collect();
         format!("{cut}...")
     }
 }
