@@ -227,3 +227,62 @@ async fn items_yields_the_error_then_ends() {
     assert_eq!(err.code(), Some("ResourceNotFoundException"));
     assert!(next(&mut items).await.is_none());
 }
+
+/// The inherent `next`, `collect` and `try_collect`: no combinator crate needed, and the
+/// names the crate root re-exports (`ivs::ReplayClient`, `ivs::PageStream`, `ivs::ItemStream`).
+#[tokio::test]
+async fn inherent_next_collect_and_try_collect() {
+    let replay = ivs::ReplayClient::new();
+    for _ in 0..4 {
+        replay.push_json(200, &channels_page(&["a", "b"], Some("t1")));
+        replay.push_json(200, &channels_page(&["c"], None));
+    }
+    let client = client(replay.clone());
+
+    // Items one by one.
+    let mut items: ivs::ItemStream<_, _, _, ivs::types::ChannelSummary> =
+        client.list_channels().into_paginator().items();
+    let mut seen = Vec::new();
+    while let Some(channel) = items.next().await {
+        seen.push(channel.unwrap().name().unwrap_or_default().to_owned());
+    }
+    assert_eq!(seen, ["a", "b", "c"]);
+    assert!(items.next().await.is_none(), "an ended stream stays ended");
+
+    // Items and pages at once.
+    let all: Vec<ivs::types::ChannelSummary> = client
+        .list_channels()
+        .into_paginator()
+        .items()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(all.len(), 3);
+    let pages: ivs::PageStream<_, _, _> = client.list_channels().into_paginator().send();
+    let pages: Vec<_> = pages.try_collect().await.unwrap();
+    assert_eq!(names(&pages), [vec!["a", "b"], vec!["c"]]);
+    let results: Vec<Result<_, _>> = client
+        .list_channels()
+        .into_paginator()
+        .send()
+        .collect()
+        .await;
+    assert_eq!(results.len(), 2);
+    assert_eq!(replay.remaining(), 0);
+
+    // try_collect stops at the first error and requests nothing after it.
+    replay.push_json(200, &channels_page(&["a"], Some("t1")));
+    replay.push_json(500, r#"{"__type": "InternalServerException"}"#);
+    replay.push_json(500, r#"{"__type": "InternalServerException"}"#);
+    replay.push_json(500, r#"{"__type": "InternalServerException"}"#);
+    replay.push_json(200, &channels_page(&["never"], None));
+    let err = client
+        .list_channels()
+        .into_paginator()
+        .items()
+        .try_collect::<Vec<_>>()
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Some("InternalServerException"), "{err}");
+    assert_eq!(replay.remaining(), 1);
+}

@@ -32,6 +32,8 @@ struct Converter {
     in_pre: bool,
     link: Option<String>,
     link_text: String,
+    /// Opening emphasis markers not written yet (they go right before the next text).
+    pending_emphasis: String,
 }
 
 impl Converter {
@@ -100,6 +102,7 @@ impl Converter {
             }
             ("li", true) => self.break_line(),
             ("code" | "tt", false) if !self.in_pre => {
+                self.flush_emphasis();
                 self.in_code = true;
                 self.current.push('`');
             }
@@ -124,8 +127,37 @@ impl Converter {
                 self.lines.push("```".to_owned());
                 self.lines.push(String::new());
             }
-            ("b" | "strong", _) if !self.in_code => self.current.push_str("**"),
-            ("i" | "em", _) if !self.in_code => self.current.push('*'),
+            // Emphasis markers hug the text they wrap: the model's HTML puts whitespace and
+            // line breaks inside `<i><b> ... </b></i>`, and `** text **` is literal stars in
+            // Markdown. An opening marker waits for the first text; a closing one goes before
+            // trailing whitespace; an emphasis around nothing vanishes.
+            ("b" | "strong" | "i" | "em", false) if !self.in_code => {
+                self.pending_emphasis
+                    .push_str(if name == "b" || name == "strong" {
+                        "**"
+                    } else {
+                        "*"
+                    });
+            }
+            ("b" | "strong" | "i" | "em", true) if !self.in_code => {
+                let marker = if name == "b" || name == "strong" {
+                    "**"
+                } else {
+                    "*"
+                };
+                if self.pending_emphasis.ends_with(marker) {
+                    let keep = self.pending_emphasis.len() - marker.len();
+                    self.pending_emphasis.truncate(keep);
+                } else {
+                    let trimmed = self.current.trim_end_matches(' ').len();
+                    let had_space = trimmed < self.current.len();
+                    self.current.truncate(trimmed);
+                    self.current.push_str(marker);
+                    if had_space {
+                        self.current.push(' ');
+                    }
+                }
+            }
             ("a", false) => {
                 self.link = Some(attr(tag, "href").unwrap_or_default());
                 self.link_text.clear();
@@ -137,6 +169,7 @@ impl Converter {
                     let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
                     let text = text.as_str();
                     if href.starts_with("http://") || href.starts_with("https://") {
+                        self.flush_emphasis();
                         let label = if text.is_empty() { &href } else { text };
                         let label = escape_text(label);
                         self.current.push_str(&format!(
@@ -144,7 +177,14 @@ impl Converter {
                             href.replace(' ', "%20").replace(')', "%29")
                         ));
                     } else {
-                        self.current.push_str(&escape_text(text));
+                        // `<a>GetChannel</a>` (no href) names an operation or a shape: code,
+                        // not a link that goes nowhere.
+                        self.flush_emphasis();
+                        if !text.is_empty() && !text.contains(' ') {
+                            self.current.push_str(&code_span(text));
+                        } else {
+                            self.current.push_str(&escape_text(text));
+                        }
                     }
                 }
             }
@@ -195,9 +235,22 @@ impl Converter {
         }
         if self.in_code {
             self.current.push_str(&folded.replace('`', "'"));
+        } else if folded.trim().is_empty() {
+            self.current.push_str(&folded);
         } else {
-            self.current.push_str(&escape_text(&folded));
+            let body = folded.trim_start_matches(' ');
+            if body.len() < folded.len() {
+                self.current.push(' ');
+            }
+            self.flush_emphasis();
+            self.current.push_str(&escape_text(body));
         }
+    }
+
+    /// Writes the opening emphasis markers that wait for text.
+    fn flush_emphasis(&mut self) {
+        let pending = std::mem::take(&mut self.pending_emphasis);
+        self.current.push_str(&pending);
     }
 
     fn flush_pre(&mut self) {
@@ -430,6 +483,23 @@ mod tests {
                 "End"
             ]
         );
+    }
+
+    #[test]
+    fn emphasis_hugs_its_text() {
+        // As IVS's service documentation writes it: whitespace inside nested emphasis.
+        let md = to_markdown(
+            "<p>\n  <i>\n   <b>All API request parameters are case sensitive.\n  </b>\n  </i>\n </p>",
+        );
+        assert_eq!(md, ["***All API request parameters are case sensitive.***"]);
+        let md = to_markdown("<p>a <b> b </b> c<i> </i>d <b><code>x</code></b></p>");
+        assert_eq!(md, ["a **b** c d **`x`**"]);
+    }
+
+    #[test]
+    fn anchors_without_href_are_code() {
+        let md = to_markdown("<p>See also <a>BatchGetChannel</a> and <a>two words</a>.</p>");
+        assert_eq!(md, ["See also `BatchGetChannel` and two words."]);
     }
 
     #[test]

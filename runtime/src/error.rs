@@ -71,13 +71,30 @@ pub fn parse_error_metadata(response: &HttpResponse) -> ErrorMetadata {
     let message = body_str("message")
         .or_else(|| body_str("Message"))
         .or_else(|| body_str("errorMessage"));
-    let request_id = header("x-amzn-requestid").or_else(|| header("x-amz-request-id"));
+    let request_id = request_id(response).map(str::to_owned);
     ErrorMetadata {
         code,
         message,
         request_id,
         status: Some(response.status().as_u16()),
     }
+}
+
+/// The request id of a response: `x-amzn-RequestId`, else `x-amz-request-id`.
+pub fn request_id(response: &HttpResponse) -> Option<&str> {
+    let headers = response.headers();
+    headers
+        .get("x-amzn-requestid")
+        .or_else(|| headers.get("x-amz-request-id"))
+        .and_then(|v| v.to_str().ok())
+}
+
+/// The extended request id of a response (`x-amz-id-2`), which some services send.
+pub fn extended_request_id(response: &HttpResponse) -> Option<&str> {
+    response
+        .headers()
+        .get("x-amz-id-2")
+        .and_then(|v| v.to_str().ok())
 }
 
 /// A builder could not build its value: a required member is missing.
@@ -279,12 +296,9 @@ impl fmt::Display for Failure {
                     write!(f, ": {m}")?;
                 }
             }
-            kind => {
-                write!(f, "{kind}: {}", self.inner.description)?;
-                if let Some(source) = &self.inner.source {
-                    write!(f, ": {source}")?;
-                }
-            }
+            // The cause is `source()`'s to print, not ours (Rust API guidelines: a chain
+            // walked by anyhow's `{:#}` or a logger must say each cause once).
+            kind => write!(f, "{kind}: {}", self.inner.description)?,
         }
         if let Some(id) = &self.inner.meta.request_id {
             write!(f, " (request id: {id})")?;
@@ -321,6 +335,35 @@ impl std::error::Error for Failure {
             .source
             .as_deref()
             .map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}
+
+/// Writes an error and each of its causes, `outer: cause: root cause`, as anyhow's `{:#}`
+/// does: every `Display` of this crate prints its own level only and leaves the cause to
+/// `source()`, so this is how to show all of a failure in one line (logs, `main`).
+///
+/// ```
+/// use aws_lite_runtime::error::{DisplayErrorChain, ErrorKind, Failure};
+/// let io = std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "refused");
+/// let failure = Failure::new(ErrorKind::Transport, "attempt 1 failed").with_source(io);
+/// assert_eq!(failure.to_string(), "transport error: attempt 1 failed");
+/// assert_eq!(
+///     DisplayErrorChain(&failure).to_string(),
+///     "transport error: attempt 1 failed: refused"
+/// );
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct DisplayErrorChain<'a>(pub &'a (dyn std::error::Error + 'static));
+
+impl fmt::Display for DisplayErrorChain<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)?;
+        let mut current = self.0.source();
+        while let Some(cause) = current {
+            write!(f, ": {cause}")?;
+            current = cause.source();
+        }
+        Ok(())
     }
 }
 

@@ -171,7 +171,8 @@ impl fmt::Display for ConnectorError {
             ConnectorErrorKind::Protocol => "HTTP protocol error",
             ConnectorErrorKind::Other => "transport error",
         };
-        write!(f, "{what}: {}", self.source)
+        // The cause is `source()`'s to print (see `error::DisplayErrorChain`).
+        f.write_str(what)
     }
 }
 

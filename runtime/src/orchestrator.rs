@@ -233,7 +233,19 @@ impl Handle {
                 Failure::new(ErrorKind::Construction, "could not sign the request").with_source(e)
             })?;
 
-            let span = tracing::debug_span!("attempt", attempt);
+            // The URL without its query (query values may be user data); the request id of
+            // the answer goes on each event, so a log line can be matched with AWS support.
+            let url = attempt_request.uri();
+            let span = tracing::debug_span!(
+                "attempt",
+                attempt,
+                url = %format_args!(
+                    "{}://{}{}",
+                    url.scheme_str().unwrap_or(""),
+                    url.authority().map_or("", |a| a.as_str()),
+                    url.path()
+                )
+            );
             let outcome = self
                 .attempt(attempt_request, attempt_timeout)
                 .instrument(span.clone())
@@ -241,7 +253,11 @@ impl Handle {
             let last = attempt >= max_attempts;
             let (reason, result) = match outcome {
                 Ok(response) if !is_error(&response) => {
-                    tracing::debug!(parent: &span, status = response.status().as_u16(), "success");
+                    tracing::debug!(parent: &span,
+                        status = response.status().as_u16(),
+                        request_id = crate::error::request_id(&response).unwrap_or(""),
+                        "success"
+                    );
                     bucket.on_success(retry_cost);
                     return Ok(response);
                 }
@@ -255,6 +271,7 @@ impl Handle {
                     tracing::debug!(parent: &span,
                         status = response.status().as_u16(),
                         code = meta.code.as_deref().unwrap_or(""),
+                        request_id = meta.request_id.as_deref().unwrap_or(""),
                         retryable = reason.is_some(),
                         "error response"
                     );
@@ -262,7 +279,7 @@ impl Handle {
                 }
                 Err(AttemptError::Transport(e)) => {
                     let reason = retry::classify_connector_error(e.kind());
-                    tracing::debug!(parent: &span, error = %e, retryable = reason.is_some(), "transport error");
+                    tracing::debug!(parent: &span, error = %crate::error::DisplayErrorChain(&e), retryable = reason.is_some(), "transport error");
                     let kind = match e.kind() {
                         crate::http::ConnectorErrorKind::Timeout => ErrorKind::Timeout,
                         _ => ErrorKind::Transport,

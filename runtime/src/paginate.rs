@@ -1,5 +1,9 @@
 //! Paginators as `futures_core::Stream`s: lazy, stopping on a missing or empty token, failing
 //! on a repeated one.
+//!
+//! Both streams also have inherent `next().await`, `collect()` and `try_collect()`, so the
+//! common cases need no combinator crate; any `Stream` combinator (futures-util's
+//! `StreamExt`, `TryStreamExt`) works on them as well.
 
 use std::collections::VecDeque;
 use std::pin::Pin;
@@ -108,6 +112,48 @@ impl<I: Clone + Send + Unpin + 'static, O: Send + 'static, E: Send + 'static> St
             }
         }
     }
+}
+
+/// `next`, `collect` and `try_collect` of one `Result` stream, written once for both streams.
+macro_rules! consume {
+    ($what:literal, $ok:ty) => {
+        #[doc = concat!("The next ", $what, ", `None` once the stream has ended (after the last page or an error).")]
+        pub async fn next(&mut self) -> Option<Result<$ok, E>> {
+            std::future::poll_fn(|cx| Pin::new(&mut *self).poll_next(cx)).await
+        }
+
+        #[doc = concat!("Every ", $what, " up to the end, and the error that ended the stream if one did.")]
+        pub async fn collect<C: Default + Extend<Result<$ok, E>>>(mut self) -> C {
+            let mut out = C::default();
+            while let Some(item) = self.next().await {
+                out.extend(Some(item));
+            }
+            out
+        }
+
+        #[doc = concat!("Every ", $what, ", or the first error (nothing further is requested after it).")]
+        pub async fn try_collect<C: Default + Extend<$ok>>(mut self) -> Result<C, E> {
+            let mut out = C::default();
+            while let Some(item) = self.next().await {
+                out.extend(Some(item?));
+            }
+            Ok(out)
+        }
+    };
+}
+
+impl<I: Clone + Send + Unpin + 'static, O: Send + 'static, E: Send + 'static> PageStream<I, O, E> {
+    consume!("page", O);
+}
+
+impl<I, O, E, T> ItemStream<I, O, E, T>
+where
+    I: Clone + Send + Unpin + 'static,
+    O: Send + 'static,
+    E: Send + 'static,
+    T: Unpin,
+{
+    consume!("item", T);
 }
 
 /// A stream of the items of every page.

@@ -285,7 +285,11 @@ async fn default_chain_prefers_env_then_profile_and_reports_both() {
     .await
     .unwrap_err();
     assert_eq!(e.kind(), CredentialsErrorKind::InvalidConfiguration);
-    assert!(e.to_string().contains("environment:"), "{e}");
+    // Its own level names the provider; the provider's error is the source, said once.
+    assert!(e.to_string().contains("environment provider"), "{e}");
+    let chain = aws_lite_runtime::error::DisplayErrorChain(&e).to_string();
+    assert!(chain.contains("AWS_SECRET_ACCESS_KEY"), "{chain}");
+    assert_eq!(chain.matches("AWS_SECRET_ACCESS_KEY").count(), 1, "{chain}");
 }
 
 /// Counts calls and hands out credentials expiring `valid_for` after each call.

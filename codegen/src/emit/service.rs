@@ -131,6 +131,21 @@ pub(crate) fn crate_error(ir: &Ir) -> TokenStream {
         .collect();
     let variants: Vec<_> = errors.iter().map(|e| ident(&e.rust_name)).collect();
     let paths: Vec<_> = errors.iter().map(|e| super::type_path(ir, &e.id)).collect();
+    let variant_docs = errors.iter().map(|e| {
+        let mut doc = format!(" The service's `{}` error", e.rust_name);
+        if let StructRole::Error(info) = &e.role {
+            match info.http_status {
+                Some(status) => doc.push_str(&format!(" (HTTP {status}, {} fault)", info.fault)),
+                None => doc.push_str(&format!(" ({} fault)", info.fault)),
+            }
+        }
+        doc.push('.');
+        // The structure's own first paragraph says what it means, when the model has one.
+        match e.docs.first().filter(|d| !d.trim().is_empty()) {
+            Some(first) => quote! { #[doc = #doc] #[doc = ""] #[doc = #first] },
+            None => quote! { #[doc = #doc] },
+        }
+    });
     let froms = ir.operations.iter().map(|op| {
         let module = ident(&op.snake);
         let err = format_ident!("{}Error", op.name);
@@ -158,12 +173,15 @@ pub(crate) fn crate_error(ir: &Ir) -> TokenStream {
         quote! { #[doc = #d] pub fn #f(&self) -> bool { ::std::matches!(self, Self::#v(_)) } }
     });
     quote! {
-        //! The error of any operation.
+        //! The error of any operation, and the runtime's error types users name.
+        pub use ::aws_lite_runtime::error::{
+            BuildError, DisplayErrorChain, ErrorKind, ErrorMetadata, Failure,
+        };
         /// Any operation's error: every modeled error of the service, and `Unhandled`.
         #[non_exhaustive]
         #[derive(::std::fmt::Debug)]
         pub enum Error {
-            #( #[allow(missing_docs)] #variants(#paths), )*
+            #( #variant_docs #variants(#paths), )*
             /// Anything the model does not describe; `kind()` says what.
             Unhandled(::aws_lite_runtime::error::Failure),
         }
@@ -519,8 +537,22 @@ pub(crate) fn lib(ir: &Ir) -> TokenStream {
         pub use error::Error;
         /// Client configuration: region, credentials, endpoint, retries, timeouts, transport.
         pub use ::aws_lite_runtime::config::ClientConfig as Config;
+        /// Builds a [`Config`]: `Config::builder()`.
+        pub use ::aws_lite_runtime::config::ClientConfigBuilder as ConfigBuilder;
         pub use ::aws_lite_runtime::config::{RetryConfig, TimeoutConfig};
         pub use ::aws_lite_runtime::credentials::Credentials;
+        /// A transport answering canned responses, for tests.
+        pub use ::aws_lite_runtime::http::ReplayClient;
+        /// The streams paginators return: `next().await`, `collect()`, `try_collect()`, and
+        /// every `Stream` combinator.
+        pub use ::aws_lite_runtime::paginate::{ItemStream, PageStream};
+        /// Configuration: [`Config`](config::Config), its [`Builder`](config::Builder), retries
+        /// and timeouts.
+        pub mod config {
+            pub use ::aws_lite_runtime::config::ClientConfig as Config;
+            pub use ::aws_lite_runtime::config::ClientConfigBuilder as Builder;
+            pub use ::aws_lite_runtime::config::{RetryConfig, TimeoutConfig};
+        }
         /// The runtime, for transports, credentials providers and test helpers.
         pub use ::aws_lite_runtime as runtime;
     }

@@ -26,7 +26,7 @@ impl Client {
     pub fn config(&self) -> &crate::Config {
         self.handle.config()
     }
-    /// Performs GetChannel on multiple ARNs simultaneously.
+    /// Performs `GetChannel` on multiple ARNs simultaneously.
     pub fn batch_get_channel(
         &self,
     ) -> crate::operation::batch_get_channel::BatchGetChannelFluentBuilder {
@@ -34,7 +34,7 @@ impl Client {
             self.handle.clone(),
         )
     }
-    /// Performs GetStreamKey on multiple ARNs simultaneously.
+    /// Performs `GetStreamKey` on multiple ARNs simultaneously.
     pub fn batch_get_stream_key(
         &self,
     ) -> crate::operation::batch_get_stream_key::BatchGetStreamKeyFluentBuilder {
@@ -42,7 +42,7 @@ impl Client {
             self.handle.clone(),
         )
     }
-    /// Performs StartViewerSessionRevocation on multiple channel ARN and viewer ID pairs simultaneously.
+    /// Performs `StartViewerSessionRevocation` on multiple channel ARN and viewer ID pairs simultaneously.
     pub fn batch_start_viewer_session_revocation(
         &self,
     ) -> crate::operation::batch_start_viewer_session_revocation::BatchStartViewerSessionRevocationFluentBuilder {
@@ -80,7 +80,7 @@ impl Client {
     }
     /// Creates a stream key, used to initiate a stream, for the specified channel ARN.
     ///
-    /// Note that CreateChannel creates a stream key. If you subsequently use CreateStreamKey on the same channel, it will fail because a stream key already exists and there is a limit of 1 stream key per channel. To reset the stream key on a channel, use DeleteStreamKey and then CreateStreamKey.
+    /// Note that `CreateChannel` creates a stream key. If you subsequently use CreateStreamKey on the same channel, it will fail because a stream key already exists and there is a limit of 1 stream key per channel. To reset the stream key on a channel, use `DeleteStreamKey` and then CreateStreamKey.
     pub fn create_stream_key(
         &self,
     ) -> crate::operation::create_stream_key::CreateStreamKeyFluentBuilder {
@@ -90,7 +90,7 @@ impl Client {
     }
     /// Deletes the specified channel and its associated stream keys.
     ///
-    /// If you try to delete a live channel, you will get an error (409 ConflictException). To delete a channel that is live, call StopStream, wait for the Amazon EventBridge "Stream End" event (to verify that the stream's state is no longer Live), then call DeleteChannel. (See [Using EventBridge with Amazon IVS](https://docs.aws.amazon.com/ivs/latest/userguide/eventbridge.html).)
+    /// If you try to delete a live channel, you will get an error (409 ConflictException). To delete a channel that is live, call `StopStream`, wait for the Amazon EventBridge "Stream End" event (to verify that the stream's state is no longer Live), then call DeleteChannel. (See [Using EventBridge with Amazon IVS](https://docs.aws.amazon.com/ivs/latest/userguide/eventbridge.html).)
     pub fn delete_channel(
         &self,
     ) -> crate::operation::delete_channel::DeleteChannelFluentBuilder {
@@ -116,7 +116,7 @@ impl Client {
     }
     /// Deletes the recording configuration for the specified ARN.
     ///
-    /// If you try to delete a recording configuration that is associated with a channel, you will get an error (409 ConflictException). To avoid this, for all channels that reference the recording configuration, first use UpdateChannel to set the `recordingConfigurationArn` field to an empty string, then use DeleteRecordingConfiguration.
+    /// If you try to delete a recording configuration that is associated with a channel, you will get an error (409 ConflictException). To avoid this, for all channels that reference the recording configuration, first use `UpdateChannel` to set the `recordingConfigurationArn` field to an empty string, then use DeleteRecordingConfiguration.
     pub fn delete_recording_configuration(
         &self,
     ) -> crate::operation::delete_recording_configuration::DeleteRecordingConfigurationFluentBuilder {
@@ -132,7 +132,7 @@ impl Client {
             self.handle.clone(),
         )
     }
-    /// Gets the channel configuration for the specified channel ARN. See also BatchGetChannel.
+    /// Gets the channel configuration for the specified channel ARN. See also `BatchGetChannel`.
     pub fn get_channel(&self) -> crate::operation::get_channel::GetChannelFluentBuilder {
         crate::operation::get_channel::GetChannelFluentBuilder::new(self.handle.clone())
     }
@@ -268,7 +268,7 @@ impl Client {
             self.handle.clone(),
         )
     }
-    /// Disconnects the incoming RTMPS stream for the specified channel. Can be used in conjunction with DeleteStreamKey to prevent further streaming to a channel.
+    /// Disconnects the incoming RTMPS stream for the specified channel. Can be used in conjunction with `DeleteStreamKey` to prevent further streaming to a channel.
     ///
     /// Many streaming client-software libraries automatically reconnect a dropped RTMPS session, so to stop the stream permanently, you may want to first revoke the `streamKey` attached to the channel.
     pub fn stop_stream(&self) -> crate::operation::stop_stream::StopStreamFluentBuilder {

@@ -10,7 +10,7 @@
 //!
 //! The API is an Amazon Web Services regional service. For a list of supported regions and Amazon IVS HTTPS service endpoints, see the [Amazon IVS page](https://docs.aws.amazon.com/general/latest/gr/ivs.html) in the *Amazon Web Services General Reference*.
 //!
-//! * **All API request parameters and URLs are case sensitive. ** *
+//! ***All API request parameters and URLs are case sensitive.***
 //!
 //! For a summary of notable documentation changes in each release, see [Document History](https://docs.aws.amazon.com/ivs/latest/userguide/doc-history.html).
 //!
@@ -23,7 +23,7 @@
 //! **Key Concepts**
 //!
 //! - **Channel** — Stores configuration data related to your live stream. You first create a channel and then use the channel’s stream key to start your live stream.
-//! - **Stream key** — An identifier assigned by Amazon IVS when you create a channel, which is then used to authorize streaming. * **Treat the stream key like a secret, since it allows anyone to stream to the channel.** *
+//! - **Stream key** — An identifier assigned by Amazon IVS when you create a channel, which is then used to authorize streaming. ***Treat the stream key like a secret, since it allows anyone to stream to the channel.***
 //! - **Playback key pair** — Video playback may be restricted using playback-authorization tokens, which use public-key encryption. A playback key pair is the public-private pair of keys used to sign and validate the playback-authorization token.
 //! - **Recording configuration** — Stores configuration related to recording a live stream and where to store the recorded content. Multiple channels can reference the same recording configuration.
 //! - **Playback restriction policy** — Restricts playback by countries and/or origin sites.
@@ -36,7 +36,7 @@
 //!
 //! Tags can help you identify and organize your Amazon Web Services resources. For example, you can use the same tag for different resources to indicate that they are related. You can also use tags to manage access (see [Access Tags](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_tags.html)).
 //!
-//! The Amazon IVS API has these tag-related operations: TagResource, UntagResource, and ListTagsForResource. The following resources support tagging: Channels, Stream Keys, Playback Key Pairs, and Recording Configurations.
+//! The Amazon IVS API has these tag-related operations: `TagResource`, `UntagResource`, and `ListTagsForResource`. The following resources support tagging: Channels, Stream Keys, Playback Key Pairs, and Recording Configurations.
 //!
 //! At most 50 tags can be applied to a resource.
 //!
@@ -87,9 +87,27 @@ pub use error::Error;
 /// Client configuration: region, credentials, endpoint, retries, timeouts, transport.
 pub use ::aws_lite_runtime::config::ClientConfig as Config;
 
+/// Builds a [`Config`]: `Config::builder()`.
+pub use ::aws_lite_runtime::config::ClientConfigBuilder as ConfigBuilder;
+
 pub use ::aws_lite_runtime::config::{RetryConfig, TimeoutConfig};
 
 pub use ::aws_lite_runtime::credentials::Credentials;
+
+/// A transport answering canned responses, for tests.
+pub use ::aws_lite_runtime::http::ReplayClient;
+
+/// The streams paginators return: `next().await`, `collect()`, `try_collect()`, and
+/// every `Stream` combinator.
+pub use ::aws_lite_runtime::paginate::{ItemStream, PageStream};
+
+/// Configuration: [`Config`](config::Config), its [`Builder`](config::Builder), retries
+/// and timeouts.
+pub mod config {
+    pub use ::aws_lite_runtime::config::ClientConfig as Config;
+    pub use ::aws_lite_runtime::config::ClientConfigBuilder as Builder;
+    pub use ::aws_lite_runtime::config::{RetryConfig, TimeoutConfig};
+}
 
 /// The runtime, for transports, credentials providers and test helpers.
 pub use ::aws_lite_runtime as runtime;

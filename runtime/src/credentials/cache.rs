@@ -74,7 +74,8 @@ impl<P: ProvideCredentials> ProvideCredentials for CachedProvider<P> {
                 Err(error) => match cached.as_ref() {
                     Some(old) if old.expiry().is_some_and(|expiry| now < expiry) => {
                         tracing::warn!(
-                            "refreshing AWS credentials failed ({error}); using the cached ones until they expire"
+                            "refreshing AWS credentials failed ({}); using the cached ones until they expire",
+                            crate::error::DisplayErrorChain(&error)
                         );
                         Ok(old.clone())
                     }

@@ -48,10 +48,16 @@ impl ProvideCredentials for DefaultCredentialsChain {
             for (name, provider) in providers {
                 match provider.provide_credentials().await {
                     Ok(credentials) => return Ok(credentials),
-                    Err(e) if e.is_not_loaded() => said.push(format!("{name}: {e}")),
+                    Err(e) if e.is_not_loaded() => {
+                        said.push(format!("{name}: {}", crate::error::DisplayErrorChain(&e)))
+                    }
                     Err(e) => {
-                        said.push(format!("{name}: {e}"));
-                        let message = format!("no usable AWS credentials: {}", said.join("; "));
+                        // `e` is the source: the message names the provider, not its error.
+                        let mut message =
+                            format!("no usable AWS credentials from the {name} provider");
+                        if !said.is_empty() {
+                            message.push_str(&format!(" (before it: {})", said.join("; ")));
+                        }
                         return Err(CredentialsError {
                             kind: e.kind,
                             message,

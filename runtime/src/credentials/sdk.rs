@@ -42,7 +42,7 @@ impl ProvideCredentials for SdkCredentials {
                         }
                         _ => CredentialsError::provider_error,
                     };
-                    Err(mapped(format!("the AWS SDK provider failed: {e}")).with_source(e))
+                    Err(mapped("the AWS SDK provider failed").with_source(e))
                 }
             }
         })

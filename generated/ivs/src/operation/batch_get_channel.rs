@@ -300,7 +300,7 @@ fn deserialize_error(
 
 /// Fluent builder of the `BatchGetChannel` operation: set members, then `send()`.
 ///
-/// Performs GetChannel on multiple ARNs simultaneously.
+/// Performs `GetChannel` on multiple ARNs simultaneously.
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
 pub struct BatchGetChannelFluentBuilder {
     handle: ::aws_lite_runtime::orchestrator::Handle,

@@ -302,7 +302,7 @@ fn deserialize_error(
 
 /// Fluent builder of the `BatchGetStreamKey` operation: set members, then `send()`.
 ///
-/// Performs GetStreamKey on multiple ARNs simultaneously.
+/// Performs `GetStreamKey` on multiple ARNs simultaneously.
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
 pub struct BatchGetStreamKeyFluentBuilder {
     handle: ::aws_lite_runtime::orchestrator::Handle,

@@ -369,7 +369,7 @@ fn deserialize_error(
 
 /// Fluent builder of the `BatchStartViewerSessionRevocation` operation: set members, then `send()`.
 ///
-/// Performs StartViewerSessionRevocation on multiple channel ARN and viewer ID pairs simultaneously.
+/// Performs `StartViewerSessionRevocation` on multiple channel ARN and viewer ID pairs simultaneously.
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
 pub struct BatchStartViewerSessionRevocationFluentBuilder {
     handle: ::aws_lite_runtime::orchestrator::Handle,

@@ -283,7 +283,7 @@ fn deserialize_error(
 ///
 /// Deletes the specified channel and its associated stream keys.
 ///
-/// If you try to delete a live channel, you will get an error (409 ConflictException). To delete a channel that is live, call StopStream, wait for the Amazon EventBridge "Stream End" event (to verify that the stream's state is no longer Live), then call DeleteChannel. (See [Using EventBridge with Amazon IVS](https://docs.aws.amazon.com/ivs/latest/userguide/eventbridge.html).)
+/// If you try to delete a live channel, you will get an error (409 ConflictException). To delete a channel that is live, call `StopStream`, wait for the Amazon EventBridge "Stream End" event (to verify that the stream's state is no longer Live), then call DeleteChannel. (See [Using EventBridge with Amazon IVS](https://docs.aws.amazon.com/ivs/latest/userguide/eventbridge.html).)
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
 pub struct DeleteChannelFluentBuilder {
     handle: ::aws_lite_runtime::orchestrator::Handle,

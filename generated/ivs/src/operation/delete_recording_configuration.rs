@@ -296,7 +296,7 @@ fn deserialize_error(
 ///
 /// Deletes the recording configuration for the specified ARN.
 ///
-/// If you try to delete a recording configuration that is associated with a channel, you will get an error (409 ConflictException). To avoid this, for all channels that reference the recording configuration, first use UpdateChannel to set the `recordingConfigurationArn` field to an empty string, then use DeleteRecordingConfiguration.
+/// If you try to delete a recording configuration that is associated with a channel, you will get an error (409 ConflictException). To avoid this, for all channels that reference the recording configuration, first use `UpdateChannel` to set the `recordingConfigurationArn` field to an empty string, then use DeleteRecordingConfiguration.
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
 pub struct DeleteRecordingConfigurationFluentBuilder {
     handle: ::aws_lite_runtime::orchestrator::Handle,

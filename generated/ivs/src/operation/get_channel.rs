@@ -294,7 +294,7 @@ fn deserialize_error(
 
 /// Fluent builder of the `GetChannel` operation: set members, then `send()`.
 ///
-/// Gets the channel configuration for the specified channel ARN. See also BatchGetChannel.
+/// Gets the channel configuration for the specified channel ARN. See also `BatchGetChannel`.
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
 pub struct GetChannelFluentBuilder {
     handle: ::aws_lite_runtime::orchestrator::Handle,

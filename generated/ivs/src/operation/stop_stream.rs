@@ -277,7 +277,7 @@ fn deserialize_error(
 
 /// Fluent builder of the `StopStream` operation: set members, then `send()`.
 ///
-/// Disconnects the incoming RTMPS stream for the specified channel. Can be used in conjunction with DeleteStreamKey to prevent further streaming to a channel.
+/// Disconnects the incoming RTMPS stream for the specified channel. Can be used in conjunction with `DeleteStreamKey` to prevent further streaming to a channel.
 ///
 /// Many streaming client-software libraries automatically reconnect a dropped RTMPS session, so to stop the stream permanently, you may want to first revoke the `streamKey` attached to the channel.
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
