@@ -546,7 +546,7 @@ pub(crate) fn lib(ir: &Ir) -> TokenStream {
         /// The streams paginators return: `next().await`, `collect()`, `try_collect()`, and
         /// every `Stream` combinator.
         pub use ::aws_lite_runtime::paginate::{ItemStream, PageStream};
-        /// Configuration: [`Config`](config::Config), its [`Builder`](config::Builder), retries
+        /// Configuration: [`Config`], its [`Builder`](config::Builder), retries
         /// and timeouts.
         pub mod config {
             pub use ::aws_lite_runtime::config::ClientConfig as Config;

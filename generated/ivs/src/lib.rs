@@ -101,7 +101,7 @@ pub use ::aws_lite_runtime::http::ReplayClient;
 /// every `Stream` combinator.
 pub use ::aws_lite_runtime::paginate::{ItemStream, PageStream};
 
-/// Configuration: [`Config`](config::Config), its [`Builder`](config::Builder), retries
+/// Configuration: [`Config`], its [`Builder`](config::Builder), retries
 /// and timeouts.
 pub mod config {
     pub use ::aws_lite_runtime::config::ClientConfig as Config;
