@@ -285,14 +285,14 @@ fn merge_read(
         }
         Err(e) if e.kind() == std::io::ErrorKind::InvalidData => {
             return Err(CredentialsError::invalid_configuration(format!(
-                "cannot use the AWS {} file {shown}: {e} (MAX_FILE_SIZE is {MAX_FILE_SIZE} bytes)",
+                "cannot use the AWS {} file {shown} (MAX_FILE_SIZE is {MAX_FILE_SIZE} bytes)",
                 kind.default_name()
             ))
             .with_source(e))
         }
         Err(e) => {
             return Err(CredentialsError::provider_error(format!(
-                "cannot read the AWS {} file {shown}: {e}",
+                "cannot read the AWS {} file {shown}",
                 kind.default_name()
             ))
             .with_source(e))

@@ -222,5 +222,8 @@ async fn missing_files_are_empty_and_bad_files_are_named_errors() {
 
     let big = vec![b'#'; MAX_FILE_SIZE as usize + 1];
     let err = load_files(&[("/h/.aws/config", &big)]).await.unwrap_err();
-    assert!(err.to_string().contains("limit"), "{err}");
+    // The cause (over the limit) is the source's to say, once.
+    let chain = crate::error::DisplayErrorChain(&err).to_string();
+    assert!(chain.contains("limit"), "{chain}");
+    assert_eq!(chain.matches("limit").count(), 1, "{chain}");
 }
