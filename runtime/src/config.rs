@@ -25,6 +25,11 @@ use crate::credentials::{Credentials, ProvideCredentials, SharedCredentialsProvi
 use crate::http::HttpClient;
 use crate::transport::{HyperClient, DEFAULT_CONNECT_TIMEOUT};
 
+mod check;
+
+pub(crate) use check::check_endpoint_url;
+pub use check::{check_region, ConfigError, MAX_REGION_LEN};
+
 /// A transport shared between clients and clones of a configuration.
 pub type SharedHttpClient = Arc<dyn HttpClient>;
 
@@ -86,7 +91,7 @@ impl fmt::Debug for ClientConfig {
 
 /// `scheme://user:password@host/...` -> `scheme://***@host/...`: an endpoint URL is not meant
 /// to carry credentials, but if one does, Debug must not show them.
-fn redact_userinfo(url: &str) -> String {
+pub(crate) fn redact_userinfo(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else {
         return url.to_owned();
     };
@@ -144,6 +149,21 @@ impl ClientConfig {
             Some(provider) => provider(),
             None => crate::encoding::idempotency_token(),
         }
+    }
+
+    /// Checks the values that may come from outside the program: the region must be a host
+    /// label ([`check_region`]); the endpoint URL must be an `http` or `https` URL without
+    /// user information and with a port in range. A client runs this once when it is made and
+    /// fails every call with a construction error, before signing or sending anything, when it
+    /// does not pass; [`ClientConfigBuilder::try_build`] runs it when the configuration is built.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        if let Some(region) = &self.region {
+            check_region(region)?;
+        }
+        if let Some(url) = &self.endpoint_url {
+            check_endpoint_url(url, "the configured endpoint URL")?;
+        }
+        Ok(())
     }
 
     /// The region requests go to and are signed for.
@@ -349,7 +369,17 @@ impl ClientConfigBuilder {
         self
     }
 
-    /// The configuration.
+    /// The configuration, checked by [`ClientConfig::validate`]: the way to build one from
+    /// values you do not control (a region from a request or a tenant's settings).
+    pub fn try_build(self) -> Result<ClientConfig, ConfigError> {
+        let config = self.build();
+        config.validate()?;
+        Ok(config)
+    }
+
+    /// The configuration. Values are not checked here: a client made with an invalid region
+    /// or endpoint URL fails each call with a construction error (see
+    /// [`ClientConfig::validate`]); [`ClientConfigBuilder::try_build`] reports it now.
     pub fn build(self) -> ClientConfig {
         let custom_http_client = self.http_client.is_some();
         let http_client = self.http_client.unwrap_or_else(|| {

@@ -150,7 +150,9 @@ pub enum ErrorKind {
     Timeout,
     /// The response could not be parsed as the model says it should be.
     ResponseParse,
-    /// The request could not be built (a required member missing, a bad label value).
+    /// The request could not be built (a required member missing, a bad label value), or the
+    /// configuration cannot be used (a region that is not a host label, an endpoint URL with
+    /// user information or a port out of range); nothing was signed or sent.
     Construction,
     /// No credentials could be loaded.
     Credentials,

@@ -74,6 +74,9 @@ struct Inner {
     rules: OnceLock<Result<Rules, String>>,
     bucket: TokenBucket,
     user_agent: HeaderValue,
+    /// Why the configuration cannot be used ([`ClientConfig::validate`]), checked once when
+    /// the handle is made; every call then fails before anything is signed or sent.
+    invalid_config: Option<crate::config::ConfigError>,
 }
 
 struct Rules {
@@ -135,10 +138,13 @@ impl fmt::Debug for Handle {
 }
 
 impl Handle {
-    /// A handle for `service` configured by `config`. Never fails: problems (no region, no
-    /// credentials, a bad rule set) surface as failures of [`Handle::send`].
+    /// A handle for `service` configured by `config`. Never fails: problems (an invalid region
+    /// or endpoint URL, no region, no credentials, a bad rule set) surface as failures of
+    /// [`Handle::send`], an invalid configuration as a construction error before anything is
+    /// signed or sent.
     pub fn new(config: ClientConfig, service: &'static ServiceSpec) -> Handle {
         let user_agent = user_agent(service, config.app_name());
+        let invalid_config = config.validate().err();
         Handle {
             inner: Arc::new(Inner {
                 config,
@@ -146,6 +152,7 @@ impl Handle {
                 rules: OnceLock::new(),
                 bucket: TokenBucket::default(),
                 user_agent,
+                invalid_config,
             }),
         }
     }
@@ -203,6 +210,9 @@ impl Handle {
         request: HttpRequest,
     ) -> Result<HttpResponse, Failure> {
         let config = &self.inner.config;
+        if let Some(invalid) = &self.inner.invalid_config {
+            return Err(Failure::new(ErrorKind::Construction, invalid.to_string()));
+        }
         let endpoint = self.resolve_endpoint()?;
         let mut request = self.prepare(request, &endpoint)?;
         let (signing_region, signing_name) = self.signing_scope(&endpoint)?;
@@ -577,12 +587,14 @@ pub struct HostPrefix(pub String);
 /// `https://host/base` + `/Op?x=1` -> `https://host/base/Op?x=1`; with a host prefix `p.`,
 /// `https://p.host/base/Op?x=1`.
 fn join_uri(endpoint: &str, request: &Uri, prefix: Option<&HostPrefix>) -> Result<Uri, String> {
-    let base: Uri = endpoint
-        .parse()
-        .map_err(|e| format!("the endpoint URL `{endpoint}` is invalid: {e}"))?;
+    let base: Uri = endpoint.parse().map_err(|e| {
+        let shown = crate::config::redact_userinfo(endpoint);
+        format!("the endpoint URL `{shown}` is invalid: {e}")
+    })?;
     let (Some(scheme), Some(authority)) = (base.scheme_str(), base.authority()) else {
         return Err(format!(
-            "the endpoint URL `{endpoint}` is not absolute (it needs a scheme and a host)"
+            "the endpoint URL `{}` is not absolute (it needs a scheme and a host)",
+            crate::config::redact_userinfo(endpoint)
         ));
     };
     let base_path = base.path().trim_end_matches('/');
@@ -605,9 +617,10 @@ fn join_uri(endpoint: &str, request: &Uri, prefix: Option<&HostPrefix>) -> Resul
             _ => {}
         }
     }
-    joined
-        .parse()
-        .map_err(|e| format!("the request URI `{joined}` is invalid: {e}"))
+    joined.parse().map_err(|e| {
+        let shown = crate::config::redact_userinfo(&joined);
+        format!("the request URI `{shown}` is invalid: {e}")
+    })
 }
 
 /// Every attempt is signed afresh (new date) from an unsigned copy.

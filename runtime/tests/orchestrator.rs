@@ -606,12 +606,18 @@ async fn secrets_never_in_debug() {
         .build();
     let builder_debug = format!("{:?}", config.to_builder());
     let h = Handle::new(config.clone(), ivs());
-    h.send(&CREATE_CHANNEL, request()).await.unwrap();
+    // An endpoint URL with user information is refused before anything is signed or sent,
+    // and the refusal does not repeat the password.
+    let refused = h.send(&CREATE_CHANNEL, request()).await.unwrap_err();
+    assert_eq!(refused.kind(), ErrorKind::Construction, "{refused}");
+    assert!(replay.requests().is_empty());
     for text in [
         format!("{config:?}"),
         format!("{h:?}"),
         format!("{h:#?}"),
         builder_debug,
+        format!("{refused}"),
+        format!("{refused:?}"),
     ] {
         assert!(!text.contains(SECRET), "{text}");
         assert!(!text.contains(TOKEN), "{text}");

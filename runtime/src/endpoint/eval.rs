@@ -6,6 +6,7 @@
 //! rule set at the rule where it happened.
 
 use std::collections::BTreeMap;
+use std::ops::Range;
 
 use crate::json::{Map, Value};
 
@@ -96,7 +97,20 @@ impl<'a> Eval<'a> {
     }
 
     fn endpoint(&mut self, spec: &'a EndpointSpec) -> Result<Endpoint, EndpointError> {
-        let url = self.string(&spec.url, "the endpoint url")?;
+        let url = match &spec.url {
+            Expr::Str(t) => {
+                let (url, spans) = self.render(t)?;
+                check_url_host(&url, &spans).map_err(|why| {
+                    EndpointError::invalid_params(format!(
+                        "the endpoint parameters do not fit the URL template {:?} of `{}`: \
+                         {why}",
+                        t.raw, self.at
+                    ))
+                })?;
+                url
+            }
+            other => self.string(other, "the endpoint url")?,
+        };
         let mut headers = BTreeMap::new();
         for (name, values) in &spec.headers {
             let mut strings = Vec::with_capacity(values.len());
@@ -158,10 +172,20 @@ impl<'a> Eval<'a> {
     }
 
     fn template(&self, t: &Template) -> Result<String, EndpointError> {
+        Ok(self.render(t)?.0)
+    }
+
+    /// A template's text, and where in it each part landed (`true` for literal text).
+    fn render(&self, t: &Template) -> Result<(String, Vec<(Range<usize>, bool)>), EndpointError> {
         let mut out = String::new();
+        let mut spans = Vec::with_capacity(t.parts.len());
         for part in &t.parts {
+            let from = out.len();
             match part {
-                Part::Lit(s) => out.push_str(s),
+                Part::Lit(s) => {
+                    out.push_str(s);
+                    spans.push((from..out.len(), true));
+                }
                 Part::Var(name, path) => {
                     let hole = if path.raw.is_empty() {
                         name.clone()
@@ -173,7 +197,10 @@ impl<'a> Eval<'a> {
                         None => None,
                     };
                     match value {
-                        Some(Value::String(s)) => out.push_str(&s),
+                        Some(Value::String(s)) => {
+                            out.push_str(&s);
+                            spans.push((from..out.len(), false));
+                        }
                         Some(other) => {
                             return Err(self.bad(format_args!(
                                 "template {:?}: `{{{hole}}}` is {}, expected a string",
@@ -191,7 +218,7 @@ impl<'a> Eval<'a> {
                 }
             }
         }
-        Ok(out)
+        Ok((out, spans))
     }
 
     /// Follows a `getAttr` path; a missing key or index is unset, the wrong shape an error.
@@ -359,4 +386,60 @@ impl<'e> Args<'e, '_> {
             .and_then(Value::as_i64)
             .ok_or_else(|| self.wrong(i, "an integer"))
     }
+}
+
+/// Checks that the values put into an endpoint URL template left its host where the template
+/// meant it. After the template's own `://`, each value must either lie wholly in the host
+/// (host-name characters only) or, as a path does, start with `/`, `?` or `#` after a complete
+/// host; and the authority of the result holds host-name characters only (no `@` turning the
+/// start of the host into user information, no space or control character). A region such as
+/// `evil.com/x` or `x@evil.example/` would otherwise send a signed request to a host of its
+/// choosing. A template whose `://` comes from a value (`{Endpoint}`, the user's own URL,
+/// checked when the client is made) is only checked for its authority's characters.
+///
+/// `spans` are the byte ranges of the result each part of the template wrote, `true` for
+/// literal text.
+fn check_url_host(url: &str, spans: &[(Range<usize>, bool)]) -> Result<(), String> {
+    let Some(sep) = url.find("://") else {
+        return Err("the result is not an absolute URL".to_owned());
+    };
+    let start = sep + 3;
+    let end = url[start..]
+        .find(['/', '?', '#'])
+        .map_or(url.len(), |i| start + i);
+    if let Some(bad) = url[start..end]
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || "-._~:[]%".contains(*c)))
+    {
+        return Err(format!(
+            "the host would hold {bad:?}, which is not a host-name character"
+        ));
+    }
+    let Some(literal_sep) = spans.iter().find_map(|(r, literal)| {
+        let found = url[r.start..r.end].find("://");
+        found.filter(|_| *literal).map(|i| r.start + i)
+    }) else {
+        return Ok(());
+    };
+    if literal_sep != sep {
+        return Err("a value ahead of the template's `://` holds another `://`".to_owned());
+    }
+    // Walk what follows `://`, part by part, until the host ends.
+    for (r, literal) in spans.iter().filter(|(r, _)| r.end > start) {
+        let text = &url[r.start.max(start)..r.end];
+        if *literal {
+            if text.contains(['/', '?', '#']) {
+                return Ok(());
+            }
+        } else if text.starts_with(['/', '?', '#']) {
+            let host = &url[start..r.start];
+            if host.is_empty() || host.ends_with(['.', '-', ':']) {
+                return Err("a value ends the host early".to_owned());
+            }
+            return Ok(());
+        } else if text.contains(['/', '?', '#']) {
+            return Err("a value ends the host early (it holds `/`, `?` or `#`)".to_owned());
+        }
+    }
+    Ok(())
 }

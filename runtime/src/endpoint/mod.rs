@@ -38,7 +38,6 @@
 mod eval;
 mod parse;
 mod partition;
-mod regex;
 mod stdlib;
 #[cfg(test)]
 mod tests;

@@ -742,3 +742,71 @@ fn parse_url_conformance_rule_set() {
         assert_eq!(err.to_string(), "endpoint was invalid", "{invalid}");
     }
 }
+
+/// A value put into a URL template cannot move the request to another host: what the template
+/// writes after the host hole must stay in the host, and the host holds host-name characters
+/// only. The region check of the client comes first; this is the rule engine's own guard.
+#[test]
+fn values_cannot_move_the_host_of_a_url_template() {
+    let rules = || {
+        json!([{"type": "endpoint", "conditions": [
+            {"fn": "aws.partition", "argv": [{"ref": "A"}], "assign": "p"}],
+         "endpoint": {"url": "https://ivs.{A}.{p#dnsSuffix}/base"}}])
+    };
+    assert_eq!(
+        url(rules(), Params::new().with("A", "us-west-2")),
+        "https://ivs.us-west-2.amazonaws.com/base"
+    );
+    let long = "a".repeat(60_000);
+    for hostile in [
+        "x@evil.example/",
+        "evil.com/",
+        "evil.com#",
+        "evil.com?",
+        "us-east-1.evil.com/x",
+        "us east",
+        "us-east-1\r\nx: y",
+        "évil",
+        "a\\b",
+    ] {
+        let err = run(rules(), Params::new().with("A", hostile)).unwrap_err();
+        assert_eq!(
+            err.kind(),
+            EndpointErrorKind::InvalidParams,
+            "{hostile:?}: {err}"
+        );
+        assert!(
+            err.to_string()
+                .contains("do not fit the URL template \"https://ivs.{A}.{p#dnsSuffix}/base\""),
+            "{err}"
+        );
+    }
+    // A long but harmless label is the host's business (DNS refuses it), not a redirection.
+    assert!(run(rules(), Params::new().with("A", long.as_str())).is_ok());
+
+    // `{A}://...`: a value cannot bring its own scheme and host ahead of the template's.
+    let scheme = json!([{"type": "endpoint", "conditions": [],
+        "endpoint": {"url": "{A}://svc.example.com"}}]);
+    assert!(run(scheme.clone(), Params::new().with("A", "https")).is_ok());
+    assert!(run(scheme, Params::new().with("A", "https://evil.example/#")).is_err());
+
+    // The whole URL from a value (an SDK::Endpoint parameter): only the host's characters are
+    // checked (the client checks the configured URL when it is made).
+    let whole = || json!([{"type": "endpoint", "conditions": [], "endpoint": {"url": "{A}"}}]);
+    assert_eq!(
+        url(
+            whole(),
+            Params::new().with("A", "http://127.0.0.1:5000/p?x=@")
+        ),
+        "http://127.0.0.1:5000/p?x=@"
+    );
+    assert!(run(whole(), Params::new().with("A", "https://u:pw@host/")).is_err());
+
+    // A path hole may hold `/`: it is after the host.
+    let path = json!([{"type": "endpoint", "conditions": [],
+        "endpoint": {"url": "https://svc.example.com/{A}"}}]);
+    assert_eq!(
+        url(path, Params::new().with("A", "a/b")),
+        "https://svc.example.com/a/b"
+    );
+}
