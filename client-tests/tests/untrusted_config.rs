@@ -119,3 +119,124 @@ async fn a_huge_region_on_a_worker_thread_is_an_error_not_an_abort() {
     });
     assert_eq!(worker.await.expect("the worker ends normally"), 0);
 }
+
+/// Counts the WARN events the client logs, with their text (a minimal `tracing` subscriber).
+#[derive(Default)]
+struct Warnings(std::sync::Mutex<Vec<String>>);
+
+struct MessageText<'a>(&'a mut String);
+
+impl tracing::field::Visit for MessageText<'_> {
+    fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+        use std::fmt::Write as _;
+        let _ = write!(self.0, "{}={value:?} ", field.name());
+    }
+}
+
+impl tracing::Subscriber for &'static Warnings {
+    fn enabled(&self, _: &tracing::Metadata<'_>) -> bool {
+        true
+    }
+    fn new_span(&self, _: &tracing::span::Attributes<'_>) -> tracing::span::Id {
+        tracing::span::Id::from_u64(1)
+    }
+    fn record(&self, _: &tracing::span::Id, _: &tracing::span::Record<'_>) {}
+    fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
+    fn event(&self, event: &tracing::Event<'_>) {
+        let mut text = String::new();
+        event.record(&mut MessageText(&mut text));
+        if *event.metadata().level() == tracing::Level::WARN {
+            self.0.lock().unwrap().push(text);
+        } else {
+            // Logs of every level must not carry the password either.
+            assert!(!text.contains("hunter2"), "{text}");
+        }
+    }
+    fn enter(&self, _: &tracing::span::Id) {}
+    fn exit(&self, _: &tracing::span::Id) {}
+}
+
+/// Runs `body` on this thread with `warnings` as the subscriber.
+fn with_warnings<T>(body: impl FnOnce() -> T) -> (T, Vec<String>) {
+    let warnings: &'static Warnings = Box::leak(Box::default());
+    let out = tracing::subscriber::with_default(warnings, body);
+    let seen = warnings.0.lock().unwrap().clone();
+    (out, seen)
+}
+
+fn block_on<F: std::future::Future>(future: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(future)
+}
+
+#[test]
+fn endpoint_urls_with_userinfo_or_a_bad_port_are_refused_without_repeating_the_password() {
+    for (url, needle) in [
+        ("https://user:hunter2@ivs.example.com/", "user information"),
+        ("http://user:hunter2@127.0.0.1:5000", "user information"),
+        ("https://hunter2@ivs.example.com", "user information"),
+        ("https://ivs.example.com:65536", "out of range"),
+        ("http://127.0.0.1:99999/", "out of range"),
+        ("http://127.0.0.1:-1/", "not a number"),
+    ] {
+        let http = CaptureClient::new();
+        let ((err, built), warnings) = with_warnings(|| {
+            let client = ivs::Client::new(config("us-west-2", &http).endpoint_url(url).build());
+            let err = block_on(list_channels(&client)).expect_err("refused");
+            let built = config("us-west-2", &http).endpoint_url(url).try_build();
+            (
+                err,
+                built.expect_err("try_build refuses it too").to_string(),
+            )
+        });
+        let text = format!("{err} {err:?} {built}");
+        assert_eq!(err.kind(), ErrorKind::Construction, "{url}: {text}");
+        assert!(text.contains(needle), "{url}: {text}");
+        assert!(!text.contains("hunter2"), "{url}: {text}");
+        assert!(http.requests().is_empty(), "{url}: a request was sent");
+        assert!(warnings.is_empty(), "{url}: {warnings:?}");
+    }
+}
+
+#[test]
+fn a_plain_http_endpoint_works_and_warns_once_per_client() {
+    let http = CaptureClient::new();
+    let (sent, warnings) = with_warnings(|| {
+        let client = ivs::Client::new(
+            config("us-west-2", &http)
+                .endpoint_url("http://127.0.0.1:5000")
+                .build(),
+        );
+        block_on(async {
+            for _ in 0..3 {
+                list_channels(&client).await.expect("200 {}");
+            }
+        });
+        http.requests().len()
+    });
+    assert_eq!(sent, 3);
+    assert_eq!(
+        http.requests()[0].uri().to_string(),
+        "http://127.0.0.1:5000/ListChannels"
+    );
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(warnings[0].contains("clear text"), "{warnings:?}");
+    assert!(
+        warnings[0].contains("http://127.0.0.1:5000"),
+        "{warnings:?}"
+    );
+
+    // An https endpoint warns about nothing.
+    let (_, warnings) = with_warnings(|| {
+        let client = ivs::Client::new(
+            config("us-west-2", &http)
+                .endpoint_url("https://ivs.example.com")
+                .build(),
+        );
+        block_on(list_channels(&client)).expect("200 {}");
+    });
+    assert!(warnings.is_empty(), "{warnings:?}");
+}

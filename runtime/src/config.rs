@@ -46,6 +46,7 @@ pub struct ClientConfig {
     region: Option<String>,
     credentials: Option<SharedCredentialsProvider>,
     endpoint_url: Option<String>,
+    env_endpoints: EnvEndpoints,
     use_fips: bool,
     use_dual_stack: bool,
     retry: RetryConfig,
@@ -68,6 +69,7 @@ impl fmt::Debug for ClientConfig {
                 "endpoint_url",
                 &self.endpoint_url.as_deref().map(redact_userinfo),
             )
+            .field("env_endpoints", &self.env_endpoints)
             .field("use_fips", &self.use_fips)
             .field("use_dual_stack", &self.use_dual_stack)
             .field("retry", &self.retry)
@@ -114,6 +116,7 @@ impl ClientConfig {
             region: self.region.clone(),
             credentials: self.credentials.clone(),
             endpoint_url: self.endpoint_url.clone(),
+            env_endpoints: self.env_endpoints.clone(),
             use_fips: self.use_fips,
             use_dual_stack: self.use_dual_stack,
             retry: self.retry.clone(),
@@ -129,9 +132,13 @@ impl ClientConfig {
     /// - region from `AWS_REGION` / `AWS_DEFAULT_REGION` / the profile
     ///   ([`crate::region::region_from_env`]);
     /// - credentials from the default chain (environment, then profile), cached;
-    /// - `AWS_ENDPOINT_URL` (an endpoint for every service), `AWS_USE_FIPS_ENDPOINT`,
-    ///   `AWS_USE_DUALSTACK_ENDPOINT` (`true`/`false`) and `AWS_MAX_ATTEMPTS`; a value that
-    ///   does not parse is ignored.
+    /// - endpoint URLs, as the AWS SDKs' "service-specific endpoints" rules say:
+    ///   `AWS_ENDPOINT_URL_<SERVICE>` (the service id upper-cased, spaces as `_`:
+    ///   `AWS_ENDPOINT_URL_IVS`) for one service, else `AWS_ENDPOINT_URL` for every service; an
+    ///   endpoint URL set in code wins over both, and `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true`
+    ///   ignores both (see [`ClientConfig::endpoint_url_for`]);
+    /// - `AWS_USE_FIPS_ENDPOINT`, `AWS_USE_DUALSTACK_ENDPOINT` (`true`/`false`) and
+    ///   `AWS_MAX_ATTEMPTS`; a value that does not parse is ignored.
     ///
     /// Never fails: a missing region or missing credentials surface when a request is sent.
     pub async fn from_env() -> ClientConfig {
@@ -152,8 +159,9 @@ impl ClientConfig {
     }
 
     /// Checks the values that may come from outside the program: the region must be a host
-    /// label ([`check_region`]); the endpoint URL must be an `http` or `https` URL without
-    /// user information and with a port in range. A client runs this once when it is made and
+    /// label ([`check_region`]); the endpoint URL (set in code, or `AWS_ENDPOINT_URL`) must be
+    /// an `http` or `https` URL without user information and with a port in range. A client
+    /// checks the URL it uses, `AWS_ENDPOINT_URL_<SERVICE>` included. A client runs this once when it is made and
     /// fails every call with a construction error, before signing or sending anything, when it
     /// does not pass; [`ClientConfigBuilder::try_build`] runs it when the configuration is built.
     pub fn validate(&self) -> Result<(), ConfigError> {
@@ -161,7 +169,10 @@ impl ClientConfig {
             check_region(region)?;
         }
         if let Some(url) = &self.endpoint_url {
-            check_endpoint_url(url, "the configured endpoint URL")?;
+            check_endpoint_url(url, &EndpointSource::Config.to_string())?;
+        }
+        if let Some(url) = &self.env_endpoints.global {
+            check_endpoint_url(url, &EndpointSource::GlobalEnv.to_string())?;
         }
         Ok(())
     }
@@ -176,9 +187,31 @@ impl ClientConfig {
         self.credentials.as_ref()
     }
 
-    /// The endpoint URL that replaces the resolved one, if set.
+    /// The endpoint URL set in code ([`ClientConfigBuilder::endpoint_url`]), if any; the
+    /// environment's are in [`ClientConfig::endpoint_url_for`].
     pub fn endpoint_url(&self) -> Option<&str> {
         self.endpoint_url.as_deref()
+    }
+
+    /// The endpoint URL that replaces the resolved one for the service whose id (the model's
+    /// `sdkId`) is `service_id`, and where it comes from: the one set in code, else
+    /// `AWS_ENDPOINT_URL_<SERVICE>` ([`endpoint_env_var`]), else `AWS_ENDPOINT_URL`, as read
+    /// by [`ClientConfig::from_env`].
+    pub fn endpoint_url_for(&self, service_id: &str) -> Option<(&str, EndpointSource)> {
+        if let Some(url) = &self.endpoint_url {
+            return Some((url, EndpointSource::Config));
+        }
+        let name = endpoint_env_var(service_id);
+        let specific = self
+            .env_endpoints
+            .per_service
+            .iter()
+            .find(|(n, _)| *n == name);
+        if let Some((_, url)) = specific {
+            return Some((url, EndpointSource::ServiceEnv));
+        }
+        let global = self.env_endpoints.global.as_deref();
+        global.map(|url| (url, EndpointSource::GlobalEnv))
     }
 
     /// Whether FIPS endpoints are used.
@@ -218,6 +251,7 @@ pub struct ClientConfigBuilder {
     region: Option<String>,
     credentials: Option<SharedCredentialsProvider>,
     endpoint_url: Option<String>,
+    env_endpoints: EnvEndpoints,
     use_fips: bool,
     use_dual_stack: bool,
     retry: RetryConfig,
@@ -239,6 +273,7 @@ impl fmt::Debug for ClientConfigBuilder {
                 "endpoint_url",
                 &self.endpoint_url.as_deref().map(redact_userinfo),
             )
+            .field("env_endpoints", &self.env_endpoints)
             .field("use_fips", &self.use_fips)
             .field("use_dual_stack", &self.use_dual_stack)
             .field("retry", &self.retry)
@@ -271,7 +306,7 @@ impl ClientConfigBuilder {
     fn from_env_vars() -> Self {
         let mut builder = ClientConfig::builder();
         builder.credentials = Some(crate::credentials::default_provider());
-        builder.endpoint_url = env_var("AWS_ENDPOINT_URL");
+        builder.env_endpoints = EnvEndpoints::from_process_env();
         if let Some(fips) = env_var("AWS_USE_FIPS_ENDPOINT").and_then(|v| parse_bool(&v)) {
             builder.use_fips = fips;
         }
@@ -393,6 +428,7 @@ impl ClientConfigBuilder {
             region: self.region,
             credentials: self.credentials,
             endpoint_url: self.endpoint_url,
+            env_endpoints: self.env_endpoints,
             use_fips: self.use_fips,
             use_dual_stack: self.use_dual_stack,
             retry: self.retry,
@@ -404,6 +440,104 @@ impl ClientConfigBuilder {
         }
     }
 }
+
+/// Where an endpoint URL came from (see [`ClientConfig::endpoint_url_for`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum EndpointSource {
+    /// [`ClientConfigBuilder::endpoint_url`].
+    Config,
+    /// `AWS_ENDPOINT_URL_<SERVICE>`.
+    ServiceEnv,
+    /// `AWS_ENDPOINT_URL`.
+    GlobalEnv,
+}
+
+impl fmt::Display for EndpointSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            EndpointSource::Config => "the configured endpoint URL",
+            EndpointSource::ServiceEnv => "from AWS_ENDPOINT_URL_<SERVICE>",
+            EndpointSource::GlobalEnv => "from AWS_ENDPOINT_URL",
+        })
+    }
+}
+
+/// The environment variable holding the endpoint URL of one service:
+/// `AWS_ENDPOINT_URL_` and the service id upper-cased, with spaces and `-` as `_`
+/// (`ivs` -> `AWS_ENDPOINT_URL_IVS`, `IVS RealTime` -> `AWS_ENDPOINT_URL_IVS_REALTIME`).
+pub fn endpoint_env_var(service_id: &str) -> String {
+    let mut name = String::from("AWS_ENDPOINT_URL_");
+    for c in service_id.trim().chars() {
+        name.push(match c {
+            ' ' | '-' => '_',
+            c => c.to_ascii_uppercase(),
+        });
+    }
+    name
+}
+
+/// The endpoint URLs the environment gives: `AWS_ENDPOINT_URL` and every
+/// `AWS_ENDPOINT_URL_<SERVICE>` (the service is known only when a client is made).
+#[derive(Clone, Default)]
+struct EnvEndpoints {
+    global: Option<String>,
+    /// (variable name, URL), in the environment's order.
+    per_service: Vec<(String, String)>,
+}
+
+impl fmt::Debug for EnvEndpoints {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // URLs with user information are refused, but Debug must not show it either.
+        let mut map = f.debug_map();
+        if let Some(url) = &self.global {
+            map.entry(&"AWS_ENDPOINT_URL", &redact_userinfo(url));
+        }
+        for (name, url) in &self.per_service {
+            map.entry(name, &redact_userinfo(url));
+        }
+        map.finish()
+    }
+}
+
+impl EnvEndpoints {
+    fn from_process_env() -> Self {
+        let mut vars = Vec::new();
+        for (name, value) in std::env::vars_os() {
+            if let (Some(name), Some(value)) = (name.to_str(), value.to_str()) {
+                if name.starts_with("AWS_ENDPOINT_URL") || name == IGNORE_ENDPOINTS {
+                    vars.push((name.to_owned(), value.to_owned()));
+                }
+            }
+        }
+        Self::from_vars(&vars)
+    }
+
+    /// From `(name, value)` pairs; empty values count as unset.
+    fn from_vars(vars: &[(String, String)]) -> Self {
+        let get = |wanted: &str| {
+            vars.iter()
+                .find(|(n, v)| n == wanted && !v.trim().is_empty())
+                .map(|(_, v)| v.trim().to_owned())
+        };
+        if get(IGNORE_ENDPOINTS).and_then(|v| parse_bool(&v)) == Some(true) {
+            return Self::default();
+        }
+        let mut per_service = Vec::new();
+        for (name, value) in vars {
+            if name.starts_with("AWS_ENDPOINT_URL_") && !value.trim().is_empty() {
+                per_service.push((name.clone(), value.trim().to_owned()));
+            }
+        }
+        EnvEndpoints {
+            global: get("AWS_ENDPOINT_URL"),
+            per_service,
+        }
+    }
+}
+
+/// `true` makes every endpoint URL from the environment ignored (not one set in code).
+const IGNORE_ENDPOINTS: &str = "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS";
 
 fn env_var(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty())
@@ -563,6 +697,62 @@ mod tests {
             "http://localhost:5000/a@b"
         );
         assert_eq!(redact_userinfo("not a url"), "not a url");
+    }
+
+    #[test]
+    fn service_specific_endpoint_variables() {
+        assert_eq!(endpoint_env_var("ivs"), "AWS_ENDPOINT_URL_IVS");
+        assert_eq!(
+            endpoint_env_var("IVS RealTime"),
+            "AWS_ENDPOINT_URL_IVS_REALTIME"
+        );
+        let vars = |pairs: &[(&str, &str)]| {
+            let pairs: Vec<(String, String)> = pairs
+                .iter()
+                .map(|(n, v)| (n.to_string(), v.to_string()))
+                .collect();
+            EnvEndpoints::from_vars(&pairs)
+        };
+        let config = |env: EnvEndpoints, explicit: Option<&str>| {
+            let mut b = ClientConfig::builder();
+            b.env_endpoints = env;
+            if let Some(url) = explicit {
+                b = b.endpoint_url(url);
+            }
+            b.build()
+        };
+        let both = || {
+            vars(&[
+                ("AWS_ENDPOINT_URL", "http://global:1"),
+                ("AWS_ENDPOINT_URL_IVS", "http://ivs:2"),
+                ("AWS_ENDPOINT_URL_S3", "http://s3:3"),
+            ])
+        };
+        let c = config(both(), None);
+        assert_eq!(
+            c.endpoint_url_for("ivs"),
+            Some(("http://ivs:2", EndpointSource::ServiceEnv))
+        );
+        assert_eq!(
+            c.endpoint_url_for("IVS RealTime"),
+            Some(("http://global:1", EndpointSource::GlobalEnv))
+        );
+        let c = config(both(), Some("http://code:4"));
+        assert_eq!(
+            c.endpoint_url_for("ivs"),
+            Some(("http://code:4", EndpointSource::Config))
+        );
+        let ignored = vars(&[
+            ("AWS_ENDPOINT_URL_IVS", "http://ivs:2"),
+            ("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "TRUE"),
+        ]);
+        assert_eq!(config(ignored.clone(), None).endpoint_url_for("ivs"), None);
+        assert_eq!(
+            config(ignored, Some("http://code:4")).endpoint_url_for("ivs"),
+            Some(("http://code:4", EndpointSource::Config))
+        );
+        let empty = vars(&[("AWS_ENDPOINT_URL_IVS", " "), ("AWS_ENDPOINT_URL", "")]);
+        assert_eq!(config(empty, None).endpoint_url_for("ivs"), None);
     }
 
     #[test]

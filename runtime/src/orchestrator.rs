@@ -30,6 +30,9 @@ use crate::sigv4::{self, SigningParams};
 /// What the orchestrator needs to know about a service; generated once per service crate as a
 /// `static`.
 pub struct ServiceSpec {
+    /// The service id (the model's `sdkId`, `ivs`): names the service's endpoint variable,
+    /// `AWS_ENDPOINT_URL_IVS` ([`crate::config::endpoint_env_var`]).
+    pub service_id: &'static str,
     /// The SigV4 signing name (`ivs`), used unless the endpoint names another.
     pub signing_name: &'static str,
     /// Name and version of the generated crate (`ivs/0.1.0`), first in the user agent.
@@ -44,6 +47,7 @@ impl fmt::Debug for ServiceSpec {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // The two JSON documents are long and say nothing useful in a log.
         f.debug_struct("ServiceSpec")
+            .field("service_id", &self.service_id)
             .field("signing_name", &self.signing_name)
             .field("user_agent", &self.user_agent)
             .finish_non_exhaustive()
@@ -77,6 +81,9 @@ struct Inner {
     /// Why the configuration cannot be used ([`ClientConfig::validate`]), checked once when
     /// the handle is made; every call then fails before anything is signed or sent.
     invalid_config: Option<crate::config::ConfigError>,
+    /// The endpoint URL that replaces the resolved one: the configured one, else the
+    /// service's environment variable, else `AWS_ENDPOINT_URL`.
+    endpoint_url: Option<String>,
 }
 
 struct Rules {
@@ -144,7 +151,24 @@ impl Handle {
     /// signed or sent.
     pub fn new(config: ClientConfig, service: &'static ServiceSpec) -> Handle {
         let user_agent = user_agent(service, config.app_name());
-        let invalid_config = config.validate().err();
+        let endpoint = config.endpoint_url_for(service.service_id);
+        let source = endpoint.map(|(_, source)| describe(source, service.service_id));
+        let invalid_config = check_config(&config, endpoint.map(|(url, _)| url), &source).err();
+        if let (None, Some((url, _)), Some(source)) = (&invalid_config, endpoint, &source) {
+            if url
+                .get(..7)
+                .is_some_and(|s| s.eq_ignore_ascii_case("http://"))
+            {
+                // Once per client, not per request: a local test server needs plain HTTP.
+                tracing::warn!(
+                    service = service.service_id,
+                    endpoint = url,
+                    "the endpoint URL ({source}) uses http://: requests travel unencrypted, \
+                     with the access key id, the session token and the signature in clear text"
+                );
+            }
+        }
+        let endpoint_url = endpoint.map(|(url, _)| url.to_owned());
         Handle {
             inner: Arc::new(Inner {
                 config,
@@ -153,6 +177,7 @@ impl Handle {
                 bucket: TokenBucket::default(),
                 user_agent,
                 invalid_config,
+                endpoint_url,
             }),
         }
     }
@@ -352,7 +377,7 @@ impl Handle {
     fn resolve_endpoint(&self) -> Result<Endpoint, Failure> {
         if self.inner.service.endpoint_rules.is_empty() {
             // A model without a rule set: the configured endpoint URL is the endpoint.
-            return match self.inner.config.endpoint_url() {
+            return match self.inner.endpoint_url.as_deref() {
                 Some(url) => Ok(Endpoint {
                     url: url.to_owned(),
                     headers: BTreeMap::new(),
@@ -379,8 +404,10 @@ impl Handle {
                 BuiltIn::Region => config.region().map(|r| ParamValue::String(r.to_owned())),
                 BuiltIn::UseFips => Some(ParamValue::Bool(config.use_fips())),
                 BuiltIn::UseDualStack => Some(ParamValue::Bool(config.use_dual_stack())),
-                BuiltIn::Endpoint => config
-                    .endpoint_url()
+                BuiltIn::Endpoint => self
+                    .inner
+                    .endpoint_url
+                    .as_deref()
                     .map(|u| ParamValue::String(u.to_owned())),
             };
             if let Some(value) = value {
@@ -500,6 +527,31 @@ impl Handle {
         provider.provide_credentials().await.map_err(|e| {
             Failure::new(ErrorKind::Credentials, "could not load credentials").with_source(e)
         })
+    }
+}
+
+/// [`ClientConfig::validate`] for the endpoint URL this service uses, wherever it came from.
+fn check_config(
+    config: &ClientConfig,
+    endpoint: Option<&str>,
+    source: &Option<String>,
+) -> Result<(), crate::config::ConfigError> {
+    if let Some(region) = config.region() {
+        crate::config::check_region(region)?;
+    }
+    if let (Some(url), Some(source)) = (endpoint, source) {
+        crate::config::check_endpoint_url(url, source)?;
+    }
+    Ok(())
+}
+
+/// Where an endpoint URL came from, naming the service's own variable.
+fn describe(source: crate::config::EndpointSource, service_id: &str) -> String {
+    match source {
+        crate::config::EndpointSource::ServiceEnv => {
+            format!("from {}", crate::config::endpoint_env_var(service_id))
+        }
+        other => other.to_string(),
     }
 }
 

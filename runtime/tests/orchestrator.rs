@@ -32,6 +32,7 @@ fn ivs() -> &'static ServiceSpec {
             .to_string();
         let partitions = std::fs::read_to_string(format!("{root}partitions.json")).unwrap();
         ServiceSpec {
+            service_id: "ivs",
             signing_name: "ivs",
             user_agent: "ivs/0.1.0",
             endpoint_rules: Box::leak(rules.into_boxed_str()),
@@ -43,6 +44,7 @@ fn ivs() -> &'static ServiceSpec {
 /// A rule set whose one endpoint carries a header and a sigv4 auth scheme with its own
 /// signing region and name.
 static AUTH_SCHEME_SERVICE: ServiceSpec = ServiceSpec {
+    service_id: "ivs",
     signing_name: "ivs",
     user_agent: "ivs/0.1.0",
     endpoint_rules: r#"{
@@ -67,6 +69,7 @@ static AUTH_SCHEME_SERVICE: ServiceSpec = ServiceSpec {
 };
 
 static BROKEN_SERVICE: ServiceSpec = ServiceSpec {
+    service_id: "ivs",
     signing_name: "ivs",
     user_agent: "ivs/0.1.0",
     endpoint_rules: "this is not a rule set",

@@ -256,6 +256,7 @@ async fn https_without_the_rustls_feature_is_refused_clearly() {
 // Through the orchestrator: the attempt timeout is what bounds a silent peer.
 
 static LOCAL: ServiceSpec = ServiceSpec {
+    service_id: "ivs",
     signing_name: "ivs",
     user_agent: "ivs/0.1.0",
     endpoint_rules: r#"{

@@ -383,6 +383,7 @@ pub(crate) fn endpoint(
         .clone()
         .unwrap_or_else(|| ir.service.sdk_id.to_lowercase());
     let ua = ir.service.crate_name.clone();
+    let service_id = ir.service.sdk_id.clone();
     let cases = endpoint_cases(ir);
     let tests = cases.iter().enumerate().map(|(i, case)| {
         let name = format_ident!("case_{:02}", i);
@@ -483,6 +484,7 @@ pub(crate) fn endpoint(
         pub(crate) const PARTITIONS: &str = #partitions;
         /// What the runtime needs to know about this service.
         pub(crate) static SERVICE: ::aws_lite_runtime::orchestrator::ServiceSpec = ::aws_lite_runtime::orchestrator::ServiceSpec {
+            service_id: #service_id,
             signing_name: #signing,
             user_agent: ::std::concat!(#ua, "/", ::std::env!("CARGO_PKG_VERSION")),
             endpoint_rules: RULES,

@@ -8,6 +8,7 @@ pub(crate) const PARTITIONS: &str = "{\"partitions\":[{\"id\":\"aws\",\"outputs\
 
 /// What the runtime needs to know about this service.
 pub(crate) static SERVICE: ::aws_lite_runtime::orchestrator::ServiceSpec = ::aws_lite_runtime::orchestrator::ServiceSpec {
+    service_id: "ivs",
     signing_name: "ivs",
     user_agent: ::std::concat!("ivs", "/", ::std::env!("CARGO_PKG_VERSION")),
     endpoint_rules: RULES,

@@ -15,6 +15,9 @@ use super::parse::{
 };
 use super::{stdlib, Endpoint, EndpointError, Partitions};
 
+/// Where one part of a template landed in its text; `true` for literal text.
+type Span = (Range<usize>, bool);
+
 pub(crate) struct Eval<'a> {
     partitions: &'a Partitions,
     /// Bound names, innermost last: parameters first, then assignments of enclosing rules.
@@ -176,7 +179,7 @@ impl<'a> Eval<'a> {
     }
 
     /// A template's text, and where in it each part landed (`true` for literal text).
-    fn render(&self, t: &Template) -> Result<(String, Vec<(Range<usize>, bool)>), EndpointError> {
+    fn render(&self, t: &Template) -> Result<(String, Vec<Span>), EndpointError> {
         let mut out = String::new();
         let mut spans = Vec::with_capacity(t.parts.len());
         for part in &t.parts {
@@ -399,7 +402,7 @@ impl<'e> Args<'e, '_> {
 ///
 /// `spans` are the byte ranges of the result each part of the template wrote, `true` for
 /// literal text.
-fn check_url_host(url: &str, spans: &[(Range<usize>, bool)]) -> Result<(), String> {
+fn check_url_host(url: &str, spans: &[Span]) -> Result<(), String> {
     let Some(sep) = url.find("://") else {
         return Err("the result is not an absolute URL".to_owned());
     };
