@@ -529,6 +529,7 @@ async fn a_fifo_credentials_file_ends_within_the_operation_timeout() {
     assert!(made.success(), "mkfifo failed");
 
     static SERVICE: ServiceSpec = ServiceSpec {
+        service_id: "ivs",
         signing_name: "ivs",
         user_agent: "ivs/0.1.0",
         endpoint_rules: r#"{"version": "1.0", "parameters": {}, "rules": [{"conditions": [], "endpoint": {"url": "https://example.com"}, "type": "endpoint"}]}"#,
