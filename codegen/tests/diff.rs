@@ -299,7 +299,7 @@ fn added_required_member_without_default_is_an_error() {
             "new member is @required without a @default".into()
         )]
     );
-    assert_eq!(r.api.semver, Semver::Major);
+    assert_eq!(r.api.as_ref().unwrap().semver, Semver::Major);
 }
 
 #[test]
@@ -733,11 +733,11 @@ fn long_trait_values_show_where_they_differ() {
     let msg = change(
         "smithy.rules#endpointRuleSet",
         rules("https://ivs.{Region}.amazonaws.com"),
-        rules("https://ivs.{Region}.api.aws"),
+        rules("https://ivs.{Region}.api.as_ref().unwrap().aws"),
     );
     assert!(
         msg.contains(
-            "/rules/0/endpoint/url: ...\"s.{Region}.amazonaws.com\" -> ...\"s.{Region}.api.aws\""
+            "/rules/0/endpoint/url: ...\"s.{Region}.amazonaws.com\" -> ...\"s.{Region}.api.as_ref().unwrap().aws\""
         ),
         "{msg}"
     );
@@ -799,7 +799,7 @@ fn documentation_changes_are_counted_apart() {
         loud.contains("  ex#A$a changed smithy.api#documentation"),
         "{loud}"
     );
-    assert_eq!(r.api.semver, Semver::Patch);
+    assert_eq!(r.api.as_ref().unwrap().semver, Semver::Patch);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -829,7 +829,12 @@ fn smithy_1_to_2_conversion_of_the_same_api_is_not_breaking() {
         ]
     );
     assert!(r.docs.is_empty(), "{:?}", r.docs);
-    assert_eq!(r.api.semver, Semver::Patch, "{:#?}", r.api);
+    assert_eq!(
+        r.api.as_ref().unwrap().semver,
+        Semver::Patch,
+        "{:#?}",
+        r.api
+    );
     // The way back is not an upgrade: smithy-diff calls an enum shape turned into a string
     // with `@enum`, and a list turned into a set, type changes.
     let back = diff::diff(&new, &old).unwrap();
@@ -857,24 +862,162 @@ fn semver_verdicts() {
     let base = json!({"ex#Op": {"type": "operation", "input": {"target": "ex#In"}},
                       "ex#In": structure(json!({"a": string_member()}))});
     let same = diff2(base.clone(), base.clone());
-    assert_eq!(same.api.semver, Semver::Patch);
+    assert_eq!(same.api.as_ref().unwrap().semver, Semver::Patch);
     assert!(same.changes.is_empty());
     let mut optional = base.clone();
     optional["ex#In"] = structure(json!({"a": string_member(), "b": string_member()}));
     let minor = diff2(base.clone(), optional.clone());
-    assert_eq!(minor.api.semver, Semver::Minor);
+    assert_eq!(minor.api.as_ref().unwrap().semver, Semver::Minor);
     assert!(minor
         .api
+        .as_ref()
+        .unwrap()
         .added
         .iter()
         .any(|l| l.contains("OpFluentBuilder::b(self, ")));
     let major = diff2(optional, base);
-    assert_eq!(major.api.semver, Semver::Major);
+    assert_eq!(major.api.as_ref().unwrap().semver, Semver::Major);
     assert!(major
         .api
+        .as_ref()
+        .unwrap()
         .removed
         .iter()
         .any(|l| l.contains("OpFluentBuilder::b(")));
+}
+
+#[test]
+fn a_wire_only_break_is_its_own_verdict() {
+    let with = |member_traits: Value| {
+        json!({"ex#Op": {"type": "operation", "input": {"target": "ex#In"}},
+               "ex#In": structure(json!({"a": {"target": "smithy.api#String",
+                                               "traits": member_traits}}))})
+    };
+    let r = diff2(with(json!({})), with(json!({"smithy.api#jsonName": "A"})));
+    let api = r.api.as_ref().unwrap();
+    // The Rust API is untouched (no item changes), and the report says so.
+    assert!(api.removed.is_empty() && api.changed.is_empty() && api.added.is_empty());
+    assert_eq!(api.semver, Semver::Wire);
+    assert_eq!(api.wire_breaks, ["ex#In$a"]);
+    let out = text(&r);
+    assert!(
+        out.contains("`smithy.api#jsonName` with value \"A\" (wire break: callers' code compiles, requests or responses change meaning)"),
+        "{out}"
+    );
+    assert!(out.contains("Semver: wire (1 wire break"), "{out}");
+    assert_eq!(r.wire_breaks().count(), 1);
+    // A change that only loosens the wire (a pattern, a new error) is no wire break.
+    let r = diff2(with(json!({})), with(json!({"smithy.api#pattern": "^a$"})));
+    assert_eq!(r.wire_breaks().count(), 0);
+}
+
+#[test]
+fn appended_enum_values_change_the_derived_ord() {
+    let e = |values: &[&str]| {
+        let members: serde_json::Map<String, Value> = values
+            .iter()
+            .map(|v| {
+                let m = json!({"target": "smithy.api#Unit", "traits": {"smithy.api#enumValue": v}});
+                (v.to_string(), m)
+            })
+            .collect();
+        json!({"ex#Op": {"type": "operation", "input": {"target": "ex#In"}},
+               "ex#In": structure(json!({"e": {"target": "ex#E"}})),
+               "ex#E": {"type": "enum", "members": members}})
+    };
+    let r = diff2(e(&["A", "B"]), e(&["A", "B", "C"]));
+    let api = r.api.as_ref().unwrap();
+    assert_eq!(
+        api.ordering,
+        ["types::E: derived `Ord` changes: `C` (values that were `Unknown` and sorted last) now sort before `Unknown`"]
+    );
+    assert!(text(&r).contains("  ! types::E: derived `Ord` changes"));
+    let r = diff2(e(&["A", "B"]), e(&["B", "A"]));
+    assert!(r.api.as_ref().unwrap().ordering[0].ends_with("existing variants are reordered"));
+    let r = diff2(e(&["A", "B"]), e(&["A", "B"]));
+    assert!(r.api.as_ref().unwrap().ordering.is_empty());
+}
+
+#[test]
+fn a_model_that_cannot_be_generated_still_gets_its_findings() {
+    let old = v2(
+        json!({"ex#Op": {"type": "operation", "input": {"target": "ex#In"}},
+                        "ex#In": structure(json!({"a": string_member()}))}),
+    );
+    // No @http on the operation: the generator refuses it.
+    let text_new = json!({"smithy": "2.0", "shapes": {
+        "ex#Svc": {"type": "service", "version": "1", "operations": [{"target": "ex#Op"}]},
+        "ex#Op": {"type": "operation", "input": {"target": "ex#In"}},
+        "ex#In": structure(json!({}))}})
+    .to_string();
+    let new = Model::from_json(&text_new).unwrap();
+    let r = diff::diff(&old, &new).expect("the model findings do not need the generator");
+    assert!(has(&r, Error, "ex#In$a", "RemovedShape"));
+    let why = r.api.as_ref().unwrap_err();
+    assert!(
+        why.starts_with("the new model cannot be generated: "),
+        "{why}"
+    );
+    let out = text(&r);
+    assert!(out.contains("ex#In$a [RemovedShape]"), "{out}");
+    assert!(
+        out.contains("Rust API impact: not available: the new model cannot be generated"),
+        "{out}"
+    );
+    assert!(out.contains("Semver: unknown"), "{out}");
+    let json_out: Value = serde_json::from_str(&render(
+        &r,
+        RenderOptions {
+            format: Format::Json,
+            ..Default::default()
+        },
+    ))
+    .unwrap();
+    assert!(json_out["api"].is_null() && json_out["semver"].is_null());
+    assert!(json_out["api_error"]
+        .as_str()
+        .unwrap()
+        .contains("cannot be generated"));
+    let md = render(
+        &r,
+        RenderOptions {
+            format: Format::Markdown,
+            ..Default::default()
+        },
+    );
+    assert!(
+        md.contains("Not available: the new model cannot be generated"),
+        "{md}"
+    );
+}
+
+#[test]
+fn added_api_items_fold_into_counts_per_module_unless_verbose() {
+    let r = ivs("history/ivs-2021-11.json", "history/ivs-2022-01.json");
+    let added = r.api.as_ref().unwrap().added.len();
+    let folded = text(&r);
+    assert!(
+        !folded.lines().any(|l| l.starts_with("  + fn ")),
+        "{folded}"
+    );
+    let counted: usize = folded
+        .lines()
+        .filter_map(|l| l.strip_prefix("  + "))
+        .filter_map(|l| l.split_once(" item(s) added in "))
+        .map(|(n, _)| n.parse::<usize>().unwrap())
+        .sum();
+    assert_eq!(counted, added);
+    let verbose = render(
+        &r,
+        RenderOptions {
+            verbose: true,
+            ..Default::default()
+        },
+    );
+    assert_eq!(
+        verbose.lines().filter(|l| l.starts_with("  + ")).count(),
+        added
+    );
 }
 
 #[test]
@@ -920,6 +1063,7 @@ fn json_and_markdown_formats() {
         RenderOptions {
             format: Format::Json,
             docs: false,
+            verbose: false,
         },
     );
     let v: Value = serde_json::from_str(&out).expect("valid JSON");
@@ -933,6 +1077,7 @@ fn json_and_markdown_formats() {
         RenderOptions {
             format: Format::Markdown,
             docs: false,
+            verbose: false,
         },
     );
     assert!(
@@ -998,17 +1143,19 @@ fn ivs_2021_06_to_2021_10() {
         .any(|c| c.message.contains("smithy.api#readonly")));
     // The dropped `suppressions` metadata is RemovedMetadata's DANGER.
     assert_eq!((r.count(Error), r.count(Danger)), (4, 1));
-    assert_eq!(r.api.semver, Semver::Major);
+    assert_eq!(r.api.as_ref().unwrap().semver, Semver::Major);
     // Only ListTagsForResource's pagination leaves the Rust API: its token and page-size
     // members (fields, getters, setters) and its paginator.
-    assert!(!r.api.removed.is_empty());
+    assert!(!r.api.as_ref().unwrap().removed.is_empty());
     assert!(
         r.api
+            .as_ref()
+            .unwrap()
             .removed
             .iter()
             .all(|l| l.contains("list_tags_for_resource")),
         "{:#?}",
-        r.api.removed
+        r.api.as_ref().unwrap().removed
     );
     for item in [
         "::next_token(",
@@ -1017,7 +1164,12 @@ fn ivs_2021_06_to_2021_10() {
         "ListTagsForResourcePaginator",
     ] {
         assert!(
-            r.api.removed.iter().any(|l| l.contains(item)),
+            r.api
+                .as_ref()
+                .unwrap()
+                .removed
+                .iter()
+                .any(|l| l.contains(item)),
             "{item} not removed"
         );
     }
@@ -1049,7 +1201,7 @@ fn ivs_2021_10_to_2021_11() {
         );
     }
     assert_eq!(r.count(Error), 0);
-    assert_eq!(r.api.semver, Semver::Minor);
+    assert_eq!(r.api.as_ref().unwrap().semver, Semver::Minor);
 }
 
 #[test]
@@ -1076,7 +1228,7 @@ fn ivs_2021_11_to_2022_01() {
         ));
     }
     assert_eq!(r.max_severity(), Some(Warning));
-    assert_eq!(r.api.semver, Semver::Minor);
+    assert_eq!(r.api.as_ref().unwrap().semver, Semver::Minor);
 }
 
 #[test]
@@ -1134,11 +1286,11 @@ fn ivs_2022_01_to_2023_03_idl_conversion_is_not_noise() {
         .map(|s| format!("{IVS}{s}"))
     );
     assert!(
-        r.api.removed.is_empty() && r.api.changed.is_empty(),
+        r.api.as_ref().unwrap().removed.is_empty() && r.api.as_ref().unwrap().changed.is_empty(),
         "{:#?}",
         r.api
     );
-    assert_eq!(r.api.semver, Semver::Minor);
+    assert_eq!(r.api.as_ref().unwrap().semver, Semver::Minor);
 }
 
 #[test]
@@ -1232,11 +1384,16 @@ fn ivs_2023_03_to_latest() {
     );
     // ThumbnailConfiguration.targetIntervalSeconds lost its default: its getter changes type.
     // Its field and its getter: both now `Option<i64>`.
-    assert_eq!(r.api.changed.len(), 2, "{:#?}", r.api.changed);
-    assert!(r.api.changed.iter().all(|c| c
+    assert_eq!(
+        r.api.as_ref().unwrap().changed.len(),
+        2,
+        "{:#?}",
+        r.api.as_ref().unwrap().changed
+    );
+    assert!(r.api.as_ref().unwrap().changed.iter().all(|c| c
         .old
         .contains("ThumbnailConfiguration::target_interval_seconds")
         && c.new.ends_with("-> Option<i64>")));
-    assert!(r.api.removed.is_empty());
-    assert_eq!(r.api.semver, Semver::Major);
+    assert!(r.api.as_ref().unwrap().removed.is_empty());
+    assert_eq!(r.api.as_ref().unwrap().semver, Semver::Major);
 }

@@ -81,6 +81,7 @@ impl<'a> Cx<'a> {
             shape,
             evaluator,
             message,
+            wire: false,
         });
     }
 
@@ -624,9 +625,7 @@ fn changed_default(cx: &mut Cx) {
             let target = cx.new.shape(&mb.target);
             match (ma.traits.get(ID), mb.traits.get(ID)) {
                 (Some(va), None) => {
-                    let msg = format!(
-                        "@default({va}) removed: the member becomes nullable (an Option in Rust)"
-                    );
+                    let msg = format!("@default({va}) removed: the member becomes nullable");
                     cx.push(Severity::Error, id, "ChangedDefault", msg);
                 }
                 (None, Some(vb)) if !mb.has_trait("addedDefault") => {
@@ -856,13 +855,17 @@ fn modified_trait(cx: &mut Cx) {
                     continue;
                 }
                 for f in traits::judge(cx.new, trait_id, ta.get(trait_id), tb.get(trait_id)) {
-                    found.push((f.severity, id.clone(), f.evaluator, f.message));
+                    let wire = f.severity >= Severity::Danger && traits::is_wire_only(trait_id);
+                    found.push((f.severity, id.clone(), f.evaluator, f.message, wire));
                 }
             }
         }
     }
-    for (sev, id, evaluator, msg) in found {
+    for (sev, id, evaluator, msg, wire) in found {
         cx.push(sev, id, evaluator, msg);
+        if let Some(last) = cx.changes.last_mut() {
+            last.wire = wire;
+        }
     }
 }
 

@@ -87,7 +87,15 @@ pub struct Change {
     pub evaluator: &'static str,
     /// A short reason.
     pub message: String,
+    /// The change alters requests or responses on the wire while the generated API stays the
+    /// same (a `jsonName`, an HTTP binding, a timestamp format...): callers' code compiles and
+    /// means something else.
+    pub wire: bool,
 }
+
+/// What the report says of a wire-only break.
+pub const WIRE_BREAK: &str =
+    "wire break: callers' code compiles, requests or responses change meaning";
 
 /// What happened to one documentation trait.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -136,8 +144,9 @@ pub struct DiffReport {
     pub changes: Vec<Change>,
     /// Documentation-only changes, by shape id.
     pub docs: Vec<DocChange>,
-    /// What the update does to the generated crate's public API.
-    pub api: ApiImpact,
+    /// What the update does to the generated crate's public API, or why it is unknown (a
+    /// model the generator cannot turn into a crate).
+    pub api: Result<ApiImpact, String>,
 }
 
 impl DiffReport {
@@ -157,6 +166,11 @@ impl DiffReport {
     /// Whether a change at or above `level` exists (what `--fail-on` checks).
     pub fn has_at_least(&self, level: Severity) -> bool {
         self.max_severity().is_some_and(|s| s >= level)
+    }
+
+    /// The wire-only breaks (what `--fail-on WIRE` checks).
+    pub fn wire_breaks(&self) -> impl Iterator<Item = &Change> {
+        self.changes.iter().filter(|c| c.wire)
     }
 
     /// The changes of one severity.
@@ -192,7 +206,8 @@ pub fn diff(old: &Model, new: &Model) -> Result<DiffReport, ModelError> {
     let old_norm = normalize::normalize(old);
     let new_norm = normalize::normalize(new);
     let found = evaluators::evaluate(&old_norm, &new_norm)?;
-    let api = api::impact(old, new, &found.changes)?;
+    // The model findings stand on their own: a model the generator refuses still gets them.
+    let api = api::impact(old, new, &found.changes);
     Ok(DiffReport {
         old: old_info,
         new: new_info,

@@ -5,7 +5,9 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use super::{ApiImpact, Change, DiffReport, DocChange, DocChangeKind, ModelInfo, Severity};
+use super::{
+    ApiImpact, Change, DiffReport, DocChange, DocChangeKind, ModelInfo, Severity, WIRE_BREAK,
+};
 
 /// The output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -38,12 +40,14 @@ pub struct RenderOptions {
     pub format: Format,
     /// List documentation changes one by one (otherwise only their count is given).
     pub docs: bool,
+    /// List every added API item in the text report (otherwise counts per module).
+    pub verbose: bool,
 }
 
 /// The report in the requested format, ending with a newline.
 pub fn render(report: &DiffReport, options: RenderOptions) -> String {
     match options.format {
-        Format::Text => text(report, options.docs),
+        Format::Text => text(report, options),
         Format::Json => json(report, options.docs),
         Format::Markdown => markdown(report, options.docs),
     }
@@ -91,7 +95,18 @@ fn service_line(report: &DiffReport) -> String {
     }
 }
 
-fn text(report: &DiffReport, docs: bool) -> String {
+/// One model change; a wire-only break says so.
+fn change_line(c: &Change) -> String {
+    let wire = if c.wire {
+        format!(" ({WIRE_BREAK})")
+    } else {
+        String::new()
+    };
+    format!("{} [{}] {}{wire}", c.shape, c.evaluator, c.message)
+}
+
+fn text(report: &DiffReport, options: RenderOptions) -> String {
+    let docs = options.docs;
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -107,7 +122,7 @@ fn text(report: &DiffReport, docs: bool) -> String {
         }
         let _ = writeln!(out, "\n{severity} ({})", changes.len());
         for c in changes {
-            let _ = writeln!(out, "  {} [{}] {}", c.shape, c.evaluator, c.message);
+            let _ = writeln!(out, "  {}", change_line(c));
         }
     }
     if docs && !report.docs.is_empty() {
@@ -117,17 +132,55 @@ fn text(report: &DiffReport, docs: bool) -> String {
         }
     }
     let _ = writeln!(out, "\nSummary: {}", summary_line(report, docs));
-    api_text(&mut out, &report.api);
-    let _ = writeln!(
-        out,
-        "\nSemver: {} ({})",
-        report.api.semver.as_str(),
-        report.api.reason
-    );
+    match &report.api {
+        Ok(api) => {
+            api_text(&mut out, api, options.verbose);
+            let _ = writeln!(out, "\nSemver: {} ({})", api.semver.as_str(), api.reason);
+        }
+        Err(why) => {
+            let _ = writeln!(out, "\nRust API impact: not available: {why}");
+            let _ = writeln!(
+                out,
+                "\nSemver: unknown (the Rust API could not be compared)"
+            );
+        }
+    }
     out
 }
 
-fn api_text(out: &mut String, api: &ApiImpact) {
+/// The module of a surface line (`fn types::Channel::arn(&self) -> ...` is in `types`): its
+/// path up to the first type name.
+fn module_of(line: &str) -> String {
+    // `use x::Y in types::builders`: a re-export, listed under the module that makes it.
+    if let Some((_, module)) = line
+        .strip_prefix("use ")
+        .and_then(|l| l.rsplit_once(" in "))
+    {
+        return module.to_owned();
+    }
+    let path = line.split_whitespace().nth(1).unwrap_or("");
+    let path = path.split(['(', '<', ':']).collect::<Vec<_>>();
+    let segments: Vec<&str> = path
+        .iter()
+        .copied()
+        .filter(|s| !s.is_empty())
+        .take_while(|s| s.starts_with(|c: char| c.is_ascii_lowercase() || c == '_'))
+        .collect();
+    // A lower-case last segment is the item itself (a function or module), not its module.
+    let total = path.iter().filter(|s| !s.is_empty()).count();
+    let keep = if segments.len() == total {
+        segments.len().saturating_sub(1)
+    } else {
+        segments.len()
+    };
+    if keep == 0 {
+        "crate root".to_owned()
+    } else {
+        segments[..keep].join("::")
+    }
+}
+
+fn api_text(out: &mut String, api: &ApiImpact, verbose: bool) {
     let _ = writeln!(
         out,
         "\nRust API impact: {} removed, {} changed, {} added",
@@ -141,11 +194,25 @@ fn api_text(out: &mut String, api: &ApiImpact) {
     for c in &api.changed {
         let _ = writeln!(out, "  ~ {}\n    -> {}", c.old, c.new);
     }
-    for line in &api.added {
-        let _ = writeln!(out, "  + {line}");
+    if verbose {
+        for line in &api.added {
+            let _ = writeln!(out, "  + {line}");
+        }
+    } else if !api.added.is_empty() {
+        let mut per_module: std::collections::BTreeMap<String, usize> = Default::default();
+        for line in &api.added {
+            *per_module.entry(module_of(line)).or_default() += 1;
+        }
+        for (module, n) in per_module {
+            let _ = writeln!(out, "  + {n} item(s) added in {module}");
+        }
+        let _ = writeln!(out, "  (--verbose lists the added items)");
     }
     for shape in &api.newly_required {
         let _ = writeln!(out, "  ! newly required: {shape}");
+    }
+    for line in &api.ordering {
+        let _ = writeln!(out, "  ! {line}");
     }
 }
 
@@ -171,8 +238,11 @@ struct JsonReport<'a> {
     changes: &'a [Change],
     #[serde(skip_serializing_if = "Option::is_none")]
     documentation: Option<&'a [DocChange]>,
-    api: &'a ApiImpact,
-    semver: &'static str,
+    /// `null` when the API could not be compared; `api_error` says why.
+    api: Option<&'a ApiImpact>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    api_error: Option<&'a str>,
+    semver: Option<&'static str>,
 }
 
 fn json(report: &DiffReport, docs: bool) -> String {
@@ -188,8 +258,9 @@ fn json(report: &DiffReport, docs: bool) -> String {
         },
         changes: &report.changes,
         documentation: docs.then_some(report.docs.as_slice()),
-        api: &report.api,
-        semver: report.api.semver.as_str(),
+        api: report.api.as_ref().ok(),
+        api_error: report.api.as_ref().err().map(String::as_str),
+        semver: report.api.as_ref().ok().map(|a| a.semver.as_str()),
     };
     // Serializing plain strings and numbers cannot fail; an empty object is still valid JSON.
     let mut s = serde_json::to_string_pretty(&view).unwrap_or_else(|_| "{}".to_owned());
@@ -221,12 +292,22 @@ fn markdown(report: &DiffReport, docs: bool) -> String {
         report.new.idl,
         service_line(report)
     );
-    let _ = writeln!(
-        out,
-        "**Semver: {}** ({})\n",
-        report.api.semver.as_str(),
-        report.api.reason
-    );
+    match &report.api {
+        Ok(api) => {
+            let _ = writeln!(
+                out,
+                "**Semver: {}** ({})\n",
+                api.semver.as_str(),
+                api.reason
+            );
+        }
+        Err(_) => {
+            let _ = writeln!(
+                out,
+                "**Semver: unknown** (the Rust API could not be compared)\n"
+            );
+        }
+    }
     let _ = writeln!(out, "| Severity | Count |\n| --- | ---: |");
     for severity in Severity::WORST_FIRST {
         let _ = writeln!(out, "| {severity} | {} |", report.count(severity));
@@ -244,9 +325,14 @@ fn markdown(report: &DiffReport, docs: bool) -> String {
             let _ = writeln!(out, "<details><summary>Show</summary>\n");
         }
         for c in changes {
+            let wire = if c.wire {
+                format!(" ({WIRE_BREAK})")
+            } else {
+                String::new()
+            };
             let _ = writeln!(
                 out,
-                "- {} **{}**: {}",
+                "- {} **{}**: {}{wire}",
                 code(&c.shape),
                 c.evaluator,
                 c.message
@@ -268,7 +354,13 @@ fn markdown(report: &DiffReport, docs: bool) -> String {
             );
         }
     }
-    let api = &report.api;
+    let api = match &report.api {
+        Ok(api) => api,
+        Err(why) => {
+            let _ = writeln!(out, "\n### Rust API impact\n\nNot available: {why}");
+            return out;
+        }
+    };
     let _ = writeln!(
         out,
         "\n### Rust API impact\n\n{} removed, {} changed, {} added.",
@@ -315,6 +407,11 @@ fn markdown(report: &DiffReport, docs: bool) -> String {
             .iter()
             .map(|s| format!("! {s}"))
             .collect(),
+        true,
+    );
+    block(
+        "Ordering",
+        api.ordering.iter().map(|s| format!("! {s}")).collect(),
         true,
     );
     out

@@ -246,6 +246,42 @@ fn strategy(model: &Model, id: &str) -> Strategy {
     }
 }
 
+/// Traits that only shape the bytes on the wire: the generator reads them in serializers and
+/// deserializers, never in a public signature, so changing them breaks behaviour, not code.
+pub(super) fn is_wire_only(id: &str) -> bool {
+    if id.starts_with("aws.protocols#") {
+        return true;
+    }
+    let Some(name) = id.strip_prefix("smithy.api#") else {
+        return false;
+    };
+    matches!(
+        name,
+        "jsonName"
+            | "httpQuery"
+            | "httpQueryParams"
+            | "httpHeader"
+            | "httpPrefixHeaders"
+            | "httpLabel"
+            | "httpPayload"
+            | "httpResponseCode"
+            | "http"
+            | "httpError"
+            | "error"
+            | "timestampFormat"
+            | "endpoint"
+            | "hostLabel"
+            | "xmlAttribute"
+            | "xmlFlattened"
+            | "xmlName"
+            | "xmlNamespace"
+            | "eventHeader"
+            | "eventPayload"
+            | "enumValue"
+            | "idempotencyToken"
+    )
+}
+
 /// Whether the trait evaluators look at trait `id`.
 pub(super) fn is_judged_here(id: &str) -> bool {
     !OWNED_ELSEWHERE.contains(&id) && !DOC_TRAITS.contains(&id)
