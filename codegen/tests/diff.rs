@@ -596,13 +596,21 @@ fn trait_changes_follow_smithy_diff_breaking_change_rules_and_defaults() {
         ),
         ("smithy.api#pattern", some(json!("^a$")), None, vec![]),
         ("smithy.api#uniqueItems", m(), None, vec![(tbc, Warning)]),
-        // @http: the code compares without its default 200.
+        // @http: an implicit and an explicit 200 are equal; once the values differ they
+        // compare as written (an explicit 200 changed is an update, an implicit one an add).
         ("smithy.api#http", http(None), http(Some(200)), vec![]),
+        ("smithy.api#http", http(Some(200)), http(None), vec![]),
+        (
+            "smithy.api#http",
+            http(None),
+            http(Some(201)),
+            vec![(tbc, Danger)],
+        ),
         (
             "smithy.api#http",
             http(Some(200)),
             http(Some(201)),
-            vec![(tbc, Danger)],
+            vec![(tbc, Error)],
         ),
         (
             "smithy.api#http",

@@ -6,8 +6,9 @@
 //! - A member's `@default(null)` (2.0's way to say "nullable after all") is dropped.
 //! - A string with the `@enum` trait becomes an `enum` shape with one member per value.
 //! - A `set` becomes a `list` with `@uniqueItems`.
-//! - `@http` with `code: 200` drops it: 200 is the default, and smithy-diff compares the trait
-//!   as Smithy writes it back, without a default code.
+//!
+//! (`@http` keeps its `code` as written: the trait evaluators treat an implicit and an explicit
+//! 200 as equal, but compare the values as written once they differ, as smithy-diff does.)
 
 use serde_json::{Map, Value};
 
@@ -46,11 +47,6 @@ pub(super) fn normalize(model: &Model) -> Model {
             shape
                 .traits
                 .insert(SYNTHETIC_SET.to_owned(), Value::Object(Map::new()));
-        }
-        if let Some(Value::Object(http)) = shape.traits.get_mut("smithy.api#http") {
-            if http.get("code").and_then(Value::as_i64) == Some(200) {
-                http.remove("code");
-            }
         }
     }
     out

@@ -305,7 +305,9 @@ pub(super) fn judge(
     new: Option<&Value>,
 ) -> Vec<TraitFinding> {
     let (old_v, new_v) = (old.unwrap_or(&Value::Null), new.unwrap_or(&Value::Null));
-    if old_v == new_v {
+    if old_v == new_v
+        || (id == "smithy.api#http" && with_default_code(old_v) == with_default_code(new_v))
+    {
         return Vec::new();
     }
     let mut out = Vec::new();
@@ -343,6 +345,15 @@ pub(super) fn judge(
         }
     }
     out
+}
+
+/// An `@http` value with its default `code: 200` filled in: smithy-diff's trait equality.
+fn with_default_code(v: &Value) -> Value {
+    let mut v = v.clone();
+    if let Value::Object(o) = &mut v {
+        o.entry("code").or_insert_with(|| Value::from(200));
+    }
+    v
 }
 
 fn message(id: &str, path: Option<&str>, change: ChangeType, old: &Value, new: &Value) -> String {
