@@ -1,6 +1,7 @@
 //! Endpoint URLs from the environment, with the AWS SDKs' precedence: an endpoint URL set in
-//! code, else `AWS_ENDPOINT_URL_IVS` (the service-specific variable), else `AWS_ENDPOINT_URL`;
-//! `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true` ignores the environment's (issue 19).
+//! code, else `AWS_ENDPOINT_URL_IVS` (the service-specific variable), else `AWS_ENDPOINT_URL`,
+//! else the profile's `endpoint_url`; `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true` (or the
+//! profile's `ignore_configured_endpoint_urls`) ignores all but the one in code (issue 19).
 //!
 //! This file holds one test: it changes the process environment, which no other test in the
 //! same process may read meanwhile.
@@ -8,7 +9,8 @@
 use ivs::runtime::error::ErrorKind;
 use ivs::runtime::http::CaptureClient;
 
-const VARS: [&str; 5] = [
+const VARS: [&str; 6] = [
+    "AWS_PROFILE",
     "AWS_ENDPOINT_URL",
     "AWS_ENDPOINT_URL_IVS",
     "AWS_ENDPOINT_URL_S3",
@@ -113,4 +115,46 @@ async fn endpoint_precedence_code_then_service_variable_then_global_variable() {
         .await
         .unwrap_err();
     assert!(err.contains(r#"invalid region "evil.com/""#), "{err}");
+
+    // The active profile's endpoint_url comes after both variables.
+    let dir = std::env::temp_dir().join(format!("endpoint-env-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("config");
+    std::fs::write(
+        &file,
+        "[default]\nendpoint_url = http://127.0.0.1:1004\n\n\
+         [profile quiet]\nendpoint_url = http://127.0.0.1:1005\n\
+         ignore_configured_endpoint_urls = true\n",
+    )
+    .unwrap();
+    let config_file = ("AWS_CONFIG_FILE", file.to_str().unwrap());
+    assert_eq!(destination(&[config_file], None).await, ok(1004));
+    assert_eq!(destination(&[config_file, GLOBAL], None).await, ok(1001));
+    assert_eq!(destination(&[config_file, IVS], None).await, ok(1002));
+    assert_eq!(destination(&[config_file], Some(CODE)).await, ok(1003));
+    assert_eq!(
+        destination(&[config_file, IGNORE], None).await,
+        Ok(SERVICE.to_owned())
+    );
+    // A profile that ignores configured endpoints drops the variables too, unless the
+    // variable says otherwise.
+    let quiet = ("AWS_PROFILE", "quiet");
+    assert_eq!(
+        destination(&[config_file, quiet, GLOBAL], None).await,
+        Ok(SERVICE.to_owned())
+    );
+    assert_eq!(
+        destination(
+            &[
+                config_file,
+                quiet,
+                GLOBAL,
+                ("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "false")
+            ],
+            None
+        )
+        .await,
+        ok(1001)
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
 }

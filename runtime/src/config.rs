@@ -135,8 +135,10 @@ impl ClientConfig {
     /// - endpoint URLs, as the AWS SDKs' "service-specific endpoints" rules say:
     ///   `AWS_ENDPOINT_URL_<SERVICE>` (the service id upper-cased, spaces as `_`:
     ///   `AWS_ENDPOINT_URL_IVS`) for one service, else `AWS_ENDPOINT_URL` for every service; an
-    ///   endpoint URL set in code wins over both, and `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true`
-    ///   ignores both (see [`ClientConfig::endpoint_url_for`]);
+    ///   endpoint URL set in code wins over both, the profile's `endpoint_url` comes after
+    ///   both, and `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true` (or the profile's
+    ///   `ignore_configured_endpoint_urls = true`) ignores all three (see
+    ///   [`ClientConfig::endpoint_url_for`]); the profile's `services` sections are not read;
     /// - `AWS_USE_FIPS_ENDPOINT`, `AWS_USE_DUALSTACK_ENDPOINT` (`true`/`false`) and
     ///   `AWS_MAX_ATTEMPTS`; a value that does not parse is ignored.
     ///
@@ -145,7 +147,9 @@ impl ClientConfig {
         let mut builder = ClientConfigBuilder::from_env_vars();
         // The config file is read off the executor here (the builder's from_env blocks).
         let provider_config = crate::credentials::ProviderConfig::new();
-        builder.region = crate::region::load_region(&provider_config).await;
+        let settings = crate::region::load_settings(&provider_config).await;
+        builder.region = settings.region.clone();
+        builder.env_endpoints = builder.env_endpoints.with_profile(&settings);
         builder.build()
     }
 
@@ -174,6 +178,9 @@ impl ClientConfig {
         if let Some(url) = &self.env_endpoints.global {
             check_endpoint_url(url, &EndpointSource::GlobalEnv.to_string())?;
         }
+        if let Some(url) = &self.env_endpoints.profile {
+            check_endpoint_url(url, &EndpointSource::Profile.to_string())?;
+        }
         Ok(())
     }
 
@@ -195,23 +202,28 @@ impl ClientConfig {
 
     /// The endpoint URL that replaces the resolved one for the service whose id (the model's
     /// `sdkId`) is `service_id`, and where it comes from: the one set in code, else
-    /// `AWS_ENDPOINT_URL_<SERVICE>` ([`endpoint_env_var`]), else `AWS_ENDPOINT_URL`, as read
-    /// by [`ClientConfig::from_env`].
+    /// `AWS_ENDPOINT_URL_<SERVICE>` ([`endpoint_env_var`]), else `AWS_ENDPOINT_URL`, else the
+    /// active profile's `endpoint_url`, as read by [`ClientConfig::from_env`]. With
+    /// `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true` (or, without the variable, the profile's
+    /// `ignore_configured_endpoint_urls = true`) only the one set in code counts.
     pub fn endpoint_url_for(&self, service_id: &str) -> Option<(&str, EndpointSource)> {
         if let Some(url) = &self.endpoint_url {
             return Some((url, EndpointSource::Config));
         }
+        let env = &self.env_endpoints;
+        if env.ignored() {
+            return None;
+        }
         let name = endpoint_env_var(service_id);
-        let specific = self
-            .env_endpoints
-            .per_service
-            .iter()
-            .find(|(n, _)| *n == name);
-        if let Some((_, url)) = specific {
+        if let Some((_, url)) = env.per_service.iter().find(|(n, _)| *n == name) {
             return Some((url, EndpointSource::ServiceEnv));
         }
-        let global = self.env_endpoints.global.as_deref();
-        global.map(|url| (url, EndpointSource::GlobalEnv))
+        if let Some(url) = &env.global {
+            return Some((url, EndpointSource::GlobalEnv));
+        }
+        env.profile
+            .as_deref()
+            .map(|url| (url, EndpointSource::Profile))
     }
 
     /// Whether FIPS endpoints are used.
@@ -298,11 +310,13 @@ impl ClientConfigBuilder {
     /// [`ClientConfig::from_env`] reads it off the executor.
     pub fn from_env() -> Self {
         let mut builder = Self::from_env_vars();
-        builder.region = crate::region::region_from_env();
+        let settings = crate::region::settings_blocking(&crate::credentials::ProviderConfig::new());
+        builder.region = settings.region.clone();
+        builder.env_endpoints = builder.env_endpoints.with_profile(&settings);
         builder
     }
 
-    /// Everything of [`Self::from_env`] but the region.
+    /// Everything of [`Self::from_env`] but what the shared files say.
     fn from_env_vars() -> Self {
         let mut builder = ClientConfig::builder();
         builder.credentials = Some(crate::credentials::default_provider());
@@ -451,6 +465,8 @@ pub enum EndpointSource {
     ServiceEnv,
     /// `AWS_ENDPOINT_URL`.
     GlobalEnv,
+    /// The active profile's `endpoint_url` in the shared config file.
+    Profile,
 }
 
 impl fmt::Display for EndpointSource {
@@ -459,6 +475,7 @@ impl fmt::Display for EndpointSource {
             EndpointSource::Config => "the configured endpoint URL",
             EndpointSource::ServiceEnv => "from AWS_ENDPOINT_URL_<SERVICE>",
             EndpointSource::GlobalEnv => "from AWS_ENDPOINT_URL",
+            EndpointSource::Profile => "from the profile's endpoint_url",
         })
     }
 }
@@ -477,13 +494,20 @@ pub fn endpoint_env_var(service_id: &str) -> String {
     name
 }
 
-/// The endpoint URLs the environment gives: `AWS_ENDPOINT_URL` and every
-/// `AWS_ENDPOINT_URL_<SERVICE>` (the service is known only when a client is made).
+/// The endpoint URLs the environment gives: `AWS_ENDPOINT_URL`, every
+/// `AWS_ENDPOINT_URL_<SERVICE>` (the service is known only when a client is made) and the
+/// active profile's `endpoint_url`.
 #[derive(Clone, Default)]
 struct EnvEndpoints {
     global: Option<String>,
     /// (variable name, URL), in the environment's order.
     per_service: Vec<(String, String)>,
+    /// The active profile's `endpoint_url`.
+    profile: Option<String>,
+    /// `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS`, when set to `true` or `false`.
+    ignore_env: Option<bool>,
+    /// The profile's `ignore_configured_endpoint_urls`.
+    ignore_profile: Option<bool>,
 }
 
 impl fmt::Debug for EnvEndpoints {
@@ -495,6 +519,12 @@ impl fmt::Debug for EnvEndpoints {
         }
         for (name, url) in &self.per_service {
             map.entry(name, &redact_userinfo(url));
+        }
+        if let Some(url) = &self.profile {
+            map.entry(&"profile endpoint_url", &redact_userinfo(url));
+        }
+        if self.ignored() {
+            map.entry(&IGNORE_ENDPOINTS, &true);
         }
         map.finish()
     }
@@ -520,9 +550,6 @@ impl EnvEndpoints {
                 .find(|(n, v)| n == wanted && !v.trim().is_empty())
                 .map(|(_, v)| v.trim().to_owned())
         };
-        if get(IGNORE_ENDPOINTS).and_then(|v| parse_bool(&v)) == Some(true) {
-            return Self::default();
-        }
         let mut per_service = Vec::new();
         for (name, value) in vars {
             if name.starts_with("AWS_ENDPOINT_URL_") && !value.trim().is_empty() {
@@ -532,11 +559,28 @@ impl EnvEndpoints {
         EnvEndpoints {
             global: get("AWS_ENDPOINT_URL"),
             per_service,
+            profile: None,
+            ignore_env: get(IGNORE_ENDPOINTS).and_then(|v| parse_bool(&v)),
+            ignore_profile: None,
         }
+    }
+
+    /// Adds what the active profile says: its `endpoint_url`, used after the variables, and
+    /// its `ignore_configured_endpoint_urls`, which the variable overrides.
+    fn with_profile(mut self, settings: &crate::region::Settings) -> Self {
+        self.profile = settings.endpoint_url.clone();
+        self.ignore_profile = settings.ignore_configured_endpoint_urls;
+        self
+    }
+
+    /// Whether the environment's and the profile's endpoint URLs are ignored.
+    fn ignored(&self) -> bool {
+        self.ignore_env.or(self.ignore_profile).unwrap_or(false)
     }
 }
 
-/// `true` makes every endpoint URL from the environment ignored (not one set in code).
+/// `true` makes every endpoint URL from the environment and the profile ignored (not one set
+/// in code); it overrides the profile's `ignore_configured_endpoint_urls`.
 const IGNORE_ENDPOINTS: &str = "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS";
 
 fn env_var(name: &str) -> Option<String> {
@@ -753,6 +797,43 @@ mod tests {
         );
         let empty = vars(&[("AWS_ENDPOINT_URL_IVS", " "), ("AWS_ENDPOINT_URL", "")]);
         assert_eq!(config(empty, None).endpoint_url_for("ivs"), None);
+
+        // The profile's endpoint_url comes last; its ignore flag yields to the variable's.
+        let profile = |url: Option<&str>, ignore: Option<bool>| crate::region::Settings {
+            region: None,
+            endpoint_url: url.map(str::to_owned),
+            ignore_configured_endpoint_urls: ignore,
+        };
+        let with = |pairs: &[(&str, &str)], settings| vars(pairs).with_profile(&settings);
+        let p = Some("http://profile:5");
+        assert_eq!(
+            config(with(&[], profile(p, None)), None).endpoint_url_for("ivs"),
+            Some(("http://profile:5", EndpointSource::Profile))
+        );
+        assert_eq!(
+            config(
+                with(&[("AWS_ENDPOINT_URL", "http://global:1")], profile(p, None)),
+                None
+            )
+            .endpoint_url_for("ivs"),
+            Some(("http://global:1", EndpointSource::GlobalEnv))
+        );
+        let ignored_by_profile = with(
+            &[("AWS_ENDPOINT_URL", "http://g:1")],
+            profile(p, Some(true)),
+        );
+        assert_eq!(
+            config(ignored_by_profile, None).endpoint_url_for("ivs"),
+            None
+        );
+        let kept_by_variable = with(
+            &[("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "false")],
+            profile(p, Some(true)),
+        );
+        assert_eq!(
+            config(kept_by_variable, None).endpoint_url_for("ivs"),
+            Some(("http://profile:5", EndpointSource::Profile))
+        );
     }
 
     #[test]

@@ -30,6 +30,54 @@ pub async fn load_region(config: &ProviderConfig) -> Option<String> {
     }
 }
 
+/// What a configuration takes from the environment and the active profile of the shared
+/// files besides credentials: the region, and the profile's `endpoint_url` and
+/// `ignore_configured_endpoint_urls`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Settings {
+    pub(crate) region: Option<String>,
+    pub(crate) endpoint_url: Option<String>,
+    pub(crate) ignore_configured_endpoint_urls: Option<bool>,
+}
+
+/// [`Settings`] of `config`'s environment and shared files, the files read off the executor.
+pub(crate) async fn load_settings(config: &ProviderConfig) -> Settings {
+    settings(config, profile_file::load(config).await)
+}
+
+/// [`load_settings`], reading the files on the calling thread.
+pub(crate) fn settings_blocking(config: &ProviderConfig) -> Settings {
+    settings(config, profile_file::load_blocking(config))
+}
+
+fn settings(
+    config: &ProviderConfig,
+    set: Result<profile_file::ProfileSet, crate::credentials::CredentialsError>,
+) -> Settings {
+    let profile = match &set {
+        Ok(set) => set.profile(&config.profile_name()).cloned(),
+        Err(_) => None,
+    };
+    let value = |key: &str| {
+        let value = profile.as_ref()?.get(key)?.trim();
+        (!value.is_empty()).then(|| value.to_owned())
+    };
+    let endpoint_url = value("endpoint_url");
+    let ignore = value("ignore_configured_endpoint_urls").and_then(|v| {
+        match v.to_ascii_lowercase().as_str() {
+            "true" => Some(true),
+            "false" => Some(false),
+            _ => None,
+        }
+    });
+    let region = from_env_vars(config.env()).or_else(|| from_profile(config, set));
+    Settings {
+        region,
+        endpoint_url,
+        ignore_configured_endpoint_urls: ignore,
+    }
+}
+
 fn from_env_vars(env: &Env) -> Option<String> {
     env.get("AWS_REGION")
         .or_else(|| env.get("AWS_DEFAULT_REGION"))
