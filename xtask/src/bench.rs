@@ -1,8 +1,10 @@
 //! `cargo xtask bench`: our generated crate against the official aws-sdk-ivs (the anchor
-//! program in `../shared/bench/aws-sdk-ivs-anchor/`), measured in one run, printed as a table
+//! program in `../shared/bench/aws-sdk-ivs-anchor/`), measured in one run, printed as tables
 //! with both columns and the ratio.
 //!
-//! 1. code generation time of `model/ivs.json` (release xtask, in-process, median of N runs);
+//! 1. the generator as users run it: wall time of `cargo xtask codegen` on a warm build in the
+//!    default (debug) profile, median of N runs, and the first `cargo xtask codegen` of a fresh
+//!    clone (an empty target directory, crates already downloaded: wall and CPU time);
 //! 2. clean build time, debug and release, of `bench/ours/` and of a fresh copy of the anchor,
 //!    each in a fresh `CARGO_TARGET_DIR`, dependencies included (wall time and the CPU time of
 //!    cargo and its children, which noise from other processes on the machine moves less).
@@ -13,15 +15,21 @@
 //! 3. crates in the dependency graph (`cargo tree -e normal --prefix none`, deduplicated) and
 //!    crates compiled by the clean build (build scripts and their dependencies included);
 //! 4. stripped release binary size;
-//! 5. per-request client cost: both programs, each on a single-threaded tokio runtime, send
-//!    ListChannels to the same keep-alive HTTP/1.1 server on 127.0.0.1 answering 50 channels;
-//!    requests per second and CPU time per request (getrusage), median of several rounds;
-//! 6. serialization and deserialization of the largest IVS shapes (criterion, `bench/codec/`).
+//! 5. a typical service, marginal cost (`bench/service/`): the same axum + reqwest service
+//!    alone, with our client and with aws-sdk-ivs + aws-config; packages and clean build time
+//!    (debug and release, `CARGO_INCREMENTAL=0`) that each client adds over the base;
+//! 6. per-request client cost: ours, the anchor and the floor (`bench/floor/`: plain hyper and
+//!    serde_json, no signing, endpoint rules or retries), each on a single-threaded tokio
+//!    runtime, send ListChannels to the same keep-alive HTTP/1.1 server on 127.0.0.1 answering
+//!    50 channels; requests per second and CPU time per request (getrusage), median of
+//!    several rounds;
+//! 7. serialization and deserialization of the largest IVS shapes (criterion, `bench/codec/`).
 //!
 //! The anchor's load program is measurement harness, written into the temporary copy at run
 //! time (`anchor-load`, the same calls as `bench/ours` in its COUNT mode); the anchor's own code
 //! is never committed here. The command prints figures and never fails on a time.
 
+use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
@@ -30,16 +38,25 @@ use std::time::{Duration, Instant};
 
 use crate::codegen_cmd::root;
 
-pub(crate) const USAGE: &str =
-    "usage: cargo xtask bench [--quick] [--codegen-only] [--runs N] [--requests N] \
-[--rounds N] [--no-criterion] [--anchor DIR] [--work DIR]\n\
-  --quick         skip the clean builds (reuse the work directory's targets)\n\
-  --codegen-only  only time code generation (run it in a release xtask for the real figure)\n\
-  --runs N        code generation runs (median; default 11)\n\
-  --requests N    ListChannels per round and program (default 2000)\n\
-  --rounds N      load rounds per program (median; default 5)\n\
-  --no-criterion  skip the criterion benchmarks of bench/codec\n\
-  --anchor DIR    the anchor program (default ../shared/bench/aws-sdk-ivs-anchor)\n\
+pub(crate) const USAGE: &str = r"usage: cargo xtask bench [--quick] [--codegen-only] [--runs N] [--requests N] [--rounds N] [--no-criterion] [--anchor DIR] [--work DIR]
+
+Ours against the official aws-sdk-ivs in one run: the generator as users run it, clean
+builds of the standalone programs and of a typical service (base, + ours, + aws-sdk-ivs),
+crates, stripped size, per-request cost against the anchor and the floor (plain hyper +
+serde_json), then criterion. Needs crates.io (`cargo fetch` runs first, untimed) and `strip`.
+A full run takes about 40 minutes on 2 cores; run it on an otherwise idle machine.
+
+  --quick         skip every clean build (the fresh clone's codegen, the standalone
+                  programs, the typical service); report the warm codegen time, crates,
+                  packages each client adds to the service, binary size and per-request
+                  cost, reusing the work directory's release targets (built if missing)
+  --codegen-only  only the generator figures (warm median; the fresh clone's first run
+                  too unless --quick)
+  --runs N        warm `cargo xtask codegen` runs (median; default 11)
+  --requests N    ListChannels per round and program (default 2000)
+  --rounds N      load rounds per program (median; default 5)
+  --no-criterion  skip the criterion benchmarks of bench/codec
+  --anchor DIR    the anchor program (default ../shared/bench/aws-sdk-ivs-anchor)
   --work DIR      scratch directory (default target/bench)";
 
 struct Options {
@@ -95,15 +112,14 @@ fn parse(args: &[String]) -> Result<Options, String> {
 
 pub fn run(args: &[String]) -> Result<ExitCode, String> {
     let o = parse(args)?;
+    std::fs::create_dir_all(&o.work)
+        .map_err(|e| format!("cannot create {}: {e}", o.work.display()))?;
+    let work = o.work.canonicalize().map_err(|e| e.to_string())?;
+
+    // 1. the generator as users run it
+    let generator = generator(&o, &work)?;
     if o.codegen_only {
-        let ms = codegen_times(o.runs)?;
-        println!(
-            "codegen_ms median={:.3} min={:.3} max={:.3} runs={}",
-            median(&ms),
-            ms.iter().cloned().fold(f64::INFINITY, f64::min),
-            ms.iter().cloned().fold(0.0, f64::max),
-            ms.len()
-        );
+        print_table(&MAIN_HEADER, &generator);
         return Ok(ExitCode::SUCCESS);
     }
     if !o.anchor.join("Cargo.toml").is_file() {
@@ -112,54 +128,54 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
             o.anchor.display()
         ));
     }
-    std::fs::create_dir_all(&o.work)
-        .map_err(|e| format!("cannot create {}: {e}", o.work.display()))?;
-    let work = o.work.canonicalize().map_err(|e| e.to_string())?;
-    let mut rows = Vec::new();
-
-    // 1. code generation
-    step("code generation (release xtask, in-process)");
-    let codegen = codegen_release(o.runs)?;
-    rows.push(
-        Row::new("codegen time, median of runs (ms)", Some(codegen), None)
-            .target("< 50 ms", Some(codegen < 50.0)),
-    );
+    let mut rows = generator;
 
     // 2. clean builds. The anchor is copied fresh: its own Cargo.lock, nothing of it committed.
-    let ours = Program {
-        name: "ours",
-        manifest_dir: root().join("bench/ours"),
-        bin: "bench-ours",
-        locked: false,
-        work: work.clone(),
-    };
+    let ours = Program::new("ours", root().join("bench/ours"), "bench-ours", &work);
     let anchor_dir = work.join("anchor-src");
     copy_dir(&o.anchor, &anchor_dir)?;
     let anchor = Program {
-        name: "anchor",
-        manifest_dir: anchor_dir.clone(),
-        bin: "anchor-aws-sdk-ivs",
         locked: true,
-        work: work.clone(),
+        ..Program::new("anchor", anchor_dir.clone(), "anchor-aws-sdk-ivs", &work)
     };
-    for p in [&ours, &anchor] {
+    let floor = Program::new("floor", root().join("bench/floor"), "bench-floor", &work);
+    let service_dir = root().join("bench/service");
+    let service = [
+        Program::new("service-base", service_dir.clone(), "service-base", &work),
+        Program::new("service-ours", service_dir.clone(), "service-ours", &work),
+        Program::new("service-anchor", service_dir, "service-anchor", &work),
+    ];
+    for p in [&ours, &anchor, &floor, &service[0]] {
         step(&format!(
             "cargo fetch ({}; downloads are not timed)",
-            p.name
+            p.manifest_dir.display()
         ));
         p.cargo(&["fetch"], None)?;
     }
     let mut builds: Vec<(&str, Build, Build)> = Vec::new();
+    let mut service_builds: Vec<(&str, [Build; 3])> = Vec::new();
     // --quick: only the release builds the later figures need, incremental.
     let profiles: &[(&str, bool)] = if o.quick {
         &[("release", true)]
     } else {
         &[("debug", false), ("release", true)]
     };
-    for &(label, profile) in profiles {
-        let b_ours = ours.build(profile, !o.quick)?;
-        let b_anchor = anchor.build(profile, !o.quick)?;
+    for &(label, release) in profiles {
+        let b_ours = ours.build(release, !o.quick)?;
+        let b_anchor = anchor.build(release, !o.quick)?;
         builds.push((label, b_ours, b_anchor));
+        if !o.quick {
+            // Base, ours and the anchor one after another, so each pair sees the same machine.
+            let [base, with_ours, with_anchor] = &service;
+            service_builds.push((
+                label,
+                [
+                    base.build(release, true)?,
+                    with_ours.build(release, true)?,
+                    with_anchor.build(release, true)?,
+                ],
+            ));
+        }
     }
     if !o.quick {
         for (label, a, b) in &builds {
@@ -191,7 +207,7 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
     }
 
     // 3. dependency graph
-    let graph = (ours.crate_count()?, anchor.crate_count()?);
+    let graph = (ours.packages()?.len(), anchor.packages()?.len());
     rows.push(
         Row::new(
             "crates in the graph (cargo tree -e normal, dedup)",
@@ -213,50 +229,41 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
         .target("<= 1/2", Some(size.0 * 2 <= size.1)),
     );
 
-    // 5. per-request cost
+    // 5. the typical service
+    let service_rows = service_table(&service, &service_builds)?;
+
+    // 6. per-request cost
     step("anchor load program (harness written into the temporary copy)");
     write_anchor_harness(&anchor_dir)?;
     anchor.cargo(
         &["build", "--release", "--bin", "anchor-load", "--locked"],
         Some(&anchor.target("release")),
     )?;
+    floor.build(true, false)?;
     let server = Server::start()?;
     let endpoint = format!("http://{}", server.addr);
-    let ours_bin = ours.target("release").join("release").join(ours.bin);
-    let anchor_bin = anchor.target("release").join("release/anchor-load");
-    let (mut ours_runs, mut anchor_runs) = (Vec::new(), Vec::new());
+    let bins = [
+        ours.target("release").join("release").join(ours.bin),
+        anchor.target("release").join("release/anchor-load"),
+        floor.target("release").join("release").join(floor.bin),
+    ];
+    let mut runs: [Vec<Load>; 3] = Default::default();
     step(&format!(
-        "load: {} rounds x {} ListChannels (50 channels, {} bytes) per program",
+        "load: {} rounds x {} ListChannels (50 channels, {} bytes) per program (ours, anchor, floor)",
         o.rounds, o.requests, server.body_len
     ));
     for _ in 0..o.rounds {
-        ours_runs.push(load_round(&ours_bin, &endpoint, o.requests)?);
-        anchor_runs.push(load_round(&anchor_bin, &endpoint, o.requests)?);
+        for (bin, runs) in bins.iter().zip(&mut runs) {
+            runs.push(load_round(bin, &endpoint, o.requests)?);
+        }
     }
-    let rps = |runs: &[Load]| median(&runs.iter().map(|r| r.rps).collect::<Vec<_>>());
-    let cpu = |runs: &[Load]| median(&runs.iter().map(|r| r.cpu_us).collect::<Vec<_>>());
-    let (r_ours, r_anchor) = (rps(&ours_runs), rps(&anchor_runs));
-    rows.push(
-        Row::new(
-            "ListChannels (50 channels) requests/s, one core",
-            Some(r_ours),
-            Some(r_anchor),
-        )
-        .target(">= anchor", Some(r_ours >= r_anchor)),
-    );
-    let (c_ours, c_anchor) = (cpu(&ours_runs), cpu(&anchor_runs));
-    rows.push(
-        Row::new(
-            "client CPU time per request (us)",
-            Some(c_ours),
-            Some(c_anchor),
-        )
-        .target("<= anchor", Some(c_ours <= c_anchor)),
-    );
+    let load_rows = load_table(&runs);
 
-    print_table(&rows);
+    print_table(&MAIN_HEADER, &rows);
+    print_table(&SERVICE_HEADER, &service_rows);
+    print_table(&LOAD_HEADER, &load_rows);
 
-    // 6. criterion
+    // 7. criterion
     if o.criterion {
         step("criterion: bench/codec (serialization and deserialization of the largest shapes)");
         criterion(&work)?;
@@ -269,46 +276,98 @@ fn step(what: &str) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// 1. code generation
+// 1. the generator as users run it
 
-/// Runs the generator in-process `runs` times on `model/ivs.json` (reading the model files
-/// included, writing excluded), returning milliseconds per run.
-fn codegen_times(runs: usize) -> Result<Vec<f64>, String> {
-    let args = crate::codegen_cmd::parse_args(&[])?;
-    let mut ms = Vec::with_capacity(runs);
-    crate::codegen_cmd::generate(&args)?; // warm the page cache
-    for _ in 0..runs {
-        let start = Instant::now();
-        let files = crate::codegen_cmd::generate(&args)?;
+/// `cargo xtask codegen` as a user types it (into a scratch directory, so the repository's
+/// `generated/` is never touched), warm `runs` times, then, unless `--quick`, once more as a
+/// fresh clone's first run: an empty target directory, crates already downloaded.
+fn generator(o: &Options, work: &Path) -> Result<Vec<Row>, String> {
+    let out = work.join("codegen-out");
+    step("cargo xtask codegen, warm build (default profile; the first run is not timed)");
+    xtask_codegen(&out, None)?;
+    let (mut ms, mut cpu_ms) = (Vec::with_capacity(o.runs), Vec::with_capacity(o.runs));
+    for _ in 0..o.runs {
+        let (cpu0, start) = (children_cpu(), Instant::now());
+        xtask_codegen(&out, None)?;
         ms.push(start.elapsed().as_secs_f64() * 1000.0);
-        std::hint::black_box(files);
+        cpu_ms.push(children_cpu().saturating_sub(cpu0).as_secs_f64() * 1000.0);
     }
-    Ok(ms)
+    let warm = median(&ms);
+    eprintln!(
+        "    median {warm:.0} ms (min {:.0}, max {:.0}, {} runs), CPU median {:.0} ms",
+        ms.iter().cloned().fold(f64::INFINITY, f64::min),
+        ms.iter().cloned().fold(0.0, f64::max),
+        ms.len(),
+        median(&cpu_ms)
+    );
+    let mut rows = vec![
+        Row::new(
+            &format!(
+                "`cargo xtask codegen`, warm build, wall (ms, median of {})",
+                o.runs
+            ),
+            Some(warm),
+            None,
+        )
+        .target("< 1000 ms", Some(warm < 1000.0)),
+        // Steadier than the wall time on a shared machine: cargo's check and the generator.
+        Row::new(
+            "`cargo xtask codegen`, warm build, CPU user+sys (ms, median)",
+            Some(median(&cpu_ms)),
+            None,
+        ),
+    ];
+    if !o.quick {
+        step("cargo xtask codegen of a fresh clone (empty target directory, crates downloaded)");
+        let target = work.join("codegen-cold-target");
+        if target.exists() {
+            std::fs::remove_dir_all(&target)
+                .map_err(|e| format!("cannot empty {}: {e}", target.display()))?;
+        }
+        let (cpu0, start) = (children_cpu(), Instant::now());
+        xtask_codegen(&out, Some(&target))?;
+        let (wall, cpu) = (start.elapsed(), children_cpu().saturating_sub(cpu0));
+        eprintln!(
+            "    {:.1} s wall, {:.1} s CPU",
+            wall.as_secs_f64(),
+            cpu.as_secs_f64()
+        );
+        rows.push(Row::new(
+            "first `cargo xtask codegen` of a fresh clone, wall (s)",
+            Some(wall.as_secs_f64()),
+            None,
+        ));
+        rows.push(Row::new(
+            "first `cargo xtask codegen` of a fresh clone, CPU user+sys (s)",
+            Some(cpu.as_secs_f64()),
+            None,
+        ));
+    }
+    Ok(rows)
 }
 
-/// The generator's time as a release build: in-process when this xtask is one, else through
-/// the release xtask binary (built first).
-fn codegen_release(runs: usize) -> Result<f64, String> {
-    if !cfg!(debug_assertions) {
-        return Ok(median(&codegen_times(runs)?));
-    }
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root().join("target"));
-    let status = Command::new(cargo())
-        .args(["build", "--release", "--quiet", "-p", "xtask"])
+/// Runs `cargo xtask codegen --out OUT` from the repository root, in the environment this
+/// command was started with (a user's), in `target` when given.
+fn xtask_codegen(out: &Path, target: Option<&Path>) -> Result<(), String> {
+    let mut cmd = Command::new(cargo());
+    cmd.args(["xtask", "codegen", "--out"])
+        .arg(out)
         .current_dir(root())
-        .status()
-        .map_err(|e| format!("cannot run cargo: {e}"))?;
-    if !status.success() {
-        return Err("cargo build --release -p xtask failed".into());
+        .stdin(Stdio::null());
+    if let Some(t) = target {
+        cmd.env("CARGO_TARGET_DIR", t);
     }
-    let out = Command::new(target.join("release/xtask"))
-        .args(["bench", "--codegen-only", "--runs", &runs.to_string()])
+    let output = cmd
         .output()
-        .map_err(|e| format!("cannot run the release xtask: {e}"))?;
-    let text = String::from_utf8_lossy(&out.stdout);
-    field(&text, "median=").ok_or_else(|| format!("unexpected output of the release xtask: {text}"))
+        .map_err(|e| format!("cannot run cargo xtask codegen: {e}"))?;
+    if !output.status.success() {
+        return Err(format!(
+            "`cargo xtask codegen --out {}` failed:\n{}",
+            out.display(),
+            String::from_utf8_lossy(&output.stderr)
+        ));
+    }
+    Ok(())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -329,6 +388,18 @@ struct Build {
 }
 
 impl Program {
+    /// A program whose package and binary are both named `bin`, in the workspace at
+    /// `manifest_dir`, resolved (not `--locked`: our path crates change under it).
+    fn new(name: &'static str, manifest_dir: PathBuf, bin: &'static str, work: &Path) -> Self {
+        Program {
+            name,
+            manifest_dir,
+            bin,
+            locked: false,
+            work: work.to_path_buf(),
+        }
+    }
+
     fn target(&self, profile: &str) -> PathBuf {
         self.work.join(format!("{}-target-{profile}", self.name))
     }
@@ -383,7 +454,7 @@ impl Program {
             self.name,
             self.manifest_dir.display()
         ));
-        let mut args = vec!["build", "--bin", self.bin];
+        let mut args = vec!["build", "-p", self.bin, "--bin", self.bin];
         if release {
             args.push("--release");
         }
@@ -407,18 +478,14 @@ impl Program {
         })
     }
 
-    /// Distinct packages in the normal dependency graph, the program itself included.
-    fn crate_count(&self) -> Result<usize, String> {
-        let args = self.locked(&["tree", "-e", "normal", "--prefix", "none", "--quiet"]);
+    /// Distinct packages (name and version) in the normal dependency graph, the program
+    /// itself included.
+    fn packages(&self) -> Result<BTreeSet<String>, String> {
+        let args = self.locked(&[
+            "tree", "-p", self.bin, "-e", "normal", "--prefix", "none", "--quiet",
+        ]);
         let out = self.cargo(&args, None)?;
-        let mut names: Vec<&str> = out
-            .lines()
-            .map(|l| l.trim_end_matches(" (*)").trim_end_matches(" (proc-macro)"))
-            .filter(|l| !l.trim().is_empty() && !l.starts_with(' '))
-            .collect();
-        names.sort_unstable();
-        names.dedup();
-        Ok(names.len())
+        Ok(parse_packages(&out))
     }
 
     /// Size of the release binary after `strip` (the unstripped size when `strip` is missing).
@@ -441,6 +508,29 @@ impl Program {
             .map(|m| m.len())
             .map_err(|e| format!("{}: {e}", file.display()))
     }
+}
+
+/// The package lines of `cargo tree --prefix none` (`name vX.Y.Z`, a path for local ones),
+/// without the repeat and proc-macro marks.
+fn parse_packages(tree: &str) -> BTreeSet<String> {
+    tree.lines()
+        .map(|l| {
+            l.trim_end_matches(" (*)")
+                .trim_end_matches(" (proc-macro)")
+                .trim()
+        })
+        .filter(|l| {
+            // `name vX.Y.Z ...`: what cargo might print besides (warnings) is not a package.
+            l.split_once(" v").is_some_and(|(name, rest)| {
+                !name.is_empty()
+                    && name
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+                    && rest.starts_with(|c: char| c.is_ascii_digit())
+            })
+        })
+        .map(str::to_owned)
+        .collect()
 }
 
 /// Copies a directory tree (files made writable, so the next run can replace them).
@@ -472,7 +562,149 @@ fn copy_dir(from: &Path, to: &Path) -> Result<(), String> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// 5. per-request cost
+// 5. a typical service, marginal cost
+
+/// Rows of the typical-service table: packages of the base and added by each client, and,
+/// after a full run, each profile's clean build (base, then what each client adds).
+fn service_table(
+    service: &[Program; 3],
+    builds: &[(&str, [Build; 3])],
+) -> Result<Vec<Vec<String>>, String> {
+    let is_program = |p: &String| p.starts_with("service-");
+    let mut sets = Vec::new();
+    for p in service {
+        let set: BTreeSet<String> = p
+            .packages()?
+            .into_iter()
+            .filter(|p| !is_program(p))
+            .collect();
+        sets.push(set);
+    }
+    let added = |i: usize| sets[i].difference(&sets[0]).count() as f64;
+    for (i, who) in [(1, "ours"), (2, "aws-sdk-ivs + aws-config")] {
+        let names: Vec<&str> = sets[i]
+            .difference(&sets[0])
+            .map(|p| p.split(' ').next().unwrap_or(p))
+            .collect();
+        eprintln!(
+            "    packages {who} adds to the service: {}",
+            names.join(" ")
+        );
+    }
+    let mut rows = vec![marginal_row(
+        "packages (cargo tree -e normal, dedup)",
+        sets[0].len() as f64,
+        added(1),
+        added(2),
+        None,
+    )];
+    for (label, [base, ours, anchor]) in builds {
+        let wall = |b: &Build| b.wall.as_secs_f64();
+        let cpu = |b: &Build| b.cpu.as_secs_f64();
+        rows.push(marginal_row(
+            &format!("clean {label} build, wall (s)"),
+            wall(base),
+            wall(ours) - wall(base),
+            wall(anchor) - wall(base),
+            None,
+        ));
+        rows.push(marginal_row(
+            &format!("clean {label} build, CPU user+sys (s)"),
+            cpu(base),
+            cpu(ours) - cpu(base),
+            cpu(anchor) - cpu(base),
+            Some(("<= 1/20", 0.05)),
+        ));
+    }
+    Ok(rows)
+}
+
+const SERVICE_HEADER: [&str; 7] = [
+    "typical service (axum, tokio, serde, serde_json, reqwest + rustls, tracing)",
+    "base",
+    "added by ours",
+    "added by aws-sdk-ivs (anchor)",
+    "ours added / anchor added",
+    "target",
+    "met",
+];
+
+/// One row of the typical-service table; `target` is the largest ratio that meets it.
+fn marginal_row(
+    label: &str,
+    base: f64,
+    ours: f64,
+    anchor: f64,
+    target: Option<(&str, f64)>,
+) -> Vec<String> {
+    let ratio = ours / anchor;
+    let ratio_text = if anchor > 0.0 {
+        format!("{ratio:.3}")
+    } else {
+        "-".to_owned()
+    };
+    let (target, met) = match target {
+        Some((what, max)) if anchor > 0.0 => (what, if ratio <= max { "yes" } else { "NO" }),
+        Some((what, _)) => (what, "-"),
+        None => ("", ""),
+    };
+    vec![
+        label.to_owned(),
+        num(Some(base)),
+        num(Some(ours)),
+        num(Some(anchor)),
+        ratio_text,
+        target.to_owned(),
+        met.to_owned(),
+    ]
+}
+
+// ---------------------------------------------------------------------------------------------
+// 6. per-request cost
+
+const LOAD_HEADER: [&str; 8] = [
+    "per request (ListChannels, 50 channels, one core)",
+    "ours",
+    "aws-sdk-ivs (anchor)",
+    "floor (hyper + serde_json)",
+    "ours / anchor",
+    "ours / floor",
+    "target",
+    "met",
+];
+
+/// Rows of the per-request table from the rounds of ours, the anchor and the floor (medians).
+fn load_table(runs: &[Vec<Load>; 3]) -> Vec<Vec<String>> {
+    let rps: Vec<f64> = runs
+        .iter()
+        .map(|r| median(&r.iter().map(|l| l.rps).collect::<Vec<_>>()))
+        .collect();
+    let cpu: Vec<f64> = runs
+        .iter()
+        .map(|r| median(&r.iter().map(|l| l.cpu_us).collect::<Vec<_>>()))
+        .collect();
+    let row = |label: &str, v: &[f64], target: &str, met: bool| {
+        vec![
+            label.to_owned(),
+            num(Some(v[0])),
+            num(Some(v[1])),
+            num(Some(v[2])),
+            format!("{:.2}", v[0] / v[1]),
+            format!("{:.2}", v[0] / v[2]),
+            target.to_owned(),
+            if met { "yes" } else { "NO" }.to_owned(),
+        ]
+    };
+    vec![
+        row("requests/s", &rps, ">= anchor", rps[0] >= rps[1]),
+        row(
+            "client CPU time per request (us)",
+            &cpu,
+            "<= 0.5 x anchor",
+            cpu[0] <= 0.5 * cpu[1],
+        ),
+    ]
+}
 
 /// The anchor-side twin of `bench/ours`' COUNT mode: the same configuration as the anchor's
 /// `main.rs`, a single-threaded runtime, warm-up, then COUNT sequential ListChannels.
@@ -690,35 +922,81 @@ impl Row {
     }
 }
 
-fn print_table(rows: &[Row]) {
-    let num = |v: Option<f64>| match v {
-        None => "-".to_owned(),
-        Some(v) if v >= 100.0 => format!("{v:.0}"),
-        Some(v) if v >= 10.0 => format!("{v:.1}"),
-        Some(v) => format!("{v:.2}"),
-    };
-    println!();
-    println!("| figure | ours | aws-sdk-ivs (anchor) | ours / anchor | target | met |");
-    println!("| --- | ---: | ---: | ---: | --- | --- |");
-    for r in rows {
-        let ratio = match (r.ours, r.anchor) {
+const MAIN_HEADER: [&str; 6] = [
+    "figure",
+    "ours",
+    "aws-sdk-ivs (anchor)",
+    "ours / anchor",
+    "target",
+    "met",
+];
+
+impl Row {
+    fn cells(&self) -> Vec<String> {
+        let ratio = match (self.ours, self.anchor) {
             (Some(a), Some(b)) if b != 0.0 => format!("{:.2}", a / b),
             _ => "-".to_owned(),
         };
-        let (target, met) = match r.target {
+        let (target, met) = match self.target {
             Some((t, Some(true))) => (t, "yes"),
             Some((t, Some(false))) => (t, "NO"),
             Some((t, None)) => (t, "-"),
             None => ("", ""),
         };
-        println!(
-            "| {} | {} | {} | {ratio} | {target} | {met} |",
-            r.label,
-            num(r.ours),
-            num(r.anchor)
-        );
+        vec![
+            self.label.clone(),
+            num(self.ours),
+            num(self.anchor),
+            ratio,
+            target.to_owned(),
+            met.to_owned(),
+        ]
+    }
+}
+
+/// A figure with three significant digits or so.
+fn num(v: Option<f64>) -> String {
+    match v {
+        None => "-".to_owned(),
+        Some(v) if v.abs() >= 100.0 => format!("{v:.0}"),
+        Some(v) if v.abs() >= 10.0 => format!("{v:.1}"),
+        Some(v) => format!("{v:.2}"),
+    }
+}
+
+/// Prints a Markdown table: the first column left-aligned, the others right-aligned except
+/// the last two (target and met).
+fn print_table<R: TableRow>(header: &[&str], rows: &[R]) {
+    if rows.is_empty() {
+        return;
+    }
+    let n = header.len();
+    println!();
+    println!("| {} |", header.join(" | "));
+    let align: Vec<&str> = (0..n)
+        .map(|i| if i == 0 || i + 2 >= n { "---" } else { "---:" })
+        .collect();
+    println!("| {} |", align.join(" | "));
+    for r in rows {
+        println!("| {} |", r.to_cells().join(" | "));
     }
     println!();
+}
+
+trait TableRow {
+    fn to_cells(&self) -> Vec<String>;
+}
+
+impl TableRow for Row {
+    fn to_cells(&self) -> Vec<String> {
+        self.cells()
+    }
+}
+
+impl TableRow for Vec<String> {
+    fn to_cells(&self) -> Vec<String> {
+        self.clone()
+    }
 }
 
 fn median(values: &[f64]) -> f64 {
@@ -760,6 +1038,62 @@ mod tests {
     fn canned_body_has_fifty_channels() {
         let v: serde_json::Value = serde_json::from_str(&list_channels_body()).unwrap();
         assert_eq!(v["channels"].as_array().unwrap().len(), 50);
+    }
+
+    #[test]
+    fn packages_of_a_tree() {
+        let tree = "service-ours v0.1.0 (/r/bench/service/ours)\nivs v0.1.0 (/r/generated/ivs)\n\
+                    tokio v1.54.1\ntokio v1.54.1 (*)\ntokio-macros v2.6.0 (proc-macro)\n\
+                    warning: something cargo said\n\n";
+        let got: Vec<String> = parse_packages(tree).into_iter().collect();
+        assert_eq!(
+            got,
+            [
+                "ivs v0.1.0 (/r/generated/ivs)",
+                "service-ours v0.1.0 (/r/bench/service/ours)",
+                "tokio v1.54.1",
+                "tokio-macros v2.6.0"
+            ]
+        );
+    }
+
+    #[test]
+    fn marginal_rows_compare_what_each_client_adds() {
+        let row = marginal_row("cpu", 50.0, 4.0, 100.0, Some(("<= 1/20", 0.05)));
+        assert_eq!(
+            row,
+            ["cpu", "50.0", "4.00", "100", "0.040", "<= 1/20", "yes"]
+        );
+        let row = marginal_row("cpu", 50.0, 6.0, 100.0, Some(("<= 1/20", 0.05)));
+        assert_eq!(row[4..], ["0.060", "<= 1/20", "NO"]);
+        // Nothing added by the anchor (noise): no ratio, no verdict.
+        assert_eq!(
+            marginal_row("x", 1.0, 1.0, 0.0, Some(("t", 0.05)))[4..],
+            ["-", "t", "-"]
+        );
+    }
+
+    #[test]
+    fn load_table_has_both_ratios() {
+        let load = |rps, cpu_us| vec![Load { rps, cpu_us }];
+        let rows = load_table(&[
+            load(3000.0, 200.0),
+            load(2000.0, 400.0),
+            load(6000.0, 100.0),
+        ]);
+        assert_eq!(rows[0][1..6], ["3000", "2000", "6000", "1.50", "0.50"]);
+        assert_eq!(
+            rows[1][1..8],
+            [
+                "200",
+                "400",
+                "100",
+                "0.50",
+                "2.00",
+                "<= 0.5 x anchor",
+                "yes"
+            ]
+        );
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! Project commands: `cargo xtask codegen [--model PATH] [--out DIR] [--check]`.
+//! Project commands: `cargo xtask codegen`, `cargo xtask diff`, `cargo xtask bench`.
 
 mod bench;
 mod codegen_cmd;
@@ -6,7 +6,7 @@ mod diff;
 
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: cargo xtask <command>\n\ncommands:\n  codegen [--model PATH] [--out DIR] [--crate-name NAME] [--check]\n      regenerate the client crate (default: model/ivs.json -> generated/ivs)\n  diff OLD NEW [--format text|json|markdown] [--fail-on NOTE|WARNING|DANGER|ERROR|WIRE] [--fail-on-semver minor|wire|major] [--docs] [--verbose]\n      what a model update changes, how breaking it is, and its semver level (exit 0, 1 gate tripped, 2 bad input)\n  bench [--quick] [--runs N] [--requests N] [--rounds N] [--no-criterion]\n      ours against the official aws-sdk-ivs: codegen, clean builds, crates, binary size, per-request cost\n";
+const USAGE: &str = "usage: cargo xtask <command>\n\ncommands:\n  codegen [--model PATH] [--out DIR] [--crate-name NAME] [--check]\n      regenerate the client crate (default: model/ivs.json -> generated/ivs)\n  diff OLD NEW [--format text|json|markdown] [--fail-on NOTE|WARNING|DANGER|ERROR|WIRE] [--fail-on-semver minor|wire|major] [--docs] [--verbose]\n      what a model update changes, how breaking it is, and its semver level (exit 0, 1 gate tripped, 2 bad input)\n  bench [--quick] [--codegen-only] [--runs N] [--requests N] [--rounds N] [--no-criterion] [--anchor DIR] [--work DIR]\n      ours against the official aws-sdk-ivs: codegen as users run it, clean builds, crates, binary size,\n      a typical service's marginal cost, per-request cost against the anchor and a floor (`cargo xtask bench --help`)\n";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
