@@ -32,10 +32,3 @@ pub async fn serve_and_call() -> Result<Health, Box<dyn std::error::Error>> {
     tracing::info!(status = %health.status, "health");
     Ok(health)
 }
-
-/// The IVS endpoint: the first argument, else `http://127.0.0.1:1` (nothing listens there).
-pub fn endpoint() -> String {
-    std::env::args()
-        .nth(1)
-        .unwrap_or_else(|| "http://127.0.0.1:1".to_owned())
-}

@@ -15,10 +15,17 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             None,
             "static-test",
         ))
-        .endpoint_url(service::endpoint())
+        .endpoint_url(endpoint())
         .build();
     let client = ivs::Client::new(config);
     let channels = client.list_channels().send().await?.channels.len();
     println!("{} channels={channels}", serde_json::to_string(&health)?);
     Ok(())
+}
+
+/// The IVS endpoint: the first argument, else `http://127.0.0.1:1` (nothing listens there).
+fn endpoint() -> String {
+    std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| "http://127.0.0.1:1".to_owned())
 }
