@@ -12,9 +12,7 @@ pub mod names;
 pub mod render;
 pub mod surface;
 
-pub use emit::{
-    partitions_with_outputs, EmitOptions, EndpointDivergence, EndpointDivergences, File,
-};
+pub use emit::{partitions_with_outputs, EmitOptions, EndpointDivergences, File};
 
 /// Everything [`generate`] needs besides the model.
 #[derive(Debug, Clone)]
@@ -29,6 +27,33 @@ pub struct Options {
 /// gets every file or an error, never half a crate.
 pub fn generate(model_json: &str, options: &Options) -> Result<Vec<File>, model::ModelError> {
     generate_from_model(&model::Model::from_json(model_json)?, options)
+}
+
+/// The generated files and what the generator warns about (operations left out).
+#[derive(Debug, Clone)]
+pub struct Generated {
+    /// The crate's files.
+    pub files: Vec<File>,
+    /// One line per warning, naming the shape.
+    pub warnings: Vec<String>,
+}
+
+/// Like [`generate`], with the generator's warnings.
+pub fn generate_with_warnings(
+    model_json: &str,
+    options: &Options,
+) -> Result<Generated, model::ModelError> {
+    let model = model::Model::from_json(model_json)?;
+    let ir = ir::Ir::build(&model, &options.ir)?;
+    let warnings = ir
+        .left_out
+        .iter()
+        .map(|l| format!("{}: left out of the generated crate: {}", l.id, l.reason))
+        .collect();
+    Ok(Generated {
+        files: emit::emit(&ir, &options.emit)?,
+        warnings,
+    })
 }
 
 /// Generates the crate files for an already parsed model.

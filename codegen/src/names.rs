@@ -202,6 +202,30 @@ pub fn module_name(model_name: &str) -> String {
 }
 
 /// The Rust crate name for an `sdkId` (`IVS RealTime` -> `ivs_realtime`).
+/// Methods the generated `Client` defines itself; an operation with one of these names is
+/// called through `<name>_operation()`.
+const CLIENT_METHODS: &[&str] = &["new", "from_env", "config"];
+
+/// The `Client` method of the operation whose module is `snake`.
+pub fn client_method(snake: &str) -> String {
+    if CLIENT_METHODS.contains(&snake) {
+        format!("{snake}_operation")
+    } else {
+        snake.to_owned()
+    }
+}
+
+/// The suffix of a union member's `is_`/`as_` methods: the snake-case name, except that a
+/// member named like the union's own `Unknown` variant is `unknown_value`.
+pub fn union_accessor(model_name: &str) -> String {
+    let s = snake(model_name);
+    if s == "unknown" {
+        "unknown_value".to_owned()
+    } else {
+        s
+    }
+}
+
 pub fn crate_name(sdk_id: &str) -> String {
     sdk_id.to_lowercase().replace([' ', '-'], "_")
 }
@@ -259,6 +283,11 @@ mod tests {
         assert_eq!(variant_from_value(""), "Empty");
         assert_eq!(variant_from_value("<script>"), "Script");
         assert_eq!(variant_name("self"), "SelfValue");
+        assert_eq!(union_accessor("Unknown"), "unknown_value");
+        assert_eq!(union_accessor("IPv4"), "ipv4");
+        assert_eq!(client_method("config"), "config_operation");
+        assert_eq!(client_method("new"), "new_operation");
+        assert_eq!(client_method("list_channels"), "list_channels");
     }
 
     #[test]

@@ -20,6 +20,11 @@ const FIXTURES: &[&str] = &[
     "naming",
     // `@paginated` with inputToken, outputToken and pageSize.
     "paginated",
+    // The naming obstacle course: members named `Default`, `Self`, `self`, `type`, `Ok`,
+    // `Some`, `build`, `send`, `meta`, `builder`...; shapes named like std types and like the
+    // crate's own items; operations named `Client` and `Config`; enum values `Unknown`; and
+    // deprecated shapes, members and an operation (the crate's own code must not warn).
+    "obstacles",
 ];
 
 fn manifest_dir() -> PathBuf {
@@ -41,6 +46,7 @@ fn options() -> codegen::Options {
         ir: codegen::ir::Options {
             crate_name: None,
             crate_version: None,
+            any_protocol: false,
         },
         emit: codegen::EmitOptions {
             // Snapshots must not depend on where the repository is checked out; the compile
@@ -123,7 +129,16 @@ fn generated_crates_compile() {
             std::env::temp_dir().join(format!("codegen-fixture-{fixture}-{}", std::process::id()));
         write_crate(&dir, &generate(fixture));
         let output = Command::new(env!("CARGO"))
-            .args(["build", "--quiet", "--offline"])
+            // Warnings are errors in the crate itself (not in its dependencies).
+            .args([
+                "rustc",
+                "--quiet",
+                "--offline",
+                "--lib",
+                "--",
+                "-D",
+                "warnings",
+            ])
             .current_dir(&dir)
             .env("CARGO_TARGET_DIR", &target_dir)
             .output()

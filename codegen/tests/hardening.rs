@@ -72,6 +72,7 @@ fn options() -> codegen::Options {
         ir: codegen::ir::Options {
             crate_name: None,
             crate_version: None,
+            any_protocol: false,
         },
         emit: codegen::EmitOptions {
             runtime_dependency: "{ path = \"../../runtime\" }".to_owned(),

@@ -81,7 +81,10 @@ pub struct ApiImpact {
 /// the generator's own output read back by [`crate::surface::public_api`].
 fn api_surface(model: &Model) -> Result<(crate::ir::Ir, Vec<String>), ModelError> {
     let options = crate::Options {
-        ir: crate::ir::Options::default(),
+        ir: crate::ir::Options {
+            any_protocol: true,
+            ..crate::ir::Options::default()
+        },
         emit: crate::EmitOptions {
             runtime_dependency: "{ path = \"runtime\" }".to_owned(),
             // Endpoint data does not change the public API.

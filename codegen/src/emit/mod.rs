@@ -28,26 +28,16 @@ pub struct EmitOptions {
     pub endpoint_divergences: EndpointDivergences,
 }
 
-/// Endpoint test cases known to differ from the model's expectation (default: none).
+/// The partition table as the models' endpoint tests were written (default: none): data
+/// that names no service. A generated endpoint test whose case the shipped table contradicts
+/// must give the model's expectation with this table.
 #[derive(Debug, Clone, Default)]
 pub struct EndpointDivergences {
-    /// Why the model's expectations do not hold.
+    /// Why the shipped table and the models' tests differ.
     pub reason: String,
-    /// The partition table (JSON) as the model's endpoint tests were written: the shipped one
-    /// with some outputs set back (see [`partitions_with_outputs`]). With it the rules give the
-    /// model's own expectation, which the generated test of a divergent case asserts too.
+    /// The partition table (JSON): the shipped one with some outputs set back (see
+    /// [`partitions_with_outputs`]); empty for none.
     pub partitions_as_tested: String,
-    /// The cases.
-    pub cases: Vec<EndpointDivergence>,
-}
-
-/// An endpoint test case known to differ from the model's expectation.
-#[derive(Debug, Clone)]
-pub struct EndpointDivergence {
-    /// The case's `documentation` string.
-    pub documentation: String,
-    /// The URL the shipped partition table resolves.
-    pub url: String,
 }
 
 /// `partitions_json` with `overrides` (partition id to outputs) set over the partitions'
@@ -145,7 +135,6 @@ enum Job<'a> {
 /// not depend on the scheduling.
 pub fn emit(ir: &Ir, options: &EmitOptions) -> Result<Vec<File>, ModelError> {
     let type_modules = type_modules(ir);
-    let partitions_as_tested = service::partitions_as_tested(ir, options)?;
     // The largest files (the crate's error and endpoint modules, then operations) come first,
     // so the workers finish close together.
     let mut jobs: Vec<(String, Job<'_>)> = vec![
@@ -203,7 +192,7 @@ pub fn emit(ir: &Ir, options: &EmitOptions) -> Result<Vec<File>, ModelError> {
             Job::Client => service::client(ir),
             Job::CrateError => service::crate_error(ir),
             Job::Primitives => service::primitives(),
-            Job::Endpoint => service::endpoint(ir, options, partitions_as_tested),
+            Job::Endpoint => service::endpoint(ir, options),
             Job::Lib => service::lib(ir),
             Job::ProtocolTestsMod => protocol_tests::module(ir),
             Job::ProtocolTests(op) => protocol_tests::operation_tests(ir, op),
@@ -296,6 +285,19 @@ pub(crate) fn deprecated(d: &Option<Deprecated>) -> TokenStream {
         Some(d) => {
             let note = &d.note;
             quote! { #[deprecated(note = #note)] }
+        }
+        None => quote! {},
+    }
+}
+
+/// A `**Deprecated:**` doc paragraph, if deprecated. Types, fields and union variants carry
+/// the note in their docs instead of `#[deprecated]`, which would make every use inside the
+/// crate (derives, serializers, builders) warn; the methods users call carry the attribute.
+pub(crate) fn deprecated_doc(d: &Option<Deprecated>) -> TokenStream {
+    match d {
+        Some(d) => {
+            let note = format!(" **Deprecated:** {}", d.note);
+            quote! { #[doc = ""] #[doc = #note] }
         }
         None => quote! {},
     }

@@ -825,7 +825,7 @@ fn deserialize_response(ir: &Ir, output: &StructIr) -> TokenStream {
         /// Reads a success response into the output.
         #[allow(unused_mut)]
         fn deserialize_output(response: &::aws_lite_runtime::http::HttpResponse) -> ::std::result::Result<#out_name, ::aws_lite_runtime::json::DeError> {
-            let mut builder = #out_builder::default();
+            let mut builder = <#out_builder as ::std::default::Default>::default();
             let _ = response;
             #body
             #(#copy_body)*

@@ -126,7 +126,7 @@ fn request_test(ir: &Ir, op: &OperationIr, t: &ProtocolTestIr) -> TokenStream {
         .cloned()
         .unwrap_or(Value::Object(Default::default()));
     let input_expr = struct_expr(ir, input, &params);
-    let method_name = ident(&op.snake);
+    let method_name = ident(&op.client_method);
     let endpoint = endpoint_of(case);
     let method = case.get("method").and_then(Value::as_str).unwrap_or("");
     let uri = case.get("uri").and_then(Value::as_str).unwrap_or("");

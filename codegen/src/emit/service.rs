@@ -5,9 +5,8 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use serde_json::Value;
 
-use super::{ident, EmitOptions, EndpointDivergence};
+use super::{ident, EmitOptions};
 use crate::ir::{Ir, OperationIr, Placement, StructRole, Ty};
-use crate::model::ModelError;
 use crate::names;
 
 /// `src/types/mod.rs` (or `src/types/error/mod.rs` with `errors`).
@@ -83,7 +82,7 @@ pub(crate) fn operation_mod(ir: &Ir) -> TokenStream {
 /// `src/client.rs`.
 pub(crate) fn client(ir: &Ir) -> TokenStream {
     let methods = ir.operations.iter().map(|op| {
-        let m = ident(&op.snake);
+        let m = ident(&op.client_method);
         let module = ident(&op.snake);
         let fluent = format_ident!("{}FluentBuilder", op.name);
         let d = super::docs_or(&op.docs, &format!("Calls the `{}` operation.", op.name));
@@ -268,52 +267,12 @@ fn endpoint_cases(ir: &Ir) -> Vec<Value> {
         .unwrap_or_default()
 }
 
-/// The known divergence of an endpoint test case, by its `documentation`.
-fn divergence<'a>(options: &'a EmitOptions, case: &Value) -> Option<&'a EndpointDivergence> {
-    let doc = case.get("documentation").and_then(Value::as_str)?;
-    options
-        .endpoint_divergences
-        .cases
-        .iter()
-        .find(|d| d.documentation == doc)
-}
-
-/// The partition table the model's endpoint tests were written against, when a case of the
-/// model diverges (`None` when none does). A divergence without that table is an error: the
-/// generated test could not assert the model's expectation.
-pub(crate) fn partitions_as_tested<'a>(
-    ir: &Ir,
-    options: &'a EmitOptions,
-) -> Result<Option<&'a str>, ModelError> {
-    let divergences = &options.endpoint_divergences;
-    let Some(case) = endpoint_cases(ir)
-        .into_iter()
-        .find(|case| divergence(options, case).is_some())
-    else {
-        return Ok(None);
-    };
-    if divergences.partitions_as_tested.is_empty() {
-        return Err(ModelError::Invalid {
-            shape: ir.service.id.clone(),
-            message: format!(
-                "endpoint test case {:?} has a known divergence but no partition table as \
-                 tested was given",
-                case.get("documentation")
-                    .and_then(Value::as_str)
-                    .unwrap_or_default()
-            ),
-        });
-    }
-    Ok(Some(&divergences.partitions_as_tested))
-}
-
-/// Statements that check `result` against an endpoint test case's `expect`: the model's
-/// error message, or its endpoint (URL, headers, properties).
-fn expectation_check(expect: &Value) -> TokenStream {
+/// The expectation of an endpoint test case, as an `Expected` literal of the generated
+/// test module: the model's error message, or its endpoint (URL, headers, properties).
+fn expectation(expect: &Value) -> TokenStream {
     if let Some(err) = expect.get("error").and_then(Value::as_str) {
         return quote! {
-            let err = result.expect_err("the rules must reject these parameters");
-            ::std::assert_eq!(err.to_string(), #err);
+            Expected { error: ::std::option::Option::Some(#err), url: "", headers: &[], properties: ::std::option::Option::None }
         };
     }
     let ep = expect.get("endpoint").cloned().unwrap_or(Value::Null);
@@ -323,23 +282,17 @@ fn expectation_check(expect: &Value) -> TokenStream {
         .and_then(Value::as_object)
         .cloned()
         .unwrap_or_default();
-    let header_checks = headers.iter().map(|(k, v)| {
+    let headers = headers.iter().map(|(k, v)| {
         let vals = v.as_array().cloned().unwrap_or_default();
         let vals = vals.iter().filter_map(Value::as_str);
-        quote! { ::std::assert_eq!(endpoint.headers.get(#k).cloned().unwrap_or_default(), ::std::vec![#(#vals.to_owned()),*]); }
+        quote! { (#k, &[#(#vals),*]) }
     });
-    let props = ep.get("properties").map(Value::to_string);
-    let prop_check = props.map(|p| {
-        quote! {
-            let want: ::aws_lite_runtime::json::Value = ::aws_lite_runtime::json::parse_body(#p.as_bytes()).expect("test properties are JSON");
-            ::std::assert_eq!(::aws_lite_runtime::json::Value::Object(endpoint.properties.clone()), want);
-        }
-    });
+    let props = match ep.get("properties").map(Value::to_string) {
+        Some(p) => quote! { ::std::option::Option::Some(#p) },
+        None => quote! { ::std::option::Option::None },
+    };
     quote! {
-        let endpoint = result.expect("the rules must resolve these parameters");
-        ::std::assert_eq!(endpoint.url, #url);
-        #( #header_checks )*
-        #prop_check
+        Expected { error: ::std::option::Option::None, url: #url, headers: &[#(#headers),*], properties: #props }
     }
 }
 
@@ -360,14 +313,11 @@ fn doc_lines(text: &str) -> Vec<String> {
 }
 
 /// `src/endpoint.rs`: the service spec with the rule set and partitions compiled in, and one
-/// test per `smithy.rules#endpointTests` case. A case with a known divergence asserts both
-/// the URL the shipped partition table gives and, with `partitions_as_tested` (from
-/// [`partitions_as_tested`]), the model's own expectation.
-pub(crate) fn endpoint(
-    ir: &Ir,
-    options: &EmitOptions,
-    partitions_as_tested: Option<&str>,
-) -> TokenStream {
+/// test per `smithy.rules#endpointTests` case, asserting the model's expectation. When the
+/// options carry a partition table as the models' tests were written (a patch of the shipped
+/// table, naming no service), a case that the shipped table contradicts must give the
+/// model's expectation with that table instead.
+pub(crate) fn endpoint(ir: &Ir, options: &EmitOptions) -> TokenStream {
     let rules = ir
         .service
         .endpoint_rules
@@ -406,58 +356,53 @@ pub(crate) fn endpoint(
         } else {
             quote! { let mut params = ::aws_lite_runtime::endpoint::Params::default(); }
         };
-        let expect = case.get("expect").cloned().unwrap_or(Value::Null);
-        let model_check = expectation_check(&expect);
-        let (note, check) = match (divergence(options, case), partitions_as_tested) {
-            (Some(d), Some(_)) => {
-                let url = &d.url;
-                let want = match expect.get("error").and_then(Value::as_str) {
-                    Some(err) => format!("the error {err:?}"),
-                    None => "its endpoint".to_owned(),
-                };
-                let summary = format!(
-                    "Known divergence: with the shipped partition table the rules resolve \
-                     `{url}`; with the partition table as the model's tests were written \
-                     (`PARTITIONS_AS_TESTED`) they give what the model expects, {want}. This \
-                     test asserts both."
-                );
-                let mut note = vec![String::new()];
-                note.extend(doc_lines(&summary));
-                note.push(String::new());
-                note.extend(doc_lines(&options.endpoint_divergences.reason));
-                let check = quote! {
-                    let endpoint = result.expect("the shipped partition table resolves this case");
-                    ::std::assert_eq!(endpoint.url, #url);
-                    let result = ::aws_lite_runtime::endpoint::resolve(&rules(), &partitions_as_tested(), &params);
-                    #model_check
-                };
-                (note, check)
-            }
-            _ => (Vec::new(), model_check),
-        };
+        let expected = expectation(&case.get("expect").cloned().unwrap_or(Value::Null));
         quote! {
             #[doc = #doc]
-            #( #[doc = #note] )*
             #[test]
             fn #name() {
                 #decl
                 #( #sets )*
-                let result = ::aws_lite_runtime::endpoint::resolve(&rules(), &partitions(), &params);
-                #check
+                check(&params, &#expected);
             }
         }
     });
-    let as_tested = partitions_as_tested.map(|table| {
-        quote! {
-            /// The partition table the model's endpoint tests were written against: the shipped
-            /// one with the `partitions_as_tested` outputs of
-            /// `model/endpoint-test-divergences.json` set over it.
-            const PARTITIONS_AS_TESTED: &str = #table;
-            fn partitions_as_tested() -> ::aws_lite_runtime::endpoint::Partitions {
-                ::aws_lite_runtime::endpoint::Partitions::from_json(PARTITIONS_AS_TESTED).expect("the partitions as tested parse")
-            }
-        }
-    });
+    let as_tested = &options.endpoint_divergences.partitions_as_tested;
+    let (as_tested_items, fallback) = if as_tested.is_empty() {
+        (
+            quote! {},
+            quote! {
+                if let ::std::result::Result::Err(shipped) = shipped {
+                    ::std::panic!("{shipped}");
+                }
+            },
+        )
+    } else {
+        let mut note: Vec<String> = doc_lines(
+            "The partition table the models' endpoint tests were written against: the shipped \
+             one with the outputs of `partitions_as_tested` in \
+             `model/endpoint-test-divergences.json` set over it.",
+        );
+        note.push(String::new());
+        note.extend(doc_lines(&options.endpoint_divergences.reason));
+        (
+            quote! {
+                #( #[doc = #note] )*
+                const PARTITIONS_AS_TESTED: &str = #as_tested;
+                fn partitions_as_tested() -> ::aws_lite_runtime::endpoint::Partitions {
+                    ::aws_lite_runtime::endpoint::Partitions::from_json(PARTITIONS_AS_TESTED).expect("the partitions as tested parse")
+                }
+            },
+            quote! {
+                if let ::std::result::Result::Err(shipped) = shipped {
+                    let result = ::aws_lite_runtime::endpoint::resolve(&rules(), &partitions_as_tested(), params);
+                    if let ::std::result::Result::Err(as_tested) = verdict(&result, expected) {
+                        ::std::panic!("with the shipped partition table: {shipped}; with the table as the tests were written: {as_tested}");
+                    }
+                }
+            },
+        )
+    };
     let test_mod = if cases.is_empty() {
         quote! {}
     } else {
@@ -471,7 +416,50 @@ pub(crate) fn endpoint(
                 fn partitions() -> ::aws_lite_runtime::endpoint::Partitions {
                     ::aws_lite_runtime::endpoint::Partitions::from_json(super::PARTITIONS).expect("the partitions parse")
                 }
-                #as_tested
+                #as_tested_items
+                /// A case's expectation, from the model: an error message, or an endpoint.
+                struct Expected {
+                    error: ::std::option::Option<&'static str>,
+                    url: &'static str,
+                    headers: &'static [(&'static str, &'static [&'static str])],
+                    properties: ::std::option::Option<&'static str>,
+                }
+                /// Whether `result` is what the model expects, else what differs.
+                fn verdict(
+                    result: &::std::result::Result<::aws_lite_runtime::endpoint::Endpoint, ::aws_lite_runtime::endpoint::EndpointError>,
+                    expected: &Expected,
+                ) -> ::std::result::Result<(), ::std::string::String> {
+                    let endpoint = match (result, expected.error) {
+                        (::std::result::Result::Err(e), ::std::option::Option::Some(want)) if e.to_string() == want => return ::std::result::Result::Ok(()),
+                        (::std::result::Result::Err(e), ::std::option::Option::Some(want)) => return ::std::result::Result::Err(::std::format!("error {e:?}, the model expects the error {want:?}")),
+                        (::std::result::Result::Err(e), ::std::option::Option::None) => return ::std::result::Result::Err(::std::format!("error {e:?}, the model expects {}", expected.url)),
+                        (::std::result::Result::Ok(endpoint), ::std::option::Option::Some(want)) => return ::std::result::Result::Err(::std::format!("resolved {}, the model expects the error {want:?}", endpoint.url)),
+                        (::std::result::Result::Ok(endpoint), ::std::option::Option::None) => endpoint,
+                    };
+                    if endpoint.url != expected.url {
+                        return ::std::result::Result::Err(::std::format!("resolved {}, the model expects {}", endpoint.url, expected.url));
+                    }
+                    for (name, values) in expected.headers {
+                        let got = endpoint.headers.get(*name).cloned().unwrap_or_default();
+                        if got != *values {
+                            return ::std::result::Result::Err(::std::format!("header {name}: {got:?}, the model expects {values:?}"));
+                        }
+                    }
+                    if let ::std::option::Option::Some(properties) = expected.properties {
+                        let want: ::aws_lite_runtime::json::Value = ::aws_lite_runtime::json::parse_body(properties.as_bytes()).expect("test properties are JSON");
+                        let got = ::aws_lite_runtime::json::Value::Object(endpoint.properties.clone());
+                        if got != want {
+                            return ::std::result::Result::Err(::std::format!("properties {got:?}, the model expects {want:?}"));
+                        }
+                    }
+                    ::std::result::Result::Ok(())
+                }
+                /// Resolves `params` and asserts the model's expectation.
+                fn check(params: &::aws_lite_runtime::endpoint::Params, expected: &Expected) {
+                    let result = ::aws_lite_runtime::endpoint::resolve(&rules(), &partitions(), params);
+                    let shipped = verdict(&result, expected);
+                    #fallback
+                }
                 #( #tests )*
             }
         }
@@ -502,6 +490,24 @@ pub(crate) fn lib(ir: &Ir) -> TokenStream {
     );
     let service_docs = ir.service.docs.iter().map(|l| quote! { #![doc = #l] });
     let service_docs = quote! { #(#service_docs)* };
+    let left_out = if ir.left_out.is_empty() {
+        quote! {}
+    } else {
+        let lines = ir
+            .left_out
+            .iter()
+            .map(|l| format!(" - `{}`: {}.", l.name, l.reason));
+        quote! {
+            #![doc = ""]
+            #![doc = " ## Operations left out"]
+            #![doc = ""]
+            #![doc = " The model's operations below are not part of this crate: calling them needs what the"]
+            #![doc = " generator does not implement, and a method that compiled but failed at run time"]
+            #![doc = " would be worse than none."]
+            #![doc = ""]
+            #( #![doc = #lines] )*
+        }
+    };
     let protocol_tests = if super::protocol_tests::has_tests(ir) {
         quote! {
             #[cfg(test)]
@@ -518,6 +524,7 @@ pub(crate) fn lib(ir: &Ir) -> TokenStream {
         #![doc = " operation method, set its members, and `send().await` it."]
         #![doc = ""]
         #service_docs
+        #left_out
         #![warn(missing_docs)]
 
         // Generated files are printed by prettyplease, not rustfmt; `cargo fmt` leaves them be.

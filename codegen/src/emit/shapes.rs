@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::values::{default_value, from_json, to_json, zero};
-use super::{deprecated, docs_or, ident, is_copy, rust_type};
+use super::{deprecated, deprecated_doc, docs_or, ident, is_copy, rust_type};
 use crate::ir::{EnumIr, HttpBinding, Ir, MemberIr, StructIr, StructRole, Ty, UnionIr};
 use crate::names;
 
@@ -276,7 +276,9 @@ fn fill(f: &proc_macro2::Ident, m: &MemberIr, v: TokenStream) -> TokenStream {
         || text == "false"
     {
         quote! { #f: self.#f.unwrap_or_default(), }
-    } else if (is_copy(&m.ty) || matches!(m.ty, Ty::Union(_)) && text.ends_with(":: Unknown"))
+    } else if (is_copy(&m.ty)
+        || matches!(m.ty, Ty::Union(_)) && text.ends_with(":: Unknown")
+        || text.ends_with("Document :: Null"))
         && !m.boxed
     {
         quote! { #f: self.#f.unwrap_or(#v), }
@@ -295,6 +297,7 @@ pub(crate) fn structure(ir: &Ir, s: &StructIr) -> TokenStream {
     let builder = format_ident!("{}Builder", s.rust_name);
     let doc = docs_or(&s.docs, &format!("The `{}` structure.", s.rust_name));
     let dep = deprecated(&s.deprecated);
+    let dep_doc = deprecated_doc(&s.deprecated);
     let is_error = matches!(s.role, StructRole::Error(_));
     let serde = if is_error {
         quote! {}
@@ -306,7 +309,7 @@ pub(crate) fn structure(ir: &Ir, s: &StructIr) -> TokenStream {
         let f = ident(&m.rust_name);
         let t = field_type(ir, m);
         let d = docs_or(&m.docs, &format!("The `{}` member.", m.name));
-        let dep = deprecated(&m.deprecated);
+        let dep = deprecated_doc(&m.deprecated);
         // Errors carry response metadata and are not serde types.
         let rename = if is_error {
             quote! {}
@@ -508,10 +511,10 @@ pub(crate) fn structure(ir: &Ir, s: &StructIr) -> TokenStream {
         }
     };
     let read_members = if body_members.is_empty() {
-        quote! { let builder = #builder::default(); let _ = obj; }
+        quote! { let builder = <#builder as ::std::default::Default>::default(); let _ = obj; }
     } else {
         quote! {
-            let mut builder = #builder::default();
+            let mut builder = <#builder as ::std::default::Default>::default();
             for (key, v) in obj {
                 if v.is_null() {
                     continue;
@@ -552,7 +555,7 @@ pub(crate) fn structure(ir: &Ir, s: &StructIr) -> TokenStream {
         quote! {
             /// The value with every required member at its zero value.
             pub(crate) fn zero() -> Self {
-                #builder::default().#lenient_call
+                <#builder as ::std::default::Default>::default().#lenient_call
             }
         }
     } else {
@@ -669,7 +672,7 @@ pub(crate) fn structure(ir: &Ir, s: &StructIr) -> TokenStream {
     let builder_fn_doc = format!(" A builder for [`{}`].", s.rust_name);
     quote! {
         #doc
-        #dep
+        #dep_doc
         #[non_exhaustive]
         #[derive(#derive_debug ::std::clone::Clone, ::std::cmp::PartialEq)]
         #serde
@@ -681,7 +684,8 @@ pub(crate) fn structure(ir: &Ir, s: &StructIr) -> TokenStream {
         impl #name {
             #(#getters)*
             #[doc = #builder_fn_doc]
-            pub fn builder() -> #builder { #builder::default() }
+            #dep
+            pub fn builder() -> #builder { <#builder as ::std::default::Default>::default() }
             #(#serde_default_fns)*
         }
 
@@ -720,7 +724,7 @@ fn needs_zero(ir: &Ir, id: &str) -> bool {
 pub(crate) fn enumeration(e: &EnumIr) -> TokenStream {
     let name = ident(&e.rust_name);
     let doc = docs_or(&e.docs, &format!("The `{}` enum.", e.rust_name));
-    let dep = deprecated(&e.deprecated);
+    let dep = deprecated_doc(&e.deprecated);
     let variants = e.variants.iter().map(|v| {
         let n = ident(&v.rust_name);
         let d = docs_or(&v.docs, &crate::docs::code_span(&v.value));
@@ -835,11 +839,11 @@ pub(crate) fn enumeration(e: &EnumIr) -> TokenStream {
 pub(crate) fn union(ir: &Ir, u: &UnionIr) -> TokenStream {
     let name = ident(&u.rust_name);
     let doc = docs_or(&u.docs, &format!("The `{}` union.", u.rust_name));
-    let dep = deprecated(&u.deprecated);
+    let dep = deprecated_doc(&u.deprecated);
     let variants = u.members.iter().map(|m| {
         let v = ident(&m.rust_name);
         let d = docs_or(&m.docs, &format!("The `{}` member.", m.name));
-        let dep = deprecated(&m.deprecated);
+        let dep = deprecated_doc(&m.deprecated);
         let rename = serde_rename(&m.name);
         if m.ty == Ty::Unit {
             quote! { #d #dep #rename #v, }
@@ -855,13 +859,21 @@ pub(crate) fn union(ir: &Ir, u: &UnionIr) -> TokenStream {
     });
     let accessors = u.members.iter().map(|m| {
         let v = ident(&m.rust_name);
-        let snake = names::snake(&m.name);
+        let snake = names::union_accessor(&m.name);
         let is = format_ident!("is_{}", snake);
         let as_ = format_ident!("as_{}", snake);
         let is_doc = format!(" Whether this is the `{}` variant.", m.rust_name);
+        let dep = deprecated(&m.deprecated);
+        // `is_x` calls the deprecated `as_x` of a deprecated member.
+        let allow = if m.deprecated.is_some() {
+            quote! { #[allow(deprecated)] }
+        } else {
+            quote! {}
+        };
         if m.ty == Ty::Unit {
             quote! {
                 #[doc = #is_doc]
+                #dep
                 pub fn #is(&self) -> bool { ::std::matches!(self, Self::#v) }
             }
         } else {
@@ -870,10 +882,13 @@ pub(crate) fn union(ir: &Ir, u: &UnionIr) -> TokenStream {
             let as_doc = format!(" The `{}` value, or `Err(self)` for another variant.", m.rust_name);
             quote! {
                 #[doc = #as_doc]
+                #dep
                 pub fn #as_(&self) -> ::std::result::Result<&#t, &Self> {
                     if let Self::#v(v) = self { ::std::result::Result::Ok(v) } else { ::std::result::Result::Err(self) }
                 }
                 #[doc = #is_doc]
+                #dep
+                #allow
                 pub fn #is(&self) -> bool { self.#as_().is_ok() }
             }
         }

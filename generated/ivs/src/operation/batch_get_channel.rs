@@ -19,7 +19,7 @@ impl BatchGetChannelInput {
     }
     /// A builder for [`BatchGetChannelInput`].
     pub fn builder() -> BatchGetChannelInputBuilder {
-        BatchGetChannelInputBuilder::default()
+        <BatchGetChannelInputBuilder as ::std::default::Default>::default()
     }
 }
 
@@ -114,7 +114,7 @@ impl BatchGetChannelOutput {
     }
     /// A builder for [`BatchGetChannelOutput`].
     pub fn builder() -> BatchGetChannelOutputBuilder {
-        BatchGetChannelOutputBuilder::default()
+        <BatchGetChannelOutputBuilder as ::std::default::Default>::default()
     }
 }
 
@@ -195,7 +195,7 @@ impl BatchGetChannelOutput {
         value: ::aws_lite_runtime::json::Value,
     ) -> ::std::result::Result<Self, ::aws_lite_runtime::json::DeError> {
         let obj = ::aws_lite_runtime::json::object(value)?;
-        let mut builder = BatchGetChannelOutputBuilder::default();
+        let mut builder = <BatchGetChannelOutputBuilder as ::std::default::Default>::default();
         for (key, v) in obj {
             if v.is_null() {
                 continue;

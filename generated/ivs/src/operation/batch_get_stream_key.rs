@@ -19,7 +19,7 @@ impl BatchGetStreamKeyInput {
     }
     /// A builder for [`BatchGetStreamKeyInput`].
     pub fn builder() -> BatchGetStreamKeyInputBuilder {
-        BatchGetStreamKeyInputBuilder::default()
+        <BatchGetStreamKeyInputBuilder as ::std::default::Default>::default()
     }
 }
 
@@ -114,7 +114,7 @@ impl BatchGetStreamKeyOutput {
     }
     /// A builder for [`BatchGetStreamKeyOutput`].
     pub fn builder() -> BatchGetStreamKeyOutputBuilder {
-        BatchGetStreamKeyOutputBuilder::default()
+        <BatchGetStreamKeyOutputBuilder as ::std::default::Default>::default()
     }
 }
 
@@ -197,7 +197,7 @@ impl BatchGetStreamKeyOutput {
         value: ::aws_lite_runtime::json::Value,
     ) -> ::std::result::Result<Self, ::aws_lite_runtime::json::DeError> {
         let obj = ::aws_lite_runtime::json::object(value)?;
-        let mut builder = BatchGetStreamKeyOutputBuilder::default();
+        let mut builder = <BatchGetStreamKeyOutputBuilder as ::std::default::Default>::default();
         for (key, v) in obj {
             if v.is_null() {
                 continue;

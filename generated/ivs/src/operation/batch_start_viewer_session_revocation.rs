@@ -23,7 +23,7 @@ impl BatchStartViewerSessionRevocationInput {
     }
     /// A builder for [`BatchStartViewerSessionRevocationInput`].
     pub fn builder() -> BatchStartViewerSessionRevocationInputBuilder {
-        BatchStartViewerSessionRevocationInputBuilder::default()
+        <BatchStartViewerSessionRevocationInputBuilder as ::std::default::Default>::default()
     }
 }
 
@@ -119,7 +119,7 @@ impl BatchStartViewerSessionRevocationOutput {
     }
     /// A builder for [`BatchStartViewerSessionRevocationOutput`].
     pub fn builder() -> BatchStartViewerSessionRevocationOutputBuilder {
-        BatchStartViewerSessionRevocationOutputBuilder::default()
+        <BatchStartViewerSessionRevocationOutputBuilder as ::std::default::Default>::default()
     }
 }
 
@@ -182,7 +182,7 @@ impl BatchStartViewerSessionRevocationOutput {
         value: ::aws_lite_runtime::json::Value,
     ) -> ::std::result::Result<Self, ::aws_lite_runtime::json::DeError> {
         let obj = ::aws_lite_runtime::json::object(value)?;
-        let mut builder = BatchStartViewerSessionRevocationOutputBuilder::default();
+        let mut builder = <BatchStartViewerSessionRevocationOutputBuilder as ::std::default::Default>::default();
         for (key, v) in obj {
             if v.is_null() {
                 continue;

@@ -101,7 +101,7 @@ impl CreateChannelInput {
     }
     /// A builder for [`CreateChannelInput`].
     pub fn builder() -> CreateChannelInputBuilder {
-        CreateChannelInputBuilder::default()
+        <CreateChannelInputBuilder as ::std::default::Default>::default()
     }
 }
 
@@ -494,7 +494,7 @@ impl CreateChannelOutput {
     }
     /// A builder for [`CreateChannelOutput`].
     pub fn builder() -> CreateChannelOutputBuilder {
-        CreateChannelOutputBuilder::default()
+        <CreateChannelOutputBuilder as ::std::default::Default>::default()
     }
 }
 
@@ -567,7 +567,7 @@ impl CreateChannelOutput {
         value: ::aws_lite_runtime::json::Value,
     ) -> ::std::result::Result<Self, ::aws_lite_runtime::json::DeError> {
         let obj = ::aws_lite_runtime::json::object(value)?;
-        let mut builder = CreateChannelOutputBuilder::default();
+        let mut builder = <CreateChannelOutputBuilder as ::std::default::Default>::default();
         for (key, v) in obj {
             if v.is_null() {
                 continue;

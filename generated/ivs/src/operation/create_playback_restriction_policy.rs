@@ -55,7 +55,7 @@ impl CreatePlaybackRestrictionPolicyInput {
     }
     /// A builder for [`CreatePlaybackRestrictionPolicyInput`].
     pub fn builder() -> CreatePlaybackRestrictionPolicyInputBuilder {
-        CreatePlaybackRestrictionPolicyInputBuilder::default()
+        <CreatePlaybackRestrictionPolicyInputBuilder as ::std::default::Default>::default()
     }
 }
 
@@ -291,7 +291,7 @@ impl CreatePlaybackRestrictionPolicyOutput {
     }
     /// A builder for [`CreatePlaybackRestrictionPolicyOutput`].
     pub fn builder() -> CreatePlaybackRestrictionPolicyOutputBuilder {
-        CreatePlaybackRestrictionPolicyOutputBuilder::default()
+        <CreatePlaybackRestrictionPolicyOutputBuilder as ::std::default::Default>::default()
     }
 }
 
@@ -346,7 +346,7 @@ impl CreatePlaybackRestrictionPolicyOutput {
         value: ::aws_lite_runtime::json::Value,
     ) -> ::std::result::Result<Self, ::aws_lite_runtime::json::DeError> {
         let obj = ::aws_lite_runtime::json::object(value)?;
-        let mut builder = CreatePlaybackRestrictionPolicyOutputBuilder::default();
+        let mut builder = <CreatePlaybackRestrictionPolicyOutputBuilder as ::std::default::Default>::default();
         for (key, v) in obj {
             if v.is_null() {
                 continue;

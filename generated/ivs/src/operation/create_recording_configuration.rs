@@ -70,7 +70,7 @@ impl CreateRecordingConfigurationInput {
     }
     /// A builder for [`CreateRecordingConfigurationInput`].
     pub fn builder() -> CreateRecordingConfigurationInputBuilder {
-        CreateRecordingConfigurationInputBuilder::default()
+        <CreateRecordingConfigurationInputBuilder as ::std::default::Default>::default()
     }
 }
 
@@ -328,7 +328,7 @@ impl CreateRecordingConfigurationOutput {
     }
     /// A builder for [`CreateRecordingConfigurationOutput`].
     pub fn builder() -> CreateRecordingConfigurationOutputBuilder {
-        CreateRecordingConfigurationOutputBuilder::default()
+        <CreateRecordingConfigurationOutputBuilder as ::std::default::Default>::default()
     }
 }
 
@@ -383,7 +383,7 @@ impl CreateRecordingConfigurationOutput {
         value: ::aws_lite_runtime::json::Value,
     ) -> ::std::result::Result<Self, ::aws_lite_runtime::json::DeError> {
         let obj = ::aws_lite_runtime::json::object(value)?;
-        let mut builder = CreateRecordingConfigurationOutputBuilder::default();
+        let mut builder = <CreateRecordingConfigurationOutputBuilder as ::std::default::Default>::default();
         for (key, v) in obj {
             if v.is_null() {
                 continue;

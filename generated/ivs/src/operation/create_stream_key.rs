@@ -30,7 +30,7 @@ impl CreateStreamKeyInput {
     }
     /// A builder for [`CreateStreamKeyInput`].
     pub fn builder() -> CreateStreamKeyInputBuilder {
-        CreateStreamKeyInputBuilder::default()
+        <CreateStreamKeyInputBuilder as ::std::default::Default>::default()
     }
 }
 
@@ -153,7 +153,7 @@ impl CreateStreamKeyOutput {
     }
     /// A builder for [`CreateStreamKeyOutput`].
     pub fn builder() -> CreateStreamKeyOutputBuilder {
-        CreateStreamKeyOutputBuilder::default()
+        <CreateStreamKeyOutputBuilder as ::std::default::Default>::default()
     }
 }
 
@@ -204,7 +204,7 @@ impl CreateStreamKeyOutput {
         value: ::aws_lite_runtime::json::Value,
     ) -> ::std::result::Result<Self, ::aws_lite_runtime::json::DeError> {
         let obj = ::aws_lite_runtime::json::object(value)?;
-        let mut builder = CreateStreamKeyOutputBuilder::default();
+        let mut builder = <CreateStreamKeyOutputBuilder as ::std::default::Default>::default();
         for (key, v) in obj {
             if v.is_null() {
                 continue;

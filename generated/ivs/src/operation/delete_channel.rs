@@ -17,7 +17,7 @@ impl DeleteChannelInput {
     }
     /// A builder for [`DeleteChannelInput`].
     pub fn builder() -> DeleteChannelInputBuilder {
-        DeleteChannelInputBuilder::default()
+        <DeleteChannelInputBuilder as ::std::default::Default>::default()
     }
 }
 
@@ -85,7 +85,7 @@ pub struct DeleteChannelOutput {}
 impl DeleteChannelOutput {
     /// A builder for [`DeleteChannelOutput`].
     pub fn builder() -> DeleteChannelOutputBuilder {
-        DeleteChannelOutputBuilder::default()
+        <DeleteChannelOutputBuilder as ::std::default::Default>::default()
     }
 }
 
@@ -411,7 +411,7 @@ fn serialize_request(
 fn deserialize_output(
     response: &::aws_lite_runtime::http::HttpResponse,
 ) -> ::std::result::Result<DeleteChannelOutput, ::aws_lite_runtime::json::DeError> {
-    let mut builder = DeleteChannelOutputBuilder::default();
+    let mut builder = <DeleteChannelOutputBuilder as ::std::default::Default>::default();
     let _ = response;
     ::std::result::Result::Ok(builder.build())
 }

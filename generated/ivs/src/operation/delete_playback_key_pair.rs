@@ -17,7 +17,7 @@ impl DeletePlaybackKeyPairInput {
     }
     /// A builder for [`DeletePlaybackKeyPairInput`].
     pub fn builder() -> DeletePlaybackKeyPairInputBuilder {
-        DeletePlaybackKeyPairInputBuilder::default()
+        <DeletePlaybackKeyPairInputBuilder as ::std::default::Default>::default()
     }
 }
 
@@ -85,7 +85,7 @@ pub struct DeletePlaybackKeyPairOutput {}
 impl DeletePlaybackKeyPairOutput {
     /// A builder for [`DeletePlaybackKeyPairOutput`].
     pub fn builder() -> DeletePlaybackKeyPairOutputBuilder {
-        DeletePlaybackKeyPairOutputBuilder::default()
+        <DeletePlaybackKeyPairOutputBuilder as ::std::default::Default>::default()
     }
 }
 
@@ -401,7 +401,7 @@ fn deserialize_output(
     DeletePlaybackKeyPairOutput,
     ::aws_lite_runtime::json::DeError,
 > {
-    let mut builder = DeletePlaybackKeyPairOutputBuilder::default();
+    let mut builder = <DeletePlaybackKeyPairOutputBuilder as ::std::default::Default>::default();
     let _ = response;
     ::std::result::Result::Ok(builder.build())
 }

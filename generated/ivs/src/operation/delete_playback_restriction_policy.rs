@@ -17,7 +17,7 @@ impl DeletePlaybackRestrictionPolicyInput {
     }
     /// A builder for [`DeletePlaybackRestrictionPolicyInput`].
     pub fn builder() -> DeletePlaybackRestrictionPolicyInputBuilder {
-        DeletePlaybackRestrictionPolicyInputBuilder::default()
+        <DeletePlaybackRestrictionPolicyInputBuilder as ::std::default::Default>::default()
     }
 }
 
@@ -85,7 +85,7 @@ pub struct DeletePlaybackRestrictionPolicyOutput {}
 impl DeletePlaybackRestrictionPolicyOutput {
     /// A builder for [`DeletePlaybackRestrictionPolicyOutput`].
     pub fn builder() -> DeletePlaybackRestrictionPolicyOutputBuilder {
-        DeletePlaybackRestrictionPolicyOutputBuilder::default()
+        <DeletePlaybackRestrictionPolicyOutputBuilder as ::std::default::Default>::default()
     }
 }
 
@@ -439,7 +439,7 @@ fn deserialize_output(
     DeletePlaybackRestrictionPolicyOutput,
     ::aws_lite_runtime::json::DeError,
 > {
-    let mut builder = DeletePlaybackRestrictionPolicyOutputBuilder::default();
+    let mut builder = <DeletePlaybackRestrictionPolicyOutputBuilder as ::std::default::Default>::default();
     let _ = response;
     ::std::result::Result::Ok(builder.build())
 }

@@ -17,7 +17,7 @@ impl DeleteRecordingConfigurationInput {
     }
     /// A builder for [`DeleteRecordingConfigurationInput`].
     pub fn builder() -> DeleteRecordingConfigurationInputBuilder {
-        DeleteRecordingConfigurationInputBuilder::default()
+        <DeleteRecordingConfigurationInputBuilder as ::std::default::Default>::default()
     }
 }
 
@@ -85,7 +85,7 @@ pub struct DeleteRecordingConfigurationOutput {}
 impl DeleteRecordingConfigurationOutput {
     /// A builder for [`DeleteRecordingConfigurationOutput`].
     pub fn builder() -> DeleteRecordingConfigurationOutputBuilder {
-        DeleteRecordingConfigurationOutputBuilder::default()
+        <DeleteRecordingConfigurationOutputBuilder as ::std::default::Default>::default()
     }
 }
 
@@ -439,7 +439,7 @@ fn deserialize_output(
     DeleteRecordingConfigurationOutput,
     ::aws_lite_runtime::json::DeError,
 > {
-    let mut builder = DeleteRecordingConfigurationOutputBuilder::default();
+    let mut builder = <DeleteRecordingConfigurationOutputBuilder as ::std::default::Default>::default();
     let _ = response;
     ::std::result::Result::Ok(builder.build())
 }

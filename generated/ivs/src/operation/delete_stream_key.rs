@@ -17,7 +17,7 @@ impl DeleteStreamKeyInput {
     }
     /// A builder for [`DeleteStreamKeyInput`].
     pub fn builder() -> DeleteStreamKeyInputBuilder {
-        DeleteStreamKeyInputBuilder::default()
+        <DeleteStreamKeyInputBuilder as ::std::default::Default>::default()
     }
 }
 
@@ -85,7 +85,7 @@ pub struct DeleteStreamKeyOutput {}
 impl DeleteStreamKeyOutput {
     /// A builder for [`DeleteStreamKeyOutput`].
     pub fn builder() -> DeleteStreamKeyOutputBuilder {
-        DeleteStreamKeyOutputBuilder::default()
+        <DeleteStreamKeyOutputBuilder as ::std::default::Default>::default()
     }
 }
 
@@ -394,7 +394,7 @@ fn serialize_request(
 fn deserialize_output(
     response: &::aws_lite_runtime::http::HttpResponse,
 ) -> ::std::result::Result<DeleteStreamKeyOutput, ::aws_lite_runtime::json::DeError> {
-    let mut builder = DeleteStreamKeyOutputBuilder::default();
+    let mut builder = <DeleteStreamKeyOutputBuilder as ::std::default::Default>::default();
     let _ = response;
     ::std::result::Result::Ok(builder.build())
 }

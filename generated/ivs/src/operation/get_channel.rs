@@ -17,7 +17,7 @@ impl GetChannelInput {
     }
     /// A builder for [`GetChannelInput`].
     pub fn builder() -> GetChannelInputBuilder {
-        GetChannelInputBuilder::default()
+        <GetChannelInputBuilder as ::std::default::Default>::default()
     }
 }
 
@@ -92,7 +92,7 @@ impl GetChannelOutput {
     }
     /// A builder for [`GetChannelOutput`].
     pub fn builder() -> GetChannelOutputBuilder {
-        GetChannelOutputBuilder::default()
+        <GetChannelOutputBuilder as ::std::default::Default>::default()
     }
 }
 
@@ -143,7 +143,7 @@ impl GetChannelOutput {
         value: ::aws_lite_runtime::json::Value,
     ) -> ::std::result::Result<Self, ::aws_lite_runtime::json::DeError> {
         let obj = ::aws_lite_runtime::json::object(value)?;
-        let mut builder = GetChannelOutputBuilder::default();
+        let mut builder = <GetChannelOutputBuilder as ::std::default::Default>::default();
         for (key, v) in obj {
             if v.is_null() {
                 continue;

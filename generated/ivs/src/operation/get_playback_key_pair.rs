@@ -17,7 +17,7 @@ impl GetPlaybackKeyPairInput {
     }
     /// A builder for [`GetPlaybackKeyPairInput`].
     pub fn builder() -> GetPlaybackKeyPairInputBuilder {
-        GetPlaybackKeyPairInputBuilder::default()
+        <GetPlaybackKeyPairInputBuilder as ::std::default::Default>::default()
     }
 }
 
@@ -94,7 +94,7 @@ impl GetPlaybackKeyPairOutput {
     }
     /// A builder for [`GetPlaybackKeyPairOutput`].
     pub fn builder() -> GetPlaybackKeyPairOutputBuilder {
-        GetPlaybackKeyPairOutputBuilder::default()
+        <GetPlaybackKeyPairOutputBuilder as ::std::default::Default>::default()
     }
 }
 
@@ -145,7 +145,7 @@ impl GetPlaybackKeyPairOutput {
         value: ::aws_lite_runtime::json::Value,
     ) -> ::std::result::Result<Self, ::aws_lite_runtime::json::DeError> {
         let obj = ::aws_lite_runtime::json::object(value)?;
-        let mut builder = GetPlaybackKeyPairOutputBuilder::default();
+        let mut builder = <GetPlaybackKeyPairOutputBuilder as ::std::default::Default>::default();
         for (key, v) in obj {
             if v.is_null() {
                 continue;

@@ -17,7 +17,7 @@ impl GetPlaybackRestrictionPolicyInput {
     }
     /// A builder for [`GetPlaybackRestrictionPolicyInput`].
     pub fn builder() -> GetPlaybackRestrictionPolicyInputBuilder {
-        GetPlaybackRestrictionPolicyInputBuilder::default()
+        <GetPlaybackRestrictionPolicyInputBuilder as ::std::default::Default>::default()
     }
 }
 
@@ -98,7 +98,7 @@ impl GetPlaybackRestrictionPolicyOutput {
     }
     /// A builder for [`GetPlaybackRestrictionPolicyOutput`].
     pub fn builder() -> GetPlaybackRestrictionPolicyOutputBuilder {
-        GetPlaybackRestrictionPolicyOutputBuilder::default()
+        <GetPlaybackRestrictionPolicyOutputBuilder as ::std::default::Default>::default()
     }
 }
 
@@ -153,7 +153,7 @@ impl GetPlaybackRestrictionPolicyOutput {
         value: ::aws_lite_runtime::json::Value,
     ) -> ::std::result::Result<Self, ::aws_lite_runtime::json::DeError> {
         let obj = ::aws_lite_runtime::json::object(value)?;
-        let mut builder = GetPlaybackRestrictionPolicyOutputBuilder::default();
+        let mut builder = <GetPlaybackRestrictionPolicyOutputBuilder as ::std::default::Default>::default();
         for (key, v) in obj {
             if v.is_null() {
                 continue;

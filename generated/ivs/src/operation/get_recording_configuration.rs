@@ -17,7 +17,7 @@ impl GetRecordingConfigurationInput {
     }
     /// A builder for [`GetRecordingConfigurationInput`].
     pub fn builder() -> GetRecordingConfigurationInputBuilder {
-        GetRecordingConfigurationInputBuilder::default()
+        <GetRecordingConfigurationInputBuilder as ::std::default::Default>::default()
     }
 }
 
@@ -98,7 +98,7 @@ impl GetRecordingConfigurationOutput {
     }
     /// A builder for [`GetRecordingConfigurationOutput`].
     pub fn builder() -> GetRecordingConfigurationOutputBuilder {
-        GetRecordingConfigurationOutputBuilder::default()
+        <GetRecordingConfigurationOutputBuilder as ::std::default::Default>::default()
     }
 }
 
@@ -153,7 +153,7 @@ impl GetRecordingConfigurationOutput {
         value: ::aws_lite_runtime::json::Value,
     ) -> ::std::result::Result<Self, ::aws_lite_runtime::json::DeError> {
         let obj = ::aws_lite_runtime::json::object(value)?;
-        let mut builder = GetRecordingConfigurationOutputBuilder::default();
+        let mut builder = <GetRecordingConfigurationOutputBuilder as ::std::default::Default>::default();
         for (key, v) in obj {
             if v.is_null() {
                 continue;

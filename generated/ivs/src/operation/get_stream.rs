@@ -17,7 +17,7 @@ impl GetStreamInput {
     }
     /// A builder for [`GetStreamInput`].
     pub fn builder() -> GetStreamInputBuilder {
-        GetStreamInputBuilder::default()
+        <GetStreamInputBuilder as ::std::default::Default>::default()
     }
 }
 
@@ -94,7 +94,7 @@ impl GetStreamOutput {
     }
     /// A builder for [`GetStreamOutput`].
     pub fn builder() -> GetStreamOutputBuilder {
-        GetStreamOutputBuilder::default()
+        <GetStreamOutputBuilder as ::std::default::Default>::default()
     }
 }
 
@@ -145,7 +145,7 @@ impl GetStreamOutput {
         value: ::aws_lite_runtime::json::Value,
     ) -> ::std::result::Result<Self, ::aws_lite_runtime::json::DeError> {
         let obj = ::aws_lite_runtime::json::object(value)?;
-        let mut builder = GetStreamOutputBuilder::default();
+        let mut builder = <GetStreamOutputBuilder as ::std::default::Default>::default();
         for (key, v) in obj {
             if v.is_null() {
                 continue;

@@ -17,7 +17,7 @@ impl GetStreamKeyInput {
     }
     /// A builder for [`GetStreamKeyInput`].
     pub fn builder() -> GetStreamKeyInputBuilder {
-        GetStreamKeyInputBuilder::default()
+        <GetStreamKeyInputBuilder as ::std::default::Default>::default()
     }
 }
 
@@ -92,7 +92,7 @@ impl GetStreamKeyOutput {
     }
     /// A builder for [`GetStreamKeyOutput`].
     pub fn builder() -> GetStreamKeyOutputBuilder {
-        GetStreamKeyOutputBuilder::default()
+        <GetStreamKeyOutputBuilder as ::std::default::Default>::default()
     }
 }
 
@@ -143,7 +143,7 @@ impl GetStreamKeyOutput {
         value: ::aws_lite_runtime::json::Value,
     ) -> ::std::result::Result<Self, ::aws_lite_runtime::json::DeError> {
         let obj = ::aws_lite_runtime::json::object(value)?;
-        let mut builder = GetStreamKeyOutputBuilder::default();
+        let mut builder = <GetStreamKeyOutputBuilder as ::std::default::Default>::default();
         for (key, v) in obj {
             if v.is_null() {
                 continue;

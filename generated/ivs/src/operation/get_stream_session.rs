@@ -24,7 +24,7 @@ impl GetStreamSessionInput {
     }
     /// A builder for [`GetStreamSessionInput`].
     pub fn builder() -> GetStreamSessionInputBuilder {
-        GetStreamSessionInputBuilder::default()
+        <GetStreamSessionInputBuilder as ::std::default::Default>::default()
     }
 }
 
@@ -130,7 +130,7 @@ impl GetStreamSessionOutput {
     }
     /// A builder for [`GetStreamSessionOutput`].
     pub fn builder() -> GetStreamSessionOutputBuilder {
-        GetStreamSessionOutputBuilder::default()
+        <GetStreamSessionOutputBuilder as ::std::default::Default>::default()
     }
 }
 
@@ -183,7 +183,7 @@ impl GetStreamSessionOutput {
         value: ::aws_lite_runtime::json::Value,
     ) -> ::std::result::Result<Self, ::aws_lite_runtime::json::DeError> {
         let obj = ::aws_lite_runtime::json::object(value)?;
-        let mut builder = GetStreamSessionOutputBuilder::default();
+        let mut builder = <GetStreamSessionOutputBuilder as ::std::default::Default>::default();
         for (key, v) in obj {
             if v.is_null() {
                 continue;

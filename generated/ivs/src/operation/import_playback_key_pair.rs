@@ -37,7 +37,7 @@ impl ImportPlaybackKeyPairInput {
     }
     /// A builder for [`ImportPlaybackKeyPairInput`].
     pub fn builder() -> ImportPlaybackKeyPairInputBuilder {
-        ImportPlaybackKeyPairInputBuilder::default()
+        <ImportPlaybackKeyPairInputBuilder as ::std::default::Default>::default()
     }
 }
 
@@ -191,7 +191,7 @@ impl ImportPlaybackKeyPairOutput {
     }
     /// A builder for [`ImportPlaybackKeyPairOutput`].
     pub fn builder() -> ImportPlaybackKeyPairOutputBuilder {
-        ImportPlaybackKeyPairOutputBuilder::default()
+        <ImportPlaybackKeyPairOutputBuilder as ::std::default::Default>::default()
     }
 }
 
@@ -242,7 +242,7 @@ impl ImportPlaybackKeyPairOutput {
         value: ::aws_lite_runtime::json::Value,
     ) -> ::std::result::Result<Self, ::aws_lite_runtime::json::DeError> {
         let obj = ::aws_lite_runtime::json::object(value)?;
-        let mut builder = ImportPlaybackKeyPairOutputBuilder::default();
+        let mut builder = <ImportPlaybackKeyPairOutputBuilder as ::std::default::Default>::default();
         for (key, v) in obj {
             if v.is_null() {
                 continue;

@@ -54,7 +54,7 @@ impl ListChannelsInput {
     }
     /// A builder for [`ListChannelsInput`].
     pub fn builder() -> ListChannelsInputBuilder {
-        ListChannelsInputBuilder::default()
+        <ListChannelsInputBuilder as ::std::default::Default>::default()
     }
 }
 
@@ -266,7 +266,7 @@ impl ListChannelsOutput {
     }
     /// A builder for [`ListChannelsOutput`].
     pub fn builder() -> ListChannelsOutputBuilder {
-        ListChannelsOutputBuilder::default()
+        <ListChannelsOutputBuilder as ::std::default::Default>::default()
     }
 }
 
@@ -371,7 +371,7 @@ impl ListChannelsOutput {
         value: ::aws_lite_runtime::json::Value,
     ) -> ::std::result::Result<Self, ::aws_lite_runtime::json::DeError> {
         let obj = ::aws_lite_runtime::json::object(value)?;
-        let mut builder = ListChannelsOutputBuilder::default();
+        let mut builder = <ListChannelsOutputBuilder as ::std::default::Default>::default();
         for (key, v) in obj {
             if v.is_null() {
                 continue;

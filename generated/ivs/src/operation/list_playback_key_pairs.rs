@@ -24,7 +24,7 @@ impl ListPlaybackKeyPairsInput {
     }
     /// A builder for [`ListPlaybackKeyPairsInput`].
     pub fn builder() -> ListPlaybackKeyPairsInputBuilder {
-        ListPlaybackKeyPairsInputBuilder::default()
+        <ListPlaybackKeyPairsInputBuilder as ::std::default::Default>::default()
     }
 }
 
@@ -131,7 +131,7 @@ impl ListPlaybackKeyPairsOutput {
     }
     /// A builder for [`ListPlaybackKeyPairsOutput`].
     pub fn builder() -> ListPlaybackKeyPairsOutputBuilder {
-        ListPlaybackKeyPairsOutputBuilder::default()
+        <ListPlaybackKeyPairsOutputBuilder as ::std::default::Default>::default()
     }
 }
 
@@ -238,7 +238,7 @@ impl ListPlaybackKeyPairsOutput {
         value: ::aws_lite_runtime::json::Value,
     ) -> ::std::result::Result<Self, ::aws_lite_runtime::json::DeError> {
         let obj = ::aws_lite_runtime::json::object(value)?;
-        let mut builder = ListPlaybackKeyPairsOutputBuilder::default();
+        let mut builder = <ListPlaybackKeyPairsOutputBuilder as ::std::default::Default>::default();
         for (key, v) in obj {
             if v.is_null() {
                 continue;

@@ -24,7 +24,7 @@ impl ListPlaybackRestrictionPoliciesInput {
     }
     /// A builder for [`ListPlaybackRestrictionPoliciesInput`].
     pub fn builder() -> ListPlaybackRestrictionPoliciesInputBuilder {
-        ListPlaybackRestrictionPoliciesInputBuilder::default()
+        <ListPlaybackRestrictionPoliciesInputBuilder as ::std::default::Default>::default()
     }
 }
 
@@ -135,7 +135,7 @@ impl ListPlaybackRestrictionPoliciesOutput {
     }
     /// A builder for [`ListPlaybackRestrictionPoliciesOutput`].
     pub fn builder() -> ListPlaybackRestrictionPoliciesOutputBuilder {
-        ListPlaybackRestrictionPoliciesOutputBuilder::default()
+        <ListPlaybackRestrictionPoliciesOutputBuilder as ::std::default::Default>::default()
     }
 }
 
@@ -248,7 +248,7 @@ impl ListPlaybackRestrictionPoliciesOutput {
         value: ::aws_lite_runtime::json::Value,
     ) -> ::std::result::Result<Self, ::aws_lite_runtime::json::DeError> {
         let obj = ::aws_lite_runtime::json::object(value)?;
-        let mut builder = ListPlaybackRestrictionPoliciesOutputBuilder::default();
+        let mut builder = <ListPlaybackRestrictionPoliciesOutputBuilder as ::std::default::Default>::default();
         for (key, v) in obj {
             if v.is_null() {
                 continue;

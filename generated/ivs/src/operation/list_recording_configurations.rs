@@ -24,7 +24,7 @@ impl ListRecordingConfigurationsInput {
     }
     /// A builder for [`ListRecordingConfigurationsInput`].
     pub fn builder() -> ListRecordingConfigurationsInputBuilder {
-        ListRecordingConfigurationsInputBuilder::default()
+        <ListRecordingConfigurationsInputBuilder as ::std::default::Default>::default()
     }
 }
 
@@ -135,7 +135,7 @@ impl ListRecordingConfigurationsOutput {
     }
     /// A builder for [`ListRecordingConfigurationsOutput`].
     pub fn builder() -> ListRecordingConfigurationsOutputBuilder {
-        ListRecordingConfigurationsOutputBuilder::default()
+        <ListRecordingConfigurationsOutputBuilder as ::std::default::Default>::default()
     }
 }
 
@@ -246,7 +246,7 @@ impl ListRecordingConfigurationsOutput {
         value: ::aws_lite_runtime::json::Value,
     ) -> ::std::result::Result<Self, ::aws_lite_runtime::json::DeError> {
         let obj = ::aws_lite_runtime::json::object(value)?;
-        let mut builder = ListRecordingConfigurationsOutputBuilder::default();
+        let mut builder = <ListRecordingConfigurationsOutputBuilder as ::std::default::Default>::default();
         for (key, v) in obj {
             if v.is_null() {
                 continue;

@@ -31,7 +31,7 @@ impl ListStreamKeysInput {
     }
     /// A builder for [`ListStreamKeysInput`].
     pub fn builder() -> ListStreamKeysInputBuilder {
-        ListStreamKeysInputBuilder::default()
+        <ListStreamKeysInputBuilder as ::std::default::Default>::default()
     }
 }
 
@@ -167,7 +167,7 @@ impl ListStreamKeysOutput {
     }
     /// A builder for [`ListStreamKeysOutput`].
     pub fn builder() -> ListStreamKeysOutputBuilder {
-        ListStreamKeysOutputBuilder::default()
+        <ListStreamKeysOutputBuilder as ::std::default::Default>::default()
     }
 }
 
@@ -272,7 +272,7 @@ impl ListStreamKeysOutput {
         value: ::aws_lite_runtime::json::Value,
     ) -> ::std::result::Result<Self, ::aws_lite_runtime::json::DeError> {
         let obj = ::aws_lite_runtime::json::object(value)?;
-        let mut builder = ListStreamKeysOutputBuilder::default();
+        let mut builder = <ListStreamKeysOutputBuilder as ::std::default::Default>::default();
         for (key, v) in obj {
             if v.is_null() {
                 continue;

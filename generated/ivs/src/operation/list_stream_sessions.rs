@@ -31,7 +31,7 @@ impl ListStreamSessionsInput {
     }
     /// A builder for [`ListStreamSessionsInput`].
     pub fn builder() -> ListStreamSessionsInputBuilder {
-        ListStreamSessionsInputBuilder::default()
+        <ListStreamSessionsInputBuilder as ::std::default::Default>::default()
     }
 }
 
@@ -167,7 +167,7 @@ impl ListStreamSessionsOutput {
     }
     /// A builder for [`ListStreamSessionsOutput`].
     pub fn builder() -> ListStreamSessionsOutputBuilder {
-        ListStreamSessionsOutputBuilder::default()
+        <ListStreamSessionsOutputBuilder as ::std::default::Default>::default()
     }
 }
 
@@ -272,7 +272,7 @@ impl ListStreamSessionsOutput {
         value: ::aws_lite_runtime::json::Value,
     ) -> ::std::result::Result<Self, ::aws_lite_runtime::json::DeError> {
         let obj = ::aws_lite_runtime::json::object(value)?;
-        let mut builder = ListStreamSessionsOutputBuilder::default();
+        let mut builder = <ListStreamSessionsOutputBuilder as ::std::default::Default>::default();
         for (key, v) in obj {
             if v.is_null() {
                 continue;

@@ -31,7 +31,7 @@ impl ListStreamsInput {
     }
     /// A builder for [`ListStreamsInput`].
     pub fn builder() -> ListStreamsInputBuilder {
-        ListStreamsInputBuilder::default()
+        <ListStreamsInputBuilder as ::std::default::Default>::default()
     }
 }
 
@@ -163,7 +163,7 @@ impl ListStreamsOutput {
     }
     /// A builder for [`ListStreamsOutput`].
     pub fn builder() -> ListStreamsOutputBuilder {
-        ListStreamsOutputBuilder::default()
+        <ListStreamsOutputBuilder as ::std::default::Default>::default()
     }
 }
 
@@ -268,7 +268,7 @@ impl ListStreamsOutput {
         value: ::aws_lite_runtime::json::Value,
     ) -> ::std::result::Result<Self, ::aws_lite_runtime::json::DeError> {
         let obj = ::aws_lite_runtime::json::object(value)?;
-        let mut builder = ListStreamsOutputBuilder::default();
+        let mut builder = <ListStreamsOutputBuilder as ::std::default::Default>::default();
         for (key, v) in obj {
             if v.is_null() {
                 continue;

@@ -17,7 +17,7 @@ impl ListTagsForResourceInput {
     }
     /// A builder for [`ListTagsForResourceInput`].
     pub fn builder() -> ListTagsForResourceInputBuilder {
-        ListTagsForResourceInputBuilder::default()
+        <ListTagsForResourceInputBuilder as ::std::default::Default>::default()
     }
 }
 
@@ -82,7 +82,7 @@ impl ListTagsForResourceOutput {
     }
     /// A builder for [`ListTagsForResourceOutput`].
     pub fn builder() -> ListTagsForResourceOutputBuilder {
-        ListTagsForResourceOutputBuilder::default()
+        <ListTagsForResourceOutputBuilder as ::std::default::Default>::default()
     }
 }
 
@@ -169,7 +169,7 @@ impl ListTagsForResourceOutput {
         value: ::aws_lite_runtime::json::Value,
     ) -> ::std::result::Result<Self, ::aws_lite_runtime::json::DeError> {
         let obj = ::aws_lite_runtime::json::object(value)?;
-        let mut builder = ListTagsForResourceOutputBuilder::default();
+        let mut builder = <ListTagsForResourceOutputBuilder as ::std::default::Default>::default();
         for (key, v) in obj {
             if v.is_null() {
                 continue;

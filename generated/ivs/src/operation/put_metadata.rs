@@ -24,7 +24,7 @@ impl PutMetadataInput {
     }
     /// A builder for [`PutMetadataInput`].
     pub fn builder() -> PutMetadataInputBuilder {
-        PutMetadataInputBuilder::default()
+        <PutMetadataInputBuilder as ::std::default::Default>::default()
     }
 }
 
@@ -134,7 +134,7 @@ pub struct PutMetadataOutput {}
 impl PutMetadataOutput {
     /// A builder for [`PutMetadataOutput`].
     pub fn builder() -> PutMetadataOutputBuilder {
-        PutMetadataOutputBuilder::default()
+        <PutMetadataOutputBuilder as ::std::default::Default>::default()
     }
 }
 
@@ -491,7 +491,7 @@ fn serialize_request(
 fn deserialize_output(
     response: &::aws_lite_runtime::http::HttpResponse,
 ) -> ::std::result::Result<PutMetadataOutput, ::aws_lite_runtime::json::DeError> {
-    let mut builder = PutMetadataOutputBuilder::default();
+    let mut builder = <PutMetadataOutputBuilder as ::std::default::Default>::default();
     let _ = response;
     ::std::result::Result::Ok(builder.build())
 }

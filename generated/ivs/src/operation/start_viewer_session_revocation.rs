@@ -36,7 +36,7 @@ impl StartViewerSessionRevocationInput {
     }
     /// A builder for [`StartViewerSessionRevocationInput`].
     pub fn builder() -> StartViewerSessionRevocationInputBuilder {
-        StartViewerSessionRevocationInputBuilder::default()
+        <StartViewerSessionRevocationInputBuilder as ::std::default::Default>::default()
     }
 }
 
@@ -169,7 +169,7 @@ pub struct StartViewerSessionRevocationOutput {}
 impl StartViewerSessionRevocationOutput {
     /// A builder for [`StartViewerSessionRevocationOutput`].
     pub fn builder() -> StartViewerSessionRevocationOutputBuilder {
-        StartViewerSessionRevocationOutputBuilder::default()
+        <StartViewerSessionRevocationOutputBuilder as ::std::default::Default>::default()
     }
 }
 
@@ -605,7 +605,7 @@ fn deserialize_output(
     StartViewerSessionRevocationOutput,
     ::aws_lite_runtime::json::DeError,
 > {
-    let mut builder = StartViewerSessionRevocationOutputBuilder::default();
+    let mut builder = <StartViewerSessionRevocationOutputBuilder as ::std::default::Default>::default();
     let _ = response;
     ::std::result::Result::Ok(builder.build())
 }

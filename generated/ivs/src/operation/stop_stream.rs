@@ -17,7 +17,7 @@ impl StopStreamInput {
     }
     /// A builder for [`StopStreamInput`].
     pub fn builder() -> StopStreamInputBuilder {
-        StopStreamInputBuilder::default()
+        <StopStreamInputBuilder as ::std::default::Default>::default()
     }
 }
 
@@ -85,7 +85,7 @@ pub struct StopStreamOutput {}
 impl StopStreamOutput {
     /// A builder for [`StopStreamOutput`].
     pub fn builder() -> StopStreamOutputBuilder {
-        StopStreamOutputBuilder::default()
+        <StopStreamOutputBuilder as ::std::default::Default>::default()
     }
 }
 
@@ -405,7 +405,7 @@ fn serialize_request(
 fn deserialize_output(
     response: &::aws_lite_runtime::http::HttpResponse,
 ) -> ::std::result::Result<StopStreamOutput, ::aws_lite_runtime::json::DeError> {
-    let mut builder = StopStreamOutputBuilder::default();
+    let mut builder = <StopStreamOutputBuilder as ::std::default::Default>::default();
     let _ = response;
     ::std::result::Result::Ok(builder.build())
 }

@@ -30,7 +30,7 @@ impl TagResourceInput {
     }
     /// A builder for [`TagResourceInput`].
     pub fn builder() -> TagResourceInputBuilder {
-        TagResourceInputBuilder::default()
+        <TagResourceInputBuilder as ::std::default::Default>::default()
     }
 }
 
@@ -137,7 +137,7 @@ pub struct TagResourceOutput {}
 impl TagResourceOutput {
     /// A builder for [`TagResourceOutput`].
     pub fn builder() -> TagResourceOutputBuilder {
-        TagResourceOutputBuilder::default()
+        <TagResourceOutputBuilder as ::std::default::Default>::default()
     }
 }
 
@@ -489,7 +489,7 @@ fn serialize_request(
 fn deserialize_output(
     response: &::aws_lite_runtime::http::HttpResponse,
 ) -> ::std::result::Result<TagResourceOutput, ::aws_lite_runtime::json::DeError> {
-    let mut builder = TagResourceOutputBuilder::default();
+    let mut builder = <TagResourceOutputBuilder as ::std::default::Default>::default();
     let _ = response;
     ::std::result::Result::Ok(builder.build())
 }

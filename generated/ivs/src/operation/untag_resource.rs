@@ -26,7 +26,7 @@ impl UntagResourceInput {
     }
     /// A builder for [`UntagResourceInput`].
     pub fn builder() -> UntagResourceInputBuilder {
-        UntagResourceInputBuilder::default()
+        <UntagResourceInputBuilder as ::std::default::Default>::default()
     }
 }
 
@@ -106,7 +106,7 @@ pub struct UntagResourceOutput {}
 impl UntagResourceOutput {
     /// A builder for [`UntagResourceOutput`].
     pub fn builder() -> UntagResourceOutputBuilder {
-        UntagResourceOutputBuilder::default()
+        <UntagResourceOutputBuilder as ::std::default::Default>::default()
     }
 }
 
@@ -452,7 +452,7 @@ fn serialize_request(
 fn deserialize_output(
     response: &::aws_lite_runtime::http::HttpResponse,
 ) -> ::std::result::Result<UntagResourceOutput, ::aws_lite_runtime::json::DeError> {
-    let mut builder = UntagResourceOutputBuilder::default();
+    let mut builder = <UntagResourceOutputBuilder as ::std::default::Default>::default();
     let _ = response;
     ::std::result::Result::Ok(builder.build())
 }

@@ -95,7 +95,7 @@ impl UpdateChannelInput {
     }
     /// A builder for [`UpdateChannelInput`].
     pub fn builder() -> UpdateChannelInputBuilder {
-        UpdateChannelInputBuilder::default()
+        <UpdateChannelInputBuilder as ::std::default::Default>::default()
     }
 }
 
@@ -464,7 +464,7 @@ impl UpdateChannelOutput {
     }
     /// A builder for [`UpdateChannelOutput`].
     pub fn builder() -> UpdateChannelOutputBuilder {
-        UpdateChannelOutputBuilder::default()
+        <UpdateChannelOutputBuilder as ::std::default::Default>::default()
     }
 }
 
@@ -515,7 +515,7 @@ impl UpdateChannelOutput {
         value: ::aws_lite_runtime::json::Value,
     ) -> ::std::result::Result<Self, ::aws_lite_runtime::json::DeError> {
         let obj = ::aws_lite_runtime::json::object(value)?;
-        let mut builder = UpdateChannelOutputBuilder::default();
+        let mut builder = <UpdateChannelOutputBuilder as ::std::default::Default>::default();
         for (key, v) in obj {
             if v.is_null() {
                 continue;

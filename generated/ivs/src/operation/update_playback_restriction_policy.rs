@@ -49,7 +49,7 @@ impl UpdatePlaybackRestrictionPolicyInput {
     }
     /// A builder for [`UpdatePlaybackRestrictionPolicyInput`].
     pub fn builder() -> UpdatePlaybackRestrictionPolicyInputBuilder {
-        UpdatePlaybackRestrictionPolicyInputBuilder::default()
+        <UpdatePlaybackRestrictionPolicyInputBuilder as ::std::default::Default>::default()
     }
 }
 
@@ -268,7 +268,7 @@ impl UpdatePlaybackRestrictionPolicyOutput {
     }
     /// A builder for [`UpdatePlaybackRestrictionPolicyOutput`].
     pub fn builder() -> UpdatePlaybackRestrictionPolicyOutputBuilder {
-        UpdatePlaybackRestrictionPolicyOutputBuilder::default()
+        <UpdatePlaybackRestrictionPolicyOutputBuilder as ::std::default::Default>::default()
     }
 }
 
@@ -323,7 +323,7 @@ impl UpdatePlaybackRestrictionPolicyOutput {
         value: ::aws_lite_runtime::json::Value,
     ) -> ::std::result::Result<Self, ::aws_lite_runtime::json::DeError> {
         let obj = ::aws_lite_runtime::json::object(value)?;
-        let mut builder = UpdatePlaybackRestrictionPolicyOutputBuilder::default();
+        let mut builder = <UpdatePlaybackRestrictionPolicyOutputBuilder as ::std::default::Default>::default();
         for (key, v) in obj {
             if v.is_null() {
                 continue;

@@ -47,7 +47,7 @@ impl AudioConfiguration {
     }
     /// A builder for [`AudioConfiguration`].
     pub fn builder() -> AudioConfigurationBuilder {
-        AudioConfigurationBuilder::default()
+        <AudioConfigurationBuilder as ::std::default::Default>::default()
     }
 }
 
@@ -168,7 +168,7 @@ impl AudioConfiguration {
         value: ::aws_lite_runtime::json::Value,
     ) -> ::std::result::Result<Self, ::aws_lite_runtime::json::DeError> {
         let obj = ::aws_lite_runtime::json::object(value)?;
-        let mut builder = AudioConfigurationBuilder::default();
+        let mut builder = <AudioConfigurationBuilder as ::std::default::Default>::default();
         for (key, v) in obj {
             if v.is_null() {
                 continue;

@@ -30,7 +30,7 @@ impl BatchError {
     }
     /// A builder for [`BatchError`].
     pub fn builder() -> BatchErrorBuilder {
-        BatchErrorBuilder::default()
+        <BatchErrorBuilder as ::std::default::Default>::default()
     }
 }
 
@@ -125,7 +125,7 @@ impl BatchError {
         value: ::aws_lite_runtime::json::Value,
     ) -> ::std::result::Result<Self, ::aws_lite_runtime::json::DeError> {
         let obj = ::aws_lite_runtime::json::object(value)?;
-        let mut builder = BatchErrorBuilder::default();
+        let mut builder = <BatchErrorBuilder as ::std::default::Default>::default();
         for (key, v) in obj {
             if v.is_null() {
                 continue;

@@ -37,7 +37,7 @@ impl BatchStartViewerSessionRevocationError {
     }
     /// A builder for [`BatchStartViewerSessionRevocationError`].
     pub fn builder() -> BatchStartViewerSessionRevocationErrorBuilder {
-        BatchStartViewerSessionRevocationErrorBuilder::default()
+        <BatchStartViewerSessionRevocationErrorBuilder as ::std::default::Default>::default()
     }
 }
 
@@ -193,7 +193,7 @@ impl BatchStartViewerSessionRevocationError {
         value: ::aws_lite_runtime::json::Value,
     ) -> ::std::result::Result<Self, ::aws_lite_runtime::json::DeError> {
         let obj = ::aws_lite_runtime::json::object(value)?;
-        let mut builder = BatchStartViewerSessionRevocationErrorBuilder::default();
+        let mut builder = <BatchStartViewerSessionRevocationErrorBuilder as ::std::default::Default>::default();
         for (key, v) in obj {
             if v.is_null() {
                 continue;

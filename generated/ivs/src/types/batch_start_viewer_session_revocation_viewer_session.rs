@@ -34,7 +34,7 @@ impl BatchStartViewerSessionRevocationViewerSession {
     }
     /// A builder for [`BatchStartViewerSessionRevocationViewerSession`].
     pub fn builder() -> BatchStartViewerSessionRevocationViewerSessionBuilder {
-        BatchStartViewerSessionRevocationViewerSessionBuilder::default()
+        <BatchStartViewerSessionRevocationViewerSessionBuilder as ::std::default::Default>::default()
     }
 }
 

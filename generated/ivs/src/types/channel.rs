@@ -130,7 +130,7 @@ impl Channel {
     }
     /// A builder for [`Channel`].
     pub fn builder() -> ChannelBuilder {
-        ChannelBuilder::default()
+        <ChannelBuilder as ::std::default::Default>::default()
     }
 }
 
@@ -498,7 +498,7 @@ impl Channel {
         value: ::aws_lite_runtime::json::Value,
     ) -> ::std::result::Result<Self, ::aws_lite_runtime::json::DeError> {
         let obj = ::aws_lite_runtime::json::object(value)?;
-        let mut builder = ChannelBuilder::default();
+        let mut builder = <ChannelBuilder as ::std::default::Default>::default();
         for (key, v) in obj {
             if v.is_null() {
                 continue;

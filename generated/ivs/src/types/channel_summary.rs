@@ -89,7 +89,7 @@ impl ChannelSummary {
     }
     /// A builder for [`ChannelSummary`].
     pub fn builder() -> ChannelSummaryBuilder {
-        ChannelSummaryBuilder::default()
+        <ChannelSummaryBuilder as ::std::default::Default>::default()
     }
 }
 
@@ -347,7 +347,7 @@ impl ChannelSummary {
         value: ::aws_lite_runtime::json::Value,
     ) -> ::std::result::Result<Self, ::aws_lite_runtime::json::DeError> {
         let obj = ::aws_lite_runtime::json::object(value)?;
-        let mut builder = ChannelSummaryBuilder::default();
+        let mut builder = <ChannelSummaryBuilder as ::std::default::Default>::default();
         for (key, v) in obj {
             if v.is_null() {
                 continue;

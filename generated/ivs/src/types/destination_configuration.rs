@@ -18,7 +18,7 @@ impl DestinationConfiguration {
     }
     /// A builder for [`DestinationConfiguration`].
     pub fn builder() -> DestinationConfigurationBuilder {
-        DestinationConfigurationBuilder::default()
+        <DestinationConfigurationBuilder as ::std::default::Default>::default()
     }
 }
 
@@ -79,7 +79,7 @@ impl DestinationConfiguration {
         value: ::aws_lite_runtime::json::Value,
     ) -> ::std::result::Result<Self, ::aws_lite_runtime::json::DeError> {
         let obj = ::aws_lite_runtime::json::object(value)?;
-        let mut builder = DestinationConfigurationBuilder::default();
+        let mut builder = <DestinationConfigurationBuilder as ::std::default::Default>::default();
         for (key, v) in obj {
             if v.is_null() {
                 continue;
@@ -96,6 +96,6 @@ impl DestinationConfiguration {
     }
     /// The value with every required member at its zero value.
     pub(crate) fn zero() -> Self {
-        DestinationConfigurationBuilder::default().build()
+        <DestinationConfigurationBuilder as ::std::default::Default>::default().build()
     }
 }

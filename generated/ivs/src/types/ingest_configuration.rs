@@ -25,7 +25,7 @@ impl IngestConfiguration {
     }
     /// A builder for [`IngestConfiguration`].
     pub fn builder() -> IngestConfigurationBuilder {
-        IngestConfigurationBuilder::default()
+        <IngestConfigurationBuilder as ::std::default::Default>::default()
     }
 }
 
@@ -98,7 +98,7 @@ impl IngestConfiguration {
         value: ::aws_lite_runtime::json::Value,
     ) -> ::std::result::Result<Self, ::aws_lite_runtime::json::DeError> {
         let obj = ::aws_lite_runtime::json::object(value)?;
-        let mut builder = IngestConfigurationBuilder::default();
+        let mut builder = <IngestConfigurationBuilder as ::std::default::Default>::default();
         for (key, v) in obj {
             if v.is_null() {
                 continue;

@@ -25,7 +25,7 @@ impl IngestConfigurations {
     }
     /// A builder for [`IngestConfigurations`].
     pub fn builder() -> IngestConfigurationsBuilder {
-        IngestConfigurationsBuilder::default()
+        <IngestConfigurationsBuilder as ::std::default::Default>::default()
     }
 }
 
@@ -151,7 +151,7 @@ impl IngestConfigurations {
         value: ::aws_lite_runtime::json::Value,
     ) -> ::std::result::Result<Self, ::aws_lite_runtime::json::DeError> {
         let obj = ::aws_lite_runtime::json::object(value)?;
-        let mut builder = IngestConfigurationsBuilder::default();
+        let mut builder = <IngestConfigurationsBuilder as ::std::default::Default>::default();
         for (key, v) in obj {
             if v.is_null() {
                 continue;

@@ -35,7 +35,7 @@ impl MultitrackInputConfiguration {
     }
     /// A builder for [`MultitrackInputConfiguration`].
     pub fn builder() -> MultitrackInputConfigurationBuilder {
-        MultitrackInputConfigurationBuilder::default()
+        <MultitrackInputConfigurationBuilder as ::std::default::Default>::default()
     }
 }
 
@@ -155,7 +155,7 @@ impl MultitrackInputConfiguration {
         value: ::aws_lite_runtime::json::Value,
     ) -> ::std::result::Result<Self, ::aws_lite_runtime::json::DeError> {
         let obj = ::aws_lite_runtime::json::object(value)?;
-        let mut builder = MultitrackInputConfigurationBuilder::default();
+        let mut builder = <MultitrackInputConfigurationBuilder as ::std::default::Default>::default();
         for (key, v) in obj {
             if v.is_null() {
                 continue;

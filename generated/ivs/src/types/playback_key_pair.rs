@@ -43,7 +43,7 @@ impl PlaybackKeyPair {
     }
     /// A builder for [`PlaybackKeyPair`].
     pub fn builder() -> PlaybackKeyPairBuilder {
-        PlaybackKeyPairBuilder::default()
+        <PlaybackKeyPairBuilder as ::std::default::Default>::default()
     }
 }
 
@@ -173,7 +173,7 @@ impl PlaybackKeyPair {
         value: ::aws_lite_runtime::json::Value,
     ) -> ::std::result::Result<Self, ::aws_lite_runtime::json::DeError> {
         let obj = ::aws_lite_runtime::json::object(value)?;
-        let mut builder = PlaybackKeyPairBuilder::default();
+        let mut builder = <PlaybackKeyPairBuilder as ::std::default::Default>::default();
         for (key, v) in obj {
             if v.is_null() {
                 continue;

@@ -36,7 +36,7 @@ impl PlaybackKeyPairSummary {
     }
     /// A builder for [`PlaybackKeyPairSummary`].
     pub fn builder() -> PlaybackKeyPairSummaryBuilder {
-        PlaybackKeyPairSummaryBuilder::default()
+        <PlaybackKeyPairSummaryBuilder as ::std::default::Default>::default()
     }
 }
 
@@ -144,7 +144,7 @@ impl PlaybackKeyPairSummary {
         value: ::aws_lite_runtime::json::Value,
     ) -> ::std::result::Result<Self, ::aws_lite_runtime::json::DeError> {
         let obj = ::aws_lite_runtime::json::object(value)?;
-        let mut builder = PlaybackKeyPairSummaryBuilder::default();
+        let mut builder = <PlaybackKeyPairSummaryBuilder as ::std::default::Default>::default();
         for (key, v) in obj {
             if v.is_null() {
                 continue;

@@ -57,7 +57,7 @@ impl PlaybackRestrictionPolicy {
     }
     /// A builder for [`PlaybackRestrictionPolicy`].
     pub fn builder() -> PlaybackRestrictionPolicyBuilder {
-        PlaybackRestrictionPolicyBuilder::default()
+        <PlaybackRestrictionPolicyBuilder as ::std::default::Default>::default()
     }
 }
 
@@ -299,7 +299,7 @@ impl PlaybackRestrictionPolicy {
         value: ::aws_lite_runtime::json::Value,
     ) -> ::std::result::Result<Self, ::aws_lite_runtime::json::DeError> {
         let obj = ::aws_lite_runtime::json::object(value)?;
-        let mut builder = PlaybackRestrictionPolicyBuilder::default();
+        let mut builder = <PlaybackRestrictionPolicyBuilder as ::std::default::Default>::default();
         for (key, v) in obj {
             if v.is_null() {
                 continue;

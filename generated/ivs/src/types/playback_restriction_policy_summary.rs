@@ -57,7 +57,7 @@ impl PlaybackRestrictionPolicySummary {
     }
     /// A builder for [`PlaybackRestrictionPolicySummary`].
     pub fn builder() -> PlaybackRestrictionPolicySummaryBuilder {
-        PlaybackRestrictionPolicySummaryBuilder::default()
+        <PlaybackRestrictionPolicySummaryBuilder as ::std::default::Default>::default()
     }
 }
 
@@ -299,7 +299,7 @@ impl PlaybackRestrictionPolicySummary {
         value: ::aws_lite_runtime::json::Value,
     ) -> ::std::result::Result<Self, ::aws_lite_runtime::json::DeError> {
         let obj = ::aws_lite_runtime::json::object(value)?;
-        let mut builder = PlaybackRestrictionPolicySummaryBuilder::default();
+        let mut builder = <PlaybackRestrictionPolicySummaryBuilder as ::std::default::Default>::default();
         for (key, v) in obj {
             if v.is_null() {
                 continue;

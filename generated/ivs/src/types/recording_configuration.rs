@@ -80,7 +80,7 @@ impl RecordingConfiguration {
     }
     /// A builder for [`RecordingConfiguration`].
     pub fn builder() -> RecordingConfigurationBuilder {
-        RecordingConfigurationBuilder::default()
+        <RecordingConfigurationBuilder as ::std::default::Default>::default()
     }
 }
 
@@ -376,7 +376,7 @@ impl RecordingConfiguration {
         value: ::aws_lite_runtime::json::Value,
     ) -> ::std::result::Result<Self, ::aws_lite_runtime::json::DeError> {
         let obj = ::aws_lite_runtime::json::object(value)?;
-        let mut builder = RecordingConfigurationBuilder::default();
+        let mut builder = <RecordingConfigurationBuilder as ::std::default::Default>::default();
         for (key, v) in obj {
             if v.is_null() {
                 continue;

@@ -50,7 +50,7 @@ impl RecordingConfigurationSummary {
     }
     /// A builder for [`RecordingConfigurationSummary`].
     pub fn builder() -> RecordingConfigurationSummaryBuilder {
-        RecordingConfigurationSummaryBuilder::default()
+        <RecordingConfigurationSummaryBuilder as ::std::default::Default>::default()
     }
 }
 
@@ -263,7 +263,7 @@ impl RecordingConfigurationSummary {
         value: ::aws_lite_runtime::json::Value,
     ) -> ::std::result::Result<Self, ::aws_lite_runtime::json::DeError> {
         let obj = ::aws_lite_runtime::json::object(value)?;
-        let mut builder = RecordingConfigurationSummaryBuilder::default();
+        let mut builder = <RecordingConfigurationSummaryBuilder as ::std::default::Default>::default();
         for (key, v) in obj {
             if v.is_null() {
                 continue;

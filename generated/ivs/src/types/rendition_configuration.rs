@@ -31,7 +31,7 @@ impl RenditionConfiguration {
     }
     /// A builder for [`RenditionConfiguration`].
     pub fn builder() -> RenditionConfigurationBuilder {
-        RenditionConfigurationBuilder::default()
+        <RenditionConfigurationBuilder as ::std::default::Default>::default()
     }
 }
 
@@ -144,7 +144,7 @@ impl RenditionConfiguration {
         value: ::aws_lite_runtime::json::Value,
     ) -> ::std::result::Result<Self, ::aws_lite_runtime::json::DeError> {
         let obj = ::aws_lite_runtime::json::object(value)?;
-        let mut builder = RenditionConfigurationBuilder::default();
+        let mut builder = <RenditionConfigurationBuilder as ::std::default::Default>::default();
         for (key, v) in obj {
             if v.is_null() {
                 continue;

@@ -16,7 +16,7 @@ impl S3DestinationConfiguration {
     }
     /// A builder for [`S3DestinationConfiguration`].
     pub fn builder() -> S3DestinationConfigurationBuilder {
-        S3DestinationConfigurationBuilder::default()
+        <S3DestinationConfigurationBuilder as ::std::default::Default>::default()
     }
 }
 
@@ -105,7 +105,7 @@ impl S3DestinationConfiguration {
         value: ::aws_lite_runtime::json::Value,
     ) -> ::std::result::Result<Self, ::aws_lite_runtime::json::DeError> {
         let obj = ::aws_lite_runtime::json::object(value)?;
-        let mut builder = S3DestinationConfigurationBuilder::default();
+        let mut builder = <S3DestinationConfigurationBuilder as ::std::default::Default>::default();
         for (key, v) in obj {
             if v.is_null() {
                 continue;

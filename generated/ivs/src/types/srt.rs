@@ -23,7 +23,7 @@ impl Srt {
     }
     /// A builder for [`Srt`].
     pub fn builder() -> SrtBuilder {
-        SrtBuilder::default()
+        <SrtBuilder as ::std::default::Default>::default()
     }
 }
 
@@ -109,7 +109,7 @@ impl Srt {
         value: ::aws_lite_runtime::json::Value,
     ) -> ::std::result::Result<Self, ::aws_lite_runtime::json::DeError> {
         let obj = ::aws_lite_runtime::json::object(value)?;
-        let mut builder = SrtBuilder::default();
+        let mut builder = <SrtBuilder as ::std::default::Default>::default();
         for (key, v) in obj {
             if v.is_null() {
                 continue;

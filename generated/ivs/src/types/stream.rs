@@ -59,7 +59,7 @@ impl Stream {
     }
     /// A builder for [`Stream`].
     pub fn builder() -> StreamBuilder {
-        StreamBuilder::default()
+        <StreamBuilder as ::std::default::Default>::default()
     }
 }
 
@@ -238,7 +238,7 @@ impl Stream {
         value: ::aws_lite_runtime::json::Value,
     ) -> ::std::result::Result<Self, ::aws_lite_runtime::json::DeError> {
         let obj = ::aws_lite_runtime::json::object(value)?;
-        let mut builder = StreamBuilder::default();
+        let mut builder = <StreamBuilder as ::std::default::Default>::default();
         for (key, v) in obj {
             if v.is_null() {
                 continue;

@@ -59,7 +59,7 @@ impl StreamEvent {
     }
     /// A builder for [`StreamEvent`].
     pub fn builder() -> StreamEventBuilder {
-        StreamEventBuilder::default()
+        <StreamEventBuilder as ::std::default::Default>::default()
     }
 }
 
@@ -189,7 +189,7 @@ impl StreamEvent {
         value: ::aws_lite_runtime::json::Value,
     ) -> ::std::result::Result<Self, ::aws_lite_runtime::json::DeError> {
         let obj = ::aws_lite_runtime::json::object(value)?;
-        let mut builder = StreamEventBuilder::default();
+        let mut builder = <StreamEventBuilder as ::std::default::Default>::default();
         for (key, v) in obj {
             if v.is_null() {
                 continue;

@@ -16,7 +16,7 @@ impl StreamFilters {
     }
     /// A builder for [`StreamFilters`].
     pub fn builder() -> StreamFiltersBuilder {
-        StreamFiltersBuilder::default()
+        <StreamFiltersBuilder as ::std::default::Default>::default()
     }
 }
 

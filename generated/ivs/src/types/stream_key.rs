@@ -43,7 +43,7 @@ impl StreamKey {
     }
     /// A builder for [`StreamKey`].
     pub fn builder() -> StreamKeyBuilder {
-        StreamKeyBuilder::default()
+        <StreamKeyBuilder as ::std::default::Default>::default()
     }
 }
 
@@ -190,7 +190,7 @@ impl StreamKey {
         value: ::aws_lite_runtime::json::Value,
     ) -> ::std::result::Result<Self, ::aws_lite_runtime::json::DeError> {
         let obj = ::aws_lite_runtime::json::object(value)?;
-        let mut builder = StreamKeyBuilder::default();
+        let mut builder = <StreamKeyBuilder as ::std::default::Default>::default();
         for (key, v) in obj {
             if v.is_null() {
                 continue;

@@ -36,7 +36,7 @@ impl StreamKeySummary {
     }
     /// A builder for [`StreamKeySummary`].
     pub fn builder() -> StreamKeySummaryBuilder {
-        StreamKeySummaryBuilder::default()
+        <StreamKeySummaryBuilder as ::std::default::Default>::default()
     }
 }
 
@@ -144,7 +144,7 @@ impl StreamKeySummary {
         value: ::aws_lite_runtime::json::Value,
     ) -> ::std::result::Result<Self, ::aws_lite_runtime::json::DeError> {
         let obj = ::aws_lite_runtime::json::object(value)?;
-        let mut builder = StreamKeySummaryBuilder::default();
+        let mut builder = <StreamKeySummaryBuilder as ::std::default::Default>::default();
         for (key, v) in obj {
             if v.is_null() {
                 continue;

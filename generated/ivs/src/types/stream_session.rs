@@ -81,7 +81,7 @@ impl StreamSession {
     }
     /// A builder for [`StreamSession`].
     pub fn builder() -> StreamSessionBuilder {
-        StreamSessionBuilder::default()
+        <StreamSessionBuilder as ::std::default::Default>::default()
     }
 }
 
@@ -310,7 +310,7 @@ impl StreamSession {
         value: ::aws_lite_runtime::json::Value,
     ) -> ::std::result::Result<Self, ::aws_lite_runtime::json::DeError> {
         let obj = ::aws_lite_runtime::json::object(value)?;
-        let mut builder = StreamSessionBuilder::default();
+        let mut builder = <StreamSessionBuilder as ::std::default::Default>::default();
         for (key, v) in obj {
             if v.is_null() {
                 continue;

@@ -38,7 +38,7 @@ impl StreamSessionSummary {
     }
     /// A builder for [`StreamSessionSummary`].
     pub fn builder() -> StreamSessionSummaryBuilder {
-        StreamSessionSummaryBuilder::default()
+        <StreamSessionSummaryBuilder as ::std::default::Default>::default()
     }
 }
 
@@ -151,7 +151,7 @@ impl StreamSessionSummary {
         value: ::aws_lite_runtime::json::Value,
     ) -> ::std::result::Result<Self, ::aws_lite_runtime::json::DeError> {
         let obj = ::aws_lite_runtime::json::object(value)?;
-        let mut builder = StreamSessionSummaryBuilder::default();
+        let mut builder = <StreamSessionSummaryBuilder as ::std::default::Default>::default();
         for (key, v) in obj {
             if v.is_null() {
                 continue;

@@ -52,7 +52,7 @@ impl StreamSummary {
     }
     /// A builder for [`StreamSummary`].
     pub fn builder() -> StreamSummaryBuilder {
-        StreamSummaryBuilder::default()
+        <StreamSummaryBuilder as ::std::default::Default>::default()
     }
 }
 
@@ -209,7 +209,7 @@ impl StreamSummary {
         value: ::aws_lite_runtime::json::Value,
     ) -> ::std::result::Result<Self, ::aws_lite_runtime::json::DeError> {
         let obj = ::aws_lite_runtime::json::object(value)?;
-        let mut builder = StreamSummaryBuilder::default();
+        let mut builder = <StreamSummaryBuilder as ::std::default::Default>::default();
         for (key, v) in obj {
             if v.is_null() {
                 continue;

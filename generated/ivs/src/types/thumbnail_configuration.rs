@@ -49,7 +49,7 @@ impl ThumbnailConfiguration {
     }
     /// A builder for [`ThumbnailConfiguration`].
     pub fn builder() -> ThumbnailConfigurationBuilder {
-        ThumbnailConfigurationBuilder::default()
+        <ThumbnailConfigurationBuilder as ::std::default::Default>::default()
     }
 }
 
@@ -220,7 +220,7 @@ impl ThumbnailConfiguration {
         value: ::aws_lite_runtime::json::Value,
     ) -> ::std::result::Result<Self, ::aws_lite_runtime::json::DeError> {
         let obj = ::aws_lite_runtime::json::object(value)?;
-        let mut builder = ThumbnailConfigurationBuilder::default();
+        let mut builder = <ThumbnailConfigurationBuilder as ::std::default::Default>::default();
         for (key, v) in obj {
             if v.is_null() {
                 continue;

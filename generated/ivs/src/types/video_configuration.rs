@@ -90,7 +90,7 @@ impl VideoConfiguration {
     }
     /// A builder for [`VideoConfiguration`].
     pub fn builder() -> VideoConfigurationBuilder {
-        VideoConfigurationBuilder::default()
+        <VideoConfigurationBuilder as ::std::default::Default>::default()
     }
 }
 
@@ -337,7 +337,7 @@ impl VideoConfiguration {
         value: ::aws_lite_runtime::json::Value,
     ) -> ::std::result::Result<Self, ::aws_lite_runtime::json::DeError> {
         let obj = ::aws_lite_runtime::json::object(value)?;
-        let mut builder = VideoConfigurationBuilder::default();
+        let mut builder = <VideoConfigurationBuilder as ::std::default::Default>::default();
         for (key, v) in obj {
             if v.is_null() {
                 continue;

@@ -15,7 +15,7 @@ impl AccessDeniedException {
     }
     /// A builder for [`AccessDeniedException`].
     pub fn builder() -> AccessDeniedExceptionBuilder {
-        AccessDeniedExceptionBuilder::default()
+        <AccessDeniedExceptionBuilder as ::std::default::Default>::default()
     }
 }
 
@@ -69,7 +69,7 @@ impl AccessDeniedException {
         value: ::aws_lite_runtime::json::Value,
     ) -> ::std::result::Result<Self, ::aws_lite_runtime::json::DeError> {
         let obj = ::aws_lite_runtime::json::object(value)?;
-        let mut builder = AccessDeniedExceptionBuilder::default();
+        let mut builder = <AccessDeniedExceptionBuilder as ::std::default::Default>::default();
         for (key, v) in obj {
             if v.is_null() {
                 continue;

@@ -15,7 +15,7 @@ impl ChannelNotBroadcasting {
     }
     /// A builder for [`ChannelNotBroadcasting`].
     pub fn builder() -> ChannelNotBroadcastingBuilder {
-        ChannelNotBroadcastingBuilder::default()
+        <ChannelNotBroadcastingBuilder as ::std::default::Default>::default()
     }
 }
 
@@ -69,7 +69,7 @@ impl ChannelNotBroadcasting {
         value: ::aws_lite_runtime::json::Value,
     ) -> ::std::result::Result<Self, ::aws_lite_runtime::json::DeError> {
         let obj = ::aws_lite_runtime::json::object(value)?;
-        let mut builder = ChannelNotBroadcastingBuilder::default();
+        let mut builder = <ChannelNotBroadcastingBuilder as ::std::default::Default>::default();
         for (key, v) in obj {
             if v.is_null() {
                 continue;

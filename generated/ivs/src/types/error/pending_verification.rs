@@ -15,7 +15,7 @@ impl PendingVerification {
     }
     /// A builder for [`PendingVerification`].
     pub fn builder() -> PendingVerificationBuilder {
-        PendingVerificationBuilder::default()
+        <PendingVerificationBuilder as ::std::default::Default>::default()
     }
 }
 
@@ -69,7 +69,7 @@ impl PendingVerification {
         value: ::aws_lite_runtime::json::Value,
     ) -> ::std::result::Result<Self, ::aws_lite_runtime::json::DeError> {
         let obj = ::aws_lite_runtime::json::object(value)?;
-        let mut builder = PendingVerificationBuilder::default();
+        let mut builder = <PendingVerificationBuilder as ::std::default::Default>::default();
         for (key, v) in obj {
             if v.is_null() {
                 continue;

@@ -15,7 +15,7 @@ impl ResourceNotFoundException {
     }
     /// A builder for [`ResourceNotFoundException`].
     pub fn builder() -> ResourceNotFoundExceptionBuilder {
-        ResourceNotFoundExceptionBuilder::default()
+        <ResourceNotFoundExceptionBuilder as ::std::default::Default>::default()
     }
 }
 
@@ -69,7 +69,7 @@ impl ResourceNotFoundException {
         value: ::aws_lite_runtime::json::Value,
     ) -> ::std::result::Result<Self, ::aws_lite_runtime::json::DeError> {
         let obj = ::aws_lite_runtime::json::object(value)?;
-        let mut builder = ResourceNotFoundExceptionBuilder::default();
+        let mut builder = <ResourceNotFoundExceptionBuilder as ::std::default::Default>::default();
         for (key, v) in obj {
             if v.is_null() {
                 continue;

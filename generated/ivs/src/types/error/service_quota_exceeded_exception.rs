@@ -15,7 +15,7 @@ impl ServiceQuotaExceededException {
     }
     /// A builder for [`ServiceQuotaExceededException`].
     pub fn builder() -> ServiceQuotaExceededExceptionBuilder {
-        ServiceQuotaExceededExceptionBuilder::default()
+        <ServiceQuotaExceededExceptionBuilder as ::std::default::Default>::default()
     }
 }
 
@@ -69,7 +69,7 @@ impl ServiceQuotaExceededException {
         value: ::aws_lite_runtime::json::Value,
     ) -> ::std::result::Result<Self, ::aws_lite_runtime::json::DeError> {
         let obj = ::aws_lite_runtime::json::object(value)?;
-        let mut builder = ServiceQuotaExceededExceptionBuilder::default();
+        let mut builder = <ServiceQuotaExceededExceptionBuilder as ::std::default::Default>::default();
         for (key, v) in obj {
             if v.is_null() {
                 continue;

@@ -15,7 +15,7 @@ impl StreamUnavailable {
     }
     /// A builder for [`StreamUnavailable`].
     pub fn builder() -> StreamUnavailableBuilder {
-        StreamUnavailableBuilder::default()
+        <StreamUnavailableBuilder as ::std::default::Default>::default()
     }
 }
 
@@ -69,7 +69,7 @@ impl StreamUnavailable {
         value: ::aws_lite_runtime::json::Value,
     ) -> ::std::result::Result<Self, ::aws_lite_runtime::json::DeError> {
         let obj = ::aws_lite_runtime::json::object(value)?;
-        let mut builder = StreamUnavailableBuilder::default();
+        let mut builder = <StreamUnavailableBuilder as ::std::default::Default>::default();
         for (key, v) in obj {
             if v.is_null() {
                 continue;

@@ -15,7 +15,7 @@ impl ThrottlingException {
     }
     /// A builder for [`ThrottlingException`].
     pub fn builder() -> ThrottlingExceptionBuilder {
-        ThrottlingExceptionBuilder::default()
+        <ThrottlingExceptionBuilder as ::std::default::Default>::default()
     }
 }
 
@@ -69,7 +69,7 @@ impl ThrottlingException {
         value: ::aws_lite_runtime::json::Value,
     ) -> ::std::result::Result<Self, ::aws_lite_runtime::json::DeError> {
         let obj = ::aws_lite_runtime::json::object(value)?;
-        let mut builder = ThrottlingExceptionBuilder::default();
+        let mut builder = <ThrottlingExceptionBuilder as ::std::default::Default>::default();
         for (key, v) in obj {
             if v.is_null() {
                 continue;

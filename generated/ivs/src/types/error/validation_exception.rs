@@ -15,7 +15,7 @@ impl ValidationException {
     }
     /// A builder for [`ValidationException`].
     pub fn builder() -> ValidationExceptionBuilder {
-        ValidationExceptionBuilder::default()
+        <ValidationExceptionBuilder as ::std::default::Default>::default()
     }
 }
 
@@ -69,7 +69,7 @@ impl ValidationException {
         value: ::aws_lite_runtime::json::Value,
     ) -> ::std::result::Result<Self, ::aws_lite_runtime::json::DeError> {
         let obj = ::aws_lite_runtime::json::object(value)?;
-        let mut builder = ValidationExceptionBuilder::default();
+        let mut builder = <ValidationExceptionBuilder as ::std::default::Default>::default();
         for (key, v) in obj {
             if v.is_null() {
                 continue;
