@@ -4,7 +4,7 @@
 //! [`upgrade_v1_nullability`], [`check_protocol`], [`leave_out_event_streams`],
 //! [`collect_closure`], [`synthesize_operation_shapes`],
 //! [`resolve_shapes`], [`box_recursive_members`], [`resolve_operations`],
-//! [`collect_protocol_tests`], [`mark_directions`], [`check_names`].
+//! [`collect_protocol_tests`], [`resolve_waiters`], [`mark_directions`], [`check_names`].
 //! Emitters read only this; this never formats code.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -27,6 +27,7 @@ mod recursion;
 mod service;
 mod shapes;
 mod synthetic;
+mod waiters;
 
 pub use auth::{resolve_auth, AuthIr, AuthScheme};
 pub use check_names::check_names;
@@ -41,6 +42,10 @@ pub use recursion::box_recursive_members;
 pub use service::resolve_service;
 pub use shapes::resolve_shapes;
 pub use synthetic::synthesize_operation_shapes;
+pub use waiters::{
+    compile_path, resolve_waiters, AcceptorIr, AcceptorState, Leaf, MatcherIr, PathExpr, Step,
+    WaiterIr,
+};
 
 /// Namespace of the input and output structures the generator makes for each operation.
 pub const SYNTHETIC_NS: &str = "smithy.synthetic";
@@ -77,6 +82,10 @@ pub struct Ir {
     pub deserialized: BTreeSet<ShapeId>,
     /// Operations of the model that the crate leaves out, sorted by name.
     pub left_out: Vec<LeftOut>,
+    /// Waiters, sorted by client method.
+    pub waiters: Vec<WaiterIr>,
+    /// Waiters of the model that the crate leaves out.
+    pub left_out_waiters: Vec<LeftOut>,
 }
 
 /// An operation of the model that the generated crate leaves out, and why.
@@ -355,6 +364,19 @@ pub struct PaginatedIr {
     pub page_size: Option<String>,
 }
 
+/// An endpoint rule parameter an operation sets.
+#[derive(Debug, Clone, PartialEq)]
+pub enum EndpointParamIr {
+    /// `smithy.rules#staticContextParams`: a fixed value (string or boolean).
+    Static { name: String, value: Value },
+    /// `smithy.rules#contextParam` on an input member (a string or boolean).
+    Member {
+        name: String,
+        rust_name: String,
+        ty: Ty,
+    },
+}
+
 /// An operation.
 #[derive(Debug, Clone)]
 pub struct OperationIr {
@@ -397,6 +419,8 @@ pub struct OperationIr {
     pub request_compression: Vec<String>,
     /// Auth schemes, in the order the client tries them.
     pub auth: AuthIr,
+    /// Endpoint parameters of the operation and its input.
+    pub endpoint_params: Vec<EndpointParamIr>,
 }
 
 pub(crate) fn invalid(shape: &str, message: impl Into<String>) -> ModelError {
@@ -428,11 +452,14 @@ impl Ir {
             serialized: BTreeSet::new(),
             deserialized: BTreeSet::new(),
             left_out,
+            waiters: Vec::new(),
+            left_out_waiters: Vec::new(),
         };
         resolve_shapes(&model, &service, &closure, &synthetic, &mut ir)?;
         box_recursive_members(&mut ir);
         resolve_operations(&model, &service, &synthetic, &mut ir)?;
         collect_protocol_tests(&model, &mut ir);
+        (ir.waiters, ir.left_out_waiters) = resolve_waiters(&model, &ir);
         mark_directions(&mut ir);
         check_names(&ir)?;
         Ok(ir)

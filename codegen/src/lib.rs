@@ -48,6 +48,7 @@ pub fn generate_with_warnings(
     let warnings = ir
         .left_out
         .iter()
+        .chain(&ir.left_out_waiters)
         .map(|l| format!("{}: left out of the generated crate: {}", l.id, l.reason))
         .collect();
     Ok(Generated {

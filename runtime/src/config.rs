@@ -45,6 +45,7 @@ pub type IdempotencyTokenProvider = Arc<dyn Fn() -> String + Send + Sync>;
 pub struct ClientConfig {
     region: Option<String>,
     credentials: Option<SharedCredentialsProvider>,
+    bearer_token: Option<BearerToken>,
     endpoint_url: Option<String>,
     env_endpoints: EnvEndpoints,
     use_fips: bool,
@@ -65,6 +66,7 @@ impl fmt::Debug for ClientConfig {
                 "credentials_provider",
                 &self.credentials.as_ref().map(|_| "<set>"),
             )
+            .field("bearer_token", &self.bearer_token.as_ref().map(|_| "<set>"))
             .field(
                 "endpoint_url",
                 &self.endpoint_url.as_deref().map(redact_userinfo),
@@ -115,6 +117,7 @@ impl ClientConfig {
         ClientConfigBuilder {
             region: self.region.clone(),
             credentials: self.credentials.clone(),
+            bearer_token: self.bearer_token.clone(),
             endpoint_url: self.endpoint_url.clone(),
             env_endpoints: self.env_endpoints.clone(),
             use_fips: self.use_fips,
@@ -194,6 +197,11 @@ impl ClientConfig {
         self.credentials.as_ref()
     }
 
+    /// The bearer token for services that authenticate with `smithy.api#httpBearerAuth`.
+    pub fn bearer_token(&self) -> Option<&BearerToken> {
+        self.bearer_token.as_ref()
+    }
+
     /// The endpoint URL set in code ([`ClientConfigBuilder::endpoint_url`]), if any; the
     /// environment's are in [`ClientConfig::endpoint_url_for`].
     pub fn endpoint_url(&self) -> Option<&str> {
@@ -262,6 +270,7 @@ impl ClientConfig {
 pub struct ClientConfigBuilder {
     region: Option<String>,
     credentials: Option<SharedCredentialsProvider>,
+    bearer_token: Option<BearerToken>,
     endpoint_url: Option<String>,
     env_endpoints: EnvEndpoints,
     use_fips: bool,
@@ -281,6 +290,7 @@ impl fmt::Debug for ClientConfigBuilder {
                 "credentials_provider",
                 &self.credentials.as_ref().map(|_| "<set>"),
             )
+            .field("bearer_token", &self.bearer_token.as_ref().map(|_| "<set>"))
             .field(
                 "endpoint_url",
                 &self.endpoint_url.as_deref().map(redact_userinfo),
@@ -343,6 +353,13 @@ impl ClientConfigBuilder {
     /// or makes a network call) in [`crate::credentials::CachedProvider`].
     pub fn credentials_provider(mut self, provider: impl ProvideCredentials + 'static) -> Self {
         self.credentials = Some(Arc::new(provider));
+        self
+    }
+
+    /// The bearer token sent as `Authorization: Bearer <token>` to services that
+    /// authenticate with `smithy.api#httpBearerAuth` (CodeCatalyst, for one).
+    pub fn bearer_token(mut self, token: impl Into<String>) -> Self {
+        self.bearer_token = Some(BearerToken::new(token));
         self
     }
 
@@ -441,6 +458,7 @@ impl ClientConfigBuilder {
         ClientConfig {
             region: self.region,
             credentials: self.credentials,
+            bearer_token: self.bearer_token,
             endpoint_url: self.endpoint_url,
             env_endpoints: self.env_endpoints,
             use_fips: self.use_fips,
@@ -853,5 +871,28 @@ mod tests {
         assert_eq!(r.max_attempts(), 3);
         assert_eq!(RetryConfig::disabled().max_attempts(), 1);
         assert_eq!(r.with_max_attempts(0).max_attempts(), 1);
+    }
+}
+
+/// A bearer token (`smithy.api#httpBearerAuth`). A secret: `Debug` redacts it and there is no
+/// `Display`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct BearerToken(Arc<str>);
+
+impl BearerToken {
+    /// The token `token`.
+    pub fn new(token: impl Into<String>) -> Self {
+        Self(Arc::from(token.into()))
+    }
+
+    /// The token itself.
+    pub fn token(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for BearerToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("BearerToken(** redacted **)")
     }
 }

@@ -22,6 +22,7 @@ pub mod sdk_config;
 pub mod sigv4;
 pub mod time;
 pub mod transport;
+pub mod waiter;
 
 pub use blob::Blob;
 pub use document::{Document, Number};

@@ -15,17 +15,17 @@ use std::fmt;
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, SystemTime};
 
-use ::http::header::{HeaderName, HeaderValue, USER_AGENT};
+use ::http::header::{HeaderName, HeaderValue, AUTHORIZATION, USER_AGENT};
 use ::http::Uri;
 use tracing::Instrument;
 
-use crate::config::ClientConfig;
+use crate::config::{BearerToken, ClientConfig};
 use crate::credentials::Credentials;
 use crate::endpoint::{self, Endpoint, ParamValue, Partitions, RuleSet};
 use crate::error::{parse_error_metadata, ErrorKind, Failure};
 use crate::http::{HttpRequest, HttpResponse};
 use crate::retry::{self, RetryReason, TokenBucket};
-use crate::sigv4::{self, SigningParams};
+use crate::sigv4::{self, SigningParams, SigningSettings};
 
 /// What the orchestrator needs to know about a service; generated once per service crate as a
 /// `static`.
@@ -61,6 +61,45 @@ pub struct OperationSpec {
     pub name: &'static str,
     /// Codes of the operation's errors marked `@retryable` in the model.
     pub retryable_errors: &'static [&'static str],
+}
+
+/// An auth scheme an operation accepts (the model's `@auth` order, its service's auth traits,
+/// `@optionalAuth`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum AuthScheme {
+    /// SigV4 with the configured credentials.
+    SigV4,
+    /// `Authorization: Bearer <token>` with the configured bearer token.
+    Bearer,
+    /// Nothing: the request goes unsigned.
+    Anonymous,
+}
+
+/// How an operation authenticates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AuthSpec {
+    /// Schemes in the order they are tried: the first whose identity is available (credentials
+    /// that load, a configured bearer token, or none needed) is used; when none is, the
+    /// request fails with the first scheme's error.
+    pub schemes: &'static [AuthScheme],
+    /// SigV4 signs `UNSIGNED-PAYLOAD` instead of the body's hash (`aws.auth#unsignedPayload`).
+    pub unsigned_payload: bool,
+}
+
+impl AuthSpec {
+    /// SigV4 only, signing the body: what [`Handle::send`] uses.
+    pub const SIGV4: AuthSpec = AuthSpec {
+        schemes: &[AuthScheme::SigV4],
+        unsigned_payload: false,
+    };
+}
+
+/// The identity a request is sent with.
+enum Identity {
+    SigV4(Credentials),
+    Bearer(BearerToken),
+    Anonymous,
 }
 
 /// A client's shared state: configuration, parsed endpoint rules and the retry token bucket.
@@ -205,6 +244,16 @@ impl Handle {
         op: &'static OperationSpec,
         request: HttpRequest,
     ) -> Result<HttpResponse, Failure> {
+        self.send_with_auth(op, &AuthSpec::SIGV4, request).await
+    }
+
+    /// [`Handle::send`] authenticating as `auth` says.
+    pub async fn send_with_auth(
+        &self,
+        op: &'static OperationSpec,
+        auth: &AuthSpec,
+        request: HttpRequest,
+    ) -> Result<HttpResponse, Failure> {
         let span = tracing::info_span!(
             "operation",
             service = self.inner.service.signing_name,
@@ -213,7 +262,7 @@ impl Handle {
         let timeout = self.inner.config.timeouts().operation();
         async move {
             match timeout {
-                Some(limit) => tokio::time::timeout(limit, self.send_inner(op, request))
+                Some(limit) => tokio::time::timeout(limit, self.send_inner(op, auth, request))
                     .await
                     .unwrap_or_else(|_| {
                         tracing::debug!(?limit, "operation timeout elapsed");
@@ -222,7 +271,7 @@ impl Handle {
                             format!("{}: operation timeout of {limit:?} elapsed", op.name),
                         ))
                     }),
-                None => self.send_inner(op, request).await,
+                None => self.send_inner(op, auth, request).await,
             }
         }
         .instrument(span)
@@ -232,15 +281,15 @@ impl Handle {
     async fn send_inner(
         &self,
         op: &'static OperationSpec,
+        auth: &AuthSpec,
         request: HttpRequest,
     ) -> Result<HttpResponse, Failure> {
         let config = &self.inner.config;
         if let Some(invalid) = &self.inner.invalid_config {
             return Err(Failure::new(ErrorKind::Construction, invalid.to_string()));
         }
-        let endpoint = self.resolve_endpoint()?;
+        let endpoint = self.resolve_endpoint(request.extensions().get::<EndpointParams>())?;
         let mut request = self.prepare(request, &endpoint)?;
-        let (signing_region, signing_name) = self.signing_scope(&endpoint)?;
         request
             .headers_mut()
             .insert(USER_AGENT, self.inner.user_agent.clone());
@@ -248,7 +297,15 @@ impl Handle {
             HeaderName::from_static("x-amz-user-agent"),
             self.inner.user_agent.clone(),
         );
-        let credentials = self.load_credentials().await?;
+        let identity = self.identity(auth).await?;
+        let scope = match identity {
+            Identity::SigV4(_) => Some(self.signing_scope(&endpoint)?),
+            _ => None,
+        };
+        let settings = SigningSettings {
+            unsigned_payload: auth.unsigned_payload,
+            ..SigningSettings::default()
+        };
 
         let max_attempts = config.retry().max_attempts().max(1);
         let attempt_timeout = config.timeouts().attempt();
@@ -258,15 +315,34 @@ impl Handle {
         let mut attempt: u32 = 1;
         loop {
             let mut attempt_request = clone_request(&request);
-            let signing = SigningParams {
-                credentials: &credentials,
-                region: &signing_region,
-                service: &signing_name,
-                time: SystemTime::now(),
-            };
-            sigv4::sign_request(&mut attempt_request, &signing).map_err(|e| {
-                Failure::new(ErrorKind::Construction, "could not sign the request").with_source(e)
-            })?;
+            match (&identity, &scope) {
+                (Identity::SigV4(credentials), Some((region, name))) => {
+                    let signing = SigningParams {
+                        credentials,
+                        region,
+                        service: name,
+                        time: SystemTime::now(),
+                    };
+                    sigv4::sign_request_with(&mut attempt_request, &signing, &settings).map_err(
+                        |e| {
+                            Failure::new(ErrorKind::Construction, "could not sign the request")
+                                .with_source(e)
+                        },
+                    )?;
+                }
+                (Identity::Bearer(token), _) => {
+                    let mut value = HeaderValue::from_str(&format!("Bearer {}", token.token()))
+                        .map_err(|_| {
+                            Failure::new(
+                                ErrorKind::Construction,
+                                "the bearer token is not a valid header value",
+                            )
+                        })?;
+                    value.set_sensitive(true);
+                    attempt_request.headers_mut().insert(AUTHORIZATION, value);
+                }
+                _ => {}
+            }
 
             // The URL without its query (query values may be user data); the request id of
             // the answer goes on each event, so a log line can be matched with AWS support.
@@ -374,7 +450,7 @@ impl Handle {
         }
     }
 
-    fn resolve_endpoint(&self) -> Result<Endpoint, Failure> {
+    fn resolve_endpoint(&self, params: Option<&EndpointParams>) -> Result<Endpoint, Failure> {
         if self.inner.service.endpoint_rules.is_empty() {
             // A model without a rule set: the configured endpoint URL is the endpoint.
             return match self.inner.endpoint_url.as_deref() {
@@ -413,6 +489,11 @@ impl Handle {
             if let Some(value) = value {
                 values.push((name.as_str(), value));
             }
+        }
+        // The operation's own parameters win over built-ins of the same name.
+        for (name, value) in params.map(|p| p.0.as_slice()).unwrap_or_default() {
+            values.retain(|(n, _)| n != name);
+            values.push((name, value.clone()));
         }
         let mut given = Vec::with_capacity(values.len());
         for (name, value) in &values {
@@ -514,6 +595,34 @@ impl Handle {
             )
         })?;
         Ok((region, name))
+    }
+
+    /// The identity of the first scheme of `auth` that has one.
+    async fn identity(&self, auth: &AuthSpec) -> Result<Identity, Failure> {
+        let mut first: Option<Failure> = None;
+        for scheme in auth.schemes {
+            match scheme {
+                AuthScheme::SigV4 => match self.load_credentials().await {
+                    Ok(c) => return Ok(Identity::SigV4(c)),
+                    Err(e) => {
+                        first.get_or_insert(e);
+                    }
+                },
+                AuthScheme::Bearer => match self.inner.config.bearer_token() {
+                    Some(t) => return Ok(Identity::Bearer(t.clone())),
+                    None => {
+                        first.get_or_insert(Failure::new(
+                            ErrorKind::Credentials,
+                            "no bearer token is configured (use ClientConfigBuilder::bearer_token)",
+                        ));
+                    }
+                },
+                AuthScheme::Anonymous => return Ok(Identity::Anonymous),
+            }
+        }
+        Err(first.unwrap_or_else(|| {
+            Failure::new(ErrorKind::Credentials, "the operation names no auth scheme")
+        }))
     }
 
     async fn load_credentials(&self) -> Result<Credentials, Failure> {
@@ -629,6 +738,12 @@ fn compress(request: &mut HttpRequest) {
     );
     *request.body_mut() = compressed.into();
 }
+
+/// Endpoint parameters of one request that come from its operation
+/// (`smithy.rules#staticContextParams`) or its input (`smithy.rules#contextParam`). A
+/// generated `send` stores them in the request's extensions; they win over built-ins.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct EndpointParams(pub Vec<(&'static str, ParamValue)>);
 
 /// The `@endpoint` host prefix of one request (`data-`, or `foo.{label}.` with its labels
 /// already filled in), put in front of the endpoint's host. A generated serializer stores it

@@ -47,6 +47,9 @@ const ENCODE_SET: &AsciiSet = &NON_ALPHANUMERIC
 /// The same for a path, where `/` separates segments and stays as it is.
 const PATH_ENCODE_SET: &AsciiSet = &ENCODE_SET.remove(b'/');
 
+/// The payload hash of a request whose body is not signed.
+pub const UNSIGNED_PAYLOAD: &str = "UNSIGNED-PAYLOAD";
+
 /// What to sign with: credentials, the credential scope and the signing time.
 #[derive(Debug, Clone, Copy)]
 pub struct SigningParams<'a> {
@@ -73,6 +76,9 @@ pub struct SigningSettings {
     pub sign_session_token: bool,
     /// Add and sign an `x-amz-content-sha256` header with the body hash (`false`; S3 needs it).
     pub content_sha256_header: bool,
+    /// Sign `UNSIGNED-PAYLOAD` instead of the body's hash (`false`; operations with
+    /// `aws.auth#unsignedPayload`).
+    pub unsigned_payload: bool,
 }
 
 impl Default for SigningSettings {
@@ -81,6 +87,7 @@ impl Default for SigningSettings {
             normalize_path: true,
             sign_session_token: true,
             content_sha256_header: false,
+            unsigned_payload: false,
         }
     }
 }
@@ -237,7 +244,11 @@ pub fn sign_request_with(
             "the value of header `{name}` is not UTF-8"
         )));
     }
-    let payload_hash = sha256_hex(request.body());
+    let payload_hash = if settings.unsigned_payload {
+        UNSIGNED_PAYLOAD.to_owned()
+    } else {
+        sha256_hex(request.body())
+    };
 
     let headers = request.headers_mut();
     if let Some(host) = host {

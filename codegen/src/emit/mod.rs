@@ -6,6 +6,7 @@ mod protocol_tests;
 mod service;
 mod shapes;
 mod values;
+mod waiters;
 
 use std::collections::BTreeMap;
 

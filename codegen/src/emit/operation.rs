@@ -7,7 +7,7 @@ use quote::{format_ident, quote};
 use super::shapes::{setters, structure};
 use super::values::{from_json, from_text, to_json, to_text};
 use super::{deprecated, docs, docs_or, ident, type_path};
-use crate::ir::{HttpBinding, Ir, MemberIr, OperationIr, StructIr, Ty, UriSegment};
+use crate::ir::{AuthScheme, HttpBinding, Ir, MemberIr, OperationIr, StructIr, Ty, UriSegment};
 use crate::names;
 
 /// The whole operation module.
@@ -21,6 +21,76 @@ pub(crate) fn operation(ir: &Ir, op: &OperationIr) -> TokenStream {
     let ser = serialize_request(ir, op, input);
     let de = deserialize_response(ir, output);
     let paginator = super::service::paginator(ir, op);
+    let waiters = super::waiters::waiters(ir, op, input);
+    // Endpoint parameters of the operation and its input go in the request's extensions.
+    let endpoint_params: Vec<TokenStream> = op
+        .endpoint_params
+        .iter()
+        .map(|p| match p {
+            crate::ir::EndpointParamIr::Static { name, value } => {
+                let v = match value {
+                    serde_json::Value::Bool(b) => quote! { ::aws_lite_runtime::endpoint::ParamValue::Bool(#b) },
+                    v => {
+                        let s = v.as_str().unwrap_or_default();
+                        quote! { ::aws_lite_runtime::endpoint::ParamValue::String(::std::string::String::from(#s)) }
+                    }
+                };
+                quote! { params.push((#name, #v)); }
+            }
+            crate::ir::EndpointParamIr::Member { name, rust_name, ty } => {
+                let f = ident(rust_name);
+                let v = if *ty == Ty::Bool {
+                    quote! { ::aws_lite_runtime::endpoint::ParamValue::Bool(*v) }
+                } else {
+                    quote! { ::aws_lite_runtime::endpoint::ParamValue::String(::std::clone::Clone::clone(v)) }
+                };
+                quote! {
+                    if let ::std::option::Option::Some(v) = &input.#f {
+                        params.push((#name, #v));
+                    }
+                }
+            }
+        })
+        .collect();
+    let (endpoint_params_decl, request_binding, attach_params) = if endpoint_params.is_empty() {
+        (quote! {}, quote! { request }, quote! {})
+    } else {
+        (
+            quote! {
+                let mut params = ::std::vec::Vec::new();
+                #(#endpoint_params)*
+            },
+            quote! { mut request },
+            quote! {
+                request.extensions_mut().insert(::aws_lite_runtime::orchestrator::EndpointParams(params));
+            },
+        )
+    };
+    // SigV4 over the body, the common case, is `send`; anything else names its schemes.
+    let (auth_static, send_call) = if op.auth.schemes == [AuthScheme::SigV4]
+        && !op.auth.unsigned_payload
+    {
+        (quote! {}, quote! { handle.send(&SPEC, request).await })
+    } else {
+        let schemes = op.auth.schemes.iter().map(|s| match s {
+            AuthScheme::SigV4 => quote! { ::aws_lite_runtime::orchestrator::AuthScheme::SigV4 },
+            AuthScheme::Bearer => quote! { ::aws_lite_runtime::orchestrator::AuthScheme::Bearer },
+            AuthScheme::Anonymous => {
+                quote! { ::aws_lite_runtime::orchestrator::AuthScheme::Anonymous }
+            }
+        });
+        let unsigned = op.auth.unsigned_payload;
+        (
+            quote! {
+                /// How the operation authenticates: the model's auth schemes, in order.
+                static AUTH: ::aws_lite_runtime::orchestrator::AuthSpec = ::aws_lite_runtime::orchestrator::AuthSpec {
+                    schemes: &[#(#schemes),*],
+                    unsigned_payload: #unsigned,
+                };
+            },
+            quote! { handle.send_with_auth(&SPEC, &AUTH, request).await },
+        )
+    };
     let name = &op.name;
     let retryable: Vec<String> = op
         .errors
@@ -75,6 +145,7 @@ pub(crate) fn operation(ir: &Ir, op: &OperationIr) -> TokenStream {
         #error_enum
         #fluent
         #paginator
+        #waiters
 
         /// Builders of this operation's input and output, and its fluent builder.
         pub mod builders {
@@ -86,6 +157,7 @@ pub(crate) fn operation(ir: &Ir, op: &OperationIr) -> TokenStream {
             name: #name,
             retryable_errors: &[#(#retryable),*],
         };
+        #auth_static
 
         /// Sends `input` and reads the answer.
         pub(crate) async fn send(
@@ -93,9 +165,13 @@ pub(crate) fn operation(ir: &Ir, op: &OperationIr) -> TokenStream {
             input: #in_name,
         ) -> ::std::result::Result<#out_name, #err_name> {
             #fill_tokens
+            #endpoint_params_decl
             // Plain `match`es: `map_err` and its closures would be compiled once per operation.
             let response = match serialize_request(&input) {
-                ::std::result::Result::Ok(request) => handle.send(&SPEC, request).await,
+                ::std::result::Result::Ok(#request_binding) => {
+                    #attach_params
+                    #send_call
+                }
                 ::std::result::Result::Err(f) => ::std::result::Result::Err(f),
             };
             match response {
@@ -328,6 +404,65 @@ fn fluent_builder(ir: &Ir, op: &OperationIr, input: &StructIr) -> TokenStream {
     }
 }
 
+/// A list of timestamps in the `http-date` format (the default of headers).
+fn is_http_date_list(m: &MemberIr) -> bool {
+    match &m.ty {
+        Ty::List { member, .. } => match &**member {
+            Ty::Timestamp(format) => {
+                m.timestamp_format
+                    .as_deref()
+                    .or(format.as_deref())
+                    .unwrap_or("http-date")
+                    == "http-date"
+            }
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
+/// Statements reading the member `m` bound to a header (`@httpHeader`) of `response` into
+/// `assign(value)`, with `?` on a value that does not parse; `None` for other bindings.
+pub(crate) fn header_read(
+    ir: &Ir,
+    m: &MemberIr,
+    assign: impl Fn(TokenStream) -> TokenStream,
+) -> Option<TokenStream> {
+    let HttpBinding::Header(name) = &m.binding else {
+        return None;
+    };
+    let parse = match &m.ty {
+        Ty::List { member, .. } => {
+            let inner = from_text(
+                ir,
+                member,
+                quote! { item.as_str() },
+                m.timestamp_format.as_deref(),
+            );
+            let split = if is_http_date_list(m) {
+                quote! { ::aws_lite_runtime::encoding::split_http_date_list(s) }
+            } else {
+                quote! { ::aws_lite_runtime::encoding::split_header_list(s) }
+            };
+            quote! { #split.iter().map(|item| #inner).collect::<::std::result::Result<::std::vec::Vec<_>, _>>() }
+        }
+        Ty::String if m.media_type.is_some() => {
+            quote! { ::aws_lite_runtime::json::base64_text(s) }
+        }
+        ty => from_text(ir, ty, quote! { s }, m.timestamp_format.as_deref()),
+    };
+    let lname = name.to_ascii_lowercase();
+    let set = assign(quote! { ::aws_lite_runtime::json::at(#parse, #name)? });
+    Some(quote! {
+        let values: ::std::vec::Vec<&str> = response.headers().get_all(#lname).iter().filter_map(|v| v.to_str().ok()).collect();
+        if !values.is_empty() {
+            let joined = values.join(", ");
+            let s = joined.as_str();
+            #set
+        }
+    })
+}
+
 fn scalar_or_list_text(m: &MemberIr, v: TokenStream, default_format: &str) -> (bool, TokenStream) {
     match &m.ty {
         Ty::List { member, .. } if matches!(**member, Ty::String) => {
@@ -471,7 +606,10 @@ fn serialize_request(ir: &Ir, op: &OperationIr, input: &StructIr) -> TokenStream
         match &m.binding {
             HttpBinding::Header(name) => {
                 let (list, text) = scalar_or_list_text(m, quote! { v }, "http-date");
-                let value = if list {
+                let value = if is_http_date_list(m) {
+                    // Each date has a comma, but Smithy writes http-date lists unquoted.
+                    quote! { (#text).join(", ") }
+                } else if list {
                     quote! { ::aws_lite_runtime::encoding::fmt_header_list(&#text) }
                 } else if m.ty == Ty::String && m.media_type.is_some() {
                     // A string with a media type travels base64-encoded in a header.
@@ -754,32 +892,7 @@ fn deserialize_response(ir: &Ir, output: &StructIr) -> TokenStream {
     let headers = output.members.iter().filter_map(|m| {
         let f = ident(&m.rust_name);
         match &m.binding {
-            HttpBinding::Header(name) => {
-                let parse = match &m.ty {
-                    Ty::List { member, .. } => {
-                        let inner = from_text(ir, member, quote! { item.as_str() }, m.timestamp_format.as_deref());
-                        let split = if matches!(**member, Ty::Timestamp(_)) && m.timestamp_format.as_deref().unwrap_or("http-date") == "http-date" {
-                            quote! { ::aws_lite_runtime::encoding::split_http_date_list(s) }
-                        } else {
-                            quote! { ::aws_lite_runtime::encoding::split_header_list(s) }
-                        };
-                        quote! { #split.iter().map(|item| #inner).collect::<::std::result::Result<::std::vec::Vec<_>, _>>() }
-                    }
-                    Ty::String if m.media_type.is_some() => {
-                        quote! { ::aws_lite_runtime::json::base64_text(s) }
-                    }
-                    ty => from_text(ir, ty, quote! { s }, m.timestamp_format.as_deref()),
-                };
-                let lname = name.to_ascii_lowercase();
-                Some(quote! {
-                    let values: ::std::vec::Vec<&str> = response.headers().get_all(#lname).iter().filter_map(|v| v.to_str().ok()).collect();
-                    if !values.is_empty() {
-                        let joined = values.join(", ");
-                        let s = joined.as_str();
-                        builder.#f = ::std::option::Option::Some(::aws_lite_runtime::json::at(#parse, #name)?);
-                    }
-                })
-            }
+            HttpBinding::Header(_) => header_read(ir, m, |v| quote! { builder.#f = ::std::option::Option::Some(#v); }),
             HttpBinding::PrefixHeaders(prefix) => {
                 let lp = prefix.to_ascii_lowercase();
                 Some(quote! {

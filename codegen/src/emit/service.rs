@@ -95,6 +95,29 @@ pub(crate) fn client(ir: &Ir) -> TokenStream {
             }
         }
     });
+    let waiter_methods = ir.waiters.iter().map(|w| {
+        let m = ident(&w.method);
+        let op = ir.operations.iter().find(|o| o.id == w.operation);
+        let module = ident(op.map(|o| o.snake.as_str()).unwrap_or_default());
+        let ty = format_ident!("{}Waiter", w.name);
+        let d = format!(
+            " Waits until `{}`: polls `{}` as the model's waiter says; set the input, then `wait(max_wait)`.",
+            w.name,
+            op.map(|o| o.name.as_str()).unwrap_or_default()
+        );
+        let dep = if w.deprecated {
+            quote! { #[deprecated(note = "the model deprecates this waiter")] }
+        } else {
+            quote! {}
+        };
+        quote! {
+            #[doc = #d]
+            #dep
+            pub fn #m(&self) -> crate::operation::#module::#ty {
+                crate::operation::#module::#ty::new(self.handle.clone())
+            }
+        }
+    });
     let title = format!(" A client for {}.", ir.service.title);
     quote! {
         #[doc = #title]
@@ -117,6 +140,7 @@ pub(crate) fn client(ir: &Ir) -> TokenStream {
             /// The configuration.
             pub fn config(&self) -> &crate::Config { self.handle.config() }
             #( #methods )*
+            #( #waiter_methods )*
         }
     }
 }

@@ -439,14 +439,12 @@ pub(crate) fn structure(ir: &Ir, s: &StructIr) -> TokenStream {
         quote! { build_lenient() }
     };
 
-    // JSON body members (all members for plain and error structures).
+    // JSON body members (all members for plain structures; an error's header members are
+    // read from the headers).
     let body_members: Vec<&MemberIr> = s
         .members
         .iter()
-        .filter(|m| {
-            matches!(s.role, StructRole::Plain | StructRole::Error(_))
-                || m.binding == HttpBinding::Body
-        })
+        .filter(|m| matches!(s.role, StructRole::Plain) || m.binding == HttpBinding::Body)
         .collect();
     let ser = body_members.iter().map(|m| {
         let f = ident(&m.rust_name);
@@ -626,6 +624,32 @@ pub(crate) fn structure(ir: &Ir, s: &StructIr) -> TokenStream {
             };
             let retryable = e.retryable;
             let throttling = e.throttling;
+            let header_reads: Vec<TokenStream> = s
+                .members
+                .iter()
+                .filter_map(|m| {
+                    let f = ident(&m.rust_name);
+                    let optional = m.optional;
+                    super::operation::header_read(ir, m, |v| {
+                        if optional {
+                            quote! { err.#f = ::std::option::Option::Some(#v); }
+                        } else {
+                            quote! { err.#f = #v; }
+                        }
+                    })
+                })
+                .collect();
+            let read_headers = if header_reads.is_empty() {
+                quote! {}
+            } else {
+                quote! {
+                    // Members bound to headers are read from them, whatever the body holds.
+                    let parsed = parsed.and_then(|mut err| {
+                        #(#header_reads)*
+                        ::std::result::Result::Ok(err)
+                    });
+                }
+            };
             quote! {
                 impl #name {
                     /// The error code, `#code`.
@@ -646,7 +670,9 @@ pub(crate) fn structure(ir: &Ir, s: &StructIr) -> TokenStream {
                         response: &::aws_lite_runtime::http::HttpResponse,
                         meta: ::aws_lite_runtime::error::ErrorMetadata,
                     ) -> ::std::result::Result<Self, ::aws_lite_runtime::error::Failure> {
+                        // An empty body reads as `{}`: header members are still read below.
                         let parsed = ::aws_lite_runtime::json::parse_body(response.body()).and_then(Self::from_json);
+                        #read_headers
                         match parsed {
                             ::std::result::Result::Ok(mut err) => {
                                 err.meta = meta;

@@ -252,7 +252,12 @@ pub(crate) fn default_value(ir: &Ir, ty: &Ty, v: &Value) -> TokenStream {
             quote! { ::aws_lite_runtime::DateTime::from_secs_f64(#f) }
         }
         (Ty::Blob, Value::String(s)) => {
-            let bytes = proc_macro2::Literal::byte_string(s.as_bytes());
+            // The model writes a blob's default in base64 (checked by the IR).
+            use base64::Engine as _;
+            let decoded = base64::engine::general_purpose::STANDARD
+                .decode(s)
+                .unwrap_or_else(|_| s.as_bytes().to_vec());
+            let bytes = proc_macro2::Literal::byte_string(&decoded);
             quote! { ::aws_lite_runtime::Blob::new(&#bytes[..]) }
         }
         (Ty::Document, v) => {

@@ -112,5 +112,17 @@ pub fn check_names(ir: &Ir) -> Result<(), ModelError> {
             ));
         }
     }
+    for w in &ir.waiters {
+        if let Some(other) = methods.insert(&w.method, &w.operation) {
+            return Err(invalid(
+                &w.operation,
+                format!(
+                    "waiter `{}` becomes the client method `{}`, which is also the method of \
+                     {other}",
+                    w.name, w.method
+                ),
+            ));
+        }
+    }
     Ok(())
 }

@@ -47,6 +47,45 @@ fn parse_uri(op: &str, uri: &str) -> Result<ParsedUri, ModelError> {
     Ok((segments, query_literals))
 }
 
+/// The endpoint parameters `op` sets: its static context parameters, then its input members
+/// marked `smithy.rules#contextParam` (strings and booleans, the types rules take).
+fn endpoint_params(op: &Shape, input: &Shape, input_ir: &StructIr) -> Vec<EndpointParamIr> {
+    let mut out: Vec<EndpointParamIr> = op
+        .trait_value("smithy.rules#staticContextParams")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .filter_map(|(name, v)| {
+            let value = v.get("value")?.clone();
+            (value.is_string() || value.is_boolean()).then(|| EndpointParamIr::Static {
+                name: name.clone(),
+                value,
+            })
+        })
+        .collect();
+    if let ShapeKind::Structure(members) = &input.kind {
+        for m in members {
+            let Some(name) = m
+                .trait_value("smithy.rules#contextParam")
+                .and_then(|c| c.get("name"))
+                .and_then(Value::as_str)
+            else {
+                continue;
+            };
+            if let Some(mi) = input_ir.members.iter().find(|x| x.name == m.name) {
+                if matches!(mi.ty, Ty::String | Ty::Bool) {
+                    out.push(EndpointParamIr::Member {
+                        name: name.to_owned(),
+                        rust_name: mi.rust_name.clone(),
+                        ty: mi.ty.clone(),
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
 /// Pass: operations with their HTTP trait, synthetic input/output, errors and paginator.
 pub fn resolve_operations(
     model: &Model,
@@ -159,6 +198,7 @@ pub fn resolve_operations(
             protocol_tests: Vec::new(),
             checksum_required: shape.has_trait("httpChecksumRequired"),
             auth: resolve_auth(service, shape)?,
+            endpoint_params: endpoint_params(shape, input, &ir.structures[&input.id]),
             request_compression: shape
                 .trait_value("requestCompression")
                 .and_then(|c| c.get("encodings"))

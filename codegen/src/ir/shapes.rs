@@ -310,6 +310,18 @@ fn resolve_members(
             .or_else(|| target.trait_value("default"))
             .filter(|v| !v.is_null())
             .cloned();
+        if let (Ty::Blob, Some(Value::String(text))) = (&ty, &default) {
+            use base64::Engine as _;
+            if base64::engine::general_purpose::STANDARD
+                .decode(text)
+                .is_err()
+            {
+                return Err(invalid(
+                    &at,
+                    format!("@default {text:?} of a blob member is not base64"),
+                ));
+            }
+        }
         let client_optional = m.has_trait("clientOptional");
         let optional = !is_union
             && (all_optional
