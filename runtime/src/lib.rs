@@ -11,6 +11,7 @@ pub mod encoding;
 pub mod endpoint;
 pub mod error;
 pub mod http;
+pub mod imds;
 pub mod json;
 pub mod orchestrator;
 pub mod paginate;
@@ -21,6 +22,7 @@ pub mod retry;
 pub mod sdk_config;
 pub mod sigv4;
 pub mod time;
+pub mod token;
 pub mod transport;
 pub mod waiter;
 

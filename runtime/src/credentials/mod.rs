@@ -19,22 +19,31 @@ use crate::http::BoxFuture;
 
 pub mod cache;
 pub mod chain;
+pub mod ecs;
 pub mod env;
 pub mod environment;
+pub mod imds;
+pub(crate) mod json_credentials;
 pub mod profile;
 pub(crate) mod profile_file;
 pub mod provider_config;
 #[cfg(feature = "aws-config")]
 mod sdk;
+pub mod sso;
+pub mod sso_token;
 
 pub use cache::CachedProvider;
 pub use chain::DefaultCredentialsChain;
+pub use ecs::EcsProvider;
 pub use env::Env;
 pub use environment::EnvironmentProvider;
+pub use imds::ImdsProvider;
 pub use profile::ProfileProvider;
 pub use provider_config::{Fs, ProviderConfig, TimeSource};
 #[cfg(feature = "aws-config")]
 pub use sdk::SdkCredentials;
+pub use sso::SsoCredentialsProvider;
+pub use sso_token::{ProfileTokenProvider, SsoTokenProvider};
 
 /// An access key, its secret, and a session token for temporary credentials.
 ///
@@ -45,12 +54,14 @@ pub struct Credentials {
     inner: Arc<CredentialsInner>,
 }
 
+#[derive(Clone)]
 struct CredentialsInner {
     access_key_id: String,
     secret_access_key: String,
     session_token: Option<String>,
     expiry: Option<SystemTime>,
     provider_name: &'static str,
+    account_id: Option<String>,
 }
 
 impl Credentials {
@@ -70,7 +81,32 @@ impl Credentials {
                 session_token,
                 expiry,
                 provider_name,
+                account_id: None,
             }),
+        }
+    }
+
+    /// The same credentials with the AWS account id they belong to.
+    pub fn with_account_id(self, account_id: impl Into<String>) -> Self {
+        let inner = Arc::unwrap_or_clone(self.inner);
+        Self {
+            inner: Arc::new(CredentialsInner {
+                account_id: Some(account_id.into()),
+                ..inner
+            }),
+        }
+    }
+
+    /// The AWS account id the credentials belong to, when the provider said.
+    pub fn account_id(&self) -> Option<&str> {
+        self.inner.account_id.as_deref()
+    }
+
+    /// The same credentials expiring at `expiry` instead.
+    pub fn with_expiry(self, expiry: Option<SystemTime>) -> Self {
+        let inner = Arc::unwrap_or_clone(self.inner);
+        Self {
+            inner: Arc::new(CredentialsInner { expiry, ..inner }),
         }
     }
 

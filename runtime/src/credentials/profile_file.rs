@@ -157,6 +157,17 @@ impl ProfileSet {
         self.profiles.get(name)
     }
 
+    /// The `[sso-session name]` section.
+    pub(crate) fn sso_session(&self, name: &str) -> Option<&Profile> {
+        self.sso_sessions.get(name)
+    }
+
+    /// The `[prefix name]` section of another kind (`services`).
+    pub(crate) fn section(&self, prefix: &str, name: &str) -> Option<&Profile> {
+        self.other_sections
+            .get(&(prefix.to_owned(), name.to_owned()))
+    }
+
     /// Whether one of the files exists.
     pub(crate) fn any_file(&self) -> bool {
         self.any_file

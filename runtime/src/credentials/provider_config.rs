@@ -201,7 +201,8 @@ pub struct Fs(FsInner);
 #[derive(Clone)]
 enum FsInner {
     Real,
-    Fake(Arc<BTreeMap<PathBuf, Vec<u8>>>),
+    // A mutex, not a plain map: the SSO token provider writes refreshed tokens back.
+    Fake(Arc<std::sync::Mutex<BTreeMap<PathBuf, Vec<u8>>>>),
 }
 
 impl Fs {
@@ -217,12 +218,31 @@ impl Fs {
         P: Into<PathBuf>,
         B: Into<Vec<u8>>,
     {
-        Self(FsInner::Fake(Arc::new(
+        Self(FsInner::Fake(Arc::new(std::sync::Mutex::new(
             files
                 .into_iter()
                 .map(|(p, b)| (p.into(), b.into()))
                 .collect(),
-        )))
+        ))))
+    }
+
+    /// Replaces the file at `path` with `bytes` (the SSO token cache). On the real file
+    /// system the bytes go to a temporary file beside it, readable by the owner only on
+    /// Unix, which then replaces the file: a reader never sees half a token. Runs on tokio's
+    /// blocking pool.
+    pub async fn write(&self, path: &Path, bytes: Vec<u8>) -> std::io::Result<()> {
+        match &self.0 {
+            FsInner::Real => {
+                let path = path.to_owned();
+                tokio::task::spawn_blocking(move || write_replace(&path, &bytes))
+                    .await
+                    .map_err(std::io::Error::other)?
+            }
+            FsInner::Fake(files) => {
+                lock(files).insert(path.to_owned(), bytes);
+                Ok(())
+            }
+        }
     }
 
     /// Reads the whole file at `path`, at most [`MAX_FILE_SIZE`] bytes: a longer file is an
@@ -244,7 +264,7 @@ impl Fs {
                     .await
                     .map_err(std::io::Error::other)?
             }
-            FsInner::Fake(files) => match files.get(path) {
+            FsInner::Fake(files) => match lock(files).get(path) {
                 Some(bytes) if bytes.len() as u64 > limit => Err(too_large(limit)),
                 Some(bytes) => Ok(bytes.clone()),
                 None => Err(std::io::Error::new(
@@ -260,7 +280,7 @@ impl Fs {
     pub fn read_blocking(&self, path: &Path) -> std::io::Result<Vec<u8>> {
         match &self.0 {
             FsInner::Real => read_capped(path, MAX_FILE_SIZE),
-            FsInner::Fake(files) => match files.get(path) {
+            FsInner::Fake(files) => match lock(files).get(path) {
                 Some(bytes) if bytes.len() as u64 > MAX_FILE_SIZE => Err(too_large(MAX_FILE_SIZE)),
                 Some(bytes) => Ok(bytes.clone()),
                 None => Err(std::io::Error::new(
@@ -270,6 +290,39 @@ impl Fs {
             },
         }
     }
+}
+
+fn lock(
+    files: &std::sync::Mutex<BTreeMap<PathBuf, Vec<u8>>>,
+) -> std::sync::MutexGuard<'_, BTreeMap<PathBuf, Vec<u8>>> {
+    // Plain data: a panic elsewhere while holding the lock leaves nothing half-done.
+    files.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+fn write_replace(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let name = path
+        .file_name()
+        .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::InvalidInput, "no file name"))?;
+    let mut temp_name = std::ffi::OsString::from(".");
+    temp_name.push(name);
+    temp_name.push(format!(".{}.tmp", std::process::id()));
+    let temp = path.with_file_name(temp_name);
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let result = options
+        .open(&temp)
+        .and_then(|mut file| file.write_all(bytes).and_then(|()| file.sync_all()))
+        .and_then(|()| std::fs::rename(&temp, path));
+    if result.is_err() {
+        let _ = std::fs::remove_file(&temp);
+    }
+    result
 }
 
 fn read_capped(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
@@ -296,7 +349,7 @@ impl fmt::Debug for Fs {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.0 {
             FsInner::Real => f.write_str("Fs::Real"),
-            FsInner::Fake(files) => write!(f, "Fs::Fake({} files)", files.len()),
+            FsInner::Fake(files) => write!(f, "Fs::Fake({} files)", lock(files).len()),
         }
     }
 }
