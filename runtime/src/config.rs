@@ -151,7 +151,16 @@ impl ClientConfig {
         // The config file is read off the executor here (the builder's from_env blocks).
         let provider_config = crate::credentials::ProviderConfig::new();
         let settings = crate::region::load_settings(&provider_config).await;
-        builder.region = settings.region.clone();
+        builder.region = match settings.region.clone() {
+            Some(region) => Some(region),
+            // Last link of the region chain: the EC2 instance's region.
+            None => {
+                let imds = crate::imds::ImdsClient::builder()
+                    .configure(&provider_config)
+                    .build();
+                crate::region::imds_region(&provider_config, &imds).await
+            }
+        };
         builder.env_endpoints = builder.env_endpoints.with_profile(&settings);
         builder.build()
     }
