@@ -252,10 +252,13 @@ async fn default_chain_prefers_env_then_profile_and_reports_both() {
         ("AWS_SECRET_ACCESS_KEY", SECRET),
     ];
 
-    // Nothing anywhere: both providers are named in the error.
-    let e = provide(&DefaultCredentialsChain::with_env(home.env(&[])))
-        .await
-        .unwrap_err();
+    // Nothing anywhere (IMDS off: this test talks to no network): every provider is named
+    // in the error.
+    let e = provide(&DefaultCredentialsChain::with_env(
+        home.env(&[("AWS_EC2_METADATA_DISABLED", "true")]),
+    ))
+    .await
+    .unwrap_err();
     assert!(e.is_not_loaded());
     let text = e.to_string();
     assert!(
@@ -263,6 +266,14 @@ async fn default_chain_prefers_env_then_profile_and_reports_both() {
         "{text}"
     );
     assert!(text.contains("profile: no shared credentials"), "{text}");
+    assert!(
+        text.contains("container: No environment variables were set"),
+        "{text}"
+    );
+    assert!(
+        text.contains("IMDS: the credential provider was not enabled"),
+        "{text}"
+    );
 
     home.write(
         ".aws/credentials",

@@ -1,19 +1,31 @@
 //! The default credentials chain.
 
+use std::sync::Arc;
+
 use super::{
-    Credentials, CredentialsError, Env, EnvironmentProvider, ProfileProvider, ProvideCredentials,
-    ProviderConfig,
+    Credentials, CredentialsError, EcsProvider, Env, EnvironmentProvider, ImdsProvider,
+    ProfileProvider, ProvideCredentials, ProviderConfig,
 };
 use crate::http::BoxFuture;
 
-/// The environment, then the shared profile files: the first that has credentials wins.
+/// The environment, the shared profile files, the container endpoint (ECS, EKS Pod
+/// Identity), then the EC2 instance metadata service: the first that has credentials wins.
 ///
 /// A provider that has none ([`super::CredentialsErrorKind::NotLoaded`]) passes on to the next; one
 /// that is misconfigured stops the chain. The final error says what each provider answered.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct DefaultCredentialsChain {
     environment: EnvironmentProvider,
     profile: ProfileProvider,
+    ecs: EcsProvider,
+    /// Shared by clones: it remembers the last credentials for IMDS outages.
+    imds: Arc<ImdsProvider>,
+}
+
+impl Default for DefaultCredentialsChain {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
 impl DefaultCredentialsChain {
@@ -32,7 +44,9 @@ impl DefaultCredentialsChain {
     pub fn with_config(config: ProviderConfig) -> Self {
         Self {
             environment: EnvironmentProvider::with_env(config.env().clone()),
-            profile: ProfileProvider::with_config(config),
+            profile: ProfileProvider::with_config(config.clone()),
+            ecs: EcsProvider::new(config.clone()),
+            imds: Arc::new(ImdsProvider::new(config)),
         }
     }
 }
@@ -40,9 +54,11 @@ impl DefaultCredentialsChain {
 impl ProvideCredentials for DefaultCredentialsChain {
     fn provide_credentials(&self) -> BoxFuture<'_, Result<Credentials, CredentialsError>> {
         Box::pin(async move {
-            let providers: [(&str, &dyn ProvideCredentials); 2] = [
+            let providers: [(&str, &dyn ProvideCredentials); 4] = [
                 ("environment", &self.environment),
                 ("profile", &self.profile),
+                ("container", &self.ecs),
+                ("IMDS", &self.imds),
             ];
             let mut said = Vec::new();
             for (name, provider) in providers {
@@ -66,8 +82,9 @@ impl ProvideCredentials for DefaultCredentialsChain {
                     }
                 }
             }
+            // The official SDKs' words for "nobody had any", which callers may look for.
             Err(CredentialsError::not_loaded(format!(
-                "no AWS credentials found: {}",
+                "no AWS credentials found (the credential provider was not enabled): {}",
                 said.join("; ")
             )))
         })
