@@ -113,7 +113,7 @@ impl EcsProvider {
                 .map_err(|e| {
                     CredentialsError::provider_error(format!(
                         "cannot read the container authorization token file `{path}` \
-                         ({ENV_TOKEN_FILE}): {e}"
+                         ({ENV_TOKEN_FILE})"
                     ))
                     .with_source(e)
                 })?;
@@ -203,9 +203,9 @@ impl EcsProvider {
                 Some(_) => return Err(Attempt::Retry(e.to_string())),
                 None => {
                     return Err(Attempt::Final(
-                        CredentialsError::provider_error(format!(
-                            "cannot reach the container credentials endpoint: {e}"
-                        ))
+                        CredentialsError::provider_error(
+                            "cannot reach the container credentials endpoint",
+                        )
                         .with_source(e),
                     ))
                 }

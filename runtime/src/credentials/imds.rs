@@ -77,18 +77,22 @@ impl ImdsProvider {
                         ));
                     }
                     Err(e) if e.kind() == ImdsErrorKind::Unreachable => {
-                        return Err(CredentialsError::not_loaded(format!(
-                            "the credential provider was not enabled: {e}"
-                        ))
+                        return Err(CredentialsError::not_loaded(
+                            "the credential provider was not enabled: IMDS is unreachable",
+                        )
                         .with_source(e))
                     }
                     Err(e) if e.kind() == ImdsErrorKind::InvalidConfiguration => {
-                        return Err(
-                            CredentialsError::invalid_configuration(e.to_string()).with_source(e)
+                        return Err(CredentialsError::invalid_configuration(
+                            "the IMDS endpoint configuration is invalid",
                         )
+                        .with_source(e))
                     }
                     Err(e) => {
-                        return Err(CredentialsError::provider_error(e.to_string()).with_source(e))
+                        return Err(CredentialsError::provider_error(
+                            "could not load the role name from IMDS",
+                        )
+                        .with_source(e))
                     }
                 }
             }
@@ -102,7 +106,12 @@ impl ImdsProvider {
             .client
             .get(&format!("{ROLE_PATH}{role}"))
             .await
-            .map_err(|e| CredentialsError::provider_error(e.to_string()).with_source(e))?;
+            .map_err(|e| {
+                CredentialsError::provider_error(format!(
+                    "could not load the credentials of role `{role}` from IMDS"
+                ))
+                .with_source(e)
+            })?;
         match json_credentials::parse(body.as_str().as_bytes(), "IMDSv2") {
             Ok(JsonCredentials::Credentials(credentials)) => Ok(credentials),
             Ok(JsonCredentials::Error { code, message })
@@ -302,11 +311,13 @@ mod tests {
             .await
             .unwrap_err();
         assert!(!err.is_not_loaded());
+        // The IMDS error is the source, said once in the chain.
+        let chain = crate::error::DisplayErrorChain(&err).to_string();
         assert!(
-            err.to_string()
-                .contains("request forbidden: IMDS is disabled"),
-            "{err}"
+            chain.contains("could not load the role name from IMDS: failed to load IMDS session token: request forbidden: IMDS is disabled"),
+            "{chain}"
         );
+        assert_eq!(chain.matches("request forbidden").count(), 1, "{chain}");
     }
 
     #[tokio::test]

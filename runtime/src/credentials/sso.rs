@@ -237,7 +237,7 @@ pub(crate) async fn call(
                     || attempt >= MAX_ATTEMPTS
                 {
                     return Err(CredentialsError::provider_error(format!(
-                        "an error occurred while loading credentials: {what} failed: {e}"
+                        "an error occurred while loading credentials: {what} failed"
                     ))
                     .with_source(e));
                 }

@@ -158,8 +158,10 @@ impl SsoTokenProvider {
             .read(std::path::Path::new(path))
             .await
             .map_err(|e| {
+                // The path last: the cause follows it in an error chain, as the official
+                // SDK's message has it.
                 CredentialsError::provider_error(format!(
-                    "failed to read `{path}`: {e} (the SSO token cache: run `aws sso login`)"
+                    "no SSO token (run `aws sso login`): failed to read `{path}`"
                 ))
                 .with_source(e)
             })?;
