@@ -22,43 +22,62 @@ pub(crate) fn operation(ir: &Ir, op: &OperationIr) -> TokenStream {
     let de = deserialize_response(ir, output);
     let paginator = super::service::paginator(ir, op);
     let waiters = super::waiters::waiters(ir, op, input);
-    // Endpoint parameters of the operation and its input go in the request's extensions.
-    let endpoint_params: Vec<TokenStream> = op
-        .endpoint_params
-        .iter()
-        .map(|p| match p {
+    // Endpoint parameters of the operation and its input go in the request's extensions:
+    // static ones start the vector (clippy's vec_init_then_push), input members follow.
+    let mut static_params = Vec::new();
+    let mut member_params = Vec::new();
+    for p in &op.endpoint_params {
+        match p {
             crate::ir::EndpointParamIr::Static { name, value } => {
                 let v = match value {
-                    serde_json::Value::Bool(b) => quote! { ::aws_lite_runtime::endpoint::ParamValue::Bool(#b) },
+                    serde_json::Value::Bool(b) => {
+                        quote! { ::aws_lite_runtime::endpoint::ParamValue::Bool(#b) }
+                    }
                     v => {
                         let s = v.as_str().unwrap_or_default();
                         quote! { ::aws_lite_runtime::endpoint::ParamValue::String(::std::string::String::from(#s)) }
                     }
                 };
-                quote! { params.push((#name, #v)); }
+                static_params.push(quote! { (#name, #v) });
             }
-            crate::ir::EndpointParamIr::Member { name, rust_name, ty } => {
+            crate::ir::EndpointParamIr::Member {
+                name,
+                rust_name,
+                ty,
+            } => {
                 let f = ident(rust_name);
                 let v = if *ty == Ty::Bool {
                     quote! { ::aws_lite_runtime::endpoint::ParamValue::Bool(*v) }
                 } else {
                     quote! { ::aws_lite_runtime::endpoint::ParamValue::String(::std::clone::Clone::clone(v)) }
                 };
-                quote! {
+                member_params.push(quote! {
                     if let ::std::option::Option::Some(v) = &input.#f {
                         params.push((#name, #v));
                     }
-                }
+                });
             }
-        })
-        .collect();
-    let (endpoint_params_decl, request_binding, attach_params) = if endpoint_params.is_empty() {
+        }
+    }
+    let (endpoint_params_decl, request_binding, attach_params) = if static_params.is_empty()
+        && member_params.is_empty()
+    {
         (quote! {}, quote! { request }, quote! {})
     } else {
+        let init = if static_params.is_empty() {
+            quote! { ::std::vec::Vec::new() }
+        } else {
+            quote! { ::std::vec![#(#static_params),*] }
+        };
+        let binding = if member_params.is_empty() {
+            quote! {}
+        } else {
+            quote! { mut }
+        };
         (
             quote! {
-                let mut params = ::std::vec::Vec::new();
-                #(#endpoint_params)*
+                let #binding params = #init;
+                #(#member_params)*
             },
             quote! { mut request },
             quote! {
