@@ -205,7 +205,9 @@ async fn profile_provider_says_what_is_missing() {
     ))
     .await
     .unwrap_err();
-    assert!(e.is_not_loaded());
+    // A profile asked for by name and missing stops a chain (as in the official SDKs):
+    // going on would silently use another identity.
+    assert_eq!(e.kind(), CredentialsErrorKind::InvalidConfiguration);
     assert!(e.to_string().contains("profile `nope` not found"), "{e}");
 
     let e = provide(&ProfileProvider::with_env(
@@ -213,9 +215,8 @@ async fn profile_provider_says_what_is_missing() {
     ))
     .await
     .unwrap_err();
-    assert!(e.is_not_loaded());
-    assert!(e.to_string().contains("sso_session"), "{e}");
-    assert!(e.to_string().contains("aws-config"), "{e}");
+    assert_eq!(e.kind(), CredentialsErrorKind::InvalidConfiguration);
+    assert!(e.to_string().contains("sso-session named `corp`"), "{e}");
 
     home.write(
         ".aws/credentials",
@@ -596,4 +597,89 @@ async fn a_ten_mib_credentials_file_is_refused() {
     assert!(shown.contains(&path.display().to_string()), "{shown}");
     assert!(shown.contains("1048576-byte limit"), "{shown}");
     assert!(!shown.contains(SECRET), "{shown}");
+}
+
+fn sts_answer(key: &str, account: &str) -> String {
+    format!(
+        "<AssumeRoleResponse><AssumeRoleResult><AssumedRoleUser><Arn>arn:aws:sts::{account}:assumed-role/r/s</Arn></AssumedRoleUser>\
+         <Credentials><AccessKeyId>{key}</AccessKeyId><SecretAccessKey>{SECRET}</SecretAccessKey>\
+         <SessionToken>{TOKEN}</SessionToken><Expiration>2031-01-01T00:00:00Z</Expiration></Credentials>\
+         </AssumeRoleResult></AssumeRoleResponse>"
+    )
+}
+
+/// A two-role chain: static keys of C, then B's role (signed with C's keys), then A's role
+/// (signed with B's credentials), with A's external id and session name.
+#[tokio::test]
+async fn a_role_chain_assumes_each_role_with_the_previous_credentials() {
+    use aws_lite_runtime::credentials::{Fs, ProviderConfig};
+    use aws_lite_runtime::http::{Bytes, Replay, ReplayClient};
+
+    let config = "[profile A]\nrole_arn = arn:aws:iam::1:role/A\nsource_profile = B\nexternal_id = ext-1\nrole_session_name = sess-a\nregion = eu-west-3\n\
+                  [profile B]\nrole_arn = arn:aws:iam::1:role/B\nsource_profile = C\n\
+                  [profile C]\naws_access_key_id = AKIDC\naws_secret_access_key = secret-c\n";
+    let replay = ReplayClient::new();
+    for (key, account) in [("ASIAB", "222222222222"), ("ASIAA", "111111111111")] {
+        replay.push(Replay::Response(
+            http::Response::builder()
+                .status(200)
+                .body(Bytes::from(sts_answer(key, account)))
+                .unwrap(),
+        ));
+    }
+    let provider = ProfileProvider::with_config(
+        ProviderConfig::empty()
+            .with_env(Env::from_vars([("HOME", "/h"), ("AWS_PROFILE", "A")]))
+            .with_fs(Fs::from_map([("/h/.aws/config", config)]))
+            .with_http_client(Arc::new(replay.clone())),
+    );
+    let c = provide(&provider).await.unwrap();
+    assert_eq!(c.access_key_id(), "ASIAA");
+    assert_eq!(c.account_id(), Some("111111111111"));
+    assert_eq!(
+        c.expiry()
+            .unwrap()
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .unwrap()
+            .as_secs(),
+        1924992000
+    );
+    let requests = replay.requests();
+    assert_eq!(requests.len(), 2);
+    let auth = |i: usize| {
+        requests[i].headers()["authorization"]
+            .to_str()
+            .unwrap()
+            .to_owned()
+    };
+    assert_eq!(requests[0].uri(), "https://sts.eu-west-3.amazonaws.com/");
+    assert!(auth(0).contains("Credential=AKIDC/"), "{}", auth(0));
+    assert!(
+        auth(0).contains("/eu-west-3/sts/aws4_request"),
+        "{}",
+        auth(0)
+    );
+    assert!(auth(1).contains("Credential=ASIAB/"), "{}", auth(1));
+    assert_eq!(requests[1].headers()["x-amz-security-token"], TOKEN);
+    let body = |i: usize| String::from_utf8(requests[i].body().to_vec()).unwrap();
+    assert!(body(0).starts_with("Action=AssumeRole&Version=2011-06-15&RoleArn=arn%3Aaws%3Aiam%3A%3A1%3Arole%2FB&RoleSessionName=assume-role-from-profile-"), "{}", body(0));
+    assert_eq!(
+        body(1),
+        "Action=AssumeRole&Version=2011-06-15&RoleArn=arn%3Aaws%3Aiam%3A%3A1%3Arole%2FA&RoleSessionName=sess-a&ExternalId=ext-1"
+    );
+
+    // A loop is refused before anything is sent.
+    let looped = "[profile A]\nrole_arn = arn:aws:iam::1:role/A\nsource_profile = B\n\
+                  [profile B]\nrole_arn = arn:aws:iam::1:role/B\nsource_profile = A\n";
+    let replay = ReplayClient::new();
+    let provider = ProfileProvider::with_config(
+        ProviderConfig::empty()
+            .with_env(Env::from_vars([("HOME", "/h"), ("AWS_PROFILE", "A")]))
+            .with_fs(Fs::from_map([("/h/.aws/config", looped)]))
+            .with_http_client(Arc::new(replay.clone())),
+    );
+    let e = provide(&provider).await.unwrap_err();
+    assert_eq!(e.kind(), CredentialsErrorKind::InvalidConfiguration);
+    assert!(e.to_string().contains("infinite loop: A -> B -> A"), "{e}");
+    assert!(replay.requests().is_empty());
 }

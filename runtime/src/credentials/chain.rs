@@ -4,12 +4,14 @@ use std::sync::Arc;
 
 use super::{
     Credentials, CredentialsError, EcsProvider, Env, EnvironmentProvider, ImdsProvider,
-    ProfileProvider, ProvideCredentials, ProviderConfig,
+    ProfileProvider, ProvideCredentials, ProviderConfig, WebIdentityTokenProvider,
 };
 use crate::http::BoxFuture;
 
-/// The environment, the shared profile files, the container endpoint (ECS, EKS Pod
-/// Identity), then the EC2 instance metadata service: the first that has credentials wins.
+/// The environment, the shared profile files, a web identity token named by the environment
+/// (`AWS_WEB_IDENTITY_TOKEN_FILE`), the container endpoint (ECS, EKS Pod Identity), then the
+/// EC2 instance metadata service: the first that has credentials wins, in the official SDKs'
+/// order.
 ///
 /// A provider that has none ([`super::CredentialsErrorKind::NotLoaded`]) passes on to the next; one
 /// that is misconfigured stops the chain. The final error says what each provider answered.
@@ -17,6 +19,7 @@ use crate::http::BoxFuture;
 pub struct DefaultCredentialsChain {
     environment: EnvironmentProvider,
     profile: ProfileProvider,
+    web_identity: WebIdentityTokenProvider,
     ecs: EcsProvider,
     /// Shared by clones: it remembers the last credentials for IMDS outages.
     imds: Arc<ImdsProvider>,
@@ -45,6 +48,7 @@ impl DefaultCredentialsChain {
         Self {
             environment: EnvironmentProvider::with_env(config.env().clone()),
             profile: ProfileProvider::with_config(config.clone()),
+            web_identity: WebIdentityTokenProvider::from_env(config.clone()),
             ecs: EcsProvider::new(config.clone()),
             imds: Arc::new(ImdsProvider::new(config)),
         }
@@ -54,9 +58,10 @@ impl DefaultCredentialsChain {
 impl ProvideCredentials for DefaultCredentialsChain {
     fn provide_credentials(&self) -> BoxFuture<'_, Result<Credentials, CredentialsError>> {
         Box::pin(async move {
-            let providers: [(&str, &dyn ProvideCredentials); 4] = [
+            let providers: [(&str, &dyn ProvideCredentials); 5] = [
                 ("environment", &self.environment),
                 ("profile", &self.profile),
+                ("web identity", &self.web_identity),
                 ("container", &self.ecs),
                 ("IMDS", &self.imds),
             ];

@@ -3,7 +3,8 @@
 use super::{Credentials, CredentialsError, Env, ProvideCredentials};
 use crate::http::BoxFuture;
 
-/// Credentials from `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and `AWS_SESSION_TOKEN`.
+/// Credentials from `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and `AWS_SESSION_TOKEN`, with
+/// the account id of `AWS_ACCOUNT_ID`.
 #[derive(Debug, Clone, Default)]
 pub struct EnvironmentProvider {
     env: Env,
@@ -32,7 +33,7 @@ impl EnvironmentProvider {
                 "AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is not",
             )
         })?;
-        Ok(Credentials::new(
+        let credentials = Credentials::new(
             access_key_id.trim(),
             secret.trim(),
             self.env
@@ -40,7 +41,11 @@ impl EnvironmentProvider {
                 .map(|t| t.trim().to_owned()),
             None,
             "environment",
-        ))
+        );
+        Ok(match self.env.get("AWS_ACCOUNT_ID") {
+            Some(account) => credentials.with_account_id(account.trim()),
+            None => credentials,
+        })
     }
 }
 

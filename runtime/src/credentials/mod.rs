@@ -19,21 +19,26 @@ use crate::http::BoxFuture;
 
 pub mod cache;
 pub mod chain;
+pub mod credential_process;
 pub mod ecs;
 pub mod env;
 pub mod environment;
 pub mod imds;
 pub(crate) mod json_credentials;
 pub mod profile;
+pub(crate) mod profile_chain;
 pub(crate) mod profile_file;
 pub mod provider_config;
 #[cfg(feature = "aws-config")]
 mod sdk;
 pub mod sso;
 pub mod sso_token;
+pub(crate) mod sts;
+pub mod web_identity;
 
 pub use cache::CachedProvider;
 pub use chain::DefaultCredentialsChain;
+pub use credential_process::CredentialProcessProvider;
 pub use ecs::EcsProvider;
 pub use env::Env;
 pub use environment::EnvironmentProvider;
@@ -44,6 +49,7 @@ pub use provider_config::{Fs, ProviderConfig, TimeSource};
 pub use sdk::SdkCredentials;
 pub use sso::SsoCredentialsProvider;
 pub use sso_token::{ProfileTokenProvider, SsoTokenProvider};
+pub use web_identity::WebIdentityTokenProvider;
 
 /// An access key, its secret, and a session token for temporary credentials.
 ///

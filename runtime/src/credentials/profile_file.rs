@@ -168,6 +168,31 @@ impl ProfileSet {
             .get(&(prefix.to_owned(), name.to_owned()))
     }
 
+    /// Whether there is no profile at all.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.profiles.is_empty()
+    }
+
+    /// A set of these profiles and sso-sessions (property names lowercase), as the
+    /// assume-role table tests describe them.
+    #[cfg(test)]
+    pub(crate) fn from_maps(
+        profiles: BTreeMap<String, BTreeMap<String, String>>,
+        sso_sessions: BTreeMap<String, BTreeMap<String, String>>,
+    ) -> Self {
+        let convert = |m: BTreeMap<String, BTreeMap<String, String>>| {
+            m.into_iter()
+                .map(|(name, properties)| (name, Profile { properties }))
+                .collect()
+        };
+        Self {
+            profiles: convert(profiles),
+            sso_sessions: convert(sso_sessions),
+            any_file: true,
+            ..Self::default()
+        }
+    }
+
     /// Whether one of the files exists.
     pub(crate) fn any_file(&self) -> bool {
         self.any_file

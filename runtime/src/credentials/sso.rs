@@ -33,13 +33,15 @@ const MAX_ATTEMPTS: u32 = 3;
 const ATTEMPT_TIMEOUT: Duration = crate::config::DEFAULT_ATTEMPT_TIMEOUT;
 const INITIAL_BACKOFF: Duration = Duration::from_secs(1);
 
-/// The two services the SSO providers call.
+/// The services the credential providers call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Service {
     /// `portal.sso`: GetRoleCredentials.
     Sso,
     /// `oidc`: CreateToken.
     SsoOidc,
+    /// `sts`: AssumeRole, AssumeRoleWithWebIdentity ([`super::sts`]).
+    Sts,
 }
 
 impl Service {
@@ -47,6 +49,7 @@ impl Service {
         match self {
             Service::Sso => "SSO",
             Service::SsoOidc => "SSO_OIDC",
+            Service::Sts => "STS",
         }
     }
 
@@ -54,6 +57,7 @@ impl Service {
         match self {
             Service::Sso => "sso",
             Service::SsoOidc => "sso_oidc",
+            Service::Sts => "sts",
         }
     }
 
@@ -63,6 +67,8 @@ impl Service {
             (Service::Sso, true) => "portal.sso-fips",
             (Service::SsoOidc, false) => "oidc",
             (Service::SsoOidc, true) => "oidc-fips",
+            (Service::Sts, false) => "sts",
+            (Service::Sts, true) => "sts-fips",
         }
     }
 }
