@@ -35,6 +35,130 @@ use aws_lite_runtime::http::{
 };
 use serde_json::Value;
 
+/// Every tracing event and span field, at every level, as text: the harness looks for
+/// secrets in them.
+#[derive(Default)]
+struct LogCapture {
+    lines: Mutex<Vec<String>>,
+    next_span: std::sync::atomic::AtomicU64,
+}
+
+struct Fields<'a>(&'a mut String);
+
+impl tracing::field::Visit for Fields<'_> {
+    fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+        self.0.push_str(&format!(" {}={value:?}", field.name()));
+    }
+    fn record_str(&mut self, field: &tracing::field::Field, value: &str) {
+        self.0.push_str(&format!(" {}={value}", field.name()));
+    }
+}
+
+impl LogCapture {
+    fn push(&self, line: String) {
+        self.lines
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(line);
+    }
+
+    fn take(&self) -> Vec<String> {
+        std::mem::take(&mut *self.lines.lock().unwrap_or_else(|p| p.into_inner()))
+    }
+}
+
+impl tracing::Subscriber for &'static LogCapture {
+    fn enabled(&self, _: &tracing::Metadata<'_>) -> bool {
+        true
+    }
+    fn new_span(&self, span: &tracing::span::Attributes<'_>) -> tracing::span::Id {
+        let mut line = format!("span {}", span.metadata().name());
+        span.record(&mut Fields(&mut line));
+        self.push(line);
+        let id = self
+            .next_span
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+            + 1;
+        tracing::span::Id::from_u64(id)
+    }
+    fn record(&self, _: &tracing::span::Id, values: &tracing::span::Record<'_>) {
+        let mut line = "span record".to_owned();
+        values.record(&mut Fields(&mut line));
+        self.push(line);
+    }
+    fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
+    fn event(&self, event: &tracing::Event<'_>) {
+        let mut line = format!("{} {}", event.metadata().level(), event.metadata().target());
+        event.record(&mut Fields(&mut line));
+        self.push(line);
+    }
+    fn enter(&self, _: &tracing::span::Id) {}
+    fn exit(&self, _: &tracing::span::Id) {}
+}
+
+/// The secrets of a scenario: the secret keys and session tokens of its files (profiles,
+/// SSO token caches, web identity token files), of its recorded answers, and of the
+/// expected result.
+fn scenario_secrets(
+    files: &[(PathBuf, Vec<u8>)],
+    exchanges: &[Exchange],
+    expected: &Value,
+) -> Vec<String> {
+    let mut secrets = Vec::new();
+    for (path, bytes) in files {
+        let text = String::from_utf8_lossy(bytes);
+        if path.extension().is_some_and(|e| e == "jwt") {
+            secrets.push(text.trim().to_owned());
+        }
+        for line in text.lines() {
+            if let Some((k, v)) = line.split_once('=') {
+                let k = k.trim().to_ascii_lowercase();
+                if k == "aws_secret_access_key" || k == "aws_session_token" {
+                    secrets.push(v.trim().to_owned());
+                }
+            }
+        }
+        if let Ok(json) = serde_json::from_slice::<Value>(bytes) {
+            for key in ["accessToken", "refreshToken", "clientSecret"] {
+                if let Some(v) = json[key].as_str() {
+                    secrets.push(v.to_owned());
+                }
+            }
+        }
+    }
+    for e in exchanges {
+        for tag in [
+            "SecretAccessKey",
+            "SessionToken",
+            "secretAccessKey",
+            "sessionToken",
+            "Token",
+            "accessToken",
+        ] {
+            for quoted in [format!("<{tag}>"), format!("\"{tag}\"")] {
+                for piece in e.response_body.split(&quoted).skip(1) {
+                    let value: String = piece
+                        .trim_start_matches([':', ' ', '"'])
+                        .chars()
+                        .take_while(|c| !matches!(c, '<' | '"'))
+                        .collect();
+                    secrets.push(value);
+                }
+            }
+        }
+    }
+    for key in ["secret_access_key", "session_token", "token"] {
+        if let Some(v) = expected[key].as_str() {
+            secrets.push(v.to_owned());
+        }
+    }
+    // Short values ("FAKE", "foo") would match ordinary words.
+    secrets.retain(|s| s.len() >= 8);
+    secrets.sort();
+    secrets.dedup();
+    secrets
+}
+
 const SUITES: [&str; 3] = [
     "default-credential-provider-chain",
     "profile-provider",
@@ -487,7 +611,11 @@ fn divergences() -> Divergences {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_official_scenario() {
+    static LOGS: std::sync::OnceLock<LogCapture> = std::sync::OnceLock::new();
+    let logs: &'static LogCapture = LOGS.get_or_init(LogCapture::default);
+    tracing::subscriber::set_global_default(logs).expect("the only subscriber of this binary");
     let divergences = divergences();
+    let mut log_lines = 0;
     let mut used_divergences = std::collections::BTreeSet::new();
     let mut used_not_applicable = std::collections::BTreeSet::new();
     let mut failures = Vec::new();
@@ -513,8 +641,9 @@ async fn every_official_scenario() {
                 .iter()
                 .map(|(k, v)| (k.clone(), v.as_str().expect("string").to_owned()))
                 .collect();
-            let transport =
-                ScenarioTransport::new(exchanges(&read_json(&dir.join("http-traffic.json"))));
+            let recorded = exchanges(&read_json(&dir.join("http-traffic.json")));
+            let files = fake_files(&dir.join("fs"));
+            let transport = ScenarioTransport::new(recorded.clone());
             let expected = match &read_json(&dir.join("test-case.json"))["result"] {
                 r if r.get("Ok").is_some() => Expected::Ok(r["Ok"].clone()),
                 r => Expected::ErrorContains(
@@ -542,7 +671,7 @@ async fn every_official_scenario() {
                 .and_then(|t| t.to_system_time());
             let mut config = ProviderConfig::empty()
                 .with_env(Env::from_vars(env))
-                .with_fs(Fs::from_map(fake_files(&dir.join("fs"))))
+                .with_fs(Fs::from_map(files.clone()))
                 .with_http_client(Arc::new(transport.clone()));
             if let Some(now) = now {
                 config = config.with_time_source(TimeSource::fixed(now));
@@ -552,6 +681,23 @@ async fn every_official_scenario() {
                 .unwrap_or_else(|_| Err("the scenario did not finish within 60 s".to_owned()));
 
             let mut problems = Vec::new();
+            let expected_value = match &expected {
+                Expected::Ok(v) => v.clone(),
+                Expected::ErrorContains(_) => Value::Null,
+            };
+            let secrets = scenario_secrets(&files, &recorded, &expected_value);
+            let shown_error = result.as_ref().err().cloned().unwrap_or_default();
+            let lines = logs.take();
+            log_lines += lines.len();
+            for line in lines.iter().chain([&shown_error]) {
+                if let Some(secret) = secrets.iter().find(|s| line.contains(s.as_str())) {
+                    problems.push(format!(
+                        "a secret ({}...) reached a log line or the error: {}",
+                        &secret[..4],
+                        line.replace(secret.as_str(), "<SECRET>")
+                    ));
+                }
+            }
             let state = transport.lock();
             for m in &state.mismatches {
                 let key = (name.clone(), m.what.clone());
@@ -641,6 +787,9 @@ async fn every_official_scenario() {
             ));
         }
     }
+    // The secret check saw the providers' logs (their debug and trace events).
+    eprintln!("{log_lines} log lines checked for secrets");
+    assert!(log_lines > 0, "the log capture saw nothing");
     let total: usize = counts.values().map(|c| c.0).sum();
     let accounted: usize = counts.values().map(|c| c.1 + c.2).sum();
     assert!(
