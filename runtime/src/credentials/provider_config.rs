@@ -29,6 +29,9 @@ pub struct ProviderConfig {
     env: Env,
     fs: Fs,
     http: Option<SharedHttpClient>,
+    /// The default transport, made on first use and shared by clones, so the providers'
+    /// calls reuse its connections.
+    default_http: Arc<std::sync::OnceLock<SharedHttpClient>>,
     time: TimeSource,
     region: Option<String>,
     profile_name: Option<String>,
@@ -41,6 +44,7 @@ impl ProviderConfig {
             env: Env::process(),
             fs: Fs::real(),
             http: None,
+            default_http: Arc::default(),
             time: TimeSource::system(),
             region: None,
             profile_name: None,
@@ -103,11 +107,15 @@ impl ProviderConfig {
         &self.fs
     }
 
-    /// The transport: the configured one, else a new default [`HyperClient`].
+    /// The transport: the configured one, else a default [`HyperClient`] made once and shared
+    /// by this configuration and its clones.
     pub fn http_client(&self) -> SharedHttpClient {
         match &self.http {
             Some(client) => client.clone(),
-            None => Arc::new(HyperClient::new()),
+            None => self
+                .default_http
+                .get_or_init(|| Arc::new(HyperClient::new()))
+                .clone(),
         }
     }
 
