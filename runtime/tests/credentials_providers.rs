@@ -239,7 +239,13 @@ async fn malformed_file_error_names_file_and_line_but_not_the_secret() {
         .await
         .unwrap_err();
     assert_eq!(e.kind(), CredentialsErrorKind::InvalidConfiguration);
-    let shown = format!("{e} {e:?}");
+    // The file and the line are the cause's to say (the error's source).
+    let mut shown = format!("{e:?} {e}");
+    let mut source = std::error::Error::source(&e);
+    while let Some(s) = source {
+        shown.push_str(&format!(": {s}"));
+        source = s.source();
+    }
     assert!(shown.contains(&path.display().to_string()), "{shown}");
     assert!(shown.contains("on line 3"), "{shown}");
     assert!(!shown.contains(SECRET), "{shown}");
@@ -682,4 +688,81 @@ async fn a_role_chain_assumes_each_role_with_the_previous_credentials() {
     assert_eq!(e.kind(), CredentialsErrorKind::InvalidConfiguration);
     assert!(e.to_string().contains("infinite loop: A -> B -> A"), "{e}");
     assert!(replay.requests().is_empty());
+}
+
+/// The environment's web identity link: absent, half-configured, a bad token file, and the
+/// request it sends (unsigned, the token trimmed, the session name from the environment).
+#[tokio::test]
+async fn web_identity_from_the_environment() {
+    use aws_lite_runtime::credentials::{Fs, ProviderConfig, WebIdentityTokenProvider};
+    use aws_lite_runtime::http::{Bytes, Replay, ReplayClient};
+
+    let run = |vars: Vec<(&'static str, &'static str)>,
+               files: Vec<(&'static str, &'static str)>| {
+        let replay = ReplayClient::new();
+        let provider = WebIdentityTokenProvider::from_env(
+            ProviderConfig::empty()
+                .with_env(Env::from_vars(vars))
+                .with_fs(Fs::from_map(files))
+                .with_http_client(Arc::new(replay.clone())),
+        );
+        (provider, replay)
+    };
+    let (p, _) = run(vec![("AWS_ROLE_ARN", "arn:aws:iam::1:role/r")], vec![]);
+    assert!(provide(&p).await.unwrap_err().is_not_loaded());
+
+    let (p, _) = run(
+        vec![("AWS_WEB_IDENTITY_TOKEN_FILE", "/t")],
+        vec![("/t", "jwt")],
+    );
+    let e = provide(&p).await.unwrap_err();
+    assert_eq!(e.kind(), CredentialsErrorKind::InvalidConfiguration);
+    assert!(e.to_string().contains("AWS_ROLE_ARN"), "{e}");
+
+    let role = ("AWS_ROLE_ARN", "arn:aws:iam::1:role/r");
+    let (p, replay) = run(
+        vec![("AWS_WEB_IDENTITY_TOKEN_FILE", "/missing"), role],
+        vec![],
+    );
+    let e = provide(&p).await.unwrap_err();
+    assert!(e.to_string().contains("/missing"), "{e}");
+    assert!(replay.requests().is_empty());
+    let (p, _) = run(
+        vec![("AWS_WEB_IDENTITY_TOKEN_FILE", "/t"), role],
+        vec![("/t", " \n")],
+    );
+    assert!(provide(&p).await.unwrap_err().to_string().contains("empty"));
+
+    let (p, replay) = run(
+        vec![
+            ("AWS_WEB_IDENTITY_TOKEN_FILE", "/t"),
+            role,
+            ("AWS_ROLE_SESSION_NAME", "my-pod"),
+            ("AWS_REGION", "ap-south-1"),
+        ],
+        vec![("/t", "header.payload.sig\n")],
+    );
+    let answer = "<AssumeRoleWithWebIdentityResponse><AssumeRoleWithWebIdentityResult><AssumedRoleUser>\
+                  <Arn>arn:aws:sts::999988887777:assumed-role/r/my-pod</Arn></AssumedRoleUser><Credentials>\
+                  <AccessKeyId>ASIAWEB</AccessKeyId><SecretAccessKey>web-secret</SecretAccessKey>\
+                  <SessionToken>web-token</SessionToken><Expiration>2030-01-01T00:00:00Z</Expiration>\
+                  </Credentials></AssumeRoleWithWebIdentityResult></AssumeRoleWithWebIdentityResponse>";
+    replay.push(Replay::Response(
+        http::Response::builder()
+            .status(200)
+            .body(Bytes::from_static(answer.as_bytes()))
+            .unwrap(),
+    ));
+    let c = provide(&p).await.unwrap();
+    assert_eq!(c.access_key_id(), "ASIAWEB");
+    assert_eq!(c.account_id(), Some("999988887777"));
+    let requests = replay.requests();
+    assert_eq!(requests.len(), 1);
+    assert_eq!(requests[0].uri(), "https://sts.ap-south-1.amazonaws.com/");
+    assert!(requests[0].headers().get("authorization").is_none());
+    assert_eq!(
+        requests[0].body(),
+        "Action=AssumeRoleWithWebIdentity&Version=2011-06-15&RoleArn=arn%3Aaws%3Aiam%3A%3A1%3Arole%2Fr\
+         &RoleSessionName=my-pod&WebIdentityToken=header.payload.sig"
+    );
 }

@@ -80,7 +80,10 @@ impl ProfileProvider {
         // From here on the profile is configured: a failure is not an absence.
         let stop = |e: CredentialsError| {
             if e.is_not_loaded() {
-                CredentialsError::provider_error(format!("profile `{name}`: {e}")).with_source(e)
+                CredentialsError::provider_error(format!(
+                    "profile `{name}` is configured but its credentials could not be loaded"
+                ))
+                .with_source(e)
             } else {
                 e
             }

@@ -344,8 +344,13 @@ fn merge_read(
     })?;
     // A UTF-8 byte order mark (Windows editors write one) is not part of the first line.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    set.merge_file(text, kind, &shown)
-        .map_err(|e| CredentialsError::invalid_configuration(e.to_string()).with_source(e))
+    set.merge_file(text, kind, &shown).map_err(|e| {
+        CredentialsError::invalid_configuration(format!(
+            "the AWS {} file is malformed",
+            kind.default_name()
+        ))
+        .with_source(e)
+    })
 }
 
 /// Whitespace as the file format defines it: space and tab only.

@@ -218,11 +218,28 @@ pub(crate) fn service_endpoint(
 }
 
 /// Sends the request `make` builds, retrying connection failures, timeouts, 5xx and 429
-/// answers; returns the last answer whatever its status. `what` names the call in errors.
+/// answers and throttling or transient error codes (read by [`parse_error_metadata`]);
+/// returns the last answer whatever its status. `what` names the call in errors.
+///
+/// [`parse_error_metadata`]: crate::error::parse_error_metadata
 pub(crate) async fn call(
     config: &ProviderConfig,
     make: impl Fn() -> Result<HttpRequest, CredentialsError>,
     what: &str,
+) -> Result<HttpResponse, CredentialsError> {
+    call_with(config, make, what, |response| {
+        crate::error::parse_error_metadata(response).code
+    })
+    .await
+}
+
+/// [`call`] for a service that names its errors its own way (STS answers in XML):
+/// `error_code` reads the code of an error answer.
+pub(crate) async fn call_with(
+    config: &ProviderConfig,
+    make: impl Fn() -> Result<HttpRequest, CredentialsError>,
+    what: &str,
+    error_code: impl Fn(&HttpResponse) -> Option<String>,
 ) -> Result<HttpResponse, CredentialsError> {
     let http = config.http_client();
     let mut attempt = 0;
@@ -233,7 +250,14 @@ pub(crate) async fn call(
         let retry = match outcome {
             Ok(Ok(response)) => {
                 let status = response.status().as_u16();
-                if !(status == 429 || (500..600).contains(&status)) || attempt >= MAX_ATTEMPTS {
+                let retryable = !response.status().is_success()
+                    && crate::retry::classify_response(
+                        status,
+                        error_code(&response).as_deref(),
+                        &[],
+                    )
+                    .is_some();
+                if !retryable || attempt >= MAX_ATTEMPTS {
                     return Ok(response);
                 }
                 format!("status {status}")

@@ -12,7 +12,7 @@ use std::time::SystemTime;
 use quick_xml::events::Event;
 
 use super::profile_file::{Profile, ProfileSet};
-use super::sso::{call, service_endpoint, Service};
+use super::sso::{call_with, service_endpoint, Service};
 use super::{Credentials, CredentialsError, ProviderConfig};
 use crate::http::{Bytes, HttpRequest, HttpResponse};
 
@@ -80,11 +80,12 @@ pub(crate) async fn assume_role(
             time: config.now(),
         };
         crate::sigv4::sign_request(&mut request, &params).map_err(|e| {
-            CredentialsError::invalid_configuration(format!("STS AssumeRole: {e}")).with_source(e)
+            CredentialsError::invalid_configuration("cannot sign the STS AssumeRole request")
+                .with_source(e)
         })?;
         Ok(request)
     };
-    let response = call(config, make, "STS AssumeRole").await?;
+    let response = call_with(config, make, "STS AssumeRole", error_code).await?;
     parse_response(&response, "AssumeRole", "sts-assume-role")
 }
 
@@ -104,7 +105,7 @@ pub(crate) async fn assume_role_with_web_identity(
         ("WebIdentityToken", token),
     ]);
     let make = || request(endpoint, &body);
-    let response = call(config, make, "STS AssumeRoleWithWebIdentity").await?;
+    let response = call_with(config, make, "STS AssumeRoleWithWebIdentity", error_code).await?;
     parse_response(&response, "AssumeRoleWithWebIdentity", "web-identity-token")
 }
 
@@ -209,6 +210,12 @@ fn parse_response(
         credentials = credentials.with_account_id(account);
     }
     Ok(credentials)
+}
+
+/// The `Error/Code` of an STS error answer (`Throttling` is retried).
+fn error_code(response: &HttpResponse) -> Option<String> {
+    let text = std::str::from_utf8(response.body()).ok()?;
+    read_fields(text).ok()?.error_code
 }
 
 /// The leaves of an STS answer the providers read.
@@ -336,6 +343,59 @@ mod tests {
         let e =
             parse_response(&response(200, "<Credentials></Credentials>"), "X", "sts").unwrap_err();
         assert!(e.to_string().contains("without AccessKeyId"), "{e}");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn throttling_and_server_errors_are_retried_three_times_in_all() {
+        use crate::http::{Replay, ReplayClient};
+        let throttled = "<ErrorResponse><Error><Code>Throttling</Code><Message>Rate exceeded</Message></Error></ErrorResponse>";
+        let ok = "<AssumeRoleWithWebIdentityResponse><AssumeRoleWithWebIdentityResult><Credentials>\
+                  <AccessKeyId>ASIAW</AccessKeyId><SecretAccessKey>s</SecretAccessKey><SessionToken>t</SessionToken>\
+                  <Expiration>2030-01-01T00:00:00Z</Expiration></Credentials></AssumeRoleWithWebIdentityResult>\
+                  </AssumeRoleWithWebIdentityResponse>";
+        let replay = ReplayClient::new();
+        for (status, body) in [(400, throttled), (503, ""), (200, ok)] {
+            replay.push(Replay::Response(response(status, body)));
+        }
+        let config = ProviderConfig::empty().with_http_client(std::sync::Arc::new(replay.clone()));
+        let endpoint = StsEndpoint {
+            url: "https://sts.us-east-1.amazonaws.com".to_owned(),
+            region: "us-east-1".to_owned(),
+        };
+        let c =
+            assume_role_with_web_identity(&config, &endpoint, "arn:aws:iam::1:role/r", "s", "jwt")
+                .await
+                .unwrap();
+        assert_eq!(c.access_key_id(), "ASIAW");
+        assert_eq!(replay.requests().len(), 3);
+        // Unsigned: the token is the proof.
+        assert!(replay.requests()[0]
+            .headers()
+            .get("authorization")
+            .is_none());
+
+        // An error that is not transient is not retried; three throttles end the call.
+        let replay = ReplayClient::new();
+        let denied = "<ErrorResponse><Error><Code>AccessDenied</Code><Message>no</Message></Error></ErrorResponse>";
+        replay.push(Replay::Response(response(403, denied)));
+        let config = ProviderConfig::empty().with_http_client(std::sync::Arc::new(replay.clone()));
+        let e =
+            assume_role_with_web_identity(&config, &endpoint, "arn:aws:iam::1:role/r", "s", "jwt")
+                .await
+                .unwrap_err();
+        assert!(e.to_string().contains("AccessDenied: no"), "{e}");
+        assert_eq!(replay.requests().len(), 1);
+        let replay = ReplayClient::new();
+        for _ in 0..3 {
+            replay.push(Replay::Response(response(400, throttled)));
+        }
+        let config = ProviderConfig::empty().with_http_client(std::sync::Arc::new(replay.clone()));
+        let e =
+            assume_role_with_web_identity(&config, &endpoint, "arn:aws:iam::1:role/r", "s", "jwt")
+                .await
+                .unwrap_err();
+        assert!(e.to_string().contains("Throttling"), "{e}");
+        assert_eq!(replay.requests().len(), 3);
     }
 
     #[test]

@@ -101,7 +101,7 @@ impl WebIdentityTokenProvider {
             .await
             .map_err(|e| {
                 CredentialsError::provider_error(format!(
-                    "cannot read the web identity token file {path}: {e}"
+                    "cannot read the web identity token file {path}"
                 ))
                 .with_source(e)
             })?;
