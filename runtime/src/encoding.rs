@@ -237,6 +237,52 @@ pub fn fmt_f32(v: f32) -> String {
 
 #[cfg(test)]
 mod tests {
+    /// RFC 9562's layout of a version 4 UUID: 8-4-4-4-12 lowercase hex digits, the version
+    /// nibble 4, the variant bits `10` (first digit of the fourth group 8, 9, a or b).
+    fn assert_uuid_v4(token: &str) {
+        let groups: Vec<&str> = token.split('-').collect();
+        assert_eq!(
+            groups.iter().map(|g| g.len()).collect::<Vec<_>>(),
+            [8, 4, 4, 4, 12],
+            "{token}"
+        );
+        assert!(
+            token
+                .bytes()
+                .all(|b| b == b'-' || b.is_ascii_digit() || (b'a'..=b'f').contains(&b)),
+            "{token}"
+        );
+        assert!(groups[2].starts_with('4'), "version nibble of {token}");
+        assert!(
+            groups[3].starts_with(['8', '9', 'a', 'b']),
+            "variant bits of {token}"
+        );
+    }
+
+    #[test]
+    fn tokens_are_uuid_v4_whatever_the_random_bits() {
+        assert_eq!(
+            super::format_uuid_v4(0),
+            "00000000-0000-4000-8000-000000000000"
+        );
+        assert_eq!(
+            super::format_uuid_v4(u128::MAX),
+            "ffffffff-ffff-4fff-bfff-ffffffffffff"
+        );
+        // The random bits land where they belong: only the version and variant bits change.
+        assert_eq!(
+            super::format_uuid_v4(0x0123_4567_89ab_cdef_0123_4567_89ab_cdef),
+            "01234567-89ab-4def-8123-456789abcdef"
+        );
+        let mut seen = std::collections::HashSet::new();
+        for _ in 0..1000 {
+            let token = super::idempotency_token();
+            assert_uuid_v4(&token);
+            seen.insert(token);
+        }
+        assert_eq!(seen.len(), 1000, "tokens repeat");
+    }
+
     #[cfg(feature = "content-md5")]
     #[test]
     fn content_md5_is_base64_of_the_digest() {

@@ -105,10 +105,28 @@ impl HyperClient {
 }
 
 /// Builds a [`HyperClient`].
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct HyperClientBuilder {
     connect_timeout: Duration,
     max_body: usize,
+    /// DER certificates trusted instead of the webpki roots; `None`: the webpki roots.
+    tls_roots: Option<Vec<Vec<u8>>>,
+}
+
+impl fmt::Debug for HyperClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HyperClientBuilder")
+            .field("connect_timeout", &self.connect_timeout)
+            .field("max_response_body_size", &self.max_body)
+            .field(
+                "tls_roots",
+                &self
+                    .tls_roots
+                    .as_ref()
+                    .map_or("webpki".to_owned(), |r| format!("{} custom", r.len())),
+            )
+            .finish()
+    }
 }
 
 impl Default for HyperClientBuilder {
@@ -116,6 +134,7 @@ impl Default for HyperClientBuilder {
         Self {
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             max_body: DEFAULT_MAX_RESPONSE_BODY_SIZE,
+            tls_roots: None,
         }
     }
 }
@@ -134,12 +153,25 @@ impl HyperClientBuilder {
         self
     }
 
+    /// Trusts only these root certificates (DER) for `https` endpoints, instead of the webpki
+    /// (Mozilla) roots: a private certificate authority, a TLS-inspecting proxy, a test server.
+    /// A certificate that does not parse makes every call fail, naming it. Without the `rustls`
+    /// feature there is no `https`, and this has no effect.
+    pub fn tls_root_certificates<I, C>(mut self, certificates: I) -> Self
+    where
+        I: IntoIterator<Item = C>,
+        C: Into<Vec<u8>>,
+    {
+        self.tls_roots = Some(certificates.into_iter().map(Into::into).collect());
+        self
+    }
+
     /// Builds the client. Does not connect anywhere yet.
     pub fn build(self) -> HyperClient {
         let mut http = HttpConnector::new();
         http.set_connect_timeout(Some(self.connect_timeout));
         http.set_nodelay(true);
-        let client = connector(http).map(|connector| {
+        let client = connector(http, self.tls_roots.as_deref()).map(|connector| {
             Client::builder(TokioExecutor::new())
                 .pool_idle_timeout(POOL_IDLE_TIMEOUT)
                 .pool_timer(TokioTimer::new())
@@ -153,9 +185,28 @@ impl HyperClientBuilder {
     }
 }
 
+/// The root certificates `https` endpoints are checked against: `custom` (DER) when given, else
+/// the webpki (Mozilla) roots.
 #[cfg(feature = "rustls")]
-fn connector(mut http: HttpConnector) -> Result<Connector, String> {
-    use hyper_rustls::ConfigBuilderExt;
+fn root_store(custom: Option<&[Vec<u8>]>) -> Result<rustls::RootCertStore, String> {
+    let Some(custom) = custom else {
+        return Ok(rustls::RootCertStore {
+            roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
+        });
+    };
+    let mut store = rustls::RootCertStore::empty();
+    for (i, der) in custom.iter().enumerate() {
+        store
+            .add(rustls::pki_types::CertificateDer::from(der.clone()))
+            .map_err(|e| {
+                format!("root certificate {i} of HyperClientBuilder::tls_root_certificates: {e}")
+            })?;
+    }
+    Ok(store)
+}
+
+#[cfg(feature = "rustls")]
+fn connector(mut http: HttpConnector, roots: Option<&[Vec<u8>]>) -> Result<Connector, String> {
     // The TLS layer decides the scheme; the TCP connector must accept `https` URIs too.
     http.enforce_http(false);
     // An explicit provider, not the process default: another crate enabling aws-lc-rs as well
@@ -164,7 +215,7 @@ fn connector(mut http: HttpConnector) -> Result<Connector, String> {
     let config = rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .map_err(|e| format!("cannot set up TLS: {e}"))?
-        .with_webpki_roots()
+        .with_root_certificates(root_store(roots)?)
         .with_no_client_auth();
     Ok(hyper_rustls::HttpsConnectorBuilder::new()
         .with_tls_config(config)
@@ -175,7 +226,7 @@ fn connector(mut http: HttpConnector) -> Result<Connector, String> {
 }
 
 #[cfg(not(feature = "rustls"))]
-fn connector(http: HttpConnector) -> Result<Connector, String> {
+fn connector(http: HttpConnector, _roots: Option<&[Vec<u8>]>) -> Result<Connector, String> {
     Ok(http)
 }
 
@@ -317,4 +368,24 @@ fn flatten(error: &(dyn StdError + 'static)) -> String {
         current = next_cause(e);
     }
     text
+}
+
+#[cfg(all(test, feature = "rustls"))]
+mod tests {
+    use super::*;
+
+    /// Without a custom store every Mozilla root is trusted (an empty store would fail every
+    /// real call while every local test passed).
+    #[test]
+    fn default_roots_are_the_webpki_roots() {
+        let store = root_store(None).unwrap();
+        assert!(!webpki_roots::TLS_SERVER_ROOTS.is_empty());
+        assert_eq!(store.len(), webpki_roots::TLS_SERVER_ROOTS.len());
+    }
+
+    #[test]
+    fn a_custom_root_that_does_not_parse_is_named() {
+        let err = root_store(Some(&[b"not DER".to_vec()])).unwrap_err();
+        assert!(err.contains("root certificate 0"), "{err}");
+    }
 }
