@@ -228,6 +228,10 @@ pub enum Ty {
     BigInteger,
     BigDecimal,
     Blob,
+    /// A `@streaming` blob bound to the payload of an operation's input or output: sent and
+    /// read as a stream (`ByteStream`), never buffered by the generated code. Such a member
+    /// is never `Option` (an unset one is an empty body).
+    ByteStream,
     /// A timestamp with its format from the target shape (`@timestampFormat`), if any.
     Timestamp(Option<String>),
     Document,

@@ -25,6 +25,9 @@ const FIXTURES: &[&str] = &[
     // crate's own items; operations named `Client` and `Config`; enum values `Unknown`; and
     // deprecated shapes, members and an operation (the crate's own code must not warn).
     "obstacles",
+    // `@streaming` blob payloads: an upload (streaming input) and a download (streaming
+    // output), whose structures hold a `ByteStream`.
+    "streaming",
 ];
 
 fn manifest_dir() -> PathBuf {

@@ -2,7 +2,9 @@
 //!
 //! Requests and responses are `http` crate types with fully buffered bodies: restJson1
 //! payloads of the services we target are small, and a buffered body can be signed, retried
-//! and replayed.
+//! and replayed. Operations with a `@streaming` blob payload use [`StreamingRequest`] and
+//! [`StreamingResponse`] instead, whose body is a [`ByteStream`](crate::ByteStream), through
+//! [`HttpClient::call_streaming`].
 
 use std::fmt;
 use std::future::Future;
@@ -16,6 +18,11 @@ pub use bytes::Bytes;
 pub type HttpRequest = ::http::Request<Bytes>;
 /// A fully read response.
 pub type HttpResponse = ::http::Response<Bytes>;
+/// A request whose body may be a stream (`@streaming` blob payloads): see
+/// [`HttpClient::call_streaming`].
+pub type StreamingRequest = ::http::Request<crate::byte_stream::ByteStream>;
+/// A response whose body is read as it arrives.
+pub type StreamingResponse = ::http::Response<crate::byte_stream::ByteStream>;
 
 /// Assembles a request from the parts a generated serializer computed: `path` is already
 /// percent-encoded, query pairs are encoded here.
@@ -187,11 +194,40 @@ impl std::error::Error for ConnectorError {
 pub trait HttpClient: Send + Sync + fmt::Debug + 'static {
     /// Send `request` (absolute URI, signed) and return the response.
     fn call(&self, request: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, ConnectorError>>;
+
+    /// Send a request whose body may be a stream, and return the response as soon as its head
+    /// is read, its body a stream of the chunks as they arrive. Operations with a `@streaming`
+    /// blob payload use it.
+    ///
+    /// The default reads the request body into memory, calls [`HttpClient::call`] and wraps
+    /// the whole response body: right for test transports and any stack without streaming.
+    /// [`HyperClient`](crate::transport::HyperClient) streams both ways.
+    fn call_streaming(
+        &self,
+        request: StreamingRequest,
+    ) -> BoxFuture<'_, Result<StreamingResponse, ConnectorError>> {
+        Box::pin(async move {
+            let (parts, body) = request.into_parts();
+            let body = body
+                .collect()
+                .await
+                .map_err(|e| ConnectorError::new(ConnectorErrorKind::Other, e))?;
+            let response = self.call(HttpRequest::from_parts(parts, body)).await?;
+            Ok(response.map(crate::byte_stream::ByteStream::from))
+        })
+    }
 }
 
 impl<T: HttpClient + ?Sized> HttpClient for Arc<T> {
     fn call(&self, request: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, ConnectorError>> {
         (**self).call(request)
+    }
+
+    fn call_streaming(
+        &self,
+        request: StreamingRequest,
+    ) -> BoxFuture<'_, Result<StreamingResponse, ConnectorError>> {
+        (**self).call_streaming(request)
     }
 }
 

@@ -4,6 +4,7 @@
 //! code here is written once instead of being repeated in every generated file.
 
 pub mod blob;
+pub mod byte_stream;
 pub mod config;
 pub mod credentials;
 pub mod document;
@@ -27,5 +28,6 @@ pub mod transport;
 pub mod waiter;
 
 pub use blob::Blob;
+pub use byte_stream::ByteStream;
 pub use document::{Document, Number};
 pub use time::DateTime;

@@ -23,9 +23,14 @@ use crate::config::{BearerToken, ClientConfig};
 use crate::credentials::Credentials;
 use crate::endpoint::{self, Endpoint, ParamValue, Partitions, RuleSet};
 use crate::error::{parse_error_metadata, ErrorKind, Failure};
-use crate::http::{HttpRequest, HttpResponse};
+use crate::http::{HttpRequest, HttpResponse, StreamingRequest};
 use crate::retry::{self, RetryReason, TokenBucket};
-use crate::sigv4::{self, SigningParams, SigningSettings};
+use crate::sigv4::{SigningParams, SigningSettings};
+
+mod payload;
+
+use payload::Payload;
+pub use payload::{ReadWhole, StreamingAnswer};
 
 /// What the orchestrator needs to know about a service; generated once per service crate as a
 /// `static`.
@@ -254,6 +259,62 @@ impl Handle {
         auth: &AuthSpec,
         request: HttpRequest,
     ) -> Result<HttpResponse, Failure> {
+        self.run(op, auth, request).await
+    }
+
+    /// Sends a request whose body may be a stream (a `@streaming` blob payload) and returns as
+    /// soon as the head of a success response is read: its body streams as the caller reads
+    /// it, without the transport's size limit. Any other response is read whole and retried
+    /// or returned as [`Handle::send`] does.
+    ///
+    /// The operation and attempt timeouts bound everything up to the success response's head,
+    /// not the reading of its body. A body in memory is sent again on a retry; a stream made
+    /// with [`ByteStream::from_stream`](crate::ByteStream::from_stream) can be read once, so a request carrying one is never
+    /// retried (a failure says so). A stream whose bytes are not known is signed as
+    /// `UNSIGNED-PAYLOAD`.
+    pub async fn send_streaming(
+        &self,
+        op: &'static OperationSpec,
+        auth: &AuthSpec,
+        request: StreamingRequest,
+    ) -> Result<StreamingAnswer, Failure> {
+        self.run(op, auth, request).await
+    }
+
+    /// Sends a request whose body may be a stream, and reads the whole answer (under the
+    /// transport's size limit and the attempt timeout): operations with a streaming input and
+    /// a plain output. Retries as [`Handle::send_streaming`] says.
+    pub async fn send_body(
+        &self,
+        op: &'static OperationSpec,
+        auth: &AuthSpec,
+        mut request: StreamingRequest,
+    ) -> Result<HttpResponse, Failure> {
+        request.extensions_mut().insert(ReadWhole);
+        match self.run(op, auth, request).await? {
+            StreamingAnswer::Buffered(response) => Ok(response),
+            // `Payload::call` reads every answer of a `ReadWhole` request.
+            StreamingAnswer::Streaming(response) => {
+                let (parts, body) = response.into_parts();
+                let body = body.collect().await.map_err(|e| {
+                    Failure::new(
+                        ErrorKind::Transport,
+                        format!("{}: reading the response failed", op.name),
+                    )
+                    .with_source(e)
+                })?;
+                Ok(HttpResponse::from_parts(parts, body))
+            }
+        }
+    }
+
+    /// The operation: its span and timeout around the attempts.
+    async fn run<B: Payload>(
+        &self,
+        op: &'static OperationSpec,
+        auth: &AuthSpec,
+        request: ::http::Request<B>,
+    ) -> Result<B::Answer, Failure> {
         let span = tracing::info_span!(
             "operation",
             service = self.inner.service.signing_name,
@@ -278,12 +339,12 @@ impl Handle {
         .await
     }
 
-    async fn send_inner(
+    async fn send_inner<B: Payload>(
         &self,
         op: &'static OperationSpec,
         auth: &AuthSpec,
-        request: HttpRequest,
-    ) -> Result<HttpResponse, Failure> {
+        request: ::http::Request<B>,
+    ) -> Result<B::Answer, Failure> {
         let config = &self.inner.config;
         if let Some(invalid) = &self.inner.invalid_config {
             return Err(Failure::new(ErrorKind::Construction, invalid.to_string()));
@@ -307,6 +368,8 @@ impl Handle {
             ..SigningSettings::default()
         };
 
+        // A stream is read once: its request gets one attempt.
+        let replayable = request.body().replayable();
         let max_attempts = config.retry().max_attempts().max(1);
         let attempt_timeout = config.timeouts().attempt();
         let bucket = &self.inner.bucket;
@@ -314,7 +377,7 @@ impl Handle {
         let mut retry_cost: Option<u32> = None;
         let mut attempt: u32 = 1;
         loop {
-            let mut attempt_request = clone_request(&request);
+            let mut attempt_request = B::for_attempt(&mut request);
             match (&identity, &scope) {
                 (Identity::SigV4(credentials), Some((region, name))) => {
                     let signing = SigningParams {
@@ -323,12 +386,10 @@ impl Handle {
                         service: name,
                         time: SystemTime::now(),
                     };
-                    sigv4::sign_request_with(&mut attempt_request, &signing, &settings).map_err(
-                        |e| {
-                            Failure::new(ErrorKind::Construction, "could not sign the request")
-                                .with_source(e)
-                        },
-                    )?;
+                    B::sign(&mut attempt_request, &signing, &settings).map_err(|e| {
+                        Failure::new(ErrorKind::Construction, "could not sign the request")
+                            .with_source(e)
+                    })?;
                 }
                 (Identity::Bearer(token), _) => {
                     let mut value = HeaderValue::from_str(&format!("Bearer {}", token.token()))
@@ -363,17 +424,22 @@ impl Handle {
                 .await;
             let last = attempt >= max_attempts;
             let (reason, result) = match outcome {
-                Ok(response) if !is_error(&response) => {
-                    tracing::debug!(parent: &span,
-                        status = response.status().as_u16(),
-                        request_id = crate::error::request_id(&response).unwrap_or(""),
-                        "success"
-                    );
-                    bucket.on_success(retry_cost);
-                    return Ok(response);
-                }
-                Ok(response) => {
-                    let meta = parse_error_metadata(&response);
+                Ok(answer) => {
+                    let Some(response) = B::error_response(&answer) else {
+                        let (status, headers) = B::head(&answer);
+                        tracing::debug!(parent: &span,
+                            status = status.as_u16(),
+                            request_id = headers
+                                .get("x-amzn-requestid")
+                                .or_else(|| headers.get("x-amz-request-id"))
+                                .and_then(|v| v.to_str().ok())
+                                .unwrap_or(""),
+                            "success"
+                        );
+                        bucket.on_success(retry_cost);
+                        return Ok(answer);
+                    };
+                    let meta = parse_error_metadata(response);
                     let reason = retry::classify_response(
                         response.status().as_u16(),
                         meta.code.as_deref(),
@@ -386,7 +452,7 @@ impl Handle {
                         retryable = reason.is_some(),
                         "error response"
                     );
-                    (reason, Ok(response))
+                    (reason, Ok(answer))
                 }
                 Err(AttemptError::Transport(e)) => {
                     let reason = retry::classify_connector_error(e.kind());
@@ -397,7 +463,11 @@ impl Handle {
                     };
                     let failure = Failure::new(
                         kind,
-                        format!("{}: attempt {attempt} of {max_attempts} failed", op.name),
+                        format!(
+                            "{}: attempt {attempt} of {max_attempts} failed{}",
+                            op.name,
+                            not_retried(replayable, reason.is_some(), last)
+                        ),
                     )
                     .with_source(e);
                     (reason, Err(failure))
@@ -408,8 +478,9 @@ impl Handle {
                         ErrorKind::Timeout,
                         format!(
                             "{}: attempt timeout of {limit:?} elapsed \
-                             (attempt {attempt} of {max_attempts})",
-                            op.name
+                             (attempt {attempt} of {max_attempts}){}",
+                            op.name,
+                            not_retried(replayable, true, last)
                         ),
                     );
                     (Some(RetryReason::Timeout), Err(failure))
@@ -420,6 +491,10 @@ impl Handle {
             };
             if last {
                 tracing::debug!(parent: &span, max_attempts, "no attempts left");
+                return result;
+            }
+            if !replayable {
+                tracing::debug!(parent: &span, "the request body is a one-shot stream; not retrying");
                 return result;
             }
             let Some(cost) = bucket.try_acquire(reason) else {
@@ -435,12 +510,12 @@ impl Handle {
     }
 
     /// One attempt, under the attempt timeout.
-    async fn attempt(
+    async fn attempt<B: Payload>(
         &self,
-        request: HttpRequest,
+        request: ::http::Request<B>,
         limit: Option<Duration>,
-    ) -> Result<HttpResponse, AttemptError> {
-        let call = self.inner.config.http_client().call(request);
+    ) -> Result<B::Answer, AttemptError> {
+        let call = B::call(&**self.inner.config.http_client(), request);
         match limit {
             Some(limit) => match tokio::time::timeout(limit, call).await {
                 Ok(result) => result.map_err(AttemptError::Transport),
@@ -514,12 +589,12 @@ impl Handle {
     }
 
     /// Puts the endpoint in front of the request's path and query, and adds its headers.
-    fn prepare(
+    fn prepare<B: Payload>(
         &self,
-        mut request: HttpRequest,
+        mut request: ::http::Request<B>,
         endpoint: &Endpoint,
-    ) -> Result<HttpRequest, Failure> {
-        compress(&mut request);
+    ) -> Result<::http::Request<B>, Failure> {
+        B::prepare(&mut request);
         let host_prefix = request.extensions_mut().remove::<HostPrefix>();
         let uri = join_uri(&endpoint.url, request.uri(), host_prefix.as_ref())
             .map_err(|e| Failure::new(ErrorKind::Endpoint, e))?;
@@ -669,9 +744,13 @@ enum AttemptError {
     Timeout(Duration),
 }
 
-/// 4xx and 5xx are errors; 1xx never reach us and 3xx are handed to generated code as they are.
-fn is_error(response: &HttpResponse) -> bool {
-    response.status().is_client_error() || response.status().is_server_error()
+/// What a failure that would have been retried says when the request body is a stream.
+fn not_retried(replayable: bool, retryable: bool, last: bool) -> &'static str {
+    if !replayable && retryable && !last {
+        "; not retried: the request body is a stream, which can be sent only once"
+    } else {
+        ""
+    }
 }
 
 /// `ivs/0.1.0 aws-lite-runtime/0.1.0 os/linux lang/rust [app/NAME]`.

@@ -7,20 +7,29 @@
 //! test servers.
 //!
 //! Time limits: the transport enforces the connect timeout only. The whole exchange (TLS
-//! handshake, sending, reading the body) is bounded by the orchestrator's attempt timeout.
+//! handshake, sending, reading the body) is bounded by the orchestrator's attempt timeout;
+//! for a streaming response ([`HttpClient::call_streaming`]) that timeout bounds the exchange
+//! up to the response head, and the body is read as the caller polls it.
 
 use std::error::Error as StdError;
 use std::fmt;
 use std::time::Duration;
 
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
 use bytes::Bytes;
-use http_body_util::{BodyExt, Full, Limited};
+use http_body::{Body, Frame, SizeHint};
+use http_body_util::{BodyExt, Limited};
+use hyper::body::Incoming;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::{TokioExecutor, TokioTimer};
 
+use crate::byte_stream::{ByteStream, ByteStreamError};
 use crate::http::{
     BoxFuture, ConnectorError, ConnectorErrorKind, HttpClient, HttpRequest, HttpResponse,
+    StreamingRequest, StreamingResponse,
 };
 
 /// The default limit on the size of a response body: 16 MiB.
@@ -60,7 +69,7 @@ type Connector = HttpConnector;
 pub struct HyperClient {
     /// `Err` only when TLS could not be set up; every call then fails with that message
     /// instead of the constructor panicking.
-    client: Result<Client<Connector, Full<Bytes>>, String>,
+    client: Result<Client<Connector, RequestBody>, String>,
     max_body: usize,
     connect_timeout: Duration,
 }
@@ -233,43 +242,138 @@ fn connector(http: HttpConnector, _roots: Option<&[Vec<u8>]>) -> Result<Connecto
 impl HttpClient for HyperClient {
     fn call(&self, request: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, ConnectorError>> {
         Box::pin(async move {
-            check_scheme(&request)?;
-            let client = self
-                .client
-                .as_ref()
-                .map_err(|e| ConnectorError::new(ConnectorErrorKind::Other, e.clone()))?;
-            let response = client
-                .request(request.map(Full::new))
-                .await
-                .map_err(|e| classify_error(&e))?;
+            let response = self.send(request.map(ByteStream::from)).await?;
             let (parts, body) = response.into_parts();
-            // Refuse early when the peer announces a body over the limit.
-            let announced = parts
-                .headers
-                .get(::http::header::CONTENT_LENGTH)
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.trim().parse::<u64>().ok());
-            if announced.is_some_and(|len| len > self.max_body as u64) {
-                return Err(too_large(self.max_body));
-            }
-            let body = Limited::new(body, self.max_body)
-                .collect()
-                .await
-                .map_err(|e| {
-                    if e.is::<http_body_util::LengthLimitError>() {
-                        too_large(self.max_body)
-                    } else {
-                        classify_error(&*e)
-                    }
-                })?
-                .to_bytes();
+            let body = self.read_whole(&parts, body).await?;
             Ok(HttpResponse::from_parts(parts, body))
+        })
+    }
+
+    /// Streams the request body (with its length when known, else chunked) and returns once
+    /// the response head is read. A success body is then read as the caller polls it, with no
+    /// size limit; any other response, or every response of a request marked
+    /// [`ReadWhole`](crate::orchestrator::ReadWhole), is read whole under the limit, as
+    /// [`HttpClient::call`] does.
+    fn call_streaming(
+        &self,
+        request: StreamingRequest,
+    ) -> BoxFuture<'_, Result<StreamingResponse, ConnectorError>> {
+        Box::pin(async move {
+            let read_whole = request
+                .extensions()
+                .get::<crate::orchestrator::ReadWhole>()
+                .is_some();
+            let response = self.send(request).await?;
+            let (parts, body) = response.into_parts();
+            let body = if parts.status.is_success() && !read_whole {
+                ByteStream::from_stream(IncomingChunks(body))
+            } else {
+                ByteStream::from(self.read_whole(&parts, body).await?)
+            };
+            Ok(StreamingResponse::from_parts(parts, body))
         })
     }
 }
 
-fn check_scheme(request: &HttpRequest) -> Result<(), ConnectorError> {
-    match request.uri().scheme_str() {
+impl HyperClient {
+    /// Sends the request and reads the response head.
+    async fn send(
+        &self,
+        request: StreamingRequest,
+    ) -> Result<::http::Response<Incoming>, ConnectorError> {
+        check_scheme(request.uri())?;
+        let client = self
+            .client
+            .as_ref()
+            .map_err(|e| ConnectorError::new(ConnectorErrorKind::Other, e.clone()))?;
+        client
+            .request(request.map(RequestBody))
+            .await
+            .map_err(|e| classify_error(&e))
+    }
+
+    /// Reads a whole body, at most the configured limit.
+    async fn read_whole(
+        &self,
+        parts: &::http::response::Parts,
+        body: Incoming,
+    ) -> Result<Bytes, ConnectorError> {
+        // Refuse early when the peer announces a body over the limit.
+        let announced = parts
+            .headers
+            .get(::http::header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok());
+        if announced.is_some_and(|len| len > self.max_body as u64) {
+            return Err(too_large(self.max_body));
+        }
+        Ok(Limited::new(body, self.max_body)
+            .collect()
+            .await
+            .map_err(|e| {
+                if e.is::<http_body_util::LengthLimitError>() {
+                    too_large(self.max_body)
+                } else {
+                    classify_error(&*e)
+                }
+            })?
+            .to_bytes())
+    }
+}
+
+/// A request body for hyper: a [`ByteStream`], in memory or streamed, with its exact length
+/// when known (hyper then sends `Content-Length`, else chunked transfer encoding).
+struct RequestBody(ByteStream);
+
+impl Body for RequestBody {
+    type Data = Bytes;
+    type Error = ByteStreamError;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, ByteStreamError>>> {
+        futures_core::Stream::poll_next(Pin::new(&mut self.get_mut().0), cx)
+            .map(|chunk| chunk.map(|c| c.map(Frame::data)))
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.0.content_length() == Some(0)
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        match self.0.content_length() {
+            Some(len) => SizeHint::with_exact(len),
+            None => SizeHint::default(),
+        }
+    }
+}
+
+/// The data frames of a response body, as a stream of chunks; a broken connection ends it
+/// with an error the transport classifies.
+struct IncomingChunks(Incoming);
+
+impl futures_core::Stream for IncomingChunks {
+    type Item = Result<Bytes, ConnectorError>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        loop {
+            return match Pin::new(&mut self.0).poll_frame(cx) {
+                Poll::Ready(Some(Ok(frame))) => match frame.into_data() {
+                    Ok(data) => Poll::Ready(Some(Ok(data))),
+                    // Trailers carry no payload.
+                    Err(_) => continue,
+                },
+                Poll::Ready(Some(Err(e))) => Poll::Ready(Some(Err(classify_error(&e)))),
+                Poll::Ready(None) => Poll::Ready(None),
+                Poll::Pending => Poll::Pending,
+            };
+        }
+    }
+}
+
+fn check_scheme(uri: &::http::Uri) -> Result<(), ConnectorError> {
+    match uri.scheme_str() {
         Some("http") => Ok(()),
         #[cfg(feature = "rustls")]
         Some("https") => Ok(()),

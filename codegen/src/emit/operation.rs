@@ -85,9 +85,13 @@ pub(crate) fn operation(ir: &Ir, op: &OperationIr) -> TokenStream {
             },
         )
     };
+    let stream_in = input.members.iter().find(|m| m.ty == Ty::ByteStream);
+    let stream_out = output.members.iter().find(|m| m.ty == Ty::ByteStream);
+    let streaming = stream_in.is_some() || stream_out.is_some();
     // SigV4 over the body, the common case, is `send`; anything else names its schemes.
     let (auth_static, send_call) = if op.auth.schemes == [AuthScheme::SigV4]
         && !op.auth.unsigned_payload
+        && !streaming
     {
         (quote! {}, quote! { handle.send(&SPEC, request).await })
     } else {
@@ -99,6 +103,13 @@ pub(crate) fn operation(ir: &Ir, op: &OperationIr) -> TokenStream {
             }
         });
         let unsigned = op.auth.unsigned_payload;
+        // A streaming body goes through `send_body` (the answer read whole) or, when the
+        // output streams, `send_streaming`; the body of a non-streaming input is in memory.
+        let call = match (stream_in, stream_out) {
+            (Some(_), None) => quote! { handle.send_body(&SPEC, &AUTH, request).await },
+            (_, Some(_)) => quote! { handle.send_streaming(&SPEC, &AUTH, request).await },
+            (None, None) => quote! { handle.send_with_auth(&SPEC, &AUTH, request).await },
+        };
         (
             quote! {
                 /// How the operation authenticates: the model's auth schemes, in order.
@@ -107,8 +118,31 @@ pub(crate) fn operation(ir: &Ir, op: &OperationIr) -> TokenStream {
                     unsigned_payload: #unsigned,
                 };
             },
-            quote! { handle.send_with_auth(&SPEC, &AUTH, request).await },
+            call,
         )
+    };
+    // The request's body: the input's stream, moved out before the head is serialized, or
+    // the serialized bytes as a stream body.
+    let (take_stream, attach_body) = match stream_in {
+        Some(m) => {
+            let f = ident(&m.rust_name);
+            (
+                // Taken after the head is serialized, which reads whether it is empty.
+                quote! { let mut input = input; },
+                quote! { let #request_binding = request.map(|_| ::std::mem::take(&mut input.#f)); },
+            )
+        }
+        None if streaming => (
+            quote! {},
+            quote! { let #request_binding = request.map(::aws_lite_runtime::ByteStream::from); },
+        ),
+        None => (quote! {}, quote! {}),
+    };
+    // A streaming request is rebound with its body: the serializer's result is not changed.
+    let arm_binding = if streaming {
+        quote! { request }
+    } else {
+        request_binding.clone()
     };
     let name = &op.name;
     let retryable: Vec<String> = op
@@ -139,6 +173,37 @@ pub(crate) fn operation(ir: &Ir, op: &OperationIr) -> TokenStream {
                     input.#token_members = ::std::option::Option::Some(handle.config().idempotency_token());
                 }
             )*
+        }
+    };
+    let read_response = if stream_out.is_some() {
+        quote! {
+            match response {
+                ::std::result::Result::Ok(answer) => match answer.into_success() {
+                    ::std::result::Result::Ok((head, body)) => match deserialize_output(&head, body) {
+                        ::std::result::Result::Ok(output) => ::std::result::Result::Ok(output),
+                        ::std::result::Result::Err(e) => ::std::result::Result::Err(#err_name::Unhandled(
+                            ::aws_lite_runtime::error::Failure::unreadable_output(#name, &head, e),
+                        )),
+                    },
+                    ::std::result::Result::Err(response) => ::std::result::Result::Err(deserialize_error(&response)),
+                },
+                ::std::result::Result::Err(f) => ::std::result::Result::Err(#err_name::Unhandled(f)),
+            }
+        }
+    } else {
+        quote! {
+            match response {
+                ::std::result::Result::Ok(response) if response.status().is_success() => {
+                    match deserialize_output(&response) {
+                        ::std::result::Result::Ok(output) => ::std::result::Result::Ok(output),
+                        ::std::result::Result::Err(e) => ::std::result::Result::Err(#err_name::Unhandled(
+                            ::aws_lite_runtime::error::Failure::unreadable_output(#name, &response, e),
+                        )),
+                    }
+                }
+                ::std::result::Result::Ok(response) => ::std::result::Result::Err(deserialize_error(&response)),
+                ::std::result::Result::Err(f) => ::std::result::Result::Err(#err_name::Unhandled(f)),
+            }
         }
     };
     let in_builder = format_ident!("{}Builder", input.rust_name);
@@ -184,27 +249,18 @@ pub(crate) fn operation(ir: &Ir, op: &OperationIr) -> TokenStream {
             input: #in_name,
         ) -> ::std::result::Result<#out_name, #err_name> {
             #fill_tokens
+            #take_stream
             #endpoint_params_decl
             // Plain `match`es: `map_err` and its closures would be compiled once per operation.
             let response = match serialize_request(&input) {
-                ::std::result::Result::Ok(#request_binding) => {
+                ::std::result::Result::Ok(#arm_binding) => {
+                    #attach_body
                     #attach_params
                     #send_call
                 }
                 ::std::result::Result::Err(f) => ::std::result::Result::Err(f),
             };
-            match response {
-                ::std::result::Result::Ok(response) if response.status().is_success() => {
-                    match deserialize_output(&response) {
-                        ::std::result::Result::Ok(output) => ::std::result::Result::Ok(output),
-                        ::std::result::Result::Err(e) => ::std::result::Result::Err(#err_name::Unhandled(
-                            ::aws_lite_runtime::error::Failure::unreadable_output(#name, &response, e),
-                        )),
-                    }
-                }
-                ::std::result::Result::Ok(response) => ::std::result::Result::Err(deserialize_error(&response)),
-                ::std::result::Result::Err(f) => ::std::result::Result::Err(#err_name::Unhandled(f)),
-            }
+            #read_response
         }
 
         #ser
@@ -378,6 +434,15 @@ fn fluent_builder(ir: &Ir, op: &OperationIr, input: &StructIr) -> TokenStream {
         quote! {}
     };
     let field_names: Vec<_> = input.members.iter().map(|m| ident(&m.rust_name)).collect();
+    // Input members are `Option`s, but for a stream, which is never one.
+    let field_values = input.members.iter().map(|m| {
+        let f = ident(&m.rust_name);
+        if m.optional {
+            quote! { input.#f }
+        } else {
+            quote! { ::std::option::Option::Some(input.#f) }
+        }
+    });
     // An input without members has nothing to copy.
     let discard_input = if field_names.is_empty() {
         quote! { let _ = input; }
@@ -388,11 +453,17 @@ fn fluent_builder(ir: &Ir, op: &OperationIr, input: &StructIr) -> TokenStream {
         " Fluent builder of the `{}` operation: set members, then `send()`.",
         op.name
     );
+    // A streaming body is read once: such a builder cannot be copied.
+    let derive = if super::shapes::holds_stream(input) {
+        quote! { #[derive(::std::fmt::Debug)] }
+    } else {
+        quote! { #[derive(::std::clone::Clone, ::std::fmt::Debug)] }
+    };
     quote! {
         #[doc = #struct_doc]
         #[doc = ""]
         #doc
-        #[derive(::std::clone::Clone, ::std::fmt::Debug)]
+        #derive
         pub struct #name {
             handle: ::aws_lite_runtime::orchestrator::Handle,
             inner: #in_builder,
@@ -407,7 +478,7 @@ fn fluent_builder(ir: &Ir, op: &OperationIr, input: &StructIr) -> TokenStream {
             /// example deserialized with the `serde` feature).
             pub fn with_input(mut self, input: #in_name) -> Self {
                 #discard_input
-                self.inner = #in_builder { #( #field_names: input.#field_names, )* };
+                self.inner = #in_builder { #( #field_names: #field_values, )* };
                 self
             }
             /// Sends the request and waits for the answer.
@@ -683,6 +754,21 @@ fn serialize_request(ir: &Ir, op: &OperationIr, input: &StructIr) -> TokenStream
     let body = if let Some(p) = payload {
         let f = ident(&p.rust_name);
         match &p.ty {
+            Ty::ByteStream => {
+                // The stream itself is moved into the request by `send`; an empty one sends
+                // no body and no Content-Type, as an unset blob does.
+                let ct = content_type(
+                    p.media_type
+                        .as_deref()
+                        .unwrap_or("application/octet-stream"),
+                );
+                quote! {
+                    if input.#f.content_length() != ::std::option::Option::Some(0) {
+                        #ct
+                    }
+                    let body = ::aws_lite_runtime::http::Bytes::new();
+                }
+            }
             Ty::Blob | Ty::String | Ty::Enum(_) => {
                 let default = match &p.ty {
                     Ty::Blob => "application/octet-stream",
@@ -860,6 +946,10 @@ fn deserialize_response(ir: &Ir, output: &StructIr) -> TokenStream {
     let body = if let Some(p) = payload {
         let f = ident(&p.rust_name);
         match &p.ty {
+            // The stream as it arrives (`deserialize_output` gets it apart from the head).
+            Ty::ByteStream => quote! {
+                builder.#f = ::std::option::Option::Some(body);
+            },
             Ty::Blob => quote! {
                 if !response.body().is_empty() {
                     builder.#f = ::std::option::Option::Some(::aws_lite_runtime::Blob::new(response.body().to_vec()));
@@ -953,10 +1043,16 @@ fn deserialize_response(ir: &Ir, output: &StructIr) -> TokenStream {
             }
         };
     }
+    let params = if payload.is_some_and(|p| p.ty == Ty::ByteStream) {
+        // `response` is the head only (an empty body); the payload streams in `body`.
+        quote! { response: &::aws_lite_runtime::http::HttpResponse, body: ::aws_lite_runtime::ByteStream }
+    } else {
+        quote! { response: &::aws_lite_runtime::http::HttpResponse }
+    };
     quote! {
         /// Reads a success response into the output.
         #[allow(unused_mut)]
-        fn deserialize_output(response: &::aws_lite_runtime::http::HttpResponse) -> ::std::result::Result<#out_name, ::aws_lite_runtime::json::DeError> {
+        fn deserialize_output(#params) -> ::std::result::Result<#out_name, ::aws_lite_runtime::json::DeError> {
             let mut builder = <#out_builder as ::std::default::Default>::default();
             let _ = response;
             #body

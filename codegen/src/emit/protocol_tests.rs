@@ -203,13 +203,26 @@ fn response_test(
     } else {
         quote! { ::std::assert_eq!(actual, expected); }
     };
-    let check = match error {
-        None => quote! {
+    let stream = shape.members.iter().find(|m| m.ty == Ty::ByteStream);
+    let check = match (error, stream) {
+        // A stream has no `PartialEq`: compare its bytes, then the rest through `Debug`.
+        (None, Some(m)) => {
+            let f = ident(&m.rust_name);
+            quote! {
+                let mut actual = result.expect("the response parses into the output");
+                let mut expected = #expected;
+                let actual_body = ::std::mem::take(&mut actual.#f).collect().await.expect("the body reads");
+                let expected_body = ::std::mem::take(&mut expected.#f).collect().await.expect("the body reads");
+                ::std::assert_eq!(actual_body, expected_body);
+                ::std::assert_eq!(::std::format!("{actual:?}"), ::std::format!("{expected:?}"));
+            }
+        }
+        (None, None) => quote! {
             let actual = result.expect("the response parses into the output");
             let expected = #expected;
             #compare
         },
-        Some(_) => {
+        (Some(_), _) => {
             let variant = ident(&shape.rust_name);
             quote! {
                 let crate::operation::#module::#err_enum::#variant(actual) = result.expect_err("the response is an error") else {
@@ -367,6 +380,10 @@ fn value_expr(ir: &Ir, ty: &Ty, v: &Value) -> TokenStream {
         Ty::Blob => {
             let bytes = Literal::byte_string(v.as_str().unwrap_or_default().as_bytes());
             quote! { ::aws_lite_runtime::Blob::new(&#bytes[..]) }
+        }
+        Ty::ByteStream => {
+            let bytes = Literal::byte_string(v.as_str().unwrap_or_default().as_bytes());
+            quote! { ::aws_lite_runtime::ByteStream::from(&#bytes[..]) }
         }
         Ty::Timestamp(_) => timestamp_expr(v),
         Ty::Document => {

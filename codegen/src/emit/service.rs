@@ -242,10 +242,20 @@ pub(crate) fn crate_error(ir: &Ir) -> TokenStream {
 }
 
 /// `src/primitives.rs`: the sealed unknown values of enums, and re-exported value types.
-pub(crate) fn primitives() -> TokenStream {
+pub(crate) fn primitives(ir: &Ir) -> TokenStream {
+    // Only crates with a `@streaming` payload name the stream type.
+    let byte_stream = if ir.structures.values().any(super::shapes::holds_stream) {
+        quote! {
+            /// The body of a `@streaming` payload: bytes, or a stream of chunks.
+            pub use ::aws_lite_runtime::byte_stream::{ByteStream, ByteStreamError};
+        }
+    } else {
+        quote! {}
+    };
     quote! {
         //! Value types used by the data types.
         pub use ::aws_lite_runtime::{Blob, DateTime, Document, Number};
+        #byte_stream
         /// The value of an enum the crate does not know. Only the crate constructs it, so an
         /// `Unknown` never equals a value that a later version knows.
         #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash, ::std::cmp::PartialOrd, ::std::cmp::Ord)]

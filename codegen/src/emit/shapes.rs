@@ -271,6 +271,7 @@ fn fill(f: &proc_macro2::Ident, m: &MemberIr, v: TokenStream) -> TokenStream {
     let empty_collection =
         !m.boxed && (text.ends_with("Vec :: new ()") || text.ends_with("HashMap :: new ()"));
     if is_default
+        || m.ty == Ty::ByteStream
         || empty_collection
         || text == "0" && is_copy(&m.ty) && !matches!(m.ty, Ty::Float | Ty::Double)
         || text == "false"
@@ -299,7 +300,10 @@ pub(crate) fn structure(ir: &Ir, s: &StructIr) -> TokenStream {
     let dep = deprecated(&s.deprecated);
     let dep_doc = deprecated_doc(&s.deprecated);
     let is_error = matches!(s.role, StructRole::Error(_));
-    let serde = if is_error {
+    // A stream can be neither copied, compared nor serialized: such a structure derives
+    // only what it can.
+    let streams = holds_stream(s);
+    let serde = if is_error || streams {
         quote! {}
     } else {
         serde_derive()
@@ -311,7 +315,7 @@ pub(crate) fn structure(ir: &Ir, s: &StructIr) -> TokenStream {
         let d = docs_or(&m.docs, &format!("The `{}` member.", m.name));
         let dep = deprecated_doc(&m.deprecated);
         // Errors carry response metadata and are not serde types.
-        let rename = if is_error {
+        let rename = if is_error || streams {
             quote! {}
         } else {
             let default = serde_default(ir, s, m).0;
@@ -323,7 +327,7 @@ pub(crate) fn structure(ir: &Ir, s: &StructIr) -> TokenStream {
     let serde_default_fns = s
         .members
         .iter()
-        .filter(|_| !is_error)
+        .filter(|_| !is_error && !streams)
         .map(|m| serde_default(ir, s, m).1);
     let getters = s.members.iter().map(|m| getter(ir, m));
     let meta_field = if is_error {
@@ -694,13 +698,24 @@ pub(crate) fn structure(ir: &Ir, s: &StructIr) -> TokenStream {
         _ => quote! {},
     };
 
+    let (derive_struct, derive_builder) = if streams {
+        (
+            quote! { #[derive(#derive_debug)] },
+            quote! { #[derive(#derive_debug ::std::default::Default)] },
+        )
+    } else {
+        (
+            quote! { #[derive(#derive_debug ::std::clone::Clone, ::std::cmp::PartialEq)] },
+            quote! { #[derive(#derive_debug ::std::clone::Clone, ::std::cmp::PartialEq, ::std::default::Default)] },
+        )
+    };
     let builder_doc = format!(" A builder for [`{}`].", s.rust_name);
     let builder_fn_doc = format!(" A builder for [`{}`].", s.rust_name);
     quote! {
         #doc
         #dep_doc
         #[non_exhaustive]
-        #[derive(#derive_debug ::std::clone::Clone, ::std::cmp::PartialEq)]
+        #derive_struct
         #serde
         pub struct #name {
             #(#fields)*
@@ -719,7 +734,7 @@ pub(crate) fn structure(ir: &Ir, s: &StructIr) -> TokenStream {
 
         #[doc = #builder_doc]
         #[non_exhaustive]
-        #[derive(#derive_debug ::std::clone::Clone, ::std::cmp::PartialEq, ::std::default::Default)]
+        #derive_builder
         pub struct #builder {
             #(#builder_fields)*
         }
@@ -735,6 +750,12 @@ pub(crate) fn structure(ir: &Ir, s: &StructIr) -> TokenStream {
 
         #error_impl
     }
+}
+
+/// Whether the structure has a `@streaming` blob member (a `ByteStream`), which derives no
+/// `Clone`, `PartialEq` or serde traits.
+pub(crate) fn holds_stream(s: &StructIr) -> bool {
+    s.members.iter().any(|m| m.ty == Ty::ByteStream)
 }
 
 /// Whether some structure reads `id` as a required member (so its zero value is needed).

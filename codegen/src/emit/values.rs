@@ -37,6 +37,10 @@ pub(crate) fn to_json(ir: &Ir, ty: &Ty, v: TokenStream, format: Option<&str>) ->
         Ty::Float => quote! { #json::float_value(*#v) },
         Ty::Double => quote! { #json::double_value(*#v) },
         Ty::Blob => quote! { #json::blob_value(#v) },
+        // Only ever a payload, streamed as it is; a JSON writer for it is an IR bug.
+        Ty::ByteStream => {
+            quote! { ::std::compile_error!("a streaming blob is never written as JSON") }
+        }
         Ty::Timestamp(_) => {
             let f = ts_format(element_format(ty, format), "epoch-seconds");
             quote! { #json::timestamp_value(#v, #f) }
@@ -129,6 +133,9 @@ pub(crate) fn from_json(ir: &Ir, ty: &Ty, v: TokenStream, format: Option<&str>) 
         Ty::Float => quote! { #json::float(#v) },
         Ty::Double => quote! { #json::double(#v) },
         Ty::Blob => quote! { #json::blob(#v) },
+        Ty::ByteStream => {
+            quote! { ::std::compile_error!("a streaming blob is never read from JSON") }
+        }
         Ty::Timestamp(_) => {
             let f = ts_format(element_format(ty, format), "epoch-seconds");
             quote! { #json::timestamp(#v, #f) }
@@ -189,6 +196,7 @@ pub(crate) fn zero(ir: &Ir, ty: &Ty) -> TokenStream {
         Ty::Byte | Ty::Short | Ty::Integer | Ty::Long => quote! { 0 },
         Ty::Float | Ty::Double => quote! { 0.0 },
         Ty::Blob => quote! { ::aws_lite_runtime::Blob::default() },
+        Ty::ByteStream => quote! { ::aws_lite_runtime::ByteStream::new() },
         Ty::Timestamp(_) => quote! { ::aws_lite_runtime::DateTime::from_secs(0) },
         Ty::Document => quote! { ::aws_lite_runtime::Document::Null },
         Ty::Enum(id) => {

@@ -303,13 +303,21 @@ fn resolve_members(
         let target = model
             .shape(&m.target)
             .ok_or_else(|| invalid(&at, "target is not defined"))?;
-        let ty = ty_of(model, &m.target)?;
+        let mut ty = ty_of(model, &m.target)?;
         let required = m.has_trait("required");
-        let default = m
+        let mut default = m
             .trait_value("default")
             .or_else(|| target.trait_value("default"))
             .filter(|v| !v.is_null())
             .cloned();
+        // A streaming blob is streamed only as the payload (the only place Smithy allows it);
+        // unset, it is an empty body, so it is no `Option` and defaults to empty.
+        let streaming =
+            ty == Ty::Blob && target.has_trait("streaming") && m.has_trait("httpPayload");
+        if streaming {
+            ty = Ty::ByteStream;
+            default = Some(Value::String(String::new()));
+        }
         if let (Ty::Blob, Some(Value::String(text))) = (&ty, &default) {
             use base64::Engine as _;
             if base64::engine::general_purpose::STANDARD
@@ -324,6 +332,7 @@ fn resolve_members(
         }
         let client_optional = m.has_trait("clientOptional");
         let optional = !is_union
+            && !streaming
             && (all_optional
                 || client_optional
                 || !(required || default.is_some())
