@@ -533,6 +533,18 @@ async fn check_error(op: &str, case: &Value, tally: &mut Tally) {
 async fn every_operation_matches_botocore() {
     let python = python();
     let cases = botocore_cases(&python);
+    // What the corpus holds, counted before anything runs.
+    let present: usize = cases["operations"]
+        .as_array()
+        .expect("operations")
+        .iter()
+        .map(|op| {
+            ["requests", "responses", "errors"]
+                .iter()
+                .map(|k| op[*k].as_array().map_or(0, Vec::len))
+                .sum::<usize>()
+        })
+        .sum();
     let mut tally = Tally::default();
     for entry in cases["operations"].as_array().expect("operations") {
         let op = entry["operation"].as_str().expect("operation name");
@@ -553,6 +565,22 @@ async fn every_operation_matches_botocore() {
         tally.operations, listed,
         "botocore cases cover every operation"
     );
+    // The model's operations, against the data: one this test does not list fails here.
+    let model: Value = serde_json::from_str(
+        &std::fs::read_to_string(workspace().join("model/ivs.json")).expect("model/ivs.json"),
+    )
+    .expect("the model parses");
+    let modeled: std::collections::BTreeSet<String> = model["shapes"]
+        .as_object()
+        .expect("shapes")
+        .iter()
+        .filter(|(_, s)| s["type"] == "operation")
+        .map(|(id, _)| id.rsplit('#').next().unwrap_or(id).to_owned())
+        .collect();
+    assert_eq!(tally.operations, modeled, "the model's operations");
+    let ran = tally.requests + tally.refusals + tally.responses + tally.errors;
+    println!("botocore corpus: {ran} of {present} cases ran");
+    assert_eq!(ran, present, "every case of the corpus ran");
     println!(
         "botocore {}: {} operations; {} requests and {} client-side refusals, {} responses, {} error responses compared; {} differ",
         cases["botocore"].as_str().unwrap_or("?"),

@@ -620,14 +620,47 @@ async fn every_official_scenario() {
     let mut used_not_applicable = std::collections::BTreeSet::new();
     let mut failures = Vec::new();
     let mut counts: BTreeMap<&str, (usize, usize, usize)> = BTreeMap::new();
+    // Every folder of the data that holds scenario folders is a suite, and every folder in a
+    // suite is a scenario: one without `test-case.json` or of a suite with no runner fails.
+    let mut found: Vec<String> = std::fs::read_dir(data_dir())
+        .unwrap_or_else(|e| panic!("cannot list {}: {e}", data_dir().display()))
+        .map(|e| e.expect("entry").path())
+        .filter(|p| {
+            std::fs::read_dir(p)
+                .map(|mut entries| entries.any(|e| e.is_ok_and(|e| e.path().is_dir())))
+                .unwrap_or(false)
+        })
+        .map(|p| {
+            p.file_name()
+                .expect("a name")
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    found.sort();
+    let mut known: Vec<&str> = SUITES.to_vec();
+    known.sort();
+    assert_eq!(
+        found,
+        known,
+        "the scenario folders of {} and the suites this harness runs",
+        data_dir().display()
+    );
     for suite in SUITES {
         let mut scenarios: Vec<PathBuf> = std::fs::read_dir(data_dir().join(suite))
             .unwrap_or_else(|e| panic!("cannot list {suite}: {e}"))
             .map(|e| e.expect("entry").path())
-            .filter(|p| p.join("test-case.json").is_file())
+            .filter(|p| p.is_dir())
             .collect();
         scenarios.sort();
         assert!(!scenarios.is_empty(), "{suite} has no scenario");
+        for dir in &scenarios {
+            assert!(
+                dir.join("test-case.json").is_file(),
+                "{} has no test-case.json",
+                dir.display()
+            );
+        }
         for dir in scenarios {
             let name = format!(
                 "{suite}/{}",
@@ -769,7 +802,11 @@ async fn every_official_scenario() {
         }
     }
     for (suite, (total, passed, not_applicable)) in &counts {
-        eprintln!("{suite}: {passed} of {total} pass, {not_applicable} not applicable (listed)");
+        println!(
+            "credential scenarios, {suite}: {} of {total} scenario folders ran: {passed} pass, \
+             {not_applicable} not applicable (listed)",
+            passed + not_applicable
+        );
     }
     for key in divergences.requests.keys() {
         if !used_divergences.contains(key) {

@@ -2,7 +2,13 @@
 
 mod bench;
 mod codegen_cmd;
+#[cfg(test)]
+mod derive_check;
 mod diff;
+#[cfg(test)]
+mod endpoint_tests;
+#[cfg(test)]
+mod protocol_tests;
 
 use std::process::ExitCode;
 

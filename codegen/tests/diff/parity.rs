@@ -163,9 +163,18 @@ fn every_case_agrees_with_smithy_diff_or_is_a_listed_difference() {
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display()))
         .map(|e| e.expect("directory entry").path())
-        .filter(|p| p.extension().is_some_and(|x| x == "json"))
         .collect();
     files.sort();
+    // Every entry is a case: anything else would be data this test silently skips.
+    let other: Vec<&PathBuf> = files
+        .iter()
+        .filter(|p| !p.is_file() || p.extension().is_none_or(|x| x != "json"))
+        .collect();
+    assert!(
+        other.is_empty(),
+        "entries of {} that are not case files: {other:?}",
+        dir.display()
+    );
     assert!(!files.is_empty(), "no case files in {}", dir.display());
     let base: Value = serde_json::from_str(
         &std::fs::read_to_string(repo_root().join("model/ivs.json")).expect("model/ivs.json"),
