@@ -54,6 +54,7 @@ const RESERVED_METHODS: &[&str] = &[
     "code",
     "message",
     "request_id",
+    "extended_request_id",
     "kind",
     "handle",
     "config",

@@ -23,6 +23,8 @@ use std::time::Duration;
 
 use crate::credentials::{Credentials, ProvideCredentials, SharedCredentialsProvider};
 use crate::http::HttpClient;
+use crate::interceptor::{Interceptor, SharedInterceptor};
+use crate::mock::Mocks;
 use crate::transport::{HyperClient, DEFAULT_CONNECT_TIMEOUT};
 
 mod check;
@@ -56,6 +58,8 @@ pub struct ClientConfig {
     custom_http_client: bool,
     app_name: Option<String>,
     idempotency_token_provider: Option<IdempotencyTokenProvider>,
+    interceptors: Vec<SharedInterceptor>,
+    mocks: Option<Mocks>,
 }
 
 impl fmt::Debug for ClientConfig {
@@ -89,6 +93,8 @@ impl fmt::Debug for ClientConfig {
                 "idempotency_token_provider",
                 &self.idempotency_token_provider.as_ref().map(|_| "<custom>"),
             )
+            .field("interceptors", &self.interceptors)
+            .field("mocks", &self.mocks)
             .finish()
     }
 }
@@ -128,7 +134,49 @@ impl ClientConfig {
             http_client: self.custom_http_client.then(|| self.http_client.clone()),
             app_name: self.app_name.clone(),
             idempotency_token_provider: self.idempotency_token_provider.clone(),
+            interceptors: self.interceptors.clone(),
+            mocks: self.mocks.clone(),
         }
+    }
+
+    /// This configuration with the settings of `over` in place of its own: a per-call
+    /// override. The transport is kept unless `over` sets one (so a changed connect timeout
+    /// does not apply to the default transport's pool); interceptors are added to this
+    /// configuration's.
+    pub fn with_override(&self, over: &ConfigOverride) -> ClientConfig {
+        let mut config = self.clone();
+        let o = over.clone();
+        if let Some(region) = o.region {
+            config.region = Some(region);
+        }
+        if let Some(credentials) = o.credentials {
+            config.credentials = Some(credentials);
+        }
+        if let Some(url) = o.endpoint_url {
+            config.endpoint_url = Some(url);
+        }
+        if let Some(retry) = o.retry {
+            config.retry = retry;
+        }
+        if let Some(timeouts) = o.timeouts {
+            config.timeouts = timeouts;
+        }
+        if let Some(client) = o.http_client {
+            config.http_client = client;
+            config.custom_http_client = true;
+        }
+        config.interceptors.extend(o.interceptors);
+        config
+    }
+
+    /// The interceptors, in the order they were added.
+    pub fn interceptors(&self) -> &[SharedInterceptor] {
+        &self.interceptors
+    }
+
+    /// The typed mocks that answer every operation instead of the service, if set.
+    pub fn mocks(&self) -> Option<&Mocks> {
+        self.mocks.as_ref()
     }
 
     /// The configuration the environment describes:
@@ -289,6 +337,8 @@ pub struct ClientConfigBuilder {
     http_client: Option<SharedHttpClient>,
     app_name: Option<String>,
     idempotency_token_provider: Option<IdempotencyTokenProvider>,
+    interceptors: Vec<SharedInterceptor>,
+    mocks: Option<Mocks>,
 }
 
 impl fmt::Debug for ClientConfigBuilder {
@@ -318,6 +368,8 @@ impl fmt::Debug for ClientConfigBuilder {
                 "idempotency_token_provider",
                 &self.idempotency_token_provider.as_ref().map(|_| "<custom>"),
             )
+            .field("interceptors", &self.interceptors)
+            .field("mocks", &self.mocks)
             .finish()
     }
 }
@@ -444,6 +496,19 @@ impl ClientConfigBuilder {
         self
     }
 
+    /// Adds an interceptor, called on every attempt after those added before it.
+    pub fn interceptor(mut self, interceptor: impl Interceptor) -> Self {
+        self.interceptors.push(Arc::new(interceptor));
+        self
+    }
+
+    /// Answers every operation from `mocks` instead of the service: nothing is sent, and
+    /// region and credentials are not needed. For unit tests; see [`crate::mock`].
+    pub fn mocks(mut self, mocks: Mocks) -> Self {
+        self.mocks = Some(mocks);
+        self
+    }
+
     /// The configuration, checked by [`ClientConfig::validate`]: the way to build one from
     /// values you do not control (a region from a request or a tenant's settings).
     pub fn try_build(self) -> Result<ClientConfig, ConfigError> {
@@ -478,6 +543,8 @@ impl ClientConfigBuilder {
             custom_http_client,
             app_name: self.app_name,
             idempotency_token_provider: self.idempotency_token_provider,
+            interceptors: self.interceptors,
+            mocks: self.mocks,
         }
     }
 }
@@ -609,6 +676,108 @@ impl EnvEndpoints {
 /// `true` makes every endpoint URL from the environment and the profile ignored (not one set
 /// in code); it overrides the profile's `ignore_configured_endpoint_urls`.
 const IGNORE_ENDPOINTS: &str = "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS";
+
+/// Settings that replace the client's for one call (`.customize(|c| ...)` on an operation's
+/// fluent builder): region, credentials, endpoint, retries, timeouts, transport, and more
+/// interceptors. What is not set stays as the client has it.
+///
+/// ```
+/// use std::time::Duration;
+/// use aws_lite_runtime::config::{ConfigOverride, RetryConfig, TimeoutConfig};
+/// let over = ConfigOverride::new()
+///     .retry(RetryConfig::disabled())
+///     .timeouts(TimeoutConfig::default().with_operation(Some(Duration::from_secs(2))))
+///     .endpoint_url("http://127.0.0.1:5000");
+/// # let _ = over;
+/// ```
+#[derive(Clone, Default)]
+pub struct ConfigOverride {
+    region: Option<String>,
+    credentials: Option<SharedCredentialsProvider>,
+    endpoint_url: Option<String>,
+    retry: Option<RetryConfig>,
+    timeouts: Option<TimeoutConfig>,
+    http_client: Option<SharedHttpClient>,
+    interceptors: Vec<SharedInterceptor>,
+}
+
+impl fmt::Debug for ConfigOverride {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ConfigOverride")
+            .field("region", &self.region)
+            .field(
+                "credentials_provider",
+                &self.credentials.as_ref().map(|_| "<set>"),
+            )
+            .field(
+                "endpoint_url",
+                &self.endpoint_url.as_deref().map(redact_userinfo),
+            )
+            .field("retry", &self.retry)
+            .field("timeouts", &self.timeouts)
+            .field(
+                "http_client",
+                &self.http_client.as_ref().map(|_| "<custom>"),
+            )
+            .field("interceptors", &self.interceptors)
+            .finish()
+    }
+}
+
+impl ConfigOverride {
+    /// Nothing overridden.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The region for this call.
+    pub fn region(mut self, region: impl Into<String>) -> Self {
+        self.region = Some(region.into());
+        self
+    }
+
+    /// Fixed credentials for this call.
+    pub fn credentials(mut self, credentials: Credentials) -> Self {
+        self.credentials = Some(Arc::new(credentials));
+        self
+    }
+
+    /// A credentials provider for this call.
+    pub fn credentials_provider(mut self, provider: impl ProvideCredentials + 'static) -> Self {
+        self.credentials = Some(Arc::new(provider));
+        self
+    }
+
+    /// The endpoint URL for this call.
+    pub fn endpoint_url(mut self, url: impl Into<String>) -> Self {
+        self.endpoint_url = Some(url.into());
+        self
+    }
+
+    /// Retry settings for this call.
+    pub fn retry(mut self, retry: RetryConfig) -> Self {
+        self.retry = Some(retry);
+        self
+    }
+
+    /// Timeouts for this call (the connect timeout only applies with a transport set here).
+    pub fn timeouts(mut self, timeouts: TimeoutConfig) -> Self {
+        self.timeouts = Some(timeouts);
+        self
+    }
+
+    /// The transport for this call.
+    pub fn http_client(mut self, client: impl HttpClient) -> Self {
+        self.http_client = Some(Arc::new(client));
+        self
+    }
+
+    /// An interceptor for this call, after the client's.
+    pub fn interceptor(mut self, interceptor: impl Interceptor) -> Self {
+        self.interceptors.push(Arc::new(interceptor));
+        self
+    }
+}
 
 fn env_var(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty())

@@ -7,8 +7,9 @@ use crate::http::HttpResponse;
 /// A boxed error usable as a `source()`.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 
-/// What a service said about an error: its code, message and request id.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// What a service said about an error: its code, message, request ids, HTTP status and the
+/// response's headers.
+#[derive(Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ErrorMetadata {
     /// The error code, such as `ResourceNotFoundException` (no namespace, no suffix).
@@ -19,6 +20,88 @@ pub struct ErrorMetadata {
     pub request_id: Option<String>,
     /// The HTTP status code of the response, when there was one.
     pub status: Option<u16>,
+    /// Every header of the response (empty when there was no response). Boxed: errors stay
+    /// small on the success path of a `Result`.
+    pub headers: Box<::http::HeaderMap>,
+}
+
+impl ErrorMetadata {
+    /// The extended request id (`x-amz-id-2`), which some services send.
+    pub fn extended_request_id(&self) -> Option<&str> {
+        self.headers.get("x-amz-id-2").and_then(|v| v.to_str().ok())
+    }
+}
+
+impl fmt::Debug for ErrorMetadata {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Header names only: values are the service's and may be long or private.
+        let names: Vec<&str> = self.headers.keys().map(|k| k.as_str()).collect();
+        f.debug_struct("ErrorMetadata")
+            .field("code", &self.code)
+            .field("message", &self.message)
+            .field("request_id", &self.request_id)
+            .field("status", &self.status)
+            .field("headers", &names)
+            .finish()
+    }
+}
+
+/// Code, message and request id of an error, whatever its type: implemented by every
+/// operation error, the crate-level error, each modeled error and [`Failure`].
+///
+/// ```
+/// use aws_lite_runtime::error::{ErrorKind, Failure, ProvideErrorMetadata};
+/// fn report(e: &impl ProvideErrorMetadata) -> String {
+///     format!("{:?} {:?} {:?}", e.code(), e.message(), e.request_id())
+/// }
+/// assert_eq!(report(&Failure::new(ErrorKind::Timeout, "late")), r#"None Some("late") None"#);
+/// ```
+pub trait ProvideErrorMetadata {
+    /// Everything known about the response: code, message, request ids, status, headers.
+    fn meta(&self) -> &ErrorMetadata;
+    /// The error code (`ResourceNotFoundException`), for service errors.
+    fn code(&self) -> Option<&str> {
+        self.meta().code.as_deref()
+    }
+    /// The message.
+    fn message(&self) -> Option<&str> {
+        self.meta().message.as_deref()
+    }
+    /// The request id, when a response was received.
+    fn request_id(&self) -> Option<&str> {
+        self.meta().request_id.as_deref()
+    }
+}
+
+/// The request ids of the response an output (or error) came from.
+pub trait RequestId {
+    /// The request id (`x-amzn-RequestId`).
+    fn request_id(&self) -> Option<&str>;
+    /// The extended request id (`x-amz-id-2`), which some services send.
+    fn extended_request_id(&self) -> Option<&str>;
+}
+
+impl ProvideErrorMetadata for ErrorMetadata {
+    fn meta(&self) -> &ErrorMetadata {
+        self
+    }
+}
+
+impl RequestId for ErrorMetadata {
+    fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+    fn extended_request_id(&self) -> Option<&str> {
+        ErrorMetadata::extended_request_id(self)
+    }
+}
+
+/// The request id and extended request id of a response, owned, as outputs store them.
+pub fn request_ids(response: &HttpResponse) -> (Option<String>, Option<String>) {
+    (
+        request_id(response).map(str::to_owned),
+        extended_request_id(response).map(str::to_owned),
+    )
 }
 
 impl ErrorMetadata {
@@ -77,6 +160,7 @@ pub fn parse_error_metadata(response: &HttpResponse) -> ErrorMetadata {
         message,
         request_id,
         status: Some(response.status().as_u16()),
+        headers: Box::new(response.headers().clone()),
     }
 }
 
@@ -331,6 +415,24 @@ pub fn fmt_service_error(
     Ok(())
 }
 
+impl ProvideErrorMetadata for Failure {
+    fn meta(&self) -> &ErrorMetadata {
+        Failure::meta(self)
+    }
+    fn message(&self) -> Option<&str> {
+        Failure::message(self)
+    }
+}
+
+impl RequestId for Failure {
+    fn request_id(&self) -> Option<&str> {
+        self.inner.meta.request_id.as_deref()
+    }
+    fn extended_request_id(&self) -> Option<&str> {
+        self.inner.meta.extended_request_id()
+    }
+}
+
 impl std::error::Error for Failure {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         self.inner
@@ -426,6 +528,7 @@ mod tests {
             message: Some("it broke".into()),
             request_id: Some("r1".into()),
             status: Some(500),
+            ..ErrorMetadata::default()
         });
         assert_eq!(f.to_string(), "Boom (HTTP 500): it broke (request id: r1)");
     }

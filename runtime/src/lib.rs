@@ -2,6 +2,7 @@
 //!
 //! Generated crates spell every path into this crate absolutely (`::aws_lite_runtime::...`); the
 //! code here is written once instead of being repeated in every generated file.
+#![warn(missing_docs)]
 
 pub mod blob;
 pub mod byte_stream;
@@ -13,7 +14,9 @@ pub mod endpoint;
 pub mod error;
 pub mod http;
 pub mod imds;
+pub mod interceptor;
 pub mod json;
+pub mod mock;
 pub mod orchestrator;
 pub mod paginate;
 pub mod protocol_test;

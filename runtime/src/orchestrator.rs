@@ -19,11 +19,12 @@ use ::http::header::{HeaderName, HeaderValue, AUTHORIZATION, USER_AGENT};
 use ::http::Uri;
 use tracing::Instrument;
 
-use crate::config::{BearerToken, ClientConfig};
+use crate::config::{BearerToken, ClientConfig, ConfigOverride};
 use crate::credentials::Credentials;
 use crate::endpoint::{self, Endpoint, ParamValue, Partitions, RuleSet};
 use crate::error::{parse_error_metadata, ErrorKind, Failure};
 use crate::http::{HttpRequest, HttpResponse, StreamingRequest};
+use crate::interceptor::AttemptContext;
 use crate::retry::{self, RetryReason, TokenBucket};
 use crate::sigv4::{SigningParams, SigningSettings};
 
@@ -119,8 +120,9 @@ struct Inner {
     service: &'static ServiceSpec,
     /// Parsed on first use: a client that is built but never used pays nothing, and a broken
     /// rule set fails requests instead of the constructor.
-    rules: OnceLock<Result<Rules, String>>,
-    bucket: TokenBucket,
+    rules: Arc<OnceLock<Result<Rules, String>>>,
+    /// Shared with the handles of per-call overrides: one retry quota per client.
+    bucket: Arc<TokenBucket>,
     user_agent: HeaderValue,
     /// Why the configuration cannot be used ([`ClientConfig::validate`]), checked once when
     /// the handle is made; every call then fails before anything is signed or sent.
@@ -217,9 +219,32 @@ impl Handle {
             inner: Arc::new(Inner {
                 config,
                 service,
-                rules: OnceLock::new(),
-                bucket: TokenBucket::default(),
+                rules: Arc::new(OnceLock::new()),
+                bucket: Arc::new(TokenBucket::default()),
                 user_agent,
+                invalid_config,
+                endpoint_url,
+            }),
+        }
+    }
+
+    /// A handle for one call with `over` applied to the configuration; it shares the parsed
+    /// endpoint rules and the retry quota with this one.
+    pub fn with_override(&self, over: &ConfigOverride) -> Handle {
+        let config = self.inner.config.with_override(over);
+        let service = self.inner.service;
+        // The override's endpoint and region are checked as the client's are.
+        let endpoint = config.endpoint_url_for(service.service_id);
+        let source = endpoint.map(|(_, source)| describe(source, service.service_id));
+        let invalid_config = check_config(&config, endpoint.map(|(url, _)| url), &source).err();
+        let endpoint_url = endpoint.map(|(url, _)| url.to_owned());
+        Handle {
+            inner: Arc::new(Inner {
+                user_agent: self.inner.user_agent.clone(),
+                config,
+                service,
+                rules: self.inner.rules.clone(),
+                bucket: self.inner.bucket.clone(),
                 invalid_config,
                 endpoint_url,
             }),
@@ -378,6 +403,15 @@ impl Handle {
         let mut attempt: u32 = 1;
         loop {
             let mut attempt_request = B::for_attempt(&mut request);
+            let cx = AttemptContext {
+                operation: op.name,
+                attempt,
+            };
+            B::intercept_request(&mut attempt_request, &mut |request| {
+                for interceptor in config.interceptors() {
+                    interceptor.modify_before_signing(&cx, request);
+                }
+            });
             match (&identity, &scope) {
                 (Identity::SigV4(credentials), Some((region, name))) => {
                     let signing = SigningParams {
@@ -422,6 +456,13 @@ impl Handle {
                 .attempt(attempt_request, attempt_timeout)
                 .instrument(span.clone())
                 .await;
+            if let Ok(answer) = &outcome {
+                B::intercept_answer(answer, &mut |response| {
+                    for interceptor in config.interceptors() {
+                        interceptor.read_after_attempt(&cx, response);
+                    }
+                });
+            }
             let last = attempt >= max_attempts;
             let (reason, result) = match outcome {
                 Ok(answer) => {

@@ -180,7 +180,10 @@ pub(crate) fn operation(ir: &Ir, op: &OperationIr) -> TokenStream {
             match response {
                 ::std::result::Result::Ok(answer) => match answer.into_success() {
                     ::std::result::Result::Ok((head, body)) => match deserialize_output(&head, body) {
-                        ::std::result::Result::Ok(output) => ::std::result::Result::Ok(output),
+                        ::std::result::Result::Ok(mut output) => {
+                            (output._request_id, output._extended_request_id) = ::aws_lite_runtime::error::request_ids(&head);
+                            ::std::result::Result::Ok(output)
+                        }
                         ::std::result::Result::Err(e) => ::std::result::Result::Err(#err_name::Unhandled(
                             ::aws_lite_runtime::error::Failure::unreadable_output(#name, &head, e),
                         )),
@@ -195,7 +198,10 @@ pub(crate) fn operation(ir: &Ir, op: &OperationIr) -> TokenStream {
             match response {
                 ::std::result::Result::Ok(response) if response.status().is_success() => {
                     match deserialize_output(&response) {
-                        ::std::result::Result::Ok(output) => ::std::result::Result::Ok(output),
+                        ::std::result::Result::Ok(mut output) => {
+                            (output._request_id, output._extended_request_id) = ::aws_lite_runtime::error::request_ids(&response);
+                            ::std::result::Result::Ok(output)
+                        }
                         ::std::result::Result::Err(e) => ::std::result::Result::Err(#err_name::Unhandled(
                             ::aws_lite_runtime::error::Failure::unreadable_output(#name, &response, e),
                         )),
@@ -249,6 +255,12 @@ pub(crate) fn operation(ir: &Ir, op: &OperationIr) -> TokenStream {
             input: #in_name,
         ) -> ::std::result::Result<#out_name, #err_name> {
             #fill_tokens
+            if let ::std::option::Option::Some(mocks) = handle.config().mocks() {
+                return match mocks.respond::<#in_name, #out_name, #err_name>(#name, &input) {
+                    ::std::result::Result::Ok(answer) => answer,
+                    ::std::result::Result::Err(f) => ::std::result::Result::Err(#err_name::Unhandled(f)),
+                };
+            }
             #take_stream
             #endpoint_params_decl
             // Plain `match`es: `map_err` and its closures would be compiled once per operation.
@@ -358,6 +370,24 @@ fn error_enum(ir: &Ir, op: &OperationIr) -> TokenStream {
             #(#is_fns)*
             /// Whether this is not a modeled error.
             pub fn is_unhandled(&self) -> bool { ::std::matches!(self, Self::Unhandled(_)) }
+            /// Everything known about the response: code, message, request ids, HTTP status
+            /// and headers (empty when no response was received).
+            pub fn meta(&self) -> &::aws_lite_runtime::error::ErrorMetadata {
+                match self {
+                    #( Self::#variants(e) => e.meta(), )*
+                    Self::Unhandled(f) => f.meta(),
+                }
+            }
+        }
+        impl ::aws_lite_runtime::error::ProvideErrorMetadata for #name {
+            fn meta(&self) -> &::aws_lite_runtime::error::ErrorMetadata { #name::meta(self) }
+            fn code(&self) -> ::std::option::Option<&str> { #name::code(self) }
+            fn message(&self) -> ::std::option::Option<&str> { #name::message(self) }
+        }
+        impl ::aws_lite_runtime::mock::MockAnswer for #name {}
+        impl ::aws_lite_runtime::error::RequestId for #name {
+            fn request_id(&self) -> ::std::option::Option<&str> { #name::request_id(self) }
+            fn extended_request_id(&self) -> ::std::option::Option<&str> { self.meta().extended_request_id() }
         }
         impl ::std::fmt::Display for #name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -479,6 +509,16 @@ fn fluent_builder(ir: &Ir, op: &OperationIr, input: &StructIr) -> TokenStream {
             pub fn with_input(mut self, input: #in_name) -> Self {
                 #discard_input
                 self.inner = #in_builder { #( #field_names: #field_values, )* };
+                self
+            }
+            /// Overrides the client's configuration for this call only (and for the pages of
+            /// its paginator): timeouts, retries, endpoint, region, credentials, transport,
+            /// more interceptors.
+            pub fn customize(
+                mut self,
+                over: impl ::std::ops::FnOnce(::aws_lite_runtime::config::ConfigOverride) -> ::aws_lite_runtime::config::ConfigOverride,
+            ) -> Self {
+                self.handle = self.handle.with_override(&over(::std::default::Default::default()));
                 self
             }
             /// Sends the request and waits for the answer.

@@ -198,7 +198,8 @@ pub(crate) fn crate_error(ir: &Ir) -> TokenStream {
     quote! {
         //! The error of any operation, and the runtime's error types users name.
         pub use ::aws_lite_runtime::error::{
-            BuildError, DisplayErrorChain, ErrorKind, ErrorMetadata, Failure,
+            BuildError, DisplayErrorChain, ErrorKind, ErrorMetadata, Failure, ProvideErrorMetadata,
+            RequestId,
         };
         /// Any operation's error: every modeled error of the service, and `Unhandled`.
         #[non_exhaustive]
@@ -225,7 +226,21 @@ pub(crate) fn crate_error(ir: &Ir) -> TokenStream {
             pub fn kind(&self) -> ::aws_lite_runtime::error::ErrorKind {
                 match self { Self::Unhandled(f) => f.kind(), #[allow(unreachable_patterns)] _ => ::aws_lite_runtime::error::ErrorKind::Service }
             }
+            /// Everything known about the response: code, message, request ids, HTTP status
+            /// and headers (empty when no response was received).
+            pub fn meta(&self) -> &::aws_lite_runtime::error::ErrorMetadata {
+                match self { #( Self::#variants(e) => e.meta(), )* Self::Unhandled(f) => f.meta() }
+            }
             #( #is_fns )*
+        }
+        impl ::aws_lite_runtime::error::ProvideErrorMetadata for Error {
+            fn meta(&self) -> &::aws_lite_runtime::error::ErrorMetadata { Error::meta(self) }
+            fn code(&self) -> ::std::option::Option<&str> { Error::code(self) }
+            fn message(&self) -> ::std::option::Option<&str> { Error::message(self) }
+        }
+        impl ::aws_lite_runtime::error::RequestId for Error {
+            fn request_id(&self) -> ::std::option::Option<&str> { Error::request_id(self) }
+            fn extended_request_id(&self) -> ::std::option::Option<&str> { self.meta().extended_request_id() }
         }
         impl ::std::fmt::Display for Error {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -586,6 +601,13 @@ pub(crate) fn lib(ir: &Ir) -> TokenStream {
         pub use ::aws_lite_runtime::credentials::Credentials;
         /// A transport answering canned responses, for tests.
         pub use ::aws_lite_runtime::http::ReplayClient;
+        /// Typed mocks: operations answered with Rust values, for unit tests
+        /// (`Config::builder().mocks(..)`).
+        pub use ::aws_lite_runtime::mock::Mocks;
+        /// The request ids of the response an output or error came from.
+        pub use ::aws_lite_runtime::error::RequestId;
+        /// A hook into every attempt: see [`runtime::interceptor`].
+        pub use ::aws_lite_runtime::interceptor::{AttemptContext, Interceptor};
         /// The streams paginators return: `next().await`, `collect()`, `try_collect()`, and
         /// every `Stream` combinator.
         pub use ::aws_lite_runtime::paginate::{ItemStream, PageStream};
@@ -594,6 +616,7 @@ pub(crate) fn lib(ir: &Ir) -> TokenStream {
         pub mod config {
             pub use ::aws_lite_runtime::config::ClientConfig as Config;
             pub use ::aws_lite_runtime::config::ClientConfigBuilder as Builder;
+            pub use ::aws_lite_runtime::config::ConfigOverride;
             pub use ::aws_lite_runtime::config::{RetryConfig, TimeoutConfig};
         }
         /// The runtime, for transports, credentials providers and test helpers.

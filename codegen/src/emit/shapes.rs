@@ -330,8 +330,18 @@ pub(crate) fn structure(ir: &Ir, s: &StructIr) -> TokenStream {
         .filter(|_| !is_error && !streams)
         .map(|m| serde_default(ir, s, m).1);
     let getters = s.members.iter().map(|m| getter(ir, m));
+    let is_output = matches!(s.role, StructRole::Output(_));
     let meta_field = if is_error {
         quote! { pub(crate) meta: ::aws_lite_runtime::error::ErrorMetadata, }
+    } else if is_output {
+        // The response's request ids: not model members, so no model name can collide
+        // with a leading underscore; not part of the serde form.
+        quote! {
+            #[cfg_attr(feature = "serde", serde(skip))]
+            pub(crate) _request_id: ::std::option::Option<::std::string::String>,
+            #[cfg_attr(feature = "serde", serde(skip))]
+            pub(crate) _extended_request_id: ::std::option::Option<::std::string::String>,
+        }
     } else {
         quote! {}
     };
@@ -397,6 +407,8 @@ pub(crate) fn structure(ir: &Ir, s: &StructIr) -> TokenStream {
     });
     let meta_init = if is_error {
         quote! { meta: ::std::default::Default::default(), }
+    } else if is_output {
+        quote! { _request_id: ::std::option::Option::None, _extended_request_id: ::std::option::Option::None, }
     } else {
         quote! {}
     };
@@ -693,8 +705,28 @@ pub(crate) fn structure(ir: &Ir, s: &StructIr) -> TokenStream {
                     }
                 }
                 impl ::std::error::Error for #name {}
+                impl ::aws_lite_runtime::error::ProvideErrorMetadata for #name {
+                    fn meta(&self) -> &::aws_lite_runtime::error::ErrorMetadata { &self.meta }
+                    fn code(&self) -> ::std::option::Option<&str> { ::std::option::Option::Some(#code) }
+                    fn message(&self) -> ::std::option::Option<&str> { #name::message(self) }
+                }
+                impl ::aws_lite_runtime::error::RequestId for #name {
+                    fn request_id(&self) -> ::std::option::Option<&str> { self.meta.request_id.as_deref() }
+                    fn extended_request_id(&self) -> ::std::option::Option<&str> { self.meta.extended_request_id() }
+                }
             }
         }
+        StructRole::Output(_) => quote! {
+            impl #name {
+                /// The request id of the response (`x-amzn-RequestId`).
+                pub fn request_id(&self) -> ::std::option::Option<&str> { self._request_id.as_deref() }
+            }
+            impl ::aws_lite_runtime::error::RequestId for #name {
+                fn request_id(&self) -> ::std::option::Option<&str> { self._request_id.as_deref() }
+                fn extended_request_id(&self) -> ::std::option::Option<&str> { self._extended_request_id.as_deref() }
+            }
+            impl ::aws_lite_runtime::mock::MockAnswer for #name {}
+        },
         _ => quote! {},
     };
 

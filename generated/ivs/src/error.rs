@@ -2,6 +2,7 @@
 //! The error of any operation, and the runtime's error types users name.
 pub use ::aws_lite_runtime::error::{
     BuildError, DisplayErrorChain, ErrorKind, ErrorMetadata, Failure,
+    ProvideErrorMetadata, RequestId,
 };
 
 /// Any operation's error: every modeled error of the service, and `Unhandled`.
@@ -91,6 +92,23 @@ impl Error {
             _ => ::aws_lite_runtime::error::ErrorKind::Service,
         }
     }
+    /// Everything known about the response: code, message, request ids, HTTP status
+    /// and headers (empty when no response was received).
+    pub fn meta(&self) -> &::aws_lite_runtime::error::ErrorMetadata {
+        match self {
+            Self::AccessDeniedException(e) => e.meta(),
+            Self::ChannelNotBroadcasting(e) => e.meta(),
+            Self::ConflictException(e) => e.meta(),
+            Self::InternalServerException(e) => e.meta(),
+            Self::PendingVerification(e) => e.meta(),
+            Self::ResourceNotFoundException(e) => e.meta(),
+            Self::ServiceQuotaExceededException(e) => e.meta(),
+            Self::StreamUnavailable(e) => e.meta(),
+            Self::ThrottlingException(e) => e.meta(),
+            Self::ValidationException(e) => e.meta(),
+            Self::Unhandled(f) => f.meta(),
+        }
+    }
     /// Whether this is a `AccessDeniedException`.
     pub fn is_access_denied_exception(&self) -> bool {
         ::std::matches!(self, Self::AccessDeniedException(_))
@@ -130,6 +148,27 @@ impl Error {
     /// Whether this is a `ValidationException`.
     pub fn is_validation_exception(&self) -> bool {
         ::std::matches!(self, Self::ValidationException(_))
+    }
+}
+
+impl ::aws_lite_runtime::error::ProvideErrorMetadata for Error {
+    fn meta(&self) -> &::aws_lite_runtime::error::ErrorMetadata {
+        Error::meta(self)
+    }
+    fn code(&self) -> ::std::option::Option<&str> {
+        Error::code(self)
+    }
+    fn message(&self) -> ::std::option::Option<&str> {
+        Error::message(self)
+    }
+}
+
+impl ::aws_lite_runtime::error::RequestId for Error {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        Error::request_id(self)
+    }
+    fn extended_request_id(&self) -> ::std::option::Option<&str> {
+        self.meta().extended_request_id()
     }
 }
 

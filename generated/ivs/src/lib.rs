@@ -97,6 +97,16 @@ pub use ::aws_lite_runtime::credentials::Credentials;
 /// A transport answering canned responses, for tests.
 pub use ::aws_lite_runtime::http::ReplayClient;
 
+/// Typed mocks: operations answered with Rust values, for unit tests
+/// (`Config::builder().mocks(..)`).
+pub use ::aws_lite_runtime::mock::Mocks;
+
+/// The request ids of the response an output or error came from.
+pub use ::aws_lite_runtime::error::RequestId;
+
+/// A hook into every attempt: see [`runtime::interceptor`].
+pub use ::aws_lite_runtime::interceptor::{AttemptContext, Interceptor};
+
 /// The streams paginators return: `next().await`, `collect()`, `try_collect()`, and
 /// every `Stream` combinator.
 pub use ::aws_lite_runtime::paginate::{ItemStream, PageStream};
@@ -106,6 +116,7 @@ pub use ::aws_lite_runtime::paginate::{ItemStream, PageStream};
 pub mod config {
     pub use ::aws_lite_runtime::config::ClientConfig as Config;
     pub use ::aws_lite_runtime::config::ClientConfigBuilder as Builder;
+    pub use ::aws_lite_runtime::config::ConfigOverride;
     pub use ::aws_lite_runtime::config::{RetryConfig, TimeoutConfig};
 }
 

@@ -85,6 +85,14 @@ pub(crate) trait Payload: Send + Sized + 'static {
 
     /// Status and headers of the answer, for the log.
     fn head(answer: &Self::Answer) -> (StatusCode, &HeaderMap);
+
+    /// Runs `f` (the interceptors) on the request as an [`HttpRequest`]; for a stream body
+    /// they see and may change the head (method, URI, headers), the body stays as it is.
+    fn intercept_request(request: &mut ::http::Request<Self>, f: &mut dyn FnMut(&mut HttpRequest));
+
+    /// Runs `f` (the interceptors) on the answer as an [`HttpResponse`]; a streaming answer
+    /// shows its head with an empty body (the body is the caller's to read).
+    fn intercept_answer(answer: &Self::Answer, f: &mut dyn FnMut(&HttpResponse));
 }
 
 /// 4xx and 5xx are errors; 1xx never reach us and 3xx are handed to generated code as they are.
@@ -128,6 +136,14 @@ impl Payload for Bytes {
 
     fn head(answer: &HttpResponse) -> (StatusCode, &HeaderMap) {
         (answer.status(), answer.headers())
+    }
+
+    fn intercept_request(request: &mut HttpRequest, f: &mut dyn FnMut(&mut HttpRequest)) {
+        f(request);
+    }
+
+    fn intercept_answer(answer: &HttpResponse, f: &mut dyn FnMut(&HttpResponse)) {
+        f(answer);
     }
 }
 
@@ -228,6 +244,34 @@ impl Payload for ByteStream {
         match answer {
             StreamingAnswer::Streaming(r) => (r.status(), r.headers()),
             StreamingAnswer::Buffered(r) => (r.status(), r.headers()),
+        }
+    }
+
+    fn intercept_request(
+        request: &mut ::http::Request<ByteStream>,
+        f: &mut dyn FnMut(&mut HttpRequest),
+    ) {
+        let mut head = HttpRequest::new(request.body().bytes().cloned().unwrap_or_default());
+        *head.method_mut() = request.method().clone();
+        *head.uri_mut() = request.uri().clone();
+        *head.version_mut() = request.version();
+        *head.headers_mut() = std::mem::take(request.headers_mut());
+        f(&mut head);
+        *request.method_mut() = head.method().clone();
+        *request.uri_mut() = head.uri().clone();
+        *request.headers_mut() = std::mem::take(head.headers_mut());
+    }
+
+    fn intercept_answer(answer: &StreamingAnswer, f: &mut dyn FnMut(&HttpResponse)) {
+        match answer {
+            StreamingAnswer::Buffered(r) => f(r),
+            StreamingAnswer::Streaming(r) => {
+                let mut head = HttpResponse::new(Bytes::new());
+                *head.status_mut() = r.status();
+                *head.version_mut() = r.version();
+                *head.headers_mut() = r.headers().clone();
+                f(&head);
+            }
         }
     }
 }

@@ -97,6 +97,10 @@ pub struct BatchGetChannelOutput {
     /// Each error object is related to a specific ARN in the request.
     #[cfg_attr(feature = "serde", serde(rename = "errors"))]
     pub errors: ::std::option::Option<::std::vec::Vec<crate::types::BatchError>>,
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub(crate) _request_id: ::std::option::Option<::std::string::String>,
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub(crate) _extended_request_id: ::std::option::Option<::std::string::String>,
 }
 
 impl BatchGetChannelOutput {
@@ -185,6 +189,8 @@ impl BatchGetChannelOutputBuilder {
         BatchGetChannelOutput {
             channels: self.channels,
             errors: self.errors,
+            _request_id: ::std::option::Option::None,
+            _extended_request_id: ::std::option::Option::None,
         }
     }
 }
@@ -228,6 +234,23 @@ impl BatchGetChannelOutput {
     }
 }
 
+impl BatchGetChannelOutput {
+    /// The request id of the response (`x-amzn-RequestId`).
+    pub fn request_id(&self) -> ::std::option::Option<&str> {
+        self._request_id.as_deref()
+    }
+}
+
+impl ::aws_lite_runtime::error::RequestId for BatchGetChannelOutput {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        self._request_id.as_deref()
+    }
+    fn extended_request_id(&self) -> ::std::option::Option<&str> {
+        self._extended_request_id.as_deref()
+    }
+}
+
+impl ::aws_lite_runtime::mock::MockAnswer for BatchGetChannelOutput {}
 /// Errors of `BatchGetChannel`: one variant per modeled error, and `Unhandled` for everything else (unmodeled service errors, transport failures, timeouts, unreadable responses).
 #[non_exhaustive]
 #[derive(::std::fmt::Debug)]
@@ -266,6 +289,35 @@ impl BatchGetChannelError {
     /// Whether this is not a modeled error.
     pub fn is_unhandled(&self) -> bool {
         ::std::matches!(self, Self::Unhandled(_))
+    }
+    /// Everything known about the response: code, message, request ids, HTTP status
+    /// and headers (empty when no response was received).
+    pub fn meta(&self) -> &::aws_lite_runtime::error::ErrorMetadata {
+        match self {
+            Self::Unhandled(f) => f.meta(),
+        }
+    }
+}
+
+impl ::aws_lite_runtime::error::ProvideErrorMetadata for BatchGetChannelError {
+    fn meta(&self) -> &::aws_lite_runtime::error::ErrorMetadata {
+        BatchGetChannelError::meta(self)
+    }
+    fn code(&self) -> ::std::option::Option<&str> {
+        BatchGetChannelError::code(self)
+    }
+    fn message(&self) -> ::std::option::Option<&str> {
+        BatchGetChannelError::message(self)
+    }
+}
+
+impl ::aws_lite_runtime::mock::MockAnswer for BatchGetChannelError {}
+impl ::aws_lite_runtime::error::RequestId for BatchGetChannelError {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        BatchGetChannelError::request_id(self)
+    }
+    fn extended_request_id(&self) -> ::std::option::Option<&str> {
+        self.meta().extended_request_id()
     }
 }
 
@@ -324,6 +376,20 @@ impl BatchGetChannelFluentBuilder {
         self.inner = BatchGetChannelInputBuilder {
             arns: input.arns,
         };
+        self
+    }
+    /// Overrides the client's configuration for this call only (and for the pages of
+    /// its paginator): timeouts, retries, endpoint, region, credentials, transport,
+    /// more interceptors.
+    pub fn customize(
+        mut self,
+        over: impl ::std::ops::FnOnce(
+            ::aws_lite_runtime::config::ConfigOverride,
+        ) -> ::aws_lite_runtime::config::ConfigOverride,
+    ) -> Self {
+        self.handle = self
+            .handle
+            .with_override(&over(::std::default::Default::default()));
         self
     }
     /// Sends the request and waits for the answer.
@@ -388,6 +454,20 @@ pub(crate) async fn send(
     handle: &::aws_lite_runtime::orchestrator::Handle,
     input: BatchGetChannelInput,
 ) -> ::std::result::Result<BatchGetChannelOutput, BatchGetChannelError> {
+    if let ::std::option::Option::Some(mocks) = handle.config().mocks() {
+        return match mocks
+            .respond::<
+                BatchGetChannelInput,
+                BatchGetChannelOutput,
+                BatchGetChannelError,
+            >("BatchGetChannel", &input)
+        {
+            ::std::result::Result::Ok(answer) => answer,
+            ::std::result::Result::Err(f) => {
+                ::std::result::Result::Err(BatchGetChannelError::Unhandled(f))
+            }
+        };
+    }
     let response = match serialize_request(&input) {
         ::std::result::Result::Ok(request) => handle.send(&SPEC, request).await,
         ::std::result::Result::Err(f) => ::std::result::Result::Err(f),
@@ -395,7 +475,12 @@ pub(crate) async fn send(
     match response {
         ::std::result::Result::Ok(response) if response.status().is_success() => {
             match deserialize_output(&response) {
-                ::std::result::Result::Ok(output) => ::std::result::Result::Ok(output),
+                ::std::result::Result::Ok(mut output) => {
+                    (output._request_id, output._extended_request_id) = ::aws_lite_runtime::error::request_ids(
+                        &response,
+                    );
+                    ::std::result::Result::Ok(output)
+                }
                 ::std::result::Result::Err(e) => {
                     ::std::result::Result::Err(
                         BatchGetChannelError::Unhandled(

@@ -97,6 +97,10 @@ pub struct BatchGetStreamKeyOutput {
     /// The `errors` member.
     #[cfg_attr(feature = "serde", serde(rename = "errors"))]
     pub errors: ::std::option::Option<::std::vec::Vec<crate::types::BatchError>>,
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub(crate) _request_id: ::std::option::Option<::std::string::String>,
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub(crate) _extended_request_id: ::std::option::Option<::std::string::String>,
 }
 
 impl BatchGetStreamKeyOutput {
@@ -187,6 +191,8 @@ impl BatchGetStreamKeyOutputBuilder {
         BatchGetStreamKeyOutput {
             stream_keys: self.stream_keys,
             errors: self.errors,
+            _request_id: ::std::option::Option::None,
+            _extended_request_id: ::std::option::Option::None,
         }
     }
 }
@@ -230,6 +236,23 @@ impl BatchGetStreamKeyOutput {
     }
 }
 
+impl BatchGetStreamKeyOutput {
+    /// The request id of the response (`x-amzn-RequestId`).
+    pub fn request_id(&self) -> ::std::option::Option<&str> {
+        self._request_id.as_deref()
+    }
+}
+
+impl ::aws_lite_runtime::error::RequestId for BatchGetStreamKeyOutput {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        self._request_id.as_deref()
+    }
+    fn extended_request_id(&self) -> ::std::option::Option<&str> {
+        self._extended_request_id.as_deref()
+    }
+}
+
+impl ::aws_lite_runtime::mock::MockAnswer for BatchGetStreamKeyOutput {}
 /// Errors of `BatchGetStreamKey`: one variant per modeled error, and `Unhandled` for everything else (unmodeled service errors, transport failures, timeouts, unreadable responses).
 #[non_exhaustive]
 #[derive(::std::fmt::Debug)]
@@ -268,6 +291,35 @@ impl BatchGetStreamKeyError {
     /// Whether this is not a modeled error.
     pub fn is_unhandled(&self) -> bool {
         ::std::matches!(self, Self::Unhandled(_))
+    }
+    /// Everything known about the response: code, message, request ids, HTTP status
+    /// and headers (empty when no response was received).
+    pub fn meta(&self) -> &::aws_lite_runtime::error::ErrorMetadata {
+        match self {
+            Self::Unhandled(f) => f.meta(),
+        }
+    }
+}
+
+impl ::aws_lite_runtime::error::ProvideErrorMetadata for BatchGetStreamKeyError {
+    fn meta(&self) -> &::aws_lite_runtime::error::ErrorMetadata {
+        BatchGetStreamKeyError::meta(self)
+    }
+    fn code(&self) -> ::std::option::Option<&str> {
+        BatchGetStreamKeyError::code(self)
+    }
+    fn message(&self) -> ::std::option::Option<&str> {
+        BatchGetStreamKeyError::message(self)
+    }
+}
+
+impl ::aws_lite_runtime::mock::MockAnswer for BatchGetStreamKeyError {}
+impl ::aws_lite_runtime::error::RequestId for BatchGetStreamKeyError {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        BatchGetStreamKeyError::request_id(self)
+    }
+    fn extended_request_id(&self) -> ::std::option::Option<&str> {
+        self.meta().extended_request_id()
     }
 }
 
@@ -326,6 +378,20 @@ impl BatchGetStreamKeyFluentBuilder {
         self.inner = BatchGetStreamKeyInputBuilder {
             arns: input.arns,
         };
+        self
+    }
+    /// Overrides the client's configuration for this call only (and for the pages of
+    /// its paginator): timeouts, retries, endpoint, region, credentials, transport,
+    /// more interceptors.
+    pub fn customize(
+        mut self,
+        over: impl ::std::ops::FnOnce(
+            ::aws_lite_runtime::config::ConfigOverride,
+        ) -> ::aws_lite_runtime::config::ConfigOverride,
+    ) -> Self {
+        self.handle = self
+            .handle
+            .with_override(&over(::std::default::Default::default()));
         self
     }
     /// Sends the request and waits for the answer.
@@ -390,6 +456,20 @@ pub(crate) async fn send(
     handle: &::aws_lite_runtime::orchestrator::Handle,
     input: BatchGetStreamKeyInput,
 ) -> ::std::result::Result<BatchGetStreamKeyOutput, BatchGetStreamKeyError> {
+    if let ::std::option::Option::Some(mocks) = handle.config().mocks() {
+        return match mocks
+            .respond::<
+                BatchGetStreamKeyInput,
+                BatchGetStreamKeyOutput,
+                BatchGetStreamKeyError,
+            >("BatchGetStreamKey", &input)
+        {
+            ::std::result::Result::Ok(answer) => answer,
+            ::std::result::Result::Err(f) => {
+                ::std::result::Result::Err(BatchGetStreamKeyError::Unhandled(f))
+            }
+        };
+    }
     let response = match serialize_request(&input) {
         ::std::result::Result::Ok(request) => handle.send(&SPEC, request).await,
         ::std::result::Result::Err(f) => ::std::result::Result::Err(f),
@@ -397,7 +477,12 @@ pub(crate) async fn send(
     match response {
         ::std::result::Result::Ok(response) if response.status().is_success() => {
             match deserialize_output(&response) {
-                ::std::result::Result::Ok(output) => ::std::result::Result::Ok(output),
+                ::std::result::Result::Ok(mut output) => {
+                    (output._request_id, output._extended_request_id) = ::aws_lite_runtime::error::request_ids(
+                        &response,
+                    );
+                    ::std::result::Result::Ok(output)
+                }
                 ::std::result::Result::Err(e) => {
                     ::std::result::Result::Err(
                         BatchGetStreamKeyError::Unhandled(

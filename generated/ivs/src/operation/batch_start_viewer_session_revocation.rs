@@ -108,6 +108,10 @@ pub struct BatchStartViewerSessionRevocationOutput {
     pub errors: ::std::option::Option<
         ::std::vec::Vec<crate::types::BatchStartViewerSessionRevocationError>,
     >,
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub(crate) _request_id: ::std::option::Option<::std::string::String>,
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub(crate) _extended_request_id: ::std::option::Option<::std::string::String>,
 }
 
 impl BatchStartViewerSessionRevocationOutput {
@@ -172,6 +176,8 @@ impl BatchStartViewerSessionRevocationOutputBuilder {
     pub fn build(self) -> BatchStartViewerSessionRevocationOutput {
         BatchStartViewerSessionRevocationOutput {
             errors: self.errors,
+            _request_id: ::std::option::Option::None,
+            _extended_request_id: ::std::option::Option::None,
         }
     }
 }
@@ -202,6 +208,23 @@ impl BatchStartViewerSessionRevocationOutput {
     }
 }
 
+impl BatchStartViewerSessionRevocationOutput {
+    /// The request id of the response (`x-amzn-RequestId`).
+    pub fn request_id(&self) -> ::std::option::Option<&str> {
+        self._request_id.as_deref()
+    }
+}
+
+impl ::aws_lite_runtime::error::RequestId for BatchStartViewerSessionRevocationOutput {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        self._request_id.as_deref()
+    }
+    fn extended_request_id(&self) -> ::std::option::Option<&str> {
+        self._extended_request_id.as_deref()
+    }
+}
+
+impl ::aws_lite_runtime::mock::MockAnswer for BatchStartViewerSessionRevocationOutput {}
 /// Errors of `BatchStartViewerSessionRevocation`: one variant per modeled error, and `Unhandled` for everything else (unmodeled service errors, transport failures, timeouts, unreadable responses).
 #[non_exhaustive]
 #[derive(::std::fmt::Debug)]
@@ -276,6 +299,40 @@ impl BatchStartViewerSessionRevocationError {
     /// Whether this is not a modeled error.
     pub fn is_unhandled(&self) -> bool {
         ::std::matches!(self, Self::Unhandled(_))
+    }
+    /// Everything known about the response: code, message, request ids, HTTP status
+    /// and headers (empty when no response was received).
+    pub fn meta(&self) -> &::aws_lite_runtime::error::ErrorMetadata {
+        match self {
+            Self::AccessDeniedException(e) => e.meta(),
+            Self::PendingVerification(e) => e.meta(),
+            Self::ThrottlingException(e) => e.meta(),
+            Self::ValidationException(e) => e.meta(),
+            Self::Unhandled(f) => f.meta(),
+        }
+    }
+}
+
+impl ::aws_lite_runtime::error::ProvideErrorMetadata
+for BatchStartViewerSessionRevocationError {
+    fn meta(&self) -> &::aws_lite_runtime::error::ErrorMetadata {
+        BatchStartViewerSessionRevocationError::meta(self)
+    }
+    fn code(&self) -> ::std::option::Option<&str> {
+        BatchStartViewerSessionRevocationError::code(self)
+    }
+    fn message(&self) -> ::std::option::Option<&str> {
+        BatchStartViewerSessionRevocationError::message(self)
+    }
+}
+
+impl ::aws_lite_runtime::mock::MockAnswer for BatchStartViewerSessionRevocationError {}
+impl ::aws_lite_runtime::error::RequestId for BatchStartViewerSessionRevocationError {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        BatchStartViewerSessionRevocationError::request_id(self)
+    }
+    fn extended_request_id(&self) -> ::std::option::Option<&str> {
+        self.meta().extended_request_id()
     }
 }
 
@@ -395,6 +452,20 @@ impl BatchStartViewerSessionRevocationFluentBuilder {
         };
         self
     }
+    /// Overrides the client's configuration for this call only (and for the pages of
+    /// its paginator): timeouts, retries, endpoint, region, credentials, transport,
+    /// more interceptors.
+    pub fn customize(
+        mut self,
+        over: impl ::std::ops::FnOnce(
+            ::aws_lite_runtime::config::ConfigOverride,
+        ) -> ::aws_lite_runtime::config::ConfigOverride,
+    ) -> Self {
+        self.handle = self
+            .handle
+            .with_override(&over(::std::default::Default::default()));
+        self
+    }
     /// Sends the request and waits for the answer.
     pub async fn send(
         self,
@@ -473,6 +544,22 @@ pub(crate) async fn send(
     BatchStartViewerSessionRevocationOutput,
     BatchStartViewerSessionRevocationError,
 > {
+    if let ::std::option::Option::Some(mocks) = handle.config().mocks() {
+        return match mocks
+            .respond::<
+                BatchStartViewerSessionRevocationInput,
+                BatchStartViewerSessionRevocationOutput,
+                BatchStartViewerSessionRevocationError,
+            >("BatchStartViewerSessionRevocation", &input)
+        {
+            ::std::result::Result::Ok(answer) => answer,
+            ::std::result::Result::Err(f) => {
+                ::std::result::Result::Err(
+                    BatchStartViewerSessionRevocationError::Unhandled(f),
+                )
+            }
+        };
+    }
     let response = match serialize_request(&input) {
         ::std::result::Result::Ok(request) => handle.send(&SPEC, request).await,
         ::std::result::Result::Err(f) => ::std::result::Result::Err(f),
@@ -480,7 +567,12 @@ pub(crate) async fn send(
     match response {
         ::std::result::Result::Ok(response) if response.status().is_success() => {
             match deserialize_output(&response) {
-                ::std::result::Result::Ok(output) => ::std::result::Result::Ok(output),
+                ::std::result::Result::Ok(mut output) => {
+                    (output._request_id, output._extended_request_id) = ::aws_lite_runtime::error::request_ids(
+                        &response,
+                    );
+                    ::std::result::Result::Ok(output)
+                }
                 ::std::result::Result::Err(e) => {
                     ::std::result::Result::Err(
                         BatchStartViewerSessionRevocationError::Unhandled(

@@ -481,6 +481,10 @@ pub struct CreateChannelOutput {
     /// Object specifying a stream key.
     #[cfg_attr(feature = "serde", serde(rename = "streamKey"))]
     pub stream_key: ::std::option::Option<crate::types::StreamKey>,
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub(crate) _request_id: ::std::option::Option<::std::string::String>,
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub(crate) _extended_request_id: ::std::option::Option<::std::string::String>,
 }
 
 impl CreateChannelOutput {
@@ -557,6 +561,8 @@ impl CreateChannelOutputBuilder {
         CreateChannelOutput {
             channel: self.channel,
             stream_key: self.stream_key,
+            _request_id: ::std::option::Option::None,
+            _extended_request_id: ::std::option::Option::None,
         }
     }
 }
@@ -594,6 +600,23 @@ impl CreateChannelOutput {
     }
 }
 
+impl CreateChannelOutput {
+    /// The request id of the response (`x-amzn-RequestId`).
+    pub fn request_id(&self) -> ::std::option::Option<&str> {
+        self._request_id.as_deref()
+    }
+}
+
+impl ::aws_lite_runtime::error::RequestId for CreateChannelOutput {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        self._request_id.as_deref()
+    }
+    fn extended_request_id(&self) -> ::std::option::Option<&str> {
+        self._extended_request_id.as_deref()
+    }
+}
+
+impl ::aws_lite_runtime::mock::MockAnswer for CreateChannelOutput {}
 /// Errors of `CreateChannel`: one variant per modeled error, and `Unhandled` for everything else (unmodeled service errors, transport failures, timeouts, unreadable responses).
 #[non_exhaustive]
 #[derive(::std::fmt::Debug)]
@@ -679,6 +702,40 @@ impl CreateChannelError {
     /// Whether this is not a modeled error.
     pub fn is_unhandled(&self) -> bool {
         ::std::matches!(self, Self::Unhandled(_))
+    }
+    /// Everything known about the response: code, message, request ids, HTTP status
+    /// and headers (empty when no response was received).
+    pub fn meta(&self) -> &::aws_lite_runtime::error::ErrorMetadata {
+        match self {
+            Self::AccessDeniedException(e) => e.meta(),
+            Self::PendingVerification(e) => e.meta(),
+            Self::ResourceNotFoundException(e) => e.meta(),
+            Self::ServiceQuotaExceededException(e) => e.meta(),
+            Self::ValidationException(e) => e.meta(),
+            Self::Unhandled(f) => f.meta(),
+        }
+    }
+}
+
+impl ::aws_lite_runtime::error::ProvideErrorMetadata for CreateChannelError {
+    fn meta(&self) -> &::aws_lite_runtime::error::ErrorMetadata {
+        CreateChannelError::meta(self)
+    }
+    fn code(&self) -> ::std::option::Option<&str> {
+        CreateChannelError::code(self)
+    }
+    fn message(&self) -> ::std::option::Option<&str> {
+        CreateChannelError::message(self)
+    }
+}
+
+impl ::aws_lite_runtime::mock::MockAnswer for CreateChannelError {}
+impl ::aws_lite_runtime::error::RequestId for CreateChannelError {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        CreateChannelError::request_id(self)
+    }
+    fn extended_request_id(&self) -> ::std::option::Option<&str> {
+        self.meta().extended_request_id()
     }
 }
 
@@ -810,6 +867,20 @@ impl CreateChannelFluentBuilder {
             multitrack_input_configuration: input.multitrack_input_configuration,
             container_format: input.container_format,
         };
+        self
+    }
+    /// Overrides the client's configuration for this call only (and for the pages of
+    /// its paginator): timeouts, retries, endpoint, region, credentials, transport,
+    /// more interceptors.
+    pub fn customize(
+        mut self,
+        over: impl ::std::ops::FnOnce(
+            ::aws_lite_runtime::config::ConfigOverride,
+        ) -> ::aws_lite_runtime::config::ConfigOverride,
+    ) -> Self {
+        self.handle = self
+            .handle
+            .with_override(&over(::std::default::Default::default()));
         self
     }
     /// Sends the request and waits for the answer.
@@ -1074,6 +1145,20 @@ pub(crate) async fn send(
     handle: &::aws_lite_runtime::orchestrator::Handle,
     input: CreateChannelInput,
 ) -> ::std::result::Result<CreateChannelOutput, CreateChannelError> {
+    if let ::std::option::Option::Some(mocks) = handle.config().mocks() {
+        return match mocks
+            .respond::<
+                CreateChannelInput,
+                CreateChannelOutput,
+                CreateChannelError,
+            >("CreateChannel", &input)
+        {
+            ::std::result::Result::Ok(answer) => answer,
+            ::std::result::Result::Err(f) => {
+                ::std::result::Result::Err(CreateChannelError::Unhandled(f))
+            }
+        };
+    }
     let response = match serialize_request(&input) {
         ::std::result::Result::Ok(request) => handle.send(&SPEC, request).await,
         ::std::result::Result::Err(f) => ::std::result::Result::Err(f),
@@ -1081,7 +1166,12 @@ pub(crate) async fn send(
     match response {
         ::std::result::Result::Ok(response) if response.status().is_success() => {
             match deserialize_output(&response) {
-                ::std::result::Result::Ok(output) => ::std::result::Result::Ok(output),
+                ::std::result::Result::Ok(mut output) => {
+                    (output._request_id, output._extended_request_id) = ::aws_lite_runtime::error::request_ids(
+                        &response,
+                    );
+                    ::std::result::Result::Ok(output)
+                }
                 ::std::result::Result::Err(e) => {
                     ::std::result::Result::Err(
                         CreateChannelError::Unhandled(

@@ -280,6 +280,10 @@ pub struct CreatePlaybackRestrictionPolicyOutput {
     pub playback_restriction_policy: ::std::option::Option<
         crate::types::PlaybackRestrictionPolicy,
     >,
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub(crate) _request_id: ::std::option::Option<::std::string::String>,
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub(crate) _extended_request_id: ::std::option::Option<::std::string::String>,
 }
 
 impl CreatePlaybackRestrictionPolicyOutput {
@@ -336,6 +340,8 @@ impl CreatePlaybackRestrictionPolicyOutputBuilder {
     pub fn build(self) -> CreatePlaybackRestrictionPolicyOutput {
         CreatePlaybackRestrictionPolicyOutput {
             playback_restriction_policy: self.playback_restriction_policy,
+            _request_id: ::std::option::Option::None,
+            _extended_request_id: ::std::option::Option::None,
         }
     }
 }
@@ -363,6 +369,23 @@ impl CreatePlaybackRestrictionPolicyOutput {
     }
 }
 
+impl CreatePlaybackRestrictionPolicyOutput {
+    /// The request id of the response (`x-amzn-RequestId`).
+    pub fn request_id(&self) -> ::std::option::Option<&str> {
+        self._request_id.as_deref()
+    }
+}
+
+impl ::aws_lite_runtime::error::RequestId for CreatePlaybackRestrictionPolicyOutput {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        self._request_id.as_deref()
+    }
+    fn extended_request_id(&self) -> ::std::option::Option<&str> {
+        self._extended_request_id.as_deref()
+    }
+}
+
+impl ::aws_lite_runtime::mock::MockAnswer for CreatePlaybackRestrictionPolicyOutput {}
 /// Errors of `CreatePlaybackRestrictionPolicy`: one variant per modeled error, and `Unhandled` for everything else (unmodeled service errors, transport failures, timeouts, unreadable responses).
 #[non_exhaustive]
 #[derive(::std::fmt::Debug)]
@@ -448,6 +471,41 @@ impl CreatePlaybackRestrictionPolicyError {
     /// Whether this is not a modeled error.
     pub fn is_unhandled(&self) -> bool {
         ::std::matches!(self, Self::Unhandled(_))
+    }
+    /// Everything known about the response: code, message, request ids, HTTP status
+    /// and headers (empty when no response was received).
+    pub fn meta(&self) -> &::aws_lite_runtime::error::ErrorMetadata {
+        match self {
+            Self::AccessDeniedException(e) => e.meta(),
+            Self::PendingVerification(e) => e.meta(),
+            Self::ServiceQuotaExceededException(e) => e.meta(),
+            Self::ThrottlingException(e) => e.meta(),
+            Self::ValidationException(e) => e.meta(),
+            Self::Unhandled(f) => f.meta(),
+        }
+    }
+}
+
+impl ::aws_lite_runtime::error::ProvideErrorMetadata
+for CreatePlaybackRestrictionPolicyError {
+    fn meta(&self) -> &::aws_lite_runtime::error::ErrorMetadata {
+        CreatePlaybackRestrictionPolicyError::meta(self)
+    }
+    fn code(&self) -> ::std::option::Option<&str> {
+        CreatePlaybackRestrictionPolicyError::code(self)
+    }
+    fn message(&self) -> ::std::option::Option<&str> {
+        CreatePlaybackRestrictionPolicyError::message(self)
+    }
+}
+
+impl ::aws_lite_runtime::mock::MockAnswer for CreatePlaybackRestrictionPolicyError {}
+impl ::aws_lite_runtime::error::RequestId for CreatePlaybackRestrictionPolicyError {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        CreatePlaybackRestrictionPolicyError::request_id(self)
+    }
+    fn extended_request_id(&self) -> ::std::option::Option<&str> {
+        self.meta().extended_request_id()
     }
 }
 
@@ -585,6 +643,20 @@ impl CreatePlaybackRestrictionPolicyFluentBuilder {
             name: input.name,
             tags: input.tags,
         };
+        self
+    }
+    /// Overrides the client's configuration for this call only (and for the pages of
+    /// its paginator): timeouts, retries, endpoint, region, credentials, transport,
+    /// more interceptors.
+    pub fn customize(
+        mut self,
+        over: impl ::std::ops::FnOnce(
+            ::aws_lite_runtime::config::ConfigOverride,
+        ) -> ::aws_lite_runtime::config::ConfigOverride,
+    ) -> Self {
+        self.handle = self
+            .handle
+            .with_override(&over(::std::default::Default::default()));
         self
     }
     /// Sends the request and waits for the answer.
@@ -749,6 +821,22 @@ pub(crate) async fn send(
     CreatePlaybackRestrictionPolicyOutput,
     CreatePlaybackRestrictionPolicyError,
 > {
+    if let ::std::option::Option::Some(mocks) = handle.config().mocks() {
+        return match mocks
+            .respond::<
+                CreatePlaybackRestrictionPolicyInput,
+                CreatePlaybackRestrictionPolicyOutput,
+                CreatePlaybackRestrictionPolicyError,
+            >("CreatePlaybackRestrictionPolicy", &input)
+        {
+            ::std::result::Result::Ok(answer) => answer,
+            ::std::result::Result::Err(f) => {
+                ::std::result::Result::Err(
+                    CreatePlaybackRestrictionPolicyError::Unhandled(f),
+                )
+            }
+        };
+    }
     let response = match serialize_request(&input) {
         ::std::result::Result::Ok(request) => handle.send(&SPEC, request).await,
         ::std::result::Result::Err(f) => ::std::result::Result::Err(f),
@@ -756,7 +844,12 @@ pub(crate) async fn send(
     match response {
         ::std::result::Result::Ok(response) if response.status().is_success() => {
             match deserialize_output(&response) {
-                ::std::result::Result::Ok(output) => ::std::result::Result::Ok(output),
+                ::std::result::Result::Ok(mut output) => {
+                    (output._request_id, output._extended_request_id) = ::aws_lite_runtime::error::request_ids(
+                        &response,
+                    );
+                    ::std::result::Result::Ok(output)
+                }
                 ::std::result::Result::Err(e) => {
                     ::std::result::Result::Err(
                         CreatePlaybackRestrictionPolicyError::Unhandled(

@@ -317,6 +317,10 @@ pub struct CreateRecordingConfigurationOutput {
     pub recording_configuration: ::std::option::Option<
         crate::types::RecordingConfiguration,
     >,
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub(crate) _request_id: ::std::option::Option<::std::string::String>,
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub(crate) _extended_request_id: ::std::option::Option<::std::string::String>,
 }
 
 impl CreateRecordingConfigurationOutput {
@@ -373,6 +377,8 @@ impl CreateRecordingConfigurationOutputBuilder {
     pub fn build(self) -> CreateRecordingConfigurationOutput {
         CreateRecordingConfigurationOutput {
             recording_configuration: self.recording_configuration,
+            _request_id: ::std::option::Option::None,
+            _extended_request_id: ::std::option::Option::None,
         }
     }
 }
@@ -400,6 +406,23 @@ impl CreateRecordingConfigurationOutput {
     }
 }
 
+impl CreateRecordingConfigurationOutput {
+    /// The request id of the response (`x-amzn-RequestId`).
+    pub fn request_id(&self) -> ::std::option::Option<&str> {
+        self._request_id.as_deref()
+    }
+}
+
+impl ::aws_lite_runtime::error::RequestId for CreateRecordingConfigurationOutput {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        self._request_id.as_deref()
+    }
+    fn extended_request_id(&self) -> ::std::option::Option<&str> {
+        self._extended_request_id.as_deref()
+    }
+}
+
+impl ::aws_lite_runtime::mock::MockAnswer for CreateRecordingConfigurationOutput {}
 /// Errors of `CreateRecordingConfiguration`: one variant per modeled error, and `Unhandled` for everything else (unmodeled service errors, transport failures, timeouts, unreadable responses).
 #[non_exhaustive]
 #[derive(::std::fmt::Debug)]
@@ -494,6 +517,42 @@ impl CreateRecordingConfigurationError {
     /// Whether this is not a modeled error.
     pub fn is_unhandled(&self) -> bool {
         ::std::matches!(self, Self::Unhandled(_))
+    }
+    /// Everything known about the response: code, message, request ids, HTTP status
+    /// and headers (empty when no response was received).
+    pub fn meta(&self) -> &::aws_lite_runtime::error::ErrorMetadata {
+        match self {
+            Self::AccessDeniedException(e) => e.meta(),
+            Self::ConflictException(e) => e.meta(),
+            Self::InternalServerException(e) => e.meta(),
+            Self::PendingVerification(e) => e.meta(),
+            Self::ServiceQuotaExceededException(e) => e.meta(),
+            Self::ValidationException(e) => e.meta(),
+            Self::Unhandled(f) => f.meta(),
+        }
+    }
+}
+
+impl ::aws_lite_runtime::error::ProvideErrorMetadata
+for CreateRecordingConfigurationError {
+    fn meta(&self) -> &::aws_lite_runtime::error::ErrorMetadata {
+        CreateRecordingConfigurationError::meta(self)
+    }
+    fn code(&self) -> ::std::option::Option<&str> {
+        CreateRecordingConfigurationError::code(self)
+    }
+    fn message(&self) -> ::std::option::Option<&str> {
+        CreateRecordingConfigurationError::message(self)
+    }
+}
+
+impl ::aws_lite_runtime::mock::MockAnswer for CreateRecordingConfigurationError {}
+impl ::aws_lite_runtime::error::RequestId for CreateRecordingConfigurationError {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        CreateRecordingConfigurationError::request_id(self)
+    }
+    fn extended_request_id(&self) -> ::std::option::Option<&str> {
+        self.meta().extended_request_id()
     }
 }
 
@@ -645,6 +704,20 @@ impl CreateRecordingConfigurationFluentBuilder {
             recording_reconnect_window_seconds: input.recording_reconnect_window_seconds,
             rendition_configuration: input.rendition_configuration,
         };
+        self
+    }
+    /// Overrides the client's configuration for this call only (and for the pages of
+    /// its paginator): timeouts, retries, endpoint, region, credentials, transport,
+    /// more interceptors.
+    pub fn customize(
+        mut self,
+        over: impl ::std::ops::FnOnce(
+            ::aws_lite_runtime::config::ConfigOverride,
+        ) -> ::aws_lite_runtime::config::ConfigOverride,
+    ) -> Self {
+        self.handle = self
+            .handle
+            .with_override(&over(::std::default::Default::default()));
         self
     }
     /// Sends the request and waits for the answer.
@@ -832,6 +905,22 @@ pub(crate) async fn send(
     CreateRecordingConfigurationOutput,
     CreateRecordingConfigurationError,
 > {
+    if let ::std::option::Option::Some(mocks) = handle.config().mocks() {
+        return match mocks
+            .respond::<
+                CreateRecordingConfigurationInput,
+                CreateRecordingConfigurationOutput,
+                CreateRecordingConfigurationError,
+            >("CreateRecordingConfiguration", &input)
+        {
+            ::std::result::Result::Ok(answer) => answer,
+            ::std::result::Result::Err(f) => {
+                ::std::result::Result::Err(
+                    CreateRecordingConfigurationError::Unhandled(f),
+                )
+            }
+        };
+    }
     let response = match serialize_request(&input) {
         ::std::result::Result::Ok(request) => handle.send(&SPEC, request).await,
         ::std::result::Result::Err(f) => ::std::result::Result::Err(f),
@@ -839,7 +928,12 @@ pub(crate) async fn send(
     match response {
         ::std::result::Result::Ok(response) if response.status().is_success() => {
             match deserialize_output(&response) {
-                ::std::result::Result::Ok(output) => ::std::result::Result::Ok(output),
+                ::std::result::Result::Ok(mut output) => {
+                    (output._request_id, output._extended_request_id) = ::aws_lite_runtime::error::request_ids(
+                        &response,
+                    );
+                    ::std::result::Result::Ok(output)
+                }
                 ::std::result::Result::Err(e) => {
                     ::std::result::Result::Err(
                         CreateRecordingConfigurationError::Unhandled(

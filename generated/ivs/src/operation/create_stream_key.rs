@@ -144,6 +144,10 @@ pub struct CreateStreamKeyOutput {
     /// Stream key used to authenticate an RTMPS stream for ingestion.
     #[cfg_attr(feature = "serde", serde(rename = "streamKey"))]
     pub stream_key: ::std::option::Option<crate::types::StreamKey>,
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub(crate) _request_id: ::std::option::Option<::std::string::String>,
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub(crate) _extended_request_id: ::std::option::Option<::std::string::String>,
 }
 
 impl CreateStreamKeyOutput {
@@ -194,6 +198,8 @@ impl CreateStreamKeyOutputBuilder {
     pub fn build(self) -> CreateStreamKeyOutput {
         CreateStreamKeyOutput {
             stream_key: self.stream_key,
+            _request_id: ::std::option::Option::None,
+            _extended_request_id: ::std::option::Option::None,
         }
     }
 }
@@ -221,6 +227,23 @@ impl CreateStreamKeyOutput {
     }
 }
 
+impl CreateStreamKeyOutput {
+    /// The request id of the response (`x-amzn-RequestId`).
+    pub fn request_id(&self) -> ::std::option::Option<&str> {
+        self._request_id.as_deref()
+    }
+}
+
+impl ::aws_lite_runtime::error::RequestId for CreateStreamKeyOutput {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        self._request_id.as_deref()
+    }
+    fn extended_request_id(&self) -> ::std::option::Option<&str> {
+        self._extended_request_id.as_deref()
+    }
+}
+
+impl ::aws_lite_runtime::mock::MockAnswer for CreateStreamKeyOutput {}
 /// Errors of `CreateStreamKey`: one variant per modeled error, and `Unhandled` for everything else (unmodeled service errors, transport failures, timeouts, unreadable responses).
 #[non_exhaustive]
 #[derive(::std::fmt::Debug)]
@@ -306,6 +329,40 @@ impl CreateStreamKeyError {
     /// Whether this is not a modeled error.
     pub fn is_unhandled(&self) -> bool {
         ::std::matches!(self, Self::Unhandled(_))
+    }
+    /// Everything known about the response: code, message, request ids, HTTP status
+    /// and headers (empty when no response was received).
+    pub fn meta(&self) -> &::aws_lite_runtime::error::ErrorMetadata {
+        match self {
+            Self::AccessDeniedException(e) => e.meta(),
+            Self::PendingVerification(e) => e.meta(),
+            Self::ResourceNotFoundException(e) => e.meta(),
+            Self::ServiceQuotaExceededException(e) => e.meta(),
+            Self::ValidationException(e) => e.meta(),
+            Self::Unhandled(f) => f.meta(),
+        }
+    }
+}
+
+impl ::aws_lite_runtime::error::ProvideErrorMetadata for CreateStreamKeyError {
+    fn meta(&self) -> &::aws_lite_runtime::error::ErrorMetadata {
+        CreateStreamKeyError::meta(self)
+    }
+    fn code(&self) -> ::std::option::Option<&str> {
+        CreateStreamKeyError::code(self)
+    }
+    fn message(&self) -> ::std::option::Option<&str> {
+        CreateStreamKeyError::message(self)
+    }
+}
+
+impl ::aws_lite_runtime::mock::MockAnswer for CreateStreamKeyError {}
+impl ::aws_lite_runtime::error::RequestId for CreateStreamKeyError {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        CreateStreamKeyError::request_id(self)
+    }
+    fn extended_request_id(&self) -> ::std::option::Option<&str> {
+        self.meta().extended_request_id()
     }
 }
 
@@ -432,6 +489,20 @@ impl CreateStreamKeyFluentBuilder {
         };
         self
     }
+    /// Overrides the client's configuration for this call only (and for the pages of
+    /// its paginator): timeouts, retries, endpoint, region, credentials, transport,
+    /// more interceptors.
+    pub fn customize(
+        mut self,
+        over: impl ::std::ops::FnOnce(
+            ::aws_lite_runtime::config::ConfigOverride,
+        ) -> ::aws_lite_runtime::config::ConfigOverride,
+    ) -> Self {
+        self.handle = self
+            .handle
+            .with_override(&over(::std::default::Default::default()));
+        self
+    }
     /// Sends the request and waits for the answer.
     pub async fn send(
         self,
@@ -522,6 +593,20 @@ pub(crate) async fn send(
     handle: &::aws_lite_runtime::orchestrator::Handle,
     input: CreateStreamKeyInput,
 ) -> ::std::result::Result<CreateStreamKeyOutput, CreateStreamKeyError> {
+    if let ::std::option::Option::Some(mocks) = handle.config().mocks() {
+        return match mocks
+            .respond::<
+                CreateStreamKeyInput,
+                CreateStreamKeyOutput,
+                CreateStreamKeyError,
+            >("CreateStreamKey", &input)
+        {
+            ::std::result::Result::Ok(answer) => answer,
+            ::std::result::Result::Err(f) => {
+                ::std::result::Result::Err(CreateStreamKeyError::Unhandled(f))
+            }
+        };
+    }
     let response = match serialize_request(&input) {
         ::std::result::Result::Ok(request) => handle.send(&SPEC, request).await,
         ::std::result::Result::Err(f) => ::std::result::Result::Err(f),
@@ -529,7 +614,12 @@ pub(crate) async fn send(
     match response {
         ::std::result::Result::Ok(response) if response.status().is_success() => {
             match deserialize_output(&response) {
-                ::std::result::Result::Ok(output) => ::std::result::Result::Ok(output),
+                ::std::result::Result::Ok(mut output) => {
+                    (output._request_id, output._extended_request_id) = ::aws_lite_runtime::error::request_ids(
+                        &response,
+                    );
+                    ::std::result::Result::Ok(output)
+                }
                 ::std::result::Result::Err(e) => {
                     ::std::result::Result::Err(
                         CreateStreamKeyError::Unhandled(

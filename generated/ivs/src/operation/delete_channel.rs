@@ -81,7 +81,13 @@ impl DeleteChannelInput {
 #[non_exhaustive]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
-pub struct DeleteChannelOutput {}
+pub struct DeleteChannelOutput {
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub(crate) _request_id: ::std::option::Option<::std::string::String>,
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub(crate) _extended_request_id: ::std::option::Option<::std::string::String>,
+}
+
 impl DeleteChannelOutput {
     /// A builder for [`DeleteChannelOutput`].
     pub fn builder() -> DeleteChannelOutputBuilder {
@@ -101,11 +107,31 @@ pub struct DeleteChannelOutputBuilder {}
 impl DeleteChannelOutputBuilder {
     /// Builds a [`DeleteChannelOutput`].
     pub fn build(self) -> DeleteChannelOutput {
-        DeleteChannelOutput {}
+        DeleteChannelOutput {
+            _request_id: ::std::option::Option::None,
+            _extended_request_id: ::std::option::Option::None,
+        }
     }
 }
 
 impl DeleteChannelOutput {}
+impl DeleteChannelOutput {
+    /// The request id of the response (`x-amzn-RequestId`).
+    pub fn request_id(&self) -> ::std::option::Option<&str> {
+        self._request_id.as_deref()
+    }
+}
+
+impl ::aws_lite_runtime::error::RequestId for DeleteChannelOutput {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        self._request_id.as_deref()
+    }
+    fn extended_request_id(&self) -> ::std::option::Option<&str> {
+        self._extended_request_id.as_deref()
+    }
+}
+
+impl ::aws_lite_runtime::mock::MockAnswer for DeleteChannelOutput {}
 /// Errors of `DeleteChannel`: one variant per modeled error, and `Unhandled` for everything else (unmodeled service errors, transport failures, timeouts, unreadable responses).
 #[non_exhaustive]
 #[derive(::std::fmt::Debug)]
@@ -189,6 +215,40 @@ impl DeleteChannelError {
     /// Whether this is not a modeled error.
     pub fn is_unhandled(&self) -> bool {
         ::std::matches!(self, Self::Unhandled(_))
+    }
+    /// Everything known about the response: code, message, request ids, HTTP status
+    /// and headers (empty when no response was received).
+    pub fn meta(&self) -> &::aws_lite_runtime::error::ErrorMetadata {
+        match self {
+            Self::AccessDeniedException(e) => e.meta(),
+            Self::ConflictException(e) => e.meta(),
+            Self::PendingVerification(e) => e.meta(),
+            Self::ResourceNotFoundException(e) => e.meta(),
+            Self::ValidationException(e) => e.meta(),
+            Self::Unhandled(f) => f.meta(),
+        }
+    }
+}
+
+impl ::aws_lite_runtime::error::ProvideErrorMetadata for DeleteChannelError {
+    fn meta(&self) -> &::aws_lite_runtime::error::ErrorMetadata {
+        DeleteChannelError::meta(self)
+    }
+    fn code(&self) -> ::std::option::Option<&str> {
+        DeleteChannelError::code(self)
+    }
+    fn message(&self) -> ::std::option::Option<&str> {
+        DeleteChannelError::message(self)
+    }
+}
+
+impl ::aws_lite_runtime::mock::MockAnswer for DeleteChannelError {}
+impl ::aws_lite_runtime::error::RequestId for DeleteChannelError {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        DeleteChannelError::request_id(self)
+    }
+    fn extended_request_id(&self) -> ::std::option::Option<&str> {
+        self.meta().extended_request_id()
     }
 }
 
@@ -309,6 +369,20 @@ impl DeleteChannelFluentBuilder {
         };
         self
     }
+    /// Overrides the client's configuration for this call only (and for the pages of
+    /// its paginator): timeouts, retries, endpoint, region, credentials, transport,
+    /// more interceptors.
+    pub fn customize(
+        mut self,
+        over: impl ::std::ops::FnOnce(
+            ::aws_lite_runtime::config::ConfigOverride,
+        ) -> ::aws_lite_runtime::config::ConfigOverride,
+    ) -> Self {
+        self.handle = self
+            .handle
+            .with_override(&over(::std::default::Default::default()));
+        self
+    }
     /// Sends the request and waits for the answer.
     pub async fn send(
         self,
@@ -366,6 +440,20 @@ pub(crate) async fn send(
     handle: &::aws_lite_runtime::orchestrator::Handle,
     input: DeleteChannelInput,
 ) -> ::std::result::Result<DeleteChannelOutput, DeleteChannelError> {
+    if let ::std::option::Option::Some(mocks) = handle.config().mocks() {
+        return match mocks
+            .respond::<
+                DeleteChannelInput,
+                DeleteChannelOutput,
+                DeleteChannelError,
+            >("DeleteChannel", &input)
+        {
+            ::std::result::Result::Ok(answer) => answer,
+            ::std::result::Result::Err(f) => {
+                ::std::result::Result::Err(DeleteChannelError::Unhandled(f))
+            }
+        };
+    }
     let response = match serialize_request(&input) {
         ::std::result::Result::Ok(request) => handle.send(&SPEC, request).await,
         ::std::result::Result::Err(f) => ::std::result::Result::Err(f),
@@ -373,7 +461,12 @@ pub(crate) async fn send(
     match response {
         ::std::result::Result::Ok(response) if response.status().is_success() => {
             match deserialize_output(&response) {
-                ::std::result::Result::Ok(output) => ::std::result::Result::Ok(output),
+                ::std::result::Result::Ok(mut output) => {
+                    (output._request_id, output._extended_request_id) = ::aws_lite_runtime::error::request_ids(
+                        &response,
+                    );
+                    ::std::result::Result::Ok(output)
+                }
                 ::std::result::Result::Err(e) => {
                     ::std::result::Result::Err(
                         DeleteChannelError::Unhandled(

@@ -81,7 +81,13 @@ impl DeletePlaybackRestrictionPolicyInput {
 #[non_exhaustive]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
-pub struct DeletePlaybackRestrictionPolicyOutput {}
+pub struct DeletePlaybackRestrictionPolicyOutput {
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub(crate) _request_id: ::std::option::Option<::std::string::String>,
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub(crate) _extended_request_id: ::std::option::Option<::std::string::String>,
+}
+
 impl DeletePlaybackRestrictionPolicyOutput {
     /// A builder for [`DeletePlaybackRestrictionPolicyOutput`].
     pub fn builder() -> DeletePlaybackRestrictionPolicyOutputBuilder {
@@ -102,11 +108,30 @@ impl DeletePlaybackRestrictionPolicyOutputBuilder {
     /// Builds a [`DeletePlaybackRestrictionPolicyOutput`].
     pub fn build(self) -> DeletePlaybackRestrictionPolicyOutput {
         DeletePlaybackRestrictionPolicyOutput {
+            _request_id: ::std::option::Option::None,
+            _extended_request_id: ::std::option::Option::None,
         }
     }
 }
 
 impl DeletePlaybackRestrictionPolicyOutput {}
+impl DeletePlaybackRestrictionPolicyOutput {
+    /// The request id of the response (`x-amzn-RequestId`).
+    pub fn request_id(&self) -> ::std::option::Option<&str> {
+        self._request_id.as_deref()
+    }
+}
+
+impl ::aws_lite_runtime::error::RequestId for DeletePlaybackRestrictionPolicyOutput {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        self._request_id.as_deref()
+    }
+    fn extended_request_id(&self) -> ::std::option::Option<&str> {
+        self._extended_request_id.as_deref()
+    }
+}
+
+impl ::aws_lite_runtime::mock::MockAnswer for DeletePlaybackRestrictionPolicyOutput {}
 /// Errors of `DeletePlaybackRestrictionPolicy`: one variant per modeled error, and `Unhandled` for everything else (unmodeled service errors, transport failures, timeouts, unreadable responses).
 #[non_exhaustive]
 #[derive(::std::fmt::Debug)]
@@ -190,6 +215,41 @@ impl DeletePlaybackRestrictionPolicyError {
     /// Whether this is not a modeled error.
     pub fn is_unhandled(&self) -> bool {
         ::std::matches!(self, Self::Unhandled(_))
+    }
+    /// Everything known about the response: code, message, request ids, HTTP status
+    /// and headers (empty when no response was received).
+    pub fn meta(&self) -> &::aws_lite_runtime::error::ErrorMetadata {
+        match self {
+            Self::AccessDeniedException(e) => e.meta(),
+            Self::ConflictException(e) => e.meta(),
+            Self::PendingVerification(e) => e.meta(),
+            Self::ResourceNotFoundException(e) => e.meta(),
+            Self::ValidationException(e) => e.meta(),
+            Self::Unhandled(f) => f.meta(),
+        }
+    }
+}
+
+impl ::aws_lite_runtime::error::ProvideErrorMetadata
+for DeletePlaybackRestrictionPolicyError {
+    fn meta(&self) -> &::aws_lite_runtime::error::ErrorMetadata {
+        DeletePlaybackRestrictionPolicyError::meta(self)
+    }
+    fn code(&self) -> ::std::option::Option<&str> {
+        DeletePlaybackRestrictionPolicyError::code(self)
+    }
+    fn message(&self) -> ::std::option::Option<&str> {
+        DeletePlaybackRestrictionPolicyError::message(self)
+    }
+}
+
+impl ::aws_lite_runtime::mock::MockAnswer for DeletePlaybackRestrictionPolicyError {}
+impl ::aws_lite_runtime::error::RequestId for DeletePlaybackRestrictionPolicyError {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        DeletePlaybackRestrictionPolicyError::request_id(self)
+    }
+    fn extended_request_id(&self) -> ::std::option::Option<&str> {
+        self.meta().extended_request_id()
     }
 }
 
@@ -320,6 +380,20 @@ impl DeletePlaybackRestrictionPolicyFluentBuilder {
         };
         self
     }
+    /// Overrides the client's configuration for this call only (and for the pages of
+    /// its paginator): timeouts, retries, endpoint, region, credentials, transport,
+    /// more interceptors.
+    pub fn customize(
+        mut self,
+        over: impl ::std::ops::FnOnce(
+            ::aws_lite_runtime::config::ConfigOverride,
+        ) -> ::aws_lite_runtime::config::ConfigOverride,
+    ) -> Self {
+        self.handle = self
+            .handle
+            .with_override(&over(::std::default::Default::default()));
+        self
+    }
     /// Sends the request and waits for the answer.
     pub async fn send(
         self,
@@ -385,6 +459,22 @@ pub(crate) async fn send(
     DeletePlaybackRestrictionPolicyOutput,
     DeletePlaybackRestrictionPolicyError,
 > {
+    if let ::std::option::Option::Some(mocks) = handle.config().mocks() {
+        return match mocks
+            .respond::<
+                DeletePlaybackRestrictionPolicyInput,
+                DeletePlaybackRestrictionPolicyOutput,
+                DeletePlaybackRestrictionPolicyError,
+            >("DeletePlaybackRestrictionPolicy", &input)
+        {
+            ::std::result::Result::Ok(answer) => answer,
+            ::std::result::Result::Err(f) => {
+                ::std::result::Result::Err(
+                    DeletePlaybackRestrictionPolicyError::Unhandled(f),
+                )
+            }
+        };
+    }
     let response = match serialize_request(&input) {
         ::std::result::Result::Ok(request) => handle.send(&SPEC, request).await,
         ::std::result::Result::Err(f) => ::std::result::Result::Err(f),
@@ -392,7 +482,12 @@ pub(crate) async fn send(
     match response {
         ::std::result::Result::Ok(response) if response.status().is_success() => {
             match deserialize_output(&response) {
-                ::std::result::Result::Ok(output) => ::std::result::Result::Ok(output),
+                ::std::result::Result::Ok(mut output) => {
+                    (output._request_id, output._extended_request_id) = ::aws_lite_runtime::error::request_ids(
+                        &response,
+                    );
+                    ::std::result::Result::Ok(output)
+                }
                 ::std::result::Result::Err(e) => {
                     ::std::result::Result::Err(
                         DeletePlaybackRestrictionPolicyError::Unhandled(

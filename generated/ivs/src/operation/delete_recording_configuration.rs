@@ -81,7 +81,13 @@ impl DeleteRecordingConfigurationInput {
 #[non_exhaustive]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
-pub struct DeleteRecordingConfigurationOutput {}
+pub struct DeleteRecordingConfigurationOutput {
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub(crate) _request_id: ::std::option::Option<::std::string::String>,
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub(crate) _extended_request_id: ::std::option::Option<::std::string::String>,
+}
+
 impl DeleteRecordingConfigurationOutput {
     /// A builder for [`DeleteRecordingConfigurationOutput`].
     pub fn builder() -> DeleteRecordingConfigurationOutputBuilder {
@@ -102,11 +108,30 @@ impl DeleteRecordingConfigurationOutputBuilder {
     /// Builds a [`DeleteRecordingConfigurationOutput`].
     pub fn build(self) -> DeleteRecordingConfigurationOutput {
         DeleteRecordingConfigurationOutput {
+            _request_id: ::std::option::Option::None,
+            _extended_request_id: ::std::option::Option::None,
         }
     }
 }
 
 impl DeleteRecordingConfigurationOutput {}
+impl DeleteRecordingConfigurationOutput {
+    /// The request id of the response (`x-amzn-RequestId`).
+    pub fn request_id(&self) -> ::std::option::Option<&str> {
+        self._request_id.as_deref()
+    }
+}
+
+impl ::aws_lite_runtime::error::RequestId for DeleteRecordingConfigurationOutput {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        self._request_id.as_deref()
+    }
+    fn extended_request_id(&self) -> ::std::option::Option<&str> {
+        self._extended_request_id.as_deref()
+    }
+}
+
+impl ::aws_lite_runtime::mock::MockAnswer for DeleteRecordingConfigurationOutput {}
 /// Errors of `DeleteRecordingConfiguration`: one variant per modeled error, and `Unhandled` for everything else (unmodeled service errors, transport failures, timeouts, unreadable responses).
 #[non_exhaustive]
 #[derive(::std::fmt::Debug)]
@@ -190,6 +215,41 @@ impl DeleteRecordingConfigurationError {
     /// Whether this is not a modeled error.
     pub fn is_unhandled(&self) -> bool {
         ::std::matches!(self, Self::Unhandled(_))
+    }
+    /// Everything known about the response: code, message, request ids, HTTP status
+    /// and headers (empty when no response was received).
+    pub fn meta(&self) -> &::aws_lite_runtime::error::ErrorMetadata {
+        match self {
+            Self::AccessDeniedException(e) => e.meta(),
+            Self::ConflictException(e) => e.meta(),
+            Self::InternalServerException(e) => e.meta(),
+            Self::ResourceNotFoundException(e) => e.meta(),
+            Self::ValidationException(e) => e.meta(),
+            Self::Unhandled(f) => f.meta(),
+        }
+    }
+}
+
+impl ::aws_lite_runtime::error::ProvideErrorMetadata
+for DeleteRecordingConfigurationError {
+    fn meta(&self) -> &::aws_lite_runtime::error::ErrorMetadata {
+        DeleteRecordingConfigurationError::meta(self)
+    }
+    fn code(&self) -> ::std::option::Option<&str> {
+        DeleteRecordingConfigurationError::code(self)
+    }
+    fn message(&self) -> ::std::option::Option<&str> {
+        DeleteRecordingConfigurationError::message(self)
+    }
+}
+
+impl ::aws_lite_runtime::mock::MockAnswer for DeleteRecordingConfigurationError {}
+impl ::aws_lite_runtime::error::RequestId for DeleteRecordingConfigurationError {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        DeleteRecordingConfigurationError::request_id(self)
+    }
+    fn extended_request_id(&self) -> ::std::option::Option<&str> {
+        self.meta().extended_request_id()
     }
 }
 
@@ -322,6 +382,20 @@ impl DeleteRecordingConfigurationFluentBuilder {
         };
         self
     }
+    /// Overrides the client's configuration for this call only (and for the pages of
+    /// its paginator): timeouts, retries, endpoint, region, credentials, transport,
+    /// more interceptors.
+    pub fn customize(
+        mut self,
+        over: impl ::std::ops::FnOnce(
+            ::aws_lite_runtime::config::ConfigOverride,
+        ) -> ::aws_lite_runtime::config::ConfigOverride,
+    ) -> Self {
+        self.handle = self
+            .handle
+            .with_override(&over(::std::default::Default::default()));
+        self
+    }
     /// Sends the request and waits for the answer.
     pub async fn send(
         self,
@@ -387,6 +461,22 @@ pub(crate) async fn send(
     DeleteRecordingConfigurationOutput,
     DeleteRecordingConfigurationError,
 > {
+    if let ::std::option::Option::Some(mocks) = handle.config().mocks() {
+        return match mocks
+            .respond::<
+                DeleteRecordingConfigurationInput,
+                DeleteRecordingConfigurationOutput,
+                DeleteRecordingConfigurationError,
+            >("DeleteRecordingConfiguration", &input)
+        {
+            ::std::result::Result::Ok(answer) => answer,
+            ::std::result::Result::Err(f) => {
+                ::std::result::Result::Err(
+                    DeleteRecordingConfigurationError::Unhandled(f),
+                )
+            }
+        };
+    }
     let response = match serialize_request(&input) {
         ::std::result::Result::Ok(request) => handle.send(&SPEC, request).await,
         ::std::result::Result::Err(f) => ::std::result::Result::Err(f),
@@ -394,7 +484,12 @@ pub(crate) async fn send(
     match response {
         ::std::result::Result::Ok(response) if response.status().is_success() => {
             match deserialize_output(&response) {
-                ::std::result::Result::Ok(output) => ::std::result::Result::Ok(output),
+                ::std::result::Result::Ok(mut output) => {
+                    (output._request_id, output._extended_request_id) = ::aws_lite_runtime::error::request_ids(
+                        &response,
+                    );
+                    ::std::result::Result::Ok(output)
+                }
                 ::std::result::Result::Err(e) => {
                     ::std::result::Result::Err(
                         DeleteRecordingConfigurationError::Unhandled(

@@ -81,7 +81,13 @@ impl DeleteStreamKeyInput {
 #[non_exhaustive]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
-pub struct DeleteStreamKeyOutput {}
+pub struct DeleteStreamKeyOutput {
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub(crate) _request_id: ::std::option::Option<::std::string::String>,
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub(crate) _extended_request_id: ::std::option::Option<::std::string::String>,
+}
+
 impl DeleteStreamKeyOutput {
     /// A builder for [`DeleteStreamKeyOutput`].
     pub fn builder() -> DeleteStreamKeyOutputBuilder {
@@ -101,11 +107,31 @@ pub struct DeleteStreamKeyOutputBuilder {}
 impl DeleteStreamKeyOutputBuilder {
     /// Builds a [`DeleteStreamKeyOutput`].
     pub fn build(self) -> DeleteStreamKeyOutput {
-        DeleteStreamKeyOutput {}
+        DeleteStreamKeyOutput {
+            _request_id: ::std::option::Option::None,
+            _extended_request_id: ::std::option::Option::None,
+        }
     }
 }
 
 impl DeleteStreamKeyOutput {}
+impl DeleteStreamKeyOutput {
+    /// The request id of the response (`x-amzn-RequestId`).
+    pub fn request_id(&self) -> ::std::option::Option<&str> {
+        self._request_id.as_deref()
+    }
+}
+
+impl ::aws_lite_runtime::error::RequestId for DeleteStreamKeyOutput {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        self._request_id.as_deref()
+    }
+    fn extended_request_id(&self) -> ::std::option::Option<&str> {
+        self._extended_request_id.as_deref()
+    }
+}
+
+impl ::aws_lite_runtime::mock::MockAnswer for DeleteStreamKeyOutput {}
 /// Errors of `DeleteStreamKey`: one variant per modeled error, and `Unhandled` for everything else (unmodeled service errors, transport failures, timeouts, unreadable responses).
 #[non_exhaustive]
 #[derive(::std::fmt::Debug)]
@@ -180,6 +206,39 @@ impl DeleteStreamKeyError {
     /// Whether this is not a modeled error.
     pub fn is_unhandled(&self) -> bool {
         ::std::matches!(self, Self::Unhandled(_))
+    }
+    /// Everything known about the response: code, message, request ids, HTTP status
+    /// and headers (empty when no response was received).
+    pub fn meta(&self) -> &::aws_lite_runtime::error::ErrorMetadata {
+        match self {
+            Self::AccessDeniedException(e) => e.meta(),
+            Self::PendingVerification(e) => e.meta(),
+            Self::ResourceNotFoundException(e) => e.meta(),
+            Self::ValidationException(e) => e.meta(),
+            Self::Unhandled(f) => f.meta(),
+        }
+    }
+}
+
+impl ::aws_lite_runtime::error::ProvideErrorMetadata for DeleteStreamKeyError {
+    fn meta(&self) -> &::aws_lite_runtime::error::ErrorMetadata {
+        DeleteStreamKeyError::meta(self)
+    }
+    fn code(&self) -> ::std::option::Option<&str> {
+        DeleteStreamKeyError::code(self)
+    }
+    fn message(&self) -> ::std::option::Option<&str> {
+        DeleteStreamKeyError::message(self)
+    }
+}
+
+impl ::aws_lite_runtime::mock::MockAnswer for DeleteStreamKeyError {}
+impl ::aws_lite_runtime::error::RequestId for DeleteStreamKeyError {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        DeleteStreamKeyError::request_id(self)
+    }
+    fn extended_request_id(&self) -> ::std::option::Option<&str> {
+        self.meta().extended_request_id()
     }
 }
 
@@ -291,6 +350,20 @@ impl DeleteStreamKeyFluentBuilder {
         };
         self
     }
+    /// Overrides the client's configuration for this call only (and for the pages of
+    /// its paginator): timeouts, retries, endpoint, region, credentials, transport,
+    /// more interceptors.
+    pub fn customize(
+        mut self,
+        over: impl ::std::ops::FnOnce(
+            ::aws_lite_runtime::config::ConfigOverride,
+        ) -> ::aws_lite_runtime::config::ConfigOverride,
+    ) -> Self {
+        self.handle = self
+            .handle
+            .with_override(&over(::std::default::Default::default()));
+        self
+    }
     /// Sends the request and waits for the answer.
     pub async fn send(
         self,
@@ -349,6 +422,20 @@ pub(crate) async fn send(
     handle: &::aws_lite_runtime::orchestrator::Handle,
     input: DeleteStreamKeyInput,
 ) -> ::std::result::Result<DeleteStreamKeyOutput, DeleteStreamKeyError> {
+    if let ::std::option::Option::Some(mocks) = handle.config().mocks() {
+        return match mocks
+            .respond::<
+                DeleteStreamKeyInput,
+                DeleteStreamKeyOutput,
+                DeleteStreamKeyError,
+            >("DeleteStreamKey", &input)
+        {
+            ::std::result::Result::Ok(answer) => answer,
+            ::std::result::Result::Err(f) => {
+                ::std::result::Result::Err(DeleteStreamKeyError::Unhandled(f))
+            }
+        };
+    }
     let response = match serialize_request(&input) {
         ::std::result::Result::Ok(request) => handle.send(&SPEC, request).await,
         ::std::result::Result::Err(f) => ::std::result::Result::Err(f),
@@ -356,7 +443,12 @@ pub(crate) async fn send(
     match response {
         ::std::result::Result::Ok(response) if response.status().is_success() => {
             match deserialize_output(&response) {
-                ::std::result::Result::Ok(output) => ::std::result::Result::Ok(output),
+                ::std::result::Result::Ok(mut output) => {
+                    (output._request_id, output._extended_request_id) = ::aws_lite_runtime::error::request_ids(
+                        &response,
+                    );
+                    ::std::result::Result::Ok(output)
+                }
                 ::std::result::Result::Err(e) => {
                     ::std::result::Result::Err(
                         DeleteStreamKeyError::Unhandled(

@@ -83,6 +83,10 @@ pub struct GetChannelOutput {
     /// Object specifying a channel.
     #[cfg_attr(feature = "serde", serde(rename = "channel"))]
     pub channel: ::std::option::Option<crate::types::Channel>,
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub(crate) _request_id: ::std::option::Option<::std::string::String>,
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub(crate) _extended_request_id: ::std::option::Option<::std::string::String>,
 }
 
 impl GetChannelOutput {
@@ -133,6 +137,8 @@ impl GetChannelOutputBuilder {
     pub fn build(self) -> GetChannelOutput {
         GetChannelOutput {
             channel: self.channel,
+            _request_id: ::std::option::Option::None,
+            _extended_request_id: ::std::option::Option::None,
         }
     }
 }
@@ -160,6 +166,23 @@ impl GetChannelOutput {
     }
 }
 
+impl GetChannelOutput {
+    /// The request id of the response (`x-amzn-RequestId`).
+    pub fn request_id(&self) -> ::std::option::Option<&str> {
+        self._request_id.as_deref()
+    }
+}
+
+impl ::aws_lite_runtime::error::RequestId for GetChannelOutput {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        self._request_id.as_deref()
+    }
+    fn extended_request_id(&self) -> ::std::option::Option<&str> {
+        self._extended_request_id.as_deref()
+    }
+}
+
+impl ::aws_lite_runtime::mock::MockAnswer for GetChannelOutput {}
 /// Errors of `GetChannel`: one variant per modeled error, and `Unhandled` for everything else (unmodeled service errors, transport failures, timeouts, unreadable responses).
 #[non_exhaustive]
 #[derive(::std::fmt::Debug)]
@@ -225,6 +248,38 @@ impl GetChannelError {
     /// Whether this is not a modeled error.
     pub fn is_unhandled(&self) -> bool {
         ::std::matches!(self, Self::Unhandled(_))
+    }
+    /// Everything known about the response: code, message, request ids, HTTP status
+    /// and headers (empty when no response was received).
+    pub fn meta(&self) -> &::aws_lite_runtime::error::ErrorMetadata {
+        match self {
+            Self::AccessDeniedException(e) => e.meta(),
+            Self::ResourceNotFoundException(e) => e.meta(),
+            Self::ValidationException(e) => e.meta(),
+            Self::Unhandled(f) => f.meta(),
+        }
+    }
+}
+
+impl ::aws_lite_runtime::error::ProvideErrorMetadata for GetChannelError {
+    fn meta(&self) -> &::aws_lite_runtime::error::ErrorMetadata {
+        GetChannelError::meta(self)
+    }
+    fn code(&self) -> ::std::option::Option<&str> {
+        GetChannelError::code(self)
+    }
+    fn message(&self) -> ::std::option::Option<&str> {
+        GetChannelError::message(self)
+    }
+}
+
+impl ::aws_lite_runtime::mock::MockAnswer for GetChannelError {}
+impl ::aws_lite_runtime::error::RequestId for GetChannelError {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        GetChannelError::request_id(self)
+    }
+    fn extended_request_id(&self) -> ::std::option::Option<&str> {
+        self.meta().extended_request_id()
     }
 }
 
@@ -320,6 +375,20 @@ impl GetChannelFluentBuilder {
         };
         self
     }
+    /// Overrides the client's configuration for this call only (and for the pages of
+    /// its paginator): timeouts, retries, endpoint, region, credentials, transport,
+    /// more interceptors.
+    pub fn customize(
+        mut self,
+        over: impl ::std::ops::FnOnce(
+            ::aws_lite_runtime::config::ConfigOverride,
+        ) -> ::aws_lite_runtime::config::ConfigOverride,
+    ) -> Self {
+        self.handle = self
+            .handle
+            .with_override(&over(::std::default::Default::default()));
+        self
+    }
     /// Sends the request and waits for the answer.
     pub async fn send(self) -> ::std::result::Result<GetChannelOutput, GetChannelError> {
         let input: GetChannelInput = self.inner.build();
@@ -375,6 +444,20 @@ pub(crate) async fn send(
     handle: &::aws_lite_runtime::orchestrator::Handle,
     input: GetChannelInput,
 ) -> ::std::result::Result<GetChannelOutput, GetChannelError> {
+    if let ::std::option::Option::Some(mocks) = handle.config().mocks() {
+        return match mocks
+            .respond::<
+                GetChannelInput,
+                GetChannelOutput,
+                GetChannelError,
+            >("GetChannel", &input)
+        {
+            ::std::result::Result::Ok(answer) => answer,
+            ::std::result::Result::Err(f) => {
+                ::std::result::Result::Err(GetChannelError::Unhandled(f))
+            }
+        };
+    }
     let response = match serialize_request(&input) {
         ::std::result::Result::Ok(request) => handle.send(&SPEC, request).await,
         ::std::result::Result::Err(f) => ::std::result::Result::Err(f),
@@ -382,7 +465,12 @@ pub(crate) async fn send(
     match response {
         ::std::result::Result::Ok(response) if response.status().is_success() => {
             match deserialize_output(&response) {
-                ::std::result::Result::Ok(output) => ::std::result::Result::Ok(output),
+                ::std::result::Result::Ok(mut output) => {
+                    (output._request_id, output._extended_request_id) = ::aws_lite_runtime::error::request_ids(
+                        &response,
+                    );
+                    ::std::result::Result::Ok(output)
+                }
                 ::std::result::Result::Err(e) => {
                     ::std::result::Result::Err(
                         GetChannelError::Unhandled(

@@ -85,6 +85,10 @@ pub struct GetPlaybackKeyPairOutput {
     /// A key pair used to sign and validate a playback authorization token.
     #[cfg_attr(feature = "serde", serde(rename = "keyPair"))]
     pub key_pair: ::std::option::Option<crate::types::PlaybackKeyPair>,
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub(crate) _request_id: ::std::option::Option<::std::string::String>,
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub(crate) _extended_request_id: ::std::option::Option<::std::string::String>,
 }
 
 impl GetPlaybackKeyPairOutput {
@@ -135,6 +139,8 @@ impl GetPlaybackKeyPairOutputBuilder {
     pub fn build(self) -> GetPlaybackKeyPairOutput {
         GetPlaybackKeyPairOutput {
             key_pair: self.key_pair,
+            _request_id: ::std::option::Option::None,
+            _extended_request_id: ::std::option::Option::None,
         }
     }
 }
@@ -162,6 +168,23 @@ impl GetPlaybackKeyPairOutput {
     }
 }
 
+impl GetPlaybackKeyPairOutput {
+    /// The request id of the response (`x-amzn-RequestId`).
+    pub fn request_id(&self) -> ::std::option::Option<&str> {
+        self._request_id.as_deref()
+    }
+}
+
+impl ::aws_lite_runtime::error::RequestId for GetPlaybackKeyPairOutput {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        self._request_id.as_deref()
+    }
+    fn extended_request_id(&self) -> ::std::option::Option<&str> {
+        self._extended_request_id.as_deref()
+    }
+}
+
+impl ::aws_lite_runtime::mock::MockAnswer for GetPlaybackKeyPairOutput {}
 /// Errors of `GetPlaybackKeyPair`: one variant per modeled error, and `Unhandled` for everything else (unmodeled service errors, transport failures, timeouts, unreadable responses).
 #[non_exhaustive]
 #[derive(::std::fmt::Debug)]
@@ -227,6 +250,38 @@ impl GetPlaybackKeyPairError {
     /// Whether this is not a modeled error.
     pub fn is_unhandled(&self) -> bool {
         ::std::matches!(self, Self::Unhandled(_))
+    }
+    /// Everything known about the response: code, message, request ids, HTTP status
+    /// and headers (empty when no response was received).
+    pub fn meta(&self) -> &::aws_lite_runtime::error::ErrorMetadata {
+        match self {
+            Self::AccessDeniedException(e) => e.meta(),
+            Self::ResourceNotFoundException(e) => e.meta(),
+            Self::ValidationException(e) => e.meta(),
+            Self::Unhandled(f) => f.meta(),
+        }
+    }
+}
+
+impl ::aws_lite_runtime::error::ProvideErrorMetadata for GetPlaybackKeyPairError {
+    fn meta(&self) -> &::aws_lite_runtime::error::ErrorMetadata {
+        GetPlaybackKeyPairError::meta(self)
+    }
+    fn code(&self) -> ::std::option::Option<&str> {
+        GetPlaybackKeyPairError::code(self)
+    }
+    fn message(&self) -> ::std::option::Option<&str> {
+        GetPlaybackKeyPairError::message(self)
+    }
+}
+
+impl ::aws_lite_runtime::mock::MockAnswer for GetPlaybackKeyPairError {}
+impl ::aws_lite_runtime::error::RequestId for GetPlaybackKeyPairError {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        GetPlaybackKeyPairError::request_id(self)
+    }
+    fn extended_request_id(&self) -> ::std::option::Option<&str> {
+        self.meta().extended_request_id()
     }
 }
 
@@ -326,6 +381,20 @@ impl GetPlaybackKeyPairFluentBuilder {
         };
         self
     }
+    /// Overrides the client's configuration for this call only (and for the pages of
+    /// its paginator): timeouts, retries, endpoint, region, credentials, transport,
+    /// more interceptors.
+    pub fn customize(
+        mut self,
+        over: impl ::std::ops::FnOnce(
+            ::aws_lite_runtime::config::ConfigOverride,
+        ) -> ::aws_lite_runtime::config::ConfigOverride,
+    ) -> Self {
+        self.handle = self
+            .handle
+            .with_override(&over(::std::default::Default::default()));
+        self
+    }
     /// Sends the request and waits for the answer.
     pub async fn send(
         self,
@@ -384,6 +453,20 @@ pub(crate) async fn send(
     handle: &::aws_lite_runtime::orchestrator::Handle,
     input: GetPlaybackKeyPairInput,
 ) -> ::std::result::Result<GetPlaybackKeyPairOutput, GetPlaybackKeyPairError> {
+    if let ::std::option::Option::Some(mocks) = handle.config().mocks() {
+        return match mocks
+            .respond::<
+                GetPlaybackKeyPairInput,
+                GetPlaybackKeyPairOutput,
+                GetPlaybackKeyPairError,
+            >("GetPlaybackKeyPair", &input)
+        {
+            ::std::result::Result::Ok(answer) => answer,
+            ::std::result::Result::Err(f) => {
+                ::std::result::Result::Err(GetPlaybackKeyPairError::Unhandled(f))
+            }
+        };
+    }
     let response = match serialize_request(&input) {
         ::std::result::Result::Ok(request) => handle.send(&SPEC, request).await,
         ::std::result::Result::Err(f) => ::std::result::Result::Err(f),
@@ -391,7 +474,12 @@ pub(crate) async fn send(
     match response {
         ::std::result::Result::Ok(response) if response.status().is_success() => {
             match deserialize_output(&response) {
-                ::std::result::Result::Ok(output) => ::std::result::Result::Ok(output),
+                ::std::result::Result::Ok(mut output) => {
+                    (output._request_id, output._extended_request_id) = ::aws_lite_runtime::error::request_ids(
+                        &response,
+                    );
+                    ::std::result::Result::Ok(output)
+                }
                 ::std::result::Result::Err(e) => {
                     ::std::result::Result::Err(
                         GetPlaybackKeyPairError::Unhandled(

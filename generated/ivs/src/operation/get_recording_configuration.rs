@@ -87,6 +87,10 @@ pub struct GetRecordingConfigurationOutput {
     pub recording_configuration: ::std::option::Option<
         crate::types::RecordingConfiguration,
     >,
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub(crate) _request_id: ::std::option::Option<::std::string::String>,
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub(crate) _extended_request_id: ::std::option::Option<::std::string::String>,
 }
 
 impl GetRecordingConfigurationOutput {
@@ -143,6 +147,8 @@ impl GetRecordingConfigurationOutputBuilder {
     pub fn build(self) -> GetRecordingConfigurationOutput {
         GetRecordingConfigurationOutput {
             recording_configuration: self.recording_configuration,
+            _request_id: ::std::option::Option::None,
+            _extended_request_id: ::std::option::Option::None,
         }
     }
 }
@@ -170,6 +176,23 @@ impl GetRecordingConfigurationOutput {
     }
 }
 
+impl GetRecordingConfigurationOutput {
+    /// The request id of the response (`x-amzn-RequestId`).
+    pub fn request_id(&self) -> ::std::option::Option<&str> {
+        self._request_id.as_deref()
+    }
+}
+
+impl ::aws_lite_runtime::error::RequestId for GetRecordingConfigurationOutput {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        self._request_id.as_deref()
+    }
+    fn extended_request_id(&self) -> ::std::option::Option<&str> {
+        self._extended_request_id.as_deref()
+    }
+}
+
+impl ::aws_lite_runtime::mock::MockAnswer for GetRecordingConfigurationOutput {}
 /// Errors of `GetRecordingConfiguration`: one variant per modeled error, and `Unhandled` for everything else (unmodeled service errors, transport failures, timeouts, unreadable responses).
 #[non_exhaustive]
 #[derive(::std::fmt::Debug)]
@@ -244,6 +267,39 @@ impl GetRecordingConfigurationError {
     /// Whether this is not a modeled error.
     pub fn is_unhandled(&self) -> bool {
         ::std::matches!(self, Self::Unhandled(_))
+    }
+    /// Everything known about the response: code, message, request ids, HTTP status
+    /// and headers (empty when no response was received).
+    pub fn meta(&self) -> &::aws_lite_runtime::error::ErrorMetadata {
+        match self {
+            Self::AccessDeniedException(e) => e.meta(),
+            Self::InternalServerException(e) => e.meta(),
+            Self::ResourceNotFoundException(e) => e.meta(),
+            Self::ValidationException(e) => e.meta(),
+            Self::Unhandled(f) => f.meta(),
+        }
+    }
+}
+
+impl ::aws_lite_runtime::error::ProvideErrorMetadata for GetRecordingConfigurationError {
+    fn meta(&self) -> &::aws_lite_runtime::error::ErrorMetadata {
+        GetRecordingConfigurationError::meta(self)
+    }
+    fn code(&self) -> ::std::option::Option<&str> {
+        GetRecordingConfigurationError::code(self)
+    }
+    fn message(&self) -> ::std::option::Option<&str> {
+        GetRecordingConfigurationError::message(self)
+    }
+}
+
+impl ::aws_lite_runtime::mock::MockAnswer for GetRecordingConfigurationError {}
+impl ::aws_lite_runtime::error::RequestId for GetRecordingConfigurationError {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        GetRecordingConfigurationError::request_id(self)
+    }
+    fn extended_request_id(&self) -> ::std::option::Option<&str> {
+        self.meta().extended_request_id()
     }
 }
 
@@ -363,6 +419,20 @@ impl GetRecordingConfigurationFluentBuilder {
         };
         self
     }
+    /// Overrides the client's configuration for this call only (and for the pages of
+    /// its paginator): timeouts, retries, endpoint, region, credentials, transport,
+    /// more interceptors.
+    pub fn customize(
+        mut self,
+        over: impl ::std::ops::FnOnce(
+            ::aws_lite_runtime::config::ConfigOverride,
+        ) -> ::aws_lite_runtime::config::ConfigOverride,
+    ) -> Self {
+        self.handle = self
+            .handle
+            .with_override(&over(::std::default::Default::default()));
+        self
+    }
     /// Sends the request and waits for the answer.
     pub async fn send(
         self,
@@ -427,6 +497,20 @@ pub(crate) async fn send(
     GetRecordingConfigurationOutput,
     GetRecordingConfigurationError,
 > {
+    if let ::std::option::Option::Some(mocks) = handle.config().mocks() {
+        return match mocks
+            .respond::<
+                GetRecordingConfigurationInput,
+                GetRecordingConfigurationOutput,
+                GetRecordingConfigurationError,
+            >("GetRecordingConfiguration", &input)
+        {
+            ::std::result::Result::Ok(answer) => answer,
+            ::std::result::Result::Err(f) => {
+                ::std::result::Result::Err(GetRecordingConfigurationError::Unhandled(f))
+            }
+        };
+    }
     let response = match serialize_request(&input) {
         ::std::result::Result::Ok(request) => handle.send(&SPEC, request).await,
         ::std::result::Result::Err(f) => ::std::result::Result::Err(f),
@@ -434,7 +518,12 @@ pub(crate) async fn send(
     match response {
         ::std::result::Result::Ok(response) if response.status().is_success() => {
             match deserialize_output(&response) {
-                ::std::result::Result::Ok(output) => ::std::result::Result::Ok(output),
+                ::std::result::Result::Ok(mut output) => {
+                    (output._request_id, output._extended_request_id) = ::aws_lite_runtime::error::request_ids(
+                        &response,
+                    );
+                    ::std::result::Result::Ok(output)
+                }
                 ::std::result::Result::Err(e) => {
                     ::std::result::Result::Err(
                         GetRecordingConfigurationError::Unhandled(

@@ -85,6 +85,10 @@ pub struct GetStreamOutput {
     /// Specifies a live video stream that has been ingested and distributed.
     #[cfg_attr(feature = "serde", serde(rename = "stream"))]
     pub stream: ::std::option::Option<crate::types::Stream>,
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub(crate) _request_id: ::std::option::Option<::std::string::String>,
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub(crate) _extended_request_id: ::std::option::Option<::std::string::String>,
 }
 
 impl GetStreamOutput {
@@ -135,6 +139,8 @@ impl GetStreamOutputBuilder {
     pub fn build(self) -> GetStreamOutput {
         GetStreamOutput {
             stream: self.stream,
+            _request_id: ::std::option::Option::None,
+            _extended_request_id: ::std::option::Option::None,
         }
     }
 }
@@ -162,6 +168,23 @@ impl GetStreamOutput {
     }
 }
 
+impl GetStreamOutput {
+    /// The request id of the response (`x-amzn-RequestId`).
+    pub fn request_id(&self) -> ::std::option::Option<&str> {
+        self._request_id.as_deref()
+    }
+}
+
+impl ::aws_lite_runtime::error::RequestId for GetStreamOutput {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        self._request_id.as_deref()
+    }
+    fn extended_request_id(&self) -> ::std::option::Option<&str> {
+        self._extended_request_id.as_deref()
+    }
+}
+
+impl ::aws_lite_runtime::mock::MockAnswer for GetStreamOutput {}
 /// Errors of `GetStream`: one variant per modeled error, and `Unhandled` for everything else (unmodeled service errors, transport failures, timeouts, unreadable responses).
 #[non_exhaustive]
 #[derive(::std::fmt::Debug)]
@@ -236,6 +259,39 @@ impl GetStreamError {
     /// Whether this is not a modeled error.
     pub fn is_unhandled(&self) -> bool {
         ::std::matches!(self, Self::Unhandled(_))
+    }
+    /// Everything known about the response: code, message, request ids, HTTP status
+    /// and headers (empty when no response was received).
+    pub fn meta(&self) -> &::aws_lite_runtime::error::ErrorMetadata {
+        match self {
+            Self::AccessDeniedException(e) => e.meta(),
+            Self::ChannelNotBroadcasting(e) => e.meta(),
+            Self::ResourceNotFoundException(e) => e.meta(),
+            Self::ValidationException(e) => e.meta(),
+            Self::Unhandled(f) => f.meta(),
+        }
+    }
+}
+
+impl ::aws_lite_runtime::error::ProvideErrorMetadata for GetStreamError {
+    fn meta(&self) -> &::aws_lite_runtime::error::ErrorMetadata {
+        GetStreamError::meta(self)
+    }
+    fn code(&self) -> ::std::option::Option<&str> {
+        GetStreamError::code(self)
+    }
+    fn message(&self) -> ::std::option::Option<&str> {
+        GetStreamError::message(self)
+    }
+}
+
+impl ::aws_lite_runtime::mock::MockAnswer for GetStreamError {}
+impl ::aws_lite_runtime::error::RequestId for GetStreamError {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        GetStreamError::request_id(self)
+    }
+    fn extended_request_id(&self) -> ::std::option::Option<&str> {
+        self.meta().extended_request_id()
     }
 }
 
@@ -341,6 +397,20 @@ impl GetStreamFluentBuilder {
         };
         self
     }
+    /// Overrides the client's configuration for this call only (and for the pages of
+    /// its paginator): timeouts, retries, endpoint, region, credentials, transport,
+    /// more interceptors.
+    pub fn customize(
+        mut self,
+        over: impl ::std::ops::FnOnce(
+            ::aws_lite_runtime::config::ConfigOverride,
+        ) -> ::aws_lite_runtime::config::ConfigOverride,
+    ) -> Self {
+        self.handle = self
+            .handle
+            .with_override(&over(::std::default::Default::default()));
+        self
+    }
     /// Sends the request and waits for the answer.
     pub async fn send(self) -> ::std::result::Result<GetStreamOutput, GetStreamError> {
         let input: GetStreamInput = self.inner.build();
@@ -396,6 +466,20 @@ pub(crate) async fn send(
     handle: &::aws_lite_runtime::orchestrator::Handle,
     input: GetStreamInput,
 ) -> ::std::result::Result<GetStreamOutput, GetStreamError> {
+    if let ::std::option::Option::Some(mocks) = handle.config().mocks() {
+        return match mocks
+            .respond::<
+                GetStreamInput,
+                GetStreamOutput,
+                GetStreamError,
+            >("GetStream", &input)
+        {
+            ::std::result::Result::Ok(answer) => answer,
+            ::std::result::Result::Err(f) => {
+                ::std::result::Result::Err(GetStreamError::Unhandled(f))
+            }
+        };
+    }
     let response = match serialize_request(&input) {
         ::std::result::Result::Ok(request) => handle.send(&SPEC, request).await,
         ::std::result::Result::Err(f) => ::std::result::Result::Err(f),
@@ -403,7 +487,12 @@ pub(crate) async fn send(
     match response {
         ::std::result::Result::Ok(response) if response.status().is_success() => {
             match deserialize_output(&response) {
-                ::std::result::Result::Ok(output) => ::std::result::Result::Ok(output),
+                ::std::result::Result::Ok(mut output) => {
+                    (output._request_id, output._extended_request_id) = ::aws_lite_runtime::error::request_ids(
+                        &response,
+                    );
+                    ::std::result::Result::Ok(output)
+                }
                 ::std::result::Result::Err(e) => {
                     ::std::result::Result::Err(
                         GetStreamError::Unhandled(

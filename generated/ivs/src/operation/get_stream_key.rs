@@ -83,6 +83,10 @@ pub struct GetStreamKeyOutput {
     /// Object specifying a stream key.
     #[cfg_attr(feature = "serde", serde(rename = "streamKey"))]
     pub stream_key: ::std::option::Option<crate::types::StreamKey>,
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub(crate) _request_id: ::std::option::Option<::std::string::String>,
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub(crate) _extended_request_id: ::std::option::Option<::std::string::String>,
 }
 
 impl GetStreamKeyOutput {
@@ -133,6 +137,8 @@ impl GetStreamKeyOutputBuilder {
     pub fn build(self) -> GetStreamKeyOutput {
         GetStreamKeyOutput {
             stream_key: self.stream_key,
+            _request_id: ::std::option::Option::None,
+            _extended_request_id: ::std::option::Option::None,
         }
     }
 }
@@ -160,6 +166,23 @@ impl GetStreamKeyOutput {
     }
 }
 
+impl GetStreamKeyOutput {
+    /// The request id of the response (`x-amzn-RequestId`).
+    pub fn request_id(&self) -> ::std::option::Option<&str> {
+        self._request_id.as_deref()
+    }
+}
+
+impl ::aws_lite_runtime::error::RequestId for GetStreamKeyOutput {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        self._request_id.as_deref()
+    }
+    fn extended_request_id(&self) -> ::std::option::Option<&str> {
+        self._extended_request_id.as_deref()
+    }
+}
+
+impl ::aws_lite_runtime::mock::MockAnswer for GetStreamKeyOutput {}
 /// Errors of `GetStreamKey`: one variant per modeled error, and `Unhandled` for everything else (unmodeled service errors, transport failures, timeouts, unreadable responses).
 #[non_exhaustive]
 #[derive(::std::fmt::Debug)]
@@ -225,6 +248,38 @@ impl GetStreamKeyError {
     /// Whether this is not a modeled error.
     pub fn is_unhandled(&self) -> bool {
         ::std::matches!(self, Self::Unhandled(_))
+    }
+    /// Everything known about the response: code, message, request ids, HTTP status
+    /// and headers (empty when no response was received).
+    pub fn meta(&self) -> &::aws_lite_runtime::error::ErrorMetadata {
+        match self {
+            Self::AccessDeniedException(e) => e.meta(),
+            Self::ResourceNotFoundException(e) => e.meta(),
+            Self::ValidationException(e) => e.meta(),
+            Self::Unhandled(f) => f.meta(),
+        }
+    }
+}
+
+impl ::aws_lite_runtime::error::ProvideErrorMetadata for GetStreamKeyError {
+    fn meta(&self) -> &::aws_lite_runtime::error::ErrorMetadata {
+        GetStreamKeyError::meta(self)
+    }
+    fn code(&self) -> ::std::option::Option<&str> {
+        GetStreamKeyError::code(self)
+    }
+    fn message(&self) -> ::std::option::Option<&str> {
+        GetStreamKeyError::message(self)
+    }
+}
+
+impl ::aws_lite_runtime::mock::MockAnswer for GetStreamKeyError {}
+impl ::aws_lite_runtime::error::RequestId for GetStreamKeyError {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        GetStreamKeyError::request_id(self)
+    }
+    fn extended_request_id(&self) -> ::std::option::Option<&str> {
+        self.meta().extended_request_id()
     }
 }
 
@@ -322,6 +377,20 @@ impl GetStreamKeyFluentBuilder {
         };
         self
     }
+    /// Overrides the client's configuration for this call only (and for the pages of
+    /// its paginator): timeouts, retries, endpoint, region, credentials, transport,
+    /// more interceptors.
+    pub fn customize(
+        mut self,
+        over: impl ::std::ops::FnOnce(
+            ::aws_lite_runtime::config::ConfigOverride,
+        ) -> ::aws_lite_runtime::config::ConfigOverride,
+    ) -> Self {
+        self.handle = self
+            .handle
+            .with_override(&over(::std::default::Default::default()));
+        self
+    }
     /// Sends the request and waits for the answer.
     pub async fn send(
         self,
@@ -379,6 +448,20 @@ pub(crate) async fn send(
     handle: &::aws_lite_runtime::orchestrator::Handle,
     input: GetStreamKeyInput,
 ) -> ::std::result::Result<GetStreamKeyOutput, GetStreamKeyError> {
+    if let ::std::option::Option::Some(mocks) = handle.config().mocks() {
+        return match mocks
+            .respond::<
+                GetStreamKeyInput,
+                GetStreamKeyOutput,
+                GetStreamKeyError,
+            >("GetStreamKey", &input)
+        {
+            ::std::result::Result::Ok(answer) => answer,
+            ::std::result::Result::Err(f) => {
+                ::std::result::Result::Err(GetStreamKeyError::Unhandled(f))
+            }
+        };
+    }
     let response = match serialize_request(&input) {
         ::std::result::Result::Ok(request) => handle.send(&SPEC, request).await,
         ::std::result::Result::Err(f) => ::std::result::Result::Err(f),
@@ -386,7 +469,12 @@ pub(crate) async fn send(
     match response {
         ::std::result::Result::Ok(response) if response.status().is_success() => {
             match deserialize_output(&response) {
-                ::std::result::Result::Ok(output) => ::std::result::Result::Ok(output),
+                ::std::result::Result::Ok(mut output) => {
+                    (output._request_id, output._extended_request_id) = ::aws_lite_runtime::error::request_ids(
+                        &response,
+                    );
+                    ::std::result::Result::Ok(output)
+                }
                 ::std::result::Result::Err(e) => {
                     ::std::result::Result::Err(
                         GetStreamKeyError::Unhandled(

@@ -121,6 +121,10 @@ pub struct GetStreamSessionOutput {
     /// List of stream details.
     #[cfg_attr(feature = "serde", serde(rename = "streamSession"))]
     pub stream_session: ::std::option::Option<crate::types::StreamSession>,
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub(crate) _request_id: ::std::option::Option<::std::string::String>,
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub(crate) _extended_request_id: ::std::option::Option<::std::string::String>,
 }
 
 impl GetStreamSessionOutput {
@@ -173,6 +177,8 @@ impl GetStreamSessionOutputBuilder {
     pub fn build(self) -> GetStreamSessionOutput {
         GetStreamSessionOutput {
             stream_session: self.stream_session,
+            _request_id: ::std::option::Option::None,
+            _extended_request_id: ::std::option::Option::None,
         }
     }
 }
@@ -200,6 +206,23 @@ impl GetStreamSessionOutput {
     }
 }
 
+impl GetStreamSessionOutput {
+    /// The request id of the response (`x-amzn-RequestId`).
+    pub fn request_id(&self) -> ::std::option::Option<&str> {
+        self._request_id.as_deref()
+    }
+}
+
+impl ::aws_lite_runtime::error::RequestId for GetStreamSessionOutput {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        self._request_id.as_deref()
+    }
+    fn extended_request_id(&self) -> ::std::option::Option<&str> {
+        self._extended_request_id.as_deref()
+    }
+}
+
+impl ::aws_lite_runtime::mock::MockAnswer for GetStreamSessionOutput {}
 /// Errors of `GetStreamSession`: one variant per modeled error, and `Unhandled` for everything else (unmodeled service errors, transport failures, timeouts, unreadable responses).
 #[non_exhaustive]
 #[derive(::std::fmt::Debug)]
@@ -265,6 +288,38 @@ impl GetStreamSessionError {
     /// Whether this is not a modeled error.
     pub fn is_unhandled(&self) -> bool {
         ::std::matches!(self, Self::Unhandled(_))
+    }
+    /// Everything known about the response: code, message, request ids, HTTP status
+    /// and headers (empty when no response was received).
+    pub fn meta(&self) -> &::aws_lite_runtime::error::ErrorMetadata {
+        match self {
+            Self::AccessDeniedException(e) => e.meta(),
+            Self::ResourceNotFoundException(e) => e.meta(),
+            Self::ValidationException(e) => e.meta(),
+            Self::Unhandled(f) => f.meta(),
+        }
+    }
+}
+
+impl ::aws_lite_runtime::error::ProvideErrorMetadata for GetStreamSessionError {
+    fn meta(&self) -> &::aws_lite_runtime::error::ErrorMetadata {
+        GetStreamSessionError::meta(self)
+    }
+    fn code(&self) -> ::std::option::Option<&str> {
+        GetStreamSessionError::code(self)
+    }
+    fn message(&self) -> ::std::option::Option<&str> {
+        GetStreamSessionError::message(self)
+    }
+}
+
+impl ::aws_lite_runtime::mock::MockAnswer for GetStreamSessionError {}
+impl ::aws_lite_runtime::error::RequestId for GetStreamSessionError {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        GetStreamSessionError::request_id(self)
+    }
+    fn extended_request_id(&self) -> ::std::option::Option<&str> {
+        self.meta().extended_request_id()
     }
 }
 
@@ -365,6 +420,20 @@ impl GetStreamSessionFluentBuilder {
         };
         self
     }
+    /// Overrides the client's configuration for this call only (and for the pages of
+    /// its paginator): timeouts, retries, endpoint, region, credentials, transport,
+    /// more interceptors.
+    pub fn customize(
+        mut self,
+        over: impl ::std::ops::FnOnce(
+            ::aws_lite_runtime::config::ConfigOverride,
+        ) -> ::aws_lite_runtime::config::ConfigOverride,
+    ) -> Self {
+        self.handle = self
+            .handle
+            .with_override(&over(::std::default::Default::default()));
+        self
+    }
     /// Sends the request and waits for the answer.
     pub async fn send(
         self,
@@ -443,6 +512,20 @@ pub(crate) async fn send(
     handle: &::aws_lite_runtime::orchestrator::Handle,
     input: GetStreamSessionInput,
 ) -> ::std::result::Result<GetStreamSessionOutput, GetStreamSessionError> {
+    if let ::std::option::Option::Some(mocks) = handle.config().mocks() {
+        return match mocks
+            .respond::<
+                GetStreamSessionInput,
+                GetStreamSessionOutput,
+                GetStreamSessionError,
+            >("GetStreamSession", &input)
+        {
+            ::std::result::Result::Ok(answer) => answer,
+            ::std::result::Result::Err(f) => {
+                ::std::result::Result::Err(GetStreamSessionError::Unhandled(f))
+            }
+        };
+    }
     let response = match serialize_request(&input) {
         ::std::result::Result::Ok(request) => handle.send(&SPEC, request).await,
         ::std::result::Result::Err(f) => ::std::result::Result::Err(f),
@@ -450,7 +533,12 @@ pub(crate) async fn send(
     match response {
         ::std::result::Result::Ok(response) if response.status().is_success() => {
             match deserialize_output(&response) {
-                ::std::result::Result::Ok(output) => ::std::result::Result::Ok(output),
+                ::std::result::Result::Ok(mut output) => {
+                    (output._request_id, output._extended_request_id) = ::aws_lite_runtime::error::request_ids(
+                        &response,
+                    );
+                    ::std::result::Result::Ok(output)
+                }
                 ::std::result::Result::Err(e) => {
                     ::std::result::Result::Err(
                         GetStreamSessionError::Unhandled(

@@ -182,6 +182,10 @@ pub struct ImportPlaybackKeyPairOutput {
     /// A key pair used to sign and validate a playback authorization token.
     #[cfg_attr(feature = "serde", serde(rename = "keyPair"))]
     pub key_pair: ::std::option::Option<crate::types::PlaybackKeyPair>,
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub(crate) _request_id: ::std::option::Option<::std::string::String>,
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub(crate) _extended_request_id: ::std::option::Option<::std::string::String>,
 }
 
 impl ImportPlaybackKeyPairOutput {
@@ -232,6 +236,8 @@ impl ImportPlaybackKeyPairOutputBuilder {
     pub fn build(self) -> ImportPlaybackKeyPairOutput {
         ImportPlaybackKeyPairOutput {
             key_pair: self.key_pair,
+            _request_id: ::std::option::Option::None,
+            _extended_request_id: ::std::option::Option::None,
         }
     }
 }
@@ -259,6 +265,23 @@ impl ImportPlaybackKeyPairOutput {
     }
 }
 
+impl ImportPlaybackKeyPairOutput {
+    /// The request id of the response (`x-amzn-RequestId`).
+    pub fn request_id(&self) -> ::std::option::Option<&str> {
+        self._request_id.as_deref()
+    }
+}
+
+impl ::aws_lite_runtime::error::RequestId for ImportPlaybackKeyPairOutput {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        self._request_id.as_deref()
+    }
+    fn extended_request_id(&self) -> ::std::option::Option<&str> {
+        self._extended_request_id.as_deref()
+    }
+}
+
+impl ::aws_lite_runtime::mock::MockAnswer for ImportPlaybackKeyPairOutput {}
 /// Errors of `ImportPlaybackKeyPair`: one variant per modeled error, and `Unhandled` for everything else (unmodeled service errors, transport failures, timeouts, unreadable responses).
 #[non_exhaustive]
 #[derive(::std::fmt::Debug)]
@@ -344,6 +367,40 @@ impl ImportPlaybackKeyPairError {
     /// Whether this is not a modeled error.
     pub fn is_unhandled(&self) -> bool {
         ::std::matches!(self, Self::Unhandled(_))
+    }
+    /// Everything known about the response: code, message, request ids, HTTP status
+    /// and headers (empty when no response was received).
+    pub fn meta(&self) -> &::aws_lite_runtime::error::ErrorMetadata {
+        match self {
+            Self::AccessDeniedException(e) => e.meta(),
+            Self::ConflictException(e) => e.meta(),
+            Self::PendingVerification(e) => e.meta(),
+            Self::ServiceQuotaExceededException(e) => e.meta(),
+            Self::ValidationException(e) => e.meta(),
+            Self::Unhandled(f) => f.meta(),
+        }
+    }
+}
+
+impl ::aws_lite_runtime::error::ProvideErrorMetadata for ImportPlaybackKeyPairError {
+    fn meta(&self) -> &::aws_lite_runtime::error::ErrorMetadata {
+        ImportPlaybackKeyPairError::meta(self)
+    }
+    fn code(&self) -> ::std::option::Option<&str> {
+        ImportPlaybackKeyPairError::code(self)
+    }
+    fn message(&self) -> ::std::option::Option<&str> {
+        ImportPlaybackKeyPairError::message(self)
+    }
+}
+
+impl ::aws_lite_runtime::mock::MockAnswer for ImportPlaybackKeyPairError {}
+impl ::aws_lite_runtime::error::RequestId for ImportPlaybackKeyPairError {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        ImportPlaybackKeyPairError::request_id(self)
+    }
+    fn extended_request_id(&self) -> ::std::option::Option<&str> {
+        self.meta().extended_request_id()
     }
 }
 
@@ -466,6 +523,20 @@ impl ImportPlaybackKeyPairFluentBuilder {
         };
         self
     }
+    /// Overrides the client's configuration for this call only (and for the pages of
+    /// its paginator): timeouts, retries, endpoint, region, credentials, transport,
+    /// more interceptors.
+    pub fn customize(
+        mut self,
+        over: impl ::std::ops::FnOnce(
+            ::aws_lite_runtime::config::ConfigOverride,
+        ) -> ::aws_lite_runtime::config::ConfigOverride,
+    ) -> Self {
+        self.handle = self
+            .handle
+            .with_override(&over(::std::default::Default::default()));
+        self
+    }
     /// Sends the request and waits for the answer.
     pub async fn send(
         self,
@@ -578,6 +649,20 @@ pub(crate) async fn send(
     handle: &::aws_lite_runtime::orchestrator::Handle,
     input: ImportPlaybackKeyPairInput,
 ) -> ::std::result::Result<ImportPlaybackKeyPairOutput, ImportPlaybackKeyPairError> {
+    if let ::std::option::Option::Some(mocks) = handle.config().mocks() {
+        return match mocks
+            .respond::<
+                ImportPlaybackKeyPairInput,
+                ImportPlaybackKeyPairOutput,
+                ImportPlaybackKeyPairError,
+            >("ImportPlaybackKeyPair", &input)
+        {
+            ::std::result::Result::Ok(answer) => answer,
+            ::std::result::Result::Err(f) => {
+                ::std::result::Result::Err(ImportPlaybackKeyPairError::Unhandled(f))
+            }
+        };
+    }
     let response = match serialize_request(&input) {
         ::std::result::Result::Ok(request) => handle.send(&SPEC, request).await,
         ::std::result::Result::Err(f) => ::std::result::Result::Err(f),
@@ -585,7 +670,12 @@ pub(crate) async fn send(
     match response {
         ::std::result::Result::Ok(response) if response.status().is_success() => {
             match deserialize_output(&response) {
-                ::std::result::Result::Ok(output) => ::std::result::Result::Ok(output),
+                ::std::result::Result::Ok(mut output) => {
+                    (output._request_id, output._extended_request_id) = ::aws_lite_runtime::error::request_ids(
+                        &response,
+                    );
+                    ::std::result::Result::Ok(output)
+                }
                 ::std::result::Result::Err(e) => {
                     ::std::result::Result::Err(
                         ImportPlaybackKeyPairError::Unhandled(

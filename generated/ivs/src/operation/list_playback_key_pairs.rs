@@ -118,6 +118,10 @@ pub struct ListPlaybackKeyPairsOutput {
     /// If there are more key pairs than `maxResults`, use `nextToken` in the request to get the next set.
     #[cfg_attr(feature = "serde", serde(rename = "nextToken"))]
     pub next_token: ::std::option::Option<::std::string::String>,
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub(crate) _request_id: ::std::option::Option<::std::string::String>,
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub(crate) _extended_request_id: ::std::option::Option<::std::string::String>,
 }
 
 impl ListPlaybackKeyPairsOutput {
@@ -220,6 +224,8 @@ impl ListPlaybackKeyPairsOutputBuilder {
         ::std::result::Result::Ok(ListPlaybackKeyPairsOutput {
             key_pairs,
             next_token: self.next_token,
+            _request_id: ::std::option::Option::None,
+            _extended_request_id: ::std::option::Option::None,
         })
     }
     /// Builds with zero values for missing required members (error correction for
@@ -228,6 +234,8 @@ impl ListPlaybackKeyPairsOutputBuilder {
         ListPlaybackKeyPairsOutput {
             key_pairs: self.key_pairs.unwrap_or_default(),
             next_token: self.next_token,
+            _request_id: ::std::option::Option::None,
+            _extended_request_id: ::std::option::Option::None,
         }
     }
 }
@@ -268,6 +276,23 @@ impl ListPlaybackKeyPairsOutput {
     }
 }
 
+impl ListPlaybackKeyPairsOutput {
+    /// The request id of the response (`x-amzn-RequestId`).
+    pub fn request_id(&self) -> ::std::option::Option<&str> {
+        self._request_id.as_deref()
+    }
+}
+
+impl ::aws_lite_runtime::error::RequestId for ListPlaybackKeyPairsOutput {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        self._request_id.as_deref()
+    }
+    fn extended_request_id(&self) -> ::std::option::Option<&str> {
+        self._extended_request_id.as_deref()
+    }
+}
+
+impl ::aws_lite_runtime::mock::MockAnswer for ListPlaybackKeyPairsOutput {}
 /// Errors of `ListPlaybackKeyPairs`: one variant per modeled error, and `Unhandled` for everything else (unmodeled service errors, transport failures, timeouts, unreadable responses).
 #[non_exhaustive]
 #[derive(::std::fmt::Debug)]
@@ -324,6 +349,37 @@ impl ListPlaybackKeyPairsError {
     /// Whether this is not a modeled error.
     pub fn is_unhandled(&self) -> bool {
         ::std::matches!(self, Self::Unhandled(_))
+    }
+    /// Everything known about the response: code, message, request ids, HTTP status
+    /// and headers (empty when no response was received).
+    pub fn meta(&self) -> &::aws_lite_runtime::error::ErrorMetadata {
+        match self {
+            Self::AccessDeniedException(e) => e.meta(),
+            Self::ValidationException(e) => e.meta(),
+            Self::Unhandled(f) => f.meta(),
+        }
+    }
+}
+
+impl ::aws_lite_runtime::error::ProvideErrorMetadata for ListPlaybackKeyPairsError {
+    fn meta(&self) -> &::aws_lite_runtime::error::ErrorMetadata {
+        ListPlaybackKeyPairsError::meta(self)
+    }
+    fn code(&self) -> ::std::option::Option<&str> {
+        ListPlaybackKeyPairsError::code(self)
+    }
+    fn message(&self) -> ::std::option::Option<&str> {
+        ListPlaybackKeyPairsError::message(self)
+    }
+}
+
+impl ::aws_lite_runtime::mock::MockAnswer for ListPlaybackKeyPairsError {}
+impl ::aws_lite_runtime::error::RequestId for ListPlaybackKeyPairsError {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        ListPlaybackKeyPairsError::request_id(self)
+    }
+    fn extended_request_id(&self) -> ::std::option::Option<&str> {
+        self.meta().extended_request_id()
     }
 }
 
@@ -410,6 +466,20 @@ impl ListPlaybackKeyPairsFluentBuilder {
             next_token: input.next_token,
             max_results: input.max_results,
         };
+        self
+    }
+    /// Overrides the client's configuration for this call only (and for the pages of
+    /// its paginator): timeouts, retries, endpoint, region, credentials, transport,
+    /// more interceptors.
+    pub fn customize(
+        mut self,
+        over: impl ::std::ops::FnOnce(
+            ::aws_lite_runtime::config::ConfigOverride,
+        ) -> ::aws_lite_runtime::config::ConfigOverride,
+    ) -> Self {
+        self.handle = self
+            .handle
+            .with_override(&over(::std::default::Default::default()));
         self
     }
     /// Sends the request and waits for the answer.
@@ -556,6 +626,20 @@ pub(crate) async fn send(
     handle: &::aws_lite_runtime::orchestrator::Handle,
     input: ListPlaybackKeyPairsInput,
 ) -> ::std::result::Result<ListPlaybackKeyPairsOutput, ListPlaybackKeyPairsError> {
+    if let ::std::option::Option::Some(mocks) = handle.config().mocks() {
+        return match mocks
+            .respond::<
+                ListPlaybackKeyPairsInput,
+                ListPlaybackKeyPairsOutput,
+                ListPlaybackKeyPairsError,
+            >("ListPlaybackKeyPairs", &input)
+        {
+            ::std::result::Result::Ok(answer) => answer,
+            ::std::result::Result::Err(f) => {
+                ::std::result::Result::Err(ListPlaybackKeyPairsError::Unhandled(f))
+            }
+        };
+    }
     let response = match serialize_request(&input) {
         ::std::result::Result::Ok(request) => handle.send(&SPEC, request).await,
         ::std::result::Result::Err(f) => ::std::result::Result::Err(f),
@@ -563,7 +647,12 @@ pub(crate) async fn send(
     match response {
         ::std::result::Result::Ok(response) if response.status().is_success() => {
             match deserialize_output(&response) {
-                ::std::result::Result::Ok(output) => ::std::result::Result::Ok(output),
+                ::std::result::Result::Ok(mut output) => {
+                    (output._request_id, output._extended_request_id) = ::aws_lite_runtime::error::request_ids(
+                        &response,
+                    );
+                    ::std::result::Result::Ok(output)
+                }
                 ::std::result::Result::Err(e) => {
                     ::std::result::Result::Err(
                         ListPlaybackKeyPairsError::Unhandled(

@@ -120,6 +120,10 @@ pub struct ListPlaybackRestrictionPoliciesOutput {
     /// If there are more channels than `maxResults`, use `nextToken` in the request to get the next set.
     #[cfg_attr(feature = "serde", serde(rename = "nextToken"))]
     pub next_token: ::std::option::Option<::std::string::String>,
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub(crate) _request_id: ::std::option::Option<::std::string::String>,
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub(crate) _extended_request_id: ::std::option::Option<::std::string::String>,
 }
 
 impl ListPlaybackRestrictionPoliciesOutput {
@@ -228,6 +232,8 @@ impl ListPlaybackRestrictionPoliciesOutputBuilder {
         ::std::result::Result::Ok(ListPlaybackRestrictionPoliciesOutput {
             playback_restriction_policies,
             next_token: self.next_token,
+            _request_id: ::std::option::Option::None,
+            _extended_request_id: ::std::option::Option::None,
         })
     }
     /// Builds with zero values for missing required members (error correction for
@@ -238,6 +244,8 @@ impl ListPlaybackRestrictionPoliciesOutputBuilder {
                 .playback_restriction_policies
                 .unwrap_or_default(),
             next_token: self.next_token,
+            _request_id: ::std::option::Option::None,
+            _extended_request_id: ::std::option::Option::None,
         }
     }
 }
@@ -278,6 +286,23 @@ impl ListPlaybackRestrictionPoliciesOutput {
     }
 }
 
+impl ListPlaybackRestrictionPoliciesOutput {
+    /// The request id of the response (`x-amzn-RequestId`).
+    pub fn request_id(&self) -> ::std::option::Option<&str> {
+        self._request_id.as_deref()
+    }
+}
+
+impl ::aws_lite_runtime::error::RequestId for ListPlaybackRestrictionPoliciesOutput {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        self._request_id.as_deref()
+    }
+    fn extended_request_id(&self) -> ::std::option::Option<&str> {
+        self._extended_request_id.as_deref()
+    }
+}
+
+impl ::aws_lite_runtime::mock::MockAnswer for ListPlaybackRestrictionPoliciesOutput {}
 /// Errors of `ListPlaybackRestrictionPolicies`: one variant per modeled error, and `Unhandled` for everything else (unmodeled service errors, transport failures, timeouts, unreadable responses).
 #[non_exhaustive]
 #[derive(::std::fmt::Debug)]
@@ -352,6 +377,40 @@ impl ListPlaybackRestrictionPoliciesError {
     /// Whether this is not a modeled error.
     pub fn is_unhandled(&self) -> bool {
         ::std::matches!(self, Self::Unhandled(_))
+    }
+    /// Everything known about the response: code, message, request ids, HTTP status
+    /// and headers (empty when no response was received).
+    pub fn meta(&self) -> &::aws_lite_runtime::error::ErrorMetadata {
+        match self {
+            Self::AccessDeniedException(e) => e.meta(),
+            Self::ConflictException(e) => e.meta(),
+            Self::PendingVerification(e) => e.meta(),
+            Self::ValidationException(e) => e.meta(),
+            Self::Unhandled(f) => f.meta(),
+        }
+    }
+}
+
+impl ::aws_lite_runtime::error::ProvideErrorMetadata
+for ListPlaybackRestrictionPoliciesError {
+    fn meta(&self) -> &::aws_lite_runtime::error::ErrorMetadata {
+        ListPlaybackRestrictionPoliciesError::meta(self)
+    }
+    fn code(&self) -> ::std::option::Option<&str> {
+        ListPlaybackRestrictionPoliciesError::code(self)
+    }
+    fn message(&self) -> ::std::option::Option<&str> {
+        ListPlaybackRestrictionPoliciesError::message(self)
+    }
+}
+
+impl ::aws_lite_runtime::mock::MockAnswer for ListPlaybackRestrictionPoliciesError {}
+impl ::aws_lite_runtime::error::RequestId for ListPlaybackRestrictionPoliciesError {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        ListPlaybackRestrictionPoliciesError::request_id(self)
+    }
+    fn extended_request_id(&self) -> ::std::option::Option<&str> {
+        self.meta().extended_request_id()
     }
 }
 
@@ -467,6 +526,20 @@ impl ListPlaybackRestrictionPoliciesFluentBuilder {
             next_token: input.next_token,
             max_results: input.max_results,
         };
+        self
+    }
+    /// Overrides the client's configuration for this call only (and for the pages of
+    /// its paginator): timeouts, retries, endpoint, region, credentials, transport,
+    /// more interceptors.
+    pub fn customize(
+        mut self,
+        over: impl ::std::ops::FnOnce(
+            ::aws_lite_runtime::config::ConfigOverride,
+        ) -> ::aws_lite_runtime::config::ConfigOverride,
+    ) -> Self {
+        self.handle = self
+            .handle
+            .with_override(&over(::std::default::Default::default()));
         self
     }
     /// Sends the request and waits for the answer.
@@ -623,6 +696,22 @@ pub(crate) async fn send(
     ListPlaybackRestrictionPoliciesOutput,
     ListPlaybackRestrictionPoliciesError,
 > {
+    if let ::std::option::Option::Some(mocks) = handle.config().mocks() {
+        return match mocks
+            .respond::<
+                ListPlaybackRestrictionPoliciesInput,
+                ListPlaybackRestrictionPoliciesOutput,
+                ListPlaybackRestrictionPoliciesError,
+            >("ListPlaybackRestrictionPolicies", &input)
+        {
+            ::std::result::Result::Ok(answer) => answer,
+            ::std::result::Result::Err(f) => {
+                ::std::result::Result::Err(
+                    ListPlaybackRestrictionPoliciesError::Unhandled(f),
+                )
+            }
+        };
+    }
     let response = match serialize_request(&input) {
         ::std::result::Result::Ok(request) => handle.send(&SPEC, request).await,
         ::std::result::Result::Err(f) => ::std::result::Result::Err(f),
@@ -630,7 +719,12 @@ pub(crate) async fn send(
     match response {
         ::std::result::Result::Ok(response) if response.status().is_success() => {
             match deserialize_output(&response) {
-                ::std::result::Result::Ok(output) => ::std::result::Result::Ok(output),
+                ::std::result::Result::Ok(mut output) => {
+                    (output._request_id, output._extended_request_id) = ::aws_lite_runtime::error::request_ids(
+                        &response,
+                    );
+                    ::std::result::Result::Ok(output)
+                }
                 ::std::result::Result::Err(e) => {
                     ::std::result::Result::Err(
                         ListPlaybackRestrictionPoliciesError::Unhandled(

@@ -120,6 +120,10 @@ pub struct ListRecordingConfigurationsOutput {
     /// If there are more recording configurations than `maxResults`, use `nextToken` in the request to get the next set.
     #[cfg_attr(feature = "serde", serde(rename = "nextToken"))]
     pub next_token: ::std::option::Option<::std::string::String>,
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub(crate) _request_id: ::std::option::Option<::std::string::String>,
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub(crate) _extended_request_id: ::std::option::Option<::std::string::String>,
 }
 
 impl ListRecordingConfigurationsOutput {
@@ -228,6 +232,8 @@ impl ListRecordingConfigurationsOutputBuilder {
         ::std::result::Result::Ok(ListRecordingConfigurationsOutput {
             recording_configurations,
             next_token: self.next_token,
+            _request_id: ::std::option::Option::None,
+            _extended_request_id: ::std::option::Option::None,
         })
     }
     /// Builds with zero values for missing required members (error correction for
@@ -236,6 +242,8 @@ impl ListRecordingConfigurationsOutputBuilder {
         ListRecordingConfigurationsOutput {
             recording_configurations: self.recording_configurations.unwrap_or_default(),
             next_token: self.next_token,
+            _request_id: ::std::option::Option::None,
+            _extended_request_id: ::std::option::Option::None,
         }
     }
 }
@@ -276,6 +284,23 @@ impl ListRecordingConfigurationsOutput {
     }
 }
 
+impl ListRecordingConfigurationsOutput {
+    /// The request id of the response (`x-amzn-RequestId`).
+    pub fn request_id(&self) -> ::std::option::Option<&str> {
+        self._request_id.as_deref()
+    }
+}
+
+impl ::aws_lite_runtime::error::RequestId for ListRecordingConfigurationsOutput {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        self._request_id.as_deref()
+    }
+    fn extended_request_id(&self) -> ::std::option::Option<&str> {
+        self._extended_request_id.as_deref()
+    }
+}
+
+impl ::aws_lite_runtime::mock::MockAnswer for ListRecordingConfigurationsOutput {}
 /// Errors of `ListRecordingConfigurations`: one variant per modeled error, and `Unhandled` for everything else (unmodeled service errors, transport failures, timeouts, unreadable responses).
 #[non_exhaustive]
 #[derive(::std::fmt::Debug)]
@@ -341,6 +366,39 @@ impl ListRecordingConfigurationsError {
     /// Whether this is not a modeled error.
     pub fn is_unhandled(&self) -> bool {
         ::std::matches!(self, Self::Unhandled(_))
+    }
+    /// Everything known about the response: code, message, request ids, HTTP status
+    /// and headers (empty when no response was received).
+    pub fn meta(&self) -> &::aws_lite_runtime::error::ErrorMetadata {
+        match self {
+            Self::AccessDeniedException(e) => e.meta(),
+            Self::InternalServerException(e) => e.meta(),
+            Self::ValidationException(e) => e.meta(),
+            Self::Unhandled(f) => f.meta(),
+        }
+    }
+}
+
+impl ::aws_lite_runtime::error::ProvideErrorMetadata
+for ListRecordingConfigurationsError {
+    fn meta(&self) -> &::aws_lite_runtime::error::ErrorMetadata {
+        ListRecordingConfigurationsError::meta(self)
+    }
+    fn code(&self) -> ::std::option::Option<&str> {
+        ListRecordingConfigurationsError::code(self)
+    }
+    fn message(&self) -> ::std::option::Option<&str> {
+        ListRecordingConfigurationsError::message(self)
+    }
+}
+
+impl ::aws_lite_runtime::mock::MockAnswer for ListRecordingConfigurationsError {}
+impl ::aws_lite_runtime::error::RequestId for ListRecordingConfigurationsError {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        ListRecordingConfigurationsError::request_id(self)
+    }
+    fn extended_request_id(&self) -> ::std::option::Option<&str> {
+        self.meta().extended_request_id()
     }
 }
 
@@ -445,6 +503,20 @@ impl ListRecordingConfigurationsFluentBuilder {
             next_token: input.next_token,
             max_results: input.max_results,
         };
+        self
+    }
+    /// Overrides the client's configuration for this call only (and for the pages of
+    /// its paginator): timeouts, retries, endpoint, region, credentials, transport,
+    /// more interceptors.
+    pub fn customize(
+        mut self,
+        over: impl ::std::ops::FnOnce(
+            ::aws_lite_runtime::config::ConfigOverride,
+        ) -> ::aws_lite_runtime::config::ConfigOverride,
+    ) -> Self {
+        self.handle = self
+            .handle
+            .with_override(&over(::std::default::Default::default()));
         self
     }
     /// Sends the request and waits for the answer.
@@ -599,6 +671,22 @@ pub(crate) async fn send(
     ListRecordingConfigurationsOutput,
     ListRecordingConfigurationsError,
 > {
+    if let ::std::option::Option::Some(mocks) = handle.config().mocks() {
+        return match mocks
+            .respond::<
+                ListRecordingConfigurationsInput,
+                ListRecordingConfigurationsOutput,
+                ListRecordingConfigurationsError,
+            >("ListRecordingConfigurations", &input)
+        {
+            ::std::result::Result::Ok(answer) => answer,
+            ::std::result::Result::Err(f) => {
+                ::std::result::Result::Err(
+                    ListRecordingConfigurationsError::Unhandled(f),
+                )
+            }
+        };
+    }
     let response = match serialize_request(&input) {
         ::std::result::Result::Ok(request) => handle.send(&SPEC, request).await,
         ::std::result::Result::Err(f) => ::std::result::Result::Err(f),
@@ -606,7 +694,12 @@ pub(crate) async fn send(
     match response {
         ::std::result::Result::Ok(response) if response.status().is_success() => {
             match deserialize_output(&response) {
-                ::std::result::Result::Ok(output) => ::std::result::Result::Ok(output),
+                ::std::result::Result::Ok(mut output) => {
+                    (output._request_id, output._extended_request_id) = ::aws_lite_runtime::error::request_ids(
+                        &response,
+                    );
+                    ::std::result::Result::Ok(output)
+                }
                 ::std::result::Result::Err(e) => {
                     ::std::result::Result::Err(
                         ListRecordingConfigurationsError::Unhandled(

@@ -154,6 +154,10 @@ pub struct ListStreamSessionsOutput {
     /// If there are more streams than `maxResults`, use `nextToken` in the request to get the next set.
     #[cfg_attr(feature = "serde", serde(rename = "nextToken"))]
     pub next_token: ::std::option::Option<::std::string::String>,
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub(crate) _request_id: ::std::option::Option<::std::string::String>,
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub(crate) _extended_request_id: ::std::option::Option<::std::string::String>,
 }
 
 impl ListStreamSessionsOutput {
@@ -254,6 +258,8 @@ impl ListStreamSessionsOutputBuilder {
         ::std::result::Result::Ok(ListStreamSessionsOutput {
             stream_sessions,
             next_token: self.next_token,
+            _request_id: ::std::option::Option::None,
+            _extended_request_id: ::std::option::Option::None,
         })
     }
     /// Builds with zero values for missing required members (error correction for
@@ -262,6 +268,8 @@ impl ListStreamSessionsOutputBuilder {
         ListStreamSessionsOutput {
             stream_sessions: self.stream_sessions.unwrap_or_default(),
             next_token: self.next_token,
+            _request_id: ::std::option::Option::None,
+            _extended_request_id: ::std::option::Option::None,
         }
     }
 }
@@ -302,6 +310,23 @@ impl ListStreamSessionsOutput {
     }
 }
 
+impl ListStreamSessionsOutput {
+    /// The request id of the response (`x-amzn-RequestId`).
+    pub fn request_id(&self) -> ::std::option::Option<&str> {
+        self._request_id.as_deref()
+    }
+}
+
+impl ::aws_lite_runtime::error::RequestId for ListStreamSessionsOutput {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        self._request_id.as_deref()
+    }
+    fn extended_request_id(&self) -> ::std::option::Option<&str> {
+        self._extended_request_id.as_deref()
+    }
+}
+
+impl ::aws_lite_runtime::mock::MockAnswer for ListStreamSessionsOutput {}
 /// Errors of `ListStreamSessions`: one variant per modeled error, and `Unhandled` for everything else (unmodeled service errors, transport failures, timeouts, unreadable responses).
 #[non_exhaustive]
 #[derive(::std::fmt::Debug)]
@@ -367,6 +392,38 @@ impl ListStreamSessionsError {
     /// Whether this is not a modeled error.
     pub fn is_unhandled(&self) -> bool {
         ::std::matches!(self, Self::Unhandled(_))
+    }
+    /// Everything known about the response: code, message, request ids, HTTP status
+    /// and headers (empty when no response was received).
+    pub fn meta(&self) -> &::aws_lite_runtime::error::ErrorMetadata {
+        match self {
+            Self::AccessDeniedException(e) => e.meta(),
+            Self::ResourceNotFoundException(e) => e.meta(),
+            Self::ValidationException(e) => e.meta(),
+            Self::Unhandled(f) => f.meta(),
+        }
+    }
+}
+
+impl ::aws_lite_runtime::error::ProvideErrorMetadata for ListStreamSessionsError {
+    fn meta(&self) -> &::aws_lite_runtime::error::ErrorMetadata {
+        ListStreamSessionsError::meta(self)
+    }
+    fn code(&self) -> ::std::option::Option<&str> {
+        ListStreamSessionsError::code(self)
+    }
+    fn message(&self) -> ::std::option::Option<&str> {
+        ListStreamSessionsError::message(self)
+    }
+}
+
+impl ::aws_lite_runtime::mock::MockAnswer for ListStreamSessionsError {}
+impl ::aws_lite_runtime::error::RequestId for ListStreamSessionsError {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        ListStreamSessionsError::request_id(self)
+    }
+    fn extended_request_id(&self) -> ::std::option::Option<&str> {
+        self.meta().extended_request_id()
     }
 }
 
@@ -466,6 +523,20 @@ impl ListStreamSessionsFluentBuilder {
             next_token: input.next_token,
             max_results: input.max_results,
         };
+        self
+    }
+    /// Overrides the client's configuration for this call only (and for the pages of
+    /// its paginator): timeouts, retries, endpoint, region, credentials, transport,
+    /// more interceptors.
+    pub fn customize(
+        mut self,
+        over: impl ::std::ops::FnOnce(
+            ::aws_lite_runtime::config::ConfigOverride,
+        ) -> ::aws_lite_runtime::config::ConfigOverride,
+    ) -> Self {
+        self.handle = self
+            .handle
+            .with_override(&over(::std::default::Default::default()));
         self
     }
     /// Sends the request and waits for the answer.
@@ -642,6 +713,20 @@ pub(crate) async fn send(
     handle: &::aws_lite_runtime::orchestrator::Handle,
     input: ListStreamSessionsInput,
 ) -> ::std::result::Result<ListStreamSessionsOutput, ListStreamSessionsError> {
+    if let ::std::option::Option::Some(mocks) = handle.config().mocks() {
+        return match mocks
+            .respond::<
+                ListStreamSessionsInput,
+                ListStreamSessionsOutput,
+                ListStreamSessionsError,
+            >("ListStreamSessions", &input)
+        {
+            ::std::result::Result::Ok(answer) => answer,
+            ::std::result::Result::Err(f) => {
+                ::std::result::Result::Err(ListStreamSessionsError::Unhandled(f))
+            }
+        };
+    }
     let response = match serialize_request(&input) {
         ::std::result::Result::Ok(request) => handle.send(&SPEC, request).await,
         ::std::result::Result::Err(f) => ::std::result::Result::Err(f),
@@ -649,7 +734,12 @@ pub(crate) async fn send(
     match response {
         ::std::result::Result::Ok(response) if response.status().is_success() => {
             match deserialize_output(&response) {
-                ::std::result::Result::Ok(output) => ::std::result::Result::Ok(output),
+                ::std::result::Result::Ok(mut output) => {
+                    (output._request_id, output._extended_request_id) = ::aws_lite_runtime::error::request_ids(
+                        &response,
+                    );
+                    ::std::result::Result::Ok(output)
+                }
                 ::std::result::Result::Err(e) => {
                     ::std::result::Result::Err(
                         ListStreamSessionsError::Unhandled(

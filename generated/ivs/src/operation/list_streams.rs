@@ -150,6 +150,10 @@ pub struct ListStreamsOutput {
     /// If there are more streams than `maxResults`, use `nextToken` in the request to get the next set.
     #[cfg_attr(feature = "serde", serde(rename = "nextToken"))]
     pub next_token: ::std::option::Option<::std::string::String>,
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub(crate) _request_id: ::std::option::Option<::std::string::String>,
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub(crate) _extended_request_id: ::std::option::Option<::std::string::String>,
 }
 
 impl ListStreamsOutput {
@@ -250,6 +254,8 @@ impl ListStreamsOutputBuilder {
         ::std::result::Result::Ok(ListStreamsOutput {
             streams,
             next_token: self.next_token,
+            _request_id: ::std::option::Option::None,
+            _extended_request_id: ::std::option::Option::None,
         })
     }
     /// Builds with zero values for missing required members (error correction for
@@ -258,6 +264,8 @@ impl ListStreamsOutputBuilder {
         ListStreamsOutput {
             streams: self.streams.unwrap_or_default(),
             next_token: self.next_token,
+            _request_id: ::std::option::Option::None,
+            _extended_request_id: ::std::option::Option::None,
         }
     }
 }
@@ -298,6 +306,23 @@ impl ListStreamsOutput {
     }
 }
 
+impl ListStreamsOutput {
+    /// The request id of the response (`x-amzn-RequestId`).
+    pub fn request_id(&self) -> ::std::option::Option<&str> {
+        self._request_id.as_deref()
+    }
+}
+
+impl ::aws_lite_runtime::error::RequestId for ListStreamsOutput {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        self._request_id.as_deref()
+    }
+    fn extended_request_id(&self) -> ::std::option::Option<&str> {
+        self._extended_request_id.as_deref()
+    }
+}
+
+impl ::aws_lite_runtime::mock::MockAnswer for ListStreamsOutput {}
 /// Errors of `ListStreams`: one variant per modeled error, and `Unhandled` for everything else (unmodeled service errors, transport failures, timeouts, unreadable responses).
 #[non_exhaustive]
 #[derive(::std::fmt::Debug)]
@@ -354,6 +379,37 @@ impl ListStreamsError {
     /// Whether this is not a modeled error.
     pub fn is_unhandled(&self) -> bool {
         ::std::matches!(self, Self::Unhandled(_))
+    }
+    /// Everything known about the response: code, message, request ids, HTTP status
+    /// and headers (empty when no response was received).
+    pub fn meta(&self) -> &::aws_lite_runtime::error::ErrorMetadata {
+        match self {
+            Self::AccessDeniedException(e) => e.meta(),
+            Self::ValidationException(e) => e.meta(),
+            Self::Unhandled(f) => f.meta(),
+        }
+    }
+}
+
+impl ::aws_lite_runtime::error::ProvideErrorMetadata for ListStreamsError {
+    fn meta(&self) -> &::aws_lite_runtime::error::ErrorMetadata {
+        ListStreamsError::meta(self)
+    }
+    fn code(&self) -> ::std::option::Option<&str> {
+        ListStreamsError::code(self)
+    }
+    fn message(&self) -> ::std::option::Option<&str> {
+        ListStreamsError::message(self)
+    }
+}
+
+impl ::aws_lite_runtime::mock::MockAnswer for ListStreamsError {}
+impl ::aws_lite_runtime::error::RequestId for ListStreamsError {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        ListStreamsError::request_id(self)
+    }
+    fn extended_request_id(&self) -> ::std::option::Option<&str> {
+        self.meta().extended_request_id()
     }
 }
 
@@ -439,6 +495,20 @@ impl ListStreamsFluentBuilder {
             next_token: input.next_token,
             max_results: input.max_results,
         };
+        self
+    }
+    /// Overrides the client's configuration for this call only (and for the pages of
+    /// its paginator): timeouts, retries, endpoint, region, credentials, transport,
+    /// more interceptors.
+    pub fn customize(
+        mut self,
+        over: impl ::std::ops::FnOnce(
+            ::aws_lite_runtime::config::ConfigOverride,
+        ) -> ::aws_lite_runtime::config::ConfigOverride,
+    ) -> Self {
+        self.handle = self
+            .handle
+            .with_override(&over(::std::default::Default::default()));
         self
     }
     /// Sends the request and waits for the answer.
@@ -603,6 +673,20 @@ pub(crate) async fn send(
     handle: &::aws_lite_runtime::orchestrator::Handle,
     input: ListStreamsInput,
 ) -> ::std::result::Result<ListStreamsOutput, ListStreamsError> {
+    if let ::std::option::Option::Some(mocks) = handle.config().mocks() {
+        return match mocks
+            .respond::<
+                ListStreamsInput,
+                ListStreamsOutput,
+                ListStreamsError,
+            >("ListStreams", &input)
+        {
+            ::std::result::Result::Ok(answer) => answer,
+            ::std::result::Result::Err(f) => {
+                ::std::result::Result::Err(ListStreamsError::Unhandled(f))
+            }
+        };
+    }
     let response = match serialize_request(&input) {
         ::std::result::Result::Ok(request) => handle.send(&SPEC, request).await,
         ::std::result::Result::Err(f) => ::std::result::Result::Err(f),
@@ -610,7 +694,12 @@ pub(crate) async fn send(
     match response {
         ::std::result::Result::Ok(response) if response.status().is_success() => {
             match deserialize_output(&response) {
-                ::std::result::Result::Ok(output) => ::std::result::Result::Ok(output),
+                ::std::result::Result::Ok(mut output) => {
+                    (output._request_id, output._extended_request_id) = ::aws_lite_runtime::error::request_ids(
+                        &response,
+                    );
+                    ::std::result::Result::Ok(output)
+                }
                 ::std::result::Result::Err(e) => {
                     ::std::result::Result::Err(
                         ListStreamsError::Unhandled(

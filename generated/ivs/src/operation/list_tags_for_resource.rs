@@ -71,6 +71,10 @@ pub struct ListTagsForResourceOutput {
     /// Tags attached to the resource. Array of maps, each of the form `string:string (key:value)`.
     #[cfg_attr(feature = "serde", serde(rename = "tags"))]
     pub tags: ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub(crate) _request_id: ::std::option::Option<::std::string::String>,
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub(crate) _extended_request_id: ::std::option::Option<::std::string::String>,
 }
 
 impl ListTagsForResourceOutput {
@@ -152,13 +156,19 @@ impl ListTagsForResourceOutputBuilder {
                 );
             }
         };
-        ::std::result::Result::Ok(ListTagsForResourceOutput { tags })
+        ::std::result::Result::Ok(ListTagsForResourceOutput {
+            tags,
+            _request_id: ::std::option::Option::None,
+            _extended_request_id: ::std::option::Option::None,
+        })
     }
     /// Builds with zero values for missing required members (error correction for
     /// responses that omit them).
     pub(crate) fn build_lenient(self) -> ListTagsForResourceOutput {
         ListTagsForResourceOutput {
             tags: self.tags.unwrap_or_default(),
+            _request_id: ::std::option::Option::None,
+            _extended_request_id: ::std::option::Option::None,
         }
     }
 }
@@ -190,6 +200,23 @@ impl ListTagsForResourceOutput {
     }
 }
 
+impl ListTagsForResourceOutput {
+    /// The request id of the response (`x-amzn-RequestId`).
+    pub fn request_id(&self) -> ::std::option::Option<&str> {
+        self._request_id.as_deref()
+    }
+}
+
+impl ::aws_lite_runtime::error::RequestId for ListTagsForResourceOutput {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        self._request_id.as_deref()
+    }
+    fn extended_request_id(&self) -> ::std::option::Option<&str> {
+        self._extended_request_id.as_deref()
+    }
+}
+
+impl ::aws_lite_runtime::mock::MockAnswer for ListTagsForResourceOutput {}
 /// Errors of `ListTagsForResource`: one variant per modeled error, and `Unhandled` for everything else (unmodeled service errors, transport failures, timeouts, unreadable responses).
 #[non_exhaustive]
 #[derive(::std::fmt::Debug)]
@@ -255,6 +282,38 @@ impl ListTagsForResourceError {
     /// Whether this is not a modeled error.
     pub fn is_unhandled(&self) -> bool {
         ::std::matches!(self, Self::Unhandled(_))
+    }
+    /// Everything known about the response: code, message, request ids, HTTP status
+    /// and headers (empty when no response was received).
+    pub fn meta(&self) -> &::aws_lite_runtime::error::ErrorMetadata {
+        match self {
+            Self::InternalServerException(e) => e.meta(),
+            Self::ResourceNotFoundException(e) => e.meta(),
+            Self::ValidationException(e) => e.meta(),
+            Self::Unhandled(f) => f.meta(),
+        }
+    }
+}
+
+impl ::aws_lite_runtime::error::ProvideErrorMetadata for ListTagsForResourceError {
+    fn meta(&self) -> &::aws_lite_runtime::error::ErrorMetadata {
+        ListTagsForResourceError::meta(self)
+    }
+    fn code(&self) -> ::std::option::Option<&str> {
+        ListTagsForResourceError::code(self)
+    }
+    fn message(&self) -> ::std::option::Option<&str> {
+        ListTagsForResourceError::message(self)
+    }
+}
+
+impl ::aws_lite_runtime::mock::MockAnswer for ListTagsForResourceError {}
+impl ::aws_lite_runtime::error::RequestId for ListTagsForResourceError {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        ListTagsForResourceError::request_id(self)
+    }
+    fn extended_request_id(&self) -> ::std::option::Option<&str> {
+        self.meta().extended_request_id()
     }
 }
 
@@ -354,6 +413,20 @@ impl ListTagsForResourceFluentBuilder {
         };
         self
     }
+    /// Overrides the client's configuration for this call only (and for the pages of
+    /// its paginator): timeouts, retries, endpoint, region, credentials, transport,
+    /// more interceptors.
+    pub fn customize(
+        mut self,
+        over: impl ::std::ops::FnOnce(
+            ::aws_lite_runtime::config::ConfigOverride,
+        ) -> ::aws_lite_runtime::config::ConfigOverride,
+    ) -> Self {
+        self.handle = self
+            .handle
+            .with_override(&over(::std::default::Default::default()));
+        self
+    }
     /// Sends the request and waits for the answer.
     pub async fn send(
         self,
@@ -412,6 +485,20 @@ pub(crate) async fn send(
     handle: &::aws_lite_runtime::orchestrator::Handle,
     input: ListTagsForResourceInput,
 ) -> ::std::result::Result<ListTagsForResourceOutput, ListTagsForResourceError> {
+    if let ::std::option::Option::Some(mocks) = handle.config().mocks() {
+        return match mocks
+            .respond::<
+                ListTagsForResourceInput,
+                ListTagsForResourceOutput,
+                ListTagsForResourceError,
+            >("ListTagsForResource", &input)
+        {
+            ::std::result::Result::Ok(answer) => answer,
+            ::std::result::Result::Err(f) => {
+                ::std::result::Result::Err(ListTagsForResourceError::Unhandled(f))
+            }
+        };
+    }
     let response = match serialize_request(&input) {
         ::std::result::Result::Ok(request) => handle.send(&SPEC, request).await,
         ::std::result::Result::Err(f) => ::std::result::Result::Err(f),
@@ -419,7 +506,12 @@ pub(crate) async fn send(
     match response {
         ::std::result::Result::Ok(response) if response.status().is_success() => {
             match deserialize_output(&response) {
-                ::std::result::Result::Ok(output) => ::std::result::Result::Ok(output),
+                ::std::result::Result::Ok(mut output) => {
+                    (output._request_id, output._extended_request_id) = ::aws_lite_runtime::error::request_ids(
+                        &response,
+                    );
+                    ::std::result::Result::Ok(output)
+                }
                 ::std::result::Result::Err(e) => {
                     ::std::result::Result::Err(
                         ListTagsForResourceError::Unhandled(

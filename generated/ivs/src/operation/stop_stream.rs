@@ -81,7 +81,13 @@ impl StopStreamInput {
 #[non_exhaustive]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
-pub struct StopStreamOutput {}
+pub struct StopStreamOutput {
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub(crate) _request_id: ::std::option::Option<::std::string::String>,
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub(crate) _extended_request_id: ::std::option::Option<::std::string::String>,
+}
+
 impl StopStreamOutput {
     /// A builder for [`StopStreamOutput`].
     pub fn builder() -> StopStreamOutputBuilder {
@@ -101,11 +107,31 @@ pub struct StopStreamOutputBuilder {}
 impl StopStreamOutputBuilder {
     /// Builds a [`StopStreamOutput`].
     pub fn build(self) -> StopStreamOutput {
-        StopStreamOutput {}
+        StopStreamOutput {
+            _request_id: ::std::option::Option::None,
+            _extended_request_id: ::std::option::Option::None,
+        }
     }
 }
 
 impl StopStreamOutput {}
+impl StopStreamOutput {
+    /// The request id of the response (`x-amzn-RequestId`).
+    pub fn request_id(&self) -> ::std::option::Option<&str> {
+        self._request_id.as_deref()
+    }
+}
+
+impl ::aws_lite_runtime::error::RequestId for StopStreamOutput {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        self._request_id.as_deref()
+    }
+    fn extended_request_id(&self) -> ::std::option::Option<&str> {
+        self._extended_request_id.as_deref()
+    }
+}
+
+impl ::aws_lite_runtime::mock::MockAnswer for StopStreamOutput {}
 /// Errors of `StopStream`: one variant per modeled error, and `Unhandled` for everything else (unmodeled service errors, transport failures, timeouts, unreadable responses).
 #[non_exhaustive]
 #[derive(::std::fmt::Debug)]
@@ -189,6 +215,40 @@ impl StopStreamError {
     /// Whether this is not a modeled error.
     pub fn is_unhandled(&self) -> bool {
         ::std::matches!(self, Self::Unhandled(_))
+    }
+    /// Everything known about the response: code, message, request ids, HTTP status
+    /// and headers (empty when no response was received).
+    pub fn meta(&self) -> &::aws_lite_runtime::error::ErrorMetadata {
+        match self {
+            Self::AccessDeniedException(e) => e.meta(),
+            Self::ChannelNotBroadcasting(e) => e.meta(),
+            Self::ResourceNotFoundException(e) => e.meta(),
+            Self::StreamUnavailable(e) => e.meta(),
+            Self::ValidationException(e) => e.meta(),
+            Self::Unhandled(f) => f.meta(),
+        }
+    }
+}
+
+impl ::aws_lite_runtime::error::ProvideErrorMetadata for StopStreamError {
+    fn meta(&self) -> &::aws_lite_runtime::error::ErrorMetadata {
+        StopStreamError::meta(self)
+    }
+    fn code(&self) -> ::std::option::Option<&str> {
+        StopStreamError::code(self)
+    }
+    fn message(&self) -> ::std::option::Option<&str> {
+        StopStreamError::message(self)
+    }
+}
+
+impl ::aws_lite_runtime::mock::MockAnswer for StopStreamError {}
+impl ::aws_lite_runtime::error::RequestId for StopStreamError {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        StopStreamError::request_id(self)
+    }
+    fn extended_request_id(&self) -> ::std::option::Option<&str> {
+        self.meta().extended_request_id()
     }
 }
 
@@ -305,6 +365,20 @@ impl StopStreamFluentBuilder {
         };
         self
     }
+    /// Overrides the client's configuration for this call only (and for the pages of
+    /// its paginator): timeouts, retries, endpoint, region, credentials, transport,
+    /// more interceptors.
+    pub fn customize(
+        mut self,
+        over: impl ::std::ops::FnOnce(
+            ::aws_lite_runtime::config::ConfigOverride,
+        ) -> ::aws_lite_runtime::config::ConfigOverride,
+    ) -> Self {
+        self.handle = self
+            .handle
+            .with_override(&over(::std::default::Default::default()));
+        self
+    }
     /// Sends the request and waits for the answer.
     pub async fn send(self) -> ::std::result::Result<StopStreamOutput, StopStreamError> {
         let input: StopStreamInput = self.inner.build();
@@ -360,6 +434,20 @@ pub(crate) async fn send(
     handle: &::aws_lite_runtime::orchestrator::Handle,
     input: StopStreamInput,
 ) -> ::std::result::Result<StopStreamOutput, StopStreamError> {
+    if let ::std::option::Option::Some(mocks) = handle.config().mocks() {
+        return match mocks
+            .respond::<
+                StopStreamInput,
+                StopStreamOutput,
+                StopStreamError,
+            >("StopStream", &input)
+        {
+            ::std::result::Result::Ok(answer) => answer,
+            ::std::result::Result::Err(f) => {
+                ::std::result::Result::Err(StopStreamError::Unhandled(f))
+            }
+        };
+    }
     let response = match serialize_request(&input) {
         ::std::result::Result::Ok(request) => handle.send(&SPEC, request).await,
         ::std::result::Result::Err(f) => ::std::result::Result::Err(f),
@@ -367,7 +455,12 @@ pub(crate) async fn send(
     match response {
         ::std::result::Result::Ok(response) if response.status().is_success() => {
             match deserialize_output(&response) {
-                ::std::result::Result::Ok(output) => ::std::result::Result::Ok(output),
+                ::std::result::Result::Ok(mut output) => {
+                    (output._request_id, output._extended_request_id) = ::aws_lite_runtime::error::request_ids(
+                        &response,
+                    );
+                    ::std::result::Result::Ok(output)
+                }
                 ::std::result::Result::Err(e) => {
                     ::std::result::Result::Err(
                         StopStreamError::Unhandled(

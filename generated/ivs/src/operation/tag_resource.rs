@@ -133,7 +133,13 @@ impl TagResourceInput {
 #[non_exhaustive]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
-pub struct TagResourceOutput {}
+pub struct TagResourceOutput {
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub(crate) _request_id: ::std::option::Option<::std::string::String>,
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub(crate) _extended_request_id: ::std::option::Option<::std::string::String>,
+}
+
 impl TagResourceOutput {
     /// A builder for [`TagResourceOutput`].
     pub fn builder() -> TagResourceOutputBuilder {
@@ -153,11 +159,31 @@ pub struct TagResourceOutputBuilder {}
 impl TagResourceOutputBuilder {
     /// Builds a [`TagResourceOutput`].
     pub fn build(self) -> TagResourceOutput {
-        TagResourceOutput {}
+        TagResourceOutput {
+            _request_id: ::std::option::Option::None,
+            _extended_request_id: ::std::option::Option::None,
+        }
     }
 }
 
 impl TagResourceOutput {}
+impl TagResourceOutput {
+    /// The request id of the response (`x-amzn-RequestId`).
+    pub fn request_id(&self) -> ::std::option::Option<&str> {
+        self._request_id.as_deref()
+    }
+}
+
+impl ::aws_lite_runtime::error::RequestId for TagResourceOutput {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        self._request_id.as_deref()
+    }
+    fn extended_request_id(&self) -> ::std::option::Option<&str> {
+        self._extended_request_id.as_deref()
+    }
+}
+
+impl ::aws_lite_runtime::mock::MockAnswer for TagResourceOutput {}
 /// Errors of `TagResource`: one variant per modeled error, and `Unhandled` for everything else (unmodeled service errors, transport failures, timeouts, unreadable responses).
 #[non_exhaustive]
 #[derive(::std::fmt::Debug)]
@@ -223,6 +249,38 @@ impl TagResourceError {
     /// Whether this is not a modeled error.
     pub fn is_unhandled(&self) -> bool {
         ::std::matches!(self, Self::Unhandled(_))
+    }
+    /// Everything known about the response: code, message, request ids, HTTP status
+    /// and headers (empty when no response was received).
+    pub fn meta(&self) -> &::aws_lite_runtime::error::ErrorMetadata {
+        match self {
+            Self::InternalServerException(e) => e.meta(),
+            Self::ResourceNotFoundException(e) => e.meta(),
+            Self::ValidationException(e) => e.meta(),
+            Self::Unhandled(f) => f.meta(),
+        }
+    }
+}
+
+impl ::aws_lite_runtime::error::ProvideErrorMetadata for TagResourceError {
+    fn meta(&self) -> &::aws_lite_runtime::error::ErrorMetadata {
+        TagResourceError::meta(self)
+    }
+    fn code(&self) -> ::std::option::Option<&str> {
+        TagResourceError::code(self)
+    }
+    fn message(&self) -> ::std::option::Option<&str> {
+        TagResourceError::message(self)
+    }
+}
+
+impl ::aws_lite_runtime::mock::MockAnswer for TagResourceError {}
+impl ::aws_lite_runtime::error::RequestId for TagResourceError {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        TagResourceError::request_id(self)
+    }
+    fn extended_request_id(&self) -> ::std::option::Option<&str> {
+        self.meta().extended_request_id()
     }
 }
 
@@ -319,6 +377,20 @@ impl TagResourceFluentBuilder {
             resource_arn: input.resource_arn,
             tags: input.tags,
         };
+        self
+    }
+    /// Overrides the client's configuration for this call only (and for the pages of
+    /// its paginator): timeouts, retries, endpoint, region, credentials, transport,
+    /// more interceptors.
+    pub fn customize(
+        mut self,
+        over: impl ::std::ops::FnOnce(
+            ::aws_lite_runtime::config::ConfigOverride,
+        ) -> ::aws_lite_runtime::config::ConfigOverride,
+    ) -> Self {
+        self.handle = self
+            .handle
+            .with_override(&over(::std::default::Default::default()));
         self
     }
     /// Sends the request and waits for the answer.
@@ -421,6 +493,20 @@ pub(crate) async fn send(
     handle: &::aws_lite_runtime::orchestrator::Handle,
     input: TagResourceInput,
 ) -> ::std::result::Result<TagResourceOutput, TagResourceError> {
+    if let ::std::option::Option::Some(mocks) = handle.config().mocks() {
+        return match mocks
+            .respond::<
+                TagResourceInput,
+                TagResourceOutput,
+                TagResourceError,
+            >("TagResource", &input)
+        {
+            ::std::result::Result::Ok(answer) => answer,
+            ::std::result::Result::Err(f) => {
+                ::std::result::Result::Err(TagResourceError::Unhandled(f))
+            }
+        };
+    }
     let response = match serialize_request(&input) {
         ::std::result::Result::Ok(request) => handle.send(&SPEC, request).await,
         ::std::result::Result::Err(f) => ::std::result::Result::Err(f),
@@ -428,7 +514,12 @@ pub(crate) async fn send(
     match response {
         ::std::result::Result::Ok(response) if response.status().is_success() => {
             match deserialize_output(&response) {
-                ::std::result::Result::Ok(output) => ::std::result::Result::Ok(output),
+                ::std::result::Result::Ok(mut output) => {
+                    (output._request_id, output._extended_request_id) = ::aws_lite_runtime::error::request_ids(
+                        &response,
+                    );
+                    ::std::result::Result::Ok(output)
+                }
                 ::std::result::Result::Err(e) => {
                     ::std::result::Result::Err(
                         TagResourceError::Unhandled(

@@ -102,7 +102,13 @@ impl UntagResourceInput {}
 #[non_exhaustive]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
-pub struct UntagResourceOutput {}
+pub struct UntagResourceOutput {
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub(crate) _request_id: ::std::option::Option<::std::string::String>,
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub(crate) _extended_request_id: ::std::option::Option<::std::string::String>,
+}
+
 impl UntagResourceOutput {
     /// A builder for [`UntagResourceOutput`].
     pub fn builder() -> UntagResourceOutputBuilder {
@@ -122,11 +128,31 @@ pub struct UntagResourceOutputBuilder {}
 impl UntagResourceOutputBuilder {
     /// Builds a [`UntagResourceOutput`].
     pub fn build(self) -> UntagResourceOutput {
-        UntagResourceOutput {}
+        UntagResourceOutput {
+            _request_id: ::std::option::Option::None,
+            _extended_request_id: ::std::option::Option::None,
+        }
     }
 }
 
 impl UntagResourceOutput {}
+impl UntagResourceOutput {
+    /// The request id of the response (`x-amzn-RequestId`).
+    pub fn request_id(&self) -> ::std::option::Option<&str> {
+        self._request_id.as_deref()
+    }
+}
+
+impl ::aws_lite_runtime::error::RequestId for UntagResourceOutput {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        self._request_id.as_deref()
+    }
+    fn extended_request_id(&self) -> ::std::option::Option<&str> {
+        self._extended_request_id.as_deref()
+    }
+}
+
+impl ::aws_lite_runtime::mock::MockAnswer for UntagResourceOutput {}
 /// Errors of `UntagResource`: one variant per modeled error, and `Unhandled` for everything else (unmodeled service errors, transport failures, timeouts, unreadable responses).
 #[non_exhaustive]
 #[derive(::std::fmt::Debug)]
@@ -192,6 +218,38 @@ impl UntagResourceError {
     /// Whether this is not a modeled error.
     pub fn is_unhandled(&self) -> bool {
         ::std::matches!(self, Self::Unhandled(_))
+    }
+    /// Everything known about the response: code, message, request ids, HTTP status
+    /// and headers (empty when no response was received).
+    pub fn meta(&self) -> &::aws_lite_runtime::error::ErrorMetadata {
+        match self {
+            Self::InternalServerException(e) => e.meta(),
+            Self::ResourceNotFoundException(e) => e.meta(),
+            Self::ValidationException(e) => e.meta(),
+            Self::Unhandled(f) => f.meta(),
+        }
+    }
+}
+
+impl ::aws_lite_runtime::error::ProvideErrorMetadata for UntagResourceError {
+    fn meta(&self) -> &::aws_lite_runtime::error::ErrorMetadata {
+        UntagResourceError::meta(self)
+    }
+    fn code(&self) -> ::std::option::Option<&str> {
+        UntagResourceError::code(self)
+    }
+    fn message(&self) -> ::std::option::Option<&str> {
+        UntagResourceError::message(self)
+    }
+}
+
+impl ::aws_lite_runtime::mock::MockAnswer for UntagResourceError {}
+impl ::aws_lite_runtime::error::RequestId for UntagResourceError {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        UntagResourceError::request_id(self)
+    }
+    fn extended_request_id(&self) -> ::std::option::Option<&str> {
+        self.meta().extended_request_id()
     }
 }
 
@@ -292,6 +350,20 @@ impl UntagResourceFluentBuilder {
         };
         self
     }
+    /// Overrides the client's configuration for this call only (and for the pages of
+    /// its paginator): timeouts, retries, endpoint, region, credentials, transport,
+    /// more interceptors.
+    pub fn customize(
+        mut self,
+        over: impl ::std::ops::FnOnce(
+            ::aws_lite_runtime::config::ConfigOverride,
+        ) -> ::aws_lite_runtime::config::ConfigOverride,
+    ) -> Self {
+        self.handle = self
+            .handle
+            .with_override(&over(::std::default::Default::default()));
+        self
+    }
     /// Sends the request and waits for the answer.
     pub async fn send(
         self,
@@ -384,6 +456,20 @@ pub(crate) async fn send(
     handle: &::aws_lite_runtime::orchestrator::Handle,
     input: UntagResourceInput,
 ) -> ::std::result::Result<UntagResourceOutput, UntagResourceError> {
+    if let ::std::option::Option::Some(mocks) = handle.config().mocks() {
+        return match mocks
+            .respond::<
+                UntagResourceInput,
+                UntagResourceOutput,
+                UntagResourceError,
+            >("UntagResource", &input)
+        {
+            ::std::result::Result::Ok(answer) => answer,
+            ::std::result::Result::Err(f) => {
+                ::std::result::Result::Err(UntagResourceError::Unhandled(f))
+            }
+        };
+    }
     let response = match serialize_request(&input) {
         ::std::result::Result::Ok(request) => handle.send(&SPEC, request).await,
         ::std::result::Result::Err(f) => ::std::result::Result::Err(f),
@@ -391,7 +477,12 @@ pub(crate) async fn send(
     match response {
         ::std::result::Result::Ok(response) if response.status().is_success() => {
             match deserialize_output(&response) {
-                ::std::result::Result::Ok(output) => ::std::result::Result::Ok(output),
+                ::std::result::Result::Ok(mut output) => {
+                    (output._request_id, output._extended_request_id) = ::aws_lite_runtime::error::request_ids(
+                        &response,
+                    );
+                    ::std::result::Result::Ok(output)
+                }
                 ::std::result::Result::Err(e) => {
                     ::std::result::Result::Err(
                         UntagResourceError::Unhandled(

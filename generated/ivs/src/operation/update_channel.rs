@@ -455,6 +455,10 @@ pub struct UpdateChannelOutput {
     /// Object specifying the updated channel.
     #[cfg_attr(feature = "serde", serde(rename = "channel"))]
     pub channel: ::std::option::Option<crate::types::Channel>,
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub(crate) _request_id: ::std::option::Option<::std::string::String>,
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub(crate) _extended_request_id: ::std::option::Option<::std::string::String>,
 }
 
 impl UpdateChannelOutput {
@@ -505,6 +509,8 @@ impl UpdateChannelOutputBuilder {
     pub fn build(self) -> UpdateChannelOutput {
         UpdateChannelOutput {
             channel: self.channel,
+            _request_id: ::std::option::Option::None,
+            _extended_request_id: ::std::option::Option::None,
         }
     }
 }
@@ -532,6 +538,23 @@ impl UpdateChannelOutput {
     }
 }
 
+impl UpdateChannelOutput {
+    /// The request id of the response (`x-amzn-RequestId`).
+    pub fn request_id(&self) -> ::std::option::Option<&str> {
+        self._request_id.as_deref()
+    }
+}
+
+impl ::aws_lite_runtime::error::RequestId for UpdateChannelOutput {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        self._request_id.as_deref()
+    }
+    fn extended_request_id(&self) -> ::std::option::Option<&str> {
+        self._extended_request_id.as_deref()
+    }
+}
+
+impl ::aws_lite_runtime::mock::MockAnswer for UpdateChannelOutput {}
 /// Errors of `UpdateChannel`: one variant per modeled error, and `Unhandled` for everything else (unmodeled service errors, transport failures, timeouts, unreadable responses).
 #[non_exhaustive]
 #[derive(::std::fmt::Debug)]
@@ -615,6 +638,40 @@ impl UpdateChannelError {
     /// Whether this is not a modeled error.
     pub fn is_unhandled(&self) -> bool {
         ::std::matches!(self, Self::Unhandled(_))
+    }
+    /// Everything known about the response: code, message, request ids, HTTP status
+    /// and headers (empty when no response was received).
+    pub fn meta(&self) -> &::aws_lite_runtime::error::ErrorMetadata {
+        match self {
+            Self::AccessDeniedException(e) => e.meta(),
+            Self::ConflictException(e) => e.meta(),
+            Self::PendingVerification(e) => e.meta(),
+            Self::ResourceNotFoundException(e) => e.meta(),
+            Self::ValidationException(e) => e.meta(),
+            Self::Unhandled(f) => f.meta(),
+        }
+    }
+}
+
+impl ::aws_lite_runtime::error::ProvideErrorMetadata for UpdateChannelError {
+    fn meta(&self) -> &::aws_lite_runtime::error::ErrorMetadata {
+        UpdateChannelError::meta(self)
+    }
+    fn code(&self) -> ::std::option::Option<&str> {
+        UpdateChannelError::code(self)
+    }
+    fn message(&self) -> ::std::option::Option<&str> {
+        UpdateChannelError::message(self)
+    }
+}
+
+impl ::aws_lite_runtime::mock::MockAnswer for UpdateChannelError {}
+impl ::aws_lite_runtime::error::RequestId for UpdateChannelError {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        UpdateChannelError::request_id(self)
+    }
+    fn extended_request_id(&self) -> ::std::option::Option<&str> {
+        self.meta().extended_request_id()
     }
 }
 
@@ -741,6 +798,20 @@ impl UpdateChannelFluentBuilder {
             multitrack_input_configuration: input.multitrack_input_configuration,
             container_format: input.container_format,
         };
+        self
+    }
+    /// Overrides the client's configuration for this call only (and for the pages of
+    /// its paginator): timeouts, retries, endpoint, region, credentials, transport,
+    /// more interceptors.
+    pub fn customize(
+        mut self,
+        over: impl ::std::ops::FnOnce(
+            ::aws_lite_runtime::config::ConfigOverride,
+        ) -> ::aws_lite_runtime::config::ConfigOverride,
+    ) -> Self {
+        self.handle = self
+            .handle
+            .with_override(&over(::std::default::Default::default()));
         self
     }
     /// Sends the request and waits for the answer.
@@ -1004,6 +1075,20 @@ pub(crate) async fn send(
     handle: &::aws_lite_runtime::orchestrator::Handle,
     input: UpdateChannelInput,
 ) -> ::std::result::Result<UpdateChannelOutput, UpdateChannelError> {
+    if let ::std::option::Option::Some(mocks) = handle.config().mocks() {
+        return match mocks
+            .respond::<
+                UpdateChannelInput,
+                UpdateChannelOutput,
+                UpdateChannelError,
+            >("UpdateChannel", &input)
+        {
+            ::std::result::Result::Ok(answer) => answer,
+            ::std::result::Result::Err(f) => {
+                ::std::result::Result::Err(UpdateChannelError::Unhandled(f))
+            }
+        };
+    }
     let response = match serialize_request(&input) {
         ::std::result::Result::Ok(request) => handle.send(&SPEC, request).await,
         ::std::result::Result::Err(f) => ::std::result::Result::Err(f),
@@ -1011,7 +1096,12 @@ pub(crate) async fn send(
     match response {
         ::std::result::Result::Ok(response) if response.status().is_success() => {
             match deserialize_output(&response) {
-                ::std::result::Result::Ok(output) => ::std::result::Result::Ok(output),
+                ::std::result::Result::Ok(mut output) => {
+                    (output._request_id, output._extended_request_id) = ::aws_lite_runtime::error::request_ids(
+                        &response,
+                    );
+                    ::std::result::Result::Ok(output)
+                }
                 ::std::result::Result::Err(e) => {
                     ::std::result::Result::Err(
                         UpdateChannelError::Unhandled(

@@ -257,6 +257,10 @@ pub struct UpdatePlaybackRestrictionPolicyOutput {
     pub playback_restriction_policy: ::std::option::Option<
         crate::types::PlaybackRestrictionPolicy,
     >,
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub(crate) _request_id: ::std::option::Option<::std::string::String>,
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub(crate) _extended_request_id: ::std::option::Option<::std::string::String>,
 }
 
 impl UpdatePlaybackRestrictionPolicyOutput {
@@ -313,6 +317,8 @@ impl UpdatePlaybackRestrictionPolicyOutputBuilder {
     pub fn build(self) -> UpdatePlaybackRestrictionPolicyOutput {
         UpdatePlaybackRestrictionPolicyOutput {
             playback_restriction_policy: self.playback_restriction_policy,
+            _request_id: ::std::option::Option::None,
+            _extended_request_id: ::std::option::Option::None,
         }
     }
 }
@@ -340,6 +346,23 @@ impl UpdatePlaybackRestrictionPolicyOutput {
     }
 }
 
+impl UpdatePlaybackRestrictionPolicyOutput {
+    /// The request id of the response (`x-amzn-RequestId`).
+    pub fn request_id(&self) -> ::std::option::Option<&str> {
+        self._request_id.as_deref()
+    }
+}
+
+impl ::aws_lite_runtime::error::RequestId for UpdatePlaybackRestrictionPolicyOutput {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        self._request_id.as_deref()
+    }
+    fn extended_request_id(&self) -> ::std::option::Option<&str> {
+        self._extended_request_id.as_deref()
+    }
+}
+
+impl ::aws_lite_runtime::mock::MockAnswer for UpdatePlaybackRestrictionPolicyOutput {}
 /// Errors of `UpdatePlaybackRestrictionPolicy`: one variant per modeled error, and `Unhandled` for everything else (unmodeled service errors, transport failures, timeouts, unreadable responses).
 #[non_exhaustive]
 #[derive(::std::fmt::Debug)]
@@ -423,6 +446,41 @@ impl UpdatePlaybackRestrictionPolicyError {
     /// Whether this is not a modeled error.
     pub fn is_unhandled(&self) -> bool {
         ::std::matches!(self, Self::Unhandled(_))
+    }
+    /// Everything known about the response: code, message, request ids, HTTP status
+    /// and headers (empty when no response was received).
+    pub fn meta(&self) -> &::aws_lite_runtime::error::ErrorMetadata {
+        match self {
+            Self::AccessDeniedException(e) => e.meta(),
+            Self::ConflictException(e) => e.meta(),
+            Self::PendingVerification(e) => e.meta(),
+            Self::ResourceNotFoundException(e) => e.meta(),
+            Self::ValidationException(e) => e.meta(),
+            Self::Unhandled(f) => f.meta(),
+        }
+    }
+}
+
+impl ::aws_lite_runtime::error::ProvideErrorMetadata
+for UpdatePlaybackRestrictionPolicyError {
+    fn meta(&self) -> &::aws_lite_runtime::error::ErrorMetadata {
+        UpdatePlaybackRestrictionPolicyError::meta(self)
+    }
+    fn code(&self) -> ::std::option::Option<&str> {
+        UpdatePlaybackRestrictionPolicyError::code(self)
+    }
+    fn message(&self) -> ::std::option::Option<&str> {
+        UpdatePlaybackRestrictionPolicyError::message(self)
+    }
+}
+
+impl ::aws_lite_runtime::mock::MockAnswer for UpdatePlaybackRestrictionPolicyError {}
+impl ::aws_lite_runtime::error::RequestId for UpdatePlaybackRestrictionPolicyError {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        UpdatePlaybackRestrictionPolicyError::request_id(self)
+    }
+    fn extended_request_id(&self) -> ::std::option::Option<&str> {
+        self.meta().extended_request_id()
     }
 }
 
@@ -555,6 +613,20 @@ impl UpdatePlaybackRestrictionPolicyFluentBuilder {
             enable_strict_origin_enforcement: input.enable_strict_origin_enforcement,
             name: input.name,
         };
+        self
+    }
+    /// Overrides the client's configuration for this call only (and for the pages of
+    /// its paginator): timeouts, retries, endpoint, region, credentials, transport,
+    /// more interceptors.
+    pub fn customize(
+        mut self,
+        over: impl ::std::ops::FnOnce(
+            ::aws_lite_runtime::config::ConfigOverride,
+        ) -> ::aws_lite_runtime::config::ConfigOverride,
+    ) -> Self {
+        self.handle = self
+            .handle
+            .with_override(&over(::std::default::Default::default()));
         self
     }
     /// Sends the request and waits for the answer.
@@ -718,6 +790,22 @@ pub(crate) async fn send(
     UpdatePlaybackRestrictionPolicyOutput,
     UpdatePlaybackRestrictionPolicyError,
 > {
+    if let ::std::option::Option::Some(mocks) = handle.config().mocks() {
+        return match mocks
+            .respond::<
+                UpdatePlaybackRestrictionPolicyInput,
+                UpdatePlaybackRestrictionPolicyOutput,
+                UpdatePlaybackRestrictionPolicyError,
+            >("UpdatePlaybackRestrictionPolicy", &input)
+        {
+            ::std::result::Result::Ok(answer) => answer,
+            ::std::result::Result::Err(f) => {
+                ::std::result::Result::Err(
+                    UpdatePlaybackRestrictionPolicyError::Unhandled(f),
+                )
+            }
+        };
+    }
     let response = match serialize_request(&input) {
         ::std::result::Result::Ok(request) => handle.send(&SPEC, request).await,
         ::std::result::Result::Err(f) => ::std::result::Result::Err(f),
@@ -725,7 +813,12 @@ pub(crate) async fn send(
     match response {
         ::std::result::Result::Ok(response) if response.status().is_success() => {
             match deserialize_output(&response) {
-                ::std::result::Result::Ok(output) => ::std::result::Result::Ok(output),
+                ::std::result::Result::Ok(mut output) => {
+                    (output._request_id, output._extended_request_id) = ::aws_lite_runtime::error::request_ids(
+                        &response,
+                    );
+                    ::std::result::Result::Ok(output)
+                }
                 ::std::result::Result::Err(e) => {
                     ::std::result::Result::Err(
                         UpdatePlaybackRestrictionPolicyError::Unhandled(

@@ -145,3 +145,23 @@ impl ::std::fmt::Display for AccessDeniedException {
 }
 
 impl ::std::error::Error for AccessDeniedException {}
+impl ::aws_lite_runtime::error::ProvideErrorMetadata for AccessDeniedException {
+    fn meta(&self) -> &::aws_lite_runtime::error::ErrorMetadata {
+        &self.meta
+    }
+    fn code(&self) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some("AccessDeniedException")
+    }
+    fn message(&self) -> ::std::option::Option<&str> {
+        AccessDeniedException::message(self)
+    }
+}
+
+impl ::aws_lite_runtime::error::RequestId for AccessDeniedException {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        self.meta.request_id.as_deref()
+    }
+    fn extended_request_id(&self) -> ::std::option::Option<&str> {
+        self.meta.extended_request_id()
+    }
+}

@@ -145,3 +145,23 @@ impl ::std::fmt::Display for ChannelNotBroadcasting {
 }
 
 impl ::std::error::Error for ChannelNotBroadcasting {}
+impl ::aws_lite_runtime::error::ProvideErrorMetadata for ChannelNotBroadcasting {
+    fn meta(&self) -> &::aws_lite_runtime::error::ErrorMetadata {
+        &self.meta
+    }
+    fn code(&self) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some("ChannelNotBroadcasting")
+    }
+    fn message(&self) -> ::std::option::Option<&str> {
+        ChannelNotBroadcasting::message(self)
+    }
+}
+
+impl ::aws_lite_runtime::error::RequestId for ChannelNotBroadcasting {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        self.meta.request_id.as_deref()
+    }
+    fn extended_request_id(&self) -> ::std::option::Option<&str> {
+        self.meta.extended_request_id()
+    }
+}

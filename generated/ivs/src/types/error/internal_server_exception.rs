@@ -145,3 +145,23 @@ impl ::std::fmt::Display for InternalServerException {
 }
 
 impl ::std::error::Error for InternalServerException {}
+impl ::aws_lite_runtime::error::ProvideErrorMetadata for InternalServerException {
+    fn meta(&self) -> &::aws_lite_runtime::error::ErrorMetadata {
+        &self.meta
+    }
+    fn code(&self) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some("InternalServerException")
+    }
+    fn message(&self) -> ::std::option::Option<&str> {
+        InternalServerException::message(self)
+    }
+}
+
+impl ::aws_lite_runtime::error::RequestId for InternalServerException {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        self.meta.request_id.as_deref()
+    }
+    fn extended_request_id(&self) -> ::std::option::Option<&str> {
+        self.meta.extended_request_id()
+    }
+}

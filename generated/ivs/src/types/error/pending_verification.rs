@@ -145,3 +145,23 @@ impl ::std::fmt::Display for PendingVerification {
 }
 
 impl ::std::error::Error for PendingVerification {}
+impl ::aws_lite_runtime::error::ProvideErrorMetadata for PendingVerification {
+    fn meta(&self) -> &::aws_lite_runtime::error::ErrorMetadata {
+        &self.meta
+    }
+    fn code(&self) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some("PendingVerification")
+    }
+    fn message(&self) -> ::std::option::Option<&str> {
+        PendingVerification::message(self)
+    }
+}
+
+impl ::aws_lite_runtime::error::RequestId for PendingVerification {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        self.meta.request_id.as_deref()
+    }
+    fn extended_request_id(&self) -> ::std::option::Option<&str> {
+        self.meta.extended_request_id()
+    }
+}

@@ -145,3 +145,23 @@ impl ::std::fmt::Display for ResourceNotFoundException {
 }
 
 impl ::std::error::Error for ResourceNotFoundException {}
+impl ::aws_lite_runtime::error::ProvideErrorMetadata for ResourceNotFoundException {
+    fn meta(&self) -> &::aws_lite_runtime::error::ErrorMetadata {
+        &self.meta
+    }
+    fn code(&self) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some("ResourceNotFoundException")
+    }
+    fn message(&self) -> ::std::option::Option<&str> {
+        ResourceNotFoundException::message(self)
+    }
+}
+
+impl ::aws_lite_runtime::error::RequestId for ResourceNotFoundException {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        self.meta.request_id.as_deref()
+    }
+    fn extended_request_id(&self) -> ::std::option::Option<&str> {
+        self.meta.extended_request_id()
+    }
+}

@@ -145,3 +145,23 @@ impl ::std::fmt::Display for ThrottlingException {
 }
 
 impl ::std::error::Error for ThrottlingException {}
+impl ::aws_lite_runtime::error::ProvideErrorMetadata for ThrottlingException {
+    fn meta(&self) -> &::aws_lite_runtime::error::ErrorMetadata {
+        &self.meta
+    }
+    fn code(&self) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some("ThrottlingException")
+    }
+    fn message(&self) -> ::std::option::Option<&str> {
+        ThrottlingException::message(self)
+    }
+}
+
+impl ::aws_lite_runtime::error::RequestId for ThrottlingException {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        self.meta.request_id.as_deref()
+    }
+    fn extended_request_id(&self) -> ::std::option::Option<&str> {
+        self.meta.extended_request_id()
+    }
+}

@@ -145,3 +145,23 @@ impl ::std::fmt::Display for ValidationException {
 }
 
 impl ::std::error::Error for ValidationException {}
+impl ::aws_lite_runtime::error::ProvideErrorMetadata for ValidationException {
+    fn meta(&self) -> &::aws_lite_runtime::error::ErrorMetadata {
+        &self.meta
+    }
+    fn code(&self) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some("ValidationException")
+    }
+    fn message(&self) -> ::std::option::Option<&str> {
+        ValidationException::message(self)
+    }
+}
+
+impl ::aws_lite_runtime::error::RequestId for ValidationException {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        self.meta.request_id.as_deref()
+    }
+    fn extended_request_id(&self) -> ::std::option::Option<&str> {
+        self.meta.extended_request_id()
+    }
+}
