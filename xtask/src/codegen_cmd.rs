@@ -221,7 +221,12 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
         for o in &orphans {
             msg.push_str(&format!("  orphan: {o}\n"));
         }
-        msg.push_str("run `cargo xtask codegen` and commit the result");
+        msg.push_str(
+            "run `cargo xtask codegen` and commit the result (the committed crate is always \
+             generated from model/ivs.json; to try another model, generate it elsewhere with \
+             `--model PATH --out DIR`, or change the model/ivs.json link: see the README's \
+             \"Regenerating\" section)",
+        );
         return Err(msg);
     }
     for (path, text) in &files {
@@ -270,7 +275,9 @@ mod tests {
             .collect();
         assert!(
             stale.is_empty() && orphans.is_empty(),
-            "generated/ivs is stale: run `cargo xtask codegen`.\nstale: {stale:?}\norphans: {orphans:?}"
+            "generated/ivs is not what model/ivs.json generates: run `cargo xtask codegen` (to \
+             try another model, generate it elsewhere with `--model PATH --out DIR`; see the \
+             README's \"Regenerating\" section).\nstale: {stale:?}\norphans: {orphans:?}"
         );
     }
 
