@@ -19,6 +19,7 @@ mod check_names;
 mod closure;
 mod directions;
 mod event_streams;
+mod item_pins;
 mod nullability;
 mod operations;
 mod protocol;
@@ -34,6 +35,7 @@ pub use check_names::check_names;
 pub use closure::collect_closure;
 pub use directions::mark_directions;
 pub use event_streams::leave_out_event_streams;
+pub use item_pins::pin_items;
 pub use nullability::upgrade_v1_nullability;
 pub use operations::resolve_operations;
 pub use protocol::check_protocol;
@@ -61,6 +63,10 @@ pub struct Options {
     /// diff`, which compares the Rust API a model would give, and the protocol does not
     /// change that API. Never for writing a crate.
     pub any_protocol: bool,
+    /// The items member of each paginator whose `@paginated` trait names none, as pinned in
+    /// a reviewed file (operation name to member name, `None` for "no `items()`"). `None`:
+    /// nothing is pinned, every such paginator is inferred afresh. See [`Ir::item_pins`].
+    pub pinned_items: Option<BTreeMap<String, Option<String>>>,
 }
 
 /// The resolved model.
@@ -86,6 +92,9 @@ pub struct Ir {
     pub waiters: Vec<WaiterIr>,
     /// Waiters of the model that the crate leaves out.
     pub left_out_waiters: Vec<LeftOut>,
+    /// The items member of every paginator whose model names none (operation name to member
+    /// name), to be written back to the pins file.
+    pub item_pins: BTreeMap<String, Option<String>>,
 }
 
 /// An operation of the model that the generated crate leaves out, and why.
@@ -362,8 +371,11 @@ pub struct PaginatedIr {
     pub input_token: String,
     /// Output member path carrying the next token (`nextToken`, or `a.b`).
     pub output_token: String,
-    /// Output member path of the items, if modeled or unambiguous.
+    /// Output member path of the items, if modeled, pinned or unambiguous.
     pub items: Option<String>,
+    /// `items` is not named by the model (inferred or pinned), so a model update could
+    /// change it: it goes in [`Ir::item_pins`].
+    pub items_pinnable: bool,
     /// Input member limiting the page size.
     pub page_size: Option<String>,
 }
@@ -458,10 +470,12 @@ impl Ir {
             left_out,
             waiters: Vec::new(),
             left_out_waiters: Vec::new(),
+            item_pins: BTreeMap::new(),
         };
         resolve_shapes(&model, &service, &closure, &synthetic, &mut ir)?;
         box_recursive_members(&mut ir);
         resolve_operations(&model, &service, &synthetic, &mut ir)?;
+        ir.item_pins = pin_items(&mut ir, options.pinned_items.as_ref())?;
         collect_protocol_tests(&model, &mut ir);
         (ir.waiters, ir.left_out_waiters) = resolve_waiters(&model, &ir);
         mark_directions(&mut ir);

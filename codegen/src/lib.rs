@@ -36,6 +36,9 @@ pub struct Generated {
     pub files: Vec<File>,
     /// One line per warning, naming the shape.
     pub warnings: Vec<String>,
+    /// The items member of every paginator whose model names none: what
+    /// [`ir::Options::pinned_items`] should hold next time ([`ir::Ir::item_pins`]).
+    pub item_pins: std::collections::BTreeMap<String, Option<String>>,
 }
 
 /// Like [`generate`], with the generator's warnings.
@@ -54,6 +57,7 @@ pub fn generate_with_warnings(
     Ok(Generated {
         files: emit::emit(&ir, &options.emit)?,
         warnings,
+        item_pins: ir.item_pins,
     })
 }
 

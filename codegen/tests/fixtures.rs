@@ -50,6 +50,7 @@ fn options() -> codegen::Options {
             crate_name: None,
             crate_version: None,
             any_protocol: false,
+            pinned_items: None,
         },
         emit: codegen::EmitOptions {
             // Snapshots must not depend on where the repository is checked out; the compile

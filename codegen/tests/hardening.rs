@@ -73,6 +73,7 @@ fn options() -> codegen::Options {
             crate_name: None,
             crate_version: None,
             any_protocol: false,
+            pinned_items: None,
         },
         emit: codegen::EmitOptions {
             runtime_dependency: "{ path = \"../../runtime\" }".to_owned(),

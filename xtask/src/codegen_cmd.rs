@@ -1,7 +1,7 @@
 //! `cargo xtask codegen`: writes the generated crate, deleting orphan files, or with
 //! `--check` reports which files are stale.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -20,6 +20,9 @@ pub struct Args {
     pub out: PathBuf,
     pub crate_name: Option<String>,
     pub check: bool,
+    /// The paginator items pins file: `model/ivs.paginators.json` for the default model,
+    /// `--pins PATH` for another (none by default: its paginators are inferred afresh).
+    pub pins: Option<PathBuf>,
 }
 
 pub fn parse_args(args: &[String]) -> Result<Args, String> {
@@ -29,7 +32,9 @@ pub fn parse_args(args: &[String]) -> Result<Args, String> {
         out: root.join("generated/ivs"),
         crate_name: None,
         check: false,
+        pins: Some(root.join("model/ivs.paginators.json")),
     };
+    let mut pins_given = false;
     let mut it = args.iter();
     while let Some(a) = it.next() {
         let mut value = |name: &str| {
@@ -38,7 +43,16 @@ pub fn parse_args(args: &[String]) -> Result<Args, String> {
                 .ok_or_else(|| format!("{name} needs a value"))
         };
         match a.as_str() {
-            "--model" => parsed.model = PathBuf::from(value("--model")?),
+            "--model" => {
+                parsed.model = PathBuf::from(value("--model")?);
+                if !pins_given {
+                    parsed.pins = None;
+                }
+            }
+            "--pins" => {
+                parsed.pins = Some(PathBuf::from(value("--pins")?));
+                pins_given = true;
+            }
             "--out" => parsed.out = PathBuf::from(value("--out")?),
             "--crate-name" => parsed.crate_name = Some(value("--crate-name")?),
             "--check" => parsed.check = true,
@@ -86,8 +100,72 @@ fn absolute(p: &Path) -> PathBuf {
     out
 }
 
+/// What `cargo xtask codegen` writes: the crate's files, and the pins file's new text.
+pub struct Output {
+    pub files: Vec<codegen::File>,
+    pub pins: Option<(PathBuf, String)>,
+}
+
+/// Reads a pins file (absent: nothing pinned yet).
+fn read_pins(path: &Path) -> Result<BTreeMap<String, Option<String>>, String> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(BTreeMap::new()),
+        Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
+    };
+    let bad = |what: String| format!("{}: {what}", path.display());
+    let v: serde_json::Value = serde_json::from_str(&text).map_err(|e| bad(e.to_string()))?;
+    let items = v
+        .get("items")
+        .and_then(serde_json::Value::as_object)
+        .ok_or_else(|| {
+            bad("needs an `items` object (operation name to member name or null)".into())
+        })?;
+    let mut pins = BTreeMap::new();
+    for (op, member) in items {
+        let member = match member {
+            serde_json::Value::Null => None,
+            serde_json::Value::String(m) => Some(m.clone()),
+            other => {
+                return Err(bad(format!(
+                    "`items`.`{op}` must be a member name or null, not {other}"
+                )))
+            }
+        };
+        pins.insert(op.clone(), member);
+    }
+    Ok(pins)
+}
+
+/// The pins file's text for `pins`.
+fn write_pins(pins: &BTreeMap<String, Option<String>>) -> String {
+    let about = "The items() member of each paginator whose @paginated trait names none. \
+                 Written by `cargo xtask codegen` when it first infers one (the output's only \
+                 list member), then kept, so a model update that adds a list member cannot \
+                 remove items(). Review changes here like API changes; edit a value to pin \
+                 another member, or delete an entry to infer it again.";
+    let items: serde_json::Map<String, serde_json::Value> = pins
+        .iter()
+        .map(|(op, m)| {
+            (
+                op.clone(),
+                m.clone().map_or(serde_json::Value::Null, Into::into),
+            )
+        })
+        .collect();
+    let v = serde_json::json!({ "about": about, "items": items });
+    let mut text = serde_json::to_string_pretty(&v).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
 /// Generates the files for `args` without writing anything.
 pub fn generate(args: &Args) -> Result<Vec<codegen::File>, String> {
+    generate_all(args).map(|o| o.files)
+}
+
+/// Generates the files and the pins file for `args` without writing anything.
+pub fn generate_all(args: &Args) -> Result<Output, String> {
     let text = std::fs::read_to_string(&args.model)
         .map_err(|e| format!("cannot read model {}: {e}", args.model.display()))?;
     let partitions_path = root().join("model/partitions.json");
@@ -104,6 +182,10 @@ pub fn generate(args: &Args) -> Result<Vec<codegen::File>, String> {
             crate_name: args.crate_name.clone(),
             crate_version: None,
             any_protocol: false,
+            pinned_items: match &args.pins {
+                Some(path) => Some(read_pins(path)?),
+                None => None,
+            },
         },
         emit: codegen::EmitOptions {
             runtime_dependency: format!(
@@ -119,7 +201,13 @@ pub fn generate(args: &Args) -> Result<Vec<codegen::File>, String> {
     for w in &generated.warnings {
         eprintln!("warning: {w}");
     }
-    Ok(generated.files)
+    Ok(Output {
+        pins: args
+            .pins
+            .clone()
+            .map(|path| (path, write_pins(&generated.item_pins))),
+        files: generated.files,
+    })
 }
 
 /// Reads the partition table as the models' endpoint tests were written (absent file: none):
@@ -198,7 +286,10 @@ fn existing_files(dir: &Path) -> BTreeSet<String> {
 
 pub fn run(args: &[String]) -> Result<ExitCode, String> {
     let args = parse_args(args)?;
-    let files = generate(&args)?;
+    let Output { files, pins } = generate_all(&args)?;
+    let stale_pins = pins
+        .as_ref()
+        .filter(|(path, text)| std::fs::read_to_string(path).ok().as_deref() != Some(text));
     let wanted: BTreeSet<String> = files.iter().map(|(p, _)| p.clone()).collect();
     let present = existing_files(&args.out);
     let orphans: Vec<&String> = present.difference(&wanted).collect();
@@ -208,7 +299,7 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
         .map(|(p, _)| p)
         .collect();
     if args.check {
-        if stale.is_empty() && orphans.is_empty() {
+        if stale.is_empty() && orphans.is_empty() && stale_pins.is_none() {
             return Ok(ExitCode::SUCCESS);
         }
         let mut msg = format!(
@@ -217,6 +308,12 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
         );
         for s in &stale {
             msg.push_str(&format!("  stale:  {s}\n"));
+        }
+        if let Some((path, _)) = stale_pins {
+            msg.push_str(&format!(
+                "  stale:  {} (paginator items pins)\n",
+                path.display()
+            ));
         }
         for o in &orphans {
             msg.push_str(&format!("  orphan: {o}\n"));
@@ -245,6 +342,10 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
         std::fs::remove_file(&full)
             .map_err(|e| format!("cannot delete {}: {e}", full.display()))?;
     }
+    if let Some((path, text)) = stale_pins {
+        std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        println!("wrote paginator items pins to {}", path.display());
+    }
     println!(
         "generated {} files into {}",
         files.len(),
@@ -261,12 +362,16 @@ mod tests {
     #[test]
     fn generated_crate_is_current() {
         let args = parse_args(&["--check".to_owned()]).unwrap();
-        let files = generate(&args).unwrap();
+        let Output { files, pins } = generate_all(&args).unwrap();
         let mut stale = Vec::new();
         for (path, text) in &files {
             if std::fs::read_to_string(args.out.join(path)).ok().as_deref() != Some(text) {
                 stale.push(path.clone());
             }
+        }
+        let (pins_path, pins_text) = pins.expect("the default model has a pins file");
+        if std::fs::read_to_string(&pins_path).ok() != Some(pins_text) {
+            stale.push(pins_path.display().to_string());
         }
         let wanted: BTreeSet<String> = files.iter().map(|(p, _)| p.clone()).collect();
         let orphans: Vec<_> = existing_files(&args.out)
@@ -369,5 +474,94 @@ mod tests {
         assert!(err.contains("a.b#X: unknown shape type `nope`"), "{err}");
         assert!(!out.exists(), "nothing may be written for a bad model");
         std::fs::remove_dir_all(&dir).ok();
+    }
+
+    /// The harmless model update that used to remove `items()`: a second list member in a
+    /// paginated output. With the pins file that codegen wrote, `items()` stays; `--check`
+    /// reports a pins file that is not what codegen would write.
+    #[test]
+    fn pinned_items_survive_a_second_list_member() {
+        let dir = std::env::temp_dir().join(format!("xtask-pins-{}", std::process::id()));
+        std::fs::remove_dir_all(&dir).ok();
+        std::fs::create_dir_all(&dir).unwrap();
+        let ivs = std::fs::read_to_string(root().join("model/ivs.json")).unwrap();
+        let mut model: serde_json::Value = serde_json::from_str(&ivs).unwrap();
+        let model_path = dir.join("ivs.json");
+        let pins = dir.join("pins.json");
+        let out = dir.join("out");
+        let gen = |extra: &[&str]| {
+            let mut a = vec![
+                "--model".to_owned(),
+                model_path.display().to_string(),
+                "--pins".to_owned(),
+                pins.display().to_string(),
+                "--out".to_owned(),
+                out.display().to_string(),
+            ];
+            a.extend(extra.iter().map(|s| (*s).to_owned()));
+            run(&a)
+        };
+        std::fs::write(&model_path, model.to_string()).unwrap();
+        gen(&[]).unwrap();
+        let written = read_pins(&pins).unwrap();
+        assert_eq!(written["ListChannels"].as_deref(), Some("channels"));
+        assert_eq!(written.len(), 7, "{written:?}");
+        // The update: ListChannels' output gains a second list member.
+        model["shapes"]["com.amazonaws.ivs#ListChannelsResponse"]["members"]["moreChannels"] =
+            serde_json::json!({"target": "com.amazonaws.ivs#ChannelList"});
+        std::fs::write(&model_path, model.to_string()).unwrap();
+        let before = std::fs::read_to_string(&pins).unwrap();
+        gen(&[]).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(&pins).unwrap(),
+            before,
+            "the pins stay as they were"
+        );
+        gen(&["--check"]).unwrap();
+        let paginator =
+            std::fs::read_to_string(out.join("src/operation/list_channels.rs")).unwrap();
+        assert!(paginator.contains("pub fn items("), "items() must stay");
+        // Without the pins, the same model has no items() for ListChannels.
+        std::fs::remove_file(&pins).unwrap();
+        let unpinned = generate_all(
+            &parse_args(&[
+                "--model".to_owned(),
+                model_path.display().to_string(),
+                "--pins".to_owned(),
+                pins.display().to_string(),
+            ])
+            .unwrap(),
+        )
+        .unwrap();
+        assert_eq!(
+            read_pins_text(&unpinned.pins.unwrap().1)["ListChannels"],
+            None
+        );
+        // A stale pins file fails --check, naming it.
+        std::fs::write(&pins, r#"{"items": {"ListChannels": "channels"}}"#).unwrap();
+        let err = gen(&["--check"]).unwrap_err();
+        assert!(err.contains("pins.json (paginator items pins)"), "{err}");
+        // A pin to a member the output does not have is an error naming both.
+        std::fs::write(&pins, r#"{"items": {"ListChannels": "nope"}}"#).unwrap();
+        let err = gen(&[]).unwrap_err();
+        assert!(
+            err.contains("ListChannels") && err.contains("`nope`"),
+            "{err}"
+        );
+        std::fs::write(&pins, r#"{"items": {"ListChannels": 3}}"#).unwrap();
+        let err = gen(&[]).unwrap_err();
+        assert!(
+            err.contains("`items`.`ListChannels` must be a member name or null"),
+            "{err}"
+        );
+        std::fs::remove_dir_all(&dir).ok();
+    }
+
+    fn read_pins_text(text: &str) -> BTreeMap<String, Option<String>> {
+        let dir = std::env::temp_dir().join(format!("xtask-pins-text-{}", std::process::id()));
+        std::fs::write(&dir, text).unwrap();
+        let pins = read_pins(&dir).unwrap();
+        std::fs::remove_file(&dir).ok();
+        pins
     }
 }

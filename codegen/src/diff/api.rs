@@ -83,6 +83,7 @@ fn api_surface(model: &Model) -> Result<(crate::ir::Ir, Vec<String>), ModelError
     let options = crate::Options {
         ir: crate::ir::Options {
             any_protocol: true,
+            pinned_items: None,
             ..crate::ir::Options::default()
         },
         emit: crate::EmitOptions {

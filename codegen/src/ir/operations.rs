@@ -150,7 +150,9 @@ pub fn resolve_operations(
                         .map(str::to_owned)
                 };
                 let output_ir = &ir.structures[&output.id];
-                let items = get("items").or_else(|| {
+                let modeled = get("items");
+                let items_pinnable = modeled.is_none();
+                let items = modeled.or_else(|| {
                     let lists: Vec<&MemberIr> = output_ir
                         .members
                         .iter()
@@ -168,6 +170,7 @@ pub fn resolve_operations(
                         input_token,
                         output_token,
                         items,
+                        items_pinnable,
                         page_size: get("pageSize"),
                     }),
                     _ => None,
