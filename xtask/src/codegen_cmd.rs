@@ -159,11 +159,6 @@ fn write_pins(pins: &BTreeMap<String, Option<String>>) -> String {
     text
 }
 
-/// Generates the files for `args` without writing anything.
-pub fn generate(args: &Args) -> Result<Vec<codegen::File>, String> {
-    generate_all(args).map(|o| o.files)
-}
-
 /// Generates the files and the pins file for `args` without writing anything.
 pub fn generate_all(args: &Args) -> Result<Output, String> {
     let text = std::fs::read_to_string(&args.model)
@@ -389,13 +384,16 @@ mod tests {
     #[test]
     fn generation_is_deterministic() {
         let args = parse_args(&[]).unwrap();
-        assert_eq!(generate(&args).unwrap(), generate(&args).unwrap());
+        assert_eq!(
+            generate_all(&args).unwrap().files,
+            generate_all(&args).unwrap().files
+        );
     }
 
     #[test]
     fn every_file_has_the_preamble() {
         let args = parse_args(&[]).unwrap();
-        for (path, text) in generate(&args).unwrap() {
+        for (path, text) in generate_all(&args).unwrap().files {
             assert!(
                 text.starts_with("// @generated") || text.starts_with("# @generated"),
                 "{path}"
@@ -408,7 +406,7 @@ mod tests {
     #[test]
     fn ivs_public_api() {
         let args = parse_args(&[]).unwrap();
-        let files = generate(&args).unwrap();
+        let files = generate_all(&args).unwrap().files;
         let api = codegen::surface::public_api(&files).unwrap();
         assert!(api.len() > 1000, "{} items", api.len());
         insta::assert_snapshot!("ivs_public_api", api.join("\n"));
