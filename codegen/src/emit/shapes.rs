@@ -335,11 +335,16 @@ pub(crate) fn structure(ir: &Ir, s: &StructIr) -> TokenStream {
         quote! { pub(crate) meta: ::aws_lite_runtime::error::ErrorMetadata, }
     } else if is_output {
         // The response's request ids: not model members, so no model name can collide
-        // with a leading underscore; not part of the serde form.
+        // with a leading underscore; not part of the serde form (a streaming output has none).
+        let skip = if streams {
+            quote! {}
+        } else {
+            quote! { #[cfg_attr(feature = "serde", serde(skip))] }
+        };
         quote! {
-            #[cfg_attr(feature = "serde", serde(skip))]
+            #skip
             pub(crate) _request_id: ::std::option::Option<::std::string::String>,
-            #[cfg_attr(feature = "serde", serde(skip))]
+            #skip
             pub(crate) _extended_request_id: ::std::option::Option<::std::string::String>,
         }
     } else {
