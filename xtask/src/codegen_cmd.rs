@@ -159,6 +159,13 @@ fn write_pins(pins: &BTreeMap<String, Option<String>>) -> String {
     text
 }
 
+/// Generates the crate's files for `args` without writing anything (tests that read the
+/// generated code).
+#[cfg(test)]
+pub fn generate(args: &Args) -> Result<Vec<codegen::File>, String> {
+    generate_all(args).map(|o| o.files)
+}
+
 /// Generates the files and the pins file for `args` without writing anything.
 pub fn generate_all(args: &Args) -> Result<Output, String> {
     let text = std::fs::read_to_string(&args.model)

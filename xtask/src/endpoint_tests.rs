@@ -40,6 +40,7 @@ fn generated_tests(model: &Path) -> usize {
         out: root().join("target/endpoint-count"),
         crate_name: None,
         check: true,
+        pins: None,
     };
     let files = generate(&args).unwrap_or_else(|e| panic!("{}: {e}", model.display()));
     let (_, text) = files
