@@ -25,6 +25,8 @@ pub mod retry;
 #[cfg(feature = "aws-config")]
 pub mod sdk_config;
 pub mod sigv4;
+#[cfg(feature = "sigv4a")]
+pub mod sigv4a;
 pub mod time;
 pub mod token;
 pub mod transport;

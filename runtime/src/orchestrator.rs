@@ -26,7 +26,7 @@ use crate::error::{parse_error_metadata, ErrorKind, Failure};
 use crate::http::{HttpRequest, HttpResponse, StreamingRequest};
 use crate::interceptor::AttemptContext;
 use crate::retry::{self, RetryReason, TokenBucket};
-use crate::sigv4::{SigningParams, SigningSettings};
+use crate::sigv4::{self, SigningParams, SigningSettings};
 
 mod payload;
 
@@ -76,6 +76,9 @@ pub struct OperationSpec {
 pub enum AuthScheme {
     /// SigV4 with the configured credentials.
     SigV4,
+    /// SigV4a (`AWS4-ECDSA-P256-SHA256`) with the configured credentials, for the configured
+    /// region unless the endpoint names a region set. Needs the `sigv4a` feature.
+    SigV4a,
     /// `Authorization: Bearer <token>` with the configured bearer token.
     Bearer,
     /// Nothing: the request goes unsigned.
@@ -104,6 +107,7 @@ impl AuthSpec {
 /// The identity a request is sent with.
 enum Identity {
     SigV4(Credentials),
+    SigV4a(Credentials),
     Bearer(BearerToken),
     Anonymous,
 }
@@ -385,7 +389,8 @@ impl Handle {
         );
         let identity = self.identity(auth).await?;
         let scope = match identity {
-            Identity::SigV4(_) => Some(self.signing_scope(&endpoint)?),
+            Identity::SigV4(_) => Some(self.signing_scope(&endpoint, AuthScheme::SigV4)?),
+            Identity::SigV4a(_) => Some(self.signing_scope(&endpoint, AuthScheme::SigV4a)?),
             _ => None,
         };
         let settings = SigningSettings {
@@ -413,14 +418,10 @@ impl Handle {
                 }
             });
             match (&identity, &scope) {
-                (Identity::SigV4(credentials), Some((region, name))) => {
-                    let signing = SigningParams {
-                        credentials,
-                        region,
-                        service: name,
-                        time: SystemTime::now(),
-                    };
-                    B::sign(&mut attempt_request, &signing, &settings).map_err(|e| {
+                (Identity::SigV4(credentials) | Identity::SigV4a(credentials), Some(scope)) => {
+                    let signer =
+                        |r: &mut HttpRequest, s: &SigningSettings| scope.sign(r, credentials, s);
+                    B::sign(&mut attempt_request, &settings, &signer).map_err(|e| {
                         Failure::new(ErrorKind::Construction, "could not sign the request")
                             .with_source(e)
                     })?;
@@ -660,57 +661,76 @@ impl Handle {
         Ok(request)
     }
 
-    /// The region and service name to sign for: the endpoint's `sigv4` auth scheme when it has
-    /// one, else the configured region and the service's signing name.
-    fn signing_scope(&self, endpoint: &Endpoint) -> Result<(String, String), Failure> {
-        let mut region = self.inner.config.region().map(str::to_owned);
-        let mut name = self.inner.service.signing_name.to_owned();
-        if let Some(schemes) = endpoint
+    /// How to sign: the first auth scheme of the endpoint's `authSchemes` that this build
+    /// supports (`sigv4`, and `sigv4a` with the `sigv4a` feature), with its signing name and
+    /// region (set); without `authSchemes`, `modeled` (the operation's scheme) for the
+    /// configured region and the service's signing name.
+    fn signing_scope(
+        &self,
+        endpoint: &Endpoint,
+        modeled: AuthScheme,
+    ) -> Result<SigningScope, Failure> {
+        let configured_region = self.inner.config.region();
+        let default_name = self.inner.service.signing_name;
+        let schemes = endpoint
             .properties
             .get("authSchemes")
             .and_then(|s| s.as_array())
-            .filter(|s| !s.is_empty())
-        {
-            let scheme_name = |s: &crate::json::Value| {
-                s.get("name")
-                    .and_then(|n| n.as_str())
-                    .unwrap_or("")
-                    .to_owned()
-            };
-            let sigv4 = schemes
-                .iter()
-                .find(|s| scheme_name(s) == "sigv4")
-                .ok_or_else(|| {
-                    let mut names = String::new();
-                    for (i, s) in schemes.iter().enumerate() {
-                        if i > 0 {
-                            names.push_str(", ");
-                        }
-                        names.push_str(&scheme_name(s));
-                    }
-                    Failure::new(
-                        ErrorKind::Endpoint,
-                        format!(
-                            "the endpoint requires an unsupported auth scheme ({names}); only \
-                             sigv4 is supported"
-                        ),
-                    )
-                })?;
-            if let Some(r) = sigv4.get("signingRegion").and_then(|v| v.as_str()) {
-                region = Some(r.to_owned());
-            }
-            if let Some(n) = sigv4.get("signingName").and_then(|v| v.as_str()) {
-                name = n.to_owned();
+            .filter(|s| !s.is_empty());
+        let Some(schemes) = schemes else {
+            let region = configured_region.ok_or_else(no_region)?;
+            return SigningScope::new(modeled, region.to_owned(), default_name.to_owned());
+        };
+        let text = |s: &crate::json::Value, key: &str| {
+            s.get(key).and_then(|v| v.as_str()).map(str::to_owned)
+        };
+        for scheme in schemes {
+            let name = text(scheme, "signingName").unwrap_or_else(|| default_name.to_owned());
+            match text(scheme, "name").as_deref() {
+                Some("sigv4") => {
+                    let region = text(scheme, "signingRegion")
+                        .or_else(|| configured_region.map(str::to_owned))
+                        .ok_or_else(no_region)?;
+                    return SigningScope::new(AuthScheme::SigV4, region, name);
+                }
+                Some("sigv4a") if cfg!(feature = "sigv4a") => {
+                    let set: Vec<&str> = scheme
+                        .get("signingRegionSet")
+                        .and_then(|v| v.as_array())
+                        .map(|a| a.iter().filter_map(|r| r.as_str()).collect())
+                        .unwrap_or_default();
+                    let region_set = match (set.is_empty(), configured_region) {
+                        (false, _) => set.join(","),
+                        (true, Some(region)) => region.to_owned(),
+                        (true, None) => return Err(no_region()),
+                    };
+                    return SigningScope::new(AuthScheme::SigV4a, region_set, name);
+                }
+                _ => {}
             }
         }
-        let region = region.ok_or_else(|| {
-            Failure::new(
-                ErrorKind::Endpoint,
-                "no region is configured to sign the request for (set one with \
-                 ClientConfigBuilder::region or the AWS_REGION environment variable)",
+        let mut names = String::new();
+        for (i, s) in schemes.iter().enumerate() {
+            if i > 0 {
+                names.push_str(", ");
+            }
+            names.push_str(&text(s, "name").unwrap_or_default());
+        }
+        let description = if schemes
+            .iter()
+            .any(|s| text(s, "name").as_deref() == Some("sigv4a"))
+        {
+            format!(
+                "the endpoint requires the sigv4a auth scheme ({names}): enable the `sigv4a` \
+                 feature of aws-lite-runtime (generated crates whose model needs it enable it)"
             )
-        })?;
-        Ok((region, name))
+        } else {
+            format!(
+                "the endpoint requires an unsupported auth scheme ({names}); only sigv4 and \
+                 sigv4a are supported"
+            )
+        };
+        Err(Failure::new(ErrorKind::Endpoint, description))
     }
 
     /// The identity of the first scheme of `auth` that has one.
@@ -718,7 +738,8 @@ impl Handle {
         let mut first: Option<Failure> = None;
         for scheme in auth.schemes {
             match scheme {
-                AuthScheme::SigV4 => match self.load_credentials().await {
+                AuthScheme::SigV4 | AuthScheme::SigV4a => match self.load_credentials().await {
+                    Ok(c) if *scheme == AuthScheme::SigV4a => return Ok(Identity::SigV4a(c)),
                     Ok(c) => return Ok(Identity::SigV4(c)),
                     Err(e) => {
                         first.get_or_insert(e);
@@ -752,6 +773,69 @@ impl Handle {
         provider.provide_credentials().await.map_err(|e| {
             Failure::new(ErrorKind::Credentials, "could not load credentials").with_source(e)
         })
+    }
+}
+
+fn no_region() -> Failure {
+    Failure::new(
+        ErrorKind::Endpoint,
+        "no region is configured to sign the request for (set one with \
+         ClientConfigBuilder::region or the AWS_REGION environment variable)",
+    )
+}
+
+/// What a request is signed for: the algorithm, the region (SigV4) or region set (SigV4a,
+/// comma-separated), and the service's signing name.
+struct SigningScope {
+    scheme: AuthScheme,
+    region: String,
+    name: String,
+}
+
+impl SigningScope {
+    /// Without the `sigv4a` feature a SigV4a scope is an error naming the feature.
+    fn new(scheme: AuthScheme, region: String, name: String) -> Result<SigningScope, Failure> {
+        if scheme == AuthScheme::SigV4a && !cfg!(feature = "sigv4a") {
+            return Err(Failure::new(
+                ErrorKind::Construction,
+                "the operation signs with sigv4a: enable the `sigv4a` feature of \
+                 aws-lite-runtime (generated crates whose model needs it enable it)",
+            ));
+        }
+        Ok(SigningScope {
+            scheme,
+            region,
+            name,
+        })
+    }
+
+    fn sign(
+        &self,
+        request: &mut HttpRequest,
+        credentials: &Credentials,
+        settings: &SigningSettings,
+    ) -> Result<(), sigv4::SigningError> {
+        match self.scheme {
+            #[cfg(feature = "sigv4a")]
+            AuthScheme::SigV4a => {
+                let params = crate::sigv4a::SigningParams {
+                    credentials,
+                    region_set: &self.region,
+                    service: &self.name,
+                    time: SystemTime::now(),
+                };
+                crate::sigv4a::sign_request_with(request, &params, settings).map(|_| ())
+            }
+            _ => {
+                let params = SigningParams {
+                    credentials,
+                    region: &self.region,
+                    service: &self.name,
+                    time: SystemTime::now(),
+                };
+                sigv4::sign_request_with(request, &params, settings).map(|_| ())
+            }
+        }
     }
 }
 

@@ -99,7 +99,7 @@ pub struct SigningError {
 }
 
 impl SigningError {
-    fn new(message: impl Into<String>) -> Self {
+    pub(crate) fn new(message: impl Into<String>) -> Self {
         Self {
             message: message.into(),
         }
@@ -164,7 +164,8 @@ impl SigningOutput {
         &self.string_to_sign
     }
 
-    /// The signature, 64 lowercase hex digits.
+    /// The signature in lowercase hex: 64 digits for SigV4, a DER-encoded ECDSA signature for
+    /// SigV4a.
     pub fn signature(&self) -> &str {
         &self.signature
     }
@@ -210,9 +211,53 @@ pub fn sign_request_with(
             "the region and the service name must not be empty",
         ));
     }
+    header_value("region", params.region)?;
+    header_value("service", params.service)?;
+    let credentials = params.credentials;
+    sign_prepared(
+        request,
+        credentials,
+        params.time,
+        settings,
+        None,
+        |amz_date, canonical| {
+            let date_stamp = &amz_date[..8];
+            let scope = credential_scope(date_stamp, params.region, params.service);
+            let sts = string_to_sign(amz_date, &scope, canonical.as_str());
+            let key = signing_key(
+                credentials.secret_access_key(),
+                date_stamp,
+                params.region,
+                params.service,
+            );
+            let signature = signature(&key, &sts);
+            let authorization = authorization(
+                credentials.access_key_id(),
+                &scope,
+                canonical.signed_headers(),
+                &signature,
+            );
+            Ok((sts, signature, authorization))
+        },
+    )
+}
+
+/// What SigV4 and SigV4a share: the headers added before signing (`host`, `x-amz-date`, the
+/// session token, `x-amz-content-sha256`, and `extra`: SigV4a's `x-amz-region-set`), the
+/// canonical request, and the `Authorization` header. `finish` gets `x-amz-date` and the
+/// canonical request and returns the string to sign, the signature and the `Authorization`
+/// value.
+pub(crate) fn sign_prepared(
+    request: &mut HttpRequest,
+    credentials: &Credentials,
+    time: SystemTime,
+    settings: &SigningSettings,
+    extra: Option<(HeaderName, HeaderValue)>,
+    finish: impl FnOnce(&str, &CanonicalRequest) -> Result<(String, String, String), SigningError>,
+) -> Result<SigningOutput, SigningError> {
     // Everything that can fail is checked before the request is touched, so a failed
     // signing leaves it as it was.
-    let amz_date = amz_date(params.time)?;
+    let amz_date = amz_date(time)?;
     let date_value = header_value(X_AMZ_DATE, &amz_date)?;
     let host = match request.headers().contains_key(HOST) {
         true => None,
@@ -223,7 +268,7 @@ pub fn sign_request_with(
             Some(header_value("host", &host)?)
         }
     };
-    let token = match params.credentials.session_token() {
+    let token = match credentials.session_token() {
         Some(token) => {
             let mut value = header_value(X_AMZ_SECURITY_TOKEN, token)?;
             value.set_sensitive(true);
@@ -231,10 +276,8 @@ pub fn sign_request_with(
         }
         None => None,
     };
-    // These end up in the Authorization header.
-    header_value("access key id", params.credentials.access_key_id())?;
-    header_value("region", params.region)?;
-    header_value("service", params.service)?;
+    // This ends up in the Authorization header.
+    header_value("access key id", credentials.access_key_id())?;
     if let Some((name, _)) = request
         .headers()
         .iter()
@@ -249,6 +292,10 @@ pub fn sign_request_with(
     } else {
         sha256_hex(request.body())
     };
+    let content_sha256 = match settings.content_sha256_header {
+        true => Some(header_value(X_AMZ_CONTENT_SHA256, &payload_hash)?),
+        false => None,
+    };
 
     let headers = request.headers_mut();
     if let Some(host) = host {
@@ -262,11 +309,11 @@ pub fn sign_request_with(
             headers.insert(HeaderName::from_static(X_AMZ_SECURITY_TOKEN), token.clone());
         }
     }
-    if settings.content_sha256_header {
-        headers.insert(
-            HeaderName::from_static(X_AMZ_CONTENT_SHA256),
-            header_value(X_AMZ_CONTENT_SHA256, &payload_hash)?,
-        );
+    if let Some(value) = content_sha256 {
+        headers.insert(HeaderName::from_static(X_AMZ_CONTENT_SHA256), value);
+    }
+    if let Some((name, value)) = extra {
+        headers.insert(name, value);
     }
 
     let mut header_list = Vec::with_capacity(request.headers().len());
@@ -284,27 +331,11 @@ pub fn sign_request_with(
         &payload_hash,
         settings,
     );
+    let (sts, signature, authorization) = finish(&amz_date, &canonical)?;
 
-    let date_stamp = &amz_date[..8];
-    let scope = credential_scope(date_stamp, params.region, params.service);
-    let sts = string_to_sign(&amz_date, &scope, canonical.as_str());
-    let key = signing_key(
-        params.credentials.secret_access_key(),
-        date_stamp,
-        params.region,
-        params.service,
-    );
-    let signature = signature(&key, &sts);
-    let authorization = authorization(
-        params.credentials.access_key_id(),
-        &scope,
-        canonical.signed_headers(),
-        &signature,
-    );
-
-    let headers = request.headers_mut();
     let mut auth_value = header_value("authorization", &authorization)?;
     auth_value.set_sensitive(true);
+    let headers = request.headers_mut();
     headers.insert(AUTHORIZATION, auth_value);
     if !settings.sign_session_token {
         if let Some(token) = token {
@@ -478,7 +509,7 @@ fn host_header_value(uri: &http::Uri) -> Option<String> {
     })
 }
 
-fn header_value(name: &str, value: &str) -> Result<HeaderValue, SigningError> {
+pub(crate) fn header_value(name: &str, value: &str) -> Result<HeaderValue, SigningError> {
     HeaderValue::from_str(value).map_err(|_| {
         SigningError::new(format!(
             "the value for header `{name}` contains characters not allowed in a header"
@@ -560,14 +591,14 @@ fn push_collapsed(out: &mut String, value: &str) {
     }
 }
 
-fn hmac_sha256(key: &[u8], data: &[u8]) -> [u8; 32] {
+pub(crate) fn hmac_sha256(key: &[u8], data: &[u8]) -> [u8; 32] {
     let key = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, key);
     let mut out = [0; 32];
     out.copy_from_slice(ring::hmac::sign(&key, data).as_ref());
     out
 }
 
-fn hex(bytes: &[u8]) -> String {
+pub(crate) fn hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut out = String::with_capacity(bytes.len() * 2);
     for byte in bytes {

@@ -11,7 +11,11 @@ use crate::http::{
     BoxFuture, Bytes, ConnectorError, ConnectorErrorKind, HttpClient, HttpRequest, HttpResponse,
     StreamingResponse,
 };
-use crate::sigv4::{self, SigningError, SigningParams, SigningSettings};
+use crate::sigv4::{SigningError, SigningSettings};
+
+/// Signs a request whose body is in memory (SigV4 or SigV4a, as the endpoint chose).
+pub(crate) type Signer<'a> =
+    dyn Fn(&mut HttpRequest, &SigningSettings) -> Result<(), SigningError> + 'a;
 
 /// Marks a streaming request whose answer is wanted whole (an operation with a streaming
 /// input and a plain output): the transport reads it under its response size limit, and
@@ -67,11 +71,11 @@ pub(crate) trait Payload: Send + Sized + 'static {
     /// (taken, so only the first attempt can have it).
     fn for_attempt(request: &mut ::http::Request<Self>) -> ::http::Request<Self>;
 
-    /// Signs the request with SigV4.
+    /// Signs the request with `signer`.
     fn sign(
         request: &mut ::http::Request<Self>,
-        params: &SigningParams<'_>,
         settings: &SigningSettings,
+        signer: &Signer<'_>,
     ) -> Result<(), SigningError>;
 
     /// Sends one attempt.
@@ -117,10 +121,10 @@ impl Payload for Bytes {
 
     fn sign(
         request: &mut HttpRequest,
-        params: &SigningParams<'_>,
         settings: &SigningSettings,
+        signer: &Signer<'_>,
     ) -> Result<(), SigningError> {
-        sigv4::sign_request_with(request, params, settings).map(|_| ())
+        signer(request, settings)
     }
 
     fn call(
@@ -186,8 +190,8 @@ impl Payload for ByteStream {
 
     fn sign(
         request: &mut ::http::Request<ByteStream>,
-        params: &SigningParams<'_>,
         settings: &SigningSettings,
+        signer: &Signer<'_>,
     ) -> Result<(), SigningError> {
         // The signer reads the head and the bytes; a body whose bytes are not known is signed
         // as `UNSIGNED-PAYLOAD`, as the official signer does for such bodies.
@@ -203,9 +207,9 @@ impl Payload for ByteStream {
             unsigned_payload: unsigned,
             ..*settings
         };
-        let signed = sigv4::sign_request_with(&mut head, params, &settings);
+        let signed = signer(&mut head, &settings);
         *request.headers_mut() = std::mem::take(head.headers_mut());
-        signed.map(|_| ())
+        signed
     }
 
     fn call(
@@ -280,6 +284,7 @@ impl Payload for ByteStream {
 mod tests {
     use super::*;
     use crate::credentials::Credentials;
+    use crate::sigv4::{self, SigningParams};
     use std::time::{Duration, SystemTime};
 
     fn sign<B: Payload>(body: B) -> ::http::Request<B> {
@@ -299,7 +304,10 @@ mod tests {
             .uri("https://media.example.com/up")
             .body(body)
             .unwrap();
-        B::sign(&mut request, &params, &settings).unwrap();
+        let signer = |r: &mut HttpRequest, s: &SigningSettings| {
+            sigv4::sign_request_with(r, &params, s).map(|_| ())
+        };
+        B::sign(&mut request, &settings, &signer).unwrap();
         request
     }
 
