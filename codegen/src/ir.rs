@@ -30,7 +30,7 @@ mod shapes;
 mod synthetic;
 mod waiters;
 
-pub use auth::{resolve_auth, AuthIr, AuthScheme};
+pub use auth::{resolve_auth, rules_name_sigv4a, AuthIr, AuthScheme};
 pub use check_names::check_names;
 pub use closure::collect_closure;
 pub use directions::mark_directions;

@@ -97,6 +97,7 @@ pub(crate) fn operation(ir: &Ir, op: &OperationIr) -> TokenStream {
     } else {
         let schemes = op.auth.schemes.iter().map(|s| match s {
             AuthScheme::SigV4 => quote! { ::aws_lite_runtime::orchestrator::AuthScheme::SigV4 },
+            AuthScheme::SigV4a => quote! { ::aws_lite_runtime::orchestrator::AuthScheme::SigV4a },
             AuthScheme::Bearer => quote! { ::aws_lite_runtime::orchestrator::AuthScheme::Bearer },
             AuthScheme::Anonymous => {
                 quote! { ::aws_lite_runtime::orchestrator::AuthScheme::Anonymous }

@@ -753,6 +753,21 @@ fn needs_md5(ir: &Ir) -> bool {
     ir.operations.iter().any(|o| o.checksum_required)
 }
 
+/// Whether the crate can sign with SigV4a: an operation whose auth schemes include
+/// `aws.auth#sigv4a`, or endpoint rules that can pick a `sigv4a` auth scheme. Only then does
+/// it need the runtime's `sigv4a` feature (and p256). Not a feature of the generated crate:
+/// without it, such requests fail.
+pub(crate) fn needs_sigv4a(ir: &Ir) -> bool {
+    ir.operations
+        .iter()
+        .any(|o| o.auth.schemes.contains(&crate::ir::AuthScheme::SigV4a))
+        || ir
+            .service
+            .endpoint_rules
+            .as_ref()
+            .is_some_and(crate::ir::rules_name_sigv4a)
+}
+
 /// The runtime dependency of `Cargo.toml`, with `features` added: `dependency` is an inline
 /// table (`{ path = "..." }`) or a version requirement (`"0.1"`).
 fn runtime_dependency(dependency: &str, features: &[&str]) -> String {
@@ -773,6 +788,18 @@ fn runtime_dependency(dependency: &str, features: &[&str]) -> String {
         Some(table) => format!("{{ {}, features = [{list}] }}", table.trim()),
         None => format!("{{ version = {dependency}, features = [{list}] }}"),
     }
+}
+
+/// The runtime features a crate cannot work without.
+fn runtime_features(ir: &Ir) -> Vec<&'static str> {
+    let mut features = Vec::new();
+    if needs_md5(ir) {
+        features.push("content-md5");
+    }
+    if needs_sigv4a(ir) {
+        features.push("sigv4a");
+    }
+    features
 }
 
 /// `Cargo.toml` of the generated crate.
@@ -808,10 +835,7 @@ tokio = {{ version = "1", features = ["macros", "rt-multi-thread"] }}
         version = ir.service.crate_version,
         title = ir.service.title.replace('"', "'"),
         api = ir.service.version,
-        runtime = runtime_dependency(
-            &options.runtime_dependency,
-            if needs_md5(ir) { &["content-md5"] } else { &[] }
-        ),
+        runtime = runtime_dependency(&options.runtime_dependency, &runtime_features(ir)),
         gzip = gzip_feature(ir),
         default_gzip = if needs_gzip(ir) { ", \"gzip\"" } else { "" },
     )

@@ -6,6 +6,9 @@
 //! it, every scheme of the service applies, sorted by shape id. `smithy.api#optionalAuth`
 //! lets the request go unsigned when no identity is configured, and
 //! `aws.auth#unsignedPayload` signs with `UNSIGNED-PAYLOAD` instead of the body's hash.
+//!
+//! SigV4a is also chosen at run time, by endpoint rules whose results name a `sigv4a` auth
+//! scheme; [`rules_name_sigv4a`] tells when a crate needs the runtime's `sigv4a` feature for that.
 
 use serde_json::Value;
 
@@ -17,6 +20,8 @@ use crate::model::{ModelError, Shape};
 pub enum AuthScheme {
     /// `aws.auth#sigv4`.
     SigV4,
+    /// `aws.auth#sigv4a` (the runtime's `sigv4a` feature).
+    SigV4a,
     /// `smithy.api#httpBearerAuth`: `Authorization: Bearer <token>`.
     Bearer,
     /// No identity: the request goes unsigned (`smithy.api#noAuth`, `@optionalAuth`, or an
@@ -35,12 +40,14 @@ pub struct AuthIr {
 }
 
 const SIGV4: &str = "aws.auth#sigv4";
+const SIGV4A: &str = "aws.auth#sigv4a";
 const BEARER: &str = "smithy.api#httpBearerAuth";
 const NO_AUTH: &str = "smithy.api#noAuth";
 
 fn scheme(id: &str) -> Option<AuthScheme> {
     match id {
         SIGV4 => Some(AuthScheme::SigV4),
+        SIGV4A => Some(AuthScheme::SigV4a),
         BEARER => Some(AuthScheme::Bearer),
         NO_AUTH => Some(AuthScheme::Anonymous),
         _ => None,
@@ -59,7 +66,6 @@ fn listed(v: &Value) -> Vec<String> {
 
 /// Auth scheme traits of Smithy and AWS that the runtime does not implement.
 const OTHER_SCHEMES: &[&str] = &[
-    "aws.auth#sigv4a",
     "smithy.api#httpBasicAuth",
     "smithy.api#httpDigestAuth",
     "smithy.api#httpApiKeyAuth",
@@ -70,7 +76,9 @@ fn service_schemes(service: &Shape) -> Vec<String> {
     let mut out: Vec<String> = service
         .traits
         .keys()
-        .filter(|t| matches!(t.as_str(), SIGV4 | BEARER) || OTHER_SCHEMES.contains(&t.as_str()))
+        .filter(|t| {
+            matches!(t.as_str(), SIGV4 | SIGV4A | BEARER) || OTHER_SCHEMES.contains(&t.as_str())
+        })
         .cloned()
         .collect();
     out.sort();
@@ -98,7 +106,7 @@ pub fn resolve_auth(service: &Shape, op: &Shape) -> Result<AuthIr, ModelError> {
             &op.id,
             format!(
                 "authenticates with {}, which the runtime does not implement (it implements \
-                 {SIGV4} and {BEARER})",
+                 {SIGV4}, {SIGV4A} and {BEARER})",
                 effective.join(", ")
             ),
         ));
@@ -107,6 +115,24 @@ pub fn resolve_auth(service: &Shape, op: &Shape) -> Result<AuthIr, ModelError> {
         schemes,
         unsigned_payload: op.has_trait("aws.auth#unsignedPayload"),
     })
+}
+
+/// Whether an endpoint rule set can resolve to an endpoint whose `authSchemes` name `sigv4a`:
+/// any `authSchemes` list in the rules with an entry named so.
+pub fn rules_name_sigv4a(rules: &Value) -> bool {
+    match rules {
+        Value::Object(map) => map.iter().any(|(key, value)| {
+            (key == "authSchemes"
+                && value.as_array().is_some_and(|schemes| {
+                    schemes
+                        .iter()
+                        .any(|s| s.get("name").and_then(Value::as_str) == Some("sigv4a"))
+                }))
+                || rules_name_sigv4a(value)
+        }),
+        Value::Array(items) => items.iter().any(rules_name_sigv4a),
+        _ => false,
+    }
 }
 
 #[cfg(test)]
@@ -160,7 +186,37 @@ mod tests {
         assert_eq!(
             err.to_string(),
             "t.s#Op: authenticates with smithy.api#httpBasicAuth, which the runtime does not \
-             implement (it implements aws.auth#sigv4 and smithy.api#httpBearerAuth)"
+             implement (it implements aws.auth#sigv4, aws.auth#sigv4a and \
+             smithy.api#httpBearerAuth)"
         );
+        // SigV4a is a scheme like the others, sorted by id without @auth.
+        let asym = r#""aws.auth#sigv4a": {"name": "x"}, "aws.auth#sigv4": {"name": "x"}"#;
+        assert_eq!(auth(asym, "").unwrap().schemes, [SigV4, SigV4a]);
+        let ordered =
+            format!(r#"{asym}, "smithy.api#auth": ["aws.auth#sigv4a", "aws.auth#sigv4"]"#);
+        assert_eq!(auth(&ordered, "").unwrap().schemes, [SigV4a, SigV4]);
+    }
+
+    #[test]
+    fn rules_that_name_sigv4a_are_found_at_any_depth() {
+        let endpoint = |schemes: &str| {
+            serde_json::from_str::<Value>(&format!(
+                r#"{{"rules": [{{"type": "tree", "rules": [{{"type": "endpoint", "endpoint":
+                    {{"url": "https://x", "properties": {{"authSchemes": {schemes}}}}}}}]}}]}}"#
+            ))
+            .unwrap()
+        };
+        assert!(rules_name_sigv4a(&endpoint(
+            r#"[{"name": "sigv4a", "signingRegionSet": ["*"]}]"#
+        )));
+        assert!(rules_name_sigv4a(&endpoint(
+            r#"[{"name": "sigv4"}, {"name": "sigv4a"}]"#
+        )));
+        assert!(!rules_name_sigv4a(&endpoint(r#"[{"name": "sigv4"}]"#)));
+        // The word elsewhere (a documentation string, a URL) does not count.
+        assert!(!rules_name_sigv4a(
+            &serde_json::from_str(r#"{"documentation": "sigv4a", "url": "https://sigv4a"}"#)
+                .unwrap()
+        ));
     }
 }

@@ -35,8 +35,10 @@ pub fn resolve_service(service: &Shape, options: &Options) -> ServiceIr {
         sdk_id,
         version,
         docs: docs_of(&service.traits),
-        signing_name: service
-            .trait_value("aws.auth#sigv4")
+        // SigV4's name, else SigV4a's: a service with only `aws.auth#sigv4a` signs as it says.
+        signing_name: ["aws.auth#sigv4", "aws.auth#sigv4a"]
+            .iter()
+            .find_map(|t| service.trait_value(t))
             .and_then(|v| v.get("name"))
             .and_then(Value::as_str)
             .map(str::to_owned),
