@@ -7,7 +7,7 @@ sign, the DER signature in hex). For each, botocore's `CrtSigV4AsymAuth` signs t
 that time, and awscrt checks our signature under our public key. Writes a JSON list with, per
 case, the headers botocore set (lowercase names) and whether ours verified.
 
-Exit status 3 means awscrt is missing, so the caller can say the peer is absent.
+Exit status 3 means botocore or awscrt is missing, so the caller can say which peer is absent.
 """
 
 import datetime
@@ -21,7 +21,7 @@ try:
     import botocore.crt.auth
     from botocore.awsrequest import AWSRequest
     from botocore.credentials import Credentials
-except ModuleNotFoundError as e:  # the peer is absent: not a failure of the comparison
+except ModuleNotFoundError as e:  # the peer is absent, which the caller reports as such
     print(f"botocore with awscrt is not installed: {e}", file=sys.stderr)
     sys.exit(3)
 
