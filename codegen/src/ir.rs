@@ -303,6 +303,8 @@ pub struct MemberIr {
     /// The target's `@mediaType` (a payload's content type; a header string with one is
     /// base64-encoded).
     pub media_type: Option<String>,
+    /// The target's `@requiresLength`: a streaming payload must be sent with its length.
+    pub requires_length: bool,
 }
 
 /// A string or integer enum.

@@ -239,6 +239,26 @@ impl From<crate::Blob> for ByteStream {
     }
 }
 
+/// Checks the payload `body` of a `@requiresLength` member: the service needs its
+/// `Content-Length`, so a stream of unknown length is refused before anything is sent, with
+/// an error naming `member` of `operation` and how to give the length.
+pub fn require_length(
+    body: &ByteStream,
+    member: &'static str,
+    operation: &str,
+) -> Result<(), crate::error::BuildError> {
+    match body.content_length() {
+        Some(_) => Ok(()),
+        None => Err(crate::error::BuildError::invalid(
+            member,
+            format!(
+                "`{member}` of {operation} must have a known length (`@requiresLength`): \
+                 make it from bytes or with ByteStream::from_stream_with_length"
+            ),
+        )),
+    }
+}
+
 /// Reading a [`ByteStream`] failed: the connection broke, a time limit passed, or the stream
 /// it was made from failed. The cause is the [`source`](std::error::Error::source).
 #[derive(Debug)]
@@ -367,6 +387,21 @@ mod tests {
         assert_eq!(err.to_string(), "reading the streamed body failed");
         let source = std::error::Error::source(&err).unwrap().to_string();
         assert_eq!(source, "disk went away");
+    }
+
+    #[test]
+    fn a_length_is_required_only_where_unknown() {
+        assert!(require_length(&ByteStream::from("abc"), "body", "Put").is_ok());
+        let sized = ByteStream::from_stream_with_length(chunks(&["ab"]), 2);
+        assert!(require_length(&sized, "body", "Put").is_ok());
+        let err =
+            require_length(&ByteStream::from_stream(chunks(&["ab"])), "body", "Put").unwrap_err();
+        assert_eq!(err.member(), "body");
+        assert!(
+            err.to_string()
+                .starts_with("`body` of Put must have a known length (`@requiresLength`)"),
+            "{err}"
+        );
     }
 
     #[test]

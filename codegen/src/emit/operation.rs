@@ -127,9 +127,26 @@ pub(crate) fn operation(ir: &Ir, op: &OperationIr) -> TokenStream {
     let (take_stream, attach_body) = match stream_in {
         Some(m) => {
             let f = ident(&m.rust_name);
+            // `@requiresLength`: the service needs Content-Length, so a stream of unknown
+            // length is refused before anything is sent.
+            let check = if m.requires_length {
+                let label = &m.name;
+                let op_name = &op.name;
+                let err_name = format_ident!("{}Error", op.name);
+                quote! {
+                    if let ::std::result::Result::Err(e) = ::aws_lite_runtime::byte_stream::require_length(&input.#f, #label, #op_name) {
+                        return ::std::result::Result::Err(#err_name::Unhandled(e.into()));
+                    }
+                }
+            } else {
+                quote! {}
+            };
             (
                 // Taken after the head is serialized, which reads whether it is empty.
-                quote! { let mut input = input; },
+                quote! {
+                    let mut input = input;
+                    #check
+                },
                 quote! { let #request_binding = request.map(|_| ::std::mem::take(&mut input.#f)); },
             )
         }

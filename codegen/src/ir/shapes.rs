@@ -390,6 +390,7 @@ fn resolve_members(
                 .trait_value("mediaType")
                 .and_then(Value::as_str)
                 .map(str::to_owned),
+            requires_length: streaming && target.has_trait("requiresLength"),
         });
     }
     Ok(out)
