@@ -11,7 +11,7 @@
 //! Rules are keyed by type: an operation's output type (`ListChannelsOutput`), its error type
 //! (`GetChannelError`) or its input type (`GetChannelInput`) each name exactly one operation.
 //!
-//! ```ignore
+//! ```text
 //! // In the generated crate's terms (see the crate's `examples/typed_mocks.rs`):
 //! let mocks = ivs::Mocks::new()
 //!     .output(ListChannelsOutput::builder().channels(summary).build())

@@ -7,7 +7,7 @@ use crate::credentials::SdkCredentials;
 /// A configuration builder holding what `sdk` says: region, credentials provider, endpoint URL
 /// override, FIPS and dual-stack. Retries, timeouts and the transport stay this crate's.
 ///
-/// ```ignore
+/// ```text
 /// let sdk = aws_config::load_from_env().await;
 /// let client = ivs::Client::new(aws_lite_runtime::sdk_config::from_sdk_config(&sdk).build());
 /// ```

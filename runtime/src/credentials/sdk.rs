@@ -9,7 +9,7 @@ use aws_credential_types::provider::{
 /// Adapts a credentials provider of the official AWS SDK (`aws-config`'s default chain,
 /// SSO, IMDS, web identity...) to this crate's [`ProvideCredentials`].
 ///
-/// ```ignore
+/// ```text
 /// let sdk_config = aws_config::load_from_env().await;
 /// let provider = SdkCredentials::new(sdk_config.credentials_provider().unwrap());
 /// ```
