@@ -50,6 +50,9 @@ pub struct ClientConfig {
     bearer_token: Option<BearerToken>,
     endpoint_url: Option<String>,
     env_endpoints: EnvEndpoints,
+    /// `AWS_BEARER_TOKEN_<SERVICE>` variables, read by `from_env` (the service is known only
+    /// when a client is made).
+    env_bearer_tokens: Vec<(String, BearerToken)>,
     use_fips: bool,
     use_dual_stack: bool,
     retry: RetryConfig,
@@ -76,6 +79,7 @@ impl fmt::Debug for ClientConfig {
                 &self.endpoint_url.as_deref().map(redact_userinfo),
             )
             .field("env_endpoints", &self.env_endpoints)
+            .field("env_bearer_tokens", &bearer_names(&self.env_bearer_tokens))
             .field("use_fips", &self.use_fips)
             .field("use_dual_stack", &self.use_dual_stack)
             .field("retry", &self.retry)
@@ -126,6 +130,7 @@ impl ClientConfig {
             bearer_token: self.bearer_token.clone(),
             endpoint_url: self.endpoint_url.clone(),
             env_endpoints: self.env_endpoints.clone(),
+            env_bearer_tokens: self.env_bearer_tokens.clone(),
             use_fips: self.use_fips,
             use_dual_stack: self.use_dual_stack,
             retry: self.retry.clone(),
@@ -259,6 +264,20 @@ impl ClientConfig {
         self.bearer_token.as_ref()
     }
 
+    /// The bearer token for the service whose signing name is `signing_name`: the one set in
+    /// code, else `AWS_BEARER_TOKEN_<NAME>` ([`bearer_token_env_var`], the convention of the
+    /// AWS SDKs' service API keys, `AWS_BEARER_TOKEN_BEDROCK`) as read by `from_env`.
+    pub fn bearer_token_for(&self, signing_name: &str) -> Option<&BearerToken> {
+        if let Some(token) = &self.bearer_token {
+            return Some(token);
+        }
+        let name = bearer_token_env_var(signing_name);
+        self.env_bearer_tokens
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, token)| token)
+    }
+
     /// The endpoint URL set in code ([`ClientConfigBuilder::endpoint_url`]), if any; the
     /// environment's are in [`ClientConfig::endpoint_url_for`].
     pub fn endpoint_url(&self) -> Option<&str> {
@@ -330,6 +349,9 @@ pub struct ClientConfigBuilder {
     bearer_token: Option<BearerToken>,
     endpoint_url: Option<String>,
     env_endpoints: EnvEndpoints,
+    /// `AWS_BEARER_TOKEN_<SERVICE>` variables, read by `from_env` (the service is known only
+    /// when a client is made).
+    env_bearer_tokens: Vec<(String, BearerToken)>,
     use_fips: bool,
     use_dual_stack: bool,
     retry: RetryConfig,
@@ -355,6 +377,7 @@ impl fmt::Debug for ClientConfigBuilder {
                 &self.endpoint_url.as_deref().map(redact_userinfo),
             )
             .field("env_endpoints", &self.env_endpoints)
+            .field("env_bearer_tokens", &bearer_names(&self.env_bearer_tokens))
             .field("use_fips", &self.use_fips)
             .field("use_dual_stack", &self.use_dual_stack)
             .field("retry", &self.retry)
@@ -392,6 +415,10 @@ impl ClientConfigBuilder {
         let mut builder = ClientConfig::builder();
         builder.credentials = Some(crate::credentials::default_provider());
         builder.env_endpoints = EnvEndpoints::from_process_env();
+        builder.env_bearer_tokens = env_bearer_tokens(
+            std::env::vars_os()
+                .filter_map(|(n, v)| Some((n.into_string().ok()?, v.into_string().ok()?))),
+        );
         if let Some(fips) = env_var("AWS_USE_FIPS_ENDPOINT").and_then(|v| parse_bool(&v)) {
             builder.use_fips = fips;
         }
@@ -535,6 +562,7 @@ impl ClientConfigBuilder {
             bearer_token: self.bearer_token,
             endpoint_url: self.endpoint_url,
             env_endpoints: self.env_endpoints,
+            env_bearer_tokens: self.env_bearer_tokens,
             use_fips: self.use_fips,
             use_dual_stack: self.use_dual_stack,
             retry: self.retry,
@@ -572,6 +600,32 @@ impl fmt::Display for EndpointSource {
             EndpointSource::Profile => "from the profile's endpoint_url",
         })
     }
+}
+
+/// The environment variable holding the bearer token of one service: `AWS_BEARER_TOKEN_` and
+/// its signing name upper-cased, with spaces and `-` as `_` (`bedrock` ->
+/// `AWS_BEARER_TOKEN_BEDROCK`).
+pub fn bearer_token_env_var(signing_name: &str) -> String {
+    let mut name = String::from("AWS_BEARER_TOKEN_");
+    for c in signing_name.trim().chars() {
+        name.push(match c {
+            ' ' | '-' => '_',
+            c => c.to_ascii_uppercase(),
+        });
+    }
+    name
+}
+
+/// The non-blank `AWS_BEARER_TOKEN_<SERVICE>` variables of `vars`.
+fn env_bearer_tokens(vars: impl Iterator<Item = (String, String)>) -> Vec<(String, BearerToken)> {
+    vars.filter(|(n, v)| n.starts_with("AWS_BEARER_TOKEN_") && !v.trim().is_empty())
+        .map(|(n, v)| (n, BearerToken::new(v.trim())))
+        .collect()
+}
+
+/// The variables' names only: the tokens are secrets.
+fn bearer_names(tokens: &[(String, BearerToken)]) -> Vec<&str> {
+    tokens.iter().map(|(n, _)| n.as_str()).collect()
 }
 
 /// The environment variable holding the endpoint URL of one service:
@@ -937,6 +991,43 @@ mod tests {
             "http://localhost:5000/a@b"
         );
         assert_eq!(redact_userinfo("not a url"), "not a url");
+    }
+
+    #[test]
+    fn bearer_tokens_come_from_code_then_the_service_variable() {
+        assert_eq!(bearer_token_env_var("bedrock"), "AWS_BEARER_TOKEN_BEDROCK");
+        assert_eq!(
+            bearer_token_env_var("code-catalyst"),
+            "AWS_BEARER_TOKEN_CODE_CATALYST"
+        );
+        let vars = [
+            ("AWS_BEARER_TOKEN_BEDROCK", " tok-b "),
+            ("AWS_BEARER_TOKEN_CODECATALYST", ""),
+            ("AWS_REGION", "us-east-1"),
+        ]
+        .map(|(n, v)| (n.to_owned(), v.to_owned()));
+        let mut b = ClientConfig::builder();
+        b.env_bearer_tokens = env_bearer_tokens(vars.into_iter());
+        let c = b.clone().build();
+        assert_eq!(
+            c.bearer_token_for("bedrock").map(BearerToken::token),
+            Some("tok-b")
+        );
+        // A blank variable is unset; another service's is not used.
+        assert_eq!(c.bearer_token_for("codecatalyst"), None);
+        assert_eq!(c.bearer_token_for("ivs"), None);
+        // The token never shows in Debug, only the variable's name.
+        let debug = format!("{c:?}");
+        assert!(
+            debug.contains("AWS_BEARER_TOKEN_BEDROCK") && !debug.contains("tok-b"),
+            "{debug}"
+        );
+        // A token set in code wins.
+        let c = b.bearer_token("in-code").build();
+        assert_eq!(
+            c.bearer_token_for("bedrock").map(BearerToken::token),
+            Some("in-code")
+        );
     }
 
     #[test]

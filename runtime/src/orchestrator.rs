@@ -745,12 +745,22 @@ impl Handle {
                         first.get_or_insert(e);
                     }
                 },
-                AuthScheme::Bearer => match self.inner.config.bearer_token() {
+                AuthScheme::Bearer => match self
+                    .inner
+                    .config
+                    .bearer_token_for(self.inner.service.signing_name)
+                {
                     Some(t) => return Ok(Identity::Bearer(t.clone())),
                     None => {
                         first.get_or_insert(Failure::new(
                             ErrorKind::Credentials,
-                            "no bearer token is configured (use ClientConfigBuilder::bearer_token)",
+                            format!(
+                                "no bearer token is configured (use \
+                                 ClientConfigBuilder::bearer_token, or set {} for from_env)",
+                                crate::config::bearer_token_env_var(
+                                    self.inner.service.signing_name
+                                )
+                            ),
                         ));
                     }
                 },
