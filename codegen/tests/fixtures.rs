@@ -5,30 +5,39 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// Every fixture, by file stem under `tests/fixtures/`.
-const FIXTURES: &[&str] = &[
-    // Every shape type as a member of an operation's input and output.
-    "shapes",
-    // A Smithy 2.0 `enum` and the same enum as a Smithy 1.0 `string` with `@enum`.
-    "enums_v2",
-    "enums_v1",
-    // A structure that contains itself, directly and through a list.
-    "recursive",
-    // `@sensitive` on a string shape and on a structure.
-    "sensitive",
-    // Rust keywords and prelude names as member, shape and operation names.
-    "naming",
-    // `@paginated` with inputToken, outputToken and pageSize.
-    "paginated",
-    // The naming obstacle course: members named `Default`, `Self`, `self`, `type`, `Ok`,
-    // `Some`, `build`, `send`, `meta`, `builder`...; shapes named like std types and like the
-    // crate's own items; operations named `Client` and `Config`; enum values `Unknown`; and
-    // deprecated shapes, members and an operation (the crate's own code must not warn).
-    "obstacles",
-    // `@streaming` blob payloads: an upload (streaming input) and a download (streaming
-    // output), whose structures hold a `ByteStream`.
-    "streaming",
-];
+/// Every fixture, by file stem: the `*.json` files of `tests/fixtures/`, listed from the
+/// folder so a new fixture is snapshotted and compiled without being named here.
+///
+/// - `shapes`: every shape type as a member of an operation's input and output.
+/// - `enums_v2`, `enums_v1`: a Smithy 2.0 `enum` and the same enum as a Smithy 1.0 `string`
+///   with `@enum`.
+/// - `recursive`: a structure that contains itself, directly and through a list.
+/// - `sensitive`: `@sensitive` on a string shape and on a structure.
+/// - `naming`: Rust keywords and prelude names as member, shape and operation names.
+/// - `paginated`: `@paginated` with inputToken, outputToken and pageSize.
+/// - `obstacles`: the naming obstacle course: members named `Default`, `Self`, `self`, `type`,
+///   `Ok`, `Some`, `build`, `send`, `meta`, `builder`...; shapes named like std types and like
+///   the crate's own items; operations named `Client` and `Config`; enum values `Unknown`; and
+///   deprecated shapes, members and an operation (the crate's own code must not warn).
+/// - `streaming`: `@streaming` blob payloads: an upload (streaming input) and a download
+///   (streaming output), whose structures hold a `ByteStream`.
+/// - `injection`: names and documentation that try to break out of Rust strings, comments and
+///   attributes (`tests/hardening.rs` also runs its wire test).
+fn fixtures() -> Vec<String> {
+    let dir = manifest_dir().join("tests/fixtures");
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|entry| entry.expect("a fixture folder entry").path())
+        .filter(|path| path.extension().is_some_and(|e| e == "json"))
+        .map(|path| {
+            let stem = path.file_stem().expect("a file name");
+            stem.to_string_lossy().into_owned()
+        })
+        .collect();
+    names.sort();
+    assert!(!names.is_empty(), "no fixture in {}", dir.display());
+    names
+}
 
 fn manifest_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -77,7 +86,8 @@ fn snapshot_name(fixture: &str, path: &str) -> String {
 
 #[test]
 fn snapshots() {
-    for fixture in FIXTURES {
+    let fixtures = fixtures();
+    for fixture in &fixtures {
         for (path, text) in generate(fixture) {
             insta::assert_snapshot!(snapshot_name(fixture, &path), text);
         }
@@ -86,7 +96,7 @@ fn snapshots() {
 
 #[test]
 fn generation_is_deterministic() {
-    for fixture in FIXTURES {
+    for fixture in &fixtures() {
         assert!(
             generate(fixture) == generate(fixture),
             "generating fixture `{fixture}` twice gave different output"
@@ -128,7 +138,11 @@ const NOT_COMPILED: &[&str] = &[];
 fn generated_crates_compile() {
     let target_dir = workspace_root().join("target/fixtures");
     let mut failures = Vec::new();
-    for fixture in FIXTURES.iter().filter(|f| !NOT_COMPILED.contains(f)) {
+    let fixtures = fixtures();
+    for fixture in fixtures
+        .iter()
+        .filter(|f| !NOT_COMPILED.contains(&f.as_str()))
+    {
         let dir =
             std::env::temp_dir().join(format!("codegen-fixture-{fixture}-{}", std::process::id()));
         write_crate(&dir, &generate(fixture));

@@ -12,6 +12,9 @@ pub mod document;
 pub mod encoding;
 pub mod endpoint;
 pub mod error;
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod http;
 pub mod imds;
 pub mod interceptor;

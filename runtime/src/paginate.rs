@@ -205,3 +205,206 @@ impl<I, O, E, T> std::fmt::Debug for ItemStream<I, O, E, T> {
             .finish()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::{Arc, Mutex};
+
+    /// A page: its items and the next token.
+    #[derive(Debug, Clone, PartialEq)]
+    struct Page {
+        items: Vec<u32>,
+        next: Option<String>,
+    }
+
+    /// The input: the token to send.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    struct Input {
+        token: Option<String>,
+    }
+
+    const TOKENS: TokenAccess<Input, Page, String> = TokenAccess {
+        set: |input, token| input.token = Some(token),
+        get: |page| page.next.as_deref(),
+        duplicate: |token| format!("duplicate {token}"),
+    };
+
+    /// The inputs a stream sent, in order.
+    type Sent = Arc<Mutex<Vec<Input>>>;
+
+    /// A stream answering `answers` in order and recording every input it was sent.
+    fn stream(
+        answers: Vec<Result<Page, String>>,
+        stop_on_duplicate_token: bool,
+    ) -> (PageStream<Input, Page, String>, Sent) {
+        let sent = Arc::new(Mutex::new(Vec::new()));
+        let seen = Arc::clone(&sent);
+        let mut answers = answers.into_iter();
+        let fetch = move |input: Input| -> BoxFuture<'static, Result<Page, String>> {
+            seen.lock().unwrap().push(input);
+            let answer = answers.next().expect("no request past the last answer");
+            Box::pin(async move { answer })
+        };
+        (
+            PageStream::new(Input::default(), fetch, TOKENS, stop_on_duplicate_token),
+            sent,
+        )
+    }
+
+    fn page(items: &[u32], next: Option<&str>) -> Result<Page, String> {
+        Ok(Page {
+            items: items.to_vec(),
+            next: next.map(str::to_owned),
+        })
+    }
+
+    fn block_on<F: std::future::Future>(f: F) -> F::Output {
+        tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap()
+            .block_on(f)
+    }
+
+    fn tokens(sent: &Mutex<Vec<Input>>) -> Vec<Option<String>> {
+        sent.lock()
+            .unwrap()
+            .iter()
+            .map(|i| i.token.clone())
+            .collect()
+    }
+
+    #[test]
+    fn follows_tokens_until_a_page_has_none_and_sends_nothing_before_polling() {
+        let (pages, sent) = stream(
+            vec![
+                page(&[1, 2], Some("a")),
+                page(&[3], Some("b")),
+                page(&[], None),
+            ],
+            true,
+        );
+        assert!(sent.lock().unwrap().is_empty(), "lazy");
+        let all: Vec<Page> = block_on(pages.try_collect()).unwrap();
+        assert_eq!(all.len(), 3);
+        assert_eq!(
+            tokens(&sent),
+            [None, Some("a".to_owned()), Some("b".to_owned())]
+        );
+    }
+
+    #[test]
+    fn an_empty_token_ends_the_stream() {
+        let (pages, sent) = stream(vec![page(&[1], Some(""))], true);
+        let all: Vec<Page> = block_on(pages.try_collect()).unwrap();
+        assert_eq!(all, [page(&[1], Some("")).unwrap()]);
+        assert_eq!(sent.lock().unwrap().len(), 1);
+    }
+
+    #[test]
+    fn a_repeated_token_is_an_error_and_ends_the_stream_unless_allowed() {
+        let answers = || {
+            vec![
+                page(&[1], Some("t")),
+                page(&[2], Some("t")),
+                page(&[3], None),
+            ]
+        };
+        let (pages, sent) = stream(answers(), true);
+        let all: Vec<Result<Page, String>> = block_on(pages.collect());
+        assert_eq!(all.len(), 2);
+        assert_eq!(all[1], Err("duplicate t".to_owned()));
+        assert_eq!(sent.lock().unwrap().len(), 2);
+        // A different token after a repeat is not the rule: only the same token twice in a
+        // row; with the check off the stream goes on.
+        let (pages, sent) = stream(answers(), false);
+        let all: Vec<Page> = block_on(pages.try_collect()).unwrap();
+        assert_eq!(all.len(), 3);
+        assert_eq!(sent.lock().unwrap().len(), 3);
+        let (pages, _) = stream(
+            vec![
+                page(&[1], Some("t")),
+                page(&[2], Some("u")),
+                page(&[3], Some("t")),
+                page(&[], None),
+            ],
+            true,
+        );
+        let all: Vec<Page> = block_on(pages.try_collect()).unwrap();
+        assert_eq!(all.len(), 4);
+    }
+
+    #[test]
+    fn an_error_ends_the_stream_and_nothing_more_is_requested() {
+        let (mut pages, sent) = stream(
+            vec![
+                page(&[1], Some("a")),
+                Err("boom".to_owned()),
+                page(&[2], None),
+            ],
+            true,
+        );
+        block_on(async {
+            assert!(pages.next().await.unwrap().is_ok());
+            assert_eq!(pages.next().await, Some(Err("boom".to_owned())));
+            assert_eq!(pages.next().await, None);
+            assert_eq!(pages.next().await, None);
+        });
+        assert_eq!(sent.lock().unwrap().len(), 2);
+        let (pages, sent) = stream(vec![Err("first".to_owned()), page(&[], None)], true);
+        let r: Result<Vec<Page>, String> = block_on(pages.try_collect());
+        assert_eq!(r, Err("first".to_owned()));
+        assert_eq!(sent.lock().unwrap().len(), 1);
+    }
+
+    #[test]
+    fn items_flatten_pages_in_order_skipping_empty_ones() {
+        let (pages, _) = stream(
+            vec![
+                page(&[1, 2], Some("a")),
+                page(&[], Some("b")),
+                page(&[3, 4, 5], None),
+            ],
+            true,
+        );
+        let items: Vec<u32> = block_on(pages.items(|p| p.items).try_collect()).unwrap();
+        assert_eq!(items, [1, 2, 3, 4, 5]);
+        let (pages, _) = stream(vec![page(&[1], Some("a")), Err("boom".to_owned())], true);
+        let items: Vec<Result<u32, String>> = block_on(pages.items(|p| p.items).collect());
+        assert_eq!(items, [Ok(1), Err("boom".to_owned())]);
+    }
+
+    #[test]
+    fn pending_fetches_are_polled_again_not_resent() {
+        // A fetch that is pending once before it answers: the stream must keep the same
+        // future, not call `fetch` again.
+        let calls = Arc::new(Mutex::new(0));
+        let count = Arc::clone(&calls);
+        let fetch = move |_: Input| -> BoxFuture<'static, Result<Page, String>> {
+            *count.lock().unwrap() += 1;
+            Box::pin(async {
+                tokio::task::yield_now().await;
+                page(&[1], None)
+            })
+        };
+        let pages = PageStream::new(Input::default(), fetch, TOKENS, true);
+        let all: Vec<Page> = block_on(pages.try_collect()).unwrap();
+        assert_eq!(all.len(), 1);
+        assert_eq!(*calls.lock().unwrap(), 1);
+    }
+
+    #[test]
+    fn debug_never_shows_the_token() {
+        let (mut pages, _) = stream(
+            vec![page(&[1], Some("secret-token")), page(&[], None)],
+            true,
+        );
+        block_on(pages.next()).unwrap().unwrap();
+        let pages_text = format!("{pages:?}");
+        let text = format!("{pages_text} {:?}", pages.items(|p| p.items));
+        assert!(
+            text.contains("<token>") && !text.contains("secret-token"),
+            "{text}"
+        );
+    }
+}

@@ -101,7 +101,7 @@ impl CredentialProcessProvider {
 }
 
 /// The credentials of the program's output, or what is wrong with it (never its text).
-fn parse(output: &[u8], fallback_account: Option<&str>) -> Result<Credentials, String> {
+pub(crate) fn parse(output: &[u8], fallback_account: Option<&str>) -> Result<Credentials, String> {
     let value =
         crate::json::from_slice(output).map_err(|_| "invalid JSON in response".to_owned())?;
     let object = value

@@ -168,6 +168,12 @@ impl ProfileSet {
             .get(&(prefix.to_owned(), name.to_owned()))
     }
 
+    /// The names of the profiles, in order.
+    #[cfg(feature = "fuzzing")]
+    pub(crate) fn profile_names(&self) -> impl Iterator<Item = &str> {
+        self.profiles.keys().map(String::as_str)
+    }
+
     /// Whether there is no profile at all.
     pub(crate) fn is_empty(&self) -> bool {
         self.profiles.is_empty()

@@ -149,7 +149,7 @@ fn request(endpoint: &StsEndpoint, body: &Bytes) -> Result<HttpRequest, Credenti
 
 /// The credentials of a successful answer (with the account id of the assumed role's ARN),
 /// or the service's error code and message.
-fn parse_response(
+pub(crate) fn parse_response(
     response: &HttpResponse,
     action: &str,
     provider_name: &'static str,
@@ -213,7 +213,7 @@ fn parse_response(
 }
 
 /// The `Error/Code` of an STS error answer (`Throttling` is retried).
-fn error_code(response: &HttpResponse) -> Option<String> {
+pub(crate) fn error_code(response: &HttpResponse) -> Option<String> {
     let text = std::str::from_utf8(response.body()).ok()?;
     read_fields(text).ok()?.error_code
 }
