@@ -21,6 +21,10 @@ use std::process::Command;
 ///   deprecated shapes, members and an operation (the crate's own code must not warn).
 /// - `streaming`: `@streaming` blob payloads: an upload (streaming input) and a download
 ///   (streaming output), whose structures hold a `ByteStream`.
+/// - `payloads`: `@httpPayload` blobs (default and `@mediaType` content types) and a string
+///   payload, in and out.
+/// - `waiters`: `smithy.waiters#waitable` with output (`stringEquals`, `booleanEquals`),
+///   `errorType` and `success` matchers.
 /// - `injection`: names and documentation that try to break out of Rust strings, comments and
 ///   attributes (`tests/hardening.rs` also runs its wire test).
 fn fixtures() -> Vec<String> {

@@ -7,7 +7,12 @@ use std::cell::RefCell;
 use std::time::Duration;
 
 use bytes::Bytes;
-use ivs::runtime::http::{CaptureClient, Replay, ReplayClient};
+use std::sync::{Arc, Mutex};
+
+use ivs::runtime::http::{
+    BoxFuture, CaptureClient, ConnectorError, ConnectorErrorKind, HttpClient, HttpRequest,
+    HttpResponse,
+};
 
 pub use aws_lite_runtime::fuzzing::{
     container_credentials, credential_process, json, profile_file, sts_response, timestamp,
@@ -36,6 +41,33 @@ thread_local! {
             .build()
             .expect("a current-thread tokio runtime"),
     );
+}
+
+/// A transport holding the one answer to give, keeping nothing of the requests (a
+/// `ReplayClient` records each, which a fuzzer's millions of inputs would pile up).
+#[derive(Debug, Default, Clone)]
+struct OneAnswer(Arc<Mutex<Option<HttpResponse>>>);
+
+impl HttpClient for OneAnswer {
+    fn call(&self, _: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, ConnectorError>> {
+        let answer = self.0.lock().unwrap_or_else(|p| p.into_inner()).take();
+        Box::pin(async move {
+            answer.ok_or_else(|| ConnectorError::new(ConnectorErrorKind::Other, "no answer left"))
+        })
+    }
+}
+
+thread_local! {
+    static REPLAY: (OneAnswer, ivs::Client) = {
+        let replay = OneAnswer::default();
+        let client = ivs::Client::new(
+            config(replay.clone())
+                .region("us-west-2")
+                .endpoint_url("http://127.0.0.1:1")
+                .build(),
+        );
+        (replay, client)
+    };
 }
 
 fn block_on<F: std::future::Future>(future: F) -> F::Output {
@@ -75,16 +107,16 @@ pub fn responses(data: &[u8]) {
     let Ok(response) = response.body(Bytes::copy_from_slice(body)) else {
         return;
     };
-    let replay = ReplayClient::new();
-    replay.push(Replay::Response(response));
-    let client = ivs::Client::new(
-        config(replay)
-            .region("us-west-2")
-            .endpoint_url("http://127.0.0.1:1")
-            .build(),
-    );
+    // One client per thread, answering from a replay queue: building a client per input
+    // (its endpoint rules parsed again) would cost more than the parsing fuzzed here.
+    let (replay, client) = REPLAY.with(|(replay, client)| {
+        *replay.0.lock().unwrap_or_else(|p| p.into_inner()) = Some(response);
+        (replay.clone(), client.clone())
+    });
     let result = block_on(client_tests::call_operation(&client, op));
     let name = client_tests::OPERATIONS[op];
+    let unused = replay.0.lock().unwrap_or_else(|p| p.into_inner()).take();
+    assert!(unused.is_none(), "{name} sent no request");
     match result {
         Ok(output) => assert!(status < 300, "{name}: status {status} read as {output}"),
         Err((kind, message)) => assert!(

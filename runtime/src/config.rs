@@ -981,6 +981,21 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_endpoint_url_set_in_code_is_the_one_returned() {
+        let without = ClientConfig::builder().region("us-west-2").build();
+        assert_eq!(without.endpoint_url(), None);
+        let with = without
+            .to_builder()
+            .endpoint_url("http://127.0.0.1:5000")
+            .build();
+        assert_eq!(with.endpoint_url(), Some("http://127.0.0.1:5000"));
+        assert_eq!(
+            with.endpoint_url_for("ivs"),
+            Some(("http://127.0.0.1:5000", EndpointSource::Config))
+        );
+    }
+
+    #[test]
     fn userinfo_is_redacted() {
         assert_eq!(
             redact_userinfo("http://u:p@localhost:5000/x?a=b@c"),

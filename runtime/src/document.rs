@@ -426,4 +426,48 @@ mod serde_impl {
             Ok(Document::Object(members))
         }
     }
+
+    #[cfg(test)]
+    mod tests {
+        use super::{Document, Number};
+
+        #[test]
+        fn every_kind_of_value_goes_through_serde_json_and_back() {
+            let text =
+                r#"{"a":[null,true,false,1,-2,2.5,"s"],"b":{"c":[]},"e":18446744073709551615}"#;
+            let doc: Document = serde_json::from_str(text).unwrap();
+            let Document::Object(members) = &doc else {
+                panic!("an object: {doc:?}")
+            };
+            assert_eq!(
+                members["a"],
+                Document::Array(vec![
+                    Document::Null,
+                    Document::Bool(true),
+                    Document::Bool(false),
+                    Document::Number(Number::PosInt(1)),
+                    Document::Number(Number::NegInt(-2)),
+                    Document::Number(Number::Float(2.5)),
+                    Document::String("s".to_owned()),
+                ])
+            );
+            assert_eq!(members["e"], Document::Number(Number::PosInt(u64::MAX)));
+            assert_eq!(serde_json::to_string(&doc).unwrap(), text);
+            // `Option<Document>` goes through `visit_none` and `visit_some`.
+            let some: Option<Document> = serde_json::from_str("[1]").unwrap();
+            assert_eq!(some, Some(Document::Array(vec![Document::from(1u64)])));
+            let n: Number = serde_json::from_str("-7").unwrap();
+            assert_eq!(n, Number::NegInt(-7));
+            assert!(serde_json::from_str::<Number>("\"7\"").is_err());
+            // Non-finite floats are written as restJson1 strings.
+            let nan = Document::Array(vec![
+                Document::Number(Number::Float(f64::INFINITY)),
+                Document::Number(Number::Float(f64::NEG_INFINITY)),
+            ]);
+            assert_eq!(
+                serde_json::to_string(&nan).unwrap(),
+                r#"["Infinity","-Infinity"]"#
+            );
+        }
+    }
 }

@@ -364,6 +364,23 @@ mod label_tests {
     use super::push_label;
 
     #[test]
+    fn connector_errors_say_their_kind_and_keep_the_cause_as_source() {
+        use super::{ConnectorError, ConnectorErrorKind as K};
+        use std::error::Error as _;
+        for (kind, text) in [
+            (K::Io, "connection error"),
+            (K::Timeout, "transport timeout"),
+            (K::Protocol, "HTTP protocol error"),
+            (K::Other, "transport error"),
+        ] {
+            let e = ConnectorError::new(kind, "the cause");
+            assert_eq!(e.to_string(), text);
+            assert_eq!(e.kind(), kind);
+            assert_eq!(e.source().unwrap().to_string(), "the cause");
+        }
+    }
+
+    #[test]
     fn labels_are_encoded_and_dot_segments_refused() {
         let mut uri = String::from("/tags/");
         push_label(&mut uri, "resourceArn", "Op", "arn:aws:ivs:x/y z", false).unwrap();

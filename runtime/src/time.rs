@@ -863,6 +863,33 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_parse_error_says_the_format_and_the_reason() {
+        let e = DateTime::from_str("2019-13-01T00:00:00Z", Format::DateTime).unwrap_err();
+        assert_eq!(e.format(), Format::DateTime);
+        assert_eq!(e.reason(), "month 13 is not in 1..=12");
+        assert!(e.to_string().contains("month 13 is not in 1..=12"), "{e}");
+    }
+
+    #[test]
+    fn epoch_seconds_with_a_dot_at_either_end() {
+        let secs = |s: &str| DateTime::from_str(s, Format::EpochSeconds);
+        // "1." is accepted as 1 (some encoders write it), ".5" as half a second; "." is not.
+        assert_eq!(secs("1.").unwrap(), DateTime::from_secs(1));
+        assert_eq!(
+            secs(".5").unwrap(),
+            DateTime::from_secs_and_nanos(0, 500_000_000)
+        );
+        assert_eq!(
+            secs("-.5").unwrap(),
+            DateTime::from_secs_and_nanos(-1, 500_000_000)
+        );
+        assert_eq!(
+            secs(".").unwrap_err().reason(),
+            "expected digits, found only '.'"
+        );
+    }
+
+    #[test]
     fn civil_round_trips_over_a_wide_range() {
         // Every day from year -1000 to 10000 maps back to itself, in order.
         let start = days_from_civil(-1000, 1, 1);

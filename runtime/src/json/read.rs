@@ -463,6 +463,27 @@ pub(super) fn plain_run_end(bytes: &[u8], mut i: usize) -> usize {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn errors_name_their_line_and_column() {
+        let e = super::from_str("{\n  \"a\": 1,\n  \"b\" 2\n}").unwrap_err();
+        assert_eq!((e.line(), e.column()), (3, 7), "{e}");
+        assert!(e.to_string().contains("line 3"), "{e}");
+    }
+
+    #[test]
+    fn surrogate_pairs_make_one_character() {
+        // U+1F600 (a high surrogate above 0xD800, so every term of the sum counts) and U+10000.
+        let v = super::from_str(r#"["\ud83d\ude00", "\ud800\udc00", "\udbff\udfff"]"#).unwrap();
+        let strings: Vec<&str> = v
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s.as_str().unwrap())
+            .collect();
+        assert_eq!(strings, ["\u{1F600}", "\u{10000}", "\u{10FFFF}"]);
+        assert!(super::from_str(r#""\ud83d""#).is_err());
+        assert!(super::from_str(r#""\ude00""#).is_err());
+    }
     /// `depth` arrays (or objects, each holding the next under `"a"`) nested in one another.
     fn nested(depth: usize, object: bool) -> String {
         let (open, close) = if object { ("{\"a\":", "}") } else { ("[", "]") };
