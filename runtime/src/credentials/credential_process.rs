@@ -3,7 +3,7 @@
 //! The command line is split into words as a POSIX shell would (quotes and backslashes,
 //! through the `shlex` crate) and the program runs directly, without a shell, as the AWS CLI
 //! runs it: no pipes, redirections, variables or globs, so a profile value can never become a
-//! shell script. The program is spawned asynchronously (tokio), killed if the call is
+//! shell script. The program runs off the executor (its output read on a blocking thread), killed if the call is
 //! dropped (an operation timeout), its standard input closed and its standard error passed
 //! through (prompts and diagnostics reach the user). Standard output must be, within 64 KiB,
 //! the JSON document of the AWS CLI's contract:
@@ -17,9 +17,9 @@
 //! profile's `aws_account_id` is used. Errors name the program (never its arguments, which
 //! may hold secrets) and what is wrong, never the output.
 
+use std::io::Read as _;
 use std::process::Stdio;
-
-use tokio::io::AsyncReadExt;
+use std::time::Duration;
 
 use super::{Credentials, CredentialsError, ProvideCredentials};
 use crate::http::BoxFuture;
@@ -27,6 +27,22 @@ use crate::json::Value;
 
 /// The most output read from the program.
 const MAX_OUTPUT: u64 = 64 * 1024;
+
+/// How often the exit of a program that closed its output is checked.
+const EXIT_POLL: Duration = Duration::from_millis(5);
+
+/// A running program, killed and reaped when dropped unless taken out first.
+struct KillOnDrop(Option<std::process::Child>);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.0.take() {
+            let _ = child.kill();
+            // Reaped off the executor: `wait` returns at once after a kill.
+            std::thread::spawn(move || child.wait());
+        }
+    }
+}
 
 /// Runs a `credential_process` command; see the [module](self) documentation.
 #[derive(Clone)]
@@ -67,31 +83,46 @@ impl CredentialProcessProvider {
                 "Error retrieving credentials from external process `{program}`: {what}"
             ))
         };
-        let mut child = tokio::process::Command::new(program)
+        // std's process API on a blocking thread rather than tokio's `process` feature, which
+        // would add signal handling (and a crate) to every build for this one provider.
+        let mut child = std::process::Command::new(program)
             .args(args)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
-            .kill_on_drop(true)
             .spawn()
             .map_err(|e| failed(format!("cannot run it: {e}")))?;
-        let mut output = Vec::new();
-        if let Some(stdout) = child.stdout.take() {
-            stdout
-                .take(MAX_OUTPUT + 1)
-                .read_to_end(&mut output)
-                .await
-                .map_err(|e| failed(format!("cannot read its output: {e}")))?;
-        }
+        let stdout = child.stdout.take();
+        // Killed and reaped if this future is dropped (an operation timeout) before it ends.
+        let mut child = KillOnDrop(Some(child));
+        let read = tokio::task::spawn_blocking(move || {
+            let mut output = Vec::new();
+            if let Some(stdout) = stdout {
+                stdout.take(MAX_OUTPUT + 1).read_to_end(&mut output)?;
+            }
+            Ok::<_, std::io::Error>(output)
+        });
+        let output = read
+            .await
+            .map_err(|e| failed(format!("cannot read its output: {e}")))?
+            .map_err(|e| failed(format!("cannot read its output: {e}")))?;
         if output.len() as u64 > MAX_OUTPUT {
             return Err(failed(format!(
                 "its output is longer than {MAX_OUTPUT} bytes"
             )));
         }
-        let status = child
-            .wait()
-            .await
-            .map_err(|e| failed(format!("cannot wait for it: {e}")))?;
+        // Its output is closed; poll for the exit rather than block a thread on `wait`, so a
+        // program that closes its output and hangs is still killed by a timeout.
+        let status = loop {
+            let polled = child.0.as_mut().map(std::process::Child::try_wait);
+            match polled {
+                Some(Ok(Some(status))) => break status,
+                Some(Ok(None)) => tokio::time::sleep(EXIT_POLL).await,
+                Some(Err(e)) => return Err(failed(format!("cannot wait for it: {e}"))),
+                None => unreachable!("the child is only taken on drop"),
+            }
+        };
+        child.0 = None;
         if !status.success() {
             return Err(failed(format!("external process exited with {status}")));
         }
@@ -257,6 +288,28 @@ mod tests {
             .await
             .unwrap_err();
         assert!(e.to_string().contains("unclosed quote"), "{e}");
+    }
+
+    #[cfg(target_os = "linux")]
+    #[tokio::test]
+    async fn a_timed_out_program_is_killed_and_reaped() {
+        // The program writes its pid, then hangs; after the timeout it must be gone from
+        // /proc (killed, and waited for, so not even a zombie is left).
+        let pid_file = std::env::temp_dir().join(format!("cp-pid-{}", std::process::id()));
+        let _ = std::fs::remove_file(&pid_file);
+        let command = format!("sh -c 'echo $$ > {}; exec sleep 30'", pid_file.display());
+        let provider = CredentialProcessProvider::new(command, None);
+        let outcome =
+            tokio::time::timeout(Duration::from_secs(1), provider.provide_credentials()).await;
+        assert!(outcome.is_err(), "the call ends at the timeout");
+        let pid = std::fs::read_to_string(&pid_file).expect("the program wrote its pid");
+        let _ = std::fs::remove_file(&pid_file);
+        let proc_dir = std::path::PathBuf::from(format!("/proc/{}", pid.trim()));
+        let deadline = std::time::Instant::now() + Duration::from_secs(5);
+        while proc_dir.exists() && std::time::Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        assert!(!proc_dir.exists(), "process {} still exists", pid.trim());
     }
 
     #[cfg(unix)]
