@@ -489,6 +489,15 @@ mod tests {
     use super::*;
 
     #[test]
+    fn big_numbers_keep_their_text() {
+        assert_eq!(big_number(Value::from(123u64)).unwrap(), "123");
+        assert_eq!(big_number(Value::from(-5i64)).unwrap(), "-5");
+        let text = "123456789012345678901234567890.5";
+        assert_eq!(big_number(Value::String(text.to_owned())).unwrap(), text);
+        assert!(big_number(Value::Bool(true)).is_err());
+    }
+
+    #[test]
     fn paths_name_where_it_failed() {
         let e = DeError::new("expected a string, found a number")
             .at("name")
