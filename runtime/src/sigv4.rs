@@ -611,6 +611,33 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_host_header_drops_only_the_scheme_default_port() {
+        let host = |uri: &str| host_header_value(&uri.parse().unwrap());
+        assert_eq!(
+            host("http://example.com:80/").as_deref(),
+            Some("example.com")
+        );
+        assert_eq!(
+            host("https://example.com:443/").as_deref(),
+            Some("example.com")
+        );
+        assert_eq!(
+            host("http://example.com:443/").as_deref(),
+            Some("example.com:443")
+        );
+        assert_eq!(
+            host("https://example.com:80/").as_deref(),
+            Some("example.com:80")
+        );
+        assert_eq!(
+            host("http://127.0.0.1:5000/").as_deref(),
+            Some("127.0.0.1:5000")
+        );
+        assert_eq!(host("https://example.com/").as_deref(), Some("example.com"));
+        assert_eq!(host("/relative"), None);
+    }
     use std::time::Duration;
 
     fn at(secs: i64) -> SystemTime {
