@@ -606,8 +606,14 @@ impl fmt::Display for EndpointSource {
 /// its signing name upper-cased, with spaces and `-` as `_` (`bedrock` ->
 /// `AWS_BEARER_TOKEN_BEDROCK`).
 pub fn bearer_token_env_var(signing_name: &str) -> String {
-    let mut name = String::from("AWS_BEARER_TOKEN_");
-    for c in signing_name.trim().chars() {
+    service_env_var("AWS_BEARER_TOKEN_", signing_name)
+}
+
+/// `prefix` and `service` upper-cased, spaces and `-` as `_`: the SDKs' naming of a
+/// per-service environment variable.
+fn service_env_var(prefix: &str, service: &str) -> String {
+    let mut name = String::from(prefix);
+    for c in service.trim().chars() {
         name.push(match c {
             ' ' | '-' => '_',
             c => c.to_ascii_uppercase(),
@@ -632,14 +638,7 @@ fn bearer_names(tokens: &[(String, BearerToken)]) -> Vec<&str> {
 /// `AWS_ENDPOINT_URL_` and the service id upper-cased, with spaces and `-` as `_`
 /// (`ivs` -> `AWS_ENDPOINT_URL_IVS`, `IVS RealTime` -> `AWS_ENDPOINT_URL_IVS_REALTIME`).
 pub fn endpoint_env_var(service_id: &str) -> String {
-    let mut name = String::from("AWS_ENDPOINT_URL_");
-    for c in service_id.trim().chars() {
-        name.push(match c {
-            ' ' | '-' => '_',
-            c => c.to_ascii_uppercase(),
-        });
-    }
-    name
+    service_env_var("AWS_ENDPOINT_URL_", service_id)
 }
 
 /// The endpoint URLs the environment gives: `AWS_ENDPOINT_URL`, every
