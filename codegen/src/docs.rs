@@ -556,6 +556,16 @@ mod tests {
     }
 
     #[test]
+    fn a_closed_list_ends_its_nesting_and_its_paragraph() {
+        // Text right after `</ul>` starts a new paragraph, and a list after a nested one
+        // starts at the left margin again.
+        assert_eq!(
+            to_markdown("<ul><li>a<ul><li>b</li></ul></li><li>c</li></ul>after<ol><li>d</li></ol>"),
+            ["- a", "  - b", "- c", "", "after", "", "1. d"]
+        );
+    }
+
+    #[test]
     fn numbered_lists() {
         assert_eq!(
             to_markdown("<ol><li>a</li><li>b</li></ol>"),

@@ -158,3 +158,51 @@ fn unsigned_payload_signs_the_literal_instead_of_the_body_hash() {
     assert_eq!(sign(true, "another body").1, a1);
     assert_ne!(sign(false, "one body").1, sign(false, "another body").1);
 }
+
+/// The client signs `UNSIGNED-PAYLOAD` for an operation whose `AuthSpec` asks for it: the
+/// request it sent verifies only when re-signed that way, at the same instant.
+#[tokio::test]
+async fn the_client_signs_unsigned_payload_when_the_operation_asks() {
+    use aws_lite_runtime::time::{DateTime, Format};
+
+    let replay = ReplayClient::new();
+    let spec = AuthSpec {
+        schemes: &[AuthScheme::SigV4],
+        unsigned_payload: true,
+    };
+    let r = sent(&handle(&replay, true, None), &replay, &spec).await;
+    let date = r.headers()["x-amz-date"].to_str().unwrap().to_owned();
+    let iso = format!(
+        "{}-{}-{}T{}:{}:{}Z",
+        &date[0..4],
+        &date[4..6],
+        &date[6..8],
+        &date[9..11],
+        &date[11..13],
+        &date[13..15]
+    );
+    let time = DateTime::from_str(&iso, Format::DateTime)
+        .unwrap()
+        .to_system_time()
+        .unwrap();
+    let credentials = Credentials::new("AKID", "SECRET", None, None, "test");
+    let resign = |unsigned: bool| {
+        let mut copy = HttpRequest::new(r.body().clone());
+        *copy.method_mut() = r.method().clone();
+        *copy.uri_mut() = r.uri().clone();
+        *copy.headers_mut() = r.headers().clone();
+        let params = SigningParams {
+            credentials: &credentials,
+            region: "us-west-2",
+            service: "svc",
+            time,
+        };
+        let mut settings = SigningSettings::default();
+        settings.unsigned_payload = unsigned;
+        sigv4::sign_request_with(&mut copy, &params, &settings).unwrap();
+        authorization(&copy).unwrap().to_owned()
+    };
+    let sent_authorization = authorization(&r).unwrap();
+    assert_eq!(resign(true), sent_authorization);
+    assert_ne!(resign(false), sent_authorization);
+}
