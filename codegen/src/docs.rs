@@ -566,6 +566,21 @@ mod tests {
     }
 
     #[test]
+    fn text_after_an_item_is_its_own_paragraph_even_with_a_full_stop() {
+        // "Text. More" is no numbered item ("Text" is not a number): without the blank line
+        // Markdown would fold it into the item above.
+        assert_eq!(
+            to_markdown("<ul><li>a</li>Text. More</ul>"),
+            ["- a", "", "Text. More"]
+        );
+    }
+
+    #[test]
+    fn control_characters_in_text_become_spaces() {
+        assert_eq!(to_markdown("a\u{7}b\u{1b}c\u{7f}d"), ["a b c d"]);
+    }
+
+    #[test]
     fn numbered_lists() {
         assert_eq!(
             to_markdown("<ol><li>a</li><li>b</li></ol>"),
