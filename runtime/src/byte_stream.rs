@@ -321,6 +321,10 @@ mod tests {
         fn poll_next(mut self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<Option<Self::Item>> {
             Poll::Ready(self.0.pop_front())
         }
+
+        fn size_hint(&self) -> (usize, Option<usize>) {
+            (self.0.len(), Some(self.0.len()))
+        }
     }
 
     fn chunks(parts: &[&'static str]) -> Chunks {
@@ -402,6 +406,30 @@ mod tests {
                 .starts_with("`body` of Put must have a known length (`@requiresLength`)"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn one_chunk_is_collected_without_a_copy() {
+        let chunk = Bytes::from(vec![7u8; 64]);
+        let at = chunk.as_ptr();
+        let body = ByteStream::from_stream(Chunks([Ok(chunk)].into()));
+        assert_eq!(block_on(body.collect()).unwrap().as_ptr(), at);
+    }
+
+    #[test]
+    fn size_hints_count_chunks() {
+        // Bytes in memory are one chunk, none when empty; a stream may yield empty chunks
+        // that are skipped, so only its upper bound carries over.
+        assert_eq!(ByteStream::from("ab").size_hint(), (1, Some(1)));
+        assert_eq!(ByteStream::new().size_hint(), (0, Some(0)));
+        let stream = ByteStream::from_stream(chunks(&["a", "", "b"]));
+        assert_eq!(stream.size_hint(), (0, Some(3)));
+    }
+
+    #[test]
+    fn a_blob_becomes_its_bytes() {
+        let body = ByteStream::from(crate::Blob::new(b"blob".to_vec()));
+        assert_eq!(block_on(body.collect()).unwrap(), "blob");
     }
 
     #[test]
