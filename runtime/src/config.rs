@@ -979,6 +979,48 @@ impl TimeoutConfig {
 mod tests {
     use super::*;
 
+    #[derive(Debug)]
+    struct Nothing;
+    impl crate::interceptor::Interceptor for Nothing {}
+
+    #[test]
+    fn an_override_replaces_the_endpoint_and_adds_its_interceptors() {
+        let base = ClientConfig::builder()
+            .region("us-west-2")
+            .endpoint_url("http://127.0.0.1:1")
+            .interceptor(Nothing)
+            .build();
+        assert_eq!(base.interceptors().len(), 1);
+        let over = ConfigOverride::default()
+            .endpoint_url("http://127.0.0.1:2")
+            .interceptor(Nothing);
+        let config = base.with_override(&over);
+        assert_eq!(config.endpoint_url(), Some("http://127.0.0.1:2"));
+        assert_eq!(config.interceptors().len(), 2);
+        // The base configuration is unchanged.
+        assert_eq!(base.endpoint_url(), Some("http://127.0.0.1:1"));
+    }
+
+    #[test]
+    fn endpoint_sources_say_where_the_url_came_from() {
+        let shown = [
+            EndpointSource::Config,
+            EndpointSource::ServiceEnv,
+            EndpointSource::GlobalEnv,
+            EndpointSource::Profile,
+        ]
+        .map(|s| s.to_string());
+        assert_eq!(
+            shown,
+            [
+                "the configured endpoint URL",
+                "from AWS_ENDPOINT_URL_<SERVICE>",
+                "from AWS_ENDPOINT_URL",
+                "from the profile's endpoint_url",
+            ]
+        );
+    }
+
     #[test]
     fn the_endpoint_url_set_in_code_is_the_one_returned() {
         let without = ClientConfig::builder().region("us-west-2").build();

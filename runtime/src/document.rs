@@ -471,3 +471,19 @@ mod serde_impl {
         }
     }
 }
+
+#[cfg(test)]
+mod number_tests {
+    use super::Number;
+
+    #[test]
+    fn integers_convert_where_they_fit_and_floats_never() {
+        assert_eq!(Number::from(7i64).as_u64(), Some(7));
+        assert_eq!(Number::PosInt(u64::MAX).as_u64(), Some(u64::MAX));
+        assert_eq!(Number::PosInt(u64::MAX).as_i64(), None);
+        assert_eq!(Number::from(-1i64).as_u64(), None);
+        assert_eq!(Number::from(-1i64).as_i64(), Some(-1));
+        assert_eq!(Number::Float(1.0).as_u64(), None);
+        assert_eq!(Number::Float(1.0).as_i64(), None);
+    }
+}

@@ -16,6 +16,13 @@ async fn region_and_endpoint_urls_come_from_the_process_environment() {
     std::env::remove_var("AWS_ENDPOINT_URL");
     std::env::remove_var("AWS_PROFILE");
     std::env::remove_var("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS");
+    for name in [
+        "AWS_USE_FIPS_ENDPOINT",
+        "AWS_USE_DUALSTACK_ENDPOINT",
+        "AWS_MAX_ATTEMPTS",
+    ] {
+        std::env::remove_var(name);
+    }
     std::env::set_var("AWS_REGION", "eu-west-3");
     std::env::set_var("AWS_ENDPOINT_URL_IVS", "http://127.0.0.1:9");
     assert_eq!(
@@ -29,6 +36,24 @@ async fn region_and_endpoint_urls_come_from_the_process_environment() {
         Some(("http://127.0.0.1:9", EndpointSource::ServiceEnv))
     );
     assert_eq!(config.endpoint_url_for("sts"), None);
+
+    // Unset, blank and unparsable values keep the defaults.
+    assert!(!config.use_fips() && !config.use_dual_stack());
+    let default_attempts = config.retry().max_attempts();
+    std::env::set_var("AWS_USE_FIPS_ENDPOINT", " ");
+    std::env::set_var("AWS_MAX_ATTEMPTS", "many");
+    let config = ClientConfig::from_env().await;
+    assert!(!config.use_fips());
+    assert_eq!(config.retry().max_attempts(), default_attempts);
+    std::env::set_var("AWS_USE_FIPS_ENDPOINT", "true");
+    std::env::set_var("AWS_USE_DUALSTACK_ENDPOINT", "TRUE");
+    std::env::set_var("AWS_MAX_ATTEMPTS", " 5 ");
+    let config = ClientConfig::from_env().await;
+    assert!(config.use_fips() && config.use_dual_stack());
+    assert_eq!(config.retry().max_attempts(), 5);
+    std::env::remove_var("AWS_USE_FIPS_ENDPOINT");
+    std::env::remove_var("AWS_USE_DUALSTACK_ENDPOINT");
+    std::env::remove_var("AWS_MAX_ATTEMPTS");
 
     std::env::set_var("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true");
     let config = ClientConfig::from_env().await;
